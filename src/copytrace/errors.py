@@ -1,0 +1,14 @@
+"""Errors copytrace raises for bad input."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """An input that cannot be read; ``str()`` is one line naming the file (and record)."""
+
+    def __init__(self, file: str, reason: str, record: int | None = None) -> None:
+        self.file = file
+        self.reason = reason
+        self.record = record
+        where = f"{file}:{record}" if record is not None else file
+        super().__init__(f"{where}: {reason}")

@@ -1,0 +1,1 @@
+"""Readers: each format turns into raw ``Article`` records or ``Reject`` records."""
