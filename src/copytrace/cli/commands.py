@@ -1,1 +1,3 @@
 """Imports every command module so each registers on ``main``."""
+
+from copytrace.cli import eval_cmd  # noqa: F401
