@@ -1,0 +1,1 @@
+"""Quality measurements on standard corpora (PAN text alignment, article extraction)."""
