@@ -1,3 +1,4 @@
 """Imports every command module so each registers on ``main``."""
 
 from copytrace.cli import eval_cmd  # noqa: F401
+from copytrace.cli import eval_pan_cmd  # noqa: F401
