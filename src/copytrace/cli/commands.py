@@ -2,3 +2,4 @@
 
 from copytrace.cli import eval_cmd  # noqa: F401
 from copytrace.cli import eval_pan_cmd  # noqa: F401
+from copytrace.cli import compare_cmd  # noqa: F401

@@ -1,0 +1,1 @@
+"""Reports of copytrace results: terminal (rich) and JSON."""
