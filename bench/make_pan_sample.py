@@ -1,7 +1,11 @@
 """Build the PAN evaluation-gate sample: a fixed, stratified draw of training pairs.
 
 Draws ``--per-category`` pairs from each category folder of the PAN 2013
-text-alignment training corpus with a seeded RNG and packs them, in the same
+text-alignment training corpus with a seeded RNG. A category that mixes pairs
+with and without truth cases (the summary folder: 238 of its 1,185 pairs have a
+case, the rest are unrelated documents) is stratified again, so that
+``POSITIVE_SHARE`` of its draw has a case and its score rests on more than a
+handful of cases. The draw is packed, in the same
 corpus layout (``pairs``, ``src/``, ``susp/``, ``<category>/pairs`` and truth
 XMLs), into one reproducible tar.gz (sorted members, zero mtimes), so the same
 arguments always give the same bytes.
@@ -20,8 +24,12 @@ import sys
 import tarfile
 from pathlib import Path
 
+from copytrace.eval.pan import read_annotations
+
 SEED = 20131
-PER_CATEGORY = 60
+PER_CATEGORY = 80
+# Share of pairs with a truth case drawn from a category that mixes both kinds.
+POSITIVE_SHARE = 0.6
 
 
 def sample_pairs(root: Path, per_category: int, seed: int) -> dict[str, list[tuple[str, str]]]:
@@ -37,8 +45,22 @@ def sample_pairs(root: Path, per_category: int, seed: int) -> dict[str, list[tup
             for line in pairs_file.read_text(encoding="utf-8").splitlines()
             if line.strip()
         )
-        chosen[folder.name] = sorted(rng.sample(pairs, min(per_category, len(pairs))))
+        has_case = {p: _has_case(folder, p) for p in pairs}
+        with_case = [p for p in pairs if has_case[p]]
+        without = [p for p in pairs if not has_case[p]]
+        n = min(per_category, len(pairs))
+        if with_case and without:
+            n_pos = min(len(with_case), round(n * POSITIVE_SHARE))
+            draw = rng.sample(with_case, n_pos) + rng.sample(without, min(len(without), n - n_pos))
+        else:
+            draw = rng.sample(pairs, n)
+        chosen[folder.name] = sorted(draw)
     return chosen
+
+
+def _has_case(folder: Path, pair: tuple[str, str]) -> bool:
+    xml = folder / f"{Path(pair[0]).stem}-{Path(pair[1]).stem}.xml"
+    return bool(read_annotations(xml))
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
