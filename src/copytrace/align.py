@@ -371,7 +371,7 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     for r in out:
         if merged:
             p = merged[-1]
-            if p[1] - p[0] == r[1] - r[0] and r[0] <= p[0] + p[2]:
+            if p[1] - p[0] == r[1] - r[0] and r[0] < p[0] + p[2]:
                 end = max(p[0] + p[2], r[0] + r[2])
                 merged[-1] = (p[0], p[1], end - p[0])
                 continue
@@ -434,28 +434,28 @@ def _paraphrase_pairs(
     in_a = np.cumsum(cov_a)[:-1] > 0
     in_b = np.cumsum(cov_b)[:-1] > 0
 
-    def candidates(doc: _Doc, covered: np.ndarray) -> list[int]:
-        keep = []
+    def candidates(doc: _Doc, covered: np.ndarray) -> np.ndarray:
+        keep = np.zeros(len(doc.sentences), bool)
         for s, (lo, hi) in enumerate(doc.sentences):
-            if hi - lo < params.paraphrase_min_words:
-                continue
-            if covered[lo:hi].mean() > params.sentence_covered:
-                continue
-            keep.append(s)
+            keep[s] = (
+                hi - lo >= params.paraphrase_min_words
+                and covered[lo:hi].mean() <= params.sentence_covered
+            )
         return keep
 
     cand_a = candidates(da, in_a)
     cand_b = candidates(db, in_b)
-    if not cand_a or not cand_b:
+    if not cand_a.any() or not cand_b.any():
         return []
+    # bags and idf over every sentence of both texts, candidates filtered after
     stem_vocab: dict[str, int] = {}
-    words_a, words_b = da.tokens.words, db.tokens.words
-    bags_a = sentence_bags(words_a, [da.sentences[s] for s in cand_a], stem_vocab)
-    bags_b = sentence_bags(words_b, [db.sentences[s] for s in cand_b], stem_vocab)
+    bags_a = sentence_bags(da.tokens.words, da.sentences, stem_vocab)
+    bags_b = sentence_bags(db.tokens.words, db.sentences, stem_vocab)
     sa, sb, cos, dice = sentence_similarity(
-        bags_a, bags_b, len(cand_a), len(cand_b), len(stem_vocab) + 1
+        bags_a, bags_b, len(da.sentences), len(db.sentences), len(stem_vocab) + 1
     )
     ok = (cos >= params.paraphrase_cosine) & (dice >= params.paraphrase_dice)
+    ok &= cand_a[sa] & cand_b[sb]
     if not ok.any():
         return []
     sa, sb, cos = sa[ok], sb[ok], cos[ok]
@@ -466,8 +466,8 @@ def _paraphrase_pairs(
     else:  # one to one, best first
         pairs = _one_to_one(sa, sb, cos)
     for x, y, sim in pairs:
-        lo_a, hi_a = da.sentences[cand_a[x]]
-        lo_b, hi_b = db.sentences[cand_b[y]]
+        lo_a, hi_a = da.sentences[x]
+        lo_b, hi_b = db.sentences[y]
         lo_a, hi_a = _trim(in_a, lo_a, hi_a)
         lo_b, hi_b = _trim(in_b, lo_b, hi_b)
         if hi_a <= lo_a or hi_b <= lo_b:

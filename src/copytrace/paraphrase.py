@@ -263,7 +263,7 @@ def sentence_similarity(
         return none, none, np.empty(0), np.empty(0)
     # idf over the sentences of both documents
     df = np.bincount(a.stem, minlength=vocab_size) + np.bincount(b.stem, minlength=vocab_size)
-    idf = np.log((n_a + n_b + 1) / (df + 0.5))
+    idf = np.log1p((n_a + n_b) / np.maximum(df, 1))
     wa = (1.0 + np.log(a.count)) * idf[a.stem]
     wb = (1.0 + np.log(b.count)) * idf[b.stem]
     norm_a = np.sqrt(np.bincount(a.sent, weights=wa * wa, minlength=n_a))

@@ -1,0 +1,330 @@
+"""The aligner: seeds, chaining across small gaps, paraphrase, offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import Indel
+
+from copytrace.align import PRESETS, AlignParams, align, align_tokens, content_breaks
+from copytrace.ingest.files import read_article_file
+from copytrace.model import Article, Passage
+from copytrace.text import sentence_spans, tokenize
+
+DATA = Path(__file__).resolve().parent / "data" / "align"
+
+
+def whole(art: Article) -> Article:
+    """The article with its whole text as content (no cleaner involved)."""
+    return Article(art.id, art.text, ((0, len(art.text)),), path=art.path)
+
+
+def check_passage(a: Article, b: Article, p: Passage) -> None:
+    """Offsets hold the reported text: word boundaries and the reported similarity."""
+    for text, s, e in ((a.text, p.a_start, p.a_end), (b.text, p.b_start, p.b_end)):
+        assert 0 <= s < e <= len(text)
+        words = tokenize(text)
+        assert s in words.starts and e in words.ends  # starts and ends on word boundaries
+    wa = tokenize(a.text, [(p.a_start, p.a_end)]).words
+    wb = tokenize(b.text, [(p.b_start, p.b_end)]).words
+    if p.kind == "verbatim":
+        assert wa == wb
+    elif p.kind == "near-verbatim":
+        assert wa != wb
+        assert Indel.normalized_similarity(wa, wb) == pytest.approx(p.similarity, abs=1e-4)
+    assert 0.0 <= p.similarity <= 1.0
+    assert p.attributed is False
+
+
+def find(passages: list[Passage], a: Article, phrase: str) -> list[Passage]:
+    return [p for p in passages if phrase in a.text[p.a_start : p.a_end]]
+
+
+@pytest.fixture
+def seed_pair(nikkei_path: Path, tass_path: Path) -> tuple[Article, Article, list[Passage]]:
+    a = whole(read_article_file(nikkei_path))
+    b = whole(read_article_file(tass_path))
+    passages = align(a, b)
+    for p in passages:
+        check_passage(a, b, p)
+    return a, b, passages
+
+
+def test_tokyo_hopes_stretch_is_one_passage_in_each_article(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    a, b, passages = seed_pair
+    hits = find(passages, a, "Tokyo hopes that cultivating closer security")
+    assert len(hits) == 1
+    p = hits[0]
+    assert p.kind == "verbatim"
+    for text, s, e in ((a.text, p.a_start, p.a_end), (b.text, p.b_start, p.b_end)):
+        assert text[s:e].startswith("Tokyo hopes that cultivating closer security")
+        assert text[s:e].endswith("unlikely to agree to such an arrangement this time")
+    # in TASS the stretch spans two quotations
+    assert '." "Abe and Putin' in b.text[p.b_start : p.b_end]
+
+
+def test_deepen_cooperation_quote_is_one_passage_absorbing_us(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    a, b, passages = seed_pair
+    hits = find(passages, a, "If we deepen our cooperation")
+    assert len(hits) == 1
+    p = hits[0]
+    assert p.kind == "near-verbatim"
+    assert "the U.S. could deteriorate" in a.text[p.a_start : p.a_end]
+    assert "the US could deteriorate" in b.text[p.b_start : p.b_end]
+    assert "a concerned Japanese government insider" in a.text[p.a_start : p.a_end]
+    assert "a Japanese government insider" in b.text[p.b_start : p.b_end]
+
+
+def test_south_kuril_background_is_not_reported_as_reuse(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    _, b, passages = seed_pair
+    start = b.text.index("South Kuril Islands issue")
+    end = b.text.index("cannot be called into question") + 30
+    for p in passages:
+        assert p.b_end <= start or p.b_start >= end, b.text[p.b_start : p.b_end]
+
+
+def test_passages_sorted_by_a_start_and_unattributed(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    _, _, passages = seed_pair
+    assert passages == sorted(passages, key=lambda p: p.a_start)
+    assert not any(p.attributed for p in passages)
+
+
+def test_unrelated_articles_have_no_verbatim_passage() -> None:
+    a = whole(read_article_file(DATA / "harbour_storm.txt"))
+    b = whole(read_article_file(DATA / "chip_plant.txt"))
+    passages = align(a, b)
+    assert not [p for p in passages if p.kind != "paraphrase"]
+
+
+def test_unrelated_news_pages_have_no_verbatim_passage(nikkei_path: Path) -> None:
+    a = whole(read_article_file(nikkei_path))
+    b = whole(read_article_file(DATA / "harbour_storm.txt"))
+    assert not align(a, b)
+
+
+def test_align_mirrors_when_sides_swap(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    a, b, passages = seed_pair
+    back = align(b, a)
+    mirrored = sorted(
+        ((p.b_start, p.b_end, p.a_start, p.a_end, p.kind, p.words) for p in back),
+    )
+    assert mirrored == sorted(
+        (p.a_start, p.a_end, p.b_start, p.b_end, p.kind, p.words) for p in passages
+    )
+
+
+SOURCE = (
+    "The ministry said on Friday that the new rail line between the two cities "
+    "would open to passengers in the spring, two years later than first planned. "
+    "Engineers had to rebuild a tunnel under the river after water seeped into "
+    "the excavation during the wettest winter on record."
+)
+
+
+def test_word_dropped_or_inserted_stays_one_near_verbatim_passage() -> None:
+    copy = SOURCE.replace("the new rail line", "the rail line").replace(
+        "rebuild a tunnel", "rebuild a long tunnel"
+    )
+    a, b = Article("a", SOURCE), Article("b", copy)
+    passages = align(a, b)
+    assert len(passages) == 1
+    p = passages[0]
+    check_passage(a, b, p)
+    assert p.kind == "near-verbatim"
+    assert a.text[p.a_start : p.a_end] == SOURCE.rstrip(".")
+
+
+def test_distant_passages_stay_separate() -> None:
+    filler = " ".join(f"word{k}" for k in range(40))
+    second = "Engineers had to rebuild a tunnel under the river after water seeped in."
+    first = "The ministry said the new rail line would open to passengers in the spring."
+    a = Article("a", f"{first} {filler} {second}")
+    b = Article("b", f"{first} Other text entirely here. {second}")
+    passages = align(a, b)
+    assert [p.kind for p in passages] == ["verbatim", "verbatim"]
+    for p in passages:
+        check_passage(a, b, p)
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "copy"),
+    [
+        (
+            "typographic quotes",
+            'He said "we will not give up the islands" and "the talks go on" today, aides said.',
+            "He said “we will not give up the islands” and “the talks go on” today, aides’ said.",
+        ),
+        (
+            "non-breaking spaces",
+            "The two sides will meet in the autumn to discuss a peace treaty for the islands.",
+            "The two\u00a0sides will\u00a0meet in the autumn to discuss a peace\u00a0treaty for "
+            "the islands.",
+        ),
+        (
+            "CRLF line ends",
+            "The two sides will meet in the autumn.\nThey will discuss a peace treaty there.\n",
+            "Intro line.\r\nThe two sides will meet in the autumn.\r\nThey will discuss a peace "
+            "treaty there.\r\n",
+        ),
+        (
+            "Cyrillic",
+            "Министр иностранных дел Японии заявил, что переговоры о мирном договоре "
+            "продолжатся осенью этого года в Москве.",
+            "Как сообщает газета, министр иностранных дел Японии заявил, что переговоры о "
+            "мирном договоре продолжатся осенью этого года в Москве.",
+        ),
+        (
+            "Japanese",
+            "日本とロシアは今年秋に外務・防衛閣僚協議を開く予定だ。",
+            "報道によると、日本とロシアは今年秋に外務・防衛閣僚協議を開く予定だという。",
+        ),
+    ],
+)
+def test_offsets_hold_the_reused_text(name: str, source: str, copy: str) -> None:
+    a, b = Article("a", source), Article("b", copy)
+    passages = align(a, b)
+    assert passages, name
+    for p in passages:
+        check_passage(a, b, p)
+        assert p.kind == "verbatim", name
+    p = max(passages, key=lambda p: p.words)
+    assert p.words >= 8
+
+
+def test_crlf_passage_spans_lines() -> None:
+    text_a = "Intro.\r\nThe two sides will meet in the autumn.\r\nThey will discuss a treaty.\r\n"
+    text_b = "The two sides will meet in the autumn. They will discuss a treaty."
+    a, b = Article("a", text_a), Article("b", text_b)
+    (p,) = align(a, b)
+    assert text_a[p.a_start : p.a_end] == (
+        "The two sides will meet in the autumn.\r\nThey will discuss a treaty"
+    )
+
+
+def test_passages_never_enter_chrome() -> None:
+    chrome = "Subscribe now to read unlimited stories on every device you own today"
+    body_a = "The two sides will meet in the autumn to discuss the peace treaty."
+    body_b = "Officials said the two sides will meet in the autumn to discuss the peace treaty."
+    text_a = f"{chrome}\n{body_a}\n{chrome}"
+    text_b = f"{chrome}\n{body_b}"
+    start_a = text_a.index(body_a)
+    a = Article("a", text_a, ((start_a, start_a + len(body_a)),))
+    b = Article("b", text_b, ((len(chrome) + 1, len(text_b)),))
+    passages = align(a, b)
+    assert len(passages) == 1
+    (p,) = passages
+    assert start_a <= p.a_start and p.a_end <= start_a + len(body_a)
+    assert p.b_start > len(chrome)
+
+
+def test_passage_does_not_cross_chrome_between_content_spans() -> None:
+    one = "The two sides will meet in the autumn to discuss the treaty"
+    two = "and officials expect a deal on fishing rights before winter"
+    text_a = f"{one}\nADVERTISEMENT Click here\n{two}"
+    text_b = f"{one} {two}"
+    a = Article("a", text_a, ((0, len(one)), (text_a.index(two), len(text_a))))
+    b = Article("b", text_b)
+    passages = align(a, b)
+    assert len(passages) == 2
+    assert all("ADVERTISEMENT" not in text_a[p.a_start : p.a_end] for p in passages)
+
+
+def test_content_breaks_mark_chrome_only() -> None:
+    text = "one two\n\nthree four\nMENU\nfive six"
+    spans = [(0, 7), (9, 19), (25, 33)]
+    assert content_breaks(text, spans, tokenize(text, spans)) == [4]
+
+
+def test_paraphrased_sentence_is_a_paraphrase_passage() -> None:
+    a = Article(
+        "a",
+        "The central bank raised its benchmark interest rate by a quarter of a percentage "
+        "point on Tuesday, citing persistent inflation in food and energy prices. "
+        "Analysts had expected the move.",
+    )
+    b = Article(
+        "b",
+        "Markets were calm. On Tuesday the central bank lifted its benchmark rate by a quarter "
+        "point, pointing to stubborn inflation in energy and food prices.",
+    )
+    passages = align(a, b)
+    para = [p for p in passages if p.kind == "paraphrase"]
+    assert len(para) == 1
+    p = para[0]
+    assert a.text[p.a_start : p.a_end].startswith("The central bank raised")
+    assert b.text[p.b_start : p.b_end].startswith("On Tuesday the central bank")
+    assert 0 < p.similarity < 1
+    check_passage(a, b, p)
+
+
+def test_paraphrase_never_overlaps_verbatim(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    _, _, passages = seed_pair
+    verbatim = [p for p in passages if p.kind != "paraphrase"]
+    for p in passages:
+        if p.kind != "paraphrase":
+            continue
+        for v in verbatim:
+            assert p.a_end <= v.a_start or p.a_start >= v.a_end
+            assert p.b_end <= v.b_start or p.b_start >= v.b_end
+
+
+def test_repeated_boilerplate_ngrams_are_not_seeds() -> None:
+    line = "Click here to subscribe to our newsletter today."
+    a = Article("a", " ".join([line] * 12))
+    b = Article("b", " ".join([line] * 12))
+    params = AlignParams(max_seed_repeat=5, paraphrase=False)
+    assert align(a, b, params) == []
+
+
+def test_align_tokens_matches_align(
+    seed_pair: tuple[Article, Article, list[Passage]],
+) -> None:
+    a, b, passages = seed_pair
+    ta, tb = tokenize(a.text), tokenize(b.text)
+    got = align_tokens(
+        ta, tb, a_sentences=sentence_spans(a.text), b_sentences=sentence_spans(b.text)
+    )
+    assert got == passages
+
+
+def test_pan_preset_merges_a_case_into_one_passage() -> None:
+    sents = [
+        "The old lighthouse keeper climbed the stairs every evening at dusk.",
+        "He trimmed the wick and polished the great lens until it shone.",
+        "Ships far out on the dark water steered by its steady beam.",
+        "In winter the storms rattled the windows of his small cottage.",
+        "Still he never missed a single night in forty years of service.",
+    ]
+    source = " ".join(sents)
+    copy = " ".join(s.replace("the", "a", 1) for s in sents)
+    a, b = Article("a", f"Unrelated opening words here. {source}"), Article("b", copy)
+    passages = align(a, b, PRESETS["pan"])
+    assert len(passages) == 1
+    (p,) = passages
+    assert a.text[p.a_start : p.a_end].startswith("The old lighthouse")
+    assert b.text[p.b_end - 7 : p.b_end] == "service"
+
+
+def test_params_reject_bad_values() -> None:
+    with pytest.raises(ValueError, match="seed_words"):
+        AlignParams(seed_words=0)
+    with pytest.raises(ValueError, match="paraphrase_cosine"):
+        AlignParams(paraphrase_cosine=1.5)
+
+
+def test_presets_include_news_and_pan() -> None:
+    assert {"news", "pan"} <= set(PRESETS)
+    assert align.__defaults__ == (PRESETS["news"],)
