@@ -1,0 +1,363 @@
+"""Which pairs of articles to align: those that share enough rare fingerprints.
+
+The join is a sort, never a comparison of all pairs: fingerprints are grouped
+by hash; a hash found in more documents than the document-frequency limit is a
+stock phrase or leftover site chrome and dropped; every other hash emits the
+pairs of documents it occurs in; pairs are counted and those sharing at least
+``min_shared`` fingerprints become candidates.
+
+:class:`PairCounter` does this in bounded memory for any corpus size: it
+spills fingerprints to hash-partitioned files as batches arrive, then joins
+one partition at a time, spilling pair counts to pair-partitioned files, the
+same two shuffles a Spark job does (see ``docs/scan.md``).
+
+Documents are numbered ``0..n-1`` by the caller; pairs are ``(a, b)`` with
+``a < b``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+
+# Calibrated on generated syndicated corpora (bench/gen_corpus.py, 10k and
+# 100k articles) with fingerprint.NGRAM = 5 and WINDOW = 8: two articles that
+# share one 30-word paragraph share ~5 winnowed fingerprints, so 3 keeps
+# one-paragraph quotes while two lone stock phrases never make a pair.
+MIN_SHARED = 3
+# A fingerprint in more documents than this is dropped: a stock phrase, a
+# boilerplate line chrome learning missed, or a story reprinted by so many
+# outlets that all-pairs alignment of it would dominate the run. Each kept
+# fingerprint emits up to MAX_DF * (MAX_DF - 1) / 2 pairs.
+MAX_DF = 100
+# ... and one in more than this share of the corpus is dropped too (a phrase
+# in 1% of all articles is not evidence of copying) ...
+MAX_DF_FRACTION = 0.01
+# ... but the relative limit never drops below this many documents, so small
+# corpora keep their reprint groups (chrome learning handles their menus).
+MIN_DF_LIMIT = 20
+# Spill partitions of the bounded-memory join (hash partitions and pair
+# partitions); each holds about 1/PARTITIONS of the fingerprints or pairs.
+PARTITIONS = 32
+UNKNOWN_SOURCE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateParams:
+    """Knobs of the candidate join.
+
+    Attributes:
+        min_shared: rare fingerprints a pair must share.
+        max_df: absolute document-frequency limit.
+        max_df_fraction: relative limit (share of documents).
+        min_df_limit: floor of the relative limit.
+        same_source: keep pairs whose two articles have the same source.
+
+    Example:
+        >>> CandidateParams(same_source=True).min_shared
+        3
+    """
+
+    min_shared: int = MIN_SHARED
+    max_df: int = MAX_DF
+    max_df_fraction: float = MAX_DF_FRACTION
+    min_df_limit: int = MIN_DF_LIMIT
+    same_source: bool = False
+
+    def __post_init__(self) -> None:
+        if self.min_shared < 1:
+            raise ValueError(f"min_shared must be >= 1, got {self.min_shared}")
+        if self.max_df < 2:
+            raise ValueError(f"max_df must be >= 2 (a pair needs 2 documents), got {self.max_df}")
+        if not 0 < self.max_df_fraction <= 1:
+            raise ValueError(f"max_df_fraction must be in (0, 1], got {self.max_df_fraction}")
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePairs:
+    """Candidate pairs ``(a[i], b[i])`` with ``a < b``, sorted, and shared counts."""
+
+    a: I64
+    b: I64
+    shared: I64
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def df_limit(n_docs: int, params: CandidateParams = CandidateParams()) -> int:
+    """The largest document frequency a fingerprint may have and still count.
+
+    Example:
+        >>> df_limit(1_000), df_limit(5_000), df_limit(1_000_000)
+        (20, 50, 100)
+    """
+    relative = max(params.min_df_limit, math.floor(params.max_df_fraction * n_docs))
+    return max(2, min(params.max_df, relative))
+
+
+def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
+    """All document pairs that share a hash, for hashes in 2..``limit`` documents.
+
+    The rows of every hash must all be present (one hash partition). A pair
+    appears once per hash it shares, so counting repeats counts shared
+    fingerprints. Work is proportional to the pairs emitted.
+
+    Returns ``(a, b)`` with ``a < b``.
+
+    Example:
+        >>> h = np.array([1, 1, 1, 2, 2, 3], dtype=np.uint64)
+        >>> a, b = group_pairs(h, np.array([0, 1, 2, 0, 2, 0]), limit=10)
+        >>> sorted(zip(a.tolist(), b.tolist()))
+        [(0, 1), (0, 2), (0, 2), (1, 2)]
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if len(hashes) < 2:
+        return empty, empty
+    order = np.lexsort((docs, hashes))
+    h = hashes[order]
+    d = np.asarray(docs, dtype=np.int64)[order]
+    # One row per (hash, doc).
+    first = np.ones(len(h), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    h, d = h[first], d[first]
+    new = np.ones(len(h), dtype=bool)
+    new[1:] = h[1:] != h[:-1]
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(h))
+    size = ends - starts
+    ok = (size >= 2) & (size <= limit)
+    if not ok.any():
+        return empty, empty
+    # Element i of a kept group pairs with i+1, i+2, ... up to its group's end.
+    idx = np.flatnonzero(np.repeat(ok, size))
+    end = np.repeat(ends, size)[idx]
+    out_a: list[I64] = []
+    out_b: list[I64] = []
+    step = 1
+    while len(idx):
+        valid = idx + step < end
+        idx, end = idx[valid], end[valid]
+        if len(idx):
+            out_a.append(d[idx])
+            out_b.append(d[idx + step])
+        step += 1
+    if not out_a:
+        return empty, empty
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def count_pairs(a: I64, b: I64, weights: I64 | None = None) -> tuple[I64, I64, I64]:
+    """Sum repeated ``(a, b)`` pairs: ``(a, b, count)`` sorted by ``(a, b)``.
+
+    Example:
+        >>> a, b, c = count_pairs(np.array([0, 1, 0]), np.array([2, 2, 2]))
+        >>> list(zip(a.tolist(), b.tolist(), c.tolist()))
+        [(0, 2, 2), (1, 2, 1)]
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if len(a) == 0:
+        return empty, empty, empty
+    key = (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+    w = np.ones(len(key), dtype=np.int64) if weights is None else weights.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    key, w = key[order], w[order]
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.add.reduceat(w, starts)
+    k = key[starts]
+    return (k >> np.uint64(32)).astype(np.int64), (k & np.uint64(0xFFFFFFFF)).astype(
+        np.int64
+    ), counts
+
+
+def drop_same_source(a: I64, b: I64, sources: I32) -> npt.NDArray[np.bool_]:
+    """Mask of pairs to keep: different sources, or a source unknown (-1)."""
+    sa, sb = sources[a], sources[b]
+    return (sa != sb) | (sa == UNKNOWN_SOURCE)
+
+
+def candidate_pairs(
+    hashes: U64,
+    docs: I64,
+    n_docs: int,
+    sources: I32 | None = None,
+    params: CandidateParams = CandidateParams(),
+) -> CandidatePairs:
+    """Candidate pairs from all fingerprints in memory (small corpora, tests).
+
+    ``sources[i]`` is a source code for document ``i`` (``-1``: unknown, never
+    the same as another). :class:`PairCounter` gives the same result in bounded
+    memory.
+
+    Example:
+        >>> h = np.array([1, 1, 2, 2, 3, 3, 4], dtype=np.uint64)
+        >>> d = np.array([0, 1, 0, 1, 0, 1, 2])
+        >>> cp = candidate_pairs(h, d, 3)
+        >>> cp.a.tolist(), cp.b.tolist(), cp.shared.tolist()
+        ([0], [1], [3])
+    """
+    counter = PairCounter(n_docs, sources, params, spill=False)
+    counter.add(docs, hashes)
+    return counter.pairs()
+
+
+class PairCounter:
+    """The candidate join over fingerprints added batch by batch.
+
+    With ``spill=True`` fingerprints and pair counts go to temporary
+    partition files (in ``work_dir`` or a new temporary folder), so memory is
+    bounded by one partition, not the corpus.
+
+    Example:
+        >>> pc = PairCounter(n_docs=2, params=CandidateParams(min_shared=1))
+        >>> pc.add(np.array([0, 1]), np.array([42, 42], dtype=np.uint64))
+        >>> pc.pairs().a.tolist()
+        [0]
+    """
+
+    def __init__(
+        self,
+        n_docs: int,
+        sources: I32 | None = None,
+        params: CandidateParams = CandidateParams(),
+        *,
+        spill: bool = True,
+        work_dir: str | Path | None = None,
+        partitions: int = PARTITIONS,
+    ) -> None:
+        self.n_docs = n_docs
+        self.sources = sources
+        self.params = params
+        self.partitions = partitions if spill else 1
+        self._spill = spill
+        self._own_dir = spill and work_dir is None
+        self._dir = Path(tempfile.mkdtemp(prefix="copytrace-pairs-")) if self._own_dir else (
+            Path(work_dir) if work_dir is not None else None
+        )
+        if self._dir is not None:
+            self._dir.mkdir(parents=True, exist_ok=True)
+        self._mem: list[tuple[I64, U64]] = []
+        self.fingerprints = 0
+        self.dropped_common = 0
+        self.pairs_emitted = 0
+
+    def _path(self, kind: str, part: int) -> Path:
+        assert self._dir is not None
+        return self._dir / f"{kind}-{part:04d}.bin"
+
+    def add(self, docs: npt.NDArray[np.integer], hashes: U64) -> None:
+        """Add fingerprints: ``hashes[i]`` occurs in document ``docs[i]``."""
+        docs64 = np.asarray(docs, dtype=np.int64)
+        if len(docs64) and (docs64.min() < 0 or docs64.max() >= self.n_docs):
+            raise ValueError(f"document numbers must be in 0..{self.n_docs - 1}")
+        self.fingerprints += len(hashes)
+        if not self._spill:
+            self._mem.append((docs64, np.asarray(hashes, dtype=np.uint64)))
+            return
+        part = (hashes >> np.uint64(59)) % np.uint64(self.partitions)
+        order = np.argsort(part, kind="stable")
+        part = part[order]
+        bounds = np.searchsorted(part, np.arange(self.partitions + 1, dtype=np.uint64))
+        rows = np.empty(len(hashes), dtype=[("h", "<u8"), ("d", "<i8")])
+        rows["h"] = hashes[order]
+        rows["d"] = docs64[order]
+        for p in range(self.partitions):
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi > lo:
+                with self._path("fp", p).open("ab") as fh:
+                    fh.write(rows[lo:hi].tobytes())
+
+    def _fingerprint_partitions(self) -> Iterator[tuple[I64, U64]]:
+        if not self._spill:
+            if self._mem:
+                yield (
+                    np.concatenate([m[0] for m in self._mem]),
+                    np.concatenate([m[1] for m in self._mem]),
+                )
+            return
+        for p in range(self.partitions):
+            path = self._path("fp", p)
+            if path.exists():
+                rows = np.fromfile(path, dtype=[("h", "<u8"), ("d", "<i8")])
+                path.unlink()
+                yield rows["d"].copy(), rows["h"].copy()
+
+    def pairs(self) -> CandidatePairs:
+        """Run the join: candidate pairs sorted by ``(a, b)``."""
+        limit = df_limit(self.n_docs, self.params)
+        parts: list[tuple[I64, I64, I64]] = []
+        for docs, hashes in self._fingerprint_partitions():
+            a, b = group_pairs(hashes, docs, limit)
+            if self.sources is not None and not self.params.same_source and len(a):
+                keep = drop_same_source(a, b, self.sources)
+                a, b = a[keep], b[keep]
+            self.pairs_emitted += len(a)
+            counted = count_pairs(a, b)
+            if self._spill:
+                self._spill_pairs(*counted)
+            else:
+                parts.append(counted)
+        if self._spill:
+            parts = list(self._pair_partitions())
+        out_a, out_b, out_c = [], [], []
+        for a, b, c in parts:
+            keep = c >= self.params.min_shared
+            out_a.append(a[keep])
+            out_b.append(b[keep])
+            out_c.append(c[keep])
+        self.close()
+        if not out_a:
+            e = np.zeros(0, dtype=np.int64)
+            return CandidatePairs(e, e, e)
+        a, b, c = np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_c)
+        order = np.lexsort((b, a))
+        log.info(
+            "candidates: %d fingerprints, df limit %d, %d pair emissions, %d pairs",
+            self.fingerprints,
+            limit,
+            self.pairs_emitted,
+            len(a),
+        )
+        return CandidatePairs(a[order], b[order], c[order])
+
+    def _spill_pairs(self, a: I64, b: I64, c: I64) -> None:
+        part = a % self.partitions
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
+        rows = np.empty(len(a), dtype=[("a", "<i8"), ("b", "<i8"), ("c", "<i8")])
+        rows["a"], rows["b"], rows["c"] = a[order], b[order], c[order]
+        for p in range(self.partitions):
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi > lo:
+                with self._path("pair", p).open("ab") as fh:
+                    fh.write(rows[lo:hi].tobytes())
+
+    def _pair_partitions(self) -> Iterator[tuple[I64, I64, I64]]:
+        for p in range(self.partitions):
+            path = self._path("pair", p)
+            if path.exists():
+                rows = np.fromfile(path, dtype=[("a", "<i8"), ("b", "<i8"), ("c", "<i8")])
+                path.unlink()
+                yield count_pairs(rows["a"].copy(), rows["b"].copy(), rows["c"].copy())
+
+    def close(self) -> None:
+        """Remove the spill files (called by :meth:`pairs`)."""
+        self._mem.clear()
+        if self._own_dir and self._dir is not None and self._dir.exists():
+            shutil.rmtree(self._dir, ignore_errors=True)

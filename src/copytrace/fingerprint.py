@@ -1,0 +1,400 @@
+"""Hashed word n-grams, winnowed, with document frequency.
+
+Fingerprints are what the candidate stage joins on: two articles that share
+enough *rare* fingerprints are worth aligning. Everything here is vectorised
+with numpy over a whole batch of texts at once, so the per-article Python
+overhead is a few string operations, not a loop over words.
+
+Hashes are stable: they depend only on the text (a polynomial hash of each
+word's code points mod 2**64, mixed with the splitmix64 finaliser), never on
+``PYTHONHASHSEED``, the process or the machine, so fingerprints computed by
+different workers, engines (local or Spark) or runs can be compared.
+
+Words are normalised the way :mod:`copytrace.text` normalises them for
+alignment: case folded, inner apostrophes and dots dropped ("U.S." == "US",
+"Abe's" == "Abes"), diacritics stripped, hyphens split, each CJK ideograph or
+kana a word of its own. Positions are word indices into the article's content
+(its ``content`` spans joined), not character offsets: the aligner, not the
+fingerprints, reports offsets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from copytrace.model import Article
+
+log = logging.getLogger(__name__)
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+
+# Calibrated on generated syndicated corpora (bench/gen_corpus.py, 10k articles:
+# copy edits every ~15-30 words, new intros, truncation) together with
+# candidates.MIN_SHARED: 5-word shingles survive light copy editing while
+# staying rare; a window of 8 keeps ~2/9 of the shingles (about 110 per
+# 500-word article) and guarantees a shared fingerprint in any common run of
+# NGRAM + WINDOW - 1 = 12 words.
+NGRAM = 5
+WINDOW = 8
+# A cap for giant documents (a 50 MB "article"): beyond it only the numerically
+# smallest fingerprints are kept (a bottom-k sketch, consistent across
+# documents), so no document costs more than this in the candidate join.
+MAX_FINGERPRINTS_PER_DOC = 5000
+
+_MASK = (1 << 64) - 1
+# Odd multiplier of the per-word polynomial hash, and its inverse mod 2**64.
+_BASE = 0x100000001B3
+_BASE_INV = pow(_BASE, -1, 1 << 64)
+# Per-position multipliers for combining word hashes into a shingle hash
+# (odd, from the splitmix64 sequence, fixed forever so hashes stay stable).
+_POSITION_MULT = (
+    0x9E3779B97F4A7C15,
+    0xBF58476D1CE4E5B9,
+    0x94D049BB133111EB,
+    0xD6E8FEB86659FD93,
+    0xA0761D6478BD642F,
+    0xE7037ED1A0B428DB,
+    0x8EBC6AF09C88C6E3,
+    0x589965CC75374CC3,
+    0x1D8E4E27C47D124F,
+    0xC2B2AE3D27D4EB4F,
+    0x165667B19E3779F9,
+    0x27D4EB2F165667C5,
+)
+_CJK_RANGES = ((0x3040, 0x3100), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFF66, 0xFFA0))
+_SEPARATOR = "\n"
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintParams:
+    """How fingerprints are made.
+
+    Attributes:
+        ngram: words per shingle (>= 1).
+        window: winnowing window in shingles (>= 1; 1 keeps every shingle).
+        max_per_doc: cap on fingerprints per document (bottom-k beyond it).
+
+    Example:
+        >>> FingerprintParams(ngram=4).window
+        8
+    """
+
+    ngram: int = NGRAM
+    window: int = WINDOW
+    max_per_doc: int = MAX_FINGERPRINTS_PER_DOC
+
+    def __post_init__(self) -> None:
+        if self.ngram < 1 or self.ngram > len(_POSITION_MULT):
+            raise ValueError(f"ngram must be 1..{len(_POSITION_MULT)}, got {self.ngram}")
+        if self.window < 1:
+            raise ValueError(f"window must be >= 1, got {self.window}")
+        if self.max_per_doc < 1:
+            raise ValueError(f"max_per_doc must be >= 1, got {self.max_per_doc}")
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """Fingerprints of a batch of documents, one row per fingerprint.
+
+    ``doc[i]`` is the index of the document in the batch, ``hash[i]`` the
+    64-bit shingle hash and ``pos[i]`` the index of the shingle's first word in
+    that document. Rows are sorted by ``(doc, pos)``.
+    """
+
+    doc: I32
+    hash: U64
+    pos: I32
+
+    def __len__(self) -> int:
+        return len(self.hash)
+
+    def of(self, i: int) -> U64:
+        """The hashes of document ``i`` (in position order)."""
+        lo, hi = np.searchsorted(self.doc, [i, i + 1])
+        return self.hash[lo:hi]
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> npt.NDArray[np.uint8]:
+    """Code point -> 0 (not a word char), 1 (word char), 2 (CJK: a word by itself)."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    # Every code point except surrogates, as one string, classified by ``\w``.
+    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    idx = np.fromiter(
+        (m.start() for m in re.finditer(r"\w", chars)), dtype=np.int64, count=-1
+    )
+    idx[idx >= 0xD800] += 0xE000 - 0xD800
+    table[idx] = 1
+    for lo, hi in _CJK_RANGES:
+        table[lo:hi] = 2
+    return table
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case, drop apostrophes and dots, strip diacritics (length may change).
+
+    Example:
+        >>> normalize_text("The U.S. envoy’s café")
+        'the us envoys cafe'
+    """
+    text = text.lower()
+    for ch in ".'’‘ʼ":
+        if ch in text:
+            text = text.replace(ch, "")
+    if not text.isascii():
+        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+    return text
+
+
+_POWERS: list[U64] = []
+
+
+def _powers(n: int) -> tuple[U64, U64]:
+    """``B**(k+1)`` and ``B**-(k+1)`` mod 2**64 for ``k < n`` (cached, grown on demand)."""
+    if not _POWERS or len(_POWERS[0]) < n:
+        size = max(n, 1 << 20)
+        with np.errstate(over="ignore"):
+            _POWERS[:] = [
+                np.cumprod(np.full(size, _BASE, dtype=np.uint64)),
+                np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64)),
+            ]
+    return _POWERS[0][:n], _POWERS[1][:n]
+
+
+def _splitmix(x: U64) -> U64:
+    """The splitmix64 finaliser, vectorised (a bijection on uint64)."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
+    """Stable 64-bit hashes of the normalised words of each text.
+
+    Returns ``(hashes, offsets)``: the words of text ``i`` are
+    ``hashes[offsets[i]:offsets[i + 1]]``.
+
+    Example:
+        >>> h, off = word_hashes(["U.S. said no", "US said NO!"])
+        >>> off.tolist()
+        [0, 3, 6]
+        >>> bool((h[:3] == h[3:]).all())
+        True
+    """
+    normed = [normalize_text(t) for t in texts]
+    joined = _SEPARATOR.join(normed)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    # Where each text starts in ``joined`` (a separator between texts).
+    lengths = np.fromiter((len(t) for t in normed), dtype=np.int64, count=len(normed))
+    text_starts = np.zeros(len(normed), dtype=np.int64)
+    if len(normed) > 1:
+        text_starts[1:] = np.cumsum(lengths[:-1] + len(_SEPARATOR))
+    if len(cp) == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
+    cls = _char_classes()[cp]
+    word = cls > 0
+    prev = np.empty_like(cls)
+    prev[0] = 0
+    prev[1:] = cls[:-1]
+    nxt = np.empty_like(cls)
+    nxt[-1] = 0
+    nxt[:-1] = cls[1:]
+    starts = np.flatnonzero(word & ((prev == 0) | (cls == 2) | (prev == 2)))
+    ends = np.flatnonzero(word & ((nxt == 0) | (cls == 2) | (nxt == 2))) + 1
+    # Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through
+    # prefix sums of x_k * B**(k+1) scaled back by B**-(start+1).
+    powers, inv = _powers(len(cp))
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(cp) + 1, dtype=np.uint64)
+        np.cumsum((cp.astype(np.uint64) + np.uint64(1)) * powers, out=prefix[1:])
+        raw = (prefix[ends] - prefix[starts]) * inv[starts]
+        raw += (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    hashes = _splitmix(raw)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    offsets[1:] = np.searchsorted(starts, text_starts + lengths, side="left")
+    offsets[0] = 0
+    return hashes, offsets
+
+
+def shingle_hashes(hashes: U64, offsets: I64, ngram: int) -> tuple[U64, I64]:
+    """Hashes of every run of ``ngram`` consecutive words within each document.
+
+    Returns ``(shingles, offsets)`` laid out like :func:`word_hashes`; shingle
+    ``j`` of a document starts at its word ``j``. A document with fewer than
+    ``ngram`` words has no shingles.
+
+    Example:
+        >>> h, off = word_hashes(["a b c d", "a b c"])
+        >>> s, soff = shingle_hashes(h, off, 3)
+        >>> soff.tolist(), bool(s[0] == s[2])
+        ([0, 2, 3], True)
+    """
+    n_words = np.diff(offsets)
+    n_sh = np.maximum(n_words - (ngram - 1), 0)
+    sh_offsets = np.zeros(len(n_words) + 1, dtype=np.int64)
+    np.cumsum(n_sh, out=sh_offsets[1:])
+    total = int(sh_offsets[-1])
+    if total == 0:
+        return np.zeros(0, dtype=np.uint64), sh_offsets
+    # Word index where each shingle starts.
+    doc_of = np.repeat(np.arange(len(n_words)), n_sh)
+    first = np.arange(total, dtype=np.int64) - sh_offsets[doc_of] + offsets[doc_of]
+    acc = np.zeros(total, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(ngram):
+            acc += hashes[first + j] * np.uint64(_POSITION_MULT[j])
+    return _splitmix(acc), sh_offsets
+
+
+def winnow(shingles: U64, offsets: I64, window: int) -> tuple[I64, I64]:
+    """Winnowing: the minimum hash of every window of ``window`` shingles.
+
+    Consecutive windows that pick the same shingle record it once; a document
+    with fewer shingles than ``window`` keeps its one minimum. Ties pick the
+    leftmost minimum. Any run of ``window`` shingles shared by two documents
+    yields at least one shared fingerprint.
+
+    Returns ``(doc, pos)``: the document and its shingle index of each kept
+    fingerprint, sorted by ``(doc, pos)``.
+
+    Example:
+        >>> sh = np.array([5, 3, 9, 1, 7], dtype=np.uint64)
+        >>> doc, pos = winnow(sh, np.array([0, 5]), 3)
+        >>> pos.tolist()
+        [1, 3]
+    """
+    n_sh = np.diff(offsets)
+    if window <= 1:
+        doc = np.repeat(np.arange(len(n_sh), dtype=np.int64), n_sh)
+        return doc, np.arange(len(shingles), dtype=np.int64) - offsets[doc]
+    n_win = np.where(n_sh > 0, np.maximum(n_sh - (window - 1), 1), 0)
+    docs_out: list[I64] = []
+    pos_out: list[I64] = []
+    # Documents with at least ``window`` shingles: sliding windows over the
+    # concatenation, keeping only windows that lie inside one document.
+    full = n_sh >= window
+    if full.any():
+        # argmin of every window of the concatenation (a strided view, no copy),
+        # then only the windows that lie inside one document.
+        view = np.lib.stride_tricks.sliding_window_view(shingles, window)
+        arg_all = view.argmin(axis=1)
+        wdoc = np.repeat(np.arange(len(n_sh), dtype=np.int64)[full], n_win[full])
+        win_offsets = np.zeros(len(n_sh) + 1, dtype=np.int64)
+        np.cumsum(np.where(full, n_win, 0), out=win_offsets[1:])
+        wstart = np.arange(len(wdoc), dtype=np.int64) - win_offsets[wdoc] + offsets[wdoc]
+        arg = arg_all[wstart] + wstart
+        keep = np.ones(len(arg), dtype=bool)
+        keep[1:] = (arg[1:] != arg[:-1]) | (wdoc[1:] != wdoc[:-1])
+        docs_out.append(wdoc[keep])
+        pos_out.append(arg[keep] - offsets[wdoc[keep]])
+    # Short documents: their one minimum.
+    short = np.flatnonzero((n_sh > 0) & ~full)
+    if len(short):
+        mins = np.fromiter(
+            (int(np.argmin(shingles[offsets[d] : offsets[d + 1]])) for d in short),
+            dtype=np.int64,
+            count=len(short),
+        )
+        docs_out.append(short.astype(np.int64))
+        pos_out.append(mins)
+    if not docs_out:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    doc = np.concatenate(docs_out)
+    pos = np.concatenate(pos_out)
+    order = np.lexsort((pos, doc))
+    return doc[order], pos[order]
+
+
+def fingerprint_texts(
+    texts: Sequence[str], params: FingerprintParams = FingerprintParams()
+) -> Fingerprints:
+    """Winnowed shingle fingerprints of a batch of texts.
+
+    Example:
+        >>> fp = fingerprint_texts(["one two three four five six", "nothing"],
+        ...                        FingerprintParams(ngram=3, window=2))
+        >>> sorted(set(fp.doc.tolist()))
+        [0]
+    """
+    words, offsets = word_hashes(texts)
+    shingles, sh_offsets = shingle_hashes(words, offsets, params.ngram)
+    doc, pos = winnow(shingles, sh_offsets, params.window)
+    hashes = shingles[sh_offsets[doc] + pos] if len(doc) else np.zeros(0, dtype=np.uint64)
+    doc, hashes, pos = _cap(doc, hashes, pos, params.max_per_doc)
+    return Fingerprints(doc.astype(np.int32), hashes, pos.astype(np.int32))
+
+
+def _cap(doc: I64, hashes: U64, pos: I64, limit: int) -> tuple[I64, U64, I64]:
+    """Keep at most ``limit`` fingerprints per document: the smallest hashes."""
+    if len(doc) == 0:
+        return doc, hashes, pos
+    counts = np.bincount(doc)
+    if counts.max() <= limit:
+        return doc, hashes, pos
+    order = np.lexsort((hashes, doc))
+    doc, hashes, pos = doc[order], hashes[order], pos[order]
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    rank = np.arange(len(doc)) - starts[doc]
+    keep = rank < limit
+    doc, hashes, pos = doc[keep], hashes[keep], pos[keep]
+    order = np.lexsort((pos, doc))
+    log.debug("capped %d documents at %d fingerprints", int((counts > limit).sum()), limit)
+    return doc[order], hashes[order], pos[order]
+
+
+def content_text(article: Article) -> str:
+    """The article's content spans joined by newlines (the whole text if none)."""
+    if not article.content:
+        return article.text
+    return "\n".join(article.text[s:e] for s, e in article.content)
+
+
+def fingerprint(article: Article, params: FingerprintParams = FingerprintParams()) -> U64:
+    """The fingerprint hashes of one cleaned article, in position order.
+
+    Example:
+        >>> from copytrace.model import Article
+        >>> a = Article(id="a", text="Tokyo hopes that closer security ties would help")
+        >>> len(fingerprint(a, FingerprintParams(ngram=3, window=2))) > 0
+        True
+    """
+    return fingerprint_texts([content_text(article)], params).hash
+
+
+def document_frequency(hashes: U64, doc: npt.NDArray[np.integer]) -> tuple[U64, I64]:
+    """Number of distinct documents each hash occurs in.
+
+    Returns ``(unique_hashes, df)`` sorted by hash.
+
+    Example:
+        >>> h = np.array([7, 7, 9, 7], dtype=np.uint64)
+        >>> u, df = document_frequency(h, np.array([0, 0, 1, 1]))
+        >>> u.tolist(), df.tolist()
+        ([7, 9], [2, 1])
+    """
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((doc, hashes))
+    h = hashes[order]
+    d = np.asarray(doc)[order]
+    first = np.ones(len(h), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    h = h[first]
+    new = np.ones(len(h), dtype=bool)
+    new[1:] = h[1:] != h[:-1]
+    starts = np.flatnonzero(new)
+    df = np.diff(np.append(starts, len(h))).astype(np.int64)
+    return h[starts], df
