@@ -57,12 +57,12 @@ _NAME = r"(?P<name>[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.’'-]*|of|de|du|al))*)"
 _APOS = r"(?:['’]s?)"
 # Phrases that credit a named publisher.
 _NAMED_RE = [
-    re.compile(rf"\baccording\s+to\s+(?:the\s+)?{_NAME}"),
-    re.compile(rf"\b(?:as\s+)?(?:cited|quoted|reported)\s+by\s+(?:the\s+)?{_NAME}"),
-    re.compile(rf"{_NAME}{_APOS}?\s+(?:{_GENERIC_NOUN}\s+)?(?:also\s+)?{_VERB}\b"),
-    re.compile(rf"{_NAME}{_APOS}\s+(?:sources|report|article|story|correspondent)"),
-    re.compile(rf"\b(?:told|wrote\s+in|reported\s+in|said\s+in)\s+(?:the\s+)?{_NAME}"),
-    re.compile(rf"\b{_VERB}\s+(?:the\s+)?{_NAME}"),
+    re.compile(rf"\b(?i:according\s+to\s+(?:the\s+)?){_NAME}"),
+    re.compile(rf"\b(?i:(?:as\s+)?(?:cited|quoted|reported)\s+by\s+(?:the\s+)?){_NAME}"),
+    re.compile(rf"{_NAME}{_APOS}?\s+(?i:(?:{_GENERIC_NOUN}\s+)?(?:also\s+)?{_VERB})\b"),
+    re.compile(rf"{_NAME}{_APOS}\s+(?i:sources|report|article|story|correspondent)"),
+    re.compile(rf"\b(?i:(?:told|wrote\s+in|reported\s+in|said\s+in)\s+(?:the\s+)?){_NAME}"),
+    re.compile(rf"\b(?i:{_VERB}\s+(?:the\s+)?){_NAME}"),
 ]
 # Phrases that credit some publication without naming it.
 _GENERIC_RE = re.compile(
@@ -136,7 +136,33 @@ _NOT_NAMES = frozenset(
         "sunday",
     ]
 )
-_HOST_PARTS = frozenset({"www", "com", "net", "org", "co", "uk", "ru", "jp", "news", "en"})
+_HOST_PARTS = frozenset(
+    [
+        "www",
+        "com",
+        "net",
+        "org",
+        "co",
+        "uk",
+        "ru",
+        "jp",
+        "de",
+        "fr",
+        "it",
+        "es",
+        "cn",
+        "in",
+        "au",
+        "ca",
+        "info",
+        "biz",
+        "gov",
+        "edu",
+        "ac",
+        "news",
+        "en",
+    ]
+)
 _OPEN_QUOTES = "\"“„«‘'"
 _CLOSE_QUOTES = "\"”»’'“"
 
@@ -234,9 +260,9 @@ def publisher_names(art: Article) -> list[str]:
                 add(word)
     if art.url:
         host = urlparse(art.url).hostname or ""
-        for part in host.split("."):
-            if part not in _HOST_PARTS and len(part) >= 3:
-                add(part)
+        parts = [p for p in host.split(".") if p not in _HOST_PARTS]
+        if parts and len(parts[-1]) >= 3:
+            add(parts[-1])  # "asia.nikkei.com" -> "nikkei"
     return names
 
 
