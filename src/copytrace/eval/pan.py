@@ -599,7 +599,8 @@ def run(
         root: corpus folder (see ``read_corpus``).
         out_dir: where the ``<susp>-<src>.xml`` detections go (created); None: none written.
         jobs: worker processes, default ``os.cpu_count()``; 1 runs in this process.
-        params: aligner settings, default ``copytrace.align.PRESETS["pan"]``.
+        params: aligner settings, default ``copytrace.align.PRESETS["pan"]`` (passed
+            as given to a custom ``aligner``).
         pairs_file: the pairs to run instead of ``root/pairs``.
         progress: called as ``progress(done, total)`` after each pair.
         aligner: the alignment function, default ``copytrace.align.align``
@@ -609,9 +610,8 @@ def run(
         InputError: missing or unreadable corpus, pairs, document or truth file.
     """
     pairs = read_corpus(root, pairs_file)
-    if aligner is None or params is None:
-        default_aligner, default_params = _default_aligner()
-        aligner = aligner or default_aligner
+    if aligner is None:
+        aligner, default_params = _default_aligner()
         params = default_params if params is None else params
     out = Path(out_dir) if out_dir is not None else None
     if out is not None:
