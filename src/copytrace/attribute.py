@@ -19,6 +19,7 @@ weight less the loser's.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -73,6 +74,13 @@ _GENERIC_RE = re.compile(
     rf"|\b{_VERB}\s+the\s+{_GENERIC_NOUN}\b",
     re.IGNORECASE,
 )
+# Every credit phrase contains one of these words; the phrase patterns only run
+# within TRIGGER_REACH characters of one (names are shorter than that).
+_TRIGGER_RE = re.compile(
+    rf"\b(?:according|{_VERB}|{_GENERIC_NOUN}|told|sources|article|story|correspondent)\b",
+    re.IGNORECASE,
+)
+TRIGGER_REACH = 80
 # Words that are not publisher names on their own.
 _NOT_NAMES = frozenset(
     [
@@ -368,27 +376,58 @@ def _name_matches(words: Sequence[str], known: Sequence[str], other: Article, st
     return False
 
 
-def _credits(
-    text: str,
-    lo: int,
-    hi: int,
-    other_names: Sequence[str],
-    own_names: Sequence[str],
-    other: Article,
-) -> tuple[str | None, str | None]:
-    """(named credit phrase, generic credit phrase) found in ``text[lo:hi]``."""
-    window = text[lo:hi]
+_Hit = tuple[int, int, str]  # start, end, phrase
+
+
+def _credit_hits(
+    art: Article, other_names: Sequence[str], own_names: Sequence[str], other: Article
+) -> tuple[list[_Hit], list[_Hit]]:
+    """Credit phrases in ``art``'s content: (those naming ``other``'s publisher, generic)."""
     own = {w.casefold() for n in own_names for w in (n, *_name_words(n))}
-    for rx in _NAMED_RE:
-        for m in rx.finditer(window):
-            words = _name_words(m.group("name"))
-            if not words or any(w.casefold() in own for w in words):
-                continue
-            strong = bool(_PUBLISHER_FORM.search(m.group()))
-            if _name_matches(words, other_names, other, strong):
-                return m.group().strip(), None
-    g = _GENERIC_RE.search(window)
-    return None, (g.group().strip() if g else None)
+    verdicts: dict[tuple[str, bool], bool] = {}
+    named: list[_Hit] = []
+    generic: list[_Hit] = []
+    text = art.text
+    for lo, hi in _trigger_windows(art):
+        for rx in _NAMED_RE:
+            for m in rx.finditer(text, lo, hi):
+                words = _name_words(m.group("name"))
+                if not words or any(w.casefold() in own for w in words):
+                    continue
+                strong = bool(_PUBLISHER_FORM.search(m.group()))
+                key = (" ".join(words), strong)
+                if key not in verdicts:
+                    verdicts[key] = _name_matches(words, other_names, other, strong)
+                if verdicts[key]:
+                    named.append((m.start(), m.end(), m.group().strip()))
+        generic.extend(
+            (m.start(), m.end(), m.group().strip()) for m in _GENERIC_RE.finditer(text, lo, hi)
+        )
+    named.sort()
+    generic.sort()
+    return named, generic
+
+
+def _trigger_windows(art: Article) -> list[tuple[int, int]]:
+    """Stretches of content around credit keywords: the only places credit phrases can be."""
+    windows: list[tuple[int, int]] = []
+    for lo, hi in _content(art):
+        for m in _TRIGGER_RE.finditer(art.text, lo, hi):
+            s, e = max(lo, m.start() - TRIGGER_REACH), min(hi, m.end() + TRIGGER_REACH)
+            if windows and s <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], e))
+            else:
+                windows.append((s, e))
+    return windows
+
+
+def _first_within(hits: Sequence[_Hit], lo: int, hi: int) -> str | None:
+    k = bisect.bisect_left(hits, (lo, -1, ""))
+    while k < len(hits) and hits[k][0] < hi:
+        if hits[k][1] <= hi:
+            return hits[k][2]
+        k += 1
+    return None
 
 
 def _credit_cues(
@@ -401,13 +440,15 @@ def _credit_cues(
     passages: Sequence[Passage],
 ) -> tuple[list[bool], list[_Cue]]:
     """Whether ``art`` (side ``side``) credits ``other_art`` at each passage."""
+    named_hits, generic_hits = _credit_hits(art, other_names, own_names, other_art)
     flags: list[bool] = []
     named: list[str] = []
     generic: list[str] = []
     for p in passages:
         start, end = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
         lo, hi = _context(art, start, end)
-        named_hit, generic_hit = _credits(art.text, lo, hi, other_names, own_names, other_art)
+        named_hit = _first_within(named_hits, lo, hi)
+        generic_hit = None if named_hit else _first_within(generic_hits, lo, hi)
         flags.append(bool(named_hit or generic_hit))
         if named_hit:
             named.append(named_hit)
@@ -434,19 +475,15 @@ def _credit_cues(
                 f"{label} credits a publication next to the reused text: {quoted}",
             )
         )
-    if not named:
-        # credited anywhere in the article (e.g. a dateline or a closing line)
-        for lo, hi in _content(art):
-            hit, _ = _credits(art.text, lo, hi, other_names, own_names, other_art)
-            if hit:
-                cues.append(
-                    _Cue(
-                        other,
-                        WEIGHT_NAMED_ANYWHERE,
-                        f"{label} credits {other_label}'s publisher: “{hit}”",
-                    )
-                )
-                break
+    if not named and named_hits:
+        # credited elsewhere in the article (a dateline, a closing line)
+        cues.append(
+            _Cue(
+                other,
+                WEIGHT_NAMED_ANYWHERE,
+                f"{label} credits {other_label}'s publisher: “{named_hits[0][2]}”",
+            )
+        )
     return flags, cues
 
 
