@@ -3,3 +3,5 @@
 from copytrace.cli import eval_cmd  # noqa: F401
 from copytrace.cli import eval_pan_cmd  # noqa: F401
 from copytrace.cli import compare_cmd  # noqa: F401
+from copytrace.cli import scan_cmd  # noqa: F401
+from copytrace.cli import serve_cmd  # noqa: F401

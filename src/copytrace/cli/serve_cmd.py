@@ -1,0 +1,50 @@
+"""``copytrace serve``: the web viewer and JSON API over an index or a scan."""
+
+from __future__ import annotations
+
+import click
+
+from copytrace.cli import main
+from copytrace.errors import InputError
+
+
+@main.command("serve")
+@click.argument("path", metavar="DB_OR_SCAN_DIR", type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--max-body-mb", default=4.0, show_default=True, type=click.FloatRange(0.01, 1024),
+              help="Largest request body (pasted or uploaded page) in MiB; larger gets 413.")
+@click.option("--workers", "index_handles", default=2, show_default=True,
+              type=click.IntRange(1, 64), help="Queries answered at once (index handles).")
+def serve_cmd(path: str, host: str, port: int, max_body_mb: float, index_handles: int) -> None:
+    """Serve pages and a JSON API over an index file or a scan output folder.
+
+    Paste an article to see which indexed articles it reuses (needs an index:
+    an index file, or index.duckdb inside the scan folder); browse a scan's
+    overview, clusters, pairs and articles. The OpenAPI spec is at /openapi.json.
+
+    Example:
+
+    \b
+        copytrace serve scan-out --port 8000   # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from copytrace.web import create_app
+
+    try:
+        app = create_app(
+            path, max_body_bytes=int(max_body_mb * 1024 * 1024), index_handles=index_handles
+        )
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this address can use the "
+            "viewer (there is no login)",
+            err=True,
+        )
+    click.echo(f"copytrace viewer on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
