@@ -45,7 +45,7 @@ def read_article_file(path: str | Path, article_id: str | None = None) -> Articl
 
     Example:
         >>> art = read_article_file("examples/004_3080a4ee7dd42127.txt")  # doctest: +SKIP
-        >>> art.id
+        >>> art.id  # doctest: +SKIP
         '004_3080a4ee7dd42127'
 
     Raises:

@@ -1,0 +1,101 @@
+"""One record (a dict of fields) -> raw ``Article`` or the reason it is rejected.
+
+Shared by the JSON Lines and Parquet readers, which accept the same fields:
+``id`` and ``text`` or ``html`` (required), ``title``, ``published`` (or
+``date``), ``source`` (or ``series``), ``url`` (optional).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from copytrace.model import Article
+
+FIELDS = ("id", "text", "html", "title", "published", "date", "source", "series", "url")
+
+
+class RecordError(ValueError):
+    """A record that cannot become an article; ``str()`` is the reason."""
+
+
+def _optional_str(rec: Mapping[str, Any], *names: str) -> str | None:
+    """The first of ``names`` that is present and not null, as a string."""
+    for name in names:
+        value = rec.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            return value if value.strip() else None
+        if isinstance(value, (int, float, bool)):
+            return str(value)
+        raise RecordError(f"field {name!r} must be a string, got {type(value).__name__}")
+    return None
+
+
+def _published(rec: Mapping[str, Any]) -> str | None:
+    """``published`` (or ``date``) as ISO 8601; epoch seconds and datetimes converted."""
+    for name in ("published", "date"):
+        value = rec.get(name)
+        if value is None:
+            continue
+        if isinstance(value, dt.datetime):
+            return value.isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                return dt.datetime.fromtimestamp(value, tz=dt.UTC).isoformat()
+            except (OverflowError, OSError, ValueError):
+                raise RecordError(f"field {name!r}: {value!r} is not a valid epoch time") from None
+        if isinstance(value, str):
+            return value.strip() or None
+        raise RecordError(f"field {name!r} must be a date string, got {type(value).__name__}")
+    return None
+
+
+def record_to_article(rec: Any, path: str) -> Article:
+    """Turn one decoded record into a raw ``Article`` (``content`` still empty).
+
+    Example:
+        >>> a = record_to_article({"id": 7, "html": "<p>Hi</p>", "series": "AP"}, "x.jsonl")
+        >>> (a.id, a.is_html, a.source)
+        ('7', True, 'AP')
+
+    Raises:
+        RecordError: not an object, no usable id, no text/html, or a field of the
+            wrong type.
+    """
+    if not isinstance(rec, Mapping):
+        raise RecordError(f"expected a JSON object, got {type(rec).__name__}")
+    raw_id = rec.get("id")
+    if raw_id is None:
+        raise RecordError("missing id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        raise RecordError(f"id must be a string or integer, got {type(raw_id).__name__}")
+    article_id = str(raw_id).strip()
+    if not article_id:
+        raise RecordError("empty id")
+    is_html = False
+    body = rec.get("text")
+    if body is None:
+        body = rec.get("html")
+        is_html = body is not None
+    if body is None:
+        raise RecordError("missing text (need 'text' or 'html')")
+    if not isinstance(body, str):
+        field = "html" if is_html else "text"
+        raise RecordError(f"field {field!r} must be a string, got {type(body).__name__}")
+    if not body.strip():
+        raise RecordError("empty text")
+    return Article(
+        id=article_id,
+        text=body,
+        title=_optional_str(rec, "title"),
+        published=_published(rec),
+        source=_optional_str(rec, "source", "series"),
+        url=_optional_str(rec, "url"),
+        path=path,
+        is_html=is_html,
+    )

@@ -1,0 +1,159 @@
+"""WARC (.warc, .warc.gz) -> raw ``Article`` records from HTML responses.
+
+Every ``response`` record with an HTML payload and status 200 becomes one
+article: id and ``url`` are the target URI (the record id when there is none),
+``source`` the host without ``www.``, ``published`` the ``Last-Modified``
+header when present, else ``WARC-Date``. Other records (requests, metadata,
+images, redirects) are skipped and counted in the log, not rejected. A
+truncated or undecodable HTML response is a ``Reject`` with its 1-based record
+number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from copytrace.ingest.charset import decode_html
+from copytrace.model import Article, Reject
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
+
+
+def _last_modified(record: WarcRecord) -> str | None:
+    headers = record.http_headers
+    raw = headers.get("Last-Modified") if headers is not None else None
+    if not raw:
+        return None
+    try:
+        return _iso(email.utils.parsedate_to_datetime(raw))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def host_of(url: str | None) -> str | None:
+    """The URL's host, lower case, without a leading ``www.``.
+
+    Example:
+        >>> host_of("https://WWW.Example.com:8080/a/b")
+        'example.com'
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _skip_reason(record: WarcRecord) -> str | None:
+    """Why a response record is not an article (None when it is an HTML page)."""
+    headers = record.http_headers
+    if headers is None:
+        return "not HTTP"
+    if headers.status_code != 200:
+        return f"status {headers.status_code}"
+    ctype = (record.http_content_type or "").split(";")[0].strip().lower()
+    if ctype not in HTML_TYPES:
+        return "not HTML"
+    return None
+
+
+def _to_article(record: WarcRecord, name: str, num: int) -> Article | Reject:
+    url = record.headers.get("WARC-Target-URI") or None
+    article_id = url or record.record_id
+    if not article_id:
+        return Reject(name, num, "response record without URI or record id")
+    payload = record.reader.read()
+    if len(payload) < record.content_length:
+        return Reject(
+            name, num, f"truncated record: {len(payload)} of {record.content_length} bytes"
+        )
+    if not payload.strip():
+        return Reject(name, num, "empty HTML response")
+    if b"\x00" in payload[:8192]:
+        return Reject(name, num, "binary payload (NUL bytes) labelled as HTML")
+    ctype = record.http_headers.get("Content-Type") if record.http_headers else None
+    try:
+        text, _ = decode_html(payload, ctype)
+    except UnicodeDecodeError as exc:
+        return Reject(name, num, f"undecodable bytes at byte {exc.start}")
+    return Article(
+        id=article_id,
+        text=text,
+        published=_last_modified(record) or _iso(record.record_date),
+        source=host_of(url),
+        url=url,
+        path=name,
+        is_html=True,
+    )
+
+
+def read_warc(path: str | Path) -> Iterator[Article | Reject]:
+    """Yield an ``Article`` per HTML response of a WARC file, ``Reject`` per bad one.
+
+    Example:
+        >>> for item in read_warc("crawl/CC-MAIN-part.warc.gz"):  # doctest: +SKIP
+        ...     print(item.url)
+
+    Never raises for bad content: an unreadable file is one ``Reject`` with
+    ``record=None``; a corrupt stream ends the file with a ``Reject`` at the
+    record where reading stopped.
+    """
+    for _, item in read_warc_numbered(path):
+        yield item
+
+
+def read_warc_numbered(path: str | Path) -> Iterator[tuple[int | None, Article | Reject]]:
+    """``read_warc`` with each item's 1-based WARC record number (None for the whole file)."""
+    name = str(path)
+    skipped: Counter[str] = Counter()
+    num = 0
+    try:
+        stream = Path(path).open("rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as exc:
+        yield None, Reject(name, None, f"cannot read: {exc.strerror or exc}")
+        return
+    with stream:
+        try:
+            for num, record in enumerate(
+                ArchiveIterator(stream, record_types=WarcRecordType.any_type, parse_http=True),
+                start=1,
+            ):
+                if record.record_type != WarcRecordType.response:
+                    skipped["not a response"] += 1
+                    continue
+                reason = _skip_reason(record)
+                if reason is not None:
+                    skipped[reason] += 1
+                    continue
+                yield num, _to_article(record, name, num)
+        except (OSError, ValueError) as exc:
+            yield num + 1, Reject(name, num + 1, f"corrupt WARC: {exc}")
+    if skipped:
+        logger.info(
+            "%s: %d records skipped (%s)",
+            name,
+            sum(skipped.values()),
+            ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())),
+        )
