@@ -181,9 +181,11 @@ def count_pairs(a: I64, b: I64, weights: I64 | None = None) -> tuple[I64, I64, I
     starts = np.flatnonzero(new)
     counts = np.add.reduceat(w, starts)
     k = key[starts]
-    return (k >> np.uint64(32)).astype(np.int64), (k & np.uint64(0xFFFFFFFF)).astype(
-        np.int64
-    ), counts
+    return (
+        (k >> np.uint64(32)).astype(np.int64),
+        (k & np.uint64(0xFFFFFFFF)).astype(np.int64),
+        counts,
+    )
 
 
 def drop_same_source(a: I64, b: I64, sources: I32) -> npt.NDArray[np.bool_]:
@@ -247,8 +249,10 @@ class PairCounter:
         self.partitions = partitions if spill else 1
         self._spill = spill
         self._own_dir = spill and work_dir is None
-        self._dir = Path(tempfile.mkdtemp(prefix="copytrace-pairs-")) if self._own_dir else (
-            Path(work_dir) if work_dir is not None else None
+        self._dir = (
+            Path(tempfile.mkdtemp(prefix="copytrace-pairs-"))
+            if self._own_dir
+            else (Path(work_dir) if work_dir is not None else None)
         )
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)

@@ -71,7 +71,13 @@ _POSITION_MULT = (
     0x165667B19E3779F9,
     0x27D4EB2F165667C5,
 )
-_CJK_RANGES = ((0x3040, 0x3100), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0xFF66, 0xFFA0))
+_CJK_RANGES = (
+    (0x3040, 0x3100),
+    (0x3400, 0x4DC0),
+    (0x4E00, 0xA000),
+    (0xF900, 0xFB00),
+    (0xFF66, 0xFFA0),
+)
 _SEPARATOR = "\n"
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -131,9 +137,7 @@ def _char_classes() -> npt.NDArray[np.uint8]:
     table = np.zeros(0x110000, dtype=np.uint8)
     # Every code point except surrogates, as one string, classified by ``\w``.
     chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
-    idx = np.fromiter(
-        (m.start() for m in re.finditer(r"\w", chars)), dtype=np.int64, count=-1
-    )
+    idx = np.fromiter((m.start() for m in re.finditer(r"\w", chars)), dtype=np.int64, count=-1)
     idx[idx >= 0xD800] += 0xE000 - 0xD800
     table[idx] = 1
     for lo, hi in _CJK_RANGES:
@@ -166,8 +170,8 @@ def _powers(n: int) -> tuple[U64, U64]:
         size = max(n, 1 << 20)
         with np.errstate(over="ignore"):
             _POWERS[:] = [
-                np.cumprod(np.full(size, _BASE, dtype=np.uint64)),
-                np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64)),
+                np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64),
+                np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64), dtype=np.uint64),
             ]
     return _POWERS[0][:n], _POWERS[1][:n]
 

@@ -1,0 +1,211 @@
+"""Site chrome learned from the corpus: lines that recur across pages of one source.
+
+A menu, a subscription prompt or a "Most read" widget appears on many pages of
+the same site; an article's sentence appears on one. Like CCNet's paragraph
+deduplication, a first pass counts, for every source, on how many of its pages
+each line occurs (by the hash of :func:`copytrace.clean.line_key`, so "3 free
+articles left" and "12 free articles left" are one line). Lines seen on at
+least ``min_pages`` pages that are also at least ``min_share`` of that
+source's pages are that source's chrome; :func:`chrome_for` turns them into the
+``chrome`` argument of :func:`copytrace.clean.clean` for each of its pages, so
+two pages of one site, or two sites on the same CMS, never pair on their menus.
+
+Pages with no source are not learned from: lines shared by unrelated pages of
+unknown origin are exactly the reuse the scan looks for. HTML pages are not
+either: trafilatura removes their boilerplate from the markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+# Calibrated on generated corpora (bench/gen_corpus.py: 5-40 pages per site,
+# each with 8-20 menu/footer lines, some varying by a number) and the
+# tests/data/scan pages: a line on 3 pages of a site is already chrome there,
+# while a site reprinting one wire paragraph on 3 of its pages is rare and,
+# being same-source reuse, skipped by default anyway. The share keeps big
+# sources from calling a line on 3 of their 10,000 pages chrome.
+CHROME_MIN_PAGES = 3
+CHROME_MIN_SHARE = 0.002
+# Lines with fewer word characters than this are never worth learning
+# (bullets, lone numbers); the cleaner drops them on its own.
+CHROME_MIN_LINE_CHARS = 3
+# Compact the (source, line) table when this many rows are pending.
+_COMPACT_ROWS = 4_000_000
+
+_ROW = np.dtype([("src", "<i4"), ("h", "<u8"), ("n", "<i8")])
+
+
+@dataclass(frozen=True, slots=True)
+class ChromeParams:
+    """When a recurring line is chrome.
+
+    Example:
+        >>> ChromeParams().min_pages
+        3
+    """
+
+    min_pages: int = CHROME_MIN_PAGES
+    min_share: float = CHROME_MIN_SHARE
+
+    def __post_init__(self) -> None:
+        if self.min_pages < 2:
+            raise ValueError(f"min_pages must be >= 2, got {self.min_pages}")
+        if not 0 <= self.min_share <= 1:
+            raise ValueError(f"min_share must be within 0..1, got {self.min_share}")
+
+
+def key_hash(key: str) -> int:
+    """Stable 64-bit hash of a line key (independent of the process).
+
+    Example:
+        >>> key_hash("show more") == key_hash("show more")
+        True
+    """
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def page_line_keys(text: str) -> dict[int, str]:
+    """The distinct line keys of one page, by their hash.
+
+    Example:
+        >>> sorted(page_line_keys("Menu\\nHome | News\\nMenu\\n").values())
+        ['home | news', 'menu']
+    """
+    from copytrace.clean import line_key, line_spans
+
+    out: dict[int, str] = {}
+    for s, e in line_spans(text):
+        key = line_key(text[s:e])
+        if sum(c.isalnum() for c in key) >= CHROME_MIN_LINE_CHARS:
+            out.setdefault(key_hash(key), key)
+    return out
+
+
+def page_line_hashes(text: str) -> npt.NDArray[np.uint64]:
+    """Sorted distinct line-key hashes of one page (what the first pass counts)."""
+    return np.array(sorted(page_line_keys(text)), dtype=np.uint64)
+
+
+class ChromeLearner:
+    """Counts lines per source over a stream of pages, then names the chrome.
+
+    Example:
+        >>> menu = "Home | World | Business\\nSign in to read more\\n"
+        >>> cl = ChromeLearner()
+        >>> for i in range(3):
+        ...     cl.add("site", menu + f"Story number {i} is about something else entirely.")
+        >>> model = cl.finish()
+        >>> sorted(chrome_for(model, "site", menu + "New story text."))
+        ['home | world | business', 'sign in to read more']
+    """
+
+    def __init__(self, params: ChromeParams = ChromeParams()) -> None:
+        self.params = params
+        self._codes: dict[str, int] = {}
+        self._pages: list[int] = []
+        self._pending: list[npt.NDArray[np.void]] = []
+        self._pending_rows = 0
+        self._table = np.zeros(0, dtype=_ROW)
+
+    def add(self, source: str | None, text: str, *, is_html: bool = False) -> None:
+        """Count the lines of one page of ``source`` (ignored without a source, or HTML)."""
+        if not source or is_html:
+            return
+        self.add_hashes(source, page_line_hashes(text))
+
+    def add_hashes(self, source: str, hashes: npt.NDArray[np.uint64]) -> None:
+        """Count one page given its distinct line-key hashes (the Spark path)."""
+        code = self._codes.setdefault(source, len(self._codes))
+        if code == len(self._pages):
+            self._pages.append(0)
+        self._pages[code] += 1
+        if not len(hashes):
+            return
+        rows = np.empty(len(hashes), dtype=_ROW)
+        rows["src"] = code
+        rows["h"] = hashes
+        rows["n"] = 1
+        self._pending.append(rows)
+        self._pending_rows += len(rows)
+        if self._pending_rows >= _COMPACT_ROWS:
+            self._compact()
+
+    def _compact(self) -> None:
+        if not self._pending:
+            return
+        rows = np.concatenate([self._table, *self._pending])
+        self._pending.clear()
+        self._pending_rows = 0
+        order = np.lexsort((rows["h"], rows["src"]))
+        rows = rows[order]
+        new = np.ones(len(rows), dtype=bool)
+        new[1:] = (rows["src"][1:] != rows["src"][:-1]) | (rows["h"][1:] != rows["h"][:-1])
+        starts = np.flatnonzero(new)
+        table = rows[starts]
+        table["n"] = np.add.reduceat(rows["n"], starts)
+        self._table = table
+
+    def finish(self) -> dict[str, frozenset[int]]:
+        """Each source's chrome, as line-key hashes (sources with none are left out)."""
+        self._compact()
+        table = self._table
+        pages = np.array(self._pages, dtype=np.int64)
+        sources = {code: name for name, code in self._codes.items()}
+        out = chrome_from_counts(
+            ((sources[int(r["src"])], int(r["h"]), int(r["n"])) for r in table),
+            {name: int(pages[code]) for name, code in self._codes.items()},
+            self.params,
+        )
+        log.info(
+            "chrome: %d sources, %d with chrome, %d chrome lines",
+            len(self._codes),
+            len(out),
+            sum(len(v) for v in out.values()),
+        )
+        return out
+
+
+def chrome_from_counts(
+    counts: Iterable[tuple[str, int, int]],
+    pages: Mapping[str, int],
+    params: ChromeParams = ChromeParams(),
+) -> dict[str, frozenset[int]]:
+    """Chrome line hashes per source from ``(source, line_hash, n_pages)`` counts.
+
+    ``pages[source]`` is the number of pages of that source. A Spark engine
+    gets the counts from a group-by over :func:`page_line_hashes` rows.
+
+    Example:
+        >>> chrome_from_counts([("s", 7, 3), ("s", 8, 1)], {"s": 4})
+        {'s': frozenset({7})}
+    """
+    out: dict[str, set[int]] = {}
+    for source, h, n in counts:
+        total = pages.get(source, 0)
+        if n >= params.min_pages and n >= params.min_share * total:
+            out.setdefault(source, set()).add(h)
+    return {k: frozenset(v) for k, v in sorted(out.items())}
+
+
+def chrome_for(
+    chrome: Mapping[str, frozenset[int]], source: str | None, text: str
+) -> frozenset[str]:
+    """The line keys of ``text`` that are chrome of ``source``: ``clean``'s ``chrome``.
+
+    Example:
+        >>> chrome_for({"s": frozenset({key_hash("menu")})}, "s", "Menu\\nBody.")
+        frozenset({'menu'})
+    """
+    known = chrome.get(source or "")
+    if not known or not source:
+        return frozenset()
+    return frozenset(k for h, k in page_line_keys(text).items() if h in known)

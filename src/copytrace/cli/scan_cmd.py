@@ -1,0 +1,141 @@
+"""``copytrace scan INPUT... --out DIR``: every reused passage in a corpus."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from copytrace.align import PRESETS
+from copytrace.cli import main
+from copytrace.scan import ScanConfig, scan
+
+_STAGE_LABELS = {
+    "read": "reading + learning chrome",
+    "clean+fingerprint": "cleaning + fingerprinting",
+    "candidates": "finding candidate pairs",
+    "align": "aligning candidate pairs",
+    "write": "writing outputs",
+}
+
+
+class _RichProgress:
+    """Adapts the library's ``progress(stage, done, total)`` calls to rich bars."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        task = self.tasks.get(stage)
+        if task is None:
+            for other in self.tasks.values():  # a new stage: the earlier ones are done
+                t = self.progress.tasks[other]
+                if t.total is None:
+                    self.progress.update(other, total=t.completed)
+            task = self.progress.add_task(_STAGE_LABELS.get(stage, stage), total=total)
+            self.tasks[stage] = task
+        self.progress.update(task, completed=done, total=total)
+
+
+@main.command("scan")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the outputs (created if missing).",
+)
+@click.option("--same-source", is_flag=True, help="Also report reuse within one source.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: all cores].",
+)
+@click.option(
+    "--preset",
+    type=click.Choice(sorted(PRESETS)),
+    default="news",
+    show_default=True,
+    help="Aligner settings: news articles, or PAN-style obfuscated excerpts.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=ScanConfig().batch_size,
+    show_default=True,
+    help="Articles per batch (bounds memory).",
+)
+@click.option("--no-report", is_flag=True, help="Do not write report.html.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each stage to stderr.")
+def scan_cmd(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    same_source: bool,
+    jobs: int | None,
+    preset: str,
+    batch_size: int,
+    no_report: bool,
+    verbose: bool,
+) -> None:
+    """Find every passage any article in INPUT... reuses from another.
+
+    INPUT is a folder of .txt/.html pages, a JSON Lines file (.jsonl, .jsonl.gz:
+    `id` and `text` or `html`, optional `title`, `published`, `source`, `url`),
+    a Parquet file with the same columns, or a WARC file. Writes
+    articles.parquet, passages.parquet, passages.jsonl, pairs.jsonl,
+    clusters.jsonl, rejects.jsonl (records that could not be read) and
+    report.html into DIR. Reuse within one source is skipped unless
+    --same-source.
+
+    Example:
+
+        copytrace scan crawl/ wire.jsonl.gz --out scan-out --jobs 2
+    """
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = ScanConfig(
+        same_source=same_source,
+        jobs=jobs,
+        preset=preset,
+        batch_size=batch_size,
+        report=not no_report,
+    )
+    console = Console(stderr=True)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bars:
+        summary = scan(list(inputs), out_dir, config=config, progress=_RichProgress(bars))
+    table = Table(title=f"copytrace scan -> {out_dir}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for label, value in summary.rows():
+        table.add_row(label, value)
+    for stage, seconds in summary.stage_seconds.items():
+        table.add_row(f"  {stage}", f"{seconds:,.1f} s")
+    Console().print(table)
+    if summary.rejected:
+        console.print(
+            f"[yellow]{summary.rejected:,} record(s) rejected: see {out_dir / 'rejects.jsonl'}"
+        )

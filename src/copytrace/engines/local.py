@@ -1,0 +1,483 @@
+"""The local engine: the scan's stages in this process and a pool of workers.
+
+Memory stays bounded by the batch size, not the corpus: articles stream from
+the readers in batches into a spill folder (Arrow IPC files, memory-mapped by
+every worker, so an article's text crosses no pipe); fingerprints go to
+hash-partitioned files and are joined one partition at a time
+(:class:`copytrace.candidates.PairCounter`); candidate pairs travel to the
+workers as document numbers only.
+
+Passes:
+    1. read + count lines per source (chrome) -> ``raw.arrow``
+    2. clean (with the learned chrome) + fingerprint, in the pool -> ``meta.arrow``
+    3. candidates: the join over fingerprints
+    4. align + attribute the candidate pairs, in the pool
+    5. cluster, then write the outputs (atomically, rows sorted)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import multiprocessing as mp
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from copytrace import ingest
+from copytrace.align import PRESETS
+from copytrace.candidates import PairCounter, df_limit
+from copytrace.chrome import ChromeLearner
+from copytrace.cluster import Cluster
+from copytrace.engines import Progress
+from copytrace.fingerprint import content_text, fingerprint_texts
+from copytrace.model import Article
+from copytrace.scan import ScanConfig, ScanSummary
+from copytrace.stages import (
+    CLEAN_SCHEMA,
+    RAW_SCHEMA,
+    PairRecord,
+    align_pair,
+    articles_to_batch,
+    batch_to_articles,
+    clean_articles,
+    cluster_pairs,
+    pair_rows,
+    passage_rows,
+)
+from copytrace.store import (
+    ARTICLES_SCHEMA,
+    PASSAGES_SCHEMA,
+    atomic_path,
+    json_line,
+    write_jsonl,
+    write_parquet,
+    write_text,
+)
+
+log = logging.getLogger(__name__)
+
+# The metadata spill: CLEAN_SCHEMA without the text (that stays in raw.arrow).
+META_SCHEMA = pa.schema([f for f in CLEAN_SCHEMA if f.name != "text"])
+# Candidate pairs per task sent to an aligning worker: small enough to balance
+# the load, big enough that the pipe costs nothing (pairs are sorted, so a
+# chunk reuses its articles from the worker's cache).
+ALIGN_CHUNK = 64
+# Articles written per batch of articles.parquet.
+WRITE_CHUNK = 10_000
+# Articles a worker keeps decoded (pairs sorted by their first article).
+ARTICLE_CACHE = 512
+
+
+class _Timer:
+    """Wall seconds per stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+            log.info("stage %s: %.2f s", stage, self.seconds[stage])
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int | None) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+# ----------------------------------------------------------------------------- spill access
+
+
+class Spill:
+    """Random access to the articles of a run's spill files by document number."""
+
+    def __init__(self, work: Path) -> None:
+        self._raw = pa.ipc.open_file(pa.memory_map(str(work / "raw.arrow")))
+        self._raw_batches = [self._raw.get_batch(i) for i in range(self._raw.num_record_batches)]
+        sizes = [b.num_rows for b in self._raw_batches]
+        self.offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self.offsets[1:])
+        self._meta_path = work / "meta.arrow"
+        self._meta_batches: list[pa.RecordBatch] | None = None
+        self.article = functools.lru_cache(maxsize=ARTICLE_CACHE)(self._article)
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    def raw_batch(self, i: int) -> pa.RecordBatch:
+        """Batch ``i`` of ``raw.arrow``."""
+        return self._raw_batches[i]
+
+    def _locate(self, doc: int) -> tuple[int, int]:
+        i = int(np.searchsorted(self.offsets, doc, side="right")) - 1
+        return i, doc - int(self.offsets[i])
+
+    def _article(self, doc: int) -> Article:
+        i, j = self._locate(doc)
+        if self._meta_batches is None:  # opened on first use: pass 2 writes it
+            reader = pa.ipc.open_file(pa.memory_map(str(self._meta_path)))
+            self._meta_batches = [reader.get_batch(k) for k in range(reader.num_record_batches)]
+        raw = self._raw_batches[i]
+        meta = self._meta_batches[i]
+        content = meta.column("content")[j].as_py() or []
+        return Article(
+            id=meta.column("id")[j].as_py(),
+            text=raw.column("text")[j].as_py(),
+            content=tuple((int(s), int(e)) for s, e in content),
+            title=meta.column("title")[j].as_py(),
+            published=meta.column("published")[j].as_py(),
+            source=meta.column("source")[j].as_py(),
+            dateline=meta.column("dateline")[j].as_py(),
+            url=meta.column("url")[j].as_py(),
+            path=meta.column("path")[j].as_py(),
+            is_html=bool(meta.column("is_html")[j].as_py()),
+        )
+
+
+# ----------------------------------------------------------------------------- workers
+
+_W: dict[str, object] = {}
+
+
+def _init_worker(work: str, chrome: Mapping[str, frozenset[int]], config: ScanConfig) -> None:
+    """Pool initializer: where the spill is, the learned chrome and the settings."""
+    _W.clear()
+    _W.update(work=Path(work), chrome=chrome, config=config)
+    logging.getLogger("copytrace").setLevel(logging.WARNING)
+
+
+def _spill() -> Spill:
+    spill = _W.get("spill")
+    if spill is None:
+        spill = Spill(_W["work"])  # type: ignore[arg-type]
+        _W["spill"] = spill
+    assert isinstance(spill, Spill)
+    return spill
+
+
+_CleanResult = tuple[pa.RecordBatch, npt.NDArray[np.int32], npt.NDArray[np.uint64]]
+
+
+def _clean_task(batch_index: int) -> _CleanResult:
+    """Clean and fingerprint raw batch ``batch_index``: (meta batch, fp rows, fp hashes)."""
+    config: ScanConfig = _W["config"]  # type: ignore[assignment]
+    chrome: Mapping[str, frozenset[int]] = _W["chrome"]  # type: ignore[assignment]
+    raw = _spill().raw_batch(batch_index)
+    cleaned = clean_articles(batch_to_articles(raw), chrome)
+    fp = fingerprint_texts(
+        [content_text(a) if a.content else "" for a in cleaned], config.fingerprint
+    )
+    meta = articles_to_batch(cleaned, CLEAN_SCHEMA).drop_columns(["text"])
+    return meta, fp.doc, fp.hash
+
+
+def _align_task(pairs: npt.NDArray[np.int64]) -> list[PairRecord]:
+    """Align a chunk of candidate pairs (rows of document numbers)."""
+    config: ScanConfig = _W["config"]  # type: ignore[assignment]
+    spill = _spill()
+    params = PRESETS[config.preset]
+    out = []
+    for a, b in pairs.tolist():
+        rec = align_pair(spill.article(a), spill.article(b), params)
+        if rec.passages:
+            out.append(rec)
+    return out
+
+
+@contextlib.contextmanager
+def _pool(
+    jobs: int, work: Path, chrome: Mapping[str, frozenset[int]], config: ScanConfig
+) -> Iterator[Callable[[Callable[[object], object], Sequence[object]], Iterator[object]]]:
+    """An ordered ``imap``: a process pool for ``jobs > 1``, in-process otherwise."""
+    if jobs <= 1:
+        _init_worker(str(work), chrome, config)
+
+        def imap_local(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
+            return map(fn, items)
+
+        try:
+            yield imap_local
+        finally:
+            _W.clear()
+        return
+    # spawn: workers start clean (no inherited Arrow thread pools or big parent
+    # memory), and behave the same on every platform.
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(work), chrome, config)) as pool:
+
+        def imap_pool(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
+            return pool.imap(fn, items, chunksize=1)
+
+        yield imap_pool
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+@dataclass
+class _Corpus:
+    """What the main process keeps per article (small: no text)."""
+
+    ids: list[str]
+    sources: list[str | None]
+    published: list[str | None]
+
+
+def run(
+    inputs: Sequence[str | Path],
+    out_dir: Path,
+    config: ScanConfig,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """Run the whole scan locally; see :func:`copytrace.scan.scan`."""
+    t_start = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = Path(config.work_dir) if config.work_dir else out_dir
+    base.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".copytrace-work-", dir=base))
+    summary = ScanSummary(out_dir=str(out_dir), jobs=config.effective_jobs())
+    timer = _Timer()
+    try:
+        with timer("read"):
+            chrome = _read(inputs, work, config, summary, progress)
+        spill_offsets = Spill(work).offsets
+        n_batches = len(spill_offsets) - 1
+        with _pool(summary.jobs, work, chrome, config) as imap:
+            with timer("clean+fingerprint"):
+                corpus, counter = _clean_and_fingerprint(
+                    imap, work, n_batches, spill_offsets, config, summary, progress
+                )
+            with timer("candidates"):
+                _report(progress, "candidates", 0, None)
+                cands = counter.pairs()
+                summary.candidate_pairs = len(cands)
+                _report(progress, "candidates", len(cands), len(cands))
+            with timer("align"):
+                pairs = _align(imap, cands.a, cands.b, progress)
+        summary.pairs = len(pairs)
+        summary.directed_pairs = sum(p.source_id is not None for p in pairs)
+        summary.passages = sum(len(p.passages) for p in pairs)
+        with timer("cluster"):
+            pub = dict(zip(corpus.ids, corpus.published, strict=True))
+            clusters = cluster_pairs(pairs, pub)
+        summary.clusters = len(clusters)
+        summary.clustered_articles = sum(len(c.article_ids) for c in clusters)
+        with timer("write"):
+            _write(
+                work, out_dir, corpus, pairs, clusters, config, summary, progress, timer, t_start
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    summary.seconds = time.perf_counter() - t_start
+    summary.stage_seconds = dict(timer.seconds)
+    summary.peak_rss_mb = peak_rss_mb()
+    log.info(
+        "scan done in %.1f s: %d pairs, %d passages",
+        summary.seconds,
+        summary.pairs,
+        summary.passages,
+    )
+    return summary
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process and (the largest of) its children, MB."""
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / (1024 * 1024)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
+    return float(own + kids)
+
+
+def _read(
+    inputs: Sequence[str | Path],
+    work: Path,
+    config: ScanConfig,
+    summary: ScanSummary,
+    progress: Progress | None,
+) -> dict[str, frozenset[int]]:
+    """Pass 1: read every record, spill raw articles, reject bad records, count lines."""
+    learner = ChromeLearner(config.chrome)
+    seen: set[str] = set()
+    rejects_path = work / "rejects.jsonl"
+    with (
+        pa.OSFile(str(work / "raw.arrow"), "wb") as sink,
+        pa.ipc.new_file(sink, RAW_SCHEMA) as writer,
+        rejects_path.open("w", encoding="utf-8", newline="\n") as rejects,
+    ):
+        for articles, bad in ingest.iter_batches(inputs, config.batch_size):
+            for r in bad:
+                rejects.write(json_line(ingest.reject_to_dict(r)) + "\n")
+            summary.rejected += len(bad)
+            keep = []
+            for art in articles:
+                if art.id in seen:  # the readers drop repeats; never let one through
+                    rejects.write(
+                        json_line(
+                            {"file": art.path or "", "record": None, "reason": "duplicate id"}
+                        )
+                        + "\n"
+                    )
+                    summary.rejected += 1
+                    continue
+                seen.add(art.id)
+                keep.append(art)
+                summary.text_bytes += len(art.text.encode("utf-8", "surrogatepass"))
+                learner.add(art.source, art.text, is_html=art.is_html)
+            if keep:
+                writer.write_batch(articles_to_batch(keep))
+            summary.articles += len(keep)
+            _report(progress, "read", summary.read, None)
+    chrome = learner.finish()
+    summary.chrome_sources = len(chrome)
+    summary.chrome_lines = sum(len(v) for v in chrome.values())
+    log.info("read %d articles, rejected %d", summary.articles, summary.rejected)
+    return chrome
+
+
+def _clean_and_fingerprint(
+    imap: Callable[..., Iterator[object]],
+    work: Path,
+    n_batches: int,
+    offsets: npt.NDArray[np.int64],
+    config: ScanConfig,
+    summary: ScanSummary,
+    progress: Progress | None,
+) -> tuple[_Corpus, PairCounter]:
+    """Pass 2: clean + fingerprint every batch in the pool; spill metadata, feed the join."""
+    n_docs = int(offsets[-1])
+    corpus = _Corpus([], [], [])
+    source_codes: dict[str, int] = {}
+    sources = np.full(n_docs, -1, dtype=np.int32)
+    # The join fills as batches arrive; ``sources`` is filled in place before it runs.
+    counter = PairCounter(n_docs, sources, config.candidate_params(), work_dir=work / "pairs")
+    _report(progress, "clean+fingerprint", 0, n_docs)
+    with (
+        pa.OSFile(str(work / "meta.arrow"), "wb") as sink,
+        pa.ipc.new_file(sink, META_SCHEMA) as writer,
+    ):
+        for i, result in enumerate(imap(_clean_task, range(n_batches))):
+            meta, doc, hashes = cast(_CleanResult, result)
+            writer.write_batch(meta.cast(META_SCHEMA))
+            base = int(offsets[i])
+            ids = meta.column("id").to_pylist()
+            srcs = meta.column("source").to_pylist()
+            corpus.ids.extend(ids)
+            corpus.sources.extend(srcs)
+            corpus.published.extend(meta.column("published").to_pylist())
+            for k, s in enumerate(srcs):
+                if s:
+                    sources[base + k] = source_codes.setdefault(s, len(source_codes))
+            summary.empty_articles += sum(not c for c in meta.column("content").to_pylist())
+            counter.add(doc.astype(np.int64) + base, hashes)
+            summary.fingerprints += len(hashes)
+            _report(progress, "clean+fingerprint", base + meta.num_rows, n_docs)
+    summary.df_limit = df_limit(n_docs, config.candidate_params())
+    return corpus, counter
+
+
+def _align(
+    imap: Callable[..., Iterator[object]],
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    progress: Progress | None,
+) -> list[PairRecord]:
+    """Align all candidate pairs in the pool, in chunks; only pairs with reuse come back."""
+    total = len(a)
+    pairs_arr = np.stack([a, b], axis=1) if total else np.zeros((0, 2), dtype=np.int64)
+    chunks = [pairs_arr[i : i + ALIGN_CHUNK] for i in range(0, total, ALIGN_CHUNK)]
+    out: list[PairRecord] = []
+    done = 0
+    _report(progress, "align", 0, total)
+    for chunk, recs in zip(chunks, imap(_align_task, chunks), strict=True):
+        out.extend(recs)  # type: ignore[arg-type]
+        done += len(chunk)
+        _report(progress, "align", done, total)
+    return out
+
+
+def _write(
+    work: Path,
+    out_dir: Path,
+    corpus: _Corpus,
+    pairs: list[PairRecord],
+    clusters: list[Cluster],
+    config: ScanConfig,
+    summary: ScanSummary,
+    progress: Progress | None,
+    timer: _Timer,
+    t_start: float,
+) -> None:
+    """Write every output atomically, rows sorted."""
+    spill = Spill(work)
+    order = sorted(range(len(corpus.ids)), key=corpus.ids.__getitem__)
+    _report(progress, "write", 0, len(order))
+
+    def article_batches() -> Iterator[pa.RecordBatch]:
+        for lo in range(0, len(order), WRITE_CHUNK):
+            arts = [spill.article(d) for d in order[lo : lo + WRITE_CHUNK]]
+            spill.article.cache_clear()
+            yield articles_to_batch(arts, ARTICLES_SCHEMA)
+            _report(progress, "write", min(lo + WRITE_CHUNK, len(order)), len(order))
+
+    outputs = {
+        name: out_dir / name
+        for name in (
+            "articles.parquet",
+            "passages.parquet",
+            "passages.jsonl",
+            "pairs.jsonl",
+            "clusters.jsonl",
+            "rejects.jsonl",
+        )
+    }
+    write_parquet(outputs["articles.parquet"], article_batches(), ARTICLES_SCHEMA)
+    prow = passage_rows(pairs)
+    write_parquet(
+        outputs["passages.parquet"],
+        [pa.RecordBatch.from_pylist(prow, schema=PASSAGES_SCHEMA)],
+        PASSAGES_SCHEMA,
+    )
+    write_jsonl(outputs["passages.jsonl"], prow)
+    write_jsonl(outputs["pairs.jsonl"], pair_rows(pairs))
+    write_jsonl(outputs["clusters.jsonl"], (c.to_dict() for c in clusters))
+    with atomic_path(outputs["rejects.jsonl"]) as tmp:
+        shutil.copyfile(work / "rejects.jsonl", tmp)
+    if config.report:
+        from copytrace.report.html import render_report
+
+        index = {doc_id: d for d, doc_id in enumerate(corpus.ids)}
+
+        def lookup(article_id: str) -> Article | None:
+            d = index.get(article_id)
+            return spill.article(d) if d is not None else None
+
+        outputs["report.html"] = out_dir / "report.html"
+        summary.stage_seconds = dict(timer.seconds)
+        summary.seconds = time.perf_counter() - t_start
+        summary.peak_rss_mb = peak_rss_mb()
+        html = render_report(
+            summary,
+            pairs,
+            clusters,
+            lookup,
+            sources=dict(zip(corpus.ids, corpus.sources, strict=True)),
+            max_pairs=config.report_pairs,
+        )
+        write_text(outputs["report.html"], html)
+    summary.outputs = {k: str(v) for k, v in outputs.items()}

@@ -1,0 +1,462 @@
+"""The scan's stages as pure batch functions, shared by every engine.
+
+read -> clean -> fingerprint -> candidates -> align -> attribute -> cluster -> write
+
+Each function takes and returns plain data or Arrow record batches and never
+touches files, so the local engine calls them over batches in worker
+processes and a Spark engine calls the very same functions per partition
+through ``mapInArrow`` (signatures and schemas in ``docs/scan.md``):
+
+- read: :func:`articles_to_batch`, ``list[Article]`` -> ``RAW_SCHEMA``
+- chrome, count: :func:`line_hashes_batch`, ``RAW_SCHEMA`` -> ``LINES_SCHEMA``
+- chrome, decide: :func:`copytrace.chrome.chrome_from_counts`, counts -> chrome per source
+- clean: :func:`clean_batch`, ``RAW_SCHEMA`` -> ``CLEAN_SCHEMA``
+- fingerprint: :func:`fingerprint_batch`, ``CLEAN_SCHEMA`` -> ``FINGERPRINT_SCHEMA``
+- candidates: :func:`copytrace.candidates.group_pairs`, ``count_pairs`` (numpy arrays)
+- align + attribute: :func:`align_batch`, ``PAIR_INPUT_SCHEMA`` -> ``PAIR_SCHEMA``
+- cluster: :func:`cluster_pairs`, ``list[PairRecord]`` -> ``list[Cluster]``
+- write: :func:`pair_rows`, :func:`passage_rows`, records -> output rows
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyarrow as pa
+
+from copytrace.align import PRESETS, AlignParams
+from copytrace.chrome import chrome_for, page_line_hashes
+from copytrace.cluster import Cluster, Edge, build_clusters
+from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
+from copytrace.model import Article, Passage
+from copytrace.store import PASSAGES_SCHEMA, SPANS_TYPE
+
+log = logging.getLogger(__name__)
+
+# Floats in the outputs are rounded so they read well and compare exactly.
+FLOAT_DIGITS = 4
+
+RAW_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("text", pa.large_string(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("published", pa.string()),
+        pa.field("source", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("path", pa.string()),
+        pa.field("is_html", pa.bool_(), nullable=False),
+    ]
+)
+CLEAN_SCHEMA = pa.schema(
+    [
+        *RAW_SCHEMA,
+        pa.field("content", SPANS_TYPE),
+        pa.field("dateline", pa.string()),
+    ]
+)
+LINES_SCHEMA = pa.schema(
+    [pa.field("source", pa.string(), nullable=False), pa.field("line_hash", pa.uint64())]
+)
+FINGERPRINT_SCHEMA = pa.schema(
+    [
+        pa.field("row", pa.int32(), nullable=False),
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("hash", pa.uint64(), nullable=False),
+        pa.field("pos", pa.int32(), nullable=False),
+    ]
+)
+PAIR_INPUT_SCHEMA = pa.schema(
+    [pa.field(f"a_{f.name}", f.type, f.nullable) for f in CLEAN_SCHEMA]
+    + [pa.field(f"b_{f.name}", f.type, f.nullable) for f in CLEAN_SCHEMA]
+)
+PASSAGE_STRUCT = pa.struct(list(PASSAGES_SCHEMA))
+PAIR_SCHEMA = pa.schema(
+    [
+        pa.field("a_id", pa.string(), nullable=False),
+        pa.field("b_id", pa.string(), nullable=False),
+        pa.field("source_id", pa.string()),
+        pa.field("confidence", pa.float64(), nullable=False),
+        pa.field("coverage_a", pa.float64(), nullable=False),
+        pa.field("coverage_b", pa.float64(), nullable=False),
+        pa.field("passages", pa.list_(PASSAGE_STRUCT), nullable=False),
+        pa.field("evidence", pa.list_(pa.string()), nullable=False),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRecord:
+    """One row of ``passages.jsonl``: offsets oriented source -> target."""
+
+    source_id: str
+    target_id: str
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+    kind: str
+    words: int
+    similarity: float
+    attributed: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """The output row, keys in the documented order."""
+        return {
+            "source_id": self.source_id,
+            "target_id": self.target_id,
+            "source_start": self.source_start,
+            "source_end": self.source_end,
+            "target_start": self.target_start,
+            "target_end": self.target_end,
+            "kind": self.kind,
+            "words": self.words,
+            "similarity": self.similarity,
+            "attributed": self.attributed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PairRecord:
+    """Everything the scan keeps about one aligned pair (``a_id < b_id``)."""
+
+    a_id: str
+    b_id: str
+    source_id: str | None
+    confidence: float
+    coverage_a: float
+    coverage_b: float
+    passages: tuple[PassageRecord, ...]
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> int:
+        """Reused words over all passages."""
+        return sum(p.words for p in self.passages)
+
+    @property
+    def target_id(self) -> str | None:
+        """The copying article when the direction is decided."""
+        if self.source_id is None:
+            return None
+        return self.b_id if self.source_id == self.a_id else self.a_id
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``pairs.jsonl`` row."""
+        return {
+            "a_id": self.a_id,
+            "b_id": self.b_id,
+            "source_id": self.source_id,
+            "confidence": self.confidence,
+            "coverage_a": self.coverage_a,
+            "coverage_b": self.coverage_b,
+            "passages": len(self.passages),
+            "words": self.words,
+        }
+
+
+# ----------------------------------------------------------------------------- read
+
+
+def articles_to_batch(
+    articles: Sequence[Article], schema: pa.Schema = RAW_SCHEMA
+) -> pa.RecordBatch:
+    """Articles -> a record batch of ``RAW_SCHEMA`` (or ``CLEAN_SCHEMA``).
+
+    Example:
+        >>> b = articles_to_batch([Article("x", "Some text.", source="S")])
+        >>> b.num_rows, b.column("source")[0].as_py()
+        (1, 'S')
+    """
+    cols: dict[str, list[object]] = {f.name: [] for f in schema}
+    for art in articles:
+        for name, values in cols.items():
+            if name == "content":
+                values.append([list(span) for span in art.content])
+            else:
+                values.append(getattr(art, name))
+    return pa.RecordBatch.from_pydict(cols, schema=schema)
+
+
+def batch_to_articles(batch: pa.RecordBatch, prefix: str = "") -> list[Article]:
+    """A ``RAW_SCHEMA``/``CLEAN_SCHEMA`` batch (columns maybe prefixed) -> articles.
+
+    Example:
+        >>> arts = batch_to_articles(articles_to_batch([Article("x", "t")]))
+        >>> arts[0].id, arts[0].content
+        ('x', ())
+    """
+    names = set(batch.schema.names)
+    columns = {
+        f.name: batch.column(prefix + f.name).to_pylist()
+        for f in CLEAN_SCHEMA
+        if prefix + f.name in names
+    }
+    out = []
+    for i in range(batch.num_rows):
+        kw = {name: values[i] for name, values in columns.items()}
+        kw["content"] = tuple((int(s), int(e)) for s, e in (kw.get("content") or ()))
+        kw["is_html"] = bool(kw.get("is_html"))
+        out.append(Article(**kw))
+    return out
+
+
+# ----------------------------------------------------------------------------- chrome
+
+
+def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Distinct line-key hashes of every page with a source (HTML pages skipped).
+
+    The chrome pass counts these rows per ``(source, line_hash)``; the number of
+    pages per source is the number of rows of the batch per source.
+
+    Example:
+        >>> b = articles_to_batch([Article("x", "Menu\\nMenu\\nText", source="S")])
+        >>> line_hashes_batch(b).num_rows
+        2
+    """
+    sources: list[str] = []
+    hashes: list[np.ndarray] = []
+    for source, text, is_html in zip(
+        batch.column("source").to_pylist(),
+        batch.column("text").to_pylist(),
+        batch.column("is_html").to_pylist(),
+        strict=True,
+    ):
+        if not source or is_html:
+            continue
+        h = page_line_hashes(text)
+        sources.extend([source] * len(h))
+        hashes.append(h)
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(sources, pa.string()), pa.array(flat, pa.uint64())], schema=LINES_SCHEMA
+    )
+
+
+# ----------------------------------------------------------------------------- clean
+
+
+def clean_articles(
+    articles: Iterable[Article], chrome: Mapping[str, frozenset[int]] | None = None
+) -> list[Article]:
+    """Clean each article, dropping the lines that are its source's learned chrome.
+
+    Example:
+        >>> text = "The talks will resume in the autumn, officials said."
+        >>> [a.id for a in clean_articles([Article("x", text)])]
+        ['x']
+    """
+    from copytrace.clean import clean
+
+    out = []
+    for art in articles:
+        lines = chrome_for(chrome or {}, art.source, art.text) if not art.is_html else frozenset()
+        out.append(clean(art, chrome=lines))
+    return out
+
+
+def clean_batch(
+    batch: pa.RecordBatch, chrome: Mapping[str, frozenset[int]] | None = None
+) -> pa.RecordBatch:
+    """``RAW_SCHEMA`` -> ``CLEAN_SCHEMA``: content spans and metadata filled in."""
+    return articles_to_batch(clean_articles(batch_to_articles(batch), chrome), CLEAN_SCHEMA)
+
+
+# ----------------------------------------------------------------------------- fingerprint
+
+
+def fingerprint_batch(
+    batch: pa.RecordBatch, params: FingerprintParams | None = None
+) -> pa.RecordBatch:
+    """``CLEAN_SCHEMA`` -> ``FINGERPRINT_SCHEMA``: winnowed fingerprints of each content.
+
+    ``row`` is the article's row in ``batch``; ``pos`` the shingle's first word
+    in the article's content.
+
+    Example:
+        >>> a = Article("x", "one two three four five six seven", content=((0, 33),))
+        >>> fp = fingerprint_batch(articles_to_batch([a], CLEAN_SCHEMA), FingerprintParams(ngram=3))
+        >>> fp.column("id")[0].as_py()
+        'x'
+    """
+    arts = batch_to_articles(batch)
+    fp = fingerprint_texts([content_text(a) for a in arts], params or FingerprintParams())
+    ids = pa.array([a.id for a in arts], pa.string())
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array(fp.doc, pa.int32()),
+            ids.take(pa.array(fp.doc, pa.int32())),
+            pa.array(fp.hash, pa.uint64()),
+            pa.array(fp.pos, pa.int32()),
+        ],
+        schema=FINGERPRINT_SCHEMA,
+    )
+
+
+# ----------------------------------------------------------------------------- align
+
+
+def align_pair(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> PairRecord:
+    """Align, attribute and measure one candidate pair (cleaned articles).
+
+    The record is oriented so that ``a_id < b_id``; passages are oriented from
+    the inferred source to the copy (``a`` -> ``b`` when undecided).
+
+    Example:
+        >>> tx = "Officials said the two sides will meet in the autumn to talk peace."
+        >>> ty = "The two sides will meet in the autumn to talk peace, TASS said."
+        >>> x = Article("x", tx, content=((0, len(tx)),), published="2020-01-01T10:00:00+00:00")
+        >>> y = Article("y", ty, content=((0, len(ty)),), published="2020-01-01T12:00:00+00:00")
+        >>> r = align_pair(y, x)
+        >>> r.a_id, r.source_id, r.passages[0].source_id
+        ('x', 'x', 'x')
+    """
+    from copytrace.compare import compare
+
+    if b.id < a.id:
+        a, b = b, a
+    result = compare(a, b, params=params)
+    d = result.direction
+    source_id = a.id if d.source == "a" else b.id if d.source == "b" else None
+    flip = d.source == "b"
+    passages = tuple(
+        sorted(
+            (_passage_record(p, a.id, b.id, flip) for p in result.passages),
+            key=lambda r: (r.source_start, r.source_end, r.target_start, r.target_end, r.kind),
+        )
+    )
+    return PairRecord(
+        a_id=a.id,
+        b_id=b.id,
+        source_id=source_id,
+        confidence=round(float(d.confidence), FLOAT_DIGITS),
+        coverage_a=round(float(result.coverage_a), FLOAT_DIGITS),
+        coverage_b=round(float(result.coverage_b), FLOAT_DIGITS),
+        passages=passages,
+        evidence=tuple(d.evidence),
+    )
+
+
+def _passage_record(p: Passage, a_id: str, b_id: str, flip: bool) -> PassageRecord:
+    if flip:
+        src, tgt, ss, se, ts, te = b_id, a_id, p.b_start, p.b_end, p.a_start, p.a_end
+    else:
+        src, tgt, ss, se, ts, te = a_id, b_id, p.a_start, p.a_end, p.b_start, p.b_end
+    return PassageRecord(
+        source_id=src,
+        target_id=tgt,
+        source_start=ss,
+        source_end=se,
+        target_start=ts,
+        target_end=te,
+        kind=p.kind,
+        words=int(p.words),
+        similarity=round(float(p.similarity), FLOAT_DIGITS),
+        attributed=bool(p.attributed),
+    )
+
+
+def align_pairs(
+    pairs: Iterable[tuple[Article, Article]], params: AlignParams = PRESETS["news"]
+) -> list[PairRecord]:
+    """:func:`align_pair` over pairs; pairs with no reused passage are left out."""
+    out = []
+    for a, b in pairs:
+        rec = align_pair(a, b, params)
+        if rec.passages:
+            out.append(rec)
+    return out
+
+
+def align_batch(batch: pa.RecordBatch, preset: str = "news") -> pa.RecordBatch:
+    """``PAIR_INPUT_SCHEMA`` (both articles of a pair per row) -> ``PAIR_SCHEMA``.
+
+    Pairs with no reused passage give no row.
+    """
+    left = batch_to_articles(batch, prefix="a_")
+    right = batch_to_articles(batch, prefix="b_")
+    records = align_pairs(zip(left, right, strict=True), PRESETS[preset])
+    return pairs_to_batch(records)
+
+
+def pairs_to_batch(records: Sequence[PairRecord]) -> pa.RecordBatch:
+    """Pair records -> a ``PAIR_SCHEMA`` batch (passages nested)."""
+    rows = [
+        {
+            **{k: v for k, v in r.to_dict().items() if k not in ("passages", "words")},
+            "passages": [p.to_dict() for p in r.passages],
+            "evidence": list(r.evidence),
+        }
+        for r in records
+    ]
+    return pa.RecordBatch.from_pylist(rows, schema=PAIR_SCHEMA)
+
+
+def batch_to_pairs(batch: pa.RecordBatch) -> list[PairRecord]:
+    """A ``PAIR_SCHEMA`` batch -> pair records (the inverse of :func:`pairs_to_batch`)."""
+    out = []
+    for row in batch.to_pylist():
+        out.append(
+            PairRecord(
+                a_id=row["a_id"],
+                b_id=row["b_id"],
+                source_id=row["source_id"],
+                confidence=row["confidence"],
+                coverage_a=row["coverage_a"],
+                coverage_b=row["coverage_b"],
+                passages=tuple(PassageRecord(**p) for p in row["passages"]),
+                evidence=tuple(row["evidence"]),
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- cluster
+
+
+def cluster_pairs(
+    pairs: Iterable[PairRecord], published: Mapping[str, str | None] | None = None
+) -> list[Cluster]:
+    """Reprint clusters over the pairs that share reused text."""
+    return build_clusters(
+        (Edge(p.a_id, p.b_id, p.source_id) for p in pairs if p.passages), published
+    )
+
+
+# ----------------------------------------------------------------------------- write
+
+
+def sort_pairs(pairs: Iterable[PairRecord]) -> list[PairRecord]:
+    """Pairs in output order: by ``(a_id, b_id)``."""
+    return sorted(pairs, key=lambda p: (p.a_id, p.b_id))
+
+
+def pair_rows(pairs: Iterable[PairRecord]) -> list[dict[str, object]]:
+    """``pairs.jsonl`` rows, sorted by ``(a_id, b_id)``."""
+    return [p.to_dict() for p in sort_pairs(pairs)]
+
+
+def passage_rows(pairs: Iterable[PairRecord]) -> list[dict[str, object]]:
+    """``passages.jsonl`` rows, sorted by source, target and offsets."""
+    recs = [p for pair in pairs for p in pair.passages]
+    recs.sort(
+        key=lambda r: (
+            r.source_id,
+            r.target_id,
+            r.source_start,
+            r.source_end,
+            r.target_start,
+            r.target_end,
+            r.kind,
+        )
+    )
+    return [r.to_dict() for r in recs]
+
+
+def with_content(article: Article, content: Sequence[tuple[int, int]]) -> Article:
+    """``article`` with ``content`` replaced (a helper for engines and tests)."""
+    return replace(article, content=tuple((int(s), int(e)) for s, e in content))
