@@ -84,7 +84,11 @@ class AlignParams:
             in verbatim passages are not paraphrase candidates.
         merge_gap: when > 0, passages and paraphrase pairs closer than this many
             words in both texts merge into one case-level passage (PAN).
+        lone_paraphrase_cosine: with ``merge_gap``, a case made of one paraphrase
+            sentence pair and nothing else needs this cosine.
         min_chars: fewest characters on each side of a reported passage.
+        end_punctuation: let passages end after punctuation that closes their
+            last word ("treaty." rather than "treaty"), as PAN's truth does.
     """
 
     seed_words: int = NEWS_SEED_WORDS
@@ -99,7 +103,9 @@ class AlignParams:
     paraphrase_min_words: int = NEWS_PARAPHRASE_MIN_WORDS
     sentence_covered: float = 0.5
     merge_gap: int = 0
+    lone_paraphrase_cosine: float = 0.0
     min_chars: int = 0
+    end_punctuation: bool = False
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -114,6 +120,7 @@ class AlignParams:
             "paraphrase_cosine",
             "paraphrase_dice",
             "sentence_covered",
+            "lone_paraphrase_cosine",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -132,7 +139,9 @@ PAN_PARAMS = AlignParams(
     paraphrase_min_words=3,
     sentence_covered=1.0,
     merge_gap=30,
+    lone_paraphrase_cosine=0.5,
     min_chars=150,
+    end_punctuation=True,
 )
 
 PRESETS: dict[str, AlignParams] = {"news": AlignParams(), "pan": PAN_PARAMS}
@@ -157,6 +166,7 @@ class _Cluster:
     matched: int
     paraphrase: bool = False
     sims: list[float] = field(default_factory=list)
+    seeds: int = 1
 
 
 def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list[Passage]:
@@ -188,6 +198,8 @@ def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list
         b_sentences=sent_b,
         a_breaks=content_breaks(a.text, spans_a, tok_a),
         b_breaks=content_breaks(b.text, spans_b, tok_b),
+        a_text=a.text,
+        b_text=b.text,
     )
 
 
@@ -225,6 +237,8 @@ def align_tokens(
     b_sentences: Spans = (),
     a_breaks: Sequence[int] = (),
     b_breaks: Sequence[int] = (),
+    a_text: str | None = None,
+    b_text: str | None = None,
 ) -> list[Passage]:
     """The aligner on pre-tokenised input (for engines that tokenise once).
 
@@ -238,6 +252,8 @@ def align_tokens(
         a_breaks: token indices ``k`` such that no passage may join token
             ``k-1`` and ``k`` in a (chrome between them), see :func:`content_breaks`.
         b_breaks: the same for b.
+        a_text: a's text, needed only for ``params.end_punctuation``.
+        b_text: the same for b.
 
     Returns:
         Passages sorted by ``a_start``, ``attributed`` False.
@@ -258,8 +274,8 @@ def align_tokens(
     if params.paraphrase and da.sentences and db.sentences:
         passages += _paraphrase_pairs(da, db, passages, params)
     if params.merge_gap > 0:
-        passages = _merge_cases(passages, da, db, params.merge_gap)
-    return _finish(passages, a, b, params)
+        passages = _drop_overlaps(_merge_cases(passages, da, db, params.merge_gap))
+    return _finish(passages, a, b, params, a_text, b_text)
 
 
 def _order_key(art: Article) -> tuple[int, str]:
@@ -465,9 +481,25 @@ def _paraphrase_pairs(
         pairs = list(zip(sa.tolist(), sb.tolist(), cos.tolist(), strict=True))
     else:  # one to one, best first
         pairs = _one_to_one(sa, sb, cos)
+    owner_a = _owners(len(da.ids), [(c.a_s, c.a_e) for c in verbatim])
+    owner_b = _owners(len(db.ids), [(c.b_s, c.b_e) for c in verbatim])
+    slack = params.merge_gap
     for x, y, sim in pairs:
         lo_a, hi_a = da.sentences[x]
         lo_b, hi_b = db.sentences[y]
+        if verbatim:
+            # a sentence pair that contradicts a verbatim passage (one side in it,
+            # the other side elsewhere) is a chance match
+            on_a = {int(k) for k in np.unique(owner_a[lo_a:hi_a]) if k >= 0}
+            on_b = {int(k) for k in np.unique(owner_b[lo_b:hi_b]) if k >= 0}
+            if on_a and not any(
+                verbatim[k].b_s - slack < hi_b and lo_b < verbatim[k].b_e + slack for k in on_a
+            ):
+                continue
+            if on_b and not any(
+                verbatim[k].a_s - slack < hi_a and lo_a < verbatim[k].a_e + slack for k in on_b
+            ):
+                continue
         lo_a, hi_a = _trim(in_a, lo_a, hi_a)
         lo_b, hi_b = _trim(in_b, lo_b, hi_b)
         if hi_a <= lo_a or hi_b <= lo_b:
@@ -477,6 +509,14 @@ def _paraphrase_pairs(
         words = min(hi_a - lo_a, hi_b - lo_b)
         out.append(_Cluster(lo_a, hi_a, lo_b, hi_b, words, True, [sim]))
     return out
+
+
+def _owners(n: int, spans: list[tuple[int, int]]) -> np.ndarray:
+    """For each of ``n`` tokens, the index of a span covering it (-1: none)."""
+    owner = np.full(n, -1, np.int64)
+    for k, (lo, hi) in enumerate(spans):
+        owner[lo:hi] = k
+    return owner
 
 
 def _one_to_one(sa: np.ndarray, sb: np.ndarray, cos: np.ndarray) -> list[tuple[int, int, float]]:
@@ -523,6 +563,7 @@ def _merge_cases(clusters: list[_Cluster], da: _Doc, db: _Doc, gap: int) -> list
                     m.matched += c.matched
                     m.paraphrase = m.paraphrase or c.paraphrase
                     m.sims.extend(c.sims)
+                    m.seeds += c.seeds
                     changed = True
                     break
             else:
@@ -531,11 +572,48 @@ def _merge_cases(clusters: list[_Cluster], da: _Doc, db: _Doc, gap: int) -> list
     return items
 
 
-def _finish(clusters: list[_Cluster], a: Tokens, b: Tokens, params: AlignParams) -> list[Passage]:
+_CLOSERS = frozenset(".,;:!?\"'”’»)]")
+
+
+def _after_punctuation(text: str | None, end: int) -> int:
+    """``end`` moved past punctuation glued to the word before it ("treaty.\"")."""
+    if text is None:
+        return end
+    stop = min(len(text), end + 3)
+    while end < stop and text[end] in _CLOSERS:
+        end += 1
+    return end
+
+
+def _drop_overlaps(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Of cases that overlap in either text, keep the one with most matched words."""
+    kept: list[_Cluster] = []
+    for c in sorted(clusters, key=lambda c: (-c.matched, c.a_s, c.b_s)):
+        if any(
+            (c.a_s < k.a_e and k.a_s < c.a_e) or (c.b_s < k.b_e and k.b_s < c.b_e) for k in kept
+        ):
+            continue
+        kept.append(c)
+    return kept
+
+
+def _finish(
+    clusters: list[_Cluster],
+    a: Tokens,
+    b: Tokens,
+    params: AlignParams,
+    a_text: str | None = None,
+    b_text: str | None = None,
+) -> list[Passage]:
     out: list[Passage] = []
     for c in clusters:
+        if c.paraphrase and c.seeds == 1 and c.sims and c.sims[0] < params.lone_paraphrase_cosine:
+            continue
         a_start, a_end = a.starts[c.a_s], a.ends[c.a_e - 1]
         b_start, b_end = b.starts[c.b_s], b.ends[c.b_e - 1]
+        if params.end_punctuation:
+            a_end = _after_punctuation(a_text, a_end)
+            b_end = _after_punctuation(b_text, b_end)
         if min(a_end - a_start, b_end - b_start) < params.min_chars:
             continue
         kind: Kind

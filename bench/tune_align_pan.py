@@ -1,0 +1,174 @@
+"""Tune and cross-validate the aligner's PAN preset on the PAN 2013 training corpus.
+
+Loads a (stratified) sample of pairs once, tokenises each document once, then
+scores parameter settings with the official PAN 2013 measures
+(:mod:`copytrace.eval.pan`). ``--cv K`` runs K-fold cross-validation: for
+each fold the best setting of the grid on the other folds is scored on the
+held-out fold, and the folds' spread is printed.
+
+Usage:
+    .venv/bin/python bench/tune_align_pan.py ROOT --per-category 60 [--cv 5] [--grid NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from copytrace.align import PRESETS, AlignParams, align_tokens
+from copytrace.eval.pan import (
+    TRUTH_TAG,
+    Annotation,
+    PanPair,
+    Scores,
+    passages_to_annotations,
+    read_annotations,
+    read_corpus,
+    read_document,
+    score,
+)
+from copytrace.text import Tokens, sentence_spans, tokenize
+
+
+@dataclass
+class Doc:
+    text: str
+    tokens: Tokens
+    sentences: list[tuple[int, int]]
+
+
+@dataclass
+class Item:
+    pair: PanPair
+    a: Doc
+    b: Doc
+    cases: list[Annotation]
+
+
+_DOCS: dict[Path, Doc] = {}
+
+
+def load_doc(path: Path) -> Doc:
+    if path not in _DOCS:
+        text = read_document(path)
+        _DOCS[path] = Doc(text, tokenize(text), sentence_spans(text))
+    return _DOCS[path]
+
+
+def load(root: Path, per_category: int, seed: int) -> list[Item]:
+    pairs = read_corpus(root)
+    by_cat: dict[str, list[PanPair]] = defaultdict(list)
+    for p in pairs:
+        by_cat[p.category or "?"].append(p)
+    rng = random.Random(seed)
+    items: list[Item] = []
+    for cat in sorted(by_cat):
+        chosen = by_cat[cat]
+        if per_category and len(chosen) > per_category:
+            chosen = rng.sample(chosen, per_category)
+        for p in chosen:
+            cases = read_annotations(p.truth_path, TRUTH_TAG) if p.truth_path else []
+            items.append(Item(p, load_doc(p.susp_path), load_doc(p.src_path), cases))
+    return items
+
+
+def detect(item: Item, params: AlignParams) -> list[Annotation]:
+    ps = align_tokens(
+        item.a.tokens,
+        item.b.tokens,
+        params,
+        a_sentences=item.a.sentences,
+        b_sentences=item.b.sentences,
+        a_text=item.a.text,
+        b_text=item.b.text,
+    )
+    return passages_to_annotations(item.pair, ps)
+
+
+def evaluate(items: Sequence[Item], params: AlignParams) -> dict[str, Scores]:
+    by_cat: dict[str, tuple[list[Annotation], list[Annotation]]] = defaultdict(lambda: ([], []))
+    all_c: list[Annotation] = []
+    all_d: list[Annotation] = []
+    for it in items:
+        dets = detect(it, params)
+        c, d = by_cat[it.pair.category or "?"]
+        c.extend(it.cases)
+        d.extend(dets)
+        all_c.extend(it.cases)
+        all_d.extend(dets)
+    out = {cat: score(c, d) for cat, (c, d) in sorted(by_cat.items())}
+    out["overall"] = score(all_c, all_d)
+    return out
+
+
+def show(name: str, scores: dict[str, Scores]) -> None:
+    cells = " ".join(
+        f"{k[:6]}={v.plagdet:.3f}({v.recall:.2f}/{v.precision:.2f}/{v.granularity:.2f})"
+        for k, v in scores.items()
+        if k != "01-no-plagiarism"
+    )
+    fp = scores.get("01-no-plagiarism")
+    print(f"{name:<40} {cells} fp={fp.detections if fp else 0}", flush=True)
+
+
+GRIDS: dict[str, dict[str, list[object]]] = {
+    "none": {},
+    "cov": {"sentence_covered": [0.5, 1.0]},
+    "lone": {"lone_paraphrase_cosine": [0.0, 0.4, 0.5, 0.6]},
+    "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
+}
+
+
+def settings(grid: dict[str, list[object]], base: AlignParams) -> Iterator[AlignParams]:
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
+        yield replace(base, **dict(zip(keys, values, strict=True)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("root", type=Path)
+    ap.add_argument("--per-category", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--cv", type=int, default=0)
+    ap.add_argument("--grid", default="none", choices=sorted(GRIDS))
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    items = load(args.root, args.per_category, args.seed)
+    print(f"{len(items)} pairs loaded in {time.perf_counter() - t0:.1f} s", flush=True)
+    base = PRESETS["pan"]
+    candidates = list(settings(GRIDS[args.grid], base))
+    if not args.cv:
+        for params in candidates:
+            t0 = time.perf_counter()
+            sc = evaluate(items, params)
+            changed = {k: getattr(params, k) for k in GRIDS[args.grid]}
+            show(f"{changed} {time.perf_counter() - t0:.1f}s", sc)
+        return
+    rng = random.Random(args.seed)
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    folds = [order[k :: args.cv] for k in range(args.cv)]
+    held: list[float] = []
+    for k, fold in enumerate(folds):
+        test = [items[i] for i in fold]
+        train = [items[i] for j, f in enumerate(folds) if j != k for i in f]
+        best = max(candidates, key=lambda p: evaluate(train, p)["overall"].plagdet)
+        sc = evaluate(test, best)
+        held.append(sc["overall"].plagdet)
+        show(f"fold {k} { ({g: getattr(best, g) for g in GRIDS[args.grid]}) }", sc)
+    print(
+        f"held-out overall PlagDet: mean {statistics.mean(held):.3f}, "
+        f"min {min(held):.3f}, max {max(held):.3f}, sd {statistics.pstdev(held):.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
