@@ -315,7 +315,7 @@ def test_pan_preset_merges_a_case_into_one_passage() -> None:
     assert len(passages) == 1
     (p,) = passages
     assert a.text[p.a_start : p.a_end].startswith("The old lighthouse")
-    assert b.text[p.b_end - 7 : p.b_end] == "service"
+    assert b.text[p.b_end - 8 : p.b_end] == "service."  # PAN passages keep the full stop
 
 
 def test_params_reject_bad_values() -> None:
