@@ -15,7 +15,7 @@ Safety rules every route follows:
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -109,6 +109,58 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over ``max_bytes`` with a 413 that says the limit.
+
+    A declared ``Content-Length`` over the limit is answered before the body is
+    read; a body without one (chunked) is counted as it streams in and the read
+    that crosses the limit raises ``HTTPException(413)``, which the app's handler
+    turns into the same answer.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, refuse: Callable[[Request, int, str], Response]
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                size = -1
+            if size < 0 or size > self.max_bytes:
+                status = 413 if size > self.max_bytes else 400
+                detail = _too_large(self.max_bytes) if status == 413 else (
+                    f"invalid Content-Length header: {declared[:40]!r}"
+                )
+                response = self.refuse(Request(scope), status, detail)
+                await response(scope, receive, send)
+                return
+        total = 0
+
+        async def limited_receive() -> Message:
+            nonlocal total
+            message = await receive()
+            if message["type"] == "http.request":
+                total += len(message.get("body", b""))
+                if total > self.max_bytes:
+                    raise HTTPException(413, _too_large(self.max_bytes))
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _too_large(limit: int) -> str:
+    return f"request body too large: the limit is {limit} bytes ({_human_bytes(limit)})"
 
 
 def _environment() -> Environment:
@@ -219,10 +271,8 @@ def create_app(
         docs_url=None,  # Swagger UI needs inline scripts from a CDN; the spec is /openapi.json
         redoc_url=None,
         lifespan=lifespan,
-        max_body_size=max_body_bytes,
     )
     app.state.corpus = corpus
-    app.add_middleware(SecurityHeadersMiddleware)
     app.mount(
         "/static",
         StaticFiles(directory=Path(__file__).parent / "static"),
@@ -248,14 +298,15 @@ def create_app(
             return JSONResponse({"detail": detail}, status_code=status)
         return render(request, "error.html", status, status=status, detail=detail)
 
+    # Added last = outermost: the headers go on every answer, the 413s included.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, refuse=error_response)
+    app.add_middleware(SecurityHeadersMiddleware)
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         detail = str(exc.detail)
         if exc.status_code == 413:
-            detail = (
-                f"request body too large: the limit is {max_body_bytes} bytes "
-                f"({_human_bytes(max_body_bytes)})"
-            )
+            detail = _too_large(max_body_bytes)
         response = error_response(request, exc.status_code, detail)
         if exc.headers:
             response.headers.update(exc.headers)
@@ -543,8 +594,8 @@ def create_app(
             cards.append(
                 {
                     "m": m,
-                    "left": views.text_segments(m.result.a.text, m.result.a.content, marks_a),
-                    "right": views.text_segments(m.result.b.text, m.result.b.content, marks_b),
+                    "left": views.text_blocks(m.result.a.text, m.result.a.content, marks_a),
+                    "right": views.text_blocks(m.result.b.text, m.result.b.content, marks_b),
                     "kinds": _kind_counts(m),
                 }
             )
@@ -573,7 +624,7 @@ def create_app(
         others = sorted({s.other_id for s in stretches})
         labels = labels_for(others)
         marks = views.stretch_marks(stretches, colours, labels)
-        segments = views.text_segments(art.text, art.content, marks) if art.text else []
+        segments = views.text_blocks(art.text, art.content, marks) if art.text else []
         summary: dict[str, dict[str, Any]] = {}
         for s in stretches:
             row = summary.setdefault(
@@ -604,8 +655,8 @@ def create_app(
         marks_a, marks_b = views.pair_marks(result, prefix="p")
         return render(
             request, "pair.html", r=result,
-            left=views.text_segments(result.a.text, result.a.content, marks_a),
-            right=views.text_segments(result.b.text, result.b.content, marks_b),
+            left=views.text_blocks(result.a.text, result.a.content, marks_a),
+            right=views.text_blocks(result.b.text, result.b.content, marks_b),
             texts_missing=not (result.a.text and result.b.text),
         )
 

@@ -30,6 +30,9 @@ PALETTE = (
     "#a58c5a",
 )
 _KIND_CLASS = {"verbatim": "p-verbatim", "near-verbatim": "p-near", "paraphrase": "p-para"}
+# Room left and right of the graph's circle for node labels (SVG units, 12px text).
+_LABEL_ROOM = 190
+_LABEL_CHARS = 28
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
@@ -54,13 +57,29 @@ class Segment:
     """A run of text drawn with one set of classes.
 
     ``start`` is the character offset of ``text`` in the original article text.
+    ``mark`` holds the classes of the passage the run lies in (empty outside
+    passages), ``classes`` the run's own classes (``chrome``, word marks).
     """
 
     start: int
     text: str
     classes: str
+    mark: str = ""
     ref: str | None = None
     title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Consecutive runs inside one passage (``ref`` set) or outside any (``ref`` None).
+
+    Templates draw a block with a ``ref`` as one ``<mark>`` holding its runs.
+    """
+
+    mark: str
+    ref: str | None
+    title: str | None
+    parts: list[Segment]
 
 
 def text_segments(
@@ -75,15 +94,12 @@ def text_segments(
 
     Example:
         >>> segs = text_segments("menu Body here.", [(5, 15)], [Mark(5, 9, "p")])
-        >>> [(s.text, s.classes) for s in segs]
-        [('menu ', 'chrome'), ('Body', 'p'), (' here.', '')]
+        >>> [(s.text, s.classes, s.mark) for s in segs]
+        [('menu ', 'chrome', ''), ('Body', '', 'p'), (' here.', '', '')]
     """
     n = len(text)
     spans = [(max(0, s), min(n, e)) for s, e in content if e > s] or [(0, n)]
-    ms = sorted(
-        (m for m in marks if m.end > m.start and m.start < n and m.end > 0),
-        key=lambda m: (m.layer, m.start, -m.end),
-    )
+    ms = [m for m in marks if m.end > m.start and m.start < n and m.end > 0]
     cuts = {0, n}
     for s, e in spans:
         cuts.update((s, e))
@@ -93,11 +109,8 @@ def text_segments(
     out: list[Segment] = []
     span_i = 0
     active: list[Mark] = []
-    pending = list(reversed(ms))  # pop() yields marks in start order per layer
-    pending.sort(key=lambda m: m.start, reverse=True)
+    pending = sorted(ms, key=lambda m: m.start, reverse=True)  # pop() gives the earliest
     for lo, hi in zip(bounds, bounds[1:], strict=False):
-        if hi <= lo:
-            continue
         while span_i < len(spans) and spans[span_i][1] <= lo:
             span_i += 1
         in_content = span_i < len(spans) and spans[span_i][0] <= lo
@@ -105,29 +118,54 @@ def text_segments(
             active.append(pending.pop())
         active = [m for m in active if m.end > lo]
         here = sorted(active, key=lambda m: (m.layer, m.start, -m.end))
-        classes = [] if in_content else ["chrome"]
-        for m in here:
-            for c in m.cls.split():
-                if c not in classes:
-                    classes.append(c)
+        outer = _join_classes(m.cls for m in here if m.layer == 0)
+        inner = _join_classes([*([] if in_content else ["chrome"]),
+                               *(m.cls for m in here if m.layer > 0)])
         first = next((m for m in here if m.layer == 0), None)
         seg = Segment(
-            lo,
-            text[lo:hi],
-            " ".join(classes),
-            first.ref if first else None,
+            lo, text[lo:hi], inner, outer, first.ref if first else None,
             first.title if first else None,
         )
-        if out and (out[-1].classes, out[-1].ref, out[-1].title) == (
-            seg.classes,
-            seg.ref,
-            seg.title,
+        prev = out[-1] if out else None
+        if prev and (prev.classes, prev.mark, prev.ref, prev.title) == (
+            seg.classes, seg.mark, seg.ref, seg.title
         ):
-            prev = out[-1]
-            out[-1] = Segment(prev.start, prev.text + seg.text, prev.classes, prev.ref, prev.title)
+            out[-1] = Segment(
+                prev.start, prev.text + seg.text, prev.classes, prev.mark, prev.ref, prev.title
+            )
         else:
             out.append(seg)
     return out
+
+
+def text_blocks(
+    text: str, content: Sequence[tuple[int, int]], marks: Iterable[Mark] = ()
+) -> list[Block]:
+    """:func:`text_segments` grouped into passages (one block per passage run).
+
+    Example:
+        >>> bl = text_blocks("a bc d", [], [Mark(2, 4, "p", 0, "r"), Mark(3, 4, "w-edit", 1)])
+        >>> [(b.ref, [(s.text, s.classes) for s in b.parts]) for b in bl]
+        [(None, [('a ', '')]), ('r', [('b', ''), ('c', 'w-edit')]), (None, [(' d', '')])]
+    """
+    blocks: list[Block] = []
+    for seg in text_segments(text, content, marks):
+        last = blocks[-1] if blocks else None
+        if last is not None and (last.mark, last.ref, last.title) == (seg.mark, seg.ref,
+                                                                       seg.title):
+            last.parts.append(seg)
+        else:
+            blocks.append(Block(seg.mark, seg.ref, seg.title, [seg]))
+    return blocks
+
+
+def _join_classes(groups: Iterable[str]) -> str:
+    out: list[str] = []
+    for group in groups:
+        for c in group.split():
+            if c not in out:
+                out.append(c)
+    return " ".join(out)
 
 
 def word_marks(
@@ -372,8 +410,9 @@ def layout_graph(
     if not keep:
         return GraphLayout(size, size)
     keep.sort()
-    centre = size / 2
-    radius = size / 2 - 120 if len(keep) > 1 else 0.0
+    width = size + 2 * _LABEL_ROOM
+    centre_x, centre_y = width / 2, size / 2
+    radius = size / 2 - 40 if len(keep) > 1 else 0.0
     max_degree = max(degree[k] for k in keep)
     copied: dict[str, int] = {}
     given: dict[str, int] = {}
@@ -384,14 +423,14 @@ def layout_graph(
     nodes: list[GraphNode] = []
     for i, key in enumerate(keep):
         angle = 2 * math.pi * i / len(keep) - math.pi / 2
-        x, y = centre + radius * math.cos(angle), centre + radius * math.sin(angle)
+        x, y = centre_x + radius * math.cos(angle), centre_y + radius * math.sin(angle)
         pos[key] = (x, y)
         r = 6 + 14 * math.sqrt(degree[key] / max_degree)
         right = math.cos(angle) >= -1e-9
         nodes.append(
             GraphNode(
                 key=key,
-                label=_shorten(labels.get(key, key), 28),
+                label=_shorten(labels.get(key, key), _LABEL_CHARS),
                 x=round(x, 1),
                 y=round(y, 1),
                 r=round(r, 1),
@@ -431,7 +470,7 @@ def layout_graph(
                 ),
             )
         )
-    return GraphLayout(size, size, nodes, out_edges)
+    return GraphLayout(int(width), size, nodes, out_edges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,7 +526,7 @@ def _timestamp(dt: datetime) -> float:
 
 def layout_timeline(
     entries: Sequence[tuple[str, str, str, str | None, bool]],
-    width: int = 760,
+    width: int = 900,
     row_height: int = 26,
 ) -> TimelineLayout:
     """Place a cluster's articles on a time axis, one row each, earliest first.
@@ -503,7 +542,7 @@ def layout_timeline(
         >>> [r.article_id for r in t.rows], t.rows[0].x < t.rows[1].x
         (['a', 'b'], True)
     """
-    left, right = 16, width - 300
+    left, right = 40, width - 360
     dated: list[tuple[float, tuple[str, str, str, str | None, bool]]] = []
     undated = []
     for e in entries:
@@ -524,7 +563,7 @@ def layout_timeline(
             x = left + (right - left) * (ts - t0) / span
             rows.append(
                 TimelineRow(
-                    aid, _shorten(label, 48), outlet, published, round(x, 1), top + i * row_height,
+                    aid, _shorten(label, 40), outlet, published, round(x, 1), top + i * row_height,
                     origin,
                 )
             )
@@ -534,7 +573,7 @@ def layout_timeline(
     base = top + len(rows) * row_height
     for i, (aid, label, outlet, published, origin) in enumerate(undated):
         rows.append(
-            TimelineRow(aid, _shorten(label, 48), outlet, published, None, base + i * row_height,
+            TimelineRow(aid, _shorten(label, 40), outlet, published, None, base + i * row_height,
                         origin)
         )
     height = top + len(rows) * row_height + 10
