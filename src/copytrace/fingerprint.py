@@ -79,7 +79,6 @@ _CJK_RANGES = (
     (0xFF66, 0xFFA0),
 )
 _SEPARATOR = "\n"
-_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +131,22 @@ class Fingerprints:
 
 
 @lru_cache(maxsize=1)
+def _combining_re() -> re.Pattern[str]:
+    """Every combining mark (what ``text.normalize_word`` strips after NFKD)."""
+    marks = [c for c in range(0x110000) if unicodedata.combining(chr(c))]
+    ranges: list[tuple[int, int]] = []
+    for c in marks:
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    body = "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+    )
+    return re.compile(f"[{body}]")
+
+
+@lru_cache(maxsize=1)
 def _char_classes() -> npt.NDArray[np.uint8]:
     """Code point -> 0 (not a word char), 1 (word char), 2 (CJK: a word by itself)."""
     table = np.zeros(0x110000, dtype=np.uint8)
@@ -157,7 +172,7 @@ def normalize_text(text: str) -> str:
         if ch in text:
             text = text.replace(ch, "")
     if not text.isascii():
-        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+        text = _combining_re().sub("", unicodedata.normalize("NFKD", text))
     return text
 
 
@@ -341,21 +356,27 @@ def fingerprint_texts(
 
 
 def _cap(doc: I64, hashes: U64, pos: I64, limit: int) -> tuple[I64, U64, I64]:
-    """Keep at most ``limit`` fingerprints per document: the smallest hashes."""
+    """Keep at most ``limit`` distinct fingerprints per document: the smallest hashes."""
     if len(doc) == 0:
         return doc, hashes, pos
     counts = np.bincount(doc)
     if counts.max() <= limit:
         return doc, hashes, pos
-    order = np.lexsort((hashes, doc))
+    over = counts > limit
+    order = np.lexsort((pos, hashes, doc))
     doc, hashes, pos = doc[order], hashes[order], pos[order]
-    starts = np.zeros(len(counts), dtype=np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
-    rank = np.arange(len(doc)) - starts[doc]
-    keep = rank < limit
+    # Rank of each row's hash among the distinct hashes of its document.
+    distinct = np.ones(len(doc), dtype=bool)
+    distinct[1:] = (doc[1:] != doc[:-1]) | (hashes[1:] != hashes[:-1])
+    rank = np.cumsum(distinct) - 1
+    first_rank = np.zeros(len(counts), dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+    first_rank[doc[starts]] = rank[starts]
+    rank = rank - first_rank[doc]
+    keep = ~over[doc] | (distinct & (rank < limit))
     doc, hashes, pos = doc[keep], hashes[keep], pos[keep]
     order = np.lexsort((pos, doc))
-    log.debug("capped %d documents at %d fingerprints", int((counts > limit).sum()), limit)
+    log.debug("capped %d documents at %d fingerprints", int(over.sum()), limit)
     return doc[order], hashes[order], pos[order]
 
 

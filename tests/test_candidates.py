@@ -1,0 +1,114 @@
+"""Candidate pairs: shared rare fingerprints, df limits, same-source rule, bounded join."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copytrace.candidates import (
+    CandidateParams,
+    PairCounter,
+    candidate_pairs,
+    count_pairs,
+    df_limit,
+    group_pairs,
+)
+from copytrace.fingerprint import fingerprint_texts
+
+PARAGRAPHS = (Path(__file__).parent / "data" / "scan" / "paragraphs.txt").read_text().split("\n\n")
+
+
+def _pairs(cp: object) -> list[tuple[int, int]]:
+    return list(zip(cp.a.tolist(), cp.b.tolist(), strict=True))  # type: ignore[attr-defined]
+
+
+def test_articles_sharing_a_paragraph_pair_and_unrelated_ones_do_not() -> None:
+    texts = [
+        PARAGRAPHS[0] + "\n" + PARAGRAPHS[1],
+        PARAGRAPHS[2] + "\n" + PARAGRAPHS[1],  # shares paragraph 1 with doc 0
+        PARAGRAPHS[3] + "\n" + PARAGRAPHS[4],
+        PARAGRAPHS[5],
+    ]
+    fp = fingerprint_texts(texts)
+    cp = candidate_pairs(fp.hash, fp.doc.astype(np.int64), len(texts))
+    assert _pairs(cp) == [(0, 1)]
+    assert cp.shared[0] >= CandidateParams().min_shared
+
+
+def test_pairs_need_min_shared_fingerprints() -> None:
+    h = np.array([1, 1, 2, 2, 3, 3], dtype=np.uint64)
+    d = np.array([0, 1, 0, 1, 0, 2])
+    assert _pairs(candidate_pairs(h, d, 3, params=CandidateParams(min_shared=2))) == [(0, 1)]
+    assert _pairs(candidate_pairs(h, d, 3, params=CandidateParams(min_shared=1))) == [
+        (0, 1), (0, 2),
+    ]  # fmt: skip
+
+
+def test_fingerprints_above_the_df_limit_make_no_pairs() -> None:
+    n = 30
+    # hash 7 (a stock phrase) in every document; hashes 1..3 only in docs 0 and 1.
+    h = np.array([7] * n + [1, 1, 2, 2, 3, 3], dtype=np.uint64)
+    d = np.array([*range(n), 0, 1, 0, 1, 0, 1])
+    params = CandidateParams(min_shared=1, max_df=10, min_df_limit=5)
+    assert _pairs(candidate_pairs(h, d, n, params=params)) == [(0, 1)]
+
+
+def test_df_limit_is_absolute_and_relative_with_a_floor() -> None:
+    p = CandidateParams(max_df=100, max_df_fraction=0.01, min_df_limit=20)
+    assert df_limit(100, p) == 20
+    assert df_limit(5_000, p) == 50
+    assert df_limit(10**7, p) == 100
+
+
+def test_same_source_pairs_are_skipped_unless_asked_for() -> None:
+    h = np.array([1, 1, 1], dtype=np.uint64)
+    d = np.array([0, 1, 2])
+    sources = np.array([5, 5, -1], dtype=np.int32)  # 0 and 1 same source; 2 unknown
+    one = CandidateParams(min_shared=1)
+    assert _pairs(candidate_pairs(h, d, 3, sources, one)) == [(0, 2), (1, 2)]
+    both = CandidateParams(min_shared=1, same_source=True)
+    assert _pairs(candidate_pairs(h, d, 3, sources, both)) == [(0, 1), (0, 2), (1, 2)]
+
+
+def test_group_pairs_emits_every_pair_of_a_group_once_per_hash() -> None:
+    rng = np.random.default_rng(3)
+    h = rng.integers(0, 40, size=400).astype(np.uint64)
+    d = rng.integers(0, 60, size=400)
+    a, b = group_pairs(h, d, limit=1000)
+    got = sorted(zip(a.tolist(), b.tolist(), strict=True))
+    want = []
+    for key in np.unique(h):
+        docs = sorted(set(d[h == key].tolist()))
+        want += list(itertools.combinations(docs, 2))
+    assert got == sorted(want)
+
+
+def test_spilled_join_equals_the_in_memory_join(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    n_docs = 500
+    h = rng.integers(0, 3000, size=20_000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    d = rng.integers(0, n_docs, size=20_000)
+    params = CandidateParams(min_shared=2)
+    mem = candidate_pairs(h, d, n_docs, params=params)
+    counter = PairCounter(n_docs, None, params, work_dir=tmp_path / "spill", partitions=7)
+    for lo in range(0, len(h), 3000):  # batch by batch
+        counter.add(d[lo : lo + 3000], h[lo : lo + 3000])
+    spilled = counter.pairs()
+    assert _pairs(spilled) == _pairs(mem)
+    assert spilled.shared.tolist() == mem.shared.tolist()
+    assert len(mem) > 0
+    assert not list((tmp_path / "spill").iterdir())  # spill files removed
+
+
+def test_count_pairs_sums_weights() -> None:
+    a, b, c = count_pairs(np.array([1, 0, 1]), np.array([2, 3, 2]), np.array([2, 1, 5]))
+    assert list(zip(a.tolist(), b.tolist(), c.tolist(), strict=True)) == [(0, 3, 1), (1, 2, 7)]
+
+
+def test_document_numbers_out_of_range_are_refused() -> None:
+    pc = PairCounter(2, spill=False)
+    with pytest.raises(ValueError, match=r"0\.\.1"):
+        pc.add(np.array([2]), np.array([1], dtype=np.uint64))

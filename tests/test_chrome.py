@@ -1,0 +1,96 @@
+"""Chrome learned from the corpus: recurring lines per source, fed into cleaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from copytrace.chrome import ChromeLearner, ChromeParams, chrome_for, key_hash
+from copytrace.model import Article
+from copytrace.stages import clean_articles
+
+PARAGRAPHS = (Path(__file__).parent / "data" / "scan" / "paragraphs.txt").read_text().split("\n\n")
+
+MENU = "Home | World | Business | Opinion"
+PROMPT_LINE = "You have {n} free articles left this month, subscribe for unlimited access today."
+TITLES = [" ".join(p.split()[:6]) for p in PARAGRAPHS]
+
+
+def page(k: int, n: int = 3) -> str:
+    return "\n".join(
+        [MENU, PROMPT_LINE.format(n=n), TITLES[k], PARAGRAPHS[k].strip(), "Copyright 2024"]
+    )
+
+
+def test_lines_on_many_pages_of_a_source_are_its_chrome() -> None:
+    cl = ChromeLearner()
+    for k in range(4):
+        cl.add("site", page(k, n=k + 1))  # the number in the prompt varies
+    chrome = cl.finish()
+    learned = chrome_for(chrome, "site", page(10))
+    assert learned == {"home | world | business | opinion", "copyright 0",
+                       "you have 0 free articles left this month, subscribe for unlimited "
+                       "access today."}  # fmt: skip
+    # The article's own lines never are.
+    assert not any(PARAGRAPHS[10][:20].casefold() in k for k in learned)
+
+
+def test_too_few_pages_or_too_small_a_share_is_not_chrome() -> None:
+    cl = ChromeLearner(ChromeParams(min_pages=3, min_share=0.5))
+    for k in range(2):
+        cl.add("small", page(k))
+    for k in range(3):
+        cl.add("big", page(k))
+    for k in range(3, 10):
+        cl.add("big", PARAGRAPHS[k])  # pages without the menu: 3 of 10 < 50%
+    assert cl.finish() == {}
+
+
+def test_chrome_is_per_source() -> None:
+    cl = ChromeLearner()
+    for k in range(3):
+        cl.add("a", page(k))
+    chrome = cl.finish()
+    assert chrome_for(chrome, "a", page(9))
+    assert chrome_for(chrome, "b", page(9)) == frozenset()
+    assert chrome_for(chrome, None, page(9)) == frozenset()
+
+
+def test_pages_without_source_or_html_teach_nothing() -> None:
+    cl = ChromeLearner()
+    for k in range(5):
+        cl.add(None, page(k))
+        cl.add("h", "<html><body>" + page(k) + "</body></html>", is_html=True)
+    assert cl.finish() == {}
+
+
+def test_compaction_keeps_counts_exact() -> None:
+    from copytrace import chrome as mod
+
+    old = mod._COMPACT_ROWS
+    mod._COMPACT_ROWS = 3  # compact after nearly every page
+    try:
+        cl = ChromeLearner()
+        for k in range(6):
+            cl.add("s", page(k))
+        model = cl.finish()
+    finally:
+        mod._COMPACT_ROWS = old
+    assert key_hash("home | world | business | opinion") in model["s"]
+
+
+def test_learned_chrome_is_removed_by_the_cleaner() -> None:
+    long_chrome = (
+        "Our journalism depends on readers like you, and every single contribution helps keep "
+        "independent local reporting alive in the community for years to come."
+    )
+    pages = [
+        Article(f"p{k}", f"{long_chrome}\n\n{PARAGRAPHS[k].strip()}\n\n{long_chrome}\n", source="s")
+        for k in range(4)
+    ]
+    cl = ChromeLearner()
+    for p in pages:
+        cl.add(p.source, p.text)
+    for art in clean_articles(pages, cl.finish()):
+        kept = art.content_text()
+        assert long_chrome not in kept
+        assert PARAGRAPHS[int(art.id[1:])].strip()[:40] in kept

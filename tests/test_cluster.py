@@ -1,0 +1,52 @@
+"""Reprint clusters: components, origins, stable ids."""
+
+from __future__ import annotations
+
+import random
+
+from copytrace.cluster import Edge, UnionFind, build_clusters, choose_origin, cluster_id_for
+
+
+def test_every_article_with_an_edge_is_in_exactly_one_cluster() -> None:
+    rng = random.Random(5)
+    ids = [f"a{i:03d}" for i in range(200)]
+    edges = [Edge(*sorted(rng.sample(ids, 2))) for _ in range(150)]
+    clusters = build_clusters(edges)
+    members = [a for c in clusters for a in c.article_ids]
+    assert len(members) == len(set(members))
+    assert set(members) == {x for e in edges for x in (e.a_id, e.b_id)}
+    # Both ends of every edge share a cluster.
+    where = {a: c.cluster_id for c in clusters for a in c.article_ids}
+    assert all(where[e.a_id] == where[e.b_id] for e in edges)
+
+
+def test_origin_is_the_article_others_copy_from() -> None:
+    # wire -> a, wire -> b, a -> c (reprint of a reprint)
+    edges = [Edge("a", "wire", "wire"), Edge("b", "wire", "wire"), Edge("a", "c", "a")]
+    [cluster] = build_clusters(edges)
+    assert cluster.origin_id == "wire"
+    assert cluster.article_ids == ("a", "b", "c", "wire")
+
+
+def test_origin_falls_back_to_the_earliest_publication_when_no_direction() -> None:
+    edges = [Edge("x", "y"), Edge("y", "z")]
+    published = {"x": "2024-01-02T00:00:00Z", "y": "2024-01-01T23:00:00-02:00", "z": None}
+    assert choose_origin(["x", "y", "z"], edges, published) == "x"  # y is 01:00Z on the 2nd
+    assert choose_origin(["x", "y", "z"], edges, {}) == "x"  # then the smallest id
+
+
+def test_cluster_ids_do_not_depend_on_edge_order() -> None:
+    edges = [Edge("p", "q", "p"), Edge("q", "r", None), Edge("s", "t", "t")]
+    first = build_clusters(edges)
+    again = build_clusters(list(reversed(edges)))
+    assert first == again
+    assert first[0].cluster_id == cluster_id_for(["p", "q", "r"])
+    assert first[0].cluster_id != first[1].cluster_id
+
+
+def test_union_find_groups() -> None:
+    uf = UnionFind()
+    for x, y in [("b", "a"), ("c", "d"), ("d", "a")]:
+        uf.union(x, y)
+    uf.add("z")
+    assert uf.groups() == [["a", "b", "c", "d"], ["z"]]

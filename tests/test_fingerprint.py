@@ -1,0 +1,120 @@
+"""Fingerprints: stable hashes, normalisation, winnowing guarantees, bounded counts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copytrace.fingerprint import (
+    FingerprintParams,
+    document_frequency,
+    fingerprint_texts,
+    shingle_hashes,
+    winnow,
+    word_hashes,
+)
+from copytrace.text import tokenize
+
+PARAGRAPHS = (Path(__file__).parent / "data" / "scan" / "paragraphs.txt").read_text().split("\n\n")
+
+
+def test_word_hashes_are_the_same_in_another_process_with_another_hash_seed() -> None:
+    text = "Tokyo hopes that cultivating closer security ties with Moscow will help."
+    here = word_hashes([text])[0].tolist()
+    code = (
+        f"from copytrace.fingerprint import word_hashes;print(word_hashes([{text!r}])[0].tolist())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == str(here)
+
+
+def test_words_match_the_aligner_tokenizer_on_news_text() -> None:
+    text = "The U.S. envoy’s “two-plus-two” talks—in Tokyo—went well. Café owners agreed!"
+    hashes, off = word_hashes([text])
+    words = tokenize(text).words
+    assert off.tolist() == [0, len(words)]
+    # Equal words hash equally and different words differently.
+    for i, wi in enumerate(words):
+        for j, wj in enumerate(words):
+            assert (hashes[i] == hashes[j]) == (wi == wj)
+
+
+def test_case_punctuation_and_typographic_quotes_do_not_change_fingerprints() -> None:
+    a = "The U.S. said Abe's “plan” would fail, officials in Tokyo told reporters."
+    b = 'the US said abe’s "plan" would fail officials in TOKYO told reporters'
+    fa, fb = fingerprint_texts([a, b], FingerprintParams(ngram=3, window=2)).hash.reshape(2, -1)
+    assert fa.tolist() == fb.tolist()
+
+
+def test_cjk_characters_are_words_of_their_own() -> None:
+    _, off = word_hashes(["東京で会談", "abc def"])
+    assert off.tolist() == [0, 5, 7]
+
+
+def test_shingles_never_cross_documents() -> None:
+    h, off = word_hashes(["a b", "c d e"])
+    sh, soff = shingle_hashes(h, off, 2)
+    assert soff.tolist() == [0, 1, 3]
+    h2, off2 = word_hashes(["b c"])
+    assert shingle_hashes(h2, off2, 2)[0][0] not in sh.tolist()
+
+
+def test_winnowing_keeps_a_shared_fingerprint_for_any_long_enough_shared_run() -> None:
+    params = FingerprintParams(ngram=5, window=8)
+    guarantee = params.ngram + params.window - 1
+    rng = np.random.default_rng(7)
+    for trial in range(20):
+        shared = " ".join(PARAGRAPHS[trial].split()[:guarantee])
+        left = " ".join(PARAGRAPHS[40 + trial].split()[: int(rng.integers(0, 30))])
+        right = " ".join(PARAGRAPHS[70 + trial].split()[: int(rng.integers(0, 30))])
+        fp = fingerprint_texts([f"{left} {shared} {right}", shared], params)
+        assert set(fp.of(0).tolist()) & set(fp.of(1).tolist()), trial
+
+
+def test_winnow_picks_window_minima_in_order() -> None:
+    sh = np.array([9, 4, 7, 8, 2, 6, 5, 3], dtype=np.uint64)
+    doc, pos = winnow(sh, np.array([0, 8]), 3)
+    assert doc.tolist() == [0, 0, 0]
+    assert pos.tolist() == [1, 4, 7]
+
+
+def test_fingerprint_density_is_bounded_by_the_window() -> None:
+    text = " ".join(PARAGRAPHS)
+    n_words = len(tokenize(text))
+    params = FingerprintParams(ngram=5, window=8)
+    fp = fingerprint_texts([text], params)
+    assert 0 < len(fp) <= 2 * n_words / (params.window + 1) + 1
+
+
+def test_giant_documents_keep_at_most_the_cap_and_the_same_smallest_hashes() -> None:
+    text = " ".join(PARAGRAPHS * 3)
+    capped = fingerprint_texts([text], FingerprintParams(max_per_doc=50))
+    full = fingerprint_texts([text], FingerprintParams(max_per_doc=10**9))
+    assert len(capped) == 50
+    assert set(capped.hash.tolist()) == set(np.sort(np.unique(full.hash))[:50].tolist())
+
+
+def test_short_and_empty_documents() -> None:
+    fp = fingerprint_texts(["", "one two", "one two three four five"], FingerprintParams())
+    assert fp.doc.tolist() == [2]
+
+
+def test_document_frequency_counts_documents_not_occurrences() -> None:
+    fp = fingerprint_texts([PARAGRAPHS[0], PARAGRAPHS[0] + " " + PARAGRAPHS[0], PARAGRAPHS[1]])
+    uniq, df = document_frequency(fp.hash, fp.doc)
+    counts = dict(zip(uniq.tolist(), df.tolist(), strict=True))
+    assert set(fp.of(0).tolist()) <= {h for h, d in counts.items() if d == 2}
+    assert max(df) == 2
+
+
+def test_invalid_params_are_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match="window"):
+        FingerprintParams(window=0)
