@@ -26,8 +26,7 @@ with warnings.catch_warnings():
 from copytrace.cli import main
 from copytrace.errors import InputError
 from copytrace.model import Article, Direction, PairResult, Passage
-from copytrace.web import create_app
-from copytrace.web import views
+from copytrace.web import create_app, views
 from copytrace.web.app import CONTENT_SECURITY_POLICY
 
 DATA = Path(__file__).resolve().parent / "data" / "web"
@@ -109,16 +108,20 @@ def test_blocks_nest_word_marks_inside_their_passage() -> None:
     marks = [views.Mark(5, 17, "p p-near", 0, "r0"), views.Mark(9, 11, "w-edit", 1)]
     blocks = views.text_blocks(text, [], marks)
     assert [(b.ref, "".join(s.text for s in b.parts)) for b in blocks] == [
-        (None, "said "), ("r0", "the US envoy"), (None, " today")
+        (None, "said "),
+        ("r0", "the US envoy"),
+        (None, " today"),
     ]
     assert [(s.text, s.classes) for s in blocks[1].parts] == [
-        ("the ", ""), ("US", "w-edit"), (" envoy", "")
+        ("the ", ""),
+        ("US", "w-edit"),
+        (" envoy", ""),
     ]
 
 
 def test_word_marks_flag_the_dropped_word_in_the_seed_quote() -> None:
-    a = Article("a", 'a concerned Japanese government insider said.', content=((0, 46),))
-    b = Article("b", 'a Japanese government insider said as cited', content=((0, 43),))
+    a = Article("a", "a concerned Japanese government insider said.", content=((0, 46),))
+    b = Article("b", "a Japanese government insider said as cited", content=((0, 43),))
     p = Passage("near-verbatim", 0, 45, 0, 34, 5, 0.9)
     wa, wb = views.word_marks(a, b, p)
     assert [a.text[s:e] for s, e, same in wa if not same] == ["concerned"]
@@ -130,7 +133,11 @@ def test_pair_marks_link_both_sides_of_each_passage() -> None:
     a = Article("a", "x one two three y", content=((0, 17),))
     b = Article("b", "one two four", content=((0, 12),))
     r = PairResult(
-        a, b, (Passage("near-verbatim", 2, 15, 0, 12, 2, 0.8, True),), 0.7, 1.0,
+        a,
+        b,
+        (Passage("near-verbatim", 2, 15, 0, 12, 2, 0.8, True),),
+        0.7,
+        1.0,
         Direction("a", 0.8),
     )
     ma, mb = views.pair_marks(r, prefix="m1-")
@@ -194,11 +201,11 @@ def test_create_app_refuses_a_path_that_is_neither_index_nor_scan(tmp_path: Path
     with pytest.raises(InputError, match="no such file or folder"):
         create_app(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no articles.parquet"):
+    with pytest.raises(InputError, match=r"no articles\.parquet"):
         create_app(tmp_path / "empty")
     junk = tmp_path / "junk.duckdb"
     junk.write_text("not a database")
-    with pytest.raises(InputError, match="junk.duckdb"):
+    with pytest.raises(InputError, match=r"junk\.duckdb"):
         create_app(junk)
 
 
@@ -258,8 +265,9 @@ def test_article_stretches_point_into_its_text(scan_client: TestClient, scan_onl
     text = art["text"]
     assert text == json.loads(build.CORPUS.read_text("utf-8").splitlines()[1])["text"]
     passages = [
-        p for p in jsonl(scan_only / "passages.jsonl") if build.TASS_ID in (p["source_id"],
-                                                                            p["target_id"])
+        p
+        for p in jsonl(scan_only / "passages.jsonl")
+        if build.TASS_ID in (p["source_id"], p["target_id"])
     ]
     assert len(art["stretches"]) == len(passages) > 0
     for s in art["stretches"]:
@@ -285,12 +293,11 @@ def test_pair_endpoint_speaks_the_compare_schema(scan_client: TestClient) -> Non
     verbatim = [p for p in pair["passages"] if p["kind"] == "verbatim"]
     assert verbatim
     for p in verbatim:
-        assert nikkei[p["a_start"] : p["a_end"]].split()[:6] == tass[
-            p["b_start"] : p["b_end"]
-        ].split()[:6]
-    flipped = scan_client.get(
-        "/api/pair", params={"a": build.TASS_ID, "b": build.NIKKEI_ID}
-    ).json()
+        assert (
+            nikkei[p["a_start"] : p["a_end"]].split()[:6]
+            == tass[p["b_start"] : p["b_end"]].split()[:6]
+        )
+    flipped = scan_client.get("/api/pair", params={"a": build.TASS_ID, "b": build.NIKKEI_ID}).json()
     assert flipped["direction"]["source"] == "b"
     assert flipped["passages"][0]["a_start"] == min(p["b_start"] for p in pair["passages"])
 
@@ -341,9 +348,7 @@ def test_article_page_colours_reuse_and_greys_chrome(scan_client: TestClient) ->
 
 
 def test_pair_page_marks_the_dropped_word(scan_client: TestClient) -> None:
-    html = scan_client.get(
-        "/pair", params={"a": build.NIKKEI_ID, "b": build.TASS_ID}
-    ).text
+    html = scan_client.get("/pair", params={"a": build.NIKKEI_ID, "b": build.TASS_ID}).text
     quote = re.search(r'<mark class="p p-near[^"]*" data-ref="p\d+"[^>]*>(.*?)</mark>', html, re.S)
     assert quote is not None
     assert '<span class="w-edit">concerned</span>' in quote.group(1)
@@ -423,7 +428,8 @@ def test_bad_json_and_bad_fields_get_422_not_500(index_client: TestClient) -> No
 
 def test_lone_surrogates_are_refused_with_a_message(index_client: TestClient) -> None:
     r = index_client.post(
-        "/api/query", content=b'{"text": "abc \\ud800 def"}',
+        "/api/query",
+        content=b'{"text": "abc \\ud800 def"}',
         headers={"content-type": "application/json"},
     )
     assert r.status_code == 400
@@ -493,11 +499,10 @@ def test_pasted_tass_page_ranks_nikkei_first(index_client: TestClient) -> None:
 
 def test_uploaded_file_gives_the_same_answer_as_pasted_text(index_client: TestClient) -> None:
     data = build.TASS_PAGE.read_bytes()
-    up = index_client.post("/api/query/file", files={"file": ("tass.txt", data)},
-                           data={"limit": "3"}).json()
-    pasted = index_client.post(
-        "/api/query", json={"text": data.decode("utf-8"), "limit": 3}
+    up = index_client.post(
+        "/api/query/file", files={"file": ("tass.txt", data)}, data={"limit": "3"}
     ).json()
+    pasted = index_client.post("/api/query", json={"text": data.decode("utf-8"), "limit": 3}).json()
     assert up["matches"] == pasted["matches"]
 
 
@@ -529,8 +534,9 @@ def test_overview_of_an_index_is_409(index_client: TestClient) -> None:
     assert index_client.get("/overview").status_code == 409
 
 
-def test_scan_folder_with_an_index_in_it_can_query(scan_only: Path, index_db: Path,
-                                                   tmp_path: Path) -> None:
+def test_scan_folder_with_an_index_in_it_can_query(
+    scan_only: Path, index_db: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "scan"
     shutil.copytree(scan_only, folder)
     shutil.copy(index_db, folder / "index.duckdb")

@@ -192,7 +192,7 @@ def test_scan_overview_shows_figures_graph_and_timeline(
     graph = page.locator("svg.graph")
     assert graph.locator("a.node").count() >= 2
     assert graph.locator("line.edge").count() >= 1
-    labels = graph.locator("text").all_inner_texts()
+    labels = graph.locator("text").all_text_contents()
     assert "TASS" in labels and "Nikkei Asian Review" in labels
     assert page.locator("svg.timeline a.trow").count() >= 2
     page.screenshot(path=str(shots / "overview.png"), full_page=True)
@@ -258,7 +258,10 @@ def test_hostile_articles_render_inert(hostile_server: LiveServer, page: Any, sh
         page.wait_for_load_state("load")
         state = page.evaluate(_INERT_CHECK)
         assert state == {
-            "pwned": None, "scripts": ["/static/app.js"], "handlers": [], "jsLinks": [],
+            "pwned": None,
+            "scripts": ["/static/app.js"],
+            "handlers": [],
+            "jsLinks": [],
             "iframes": 0,
         }, url
         seen_text += page.locator("main").inner_text()

@@ -10,14 +10,34 @@ from copytrace.errors import InputError
 
 @main.command("serve")
 @click.argument("path", metavar="DB_OR_SCAN_DIR", type=click.Path(exists=True))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; the default answers this machine only.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on.")
-@click.option("--max-body-mb", default=4.0, show_default=True, type=click.FloatRange(0.01, 1024),
-              help="Largest request body (pasted or uploaded page) in MiB; larger gets 413.")
-@click.option("--workers", "index_handles", default=2, show_default=True,
-              type=click.IntRange(1, 64), help="Queries answered at once (index handles).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default answers this machine only.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--max-body-mb",
+    default=4.0,
+    show_default=True,
+    type=click.FloatRange(0.01, 1024),
+    help="Largest request body (pasted or uploaded page) in MiB; larger gets 413.",
+)
+@click.option(
+    "--workers",
+    "index_handles",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Queries answered at once (index handles).",
+)
 def serve_cmd(path: str, host: str, port: int, max_body_mb: float, index_handles: int) -> None:
     """Serve pages and a JSON API over an index file or a scan output folder.
 

@@ -84,7 +84,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Bad input"},
     413: {"model": ErrorOut, "description": "Request body too large"},
 }
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "Unknown id"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown id"}
+}
 _NEEDS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Not available for this corpus"}
 }
@@ -139,8 +141,10 @@ class BodyLimitMiddleware:
                 size = -1
             if size < 0 or size > self.max_bytes:
                 status = 413 if size > self.max_bytes else 400
-                detail = _too_large(self.max_bytes) if status == 413 else (
-                    f"invalid Content-Length header: {declared[:40]!r}"
+                detail = (
+                    _too_large(self.max_bytes)
+                    if status == 413
+                    else (f"invalid Content-Length header: {declared[:40]!r}")
                 )
                 response = self.refuse(Request(scope), status, detail)
                 await response(scope, receive, send)
@@ -195,9 +199,7 @@ def _check_text(text: str, where: str) -> None:
     if not text.strip():
         raise HTTPException(400, f"{where}: the text is empty")
     if len(text) > MAX_TEXT_CHARS:
-        raise HTTPException(
-            400, f"{where}: {len(text)} characters, the limit is {MAX_TEXT_CHARS}"
-        )
+        raise HTTPException(400, f"{where}: {len(text)} characters, the limit is {MAX_TEXT_CHARS}")
     if "\x00" in text:
         raise HTTPException(400, f"{where}: contains NUL characters; expected text or HTML")
     try:
@@ -279,9 +281,7 @@ def create_app(
         name="static",
     )
 
-    def render(
-        request: Request, template: str, status_code: int = 200, **ctx: Any
-    ) -> HTMLResponse:
+    def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         page = env.get_template(template).render(
             request_path=request.url.path,
             corpus_kind=corpus.kind,
@@ -396,8 +396,11 @@ def create_app(
         timeline = views.layout_timeline(entries)
         members = [
             ClusterMember(
-                article=_info(meta[row.article_id]) if row.article_id in meta
-                else ArticleInfo(id=row.article_id),
+                article=_info(meta[row.article_id])
+                if row.article_id in meta
+                else ArticleInfo(
+                    id=row.article_id, title=None, source=None, published=None, url=None
+                ),
                 is_origin=row.is_origin,
             )
             for row in timeline.rows
@@ -442,9 +445,7 @@ def create_app(
             max_body_bytes=max_body_bytes,
         )
 
-    @app.post(
-        "/api/query", response_model=QueryOut, responses={**_ERRORS, **_NEEDS}, tags=["api"]
-    )
+    @app.post("/api/query", response_model=QueryOut, responses={**_ERRORS, **_NEEDS}, tags=["api"])
     def api_query(body: QueryRequest) -> QueryOut:
         """Indexed articles the posted article reuses text with, best first."""
         need_index()
@@ -471,12 +472,11 @@ def create_app(
         matches = await run_in_threadpool(run_query, article, limit)
         return query_out(article, matches)
 
-    @app.get(
-        "/api/articles", response_model=ArticleListOut, responses={**_NEEDS}, tags=["api"]
-    )
+    @app.get("/api/articles", response_model=ArticleListOut, responses={**_NEEDS}, tags=["api"])
     def api_articles(
-        q: Annotated[str, Query(max_length=200, description="Substring of id, title or outlet")]
-        = "",
+        q: Annotated[
+            str, Query(max_length=200, description="Substring of id, title or outlet")
+        ] = "",
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> ArticleListOut:
@@ -556,8 +556,12 @@ def create_app(
     @app.get("/paste", include_in_schema=False, response_class=HTMLResponse)
     def paste_page(request: Request) -> HTMLResponse:
         return render(
-            request, "paste.html", max_body=_human_bytes(max_body_bytes),
-            max_limit=MAX_QUERY_LIMIT, text="", title="",
+            request,
+            "paste.html",
+            max_body=_human_bytes(max_body_bytes),
+            max_limit=MAX_QUERY_LIMIT,
+            text="",
+            title="",
         )
 
     @app.post("/query", include_in_schema=False, response_class=HTMLResponse)
@@ -584,9 +588,7 @@ def create_app(
                 raise HTTPException(400, "paste an article or choose a file to upload")
         text = text.replace("\r\n", "\n") if not data else text
         _check_text(text, where)
-        article = await run_in_threadpool(
-            make_query_article, text, html_flag, title or None
-        )
+        article = await run_in_threadpool(make_query_article, text, html_flag, title or None)
         matches = await run_in_threadpool(run_query, article, limit)
         cards = []
         for m in matches:
@@ -612,7 +614,12 @@ def create_app(
         per_page = 50
         total, rows = corpus.scan.search(q, offset, per_page)
         return render(
-            request, "articles.html", q=q, offset=offset, total=total, rows=rows,
+            request,
+            "articles.html",
+            q=q,
+            offset=offset,
+            total=total,
+            rows=rows,
             per_page=per_page,
         )
 
@@ -629,16 +636,26 @@ def create_app(
         for s in stretches:
             row = summary.setdefault(
                 s.other_id,
-                {"id": s.other_id, "label": labels[s.other_id], "words": 0, "roles": set(),
-                 "colour": colours.get(s.other_id)},
+                {
+                    "id": s.other_id,
+                    "label": labels[s.other_id],
+                    "words": 0,
+                    "roles": set(),
+                    "colour": colours.get(s.other_id),
+                },
             )
             row["words"] += s.words
             row["roles"].add(s.role)
         related = sorted(summary.values(), key=lambda r: (-r["words"], r["id"]))
         return render(
-            request, "article.html", art=art, segments=segments, related=related,
+            request,
+            "article.html",
+            art=art,
+            segments=segments,
+            related=related,
             cluster_id=corpus.scan.cluster_of(art.id) if corpus.scan is not None else None,
-            texts_missing=not art.text, has_pairs=corpus.scan is not None,
+            texts_missing=not art.text,
+            has_pairs=corpus.scan is not None,
         )
 
     @app.get("/pair", include_in_schema=False, response_class=HTMLResponse)
@@ -654,7 +671,9 @@ def create_app(
             raise HTTPException(404, f"the scan found no reuse between {a!r} and {b!r}")
         marks_a, marks_b = views.pair_marks(result, prefix="p")
         return render(
-            request, "pair.html", r=result,
+            request,
+            "pair.html",
+            r=result,
             left=views.text_blocks(result.a.text, result.a.content, marks_a),
             right=views.text_blocks(result.b.text, result.b.content, marks_b),
             texts_missing=not (result.a.text and result.b.text),
@@ -670,18 +689,22 @@ def create_app(
         if rows:
             cluster, timeline = cluster_view(rows[0].cluster_id)
         return render(
-            request, "overview.html", ov=ov, clusters=rows,
-            copiers=rank_rows(ov.copiers, ov), sources=rank_rows(ov.sources, ov),
-            graph=graph, timeline=timeline, cluster=cluster,
+            request,
+            "overview.html",
+            ov=ov,
+            clusters=rows,
+            copiers=rank_rows(ov.copiers, ov),
+            sources=rank_rows(ov.sources, ov),
+            graph=graph,
+            timeline=timeline,
+            cluster=cluster,
         )
 
     @app.get("/clusters/{cluster_id}", include_in_schema=False, response_class=HTMLResponse)
     def cluster_page(request: Request, cluster_id: str) -> HTMLResponse:
         cluster, timeline = cluster_view(cluster_id)
         labels = {m.article.id: m.article.title or m.article.id for m in cluster.members}
-        return render(
-            request, "cluster.html", cluster=cluster, timeline=timeline, labels=labels
-        )
+        return render(request, "cluster.html", cluster=cluster, timeline=timeline, labels=labels)
 
     return app
 
@@ -694,6 +717,4 @@ def _kind_counts(m: MatchView) -> dict[str, int]:
 
 
 def _stretch_out(s: views.Stretch) -> StretchOut:
-    return StretchOut.model_validate(
-        {k: getattr(s, k) for k in StretchOut.model_fields}
-    )
+    return StretchOut.model_validate({k: getattr(s, k) for k in StretchOut.model_fields})

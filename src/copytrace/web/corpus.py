@@ -28,6 +28,7 @@ from typing import Any, Literal
 import duckdb
 
 from copytrace.errors import InputError
+from copytrace.ingest.files import looks_like_html
 from copytrace.model import Article, Direction, PairResult, Passage
 from copytrace.web.views import Stretch
 
@@ -276,9 +277,11 @@ class ScanData:
         )
 
     def _insert_jsonl(self, table: str, path: Path, cols: str) -> None:
-        spec = "{" + ", ".join(
-            f"'{c.split()[0]}': '{c.split(maxsplit=1)[1]}'" for c in cols.split(", ")
-        ) + "}"
+        spec = (
+            "{"
+            + ", ".join(f"'{c.split()[0]}': '{c.split(maxsplit=1)[1]}'" for c in cols.split(", "))
+            + "}"
+        )
         self._con.execute(
             f"INSERT INTO {table} SELECT * FROM read_json(?, format='newline_delimited', "
             f"columns={spec})",
@@ -311,7 +314,9 @@ class ScanData:
         found = self.meta([article_id]).get(article_id)
         if found is None:
             return None
-        text, content, is_html = "", (), False
+        text, is_html = "", False
+        content: tuple[tuple[int, int], ...] = ()
+        html_known = False
         if self._texts_path is not None:
             want = ["CAST(text AS VARCHAR)"]
             cols = self._article_cols if self.texts_from == "articles.parquet" else set()
@@ -324,7 +329,10 @@ class ScanData:
             if rows:
                 text = rows[0][0] or ""
                 content = _spans(rows[0][1])
-                is_html = bool(rows[0][2])
+                html_known = rows[0][2] is not None
+                is_html = (
+                    bool(rows[0][2]) if html_known else looks_like_html("", text[:512].encode())
+                )
         if not content and "content" in self._article_cols:
             rows = self._rows(
                 "SELECT content FROM read_parquet(?) WHERE CAST(id AS VARCHAR) = ?",
@@ -365,8 +373,14 @@ class ScanData:
             role = "shared" if undecided else ("to" if mine_is_source else "from")
             out.append(
                 Stretch(
-                    int(start), int(end), str(other), role, str(kind or "verbatim"),
-                    int(words or 0), float(sim or 0.0), bool(attr),
+                    int(start),
+                    int(end),
+                    str(other),
+                    role,
+                    str(kind or "verbatim"),
+                    int(words or 0),
+                    float(sim or 0.0),
+                    bool(attr),
                 )
             )
         return out
@@ -380,7 +394,7 @@ class ScanData:
         )
         if not rows:
             return None
-        pa, pb, src, conf, cov_a, cov_b = rows[0]
+        pa, _pb, src, conf, cov_a, cov_b = rows[0]
         if pa != a_id:  # keep the caller's order
             cov_a, cov_b = cov_b, cov_a
         art_a, art_b = self.article(a_id), self.article(b_id)
@@ -398,14 +412,24 @@ class ScanData:
             b_side = (ts, te) if p_src == a_id else (ss, se)
             passages.append(
                 Passage(
-                    kind, int(a_side[0]), int(a_side[1]), int(b_side[0]), int(b_side[1]),
-                    int(words or 0), float(sim or 0.0), bool(attr),
+                    kind,
+                    int(a_side[0]),
+                    int(a_side[1]),
+                    int(b_side[0]),
+                    int(b_side[1]),
+                    int(words or 0),
+                    float(sim or 0.0),
+                    bool(attr),
                 )
             )
         passages.sort(key=lambda p: (p.a_start, p.b_start))
         side: Literal["a", "b"] | None = "a" if src == a_id else "b" if src == b_id else None
         return PairResult(
-            art_a, art_b, tuple(passages), float(cov_a or 0.0), float(cov_b or 0.0),
+            art_a,
+            art_b,
+            tuple(passages),
+            float(cov_a or 0.0),
+            float(cov_b or 0.0),
             Direction(side, float(conf or 0.0), ()),
         )
 
@@ -474,18 +498,14 @@ class ScanData:
             "clusters": int(one("SELECT count(*) FROM clusters")[0][0]),
             "articles_in_clusters": int(one("SELECT count(DISTINCT id) FROM members")[0][0]),
         }
-        group_by: Literal["outlet", "article"] = (
-            "outlet" if figures["outlets"] >= 2 else "article"
-        )
-        key = (
-            f"coalesce(m.source, '{UNKNOWN_OUTLET}')" if group_by == "outlet" else "m.id"
-        )
+        group_by: Literal["outlet", "article"] = "outlet" if figures["outlets"] >= 2 else "article"
+        key = f"coalesce(m.source, '{UNKNOWN_OUTLET}')" if group_by == "outlet" else "m.id"
         directed = f"""
             WITH d AS (
               SELECT source_id AS src,
                      CASE WHEN source_id = a_id THEN b_id ELSE a_id END AS cop, words
               FROM pairs WHERE source_id IS NOT NULL)
-            SELECT {key.replace('m.', 'mc.')} AS copier, {key.replace('m.', 'ms.')} AS source,
+            SELECT {key.replace("m.", "mc.")} AS copier, {key.replace("m.", "ms.")} AS source,
                    d.cop AS cop_id, d.src AS src_id, d.words
             FROM d JOIN meta mc ON mc.id = d.cop JOIN meta ms ON ms.id = d.src
         """
@@ -558,7 +578,9 @@ class Corpus:
         elif p.is_file():
             self.index = IndexPool(p, index_handles)
         else:
-            raise InputError(str(p), "no such file or folder (expected an index file or a scan folder)")
+            raise InputError(
+                str(p), "no such file or folder (expected an index file or a scan folder)"
+            )
         self.kind: Literal["index", "scan"] = "scan" if self.scan is not None else "index"
 
     def close(self) -> None:
@@ -587,12 +609,17 @@ class Corpus:
             if found is not None:
                 if art is not None:  # scan metadata wins, index text fills in
                     return Article(
-                        id=art.id, text=found.text, content=found.content or art.content,
-                        title=art.title or found.title, published=art.published or found.published,
-                        source=art.source or found.source, url=art.url or found.url,
-                        is_html=found.is_html, dateline=found.dateline,
+                        id=art.id,
+                        text=found.text,
+                        content=found.content or art.content,
+                        title=art.title or found.title,
+                        published=art.published or found.published,
+                        source=art.source or found.source,
+                        url=art.url or found.url,
+                        is_html=found.is_html,
+                        dateline=found.dateline,
                     )
-                return found  # type: ignore[no-any-return]
+                return found
         return art
 
     def meta(self, ids: list[str]) -> dict[str, ArticleMeta]:
@@ -628,8 +655,16 @@ class Corpus:
             role = "from" if d == "b" else "to" if d == "a" else "shared"
             for p in m.result.passages:
                 out.append(
-                    Stretch(p.a_start, p.a_end, m.article.id, role, p.kind, p.words,
-                            p.similarity, p.attributed)
+                    Stretch(
+                        p.a_start,
+                        p.a_end,
+                        m.article.id,
+                        role,
+                        p.kind,
+                        p.words,
+                        p.similarity,
+                        p.attributed,
+                    )
                 )
         out.sort(key=lambda s: (s.start, -s.end))
         return out

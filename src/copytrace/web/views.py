@@ -12,8 +12,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 from copytrace.model import Article, PairResult, Passage
 from copytrace.text import tokenize
@@ -110,7 +111,7 @@ def text_segments(
     span_i = 0
     active: list[Mark] = []
     pending = sorted(ms, key=lambda m: m.start, reverse=True)  # pop() gives the earliest
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in pairwise(bounds):
         while span_i < len(spans) and spans[span_i][1] <= lo:
             span_i += 1
         in_content = span_i < len(spans) and spans[span_i][0] <= lo
@@ -119,16 +120,24 @@ def text_segments(
         active = [m for m in active if m.end > lo]
         here = sorted(active, key=lambda m: (m.layer, m.start, -m.end))
         outer = _join_classes(m.cls for m in here if m.layer == 0)
-        inner = _join_classes([*([] if in_content else ["chrome"]),
-                               *(m.cls for m in here if m.layer > 0)])
+        inner = _join_classes(
+            [*([] if in_content else ["chrome"]), *(m.cls for m in here if m.layer > 0)]
+        )
         first = next((m for m in here if m.layer == 0), None)
         seg = Segment(
-            lo, text[lo:hi], inner, outer, first.ref if first else None,
+            lo,
+            text[lo:hi],
+            inner,
+            outer,
+            first.ref if first else None,
             first.title if first else None,
         )
         prev = out[-1] if out else None
         if prev and (prev.classes, prev.mark, prev.ref, prev.title) == (
-            seg.classes, seg.mark, seg.ref, seg.title
+            seg.classes,
+            seg.mark,
+            seg.ref,
+            seg.title,
         ):
             out[-1] = Segment(
                 prev.start, prev.text + seg.text, prev.classes, prev.mark, prev.ref, prev.title
@@ -151,8 +160,7 @@ def text_blocks(
     blocks: list[Block] = []
     for seg in text_segments(text, content, marks):
         last = blocks[-1] if blocks else None
-        if last is not None and (last.mark, last.ref, last.title) == (seg.mark, seg.ref,
-                                                                       seg.title):
+        if last is not None and (last.mark, last.ref, last.title) == (seg.mark, seg.ref, seg.title):
             last.parts.append(seg)
         else:
             blocks.append(Block(seg.mark, seg.ref, seg.title, [seg]))
@@ -518,9 +526,8 @@ def parse_time(value: str | None) -> datetime | None:
 def _timestamp(dt: datetime) -> float:
     if dt.tzinfo is None:
         # Naive times are read as UTC so that they sort with aware ones.
-        from datetime import timezone
 
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
 
 
@@ -563,7 +570,12 @@ def layout_timeline(
             x = left + (right - left) * (ts - t0) / span
             rows.append(
                 TimelineRow(
-                    aid, _shorten(label, 40), outlet, published, round(x, 1), top + i * row_height,
+                    aid,
+                    _shorten(label, 40),
+                    outlet,
+                    published,
+                    round(x, 1),
+                    top + i * row_height,
                     origin,
                 )
             )
@@ -573,17 +585,17 @@ def layout_timeline(
     base = top + len(rows) * row_height
     for i, (aid, label, outlet, published, origin) in enumerate(undated):
         rows.append(
-            TimelineRow(aid, _shorten(label, 40), outlet, published, None, base + i * row_height,
-                        origin)
+            TimelineRow(
+                aid, _shorten(label, 40), outlet, published, None, base + i * row_height, origin
+            )
         )
     height = top + len(rows) * row_height + 10
     return TimelineLayout(width, height, left, right, rows, ticks)
 
 
 def _tick_label(ts: float, span: float) -> str:
-    from datetime import timezone
 
-    dt = datetime.fromtimestamp(ts, tz=timezone.utc)
+    dt = datetime.fromtimestamp(ts, tz=UTC)
     if span < 2 * 86400:
         return dt.strftime("%d %b %H:%M")
     return dt.strftime("%Y-%m-%d")

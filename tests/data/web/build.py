@@ -54,7 +54,7 @@ HOSTILE_ROWS = [
             "<script>alert('inline html script')</script></article></body></html>"
         ),
         "title": "Island ferry <iframe src=javascript:alert('iframe')></iframe>",
-        "source": "<i>Other</i> \"Outlet\"",
+        "source": '<i>Other</i> "Outlet"',
         "published": "2019-11-20T11:00:00+00:00",
         "url": "https://example.com/\"onmouseover=\"alert('attr')",
     },

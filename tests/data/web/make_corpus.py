@@ -120,8 +120,10 @@ def main(bench_dir: str) -> None:
             "url": "https://courier.example/business/asian-stocks-slip",
         }
     )
-    post = ["Trade worries weighed on Asian markets again, the Daily Courier reported.",
-            *edited[:6]]
+    post = [
+        "Trade worries weighed on Asian markets again, the Daily Courier reported.",
+        *edited[:6],
+    ]
     rows.append(
         {
             "id": "post-markets",
