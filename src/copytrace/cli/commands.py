@@ -5,3 +5,4 @@ from copytrace.cli import eval_pan_cmd  # noqa: F401
 from copytrace.cli import compare_cmd  # noqa: F401
 from copytrace.cli import scan_cmd  # noqa: F401
 from copytrace.cli import serve_cmd  # noqa: F401
+from copytrace.cli import index_cmd  # noqa: F401

@@ -1,0 +1,450 @@
+"""The incremental DuckDB index: add, replace, query, locking, atomic batches."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from copytrace.errors import InputError
+from copytrace.fingerprint import content_text, fingerprint_texts
+from copytrace.index import (
+    QUERY_MIN_SHARED,
+    Index,
+    IndexLockedError,
+    Match,
+    query_df_limit,
+)
+from copytrace.ingest.files import read_article_file
+from copytrace.model import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+
+# A fixed vocabulary of plain words: seeded random sentences from it share no
+# 5-word shingle by chance, so every match below is one we put there.
+_VOCAB_TEXT = (
+    "harbour council minister ferry strike budget river bridge school hospital tunnel "
+    "election mayor police station market farmers drought rain summer winter court judge "
+    "union workers company profits shares bank rates inflation housing rents tenants "
+    "village festival museum library railway airport runway pilots fishermen quota coast "
+    "storm flood warning roads traffic cyclists energy prices wind solar grid factory "
+    "jobs export import tariff treaty border talks envoy navy army defence security "
+    "agreed rejected announced delayed approved opened closed raised cut plans report "
+    "said warned told expected reported claimed added noted"
+)
+_VOCAB = _VOCAB_TEXT.split()
+
+
+def sentences(seed: int, n_words: int) -> str:
+    """Deterministic pseudo-prose of ``n_words`` words, a full stop every 12 words."""
+    rng = np.random.default_rng(seed)
+    words = [_VOCAB[i] for i in rng.integers(0, len(_VOCAB), n_words)]
+    out = []
+    for i in range(0, n_words, 12):
+        chunk = words[i : i + 12]
+        out.append(chunk[0].capitalize() + " " + " ".join(chunk[1:]) + ".")
+    return " ".join(out)
+
+
+def art(article_id: str, text: str, **meta: object) -> Article:
+    """An already-cleaned article: the whole text is content."""
+    return Article(article_id, text, content=((0, len(text)),), **meta)  # type: ignore[arg-type]
+
+
+def fingerprint_rows(db: Path) -> dict[str, int]:
+    """Fingerprint rows per article id, read straight from the file."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT a.id, count(f.hash) FROM articles a LEFT JOIN "
+            "(SELECT * FROM fingerprints UNION ALL SELECT * FROM fingerprints_tail) f "
+            "USING (doc) GROUP BY a.id"
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def distinct_fingerprints(a: Article) -> int:
+    return len(np.unique(fingerprint_texts([content_text(a)]).hash))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "news.duckdb"
+
+
+@pytest.fixture
+def index(db: Path) -> Iterator[Index]:
+    with Index(db) as ix:
+        yield ix
+
+
+# ----------------------------------------------------------------------------- seed pair
+
+
+def test_query_with_tass_finds_nikkei_with_both_verbatim_passages(
+    index: Index, nikkei_path: Path, tass_path: Path
+) -> None:
+    nikkei = read_article_file(nikkei_path)
+    tass = read_article_file(tass_path)
+    unrelated = [art(f"other-{i}", sentences(i, 300)) for i in range(5)]
+    index.add([*unrelated, nikkei])
+
+    matches = index.query(tass)
+
+    assert [m.article.id for m in matches] == [nikkei.id]
+    m = matches[0]
+    assert isinstance(m, Match)
+    assert m.result.a.id == tass.id and m.result.b.id == nikkei.id
+    assert m.article.text == nikkei.text  # the original text comes back
+    assert m.score == sum(p.words for p in m.result.passages)
+    pieces = []
+    for p in m.result.passages:
+        a_piece = tass.text[p.a_start : p.a_end]
+        b_piece = nikkei.text[p.b_start : p.b_end]
+        assert a_piece and b_piece
+        pieces.append((p.kind, a_piece, b_piece))
+    tokyo = [x for x in pieces if x[2].startswith("Tokyo hopes that cultivating closer security")]
+    assert tokyo and tokyo[0][0] == "verbatim"
+    assert "unlikely to agree to such an arrangement this time" in " ".join(
+        b for kind, _, b in pieces if kind != "paraphrase"
+    )
+    deepen = [x for x in pieces if "If we deepen our cooperation with Russia too much" in x[1]]
+    assert deepen and deepen[0][0] in {"verbatim", "near-verbatim"}
+    assert "relationship with the U.S. could deteriorate" in deepen[0][2]
+    assert "relationship with the US could deteriorate" in deepen[0][1]
+    # TASS names Nikkei: the indexed article is the source.
+    assert m.result.direction.source == "b"
+
+
+def test_raw_articles_are_cleaned_before_indexing(index: Index, nikkei_path: Path) -> None:
+    nikkei = read_article_file(nikkei_path)
+    assert nikkei.content == ()
+    index.add([nikkei])
+    stored = index.get(nikkei.id)
+    assert stored is not None
+    assert stored.content and stored.text == nikkei.text
+    assert all(0 <= s < e <= len(stored.text) for s, e in stored.content)
+    assert "Sponsored Content" not in stored.content_text()
+    assert stored.title == "Japan and Russia plan high-level talks on defense, diplomacy"
+
+
+# ----------------------------------------------------------------------------- ranking
+
+
+def test_matches_are_ranked_by_reused_words(index: Index) -> None:
+    p1, p2, p3 = sentences(101, 60), sentences(102, 60), sentences(103, 60)
+    query = art("q", " ".join([p1, p2, p3, sentences(104, 40)]))
+    index.add(
+        [
+            art("one-paragraph", sentences(201, 80) + " " + p1),
+            art("three-paragraphs", p3 + " " + sentences(202, 50) + " " + p1 + " " + p2),
+            art("unrelated", sentences(203, 200)),
+        ]
+    )
+
+    matches = index.query(query)
+
+    assert [m.article.id for m in matches] == ["three-paragraphs", "one-paragraph"]
+    assert matches[0].score > matches[1].score >= 50
+    assert matches[0].shared > matches[1].shared >= QUERY_MIN_SHARED
+    for m in matches:
+        verbatim = [p for p in m.result.passages if p.kind == "verbatim"]
+        assert verbatim
+        for p in verbatim:
+            assert query.text[p.a_start : p.a_end] == m.article.text[p.b_start : p.b_end]
+
+
+def test_query_limit_keeps_the_best(index: Index) -> None:
+    shared = sentences(7, 40)
+    index.add([art(f"copy-{k}", sentences(300 + k, 10 * k + 20) + " " + shared) for k in range(6)])
+    query = art("q", shared + " " + sentences(8, 30))
+    assert len(index.query(query, limit=10)) == 6
+    assert len(index.query(query, limit=2)) == 2
+    with pytest.raises(ValueError, match="limit"):
+        index.query(query, limit=0)
+
+
+def test_query_leaves_out_the_indexed_article_with_the_same_id(index: Index) -> None:
+    text = sentences(11, 120)
+    index.add([art("a", text), art("b", "Intro words here. " + text)])
+    assert [m.article.id for m in index.query(art("a", text))] == ["b"]
+
+
+def test_stock_phrases_above_the_df_limit_do_not_make_matches(index: Index) -> None:
+    stock = sentences(50, 40)  # boilerplate every indexed article carries
+    n = 30
+    assert query_df_limit(n) < n
+    index.add([art(f"site-{i}", sentences(400 + i, 150) + " " + stock) for i in range(n)])
+    own = sentences(51, 150)
+    assert index.query(art("q", own + " " + stock)) == []
+    # ... while text shared with only one of them still matches it.
+    reuse = art("q2", own + " " + stock + " " + sentences(400 + 3, 150))
+    assert [m.article.id for m in index.query(reuse)] == ["site-3"]
+
+
+def test_query_df_limit_scales_with_the_index() -> None:
+    assert query_df_limit(0) == 20
+    assert query_df_limit(50_000) == 500
+    assert query_df_limit(10_000_000) == 1000
+
+
+# ----------------------------------------------------------------------------- empty
+
+
+def test_empty_index_returns_no_matches(index: Index, tass_path: Path) -> None:
+    assert len(index) == 0
+    assert index.query(read_article_file(tass_path)) == []
+    assert index.get("anything") is None
+
+
+def test_article_too_short_to_fingerprint_is_stored_but_never_matches(index: Index) -> None:
+    summary = index.add([art("tiny", "Two words."), art("long", sentences(1, 100))])
+    assert (summary.articles, summary.empty) == (2, 1)
+    assert index.get("tiny") is not None
+    assert index.query(art("q", "Two words.")) == []
+
+
+# ----------------------------------------------------------------------------- replace
+
+
+def test_re_adding_an_id_replaces_it_without_duplicate_fingerprints(index: Index, db: Path) -> None:
+    old = art("x", sentences(21, 150), title="old")
+    new = art("x", sentences(22, 150), title="new")
+    index.add([old, art("y", sentences(23, 150))])
+    summary = index.add([new])
+
+    assert (summary.articles, summary.replaced) == (1, 1)
+    assert len(index) == 2
+    got = index.get("x")
+    assert got is not None and got.title == "new" and got.text == new.text
+    index.close()
+    rows = fingerprint_rows(db)
+    assert rows["x"] == distinct_fingerprints(new)
+    with Index(db, read_only=True) as ro:
+        assert ro.stats().fingerprints + ro.stats().tail_fingerprints == sum(rows.values())
+        assert ro.query(art("q", old.text)) == []
+        assert [m.article.id for m in ro.query(art("q", new.text))] == ["x"]
+
+
+def test_repeated_id_within_one_add_keeps_the_last(index: Index, db: Path) -> None:
+    first, last = art("x", sentences(31, 100)), art("x", sentences(32, 100))
+    summary = index.add([first, art("y", sentences(33, 100)), last], batch_size=10)
+    assert summary.articles == 2
+    got = index.get("x")
+    assert got is not None and got.text == last.text
+    index.close()
+    assert fingerprint_rows(db)["x"] == distinct_fingerprints(last)
+
+
+def test_repeated_id_across_batches_keeps_the_last(index: Index, db: Path) -> None:
+    arts = [art("x", sentences(41, 100))] + [art(f"a{i}", sentences(42 + i, 50)) for i in range(3)]
+    arts.append(art("x", sentences(60, 100)))
+    summary = index.add(arts, batch_size=2)
+    assert (summary.batches, summary.articles, summary.replaced) == (3, 5, 1)
+    assert len(index) == 4
+    index.close()
+    assert fingerprint_rows(db)["x"] == distinct_fingerprints(arts[-1])
+
+
+# ----------------------------------------------------------------------------- batches
+
+
+def test_failed_batch_leaves_the_index_as_it_was(
+    index: Index, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = art("x", sentences(71, 120))
+    index.add([old, art("y", sentences(72, 120))])
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk full")
+
+    # The failure hits after the old version of "x" was deleted in the transaction.
+    monkeypatch.setattr("copytrace.index._articles_table", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        index.add([art("x", sentences(73, 120)), art("z", sentences(74, 120))])
+    monkeypatch.undo()
+
+    assert len(index) == 2 and index.get("z") is None
+    got = index.get("x")
+    assert got is not None and got.text == old.text
+    assert [m.article.id for m in index.query(art("q", old.text))] == ["x"]
+    index.close()
+    assert fingerprint_rows(db) == {
+        "x": distinct_fingerprints(old),
+        "y": distinct_fingerprints(art("y", sentences(72, 120))),
+    }
+
+
+def test_each_batch_commits_and_progress_reports_it(index: Index) -> None:
+    seen: list[int] = []
+    arts = [art(f"a{i}", sentences(500 + i, 60)) for i in range(7)]
+    summary = index.add(arts, batch_size=3, progress=seen.append)
+    assert seen == [3, 6, 7]
+    assert (summary.batches, summary.articles, summary.replaced) == (3, 7, 0)
+    with pytest.raises(ValueError, match="batch_size"):
+        index.add(arts, batch_size=0)
+
+
+@pytest.mark.slow
+def test_index_killed_during_add_keeps_whole_batches_only(db: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(SRC)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_index import art, sentences
+        from copytrace.index import Index
+
+        def articles():
+            for i in range(100_000):
+                yield art(f"a{{i}}", sentences(i, 200))
+
+        def done(n):
+            print(n, flush=True)
+
+        Index({str(db)!r}).add(articles(), batch_size=50, progress=done)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for _ in range(3):  # three batches committed, the fourth under way
+        assert proc.stdout.readline().strip()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    rows = fingerprint_rows(db)
+    assert len(rows) >= 150 and len(rows) % 50 == 0
+    assert set(rows) == {f"a{i}" for i in range(len(rows))}
+    for i in (0, len(rows) - 1):
+        assert rows[f"a{i}"] == distinct_fingerprints(art(f"a{i}", sentences(i, 200)))
+    with Index(db) as ix:  # and the file takes further adds
+        ix.add([art("later", sentences(999_999, 100))])
+        assert len(ix) == len(rows) + 1
+
+
+# ----------------------------------------------------------------------------- compaction
+
+
+def test_compaction_sorts_the_tail_and_keeps_answers(index: Index) -> None:
+    shared = sentences(81, 60)
+    index.add(
+        [art(f"s{i}", sentences(600 + i, 80) + " " + shared) for i in range(4)], compact=False
+    )
+    index.add([art("t", shared + " " + sentences(610, 80))], compact=False)
+    query = art("q", sentences(82, 40) + " " + shared)
+    before = [(m.article.id, m.score) for m in index.query(query)]
+    stats = index.stats()
+    assert stats.fingerprints == 0 and stats.tail_fingerprints > 0
+
+    index.compact()
+
+    after = index.stats()
+    assert after.tail_fingerprints == 0
+    assert after.fingerprints == stats.tail_fingerprints
+    assert [(m.article.id, m.score) for m in index.query(query)] == before
+    assert len(before) == 5
+    hashes = index._con.execute("SELECT hash FROM fingerprints").fetchnumpy()["hash"]
+    assert bool(np.all(np.diff(np.asarray(hashes, dtype=np.uint64)) >= 0))
+
+
+def test_add_compacts_when_asked(index: Index) -> None:
+    summary = index.add([art("a", sentences(90, 100))], compact=True)
+    assert summary.compacted
+    assert index.stats().tail_fingerprints == 0
+    assert [m.article.id for m in index.query(art("q", sentences(90, 100)))] == ["a"]
+
+
+# ----------------------------------------------------------------------------- opening
+
+
+def test_second_writer_process_gets_index_locked_error(db: Path) -> None:
+    probe = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(SRC)!r})
+        from copytrace.index import Index, IndexLockedError
+        try:
+            Index({str(db)!r}, read_only=sys.argv[1] == "ro")
+        except IndexLockedError as exc:
+            print(exc)
+            sys.exit(3)
+        print("opened")
+        """
+    )
+    with Index(db) as ix:
+        ix.add([art("a", sentences(1, 50))])
+        for mode in ("rw", "ro"):
+            out = subprocess.run(
+                [sys.executable, "-c", probe, mode], capture_output=True, text=True, timeout=60
+            )
+            assert out.returncode == 3, out.stderr
+            message = out.stdout.strip()
+            assert "index DB is locked by another process" in message
+            assert str(db) in message and "\n" not in message
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "rw"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and out.stdout.strip() == "opened"
+
+
+def test_second_writer_in_the_same_process_gets_index_locked_error(db: Path) -> None:
+    with Index(db), pytest.raises(IndexLockedError, match="already open"):
+        Index(db)
+
+
+def test_several_read_only_handles_share_the_file(db: Path) -> None:
+    with Index(db) as ix:
+        ix.add([art("a", sentences(3, 80))])
+    with Index(db, read_only=True) as r1, Index(db, read_only=True) as r2:
+        assert len(r1) == len(r2) == 1
+        with pytest.raises(PermissionError, match="read-only"):
+            r1.add([art("b", sentences(4, 80))])
+
+
+def test_read_only_open_of_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such index file"):
+        Index(tmp_path / "missing.duckdb", read_only=True)
+    assert not (tmp_path / "missing.duckdb").exists()
+
+
+def test_a_file_that_is_not_an_index_is_an_input_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(InputError, match="cannot open as a copytrace index"):
+        Index(junk)
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    with pytest.raises(InputError, match="not a copytrace index"):
+        Index(other)
+    with pytest.raises(InputError, match="not a copytrace index"):
+        Index(other, read_only=True)
+
+
+def test_index_survives_close_and_reopen(db: Path) -> None:
+    a = art(
+        "a",
+        sentences(5, 90),
+        source="Wire",
+        published="2026-11-01T08:00:00+00:00",
+        url="https://example.com/a",
+        title="A story",
+    )
+    with Index(db) as ix:
+        ix.add([a])
+    with Index(db, read_only=True) as ix:
+        got = ix.get("a")
+        assert got == a
+        assert list(ix.ids()) == ["a"]
