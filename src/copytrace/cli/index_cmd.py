@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from rich.console import Console, Group
+from rich.console import Console
 from rich.progress import (
     MofNCompleteColumn,
     Progress,
@@ -277,11 +277,22 @@ def query_cmd(db: Path, file: str, as_json: bool, limit: int) -> None:
         return
     console = Console()
     if not matches:
-        console.print(f"No article among the {size:,} in {db} shares text with {file}.")
+        console.print(
+            f"No article among the {size:,} in {db} shares text with {file}.", soft_wrap=True
+        )
         return
-    console.print(f"{file} shares text with {len(matches)} of the {size:,} articles in {db}:")
+    console.print(
+        f"{file} shares text with {len(matches)} of the {size:,} articles in {db}:",
+        soft_wrap=True,
+    )
     for rank, m in enumerate(matches, 1):
         title = m.article.title or m.article.id
         source = f" ({m.article.source})" if m.article.source else ""
-        header = f"#{rank}  {m.article.id}: {title}{source}  [{m.score:.0f} reused words]"
-        console.print(Group(Rule(header, align="left"), render_pair(m.result)))
+        console.print(Rule())
+        console.print(
+            f"#{rank}  {m.article.id}: {title}{source}  [{m.score:.0f} reused words]",
+            style="bold",
+            soft_wrap=True,
+            markup=False,
+        )
+        console.print(render_pair(m.result))
