@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import bisect
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
 from copytrace.model import Article, Kind, Passage
-from copytrace.paraphrase import sentence_bags, sentence_similarity
+from copytrace.paraphrase import bag_doc_cosine, sentence_bags, sentence_similarity
 from copytrace.text import Tokens, sentence_spans, tokenize
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,12 @@ class AlignParams:
         min_chars: fewest characters on each side of a reported passage.
         end_punctuation: let passages end after punctuation that closes their
             last word ("treaty." rather than "treaty"), as PAN's truth does.
+        summary_ratio: when > 0, a run of sentences of one text that each echo
+            (cosine >= ``summary_cosine``) a sentence of the other, at least
+            ``summary_min_sentences`` of them with at most ``summary_gap``
+            others between, whose echoes span ``summary_ratio`` times as many
+            words, and whose words together have cosine ``summary_doc_cosine``
+            with the whole other text, is reported as a summary of that span.
     """
 
     seed_words: int = NEWS_SEED_WORDS
@@ -106,6 +112,11 @@ class AlignParams:
     lone_paraphrase_cosine: float = 0.0
     min_chars: int = 0
     end_punctuation: bool = False
+    summary_ratio: float = 0.0
+    summary_cosine: float = 0.22
+    summary_min_sentences: int = 3
+    summary_gap: int = 1
+    summary_doc_cosine: float = 0.25
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -142,7 +153,16 @@ PAN_PARAMS = AlignParams(
     lone_paraphrase_cosine=0.5,
     min_chars=150,
     end_punctuation=True,
+    summary_ratio=3.0,
+    summary_cosine=0.3,
+    summary_doc_cosine=0.3,
 )
+
+# Share of a summary's sentences whose best match's own best match lies in the
+# summary (mutual best matches); calibrated on the PAN 2013 training sample.
+SUMMARY_MUTUAL = 0.5
+# A summary whose echoes span this share of the other text summarises all of it.
+SUMMARY_WHOLE = 0.5
 
 PRESETS: dict[str, AlignParams] = {"news": AlignParams(), "pan": PAN_PARAMS}
 
@@ -167,6 +187,7 @@ class _Cluster:
     paraphrase: bool = False
     sims: list[float] = field(default_factory=list)
     seeds: int = 1
+    summary: str | None = None  # "a" or "b": that side summarises the other
 
 
 def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list[Passage]:
@@ -274,7 +295,9 @@ def align_tokens(
     if params.paraphrase and da.sentences and db.sentences:
         passages += _paraphrase_pairs(da, db, passages, params)
     if params.merge_gap > 0:
-        passages = _drop_overlaps(_merge_cases(passages, da, db, params.merge_gap))
+        summaries = [c for c in passages if c.summary]
+        cases = _merge_cases([c for c in passages if not c.summary], da, db, params.merge_gap)
+        passages = _drop_overlaps(cases + summaries)
     return _finish(passages, a, b, params, a_text, b_text)
 
 
@@ -470,12 +493,33 @@ def _paraphrase_pairs(
     sa, sb, cos, dice = sentence_similarity(
         bags_a, bags_b, len(da.sentences), len(db.sentences), len(stem_vocab) + 1
     )
+    out: list[_Cluster] = []
+    if params.summary_ratio > 0 and len(cos):
+        n_total = len(da.sentences) + len(db.sentences)
+        out += _summaries(
+            da,
+            db,
+            sa,
+            sb,
+            cos,
+            params,
+            lambda lo, hi: bag_doc_cosine(bags_a, lo, hi, bags_b, n_total),
+        )
+        mirrored = _summaries(
+            db,
+            da,
+            sb,
+            sa,
+            cos,
+            params,
+            lambda lo, hi: bag_doc_cosine(bags_b, lo, hi, bags_a, n_total),
+        )
+        out += [_mirror_cluster(c) for c in mirrored]
     ok = (cos >= params.paraphrase_cosine) & (dice >= params.paraphrase_dice)
     ok &= cand_a[sa] & cand_b[sb]
     if not ok.any():
-        return []
+        return out
     sa, sb, cos = sa[ok], sb[ok], cos[ok]
-    out: list[_Cluster] = []
     pairs: list[tuple[int, int, float]]
     if params.merge_gap > 0:
         pairs = list(zip(sa.tolist(), sb.tolist(), cos.tolist(), strict=True))
@@ -509,6 +553,101 @@ def _paraphrase_pairs(
         words = min(hi_a - lo_a, hi_b - lo_b)
         out.append(_Cluster(lo_a, hi_a, lo_b, hi_b, words, True, [sim]))
     return out
+
+
+def _mirror_cluster(c: _Cluster) -> _Cluster:
+    side = {"a": "b", "b": "a"}.get(c.summary or "")
+    return _Cluster(c.b_s, c.b_e, c.a_s, c.a_e, c.matched, c.paraphrase, c.sims, c.seeds, side)
+
+
+def _summaries(
+    da: _Doc,
+    db: _Doc,
+    sa: np.ndarray,
+    sb: np.ndarray,
+    cos: np.ndarray,
+    params: AlignParams,
+    doc_cos: Callable[[int, int], float],
+) -> list[_Cluster]:
+    """Runs of a-sentences that each echo some b-sentence, spread over a much longer
+    stretch of b: a summary (a) of that stretch (b).
+
+    ``doc_cos(lo, hi)`` is the cosine of a-sentences ``lo..hi-1`` taken together
+    with the whole of b.
+    """
+    n_a = len(da.sentences)
+    best = np.zeros(n_a)
+    np.maximum.at(best, sa, cos)
+    hit = best >= params.summary_cosine
+    if hit.sum() < params.summary_min_sentences:
+        return []
+    # the b-sentence each a-sentence echoes most
+    order = np.lexsort((-cos, sa))
+    first = np.ones(len(order), bool)
+    first[1:] = sa[order][1:] != sa[order][:-1]
+    match = np.full(n_a, -1, np.int64)
+    match[sa[order][first]] = sb[order][first]
+    # and the a-sentence each b-sentence echoes most
+    order_b = np.lexsort((-cos, sb))
+    first_b = np.ones(len(order_b), bool)
+    first_b[1:] = sb[order_b][1:] != sb[order_b][:-1]
+    back = np.full(len(db.sentences), -1, np.int64)
+    back[sb[order_b][first_b]] = sa[order_b][first_b]
+    out: list[_Cluster] = []
+    k = 0
+    while k < n_a:
+        if not hit[k]:
+            k += 1
+            continue
+        group = [k]
+        j = k + 1
+        while j < n_a and j - group[-1] <= params.summary_gap + 1:
+            if hit[j]:
+                group.append(j)
+            j += 1
+        k = group[-1] + 1
+        if len(group) < params.summary_min_sentences:
+            continue
+        # a summary and its source are each other's best matches; chance echoes
+        # of a long text are not
+        mutual = [g for g in group if group[0] <= back[match[g]] <= group[-1]]
+        # a summary keeps its source's order: the mutual matches in order
+        chain = _longest_ordered(mutual, [int(match[g]) for g in mutual])
+        if len(chain) < max(params.summary_min_sentences, SUMMARY_MUTUAL * len(group)):
+            continue
+        lo_a, hi_a = da.sentences[chain[0]][0], da.sentences[chain[-1]][1]
+        lo_b = min(db.sentences[int(match[g])][0] for g in chain)
+        hi_b = max(db.sentences[int(match[g])][1] for g in chain)
+        if hi_b - lo_b < params.summary_ratio * (hi_a - lo_a):
+            continue
+        if doc_cos(chain[0], chain[-1] + 1) < params.summary_doc_cosine:
+            continue
+        if hi_b - lo_b >= SUMMARY_WHOLE * len(db.ids):
+            lo_b, hi_b = 0, len(db.ids)  # a summary of the whole text
+        sims = [float(best[g]) for g in chain]
+        out.append(
+            _Cluster(lo_a, hi_a, lo_b, hi_b, hi_a - lo_a, True, sims, len(chain), summary="a")
+        )
+    return out
+
+
+def _longest_ordered(items: list[int], keys: list[int]) -> list[int]:
+    """The longest run of ``items`` (in order) whose ``keys`` never decrease."""
+    n = len(items)
+    if n == 0:
+        return []
+    length = [1] * n
+    prev = [-1] * n
+    for j in range(n):
+        for i in range(j):
+            if keys[i] <= keys[j] and length[i] + 1 > length[j]:
+                length[j], prev[j] = length[i] + 1, i
+    k = max(range(n), key=lambda j: length[j])
+    out = []
+    while k >= 0:
+        out.append(items[k])
+        k = prev[k]
+    return out[::-1]
 
 
 def _owners(n: int, spans: list[tuple[int, int]]) -> np.ndarray:
@@ -586,9 +725,10 @@ def _after_punctuation(text: str | None, end: int) -> int:
 
 
 def _drop_overlaps(clusters: list[_Cluster]) -> list[_Cluster]:
-    """Of cases that overlap in either text, keep the one with most matched words."""
+    """Of cases that overlap in either text, keep a summary, else the one with most
+    matched words."""
     kept: list[_Cluster] = []
-    for c in sorted(clusters, key=lambda c: (-c.matched, c.a_s, c.b_s)):
+    for c in sorted(clusters, key=lambda c: (c.summary is None, -c.matched, c.a_s, c.b_s)):
         if any(
             (c.a_s < k.a_e and k.a_s < c.a_e) or (c.b_s < k.b_e and k.b_s < c.b_e) for k in kept
         ):

@@ -14,7 +14,6 @@ not the product of the sentence counts.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -291,28 +290,17 @@ def sentence_similarity(
     return sa, sb, np.minimum(cosine, 1.0), dice
 
 
-def bag_cosine(
-    a: SentenceBags,
-    b: SentenceBags,
-    a_sents: range,
-    b_sents: range,
-    n_total: int,
-) -> float:
-    """Cosine of two runs of sentences taken as one bag each (idf over both runs)."""
-    ma = (a.sent >= a_sents.start) & (a.sent < a_sents.stop)
-    mb = (b.sent >= b_sents.start) & (b.sent < b_sents.stop)
-    if not ma.any() or not mb.any():
-        return 0.0
-    sa, ca = a.stem[ma], a.count[ma]
-    sb, cb = b.stem[mb], b.count[mb]
-    ua, inv_a = np.unique(sa, return_inverse=True)
-    ta = np.bincount(inv_a, weights=ca)
-    ub, inv_b = np.unique(sb, return_inverse=True)
-    tb = np.bincount(inv_b, weights=cb)
-    common, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-    if not len(common):
-        return 0.0
-    va = 1.0 + np.log(ta)
-    vb = 1.0 + np.log(tb)
-    dot = float(np.dot(va[ia], vb[ib]))
-    return min(1.0, dot / math.sqrt(float(np.dot(va, va)) * float(np.dot(vb, vb))))
+def bag_doc_cosine(x: SentenceBags, lo: int, hi: int, y: SentenceBags, n_total: int) -> float:
+    """Cosine between sentences ``lo..hi-1`` of one document and all of another.
+
+    Term weights are ``log(1 + tf) * idf`` with the idf of the sentence
+    collection of both documents (``n_total`` sentences).
+    """
+    size = int(max(x.stem.max(initial=0), y.stem.max(initial=0))) + 1
+    df = np.bincount(x.stem, minlength=size) + np.bincount(y.stem, minlength=size)
+    idf = np.log1p(n_total / np.maximum(df, 1))
+    m = (x.sent >= lo) & (x.sent < hi)
+    vx = np.log1p(np.bincount(x.stem[m], weights=x.count[m], minlength=size)) * idf
+    vy = np.log1p(np.bincount(y.stem, weights=y.count, minlength=size)) * idf
+    denom = float(np.linalg.norm(vx) * np.linalg.norm(vy))
+    return float(vx @ vy) / denom if denom > 0 else 0.0
