@@ -39,12 +39,21 @@ def test_articles_sharing_a_paragraph_pair_and_unrelated_ones_do_not() -> None:
 
 
 def test_pairs_need_min_shared_fingerprints() -> None:
-    h = np.array([1, 1, 2, 2, 3, 3], dtype=np.uint64)
-    d = np.array([0, 1, 0, 1, 0, 2])
+    # doc 2 shares one of its four fingerprints with doc 0.
+    h = np.array([1, 1, 2, 2, 3, 3, 4, 5, 6], dtype=np.uint64)
+    d = np.array([0, 1, 0, 1, 0, 2, 2, 2, 2])
     assert _pairs(candidate_pairs(h, d, 3, params=CandidateParams(min_shared=2))) == [(0, 1)]
     assert _pairs(candidate_pairs(h, d, 3, params=CandidateParams(min_shared=1))) == [
         (0, 1), (0, 2),
     ]  # fmt: skip
+
+
+def test_a_short_article_pairs_on_half_of_its_fingerprints() -> None:
+    # doc 1 (a brief) has two fingerprints, both in doc 0; doc 2 shares one of its four.
+    h = np.array([1, 2, 7, 8, 1, 2, 7, 30, 31, 32], dtype=np.uint64)
+    d = np.array([0, 0, 0, 0, 1, 1, 2, 2, 2, 2])
+    params = CandidateParams(min_shared=3, min_shared_fraction=0.5)
+    assert _pairs(candidate_pairs(h, d, 3, params=params)) == [(0, 1)]
 
 
 def test_fingerprints_above_the_df_limit_make_no_pairs() -> None:

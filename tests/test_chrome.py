@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from copytrace.chrome import ChromeLearner, ChromeParams, chrome_for, key_hash
+from copytrace.clean import line_key
 from copytrace.model import Article
 from copytrace.stages import clean_articles
 
@@ -27,9 +28,8 @@ def test_lines_on_many_pages_of_a_source_are_its_chrome() -> None:
         cl.add("site", page(k, n=k + 1))  # the number in the prompt varies
     chrome = cl.finish()
     learned = chrome_for(chrome, "site", page(10))
-    assert learned == {"home | world | business | opinion", "copyright 0",
-                       "you have 0 free articles left this month, subscribe for unlimited "
-                       "access today."}  # fmt: skip
+    expected = [MENU, PROMPT_LINE.format(n=7), "Copyright 2024"]
+    assert learned == {line_key(x) for x in expected}
     # The article's own lines never are.
     assert not any(PARAGRAPHS[10][:20].casefold() in k for k in learned)
 
@@ -75,7 +75,7 @@ def test_compaction_keeps_counts_exact() -> None:
         model = cl.finish()
     finally:
         mod._COMPACT_ROWS = old
-    assert key_hash("home | world | business | opinion") in model["s"]
+    assert key_hash(line_key(MENU)) in model["s"]
 
 
 def test_learned_chrome_is_removed_by_the_cleaner() -> None:

@@ -39,6 +39,9 @@ I32 = npt.NDArray[np.int32]
 # share one 30-word paragraph share ~5 winnowed fingerprints, so 3 keeps
 # one-paragraph quotes while two lone stock phrases never make a pair.
 MIN_SHARED = 3
+# ... or, for short articles (a 20-word brief has ~4 fingerprints), at least
+# this share of the smaller article's fingerprints (and at least one).
+MIN_SHARED_FRACTION = 0.5
 # A fingerprint in more documents than this is dropped: a stock phrase, a
 # boilerplate line chrome learning missed, or a story reprinted by so many
 # outlets that all-pairs alignment of it would dominate the run. Each kept
@@ -61,7 +64,8 @@ class CandidateParams:
     """Knobs of the candidate join.
 
     Attributes:
-        min_shared: rare fingerprints a pair must share.
+        min_shared: rare fingerprints a pair must share ...
+        min_shared_fraction: ... or this share of the smaller article's fingerprints.
         max_df: absolute document-frequency limit.
         max_df_fraction: relative limit (share of documents).
         min_df_limit: floor of the relative limit.
@@ -73,6 +77,7 @@ class CandidateParams:
     """
 
     min_shared: int = MIN_SHARED
+    min_shared_fraction: float = MIN_SHARED_FRACTION
     max_df: int = MAX_DF
     max_df_fraction: float = MAX_DF_FRACTION
     min_df_limit: int = MIN_DF_LIMIT
@@ -83,6 +88,10 @@ class CandidateParams:
             raise ValueError(f"min_shared must be >= 1, got {self.min_shared}")
         if self.max_df < 2:
             raise ValueError(f"max_df must be >= 2 (a pair needs 2 documents), got {self.max_df}")
+        if not 0 < self.min_shared_fraction <= 1:
+            raise ValueError(
+                f"min_shared_fraction must be in (0, 1], got {self.min_shared_fraction}"
+            )
         if not 0 < self.max_df_fraction <= 1:
             raise ValueError(f"max_df_fraction must be in (0, 1], got {self.max_df_fraction}")
 
@@ -257,6 +266,8 @@ class PairCounter:
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)
         self._mem: list[tuple[I64, U64]] = []
+        # Fingerprints per document: the short-article rule needs them.
+        self.doc_fingerprints = np.zeros(n_docs, dtype=np.int64)
         self.fingerprints = 0
         self.dropped_common = 0
         self.pairs_emitted = 0
@@ -271,6 +282,7 @@ class PairCounter:
         if len(docs64) and (docs64.min() < 0 or docs64.max() >= self.n_docs):
             raise ValueError(f"document numbers must be in 0..{self.n_docs - 1}")
         self.fingerprints += len(hashes)
+        self.doc_fingerprints += np.bincount(docs64, minlength=self.n_docs)
         if not self._spill:
             self._mem.append((docs64, np.asarray(hashes, dtype=np.uint64)))
             return
@@ -321,7 +333,7 @@ class PairCounter:
             parts = list(self._pair_partitions())
         out_a, out_b, out_c = [], [], []
         for a, b, c in parts:
-            keep = c >= self.params.min_shared
+            keep = self.enough(a, b, c)
             out_a.append(a[keep])
             out_b.append(b[keep])
             out_c.append(c[keep])
@@ -339,6 +351,12 @@ class PairCounter:
             len(a),
         )
         return CandidatePairs(a[order], b[order], c[order])
+
+    def enough(self, a: I64, b: I64, shared: I64) -> npt.NDArray[np.bool_]:
+        """Which pairs share enough: ``min_shared``, or the short-article share."""
+        smaller = np.minimum(self.doc_fingerprints[a], self.doc_fingerprints[b])
+        needed = np.maximum(1, np.ceil(self.params.min_shared_fraction * smaller))
+        return (shared >= self.params.min_shared) | (shared >= needed)
 
     def _spill_pairs(self, a: I64, b: I64, c: I64) -> None:
         part = a % self.partitions

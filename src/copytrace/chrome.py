@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,15 @@ CHROME_MIN_SHARE = 0.002
 # Lines with fewer word characters than this are never worth learning
 # (bullets, lone numbers); the cleaner drops them on its own.
 CHROME_MIN_LINE_CHARS = 3
+# ... and lines longer than this never are: chrome is menus, prompts, credits
+# and footers (the longest in the generated corpora and the scrapinghub pages
+# are legal notices of ~300 characters), while a page's paragraphs are long;
+# skipping them halves the cost of the chrome pass.
+CHROME_MAX_LINE_CHARS = 400
 # Compact the (source, line) table when this many rows are pending.
 _COMPACT_ROWS = 4_000_000
 
+_MIN_CHARS_RE = re.compile(rf"(?:.*?[^\W_]){{{CHROME_MIN_LINE_CHARS}}}", re.S)
 _ROW = np.dtype([("src", "<i4"), ("h", "<u8"), ("n", "<i8")])
 
 
@@ -77,15 +85,17 @@ def page_line_keys(text: str) -> dict[int, str]:
     """The distinct line keys of one page, by their hash.
 
     Example:
-        >>> sorted(page_line_keys("Menu\\nHome | News\\nMenu\\n").values())
-        ['home | news', 'menu']
+        >>> sorted(page_line_keys("Menu\\nHome News 24\\nMenu\\n").values())
+        ['home news 0', 'menu']
     """
     from copytrace.clean import line_key, line_spans
 
     out: dict[int, str] = {}
     for s, e in line_spans(text):
+        if e - s > CHROME_MAX_LINE_CHARS:
+            continue
         key = line_key(text[s:e])
-        if sum(c.isalnum() for c in key) >= CHROME_MIN_LINE_CHARS:
+        if _MIN_CHARS_RE.match(key):
             out.setdefault(key_hash(key), key)
     return out
 
@@ -99,13 +109,13 @@ class ChromeLearner:
     """Counts lines per source over a stream of pages, then names the chrome.
 
     Example:
-        >>> menu = "Home | World | Business\\nSign in to read more\\n"
+        >>> menu = "Home World Business\\nSign in to read more\\n"
         >>> cl = ChromeLearner()
         >>> for i in range(3):
         ...     cl.add("site", menu + f"Story number {i} is about something else entirely.")
         >>> model = cl.finish()
         >>> sorted(chrome_for(model, "site", menu + "New story text."))
-        ['home | world | business', 'sign in to read more']
+        ['home world business', 'sign in to read more']
     """
 
     def __init__(self, params: ChromeParams = ChromeParams()) -> None:
@@ -138,6 +148,18 @@ class ChromeLearner:
         self._pending_rows += len(rows)
         if self._pending_rows >= _COMPACT_ROWS:
             self._compact()
+
+    def add_batch(self, batch: pa.RecordBatch) -> None:
+        """Count the pages of a :func:`copytrace.stages.line_hashes_batch` batch."""
+        if batch.num_rows == 0:
+            return
+        page = batch.column("page").to_numpy()
+        hashes = batch.column("line_hash").to_numpy()
+        sources = batch.column("source").to_pylist()
+        starts = np.flatnonzero(np.r_[True, page[1:] != page[:-1]])
+        ends = np.append(starts[1:], len(page))
+        for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+            self.add_hashes(sources[lo], hashes[lo:hi])
 
     def _compact(self) -> None:
         if not self._pending:

@@ -11,6 +11,7 @@ two runs on the same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Sequence
@@ -88,14 +89,7 @@ class ScanConfig:
 
     def candidate_params(self) -> CandidateParams:
         """Candidate settings with this scan's ``same_source``."""
-        c = self.candidates
-        return CandidateParams(
-            min_shared=c.min_shared,
-            max_df=c.max_df,
-            max_df_fraction=c.max_df_fraction,
-            min_df_limit=c.min_df_limit,
-            same_source=self.same_source,
-        )
+        return dataclasses.replace(self.candidates, same_source=self.same_source)
 
 
 @dataclass(slots=True)

@@ -59,7 +59,11 @@ CLEAN_SCHEMA = pa.schema(
     ]
 )
 LINES_SCHEMA = pa.schema(
-    [pa.field("source", pa.string(), nullable=False), pa.field("line_hash", pa.uint64())]
+    [
+        pa.field("page", pa.int32(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("line_hash", pa.uint64(), nullable=False),
+    ]
 )
 FINGERPRINT_SCHEMA = pa.schema(
     [
@@ -210,30 +214,36 @@ def batch_to_articles(batch: pa.RecordBatch, prefix: str = "") -> list[Article]:
 def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Distinct line-key hashes of every page with a source (HTML pages skipped).
 
-    The chrome pass counts these rows per ``(source, line_hash)``; the number of
-    pages per source is the number of rows of the batch per source.
+    ``page`` is the page's row in ``batch``. The chrome pass counts the rows per
+    ``(source, line_hash)``, and the distinct pages per source (pages with at
+    least one line).
 
     Example:
         >>> b = articles_to_batch([Article("x", "Menu\\nMenu\\nText", source="S")])
-        >>> line_hashes_batch(b).num_rows
-        2
+        >>> line_hashes_batch(b).column("page").to_pylist()
+        [0, 0]
     """
+    pages: list[int] = []
     sources: list[str] = []
     hashes: list[np.ndarray] = []
-    for source, text, is_html in zip(
-        batch.column("source").to_pylist(),
-        batch.column("text").to_pylist(),
-        batch.column("is_html").to_pylist(),
-        strict=True,
+    for row, (source, text, is_html) in enumerate(
+        zip(
+            batch.column("source").to_pylist(),
+            batch.column("text").to_pylist(),
+            batch.column("is_html").to_pylist(),
+            strict=True,
+        )
     ):
         if not source or is_html:
             continue
         h = page_line_hashes(text)
+        pages.extend([row] * len(h))
         sources.extend([source] * len(h))
         hashes.append(h)
     flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
     return pa.RecordBatch.from_arrays(
-        [pa.array(sources, pa.string()), pa.array(flat, pa.uint64())], schema=LINES_SCHEMA
+        [pa.array(pages, pa.int32()), pa.array(sources, pa.string()), pa.array(flat, pa.uint64())],
+        schema=LINES_SCHEMA,
     )
 
 

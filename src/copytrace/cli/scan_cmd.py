@@ -24,7 +24,8 @@ from copytrace.cli import main
 from copytrace.scan import ScanConfig, scan
 
 _STAGE_LABELS = {
-    "read": "reading + learning chrome",
+    "read": "reading",
+    "chrome": "learning site chrome",
     "clean+fingerprint": "cleaning + fingerprinting",
     "candidates": "finding candidate pairs",
     "align": "aligning candidate pairs",

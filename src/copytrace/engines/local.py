@@ -8,8 +8,9 @@ hash-partitioned files and are joined one partition at a time
 workers as document numbers only.
 
 Passes:
-    1. read + count lines per source (chrome) -> ``raw.arrow``
-    2. clean (with the learned chrome) + fingerprint, in the pool -> ``meta.arrow``
+    1. read -> ``raw.arrow``
+    2. count lines per source, in the pool -> the chrome of each source
+    3. clean (with the learned chrome) + fingerprint, in the pool -> ``meta.arrow``
     3. candidates: the join over fingerprints
     4. align + attribute the candidate pairs, in the pool
     5. cluster, then write the outputs (atomically, rows sorted)
@@ -21,6 +22,7 @@ import contextlib
 import functools
 import logging
 import multiprocessing as mp
+import pickle
 import resource
 import shutil
 import sys
@@ -53,6 +55,7 @@ from copytrace.stages import (
     batch_to_articles,
     clean_articles,
     cluster_pairs,
+    line_hashes_batch,
     pair_rows,
     passage_rows,
 )
@@ -155,10 +158,10 @@ class Spill:
 _W: dict[str, object] = {}
 
 
-def _init_worker(work: str, chrome: Mapping[str, frozenset[int]], config: ScanConfig) -> None:
-    """Pool initializer: where the spill is, the learned chrome and the settings."""
+def _init_worker(work: str, config: ScanConfig) -> None:
+    """Pool initializer: where the spill is, and the settings."""
     _W.clear()
-    _W.update(work=Path(work), chrome=chrome, config=config)
+    _W.update(work=Path(work), config=config)
     logging.getLogger("copytrace").setLevel(logging.WARNING)
 
 
@@ -174,12 +177,20 @@ def _spill() -> Spill:
 _CleanResult = tuple[pa.RecordBatch, npt.NDArray[np.int32], npt.NDArray[np.uint64]]
 
 
+def _lines_task(batch_index: int) -> pa.RecordBatch:
+    """Distinct line-key hashes of every page of raw batch ``batch_index`` (chrome pass)."""
+    return line_hashes_batch(_spill().raw_batch(batch_index))
+
+
 def _clean_task(batch_index: int) -> _CleanResult:
     """Clean and fingerprint raw batch ``batch_index``: (meta batch, fp rows, fp hashes)."""
     config: ScanConfig = _W["config"]  # type: ignore[assignment]
-    chrome: Mapping[str, frozenset[int]] = _W["chrome"]  # type: ignore[assignment]
+    chrome = _W.get("chrome")
+    if chrome is None:  # learned after the pool started: read once from the spill folder
+        with (cast(Path, _W["work"]) / "chrome.pickle").open("rb") as fh:
+            chrome = _W["chrome"] = pickle.load(fh)
     raw = _spill().raw_batch(batch_index)
-    cleaned = clean_articles(batch_to_articles(raw), chrome)
+    cleaned = clean_articles(batch_to_articles(raw), cast(Mapping[str, frozenset[int]], chrome))
     fp = fingerprint_texts(
         [content_text(a) if a.content else "" for a in cleaned], config.fingerprint
     )
@@ -202,11 +213,11 @@ def _align_task(pairs: npt.NDArray[np.int64]) -> list[PairRecord]:
 
 @contextlib.contextmanager
 def _pool(
-    jobs: int, work: Path, chrome: Mapping[str, frozenset[int]], config: ScanConfig
+    jobs: int, work: Path, config: ScanConfig
 ) -> Iterator[Callable[[Callable[[object], object], Sequence[object]], Iterator[object]]]:
     """An ordered ``imap``: a process pool for ``jobs > 1``, in-process otherwise."""
     if jobs <= 1:
-        _init_worker(str(work), chrome, config)
+        _init_worker(str(work), config)
 
         def imap_local(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
             return map(fn, items)
@@ -219,7 +230,7 @@ def _pool(
     # spawn: workers start clean (no inherited Arrow thread pools or big parent
     # memory), and behave the same on every platform.
     ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(work), chrome, config)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(work), config)) as pool:
 
         def imap_pool(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
             return pool.imap(fn, items, chunksize=1)
@@ -255,10 +266,12 @@ def run(
     timer = _Timer()
     try:
         with timer("read"):
-            chrome = _read(inputs, work, config, summary, progress)
+            _read(inputs, work, config, summary, progress)
         spill_offsets = Spill(work).offsets
         n_batches = len(spill_offsets) - 1
-        with _pool(summary.jobs, work, chrome, config) as imap:
+        with _pool(summary.jobs, work, config) as imap:
+            with timer("chrome"):
+                _learn_chrome(imap, work, n_batches, config, summary, progress)
             with timer("clean+fingerprint"):
                 corpus, counter = _clean_and_fingerprint(
                     imap, work, n_batches, spill_offsets, config, summary, progress
@@ -310,9 +323,8 @@ def _read(
     config: ScanConfig,
     summary: ScanSummary,
     progress: Progress | None,
-) -> dict[str, frozenset[int]]:
-    """Pass 1: read every record, spill raw articles, reject bad records, count lines."""
-    learner = ChromeLearner(config.chrome)
+) -> None:
+    """Pass 1: read every record, spill raw articles, reject bad records."""
     seen: set[str] = set()
     rejects_path = work / "rejects.jsonl"
     with (
@@ -338,16 +350,32 @@ def _read(
                 seen.add(art.id)
                 keep.append(art)
                 summary.text_bytes += len(art.text.encode("utf-8", "surrogatepass"))
-                learner.add(art.source, art.text, is_html=art.is_html)
             if keep:
                 writer.write_batch(articles_to_batch(keep))
             summary.articles += len(keep)
             _report(progress, "read", summary.read, None)
+    log.info("read %d articles, rejected %d", summary.articles, summary.rejected)
+
+
+def _learn_chrome(
+    imap: Callable[..., Iterator[object]],
+    work: Path,
+    n_batches: int,
+    config: ScanConfig,
+    summary: ScanSummary,
+    progress: Progress | None,
+) -> None:
+    """Count line keys per source over all pages (in the pool); save each source's chrome."""
+    learner = ChromeLearner(config.chrome)
+    _report(progress, "chrome", 0, n_batches)
+    for i, result in enumerate(imap(_lines_task, range(n_batches))):
+        learner.add_batch(cast(pa.RecordBatch, result))
+        _report(progress, "chrome", i + 1, n_batches)
     chrome = learner.finish()
     summary.chrome_sources = len(chrome)
     summary.chrome_lines = sum(len(v) for v in chrome.values())
-    log.info("read %d articles, rejected %d", summary.articles, summary.rejected)
-    return chrome
+    with (work / "chrome.pickle").open("wb") as fh:
+        pickle.dump(chrome, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _clean_and_fingerprint(

@@ -377,7 +377,7 @@ def render_text(art: Article, marks: Sequence[tuple[int, int, str]]) -> str:
 
 
 def _elide(piece: str) -> str:
-    if len(piece) <= 2 * CONTEXT_CHARS + 40:
+    if len(piece) <= 2 * CONTEXT_CHARS + 200:
         return esc(piece)
     head, tail = piece[:CONTEXT_CHARS], piece[-CONTEXT_CHARS:]
     skipped = len(piece) - 2 * CONTEXT_CHARS

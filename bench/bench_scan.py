@@ -1,0 +1,359 @@
+#!/usr/bin/env python
+"""Benchmark ``copytrace scan`` against datasketch and rensa on generated corpora.
+
+For each corpus size: generate the corpus once (``bench/gen_corpus.py``, fixed
+seed, cached under ``--work``), then, in the same run and on the same corpus,
+
+* ``copytrace scan`` (the local engine, ``--jobs`` workers) end to end:
+  articles/s, MB/s, peak RSS of the whole process tree, seconds per stage, and
+  quality against the generated truth through ``bench/score_scan.py`` (pair
+  precision/recall, direction accuracy, passage character F1, cluster ARI);
+* datasketch ``MinHash`` + ``MinHashLSH`` and rensa ``RMinHash`` +
+  ``RMinHashLSH`` doing document-level near-duplicate detection (word
+  3-shingles of the whole page text, 128 permutations, LSH threshold 0.5,
+  candidate pairs verified by estimated Jaccard >= 0.5): the same figures, and
+  pair precision/recall on the same truth (they report pairs only: no
+  passages, no direction).
+
+Each tool runs in its own process, so peak RSS is its own (sampled from /proc
+every 50 ms over the process and its children). Results print as a table and
+go to ``--json``; docs/bench-scan.md holds the figures.
+
+Usage::
+
+    python bench/bench_scan.py --articles 10000 --repeat 3 --json /tmp/bench10k.json
+    python bench/bench_scan.py --articles 100000 --repeat 1 --json /tmp/bench100k.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+NUM_PERM = 128
+LSH_THRESHOLD = 0.5
+SHINGLE = 3
+_WORD = re.compile(r"\w+")
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The article files of a generated corpus (one file or parts)."""
+    single = [p for p in corpus.glob("articles.*") if p.is_file()]
+    parts = sorted((corpus / "articles").glob("part-*")) if (corpus / "articles").is_dir() else []
+    return sorted(single) + parts
+
+
+def ensure_corpus(n: int, work: Path, seed: int) -> Path:
+    """Generate (once) a corpus of ``n`` articles under ``work``."""
+    out = work / f"corpus-{n}-s{seed}"
+    if (out / "manifest.json").is_file() and corpus_files(out):
+        return out
+    cmd = [sys.executable, str(HERE / "gen_corpus.py"), "--articles", str(n), "--out", str(out)]
+    cmd += ["--seed", str(seed)]
+    if n >= 200_000:
+        cmd += ["--format", "jsonl.gz", "--part-size", "100000", "--workers", "2"]
+    print("generating:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+    return out
+
+
+def iter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    for path in files:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches():
+                yield from batch.to_pylist()
+            continue
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+class TreeRSS:
+    """Peak resident memory of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _children(self) -> dict[int, list[int]]:
+        kids: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(entry))
+        return kids
+
+    def _rss_kb(self, pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            kids = self._children()
+            todo, total = [self.pid], 0
+            while todo:
+                p = todo.pop()
+                total += self._rss_kb(p)
+                todo.extend(kids.get(p, []))
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop.wait(self.interval)
+
+
+def run_child(args: list[str]) -> tuple[dict[str, Any], float, float]:
+    """Run this script in child mode; returns (its JSON result, wall s, peak tree RSS MB)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    with TreeRSS(proc.pid) as rss:
+        out, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args} failed with exit code {proc.returncode}")
+    return json.loads(out.strip().splitlines()[-1]), wall, rss.peak_kb / 1024
+
+
+# ----------------------------------------------------------------------------- child modes
+
+
+def child_scan(corpus: Path, out: Path, jobs: int) -> dict[str, Any]:
+    from copytrace.scan import ScanConfig, scan
+
+    summary = scan(corpus_files(corpus), out, config=ScanConfig(jobs=jobs, report=True))
+    return {
+        "articles": summary.articles,
+        "rejected": summary.rejected,
+        "text_bytes": summary.text_bytes,
+        "seconds": summary.seconds,
+        "stage_seconds": summary.stage_seconds,
+        "candidate_pairs": summary.candidate_pairs,
+        "pairs": summary.pairs,
+        "passages": summary.passages,
+        "clusters": summary.clusters,
+        "fingerprints": summary.fingerprints,
+    }
+
+
+def _shingles(text: str) -> list[str]:
+    words = _WORD.findall(text.lower())
+    return [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
+
+
+def child_minhash(corpus: Path, tool: str, out: Path) -> dict[str, Any]:
+    """Document-level near-duplicate pairs with datasketch or rensa; writes pairs.jsonl."""
+    t0 = time.perf_counter()
+    ids: list[str] = []
+    sets: list[list[str]] = []
+    nbytes = 0
+    for rec in iter_records(corpus_files(corpus)):
+        text = rec.get("text") or rec.get("html") or ""
+        ids.append(str(rec["id"]))
+        nbytes += len(text.encode("utf-8"))
+        sets.append(_shingles(text))
+    t_read = time.perf_counter()
+    pairs: set[tuple[int, int]] = set()
+    if tool == "datasketch":
+        from datasketch import MinHash, MinHashLSH
+
+        hashes = MinHash.bulk([[s.encode("utf-8") for s in ws] for ws in sets], num_perm=NUM_PERM)
+        t_hash = time.perf_counter()
+        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        with lsh.insertion_session() as session:
+            for i, m in enumerate(hashes):
+                session.insert(i, m)
+        for i, m in enumerate(hashes):
+            for j in lsh.query(m):
+                if j != i and m.jaccard(hashes[j]) >= LSH_THRESHOLD:
+                    pairs.add((min(i, j), max(i, j)))
+    else:
+        from rensa import RMinHash, RMinHashLSH
+
+        hashes = RMinHash.from_token_sets(sets, NUM_PERM, 42)
+        t_hash = time.perf_counter()
+        lsh = RMinHashLSH(LSH_THRESHOLD, NUM_PERM, 16)
+        lsh.insert_many(hashes)
+        for i, cands in enumerate(lsh.query_all(hashes)):
+            for j in cands:
+                if j != i and hashes[i].jaccard(hashes[j]) >= LSH_THRESHOLD:
+                    pairs.add((min(i, j), max(i, j)))
+    t_done = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "pairs.jsonl").open("w") as fh:
+        for i, j in sorted(pairs):
+            a, b = sorted((ids[i], ids[j]))
+            row = {"a_id": a, "b_id": b, "source_id": None, "confidence": 0.0,
+                   "coverage_a": 0.0, "coverage_b": 0.0, "passages": 0, "words": 0}  # fmt: skip
+            fh.write(json.dumps(row) + "\n")
+    for name in ("passages.jsonl", "clusters.jsonl"):
+        (out / name).write_text("")
+    return {
+        "articles": len(ids),
+        "text_bytes": nbytes,
+        "seconds": t_done - t0,
+        "stage_seconds": {
+            "read+shingle": t_read - t0,
+            "minhash": t_hash - t_read,
+            "lsh": t_done - t_hash,
+        },
+        "pairs": len(pairs),
+    }
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def score(corpus: Path, out: Path) -> dict[str, Any]:
+    """Quality against the corpus truth, through bench/score_scan.py."""
+    cmd = [sys.executable, str(HERE / "score_scan.py"), str(corpus), str(out), "--json"]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        return {"error": res.stderr.strip()[-500:]}
+    try:
+        return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+    except (json.JSONDecodeError, IndexError):
+        return {"error": "score_scan.py printed no JSON", "output": res.stdout[-500:]}
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.work)
+    corpus = ensure_corpus(n, work, args.seed)
+    tools = ["copytrace"] + ([] if args.no_baselines else ["datasketch", "rensa"])
+    result: dict[str, Any] = {"articles": n, "corpus": str(corpus), "tools": {}}
+    for tool in tools:
+        runs = []
+        for r in range(args.repeat):
+            out = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-", dir=work))
+            if tool == "copytrace":
+                child = ["--child-scan", str(corpus), str(out), str(args.jobs)]
+            else:
+                child = ["--child-minhash", str(corpus), tool, str(out)]
+            res, wall, peak = run_child(child)
+            res.update(wall=wall, peak_rss_mb=peak)
+            if r == 0:
+                res["quality"] = score(corpus, out)
+            runs.append(res)
+            print(f"{tool} n={n} run {r + 1}: {wall:.1f} s, {peak:.0f} MB", flush=True)
+        walls = [x["wall"] for x in runs]
+        med = statistics.median(walls)
+        first = runs[0]
+        result["tools"][tool] = {
+            "wall_median_s": med,
+            "walls_s": walls,
+            "articles_per_s": first["articles"] / med,
+            "mb_per_s": first["text_bytes"] / 1e6 / med,
+            "peak_rss_mb": max(x["peak_rss_mb"] for x in runs),
+            "stage_seconds_median": {
+                k: statistics.median(x["stage_seconds"].get(k, 0.0) for x in runs)
+                for k in first["stage_seconds"]
+            },
+            "pairs": first["pairs"],
+            "quality": first["quality"],
+            "details": first,
+        }
+    ours = result["tools"]["copytrace"]["wall_median_s"]
+    result["speedup_vs"] = {
+        t: result["tools"][t]["wall_median_s"] / ours for t in result["tools"] if t != "copytrace"
+    }
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-scan":
+        corpus, out, jobs = sys.argv[2:5]
+        print(json.dumps(child_scan(Path(corpus), Path(out), int(jobs))))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-minhash":
+        corpus, tool, out = sys.argv[2:5]
+        print(json.dumps(child_minhash(Path(corpus), tool, Path(out))))
+        return
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--articles", type=int, nargs="+", default=[10_000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "copytrace-bench-scan"))
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--json", help="write the results here")
+    args = ap.parse_args()
+    Path(args.work).mkdir(parents=True, exist_ok=True)
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "sizes": [bench_size(n, args) for n in args.articles],
+    }
+    for size in results["sizes"]:
+        print(f"\n== {size['articles']:,} articles ==")
+        print(
+            f"{'tool':12} {'wall s':>9} {'art/s':>9} {'MB/s':>7} {'RSS MB':>8} {'pairs':>8}"
+            "  quality"
+        )
+        for tool, r in size["tools"].items():
+            q = r["quality"]
+            qs = ", ".join(f"{k}={v:.3f}" for k, v in q.items() if isinstance(v, float))
+            print(
+                f"{tool:12} {r['wall_median_s']:9.1f} {r['articles_per_s']:9.0f} "
+                f"{r['mb_per_s']:7.2f} {r['peak_rss_mb']:8.0f} {r['pairs']:8d}  {qs}"
+            )
+            print("             stages: " + ", ".join(
+                f"{k} {v:.1f}s" for k, v in r["stage_seconds_median"].items()
+            ))  # fmt: skip
+        print("speed-up of copytrace:", {k: round(v, 2) for k, v in size["speedup_vs"].items()})
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
