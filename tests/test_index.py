@@ -297,6 +297,19 @@ def test_each_batch_commits_and_progress_reports_it(index: Index) -> None:
 
 
 @pytest.mark.slow
+def test_worker_processes_write_the_same_index_as_one_process(tmp_path: Path) -> None:
+    arts = [art(f"a{i}", sentences(700 + i, 80)) for i in range(450)]
+    arts.append(art("a3", sentences(9_999, 80)))  # a repeat: the last one wins either way
+    dbs = {jobs: tmp_path / f"jobs{jobs}.duckdb" for jobs in (1, 2)}
+    for jobs, path in dbs.items():
+        with Index(path) as ix:
+            summary = ix.add(arts, batch_size=300, jobs=jobs)
+            assert (summary.articles, summary.replaced, summary.batches) == (451, 1, 2)
+    assert fingerprint_rows(dbs[1]) == fingerprint_rows(dbs[2])
+    assert fingerprint_rows(dbs[2])["a3"] == distinct_fingerprints(arts[-1])
+
+
+@pytest.mark.slow
 def test_index_killed_during_add_keeps_whole_batches_only(db: Path) -> None:
     script = textwrap.dedent(
         f"""

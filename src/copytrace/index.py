@@ -32,11 +32,15 @@ one gets :class:`IndexLockedError`.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import math
+import multiprocessing
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -90,6 +94,11 @@ QUERY_MIN_SHARED = MIN_SHARED
 # fingerprints miss a few), so a few more than asked for are aligned.
 ALIGN_SLACK = 5
 DEFAULT_BATCH_SIZE = 10_000
+# Worker processes are started only for batches at least this big (starting
+# one costs about a second of imports), and get sub-batches of at most
+# PARALLEL_CHUNK articles so that the slowest worker finishes soon after the rest.
+PARALLEL_MIN_BATCH = 200
+PARALLEL_CHUNK = 500
 
 _LOCK_RE = re.compile(r"\(PID (\d+)\)")
 _SPAN_TYPE = pa.list_(pa.struct([("start", pa.int32()), ("end", pa.int32())]))
@@ -347,6 +356,7 @@ class Index:
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Callable[[int], None] | None = None,
         compact: bool | None = None,
+        jobs: int = 1,
     ) -> AddSummary:
         """Clean, fingerprint and store articles, one transaction per batch.
 
@@ -361,6 +371,9 @@ class Index:
                 each batch.
             compact: merge the tail into the sorted run at the end: ``None``
                 (default) when it holds more than :data:`TAIL_MAX_ROWS` rows.
+            jobs: processes that clean and fingerprint (the writing stays in
+                this one); used when a batch has at least
+                :data:`PARALLEL_MIN_BATCH` articles.
 
         Returns:
             An :class:`AddSummary`.
@@ -382,10 +395,12 @@ class Index:
         self._require_writable()
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
         started = time.perf_counter()
         total = replaced = empty = rows = batches = 0
-        for batch in _chunks(articles, batch_size):
-            n, r, e, f = self._add_batch(batch)
+        for batch in self._prepared(articles, batch_size, jobs):
+            n, r, e, f = self._write_batch(batch)
             total += n
             replaced += r
             empty += e
@@ -414,15 +429,41 @@ class Index:
             compacted=do_compact,
         )
 
-    def _add_batch(self, raw: list[Article]) -> tuple[int, int, int, int]:
-        """Write one batch in one transaction; returns (articles, replaced, empty, rows)."""
-        last: dict[str, Article] = {}
-        for art in raw:
-            last.pop(art.id, None)  # a repeat moves to the end: last one wins
-            last[art.id] = art
-        arts = [ensure_clean(a) for a in last.values()]
-        fp = fingerprint_texts([content_text(a) for a in arts], self.params)
-        row, hashes = _distinct_per_doc(fp.doc.astype(np.int64), fp.hash)
+    def _prepared(
+        self, articles: Iterable[Article], batch_size: int, jobs: int
+    ) -> Iterator[_Prepared]:
+        """Cleaned and fingerprinted batches, in order; in ``jobs`` worker processes."""
+        batches = (_last_wins(b) for b in _chunks(articles, batch_size))
+        first = next(batches, None)
+        if first is None:
+            return
+        if jobs <= 1 or len(first) < PARALLEL_MIN_BATCH:
+            yield prepare_batch(first, self.params)
+            for batch in batches:
+                yield prepare_batch(batch, self.params)
+            return
+        # Workers are spawned, not forked: this process holds DuckDB's threads.
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        pending: deque[list[Future[_Prepared]]] = deque()
+        try:
+            for batch in itertools.chain([first], batches):
+                step = max(1, min(PARALLEL_CHUNK, math.ceil(len(batch) / jobs)))
+                pending.append(
+                    [
+                        pool.submit(prepare_batch, batch[i : i + step], self.params)
+                        for i in range(0, len(batch), step)
+                    ]
+                )
+                if len(pending) > 1:  # the next batch is prepared while this one is written
+                    yield _concat([f.result() for f in pending.popleft()])
+            while pending:
+                yield _concat([f.result() for f in pending.popleft()])
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _write_batch(self, batch: _Prepared) -> tuple[int, int, int, int]:
+        """Write one prepared batch in one transaction: (articles, replaced, empty, rows)."""
+        arts, row, hashes = batch.articles, batch.row, batch.hashes
         counts = np.bincount(row, minlength=len(arts))
         ids = pa.table({"id": pa.array([a.id for a in arts], pa.string())})
         con = self._con
@@ -720,6 +761,46 @@ def _articles_table(
             "fingerprints": pa.array(counts, pa.int32()),
         }
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A batch ready to write: cleaned articles and their distinct fingerprints.
+
+    ``hashes[i]`` belongs to ``articles[row[i]]``.
+    """
+
+    articles: list[Article]
+    row: npt.NDArray[np.int64]
+    hashes: U64
+
+
+def prepare_batch(articles: list[Article], params: FingerprintParams) -> _Prepared:
+    """Clean (when ``content`` is empty) and fingerprint a batch; runs in workers too."""
+    arts = [ensure_clean(a) for a in articles]
+    fp = fingerprint_texts([content_text(a) for a in arts], params)
+    row, hashes = _distinct_per_doc(fp.doc.astype(np.int64), fp.hash)
+    return _Prepared(arts, row, hashes)
+
+
+def _concat(parts: list[_Prepared]) -> _Prepared:
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(p.articles) for p in parts[:-1]])
+    return _Prepared(
+        [a for p in parts for a in p.articles],
+        np.concatenate([p.row + off for p, off in zip(parts, offsets, strict=True)]),
+        np.concatenate([p.hashes for p in parts]),
+    )
+
+
+def _last_wins(batch: list[Article]) -> list[Article]:
+    """Drop all but the last of repeated ids (the survivor keeps the last position)."""
+    last: dict[str, Article] = {}
+    for art in batch:
+        last.pop(art.id, None)
+        last[art.id] = art
+    return list(last.values()) if len(last) < len(batch) else batch
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

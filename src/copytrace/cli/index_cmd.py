@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,6 +80,12 @@ def index_group() -> None:
     help="Merge new fingerprints into the sorted run at the end "
     "[default: when more than 4M are pending].",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that clean and fingerprint [default: all cores].",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log each batch to stderr.")
 def index_add_cmd(
     db: Path,
@@ -86,6 +93,7 @@ def index_add_cmd(
     batch_size: int,
     rejects_path: Path | None,
     compact: bool | None,
+    jobs: int | None,
     verbose: bool,
 ) -> None:
     """Add the articles in INPUT... to the index DB (created if missing).
@@ -136,6 +144,7 @@ def index_add_cmd(
                 batch_size=batch_size,
                 progress=lambda done: bars.update(task, completed=done),
                 compact=compact,
+                jobs=jobs or os.cpu_count() or 1,
             )
             bars.update(task, total=summary.articles, completed=summary.articles)
         stats = index.stats()
