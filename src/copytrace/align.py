@@ -30,6 +30,7 @@ whitespace are barriers no run or passage may cross.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from copytrace.model import Article, Kind, Passage
-from copytrace.paraphrase import bag_doc_cosine, sentence_bags, sentence_similarity
+from copytrace.paraphrase import bag_doc_cosine, sentence_bags, sentence_similarity, stem_ids
 from copytrace.text import Tokens, sentence_spans, tokenize
 
 logger = logging.getLogger(__name__)
@@ -164,6 +165,9 @@ SUMMARY_MUTUAL = 0.5
 # A summary whose echoes span this share of the other text summarises all of it.
 SUMMARY_WHOLE = 0.5
 
+# Documents whose tokens are kept for reuse by later pairs (per process).
+TOKEN_CACHE_SIZE = 16
+
 PRESETS: dict[str, AlignParams] = {"news": AlignParams(), "pan": PAN_PARAMS}
 
 
@@ -205,23 +209,31 @@ def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list
     """
     if _order_key(b) < _order_key(a):  # canonical order: align(a, b) mirrors align(b, a)
         return sorted((_mirror(p) for p in align(b, a, params)), key=lambda p: (p.a_start, p.a_end))
-    spans_a = a.content or ((0, len(a.text)),)
-    spans_b = b.content or ((0, len(b.text)),)
-    tok_a = tokenize(a.text, spans_a, a.is_html)
-    tok_b = tokenize(b.text, spans_b, b.is_html)
-    sent_a = sentence_spans(a.text, spans_a) if params.paraphrase else []
-    sent_b = sentence_spans(b.text, spans_b) if params.paraphrase else []
+    tok_a, sent_a, breaks_a = _tokens(a.text, a.content, a.is_html, params.paraphrase)
+    tok_b, sent_b, breaks_b = _tokens(b.text, b.content, b.is_html, params.paraphrase)
     return align_tokens(
         tok_a,
         tok_b,
         params,
         a_sentences=sent_a,
         b_sentences=sent_b,
-        a_breaks=content_breaks(a.text, spans_a, tok_a),
-        b_breaks=content_breaks(b.text, spans_b, tok_b),
+        a_breaks=breaks_a,
+        b_breaks=breaks_b,
         a_text=a.text,
         b_text=b.text,
     )
+
+
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _tokens(
+    text: str, content: tuple[tuple[int, int], ...], is_html: bool, sentences: bool
+) -> tuple[Tokens, list[tuple[int, int]], list[int]]:
+    """Tokens, sentence spans and chrome breaks of one text, cached: a corpus run
+    meets the same document in many consecutive pairs."""
+    spans = content or ((0, len(text)),)
+    tokens = tokenize(text, spans, is_html)
+    sents = sentence_spans(text, spans) if sentences else []
+    return tokens, sents, content_breaks(text, spans, tokens)
 
 
 def content_breaks(text: str, spans: Spans, tokens: Tokens) -> list[int]:
@@ -293,7 +305,7 @@ def align_tokens(
     clusters = _chain(runs, da, db, params.join_gap)
     passages = [c for c in clusters if c.matched >= params.min_words]
     if params.paraphrase and da.sentences and db.sentences:
-        passages += _paraphrase_pairs(da, db, passages, params)
+        passages += _paraphrase_pairs(da, db, passages, params, list(vocab))
     if params.merge_gap > 0:
         summaries = [c for c in passages if c.summary]
         cases = _merge_cases([c for c in passages if not c.summary], da, db, params.merge_gap)
@@ -314,8 +326,10 @@ def _mirror(p: Passage) -> Passage:
 def _prepare(
     tokens: Tokens, breaks: Sequence[int], sentences: Spans, vocab: dict[str, int]
 ) -> _Doc:
-    get = vocab.setdefault
-    ids = np.fromiter((get(w, len(vocab)) for w in tokens.words), np.int64, len(tokens))
+    for w in dict.fromkeys(tokens.words):
+        if w not in vocab:
+            vocab[w] = len(vocab)
+    ids = np.fromiter(map(vocab.__getitem__, tokens.words), np.int64, len(tokens))
     flags = np.zeros(len(tokens) + 1, np.int64)
     for k in breaks:
         if 0 < k < len(tokens):
@@ -460,7 +474,7 @@ def _chain(runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int) -> li
 
 
 def _paraphrase_pairs(
-    da: _Doc, db: _Doc, verbatim: list[_Cluster], params: AlignParams
+    da: _Doc, db: _Doc, verbatim: list[_Cluster], params: AlignParams, vocab_words: list[str]
 ) -> list[_Cluster]:
     """Sentence pairs that say the same thing in other words, matched one to one."""
     cov_a = np.zeros(len(da.ids) + 1, np.int64)
@@ -474,24 +488,23 @@ def _paraphrase_pairs(
     in_b = np.cumsum(cov_b)[:-1] > 0
 
     def candidates(doc: _Doc, covered: np.ndarray) -> np.ndarray:
-        keep = np.zeros(len(doc.sentences), bool)
-        for s, (lo, hi) in enumerate(doc.sentences):
-            keep[s] = (
-                hi - lo >= params.paraphrase_min_words
-                and covered[lo:hi].mean() <= params.sentence_covered
-            )
-        return keep
+        bounds = np.asarray(doc.sentences, np.int64).reshape(-1, 2)
+        length = bounds[:, 1] - bounds[:, 0]
+        cum = np.concatenate(([0], np.cumsum(covered)))
+        share = (cum[bounds[:, 1]] - cum[bounds[:, 0]]) / np.maximum(length, 1)
+        return (length >= params.paraphrase_min_words) & (share <= params.sentence_covered)
 
     cand_a = candidates(da, in_a)
     cand_b = candidates(db, in_b)
     if not cand_a.any() or not cand_b.any():
         return []
     # bags and idf over every sentence of both texts, candidates filtered after
-    stem_vocab: dict[str, int] = {}
-    bags_a = sentence_bags(da.tokens.words, da.sentences, stem_vocab)
-    bags_b = sentence_bags(db.tokens.words, db.sentences, stem_vocab)
+    # stems per distinct word (ids shared by both texts), then per token
+    word_stems = stem_ids(vocab_words)
+    bags_a = sentence_bags(word_stems[da.ids], da.sentences)
+    bags_b = sentence_bags(word_stems[db.ids], db.sentences)
     sa, sb, cos, dice = sentence_similarity(
-        bags_a, bags_b, len(da.sentences), len(db.sentences), len(stem_vocab) + 1
+        bags_a, bags_b, len(da.sentences), len(db.sentences), int(word_stems.max(initial=0)) + 1
     )
     out: list[_Cluster] = []
     if params.summary_ratio > 0 and len(cos):

@@ -208,37 +208,68 @@ class SentenceBags:
     sizes: np.ndarray
 
 
-def sentence_bags(
-    words: Sequence[str], sentences: Sequence[tuple[int, int]], vocab: dict[str, int]
-) -> SentenceBags:
+_WORD_STEM_ID: dict[str, int] = {}
+_STEM_ID: dict[str, int] = {}
+
+
+def stem_ids(words: Sequence[str]) -> np.ndarray:
+    """Stem id of each word (-1 for stop words and single letters).
+
+    Ids are stable within one process between cache resets (so two documents
+    stemmed in one call sequence share them); the cache is bounded.
+
+    Example:
+        >>> ids = stem_ids(["the", "talks", "talking"])
+        >>> int(ids[0]), bool(ids[1] == ids[2])
+        (-1, True)
+    """
+    cache = _WORD_STEM_ID
+    missing = [w for w in dict.fromkeys(words) if w not in cache]
+    if missing:
+        if len(cache) + len(missing) > _STEM_CACHE_MAX:
+            cache.clear()  # callers pass every word of a pair in one call
+            _STEM_ID.clear()
+            missing = list(dict.fromkeys(words))
+        for w, st in zip(missing, stem_words(missing), strict=True):
+            if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
+                cache[w] = -1
+            else:
+                sid = _STEM_ID.get(st)
+                if sid is None:
+                    sid = _STEM_ID[st] = len(_STEM_ID)
+                cache[w] = sid
+    return np.fromiter(map(cache.__getitem__, words), np.int64, len(words))
+
+
+def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]]) -> SentenceBags:
     """Bags of stems for the token ranges ``sentences`` (``[lo, hi)`` word indices).
 
-    Stem ids come from ``vocab``, which is extended in place so that two
-    documents built with the same ``vocab`` share ids.
+    ``token_stems`` holds each token's stem id (-1: ignored), see :func:`stem_ids`.
+
+    Example:
+        >>> bags = sentence_bags(np.array([0, -1, 1, 0]), [(0, 2), (2, 4)])
+        >>> bags.sizes.tolist()
+        [1, 2]
     """
-    stems = stem_words(words)
-    sent_ids: list[int] = []
-    stem_ids: list[int] = []
-    for s, (lo, hi) in enumerate(sentences):
-        for k in range(lo, hi):
-            w = words[k]
-            if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
-                continue
-            sid = vocab.get(stems[k])
-            if sid is None:
-                sid = vocab[stems[k]] = len(vocab)
-            sent_ids.append(s)
-            stem_ids.append(sid)
     n = len(sentences)
-    if not sent_ids:
+    if n == 0:
+        empty = np.empty(0, np.int64)
+        return SentenceBags(empty, empty, empty, np.zeros(0, np.int64))
+    bounds = np.asarray(sentences, np.int64).reshape(-1, 2)
+    lengths = bounds[:, 1] - bounds[:, 0]
+    sent = np.repeat(np.arange(n), lengths)
+    offs = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    tok = np.repeat(bounds[:, 0], lengths) + offs
+    stem = token_stems[tok]
+    keep = stem >= 0
+    sent, stem = sent[keep], stem[keep]
+    if not len(sent):
         empty = np.empty(0, np.int64)
         return SentenceBags(empty, empty, empty, np.zeros(n, np.int64))
-    key = np.asarray(sent_ids, np.int64) * (len(vocab) + 1) + np.asarray(stem_ids, np.int64)
-    uniq, count = np.unique(key, return_counts=True)
-    sent = uniq // (len(vocab) + 1)
-    stem = uniq % (len(vocab) + 1)
-    sizes = np.bincount(sent, minlength=n)
-    return SentenceBags(sent, stem, count, sizes)
+    width = int(stem.max()) + 1
+    uniq, count = np.unique(sent * width + stem, return_counts=True)
+    sent, stem = uniq // width, uniq % width
+    return SentenceBags(sent, stem, count, np.bincount(sent, minlength=n))
 
 
 def sentence_similarity(
@@ -250,10 +281,11 @@ def sentence_similarity(
         ``(sa, sb, cosine, dice)`` arrays, one entry per sentence pair.
 
     Example:
-        >>> vocab: dict[str, int] = {}
-        >>> ba = sentence_bags(["talks", "will", "be", "held", "autumn"], [(0, 5)], vocab)
-        >>> bb = sentence_bags(["talks", "held", "in", "autumn"], [(0, 4)], vocab)
-        >>> sa, sb, cos, dice = sentence_similarity(ba, bb, 1, 1, len(vocab))
+        >>> ta = stem_ids(["talks", "will", "be", "held", "autumn"])
+        >>> tb = stem_ids(["talks", "held", "in", "autumn"])
+        >>> ba, bb = sentence_bags(ta, [(0, 5)]), sentence_bags(tb, [(0, 4)])
+        >>> size = int(max(ta.max(), tb.max())) + 1
+        >>> sa, sb, cos, dice = sentence_similarity(ba, bb, 1, 1, size)
         >>> float(dice[0])
         1.0
     """
@@ -296,11 +328,14 @@ def bag_doc_cosine(x: SentenceBags, lo: int, hi: int, y: SentenceBags, n_total: 
     Term weights are ``log(1 + tf) * idf`` with the idf of the sentence
     collection of both documents (``n_total`` sentences).
     """
-    size = int(max(x.stem.max(initial=0), y.stem.max(initial=0))) + 1
-    df = np.bincount(x.stem, minlength=size) + np.bincount(y.stem, minlength=size)
+    # compact ids: only the stems of these two documents
+    both, inverse = np.unique(np.concatenate((x.stem, y.stem)), return_inverse=True)
+    size = len(both)
+    xs, ys = inverse[: len(x.stem)], inverse[len(x.stem) :]
+    df = np.bincount(inverse, minlength=size)
     idf = np.log1p(n_total / np.maximum(df, 1))
     m = (x.sent >= lo) & (x.sent < hi)
-    vx = np.log1p(np.bincount(x.stem[m], weights=x.count[m], minlength=size)) * idf
-    vy = np.log1p(np.bincount(y.stem, weights=y.count, minlength=size)) * idf
+    vx = np.log1p(np.bincount(xs[m], weights=x.count[m], minlength=size)) * idf
+    vy = np.log1p(np.bincount(ys, weights=y.count, minlength=size)) * idf
     denom = float(np.linalg.norm(vx) * np.linalg.norm(vy))
     return float(vx @ vy) / denom if denom > 0 else 0.0
