@@ -122,6 +122,11 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "none": {},
     "cov": {"sentence_covered": [0.5, 1.0]},
     "lone": {"lone_paraphrase_cosine": [0.0, 0.4, 0.5, 0.6]},
+    "cv": {
+        "merge_gap": [30, 45, 60],
+        "paraphrase_cosine": [0.28, 0.33],
+        "paraphrase_dice": [0.28, 0.33],
+    },
     "summary": {"summary_cosine": [0.25, 0.3], "summary_doc_cosine": [0.2, 0.25, 0.3]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
