@@ -1,0 +1,1160 @@
+"""Page text -> the article's spans and metadata (title, published, dateline, source).
+
+``clean`` is the stage function. HTML goes through trafilatura (see
+:mod:`copytrace.htmltext`); plain page text, the hard case, goes through a line
+classifier in the spirit of jusText and boilerpipe, but over text only:
+
+1. Every non-empty line gets features an editor looks at: its length, sentence
+   punctuation, stopword density (in the page's own language), menu-likeness
+   (title case, bullets, separators), icon names glued together
+   ("ArrowArtboardCreated with Sketch.Title ChevronTitle"), unrendered templates
+   ("{{numberArticlesLeft}}"), paywall/share/sponsor phrases, photo credits,
+   repetition on the page, and where it lies relative to the densest block of
+   prose on the page.
+2. A logistic model scores each line from those features (stage 1); a second one
+   rescores it from its own features plus its neighbours' stage-1 scores
+   (stage 2), so a short line between paragraphs of prose stays and a long line
+   inside a menu goes. The weights are fit on the scrapinghub article-extraction
+   benchmark (``copytrace eval extraction``, 5-fold cross-validated; see
+   docs/extraction.md) and live in ``_STAGE1``/``_STAGE2`` below.
+3. Hard rules an editor never doubts override the model: templates, glued icon
+   names, lines in the learned ``chrome`` set.
+
+Metadata (title, publication time, dateline, agency) is read from the lines
+around the article body.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from copytrace.model import Article
+from copytrace.text import tokenize
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "LineModel",
+    "classify_lines",
+    "clean",
+    "clean_text",
+    "line_features",
+    "line_key",
+    "line_spans",
+    "parse_published",
+]
+
+# --------------------------------------------------------------------------------------
+# Lines and their keys
+# --------------------------------------------------------------------------------------
+
+_LINE_RE = re.compile(r"[^\r\n\u2028\u2029]+")
+_DIGITS_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+_SPACE_RE = re.compile(r"\s+")
+# Punctuation and symbols do not tell chrome lines apart ("Show more »" = "Show more").
+_PUNCT_RE = re.compile(r"[^\w\s]|_")
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` spans of the non-blank lines of ``text``, trimmed of whitespace.
+
+    Lines end at ``\\n``, ``\\r\\n``, ``\\r`` or a Unicode line/paragraph separator;
+    leading and trailing whitespace (including non-breaking spaces) is outside the
+    span.
+
+    Example:
+        >>> t = "Menu\\r\\n\\n  Body text.\\u00a0\\n"
+        >>> [t[s:e] for s, e in line_spans(t)]
+        ['Menu', 'Body text.']
+    """
+    out: list[tuple[int, int]] = []
+    for m in _LINE_RE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def line_key(line: str) -> str:
+    """A line's identity across pages: casefolded, numbers and whitespace collapsed.
+
+    Used to recognise chrome that recurs across pages of one source (the corpus
+    scan counts keys; lines whose key is in ``chrome`` are dropped).
+
+    Example:
+        >>> line_key("You have 3 free  articles left") == line_key("you have 12 free articles left")
+        True
+        >>> line_key("  Show more »\\u00a0")
+        'show more'
+    """
+    key = _DIGITS_RE.sub("0", line.casefold())
+    key = _PUNCT_RE.sub(" ", key)
+    return _SPACE_RE.sub(" ", key).strip()
+
+
+# --------------------------------------------------------------------------------------
+# Line features
+# --------------------------------------------------------------------------------------
+
+_SENT_END_RE = re.compile(r"[.!?。！？…](?:[\"'”’»)\]]*)(?=\s|$)")
+_END_PUNCT_RE = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*$")
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|\$\{\w[^}]*\}|\[\[\w+\]\]")
+# A lowercase letter glued to a capital inside one chunk: "ArtboardCreated", "IconIcon".
+_GLUE_RE = re.compile(r"[a-z][A-Z][a-z]")
+_BULLET_RE = re.compile(r"^(?:[*+•·▪►›»‣◦–—-]|\d{1,2}[.)])\s")
+_SEPARATOR_RE = re.compile(r"\s[|/»›·•]\s|\s[|]|[|]\s")
+_URL_RE = re.compile(r"https?://|www\.|\w@\w+\.\w")
+_CREDIT_RE = re.compile(
+    r"©|\(c\)|\bcopyright\b|\bphoto(?:s|graph)?\s*(?:by|:|credit)|\bimage\s*(?:by|:|credit)"
+    r"|\bcredit:|getty images|shutterstock|\bap photo\b|\bafp\b\s*(?:photo|/)|/\s*reuters\b"
+    r"|\bfile photo\b|\bistock\b",
+    re.IGNORECASE,
+)
+# Phrases of site chrome: share bars, paywalls, sponsor blocks, feed widgets.
+_CHROME_PHRASE_RE = re.compile(
+    r"\b(?:subscri(?:be|ption|ber)s?|sign (?:up|in)|log ?in|log out|register|newsletters?"
+    r"|cookies?|privacy (?:policy|notice|settings)|terms (?:of|and) (?:use|service|conditions)"
+    r"|all rights reserved|advertis(?:e|ement|ing)|sponsored|promoted|partner news"
+    r"|in other media|share (?:this|on|via)|share|tweet|follow us|read more|show more|load more"
+    r"|see (?:all|more)|view (?:all|more)|related (?:articles?|stories|posts|news|content)"
+    r"|recommended|most (?:popular|read|viewed|shared)|trending|comments?|leave a (?:comment|reply)"
+    r"|click here|skip to|back to top|free articles?|unlimited access|already a member"
+    r"|you may also like|more from|more stories|don'?t miss|editor'?s picks|next (?:post|article)"
+    r"|previous (?:post|article)|filed under|posted in|tags?:|categories:|print|e-?mail"
+    r"|facebook|twitter|linkedin|whatsapp|pinterest|reddit|instagram|youtube|telegram|rss"
+    r"|pages? in this article|currency converter|use filter|all news|search|menu|home"
+    r"|download (?:the )?app|get (?:the|our) app|trial|offer ends|expired|paywall|premium)\b",
+    re.IGNORECASE,
+)
+# "joetoronto says:", "Alex on September 17, 2018 at 6:34 am said:", "12 Comments"
+_COMMENT_RE = re.compile(
+    r"(?:\b(?:says|said|wrote|writes|commented|replied)\s*:?\s*$)"
+    r"|^\s*\d*\s*(?:comments?|responses?|replies|reactions)\b(?:\s+(?:to|on)\b.*)?$"
+    r"|^\s*(?:leave a (?:comment|reply)|join the discussion|add a comment|reply|log in to reply)\b",
+    re.IGNORECASE,
+)
+_DATE_RE = re.compile(
+    r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
+    r"|\b\d{1,2}:\d{2}\b|\b(?:updated|published|posted)\b",
+    re.IGNORECASE,
+)
+
+# A line is "prose" for the densest-block search when it has this many words and
+# reads like sentences; the block maximises prose words minus other lines' cost.
+_PROSE_MIN_WORDS = 8
+_PROSE_MIN_STOP = 0.2
+_NONPROSE_COST = 3.0  # words-equivalents a non-prose line costs inside the block
+
+FEATURES: tuple[str, ...] = (
+    "log_words",
+    "short",
+    "words_4_7",
+    "words_8_15",
+    "words_16_30",
+    "long",
+    "prose",
+    "long_prose",
+    "end_punct",
+    "sentences",
+    "commas",
+    "stop",
+    "no_stoplist",
+    "title_case",
+    "upper",
+    "digits",
+    "alpha",
+    "glue",
+    "template",
+    "chrome_phrase",
+    "chrome_phrase_short",
+    "bullet",
+    "separators",
+    "url",
+    "credit",
+    "date_short",
+    "repeated",
+    "colon_end",
+    "lower_start",
+    "quote",
+    "position",
+    "in_core",
+    "core_dist",
+    "run_short",
+    "blank_before",
+    "blank_after",
+    "prev_log_words",
+    "next_log_words",
+    "prev_prose",
+    "next_prose",
+    "window_prose",
+    "first",
+    "last",
+    "page_prose_share",
+    "page_log_lines",
+    "page_chrome_lines",
+    "glue_any",
+    "comment_header",
+    "after_comments",
+    "section_end",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """A logistic scorer over named line features: ``p = sigmoid(bias + w . x)``."""
+
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """Probability that each row of ``x`` (one line's features) is article text."""
+        z = self.bias + x @ np.asarray(self.weights, dtype=np.float64)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+@functools.lru_cache(maxsize=1)
+def _stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stopword lists (100 languages), normalised like our tokens."""
+    import justext
+
+    from copytrace.text import normalize_word
+
+    out: dict[str, frozenset[str]] = {}
+    for lang in justext.get_stoplists():
+        words = {normalize_word(w) for w in justext.get_stoplist(lang)}
+        out[lang] = frozenset(w for w in words if w and w.isalnum())
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for lang, words in _stoplists().items():
+        for w in words:
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}
+
+
+# The page's language is the stoplist covering most of its words, when it covers
+# at least this share (below it, e.g. Japanese, stopword density is not used).
+_MIN_STOPLIST_COVERAGE = 0.15
+
+
+def page_stoplist(words: Sequence[str]) -> frozenset[str]:
+    """Stopwords of the page's language, guessed from its words (empty if none fits).
+
+    Example:
+        >>> "the" in page_stoplist("the cat sat on the mat and it was fine".split())
+        True
+    """
+    if not words:
+        return frozenset()
+    index = _stop_index()
+    hits: Counter[str] = Counter()
+    for w in words:
+        for lang in index.get(w, ()):
+            hits[lang] += 1
+    if not hits:
+        return frozenset()
+    # Large lists (13k Korean entries) match anything; prefer coverage per list size.
+    lists = _stoplists()
+    lang, n = max(hits.items(), key=lambda kv: kv[1] / math.log(len(lists[kv[0]]) + 10))
+    if n < _MIN_STOPLIST_COVERAGE * len(words):
+        return frozenset()
+    return lists[lang]
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+    words: list[str]
+
+
+def _lines(text: str, spans: Sequence[tuple[int, int]]) -> list[_Line]:
+    out = []
+    for s, e in spans:
+        line = text[s:e]
+        out.append(_Line(s, e, line, tokenize(line).words))
+    return out
+
+
+def _densest_block(prose: np.ndarray, nwords: np.ndarray) -> tuple[int, int]:
+    """``[lo, hi)`` line range maximising prose words minus a cost per other line."""
+    gain = np.where(prose, nwords, -_NONPROSE_COST - 0.1 * nwords)
+    best, best_lo, best_hi = 0.0, 0, 0
+    run, lo = 0.0, 0
+    for i, g in enumerate(gain):
+        if run <= 0:
+            run, lo = 0.0, i
+        run += float(g)
+        if run > best:
+            best, best_lo, best_hi = run, lo, i + 1
+    return best_lo, best_hi
+
+
+def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Feature matrix (one row per span, columns named by ``FEATURES``).
+
+    ``spans`` are the page's lines as returned by :func:`line_spans`.
+
+    Example:
+        >>> t = "Home\\nThe minister said on Monday that talks would go on.\\n"
+        >>> x = line_features(t, line_spans(t))
+        >>> x.shape == (2, len(FEATURES))
+        True
+    """
+    lines = _lines(text, spans)
+    n = len(lines)
+    x = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    if n == 0:
+        return x
+    col = {name: i for i, name in enumerate(FEATURES)}
+    all_words = [w for ln in lines for w in ln.words]
+    stop = page_stoplist(all_words)
+    keys = Counter(line_key(ln.text) for ln in lines)
+    nwords = np.array([len(ln.words) for ln in lines], dtype=np.float64)
+    total_chars = max(1, len(text))
+
+    stop_density = np.zeros(n)
+    end_punct = np.zeros(n, dtype=bool)
+    for i, ln in enumerate(lines):
+        t = ln.text
+        w = ln.words
+        k = len(w)
+        chunks = t.split()
+        alpha_chunks = [c for c in chunks if c[:1].isalpha()]
+        stop_density[i] = sum(1 for v in w if v in stop) / k if k and stop else 0.0
+        end_punct[i] = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
+        row = x[i]
+        row[col["log_words"]] = math.log1p(k)
+        row[col["short"]] = k <= 3
+        row[col["words_4_7"]] = 4 <= k <= 7
+        row[col["words_8_15"]] = 8 <= k <= 15
+        row[col["words_16_30"]] = 16 <= k <= 30
+        row[col["long"]] = k > 30
+        row[col["end_punct"]] = end_punct[i]
+        row[col["sentences"]] = min(len(_SENT_END_RE.findall(t)), 5) / 5
+        row[col["commas"]] = min(t.count(",") + t.count("、") + t.count("，"), 5) / 5
+        row[col["stop"]] = stop_density[i]
+        row[col["no_stoplist"]] = not stop
+        if alpha_chunks:
+            row[col["title_case"]] = sum(c[0].isupper() for c in alpha_chunks) / len(alpha_chunks)
+            row[col["upper"]] = sum(c.isupper() and len(c) > 1 for c in alpha_chunks) / len(
+                alpha_chunks
+            )
+        row[col["digits"]] = sum(any(ch.isdigit() for ch in v) for v in w) / k if k else 0.0
+        row[col["alpha"]] = sum(ch.isalpha() for ch in t) / len(t)
+        glued = sum(1 for c in chunks if _GLUE_RE.search(c))
+        row[col["glue"]] = min(glued, 4) / 4
+        row[col["glue_any"]] = glued > 0
+        row[col["comment_header"]] = k <= 14 and bool(_COMMENT_RE.search(t))
+        row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(line_key(t)))
+        row[col["template"]] = bool(_TEMPLATE_RE.search(t))
+        phrase = bool(_CHROME_PHRASE_RE.search(t))
+        row[col["chrome_phrase"]] = phrase
+        row[col["chrome_phrase_short"]] = phrase and k <= 12
+        row[col["bullet"]] = bool(_BULLET_RE.match(t))
+        row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
+        row[col["url"]] = bool(_URL_RE.search(t))
+        row[col["credit"]] = bool(_CREDIT_RE.search(t))
+        row[col["date_short"]] = k <= 12 and bool(_DATE_RE.search(t))
+        row[col["repeated"]] = keys[line_key(t)] > 1
+        row[col["colon_end"]] = t.endswith(":")
+        row[col["lower_start"]] = t[:1].islower()
+        row[col["quote"]] = t[:1] in "\"“„«'‘"
+        row[col["position"]] = (ln.start + ln.end) / 2 / total_chars
+
+    prose = (nwords >= _PROSE_MIN_WORDS) & (end_punct | (stop_density >= _PROSE_MIN_STOP))
+    x[:, col["prose"]] = prose
+    x[:, col["long_prose"]] = prose & (nwords > 30)
+    x[0, col["first"]] = 1.0
+    x[-1, col["last"]] = 1.0
+    x[:, col["page_prose_share"]] = float(nwords[prose].sum() / max(1.0, nwords.sum()))
+    x[:, col["page_log_lines"]] = math.log1p(n)
+    chromy = (x[:, col["chrome_phrase_short"]] > 0) | (x[:, col["separators"]] > 0)
+    chromy |= (x[:, col["glue"]] >= 0.5) | (x[:, col["template"]] > 0)
+    x[:, col["page_chrome_lines"]] = math.log1p(int(chromy.sum()))
+    headers = x[:, col["comment_header"]]
+    if headers.sum() >= 2:  # a comment section: count the headers above each line
+        x[:, col["after_comments"]] = np.log1p(np.cumsum(headers))
+    lo, hi = _densest_block(prose, nwords)
+    idx = np.arange(n)
+    dist = np.where(idx < lo, lo - idx, np.where(idx >= hi, idx - hi + 1, 0))
+    x[:, col["in_core"]] = (idx >= lo) & (idx < hi)
+    x[:, col["core_dist"]] = np.log1p(dist)
+
+    short = nwords <= 4
+    run = np.zeros(n)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and short[j] == short[i]:
+            j += 1
+        if short[i]:
+            run[i:j] = j - i
+        i = j
+    x[:, col["run_short"]] = np.log1p(run)
+
+    for i, ln in enumerate(lines):
+        before = text[lines[i - 1].end : ln.start] if i else text[: ln.start]
+        after = text[ln.end : lines[i + 1].start] if i + 1 < n else text[ln.end :]
+        x[i, col["blank_before"]] = before.count("\n") >= 2 or i == 0
+        x[i, col["blank_after"]] = after.count("\n") >= 2 or i + 1 == n
+    lw = x[:, col["log_words"]]
+    x[1:, col["prev_log_words"]] = lw[:-1]
+    x[:-1, col["next_log_words"]] = lw[1:]
+    pf = prose.astype(np.float64)
+    x[1:, col["prev_prose"]] = pf[:-1]
+    x[:-1, col["next_prose"]] = pf[1:]
+    padded = np.concatenate([np.zeros(3), pf, np.zeros(3)])
+    x[:, col["window_prose"]] = sum(padded[k : k + n] for k in range(7)) / 7
+    return x
+
+
+# --------------------------------------------------------------------------------------
+# Stage 2: a line in the context of its neighbours' stage-1 scores
+# --------------------------------------------------------------------------------------
+
+_CONTEXT: tuple[str, ...] = (
+    "p1",
+    "p1_prev",
+    "p1_next",
+    "p1_prev2",
+    "p1_next2",
+    "p1_window_mean",
+    "p1_window_max",
+    "p1_in_block",
+    "p1_block_dist",
+    "p1_good_dist",
+)
+STAGE2_FEATURES: tuple[str, ...] = FEATURES + _CONTEXT
+_WINDOW = 3  # lines each side for the window features
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(q / (1 - q)) / 5.0
+
+
+def stage2_features(x: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """Stage-2 features: a line's own features plus its neighbours' stage-1 scores.
+
+    Example:
+        >>> t = "Home\\nThe minister said on Monday that talks would go on.\\n"
+        >>> x = line_features(t, line_spans(t))
+        >>> stage2_features(x, np.array([0.1, 0.9])).shape == (2, len(STAGE2_FEATURES))
+        True
+    """
+    n = len(p1)
+    c = np.zeros((n, len(_CONTEXT)))
+    if n == 0:
+        return np.hstack([x, c])
+    pad = np.concatenate([np.zeros(_WINDOW), p1, np.zeros(_WINDOW)])
+    c[:, 0] = _logit(p1)
+    c[:, 1] = pad[_WINDOW - 1 : _WINDOW - 1 + n]
+    c[:, 2] = pad[_WINDOW + 1 : _WINDOW + 1 + n]
+    c[:, 3] = pad[_WINDOW - 2 : _WINDOW - 2 + n]
+    c[:, 4] = pad[_WINDOW + 2 : _WINDOW + 2 + n]
+    windows = np.stack(
+        [pad[_WINDOW + k : _WINDOW + k + n] for k in range(-_WINDOW, _WINDOW + 1) if k]
+    )
+    c[:, 5] = windows.mean(axis=0)
+    c[:, 6] = windows.max(axis=0)
+    nwords = np.expm1(x[:, FEATURES.index("log_words")])
+    lo, hi = _densest_block(p1 >= 0.5, nwords)
+    idx = np.arange(n)
+    dist = np.where(idx < lo, lo - idx, np.where(idx >= hi, idx - hi + 1, 0))
+    c[:, 7] = (idx >= lo) & (idx < hi)
+    c[:, 8] = np.log1p(dist)
+    good = np.flatnonzero(p1 >= 0.5)
+    if len(good):
+        nearest = np.abs(idx[:, None] - good[None, :])
+        nearest[good, np.arange(len(good))] = n  # distance to another good line
+        c[:, 9] = np.log1p(nearest.min(axis=1))
+    else:
+        c[:, 9] = math.log1p(n)
+    return np.hstack([x, c])
+
+
+# Hard rules: a line with this many chunks of glued words ("IconIcon", "ChevronTitle")
+# making up at least this share of its chunks is a row of icon names, never text.
+_GLUE_MIN_CHUNKS = 3
+_GLUE_MIN_SHARE = 0.2
+# Whole lines an editor always cuts: widget labels, share bars, paywall prompts.
+_CHROME_LINE_RE = re.compile(
+    r"^(?:0 pages? in this article|(?:show|load|read|see|view) (?:more|all)\b.{0,24}"
+    r"|in other media|partner news|(?:about )?sponsored(?: content| by\b.*)?|advertisement"
+    r"|share(?: this(?: article| story| page)?)?(?: on [\w ]+| via [\w ]+)?|tweet|print|e ?mail"
+    r"|0 comments?|related(?: articles| stories| news| posts| content)?"
+    r"|(?:follow|like) us(?: on [\w ]+)?|skip to(?: main)? content|back to top"
+    r"|(?:you have|this is your last) .{0,40}\bfree articles?\b.*|get unlimited access"
+    r"|already a (?:subscriber|member)\b.*|subscribe(?: now| today)?|sign (?:up|in)|log ?in"
+    r"|currency converter|all news|use filter)$"
+)
+# A photo credit line: "Photo: Reuters", "Image credit: Getty".
+_CREDIT_LINE_RE = re.compile(r"^(?:photo|image|picture|credit)s?(?: credits?)?\s*:", re.I)
+# Headings that open a block of chrome after the article: what follows them is
+# chrome unless strong article text comes back.
+_SECTION_END_RE = re.compile(
+    r"^(?:(?:about )?sponsored(?: content| links| stories)?|related(?: \w+){0,2}"
+    r"|more (?:from|on|in|stories|news|articles|headlines)\b.{0,30}"
+    r"|recommended(?: for you| stories| articles| reading)?|you (?:may|might) (?:also )?like"
+    r"|read next|most (?:popular|read|viewed|shared)(?: \w+)?|popular (?:stories|articles|posts)"
+    r"|trending(?: now| stories)?|0? ?comments?|leave a (?:reply|comment)|show more|in other media"
+    r"|partner news|latest (?:news|stories|headlines)|top stories|editor s picks"
+    r"|around the web|from the web|promoted (?:stories|content|links)|we recommend"
+    r"|further reading|more to explore|what to read next)$"
+)
+# What counts as strong article text after such a heading (see decide).
+_STRONG_P = 0.75
+_STRONG_WORDS = 12
+
+# Date words of a time stamp line ("May 21, 2018, 9:56 UTC+3 TOKYO").
+_STAMP_WORD_RE = re.compile(
+    r"^(?:\d+|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march"
+    r"|april|june|july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm|utc|gmt|msk|est|edt|cst"
+    r"|cdt|mst|mdt|pst|pdt|bst|cet|cest|jst|kst|updated|published|posted|on|at|last|by)$"
+)
+
+
+def _is_stamp(line: str) -> bool:
+    """A time stamp line: a parseable date and at most one other word (a place)."""
+    words = tokenize(line).words
+    if not words or len(words) > 14 or parse_published(line) is None:
+        return False
+    return sum(1 for w in words if not _STAMP_WORD_RE.match(w)) <= 1
+
+
+def hard_chrome(line: str) -> bool:
+    """True for lines that are chrome whatever the model says.
+
+    Unrendered templates, rows of glued icon names, widget/share/paywall labels
+    and bare time stamps (the stamp goes to ``published``, not to ``content``).
+
+    Example:
+        >>> hard_chrome("You have {{numberArticlesLeft}} free articles left")
+        True
+        >>> hard_chrome("1 pages in this article"), hard_chrome("Show more")
+        (True, True)
+        >>> hard_chrome("The talks will resume in the autumn, officials said.")
+        False
+    """
+    if _TEMPLATE_RE.search(line):
+        return True
+    chunks = line.split()
+    glued = sum(1 for c in chunks if _GLUE_RE.search(c))
+    if glued >= _GLUE_MIN_CHUNKS and glued >= _GLUE_MIN_SHARE * len(chunks):
+        return True
+    key = line_key(line)
+    return bool(_CHROME_LINE_RE.match(key) or _CREDIT_LINE_RE.match(line)) or _is_stamp(line)
+
+
+def hard_chrome_mask(
+    text: str, spans: Sequence[tuple[int, int]], chrome: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """Boolean mask of the lines :func:`hard_chrome` or the ``chrome`` key set removes."""
+    return np.array(
+        [
+            hard_chrome(text[s:e]) or (bool(chrome) and line_key(text[s:e]) in chrome)
+            for s, e in spans
+        ],
+        dtype=bool,
+    )
+
+
+def decide(
+    x: np.ndarray, p2: np.ndarray, threshold: float, hard: np.ndarray, margin: float = 0.0
+) -> np.ndarray:
+    """Which lines to keep, from their stage-2 scores, as jusText settles its blocks.
+
+    Lines scoring at least ``threshold + margin`` are article text, lines under
+    ``threshold - margin`` (or ``hard`` chrome, or without words) are not. A line
+    in between takes the class of its nearest settled neighbours when both agree
+    (a short line between paragraphs stays, one inside a menu goes), else its
+    own score against ``threshold`` decides.
+
+    Example:
+        >>> x = np.zeros((3, len(FEATURES))); x[:, FEATURES.index("log_words")] = 1.0
+        >>> no = np.zeros(3, dtype=bool)
+        >>> decide(x, np.array([0.9, 0.45, 0.9]), 0.5, no, margin=0.2).tolist()
+        [True, True, True]
+        >>> decide(x, np.array([0.1, 0.55, 0.1]), 0.5, no, margin=0.2).tolist()
+        [False, False, False]
+    """
+    n = len(p2)
+    empty = x[:, FEATURES.index("log_words")] <= 0
+    bad = hard | empty | (p2 < threshold - margin)
+    good = ~bad & (p2 >= threshold + margin)
+    keep = good.copy()
+    # Nearest settled line before/after each line: +1 good, -1 bad, 0 none (page edge).
+    before = np.zeros(n, dtype=np.int8)
+    after = np.zeros(n, dtype=np.int8)
+    state = -1
+    for i in range(n):
+        before[i] = state
+        if good[i] or bad[i]:
+            state = 1 if good[i] else -1
+    state = -1
+    for i in range(n - 1, -1, -1):
+        after[i] = state
+        if good[i] or bad[i]:
+            state = 1 if good[i] else -1
+    for j in np.flatnonzero(~good & ~bad):
+        i = int(j)
+        if before[i] == after[i]:
+            keep[i] = before[i] > 0
+        else:
+            keep[i] = p2[i] >= threshold
+    # After the article, a "Sponsored Content" / "Related" / "Comments" heading opens
+    # chrome: drop what follows unless strong article text comes back.
+    nwords = np.expm1(x[:, FEATURES.index("log_words")])
+    strong = (p2 >= _STRONG_P) & (nwords >= _STRONG_WORDS) & ~hard
+    seen = False
+    for i in range(n):
+        if seen and x[i, FEATURES.index("section_end")] and not strong[i + 1 :].any():
+            keep[i:] = False
+            break
+        seen = seen or bool(keep[i])
+    return np.asarray(keep, dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaner:
+    """The fitted two-stage line classifier and its decision threshold."""
+
+    stage1: LineModel
+    stage2: LineModel
+    threshold: float
+    margin: float = 0.0
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Stage-2 probability that each line (row of ``x``) is article text."""
+        return self.stage2.score(stage2_features(x, self.stage1.score(x)))
+
+    def keep(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        x: np.ndarray | None = None,
+        chrome: frozenset[str] = frozenset(),
+    ) -> np.ndarray:
+        """Boolean mask over ``spans``: the lines that are the article."""
+        if x is None:
+            x = line_features(text, spans)
+        if not len(spans):
+            return np.zeros(0, dtype=bool)
+        hard = hard_chrome_mask(text, spans, chrome)
+        return decide(x, self.probabilities(x), self.threshold, hard, self.margin)
+
+
+# BEGIN FITTED
+# fit by `copytrace eval extraction DIR --fit` on the 181 scrapinghub pages
+_STAGE1: dict[str, float] = {
+    "bias": 2.0203,
+    "log_words": 0.5140,
+    "short": 0.0342,
+    "words_4_7": 0.1202,
+    "words_8_15": -0.4054,
+    "words_16_30": -0.1345,
+    "long": 0.3855,
+    "prose": -1.3640,
+    "long_prose": -0.4226,
+    "end_punct": 1.5258,
+    "sentences": 0.3610,
+    "commas": 0.5817,
+    "stop": 0.5566,
+    "no_stoplist": -2.2543,
+    "title_case": -0.2506,
+    "upper": -0.5875,
+    "digits": 1.5986,
+    "alpha": 0.1344,
+    "glue": 0.2831,
+    "template": 0.0000,
+    "chrome_phrase": -0.6898,
+    "chrome_phrase_short": -0.4531,
+    "bullet": -0.0889,
+    "separators": -5.5106,
+    "url": 0.7970,
+    "credit": -2.6963,
+    "date_short": -0.5402,
+    "repeated": -0.4294,
+    "colon_end": 1.8697,
+    "lower_start": -0.3835,
+    "quote": 1.1721,
+    "position": -2.2764,
+    "in_core": -0.1613,
+    "core_dist": -0.6401,
+    "run_short": -0.1996,
+    "blank_before": 0.4235,
+    "blank_after": 0.2708,
+    "prev_log_words": 0.7440,
+    "next_log_words": 0.5926,
+    "prev_prose": -0.7867,
+    "next_prose": -0.7772,
+    "window_prose": 3.0276,
+    "first": 0.4330,
+    "last": 1.7546,
+    "page_prose_share": -4.0767,
+    "page_log_lines": -0.2173,
+    "page_chrome_lines": -0.7907,
+    "glue_any": -0.1711,
+    "comment_header": -1.0413,
+    "after_comments": -3.3091,
+    "section_end": -2.7208,
+}
+_STAGE2: dict[str, float] = {
+    "bias": -1.7211,
+    "log_words": 0.2758,
+    "short": 0.4932,
+    "words_4_7": 0.1653,
+    "words_8_15": -0.0806,
+    "words_16_30": -0.1443,
+    "long": -0.4337,
+    "prose": -0.0671,
+    "long_prose": 0.2217,
+    "end_punct": 0.5092,
+    "sentences": -0.3400,
+    "commas": 0.0520,
+    "stop": 0.3703,
+    "no_stoplist": -0.0204,
+    "title_case": -0.4754,
+    "upper": -0.3212,
+    "digits": 0.8926,
+    "alpha": 0.3613,
+    "glue": 0.3226,
+    "template": 0.0000,
+    "chrome_phrase": -0.1888,
+    "chrome_phrase_short": -0.7779,
+    "bullet": 0.3626,
+    "separators": -3.2804,
+    "url": 0.3719,
+    "credit": -1.8117,
+    "date_short": 0.3186,
+    "repeated": -0.1232,
+    "colon_end": 0.9313,
+    "lower_start": 0.1442,
+    "quote": 0.8858,
+    "position": 1.1245,
+    "in_core": 0.9697,
+    "core_dist": 0.7447,
+    "run_short": -0.3215,
+    "blank_before": -0.0383,
+    "blank_after": -0.1444,
+    "prev_log_words": -0.1716,
+    "next_log_words": -0.1164,
+    "prev_prose": 0.5363,
+    "next_prose": 0.2944,
+    "window_prose": -3.1435,
+    "first": 1.6180,
+    "last": 0.9054,
+    "page_prose_share": 0.2393,
+    "page_log_lines": -0.1666,
+    "page_chrome_lines": 0.4107,
+    "glue_any": -0.4602,
+    "comment_header": -1.1700,
+    "after_comments": 0.7378,
+    "section_end": -1.6032,
+    "p1": 2.0206,
+    "p1_prev": -0.0052,
+    "p1_next": 0.3619,
+    "p1_prev2": -0.1233,
+    "p1_next2": -0.8583,
+    "p1_window_mean": 7.3271,
+    "p1_window_max": -1.6602,
+    "p1_in_block": -0.3023,
+    "p1_block_dist": -0.8198,
+    "p1_good_dist": -0.3172,
+}
+_MARGIN = 0.3
+_THRESHOLD = 0.45
+# END FITTED
+
+
+def _model(names: tuple[str, ...], weights: dict[str, float]) -> LineModel:
+    missing = set(names) - set(weights)
+    if missing:  # pragma: no cover - a stale constants block while features change
+        logger.warning("fitted weights lack features %s; refit the cleaner", sorted(missing))
+    return LineModel(names, tuple(weights.get(n, 0.0) for n in names), weights["bias"])
+
+
+DEFAULT_CLEANER = Cleaner(
+    _model(FEATURES, _STAGE1), _model(STAGE2_FEATURES, _STAGE2), _THRESHOLD, _MARGIN
+)
+
+
+# --------------------------------------------------------------------------------------
+# Metadata: publication time, dateline, agency, title
+# --------------------------------------------------------------------------------------
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        )
+    )
+    for m in names.split()
+}
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
+_ZONE = (
+    r"(?P<tz>(?:utc|gmt)\s*(?P<sign>[+-−])\s*(?P<tzh>\d{1,2})(?::?(?P<tzm>\d{2}))?"
+    r"|[+-]\d{2}:?\d{2}|z\b|utc\b|gmt\b|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|jst|kst)"
+)
+_DATE_PATTERNS = (
+    # 2018-05-21T09:56:00+03:00, 2018-05-21 09:56, 2018/05/21
+    re.compile(
+        rf"(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[t\s]+{_TIME})?\s*(?:{_ZONE})?"
+    ),
+    # May 21, 2018, 9:56 UTC+3 / Nov 19, 2019, 10:31 pm CST
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+        rf"(?:(?:,|\s+at|\s*[-–|])?\s+{_TIME})?\s*(?:{_ZONE})?"
+    ),
+    # 21 May 2018, 09:56 GMT
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}})"
+        rf"(?:(?:,|\s+at|\s*[-–|])?\s+{_TIME})?\s*(?:{_ZONE})?"
+    ),
+    # 2:16 AM EST Nov 20, 2019
+    re.compile(
+        rf"{_TIME}\s*(?:{_ZONE})?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+    ),
+)
+_ZONE_HOURS = {
+    "z": 0.0,
+    "utc": 0.0,
+    "gmt": 0.0,
+    "msk": 3.0,
+    "est": -5.0,
+    "edt": -4.0,
+    "cst": -6.0,
+    "cdt": -5.0,
+    "mst": -7.0,
+    "mdt": -6.0,
+    "pst": -8.0,
+    "pdt": -7.0,
+    "bst": 1.0,
+    "cet": 1.0,
+    "cest": 2.0,
+    "jst": 9.0,
+    "kst": 9.0,
+}
+
+
+def _offset(m: re.Match[str]) -> str | None:
+    tz = m.group("tz")
+    if not tz:
+        return None
+    tz = tz.casefold()
+    if m.group("sign"):
+        minutes = int(m.group("tzh")) * 60 + int(m.group("tzm") or 0)
+        sign = "-" if m.group("sign") in "-−" else "+"
+    elif tz[0] in "+-":
+        digits = tz[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:])
+        sign = tz[0]
+    else:
+        hours = _ZONE_HOURS[tz]
+        minutes = int(abs(hours) * 60)
+        sign = "-" if hours < 0 else "+"
+    if minutes > 14 * 60:
+        return None
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_published(line: str) -> str | None:
+    """The first date (and time, and zone) in ``line`` as ISO 8601, or None.
+
+    With a time and a zone the result carries the UTC offset; with a date only it
+    is ``YYYY-MM-DD``.
+
+    Example:
+        >>> parse_published("May 21, 2018, 9:56 UTC+3 TOKYO")
+        '2018-05-21T09:56:00+03:00'
+        >>> parse_published("Published 2:16 AM EST Nov 20, 2019")
+        '2019-11-20T02:16:00-05:00'
+        >>> parse_published("21 May 2018"), parse_published("no date here")
+        ('2018-05-21', None)
+    """
+    low = line.casefold()
+    found: list[tuple[int, re.Match[str]]] = []
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(low)
+        if m:
+            found.append((m.start(), m))
+    for _, m in sorted(found, key=lambda sm: sm[0]):
+        month = int(m.group("m")) if "m" in m.groupdict() and m.group("m") else None
+        if month is None:
+            month = _MONTHS[m.group("mon")]
+        year, day = int(m.group("y")), int(m.group("d"))
+        if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+            continue
+        date = f"{year:04d}-{month:02d}-{day:02d}"
+        if not m.group("h"):
+            return date
+        hour, minute = int(m.group("h")), int(m.group("mi"))
+        ampm = (m.group("ampm") or "").replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59:
+            return date
+        second = int(m.group("s") or 0)
+        stamp = f"{date}T{hour:02d}:{minute:02d}:{second:02d}"
+        return stamp + (_offset(m) or "")
+    return None
+
+
+_AGENCIES = (
+    r"TASS|Reuters|AP|AFP|Xinhua|Kyodo|Yonhap|Bloomberg|UPI|dpa|ANSA|EFE|Interfax|RIA Novosti"
+    r"|ITAR-TASS|Sputnik|PTI|IANS|CNA|Bernama|Antara|Anadolu|Jiji"
+)
+_MONTH_WORD = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "TOKYO, May 21. /TASS/." / "WASHINGTON (Reuters) -" / "TOKYO --" / "Paris, May 3 (AFP) -"
+_DATELINE_RE = re.compile(
+    rf"^\s*(?P<place>[A-Z][A-Z.'’-]*(?:[ -][A-Z][A-Z.'’-]*){{0,3}}"
+    rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}(?=,\s*{_MONTH_WORD}\s+\d|\s*\())"
+    rf"(?:\s*,\s*(?P<date>{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD}))?"
+    rf"(?:\s*[.,]?\s*/(?P<agency1>[A-Z][\w-]*(?: [A-Z][\w-]*)?)/\.?"
+    rf"|\s*\((?P<agency2>{_AGENCIES}|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)?)\))?"
+    rf"\s*(?P<sep>--|—|–|-|:|\.)?\s+(?=[A-Z\"“‘'])"
+)
+_COPYRIGHT_RE = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*|copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
+    r"(?:by\s+)?(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
+    re.IGNORECASE,
+)
+_SUBSCRIPTION_RE = re.compile(
+    r"\baccess to (?:the )?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}) has expired"
+    r"|\bsubscribe to (?:the )?(?P<name2>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+)
+
+
+def find_dateline(line: str) -> tuple[str | None, str | None]:
+    """``(dateline, agency)`` opening a body paragraph, each None when absent.
+
+    Example:
+        >>> find_dateline("TOKYO, May 21. /TASS/. The foreign and defense ministers met.")
+        ('TOKYO, May 21', 'TASS')
+        >>> find_dateline("TOKYO -- Japan and Russia intend to meet.")
+        ('TOKYO', None)
+        >>> find_dateline("WASHINGTON (Reuters) - The U.S. said on Monday.")
+        ('WASHINGTON', 'Reuters')
+        >>> find_dateline("The ministers met in Tokyo.")
+        (None, None)
+    """
+    m = _DATELINE_RE.match(line)
+    if not m:
+        return None, None
+    place, date = m.group("place"), m.group("date")
+    agency = m.group("agency1") or m.group("agency2")
+    # An upper-case word and a plain period is a sentence ("NATO. The ..."), and a
+    # place needs three letters.
+    if not (date or agency or m.group("sep") not in {None, "."}) or len(place) < 3:
+        return None, None
+    if date:
+        date = date.rstrip(".")
+    return (f"{place}, {date}" if date else place), agency
+
+
+def _publisher(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    """A publisher named by a copyright or subscription line of the page."""
+    for s, e in reversed(spans):
+        line = text[s:e]
+        low = line.casefold()
+        if "©" in line or "copyright" in low or "rights reserved" in low:
+            m = _COPYRIGHT_RE.search(line)
+            year = re.search(r"\b(?:19|20)\d{2}\b", line)
+            if m and (year or "copyright" in low or "rights reserved" in low):
+                name = m.group("name").strip(" .,")
+                if name.casefold() not in {"copyright", "all", "the"}:
+                    return name
+    for s, e in spans:
+        m = _SUBSCRIPTION_RE.search(text[s:e])
+        if m:
+            return (m.group("name") or m.group("name2")).strip(" .,")
+    return None
+
+
+# Title: the heading-like line nearest before the body, among this many lines.
+_TITLE_WINDOW = 12
+_TITLE_MIN_WORDS = 4
+_TITLE_MAX_WORDS = 30
+
+
+def _title_like(line: str) -> bool:
+    words = tokenize(line).words
+    if not (_TITLE_MIN_WORDS <= len(words) <= _TITLE_MAX_WORDS):
+        return False
+    if line[:1].islower() or line.endswith((",", ";", ":")) or hard_chrome(line):
+        return False
+    if line.endswith(".") and len(_SENT_END_RE.findall(line)) > 0 and len(words) > 20:
+        return False
+    return not (_CREDIT_RE.search(line) or _URL_RE.search(line) or _SEPARATOR_RE.search(line))
+
+
+def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -> int | None:
+    """Index of the title line: the first heading-like line in the window before the body."""
+    kept = np.flatnonzero(keep)
+    if not len(kept):
+        return None
+    first = int(kept[0])
+    lo = max(0, first - _TITLE_WINDOW)
+    for i in range(lo, first + 1):
+        s, e = spans[i]
+        line = text[s:e]
+        if _title_like(line) and not (i == first and _SENT_END_RE.search(line)):
+            return i
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# The stage functions
+# --------------------------------------------------------------------------------------
+
+# With no line over the model's threshold the page is probably all article text
+# in short lines; fall back to the lines of at least this many words.
+_FALLBACK_MIN_WORDS = 10
+# Look for the time stamp among this many lines before the body's first line and
+# after its last.
+_STAMP_WINDOW = 8
+# The dateline opens one of the body's first lines.
+_DATELINE_LINES = 3
+
+
+def classify_lines(
+    text: str,
+    spans: Sequence[tuple[int, int]] | None = None,
+    chrome: frozenset[str] = frozenset(),
+    cleaner: Cleaner | None = None,
+) -> list[bool]:
+    """For each line of ``text`` (``line_spans`` when ``spans`` is None): is it article text?
+
+    Example:
+        >>> page = "Show more\\nThe minister said on Monday that the talks would go on.\\n"
+        >>> classify_lines(page)
+        [False, True]
+    """
+    if spans is None:
+        spans = line_spans(text)
+    return [bool(k) for k in (cleaner or DEFAULT_CLEANER).keep(text, spans, chrome=chrome)]
+
+
+def clean_text(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
+    """Clean plain page text: article lines as ``content``, metadata from the page.
+
+    Example:
+        >>> page = (
+        ...     "Menu\\nAll news\\n\\nTalks to resume in the autumn\\n\\n"
+        ...     "May 21, 2018, 9:56 UTC+3\\n\\n"
+        ...     "TOKYO, May 21. /TASS/. The ministers of Japan and Russia will meet again "
+        ...     "before the end of the year, the daily wrote on Monday.\\n\\nShow more\\n"
+        ... )
+        >>> art = clean_text(Article(id="x", text=page))
+        >>> art.content_text()[:22], art.title
+        ('TOKYO, May 21. /TASS/.', 'Talks to resume in the autumn')
+        >>> art.published
+        '2018-05-21T09:56:00+03:00'
+        >>> art.dateline, art.source
+        ('TOKYO, May 21', 'TASS')
+    """
+    text = article.text
+    spans = line_spans(text)
+    keep = DEFAULT_CLEANER.keep(text, spans, chrome=chrome) if spans else np.zeros(0, bool)
+    if spans and not keep.any():
+        hard = hard_chrome_mask(text, spans, chrome)
+        keep = (
+            np.array([len(tokenize(text[s:e]).words) >= _FALLBACK_MIN_WORDS for s, e in spans])
+            & ~hard
+        )
+        logger.info("%s: no line scored as article text; kept long lines", article.id)
+    title_i = _find_title(text, spans, keep)
+    title = None
+    if title_i is not None:
+        title = text[slice(*spans[title_i])]
+        keep[title_i] = False
+    kept = [spans[i] for i in np.flatnonzero(keep)]
+
+    published = None
+    dateline, agency = None, None
+    if kept:
+        first = spans.index(kept[0])
+        last = spans.index(kept[-1])
+        near = list(range(max(0, first - _STAMP_WINDOW), first + 1))
+        near += list(range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW)))
+        for i in near:
+            published = parse_published(text[slice(*spans[i])])
+            if published:
+                break
+        for s, e in kept[:_DATELINE_LINES]:
+            dateline, agency = find_dateline(text[s:e])
+            if dateline:
+                break
+    source = agency or _publisher(text, spans)
+    return dataclasses.replace(
+        article,
+        content=tuple(kept),
+        title=article.title or title,
+        published=article.published or published,
+        source=article.source or source,
+        dateline=article.dateline or dateline,
+    )
+
+
+def clean(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
+    """The cleaning stage: ``article`` with ``content`` spans and metadata filled in.
+
+    Plain text goes through the line classifier; HTML (``article.is_html``)
+    through trafilatura, its paragraphs mapped back onto the HTML source, so
+    ``content`` spans cover the article's text nodes in ``article.text``. Lines
+    (or paragraphs) whose :func:`line_key` is in ``chrome`` are dropped. Metadata
+    already set by a reader is kept.
+
+    Example:
+        >>> from copytrace.ingest.files import read_article_file
+        >>> tass = clean(read_article_file("examples/000_3f926fbd34ea6708.txt"))
+        >>> tass.title
+        'Japan, Russia to hold two-plus-two meetings of foreign, defense ministers in 2018 — media'
+        >>> tass.published, tass.dateline, tass.source
+        ('2018-05-21T09:56:00+03:00', 'TOKYO, May 21', 'TASS')
+    """
+    if article.is_html:
+        from copytrace.htmltext import clean_html
+
+        return clean_html(article, chrome)
+    return clean_text(article, chrome)
