@@ -34,11 +34,12 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 
-# Calibrated on generated syndicated corpora (bench/gen_corpus.py, 10k and
-# 100k articles) with fingerprint.NGRAM = 5 and WINDOW = 8: two articles that
-# share one 30-word paragraph share ~5 winnowed fingerprints, so 3 keeps
-# one-paragraph quotes while two lone stock phrases never make a pair.
-MIN_SHARED = 3
+# Calibrated with fingerprint.NGRAM = 5 and WINDOW = 6 on generated syndicated
+# corpora (bench/gen_corpus.py, seed 1, 2k and 10k articles): a quoted 15-word
+# sentence shares 2-3 winnowed fingerprints, so 2 keeps short quotes (3 lost a
+# quarter of them); lone stock phrases are dropped by the df limits below, and
+# the aligner rejects the few extra candidates (under 1% on those corpora).
+MIN_SHARED = 2
 # ... or, for short articles (a 20-word brief has ~4 fingerprints), at least
 # this share of the smaller article's fingerprints (and at least one).
 MIN_SHARED_FRACTION = 0.5
@@ -73,7 +74,7 @@ class CandidateParams:
 
     Example:
         >>> CandidateParams(same_source=True).min_shared
-        3
+        2
     """
 
     min_shared: int = MIN_SHARED

@@ -38,14 +38,16 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 
-# Calibrated on generated syndicated corpora (bench/gen_corpus.py, 10k articles:
-# copy edits every ~15-30 words, new intros, truncation) together with
-# candidates.MIN_SHARED: 5-word shingles survive light copy editing while
-# staying rare; a window of 8 keeps ~2/9 of the shingles (about 110 per
-# 500-word article) and guarantees a shared fingerprint in any common run of
-# NGRAM + WINDOW - 1 = 12 words.
+# Calibrated with candidates.MIN_SHARED on generated syndicated corpora
+# (bench/gen_corpus.py, seed 1, 2k and 10k articles; grid ngram 4-5 x window
+# 4/6/8 x min_shared 2/3, bench notes in docs/bench-scan.md): 5-word shingles
+# survive copy edits while staying rare; a window of 6 keeps ~2/7 of the
+# shingles (about 140 per 500-word article) and guarantees a shared
+# fingerprint in any common run of NGRAM + WINDOW - 1 = 10 words, so a quoted
+# 15-word sentence still gives two. Candidate recall 0.997 (window 8: 0.991;
+# with min_shared 3: 0.971, quotes lost) for 30% more fingerprints.
 NGRAM = 5
-WINDOW = 8
+WINDOW = 6
 # A cap for giant documents (a 50 MB "article"): beyond it only the numerically
 # smallest fingerprints are kept (a bottom-k sketch, consistent across
 # documents), so no document costs more than this in the candidate join.
@@ -92,7 +94,7 @@ class FingerprintParams:
 
     Example:
         >>> FingerprintParams(ngram=4).window
-        8
+        6
     """
 
     ngram: int = NGRAM
