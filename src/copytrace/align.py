@@ -162,6 +162,8 @@ PAN_PARAMS = AlignParams(
 # Share of a summary's sentences whose best match's own best match lies in the
 # summary (mutual best matches); calibrated on the PAN 2013 training sample.
 SUMMARY_MUTUAL = 0.5
+# Echoed sentences with more than this share in verbatim passages are copies.
+SUMMARY_MAX_COPIED = 0.7
 # A summary whose echoes span this share of the other text summarises all of it.
 SUMMARY_WHOLE = 0.5
 
@@ -517,6 +519,7 @@ def _paraphrase_pairs(
             cos,
             params,
             lambda lo, hi: bag_doc_cosine(bags_a, lo, hi, bags_b, n_total),
+            in_b,
         )
         mirrored = _summaries(
             db,
@@ -526,6 +529,7 @@ def _paraphrase_pairs(
             cos,
             params,
             lambda lo, hi: bag_doc_cosine(bags_b, lo, hi, bags_a, n_total),
+            in_a,
         )
         out += [_mirror_cluster(c) for c in mirrored]
     ok = (cos >= params.paraphrase_cosine) & (dice >= params.paraphrase_dice)
@@ -581,6 +585,7 @@ def _summaries(
     cos: np.ndarray,
     params: AlignParams,
     doc_cos: Callable[[int, int], float],
+    copied_b: np.ndarray,
 ) -> list[_Cluster]:
     """Runs of a-sentences that each echo some b-sentence, spread over a much longer
     stretch of b: a summary (a) of that stretch (b).
@@ -633,6 +638,10 @@ def _summaries(
         hi_b = max(db.sentences[int(match[g])][1] for g in chain)
         if hi_b - lo_b < params.summary_ratio * (hi_a - lo_a):
             continue
+        echoed = [db.sentences[int(match[g])] for g in chain]
+        copied = sum(int(copied_b[lo:hi].sum()) for lo, hi in echoed)
+        if copied > SUMMARY_MAX_COPIED * sum(hi - lo for lo, hi in echoed):
+            continue  # the echoes are copies of separate passages, not a summary
         if doc_cos(chain[0], chain[-1] + 1) < params.summary_doc_cosine:
             continue
         if hi_b - lo_b >= SUMMARY_WHOLE * len(db.ids):
