@@ -76,10 +76,13 @@ _GENERIC_RE = re.compile(
 )
 # Every credit phrase contains one of these words; the phrase patterns only run
 # within TRIGGER_REACH characters of one (names are shorter than that).
-_TRIGGER_RE = re.compile(
-    rf"\b(?:according|{_VERB}|{_GENERIC_NOUN}|told|sources|article|story|correspondent)\b",
-    re.IGNORECASE,
+_TRIGGER_WORDS = frozenset(
+    [
+        *re.sub(r"\\s\+|[()?:|]", " ", f"{_VERB} {_GENERIC_NOUN}").split(),
+        *["according", "told", "sources", "article", "story", "correspondent", "went"],
+    ]
 )
+_WORD_RE = re.compile(r"[A-Za-z]{4,}")
 TRIGGER_REACH = 80
 # Words that are not publisher names on their own.
 _NOT_NAMES = frozenset(
@@ -412,7 +415,9 @@ def _trigger_windows(art: Article) -> list[tuple[int, int]]:
     """Stretches of content around credit keywords: the only places credit phrases can be."""
     windows: list[tuple[int, int]] = []
     for lo, hi in _content(art):
-        for m in _TRIGGER_RE.finditer(art.text, lo, hi):
+        for m in _WORD_RE.finditer(art.text, lo, hi):
+            if m.group().lower() not in _TRIGGER_WORDS:
+                continue
             s, e = max(lo, m.start() - TRIGGER_REACH), min(hi, m.end() + TRIGGER_REACH)
             if windows and s <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], e))
