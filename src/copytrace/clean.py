@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "LineModel",
+    "article_text",
     "classify_lines",
     "clean",
     "clean_text",
@@ -1134,6 +1135,23 @@ def clean_text(article: Article, chrome: frozenset[str] = frozenset()) -> Articl
         source=article.source or source,
         dateline=article.dateline or dateline,
     )
+
+
+def article_text(article: Article) -> str:
+    """The article as a reader sees it: its ``content`` spans, paragraphs apart.
+
+    For HTML, entities are decoded and spans split by inline tags rejoined.
+
+    Example:
+        >>> art = Article(id="x", text="Menu\\nFirst.\\nSecond.", content=((5, 11), (12, 19)))
+        >>> article_text(art)
+        'First.\\n\\nSecond.'
+    """
+    if article.is_html:
+        from copytrace.htmltext import span_text
+
+        return span_text(article.text, article.content)
+    return article.content_text()
 
 
 def clean(article: Article, chrome: frozenset[str] = frozenset()) -> Article:

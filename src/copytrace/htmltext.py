@@ -1,0 +1,380 @@
+"""HTML pages: the article by trafilatura, with spans into the HTML source.
+
+trafilatura finds the article and hands back its paragraphs as plain text, with
+no positions. copytrace needs ``content`` spans over the original input, which for
+HTML is the HTML source itself, so this module:
+
+1. walks the HTML with the standard library's ``html.parser``, tracking source
+   offsets, and builds the page's visible text (script, style and the like
+   skipped, entities decoded, a line break at each block boundary) with a map
+   from every visible character back to the source characters it came from;
+2. aligns trafilatura's words, paragraph by paragraph, with the visible words
+   (``difflib.SequenceMatcher`` over word sequences, so words trafilatura
+   reformatted or dropped only shorten a run);
+3. turns each matched run of visible text back into source spans that cover the
+   article's text nodes only: a tag between two text nodes splits a span.
+
+The tokenizer (``copytrace.text.tokenize(..., is_html=True)``) reads entities
+inside those spans, so words and offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from html import unescape
+from html.parser import HTMLParser
+
+from copytrace.model import Article
+from copytrace.text import merge_spans, tokenize
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "VisibleText",
+    "clean_html",
+    "extract_paragraphs",
+    "map_paragraphs",
+    "span_text",
+    "visible_text",
+]
+
+# Elements whose text a reader never sees.
+_HIDDEN = frozenset(
+    {"script", "style", "noscript", "template", "title", "head", "svg", "math", "iframe", "select"}
+)
+# Elements that start a new block of text: the visible text gets a line break there.
+_BLOCK = frozenset(
+    """address article aside blockquote br dd div dl dt fieldset figcaption figure footer form
+    h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul
+    body html caption details summary option button label input img""".split()
+)
+# Matching runs shorter than this many words are ignored unless they are the whole
+# paragraph: a lone "the" matched in a menu is not article text.
+MIN_RUN_WORDS = 2
+# html.parser's getpos() counts lines at "\n" only (a lone "\r" stays in its line).
+_NEWLINE_RE = re.compile(r"\n")
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleText:
+    """A page's visible text with a map back to its HTML source.
+
+    ``text[i]`` came from ``source[starts[i]:ends[i]]``; a block break inserted by
+    the walker has ``starts[i] == ends[i] == -1``.
+    """
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def source_spans(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Source spans covering visible characters ``[lo, hi)``, split at tags and breaks.
+
+        Example:
+            >>> v = visible_text("<p>One <b>two</b></p>")
+            >>> [v.text[s:e] for s, e in [(0, 7)]]
+            ['One two']
+            >>> v.source_spans(0, 7)
+            [(3, 7), (10, 13)]
+        """
+        out: list[tuple[int, int]] = []
+        cur_s = cur_e = -1
+        for i in range(lo, hi):
+            s, e = self.starts[i], self.ends[i]
+            if s < 0:
+                if cur_s >= 0:
+                    out.append((cur_s, cur_e))
+                cur_s = cur_e = -1
+                continue
+            if cur_s >= 0 and s <= cur_e:
+                cur_e = max(cur_e, e)
+                continue
+            if cur_s >= 0:
+                out.append((cur_s, cur_e))
+            cur_s, cur_e = s, e
+        if cur_s >= 0:
+            out.append((cur_s, cur_e))
+        return out
+
+
+class _Walker(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0] + [m.end() for m in _NEWLINE_RE.finditer(source)]
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.hidden: list[str] = []
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _break(self) -> None:
+        if self.chars and self.starts[-1] != -1:
+            self.chars.append("\n")
+            self.starts.append(-1)
+            self.ends.append(-1)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden.append(tag)
+        elif tag == "body":
+            self.hidden.clear()  # an unclosed <head> ends here
+        if tag in _BLOCK:
+            self._break()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN and tag in self.hidden:
+            while self.hidden and self.hidden.pop() != tag:
+                pass
+        if tag in _BLOCK:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        base = self._offset()
+        if self.source[base : base + len(data)] != data:  # pragma: no cover - parser quirk
+            found = self.source.find(data, max(0, base - 16))
+            if found < 0:
+                return
+            base = found
+        self.chars.append(data)
+        self.starts.extend(range(base, base + len(data)))
+        self.ends.extend(range(base + 1, base + len(data) + 1))
+        # One entry per character: the list of strings is joined at the end.
+        if len(data) > 1:
+            self.chars[-1:] = list(data)
+
+    def _ref(self, raw: str) -> None:
+        if self.hidden:
+            return
+        start = self._offset()
+        end = start + len(raw)
+        if self.source[start:end] != raw:  # pragma: no cover - parser quirk
+            return
+        for ch in unescape(raw):
+            self.chars.append(ch)
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def handle_entityref(self, name: str) -> None:
+        at = self._offset()
+        raw = f"&{name};" if self.source.startswith(f"&{name};", at) else f"&{name}"
+        self._ref(raw)
+
+    def handle_charref(self, name: str) -> None:
+        at = self._offset()
+        raw = f"&#{name};" if self.source.startswith(f"&#{name};", at) else f"&#{name}"
+        self._ref(raw)
+
+
+def visible_text(html: str) -> VisibleText:
+    """The text a reader sees in ``html``, each character mapped to its source.
+
+    Example:
+        >>> v = visible_text("<p>Fish &amp; chips</p><script>x()</script><p>Tea</p>")
+        >>> v.text
+        'Fish & chips\\nTea'
+        >>> v.starts[5], v.ends[5]
+        (8, 13)
+    """
+    walker = _Walker(html)
+    walker.feed(html)
+    walker.close()
+    chars, starts, ends = walker.chars, walker.starts, walker.ends
+    while chars and starts[-1] == -1:
+        chars.pop()
+        starts.pop()
+        ends.pop()
+    return VisibleText("".join(chars), starts, ends)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What trafilatura found: the article's paragraphs and the page's metadata."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+def extract_paragraphs(html: str) -> Extraction:
+    """Run trafilatura on ``html``: article paragraphs (comments excluded) and metadata.
+
+    Example:
+        >>> page = "<html><body><article><p>" + "Ministers met in Tokyo. " * 20
+        >>> page += "</p></article></body></html>"
+        >>> extract_paragraphs(page).paragraphs[0][:23]
+        'Ministers met in Tokyo.'
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, include_comments=False, with_metadata=True, include_tables=True
+    )
+    if doc is None or isinstance(doc, dict):
+        return Extraction([])
+    text = doc.text or ""
+    paragraphs = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return Extraction(
+        paragraphs,
+        title=doc.title or None,
+        published=doc.date or None,
+        source=doc.sitename or None,
+        url=doc.url or None,
+    )
+
+
+def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[int, int]]:
+    """Source spans of ``paragraphs`` (in page order) located in ``vis``.
+
+    Words are aligned as sequences, so a paragraph trafilatura reformatted
+    (whitespace, list bullets) still maps; words it does not find on the page
+    are skipped.
+
+    Example:
+        >>> html = "<nav>Home</nav><p>Talks <a href='#'>went</a> well.</p>"
+        >>> vis = visible_text(html)
+        >>> [html[s:e] for s, e in map_paragraphs(vis, ["Talks went well."])]
+        ['Talks ', 'went', ' well.']
+    """
+    vtok = tokenize(vis.text)
+    ewords: list[str] = []
+    para_of: list[int] = []
+    lengths: list[int] = []
+    for k, para in enumerate(paragraphs):
+        words = tokenize(para).words
+        ewords.extend(words)
+        para_of.extend([k] * len(words))
+        lengths.append(len(words))
+    if not ewords or not vtok.words:
+        return []
+    matcher = SequenceMatcher(None, ewords, vtok.words, autojunk=False)
+    runs: list[tuple[int, int]] = []  # visible character ranges
+    for a, b, size in matcher.get_matching_blocks():
+        i = 0
+        while i < size:  # split the block where the paragraph changes
+            j = i
+            while j + 1 < size and para_of[a + j + 1] == para_of[a + i]:
+                j += 1
+            n = j - i + 1
+            if n >= MIN_RUN_WORDS or n == lengths[para_of[a + i]]:
+                runs.append((vtok.starts[b + i], vtok.ends[b + j]))
+            i = j + 1
+    spans: list[tuple[int, int]] = []
+    text = vis.text
+    for lo, hi in runs:
+        # Take in the punctuation glued to the first and last words ("“Yes,” he said.").
+        while lo > 0 and not text[lo - 1].isspace() and vis.starts[lo - 1] >= 0:
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace() and vis.starts[hi] >= 0:
+            hi += 1
+        spans.extend(vis.source_spans(lo, hi))
+    return [(s, e) for s, e in merge_spans(spans) if e > s]
+
+
+_TAG_RE = re.compile(r"<[^>]*>?")
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(_BLOCK)) + r")\b", re.IGNORECASE)
+_WS_RE = re.compile(r"\s+")
+
+
+def span_text(source: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Readable text of HTML ``spans``: entities decoded, whitespace collapsed.
+
+    Spans separated by a block boundary become paragraphs (blank line between);
+    spans separated by inline tags join with a space when the source has one.
+
+    Example:
+        >>> html = "<p>Fish &amp; <b>chips</b>!</p><p>Tea</p>"
+        >>> span_text(html, [(3, 14), (17, 22), (26, 27), (34, 37)])
+        'Fish & chips!\\n\\nTea'
+    """
+    parts: list[str] = []
+    prev_end = -1
+    for s, e in spans:
+        if prev_end >= 0:
+            gap = source[prev_end:s]
+            if _BLOCK_TAG_RE.search(gap):
+                parts.append("\n\n")
+            elif any(ch.isspace() for ch in _TAG_RE.sub("", gap)):
+                parts.append(" ")
+        parts.append(_WS_RE.sub(" ", unescape(source[s:e])))
+        prev_end = e
+    paragraphs = "".join(parts).split("\n\n")
+    return "\n\n".join(p.strip() for p in paragraphs if p.strip())
+
+
+def _trim(source: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s, e in spans:
+        while s < e and source[s].isspace():
+            s += 1
+        while e > s and source[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def clean_html(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
+    """Clean an HTML article: trafilatura's paragraphs as spans of the HTML source.
+
+    When trafilatura finds no article, the plain-text cleaner runs on the page's
+    visible text and its lines are mapped back the same way.
+
+    Example:
+        >>> html = "<html><body><nav>Home | News</nav><article><p>"
+        >>> html += "The ministers met in Tokyo on Monday and agreed to talk again. " * 8
+        >>> html += "</p></article></body></html>"
+        >>> art = clean_html(Article(id="p", text=html, is_html=True))
+        >>> html[art.content[0][0] : art.content[0][0] + 13]
+        'The ministers'
+    """
+    from copytrace.clean import clean_text, find_dateline, line_key, parse_published
+
+    source = article.text
+    vis = visible_text(source)
+    ext = extract_paragraphs(source)
+    paragraphs = [p for p in ext.paragraphs if not (chrome and line_key(p) in chrome)]
+    title = ext.title
+    published = parse_published(ext.published) if ext.published else None
+    dateline = agency = None
+    if paragraphs:
+        spans = map_paragraphs(vis, paragraphs)
+        for para in paragraphs[:3]:
+            dateline, agency = find_dateline(para)
+            if dateline:
+                break
+    else:
+        logger.info("%s: trafilatura found no article; cleaning the visible text", article.id)
+        plain = clean_text(Article(id=article.id, text=vis.text), chrome)
+        spans = []
+        for lo, hi in plain.content:
+            spans.extend(vis.source_spans(lo, hi))
+        title = title or plain.title
+        published = published or plain.published
+        dateline, agency = plain.dateline, plain.source
+    content = tuple(_trim(source, merge_spans(spans)))
+    return dataclasses.replace(
+        article,
+        content=content,
+        title=article.title or title,
+        published=article.published or published,
+        source=article.source or ext.source or agency,
+        dateline=article.dateline or dateline,
+        url=article.url or ext.url,
+    )
