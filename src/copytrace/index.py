@@ -86,8 +86,10 @@ TAIL_MAX_ROWS = 4_000_000
 QUERY_MAX_DF = 1000
 QUERY_MAX_DF_FRACTION = 0.01
 # An indexed article is a candidate when it shares at least this many counted
-# fingerprints with the query (the scan's candidates.MIN_SHARED: one reused
-# 30-word paragraph shares about 5).
+# fingerprints with the query: the scan's candidates.MIN_SHARED, so a query
+# finds what a scan pairs (a quoted 15-word sentence shares 2-3). The sweep in
+# bench/bench_index.py (docs/bench-index.md) measures 1, 2 and 3 on the
+# generated corpus.
 QUERY_MIN_SHARED = MIN_SHARED
 # Candidates aligned beyond ``limit``: the fingerprint ranking is close to the
 # reused-words ranking but not equal (paraphrase adds words, chrome-free
@@ -569,7 +571,9 @@ class Index:
             params=self.params,
         )
 
-    def query(self, article: Article, *, limit: int = 10) -> list[Match]:
+    def query(
+        self, article: Article, *, limit: int = 10, min_shared: int | None = None
+    ) -> list[Match]:
         """Indexed articles that ``article`` shares text with, most reused words first.
 
         The article is cleaned (unless it has ``content``) and fingerprinted;
@@ -583,6 +587,8 @@ class Index:
         Args:
             article: the article to look up, raw or cleaned.
             limit: the most matches to return.
+            min_shared: fingerprints a candidate must share (default
+                :data:`QUERY_MIN_SHARED`).
 
         Returns:
             Up to ``limit`` :class:`Match` objects, best first.
@@ -596,7 +602,7 @@ class Index:
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
         query = ensure_clean(article)
-        ranked = self.candidates(query, limit=limit + ALIGN_SLACK + 1)
+        ranked = self.candidates(query, limit=limit + ALIGN_SLACK + 1, min_shared=min_shared)
         if not ranked:
             return []
         docs = [doc for doc, _ in ranked]
@@ -615,7 +621,9 @@ class Index:
         matches.sort(key=lambda m: (-m.score, -m.shared, m.article.id))
         return matches[:limit]
 
-    def candidates(self, article: Article, *, limit: int = 100) -> list[tuple[int, int]]:
+    def candidates(
+        self, article: Article, *, limit: int = 100, min_shared: int | None = None
+    ) -> list[tuple[int, int]]:
         """First stage of :meth:`query`: ``(doc, shared)`` of the best candidates.
 
         ``doc`` is the integer key of an indexed article (not its id) and
@@ -646,7 +654,7 @@ class Index:
                 max_df,
             )
         docs, shared = np.unique(hit_doc[counted], return_counts=True)
-        keep = shared >= QUERY_MIN_SHARED
+        keep = shared >= (QUERY_MIN_SHARED if min_shared is None else max(1, min_shared))
         docs, shared = docs[keep], shared[keep]
         order = np.lexsort((docs, -shared))[:limit]
         return [(int(docs[i]), int(shared[i])) for i in order]
