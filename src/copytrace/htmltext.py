@@ -49,9 +49,55 @@ _HIDDEN = frozenset(
 )
 # Elements that start a new block of text: the visible text gets a line break there.
 _BLOCK = frozenset(
-    """address article aside blockquote br dd div dl dt fieldset figcaption figure footer form
-    h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul
-    body html caption details summary option button label input img""".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "body",
+        "html",
+        "caption",
+        "details",
+        "summary",
+        "option",
+        "button",
+        "label",
+        "input",
+        "img",
+    ]
 )
 # Matching runs shorter than this many words are ignored unless they are the whole
 # paragraph: a lone "the" matched in a menu is not article text.

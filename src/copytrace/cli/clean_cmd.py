@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from copytrace.cli import main
 from copytrace.clean import article_text, clean
+from copytrace.cli import main
 from copytrace.errors import InputError
 from copytrace.ingest.files import read_article_file
 from copytrace.model import Article
