@@ -52,9 +52,9 @@ def scan_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def index_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real index of the test corpus."""
+    """A real index of the test corpus without TASS (which is pasted)."""
     db = tmp_path_factory.getbasetemp() / "web-index.duckdb"
-    return build.build_index(db, build.load_articles())
+    return build.build_index(db, build.index_articles())
 
 
 @pytest.fixture(scope="session")
@@ -426,14 +426,20 @@ def test_bad_json_and_bad_fields_get_422_not_500(index_client: TestClient) -> No
         assert r.json()["detail"]
 
 
+@pytest.mark.parametrize("text", ["   \n\t ", "!!! ???", "ok", "\u200b\ufeff", "<p></p>"])
+def test_texts_without_words_match_nothing(index_client: TestClient, text: str) -> None:
+    r = index_client.post("/api/query", json={"text": text})
+    assert r.status_code == 200
+    assert r.json()["matches"] == [] and r.json()["chars"] == len(text)
+
+
 def test_lone_surrogates_are_refused_with_a_message(index_client: TestClient) -> None:
-    r = index_client.post(
-        "/api/query",
-        content=b'{"text": "abc \\ud800 def"}',
-        headers={"content-type": "application/json"},
-    )
-    assert r.status_code == 400
-    assert "surrogate" in r.json()["detail"]
+    for body in (b'{"text": "abc \\ud800 def"}', b'{"text": "ok", "\\udfff": 1}'):
+        r = index_client.post(
+            "/api/query", content=body, headers={"content-type": "application/json"}
+        )
+        assert r.status_code == 422, body
+        assert r.json()["detail"][0]["msg"]
 
 
 def test_upload_that_is_not_utf8_is_400_naming_the_file(index_client: TestClient) -> None:
@@ -519,12 +525,14 @@ def test_results_page_highlights_both_seed_passages(index_client: TestClient) ->
 
 
 def test_index_article_page_shows_reuse_found_by_query(index_client: TestClient) -> None:
-    r = index_client.get(f"/api/articles/{build.TASS_ID}")
+    r = index_client.get("/api/articles/courier-markets")
     assert r.status_code == 200
     art = r.json()
     assert art["cluster_id"] is None
-    assert {s["other_id"] for s in art["stretches"]} >= {build.NIKKEI_ID}
-    assert all(s["other_id"] != build.TASS_ID for s in art["stretches"])
+    roles = {s["other_id"]: s["role"] for s in art["stretches"]}
+    assert roles.get("reuters-57d46c") == "from"  # the Courier reprinted Reuters
+    assert roles.get("post-markets") == "to"  # and the Evening Post reprinted the Courier
+    assert "courier-markets" not in roles
     for s in art["stretches"]:
         assert 0 <= s["start"] < s["end"] <= len(art["text"])
 
@@ -544,3 +552,11 @@ def test_scan_folder_with_an_index_in_it_can_query(
     assert client.get("/api/info").json()["can_query"] is True
     r = client.post("/api/query", json={"text": build.TASS_PAGE.read_text("utf-8")})
     assert r.json()["matches"][0]["article"]["id"] == build.NIKKEI_ID
+
+
+def test_app_survives_repeated_server_starts(index_db: Path) -> None:
+    app = create_app(index_db)
+    for _ in range(3):  # each `with` runs the lifespan: startup, then shutdown
+        with TestClient(app) as client:
+            r = client.get("/api/articles/courier-markets")
+            assert r.status_code == 200 and r.json()["text"]

@@ -93,7 +93,7 @@ def full_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = base / "web-browser-scan"
     if not folder.is_dir():
         only = build.build_scan(build.CORPUS, base / "web-scan-only", with_index=False)
-        db = build.build_index(base / "web-index.duckdb", build.load_articles())
+        db = build.build_index(base / "web-index.duckdb", build.index_articles())
         shutil.copytree(only, folder)
         shutil.copy(db, folder / "index.duckdb")
     return folder

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from copytrace.cli import main
@@ -17,28 +19,32 @@ from copytrace.errors import InputError
     help="Address to listen on; the default answers this machine only.",
 )
 @click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to listen on.",
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
 )
 @click.option(
     "--max-body-mb",
     default=4.0,
     show_default=True,
     type=click.FloatRange(0.01, 1024),
-    help="Largest request body (pasted or uploaded page) in MiB; larger gets 413.",
+    help="Largest request body (pasted or uploaded page) in MiB; larger ones get a 413.",
 )
 @click.option(
     "--workers",
-    "index_handles",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (each opens the index read-only); about one per core.",
+)
+@click.option(
+    "--query-threads",
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Queries answered at once (index handles).",
+    help="Queries one process answers at once (read-only index handles).",
 )
-def serve_cmd(path: str, host: str, port: int, max_body_mb: float, index_handles: int) -> None:
+def serve_cmd(
+    path: str, host: str, port: int, max_body_mb: float, workers: int, query_threads: int
+) -> None:
     """Serve pages and a JSON API over an index file or a scan output folder.
 
     Paste an article to see which indexed articles it reuses (needs an index:
@@ -52,12 +58,11 @@ def serve_cmd(path: str, host: str, port: int, max_body_mb: float, index_handles
     """
     import uvicorn
 
-    from copytrace.web import create_app
+    from copytrace.web.app import ENV_HANDLES, ENV_MAX_BODY, ENV_PATH, create_app
 
-    try:
-        app = create_app(
-            path, max_body_bytes=int(max_body_mb * 1024 * 1024), index_handles=index_handles
-        )
+    max_body = int(max_body_mb * 1024 * 1024)
+    try:  # open once here so a bad path fails now, with one line, in every mode
+        app = create_app(path, max_body_bytes=max_body, index_handles=query_threads)
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -67,4 +72,17 @@ def serve_cmd(path: str, host: str, port: int, max_body_mb: float, index_handles
             err=True,
         )
     click.echo(f"copytrace viewer on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    options = {"host": host, "port": port, "log_level": "warning", "server_header": False}
+    if workers == 1:
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        return
+    app.state.corpus.close()
+    os.environ[ENV_PATH] = str(path)
+    os.environ[ENV_MAX_BODY] = str(max_body)
+    os.environ[ENV_HANDLES] = str(query_threads)
+    uvicorn.run(
+        "copytrace.web.app:app_from_env",
+        factory=True,
+        workers=workers,
+        **options,  # type: ignore[arg-type]
+    )

@@ -15,6 +15,7 @@ Safety rules every route follows:
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -22,7 +23,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -195,9 +195,12 @@ def _human_bytes(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KiB"
 
 
+def _printable(text: str, limit: int = 300) -> str:
+    """``text`` safe to encode as UTF-8 (lone surrogates replaced) and cut to ``limit``."""
+    return text[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
 def _check_text(text: str, where: str) -> None:
-    if not text.strip():
-        raise HTTPException(400, f"{where}: the text is empty")
     if len(text) > MAX_TEXT_CHARS:
         raise HTTPException(400, f"{where}: {len(text)} characters, the limit is {MAX_TEXT_CHARS}")
     if "\x00" in text:
@@ -236,6 +239,33 @@ def make_query_article(
     return replace(art, **given) if given else art  # type: ignore[arg-type]
 
 
+ENV_PATH = "COPYTRACE_WEB_PATH"
+ENV_MAX_BODY = "COPYTRACE_WEB_MAX_BODY"
+ENV_HANDLES = "COPYTRACE_WEB_HANDLES"
+
+
+def app_from_env() -> FastAPI:
+    """:func:`create_app` with settings from the environment (for uvicorn workers).
+
+    ``copytrace serve --workers N`` starts N processes, each of which builds its app
+    from ``COPYTRACE_WEB_PATH``, ``COPYTRACE_WEB_MAX_BODY`` and
+    ``COPYTRACE_WEB_HANDLES``.
+
+    Example:
+        >>> import os
+        >>> os.environ["COPYTRACE_WEB_PATH"] = "scan-out"  # doctest: +SKIP
+        >>> app = app_from_env()  # doctest: +SKIP
+    """
+    path = os.environ.get(ENV_PATH)
+    if not path:
+        raise InputError(ENV_PATH, "environment variable not set: the index or scan to serve")
+    return create_app(
+        path,
+        max_body_bytes=int(os.environ.get(ENV_MAX_BODY, DEFAULT_MAX_BODY_BYTES)),
+        index_handles=int(os.environ.get(ENV_HANDLES, 2)),
+    )
+
+
 def create_app(
     path: str | Path,
     *,
@@ -263,6 +293,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        corpus.open()  # a server may start the same app more than once (tests do)
         yield
         corpus.close()
 
@@ -319,11 +350,23 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
-            return await request_validation_exception_handler(request, exc)
+            # FastAPI's own handler echoes the input back, which fails to encode
+            # (a 500) when the input holds lone surrogates and can be megabytes.
+            errors = [
+                {
+                    "type": _printable(str(err.get("type", "value_error"))),
+                    "loc": [
+                        x if isinstance(x, int) else _printable(str(x)) for x in err.get("loc", ())
+                    ],
+                    "msg": _printable(str(err.get("msg", "invalid"))),
+                }
+                for err in exc.errors()
+            ]
+            return JSONResponse({"detail": errors}, status_code=422)
         parts = []
         for err in exc.errors()[:3]:
-            loc = ".".join(str(x) for x in err.get("loc", ())[1:]) or "request"
-            parts.append(f"{loc}: {err.get('msg', 'invalid')}")
+            loc = ".".join(_printable(str(x)) for x in err.get("loc", ())[1:]) or "request"
+            parts.append(f"{loc}: {_printable(str(err.get('msg', 'invalid')))}")
         return error_response(request, 422, "; ".join(parts) or "invalid request")
 
     # -- shared helpers -----------------------------------------------------------------

@@ -145,48 +145,70 @@ class IndexPool:
     """
 
     def __init__(self, path: Path, size: int = 2) -> None:
-        try:
-            from copytrace.index import Index
-        except ImportError as exc:  # pragma: no cover - the index module ships with copytrace
-            raise InputError(str(path), f"the index module is unavailable: {exc}") from None
         self.path = path
+        self.size = max(1, size)
         self._free: list[Any] = []
         self._all: list[Any] = []
         self._cond = threading.Condition()
-        for _ in range(max(1, size)):
-            try:
-                handle = Index(str(path), read_only=True)
-            except InputError:
-                raise
-            except Exception as exc:  # duckdb raises its own types for non-index files
-                raise InputError(str(path), f"cannot open as a copytrace index: {exc}") from None
-            self._free.append(handle)
-            self._all.append(handle)
+        self.open()
+
+    def open(self) -> None:
+        """Open the handles (again, after :meth:`close`); a no-op when open."""
+        try:
+            from copytrace.index import Index
+        except ImportError as exc:  # pragma: no cover - the index module ships with copytrace
+            raise InputError(str(self.path), f"the index module is unavailable: {exc}") from None
+        with self._cond:
+            if self._all:
+                return
+            for _ in range(self.size):
+                try:
+                    handle = Index(str(self.path), read_only=True)
+                except InputError:
+                    self._close_all()
+                    raise
+                except Exception as exc:  # duckdb raises its own types for non-index files
+                    self._close_all()
+                    raise InputError(
+                        str(self.path), f"cannot open as a copytrace index: {exc}"
+                    ) from None
+                self._free.append(handle)
+                self._all.append(handle)
+            self._cond.notify_all()
 
     @contextmanager
     def handle(self) -> Iterator[Any]:
         """Borrow an index handle for the duration of a ``with`` block."""
         with self._cond:
             while not self._free:
+                if not self._all:
+                    raise RuntimeError(f"{self.path}: the index handles are closed")
                 self._cond.wait()
             h = self._free.pop()
         try:
             yield h
         finally:
             with self._cond:
-                self._free.append(h)
-                self._cond.notify()
+                if any(h is x for x in self._all):  # not closed meanwhile
+                    self._free.append(h)
+                    self._cond.notify()
 
     def __len__(self) -> int:
         with self.handle() as h:
             return len(h)
 
     def close(self) -> None:
-        """Close every handle."""
+        """Close every handle (:meth:`open` reopens them)."""
+        with self._cond:
+            self._close_all()
+
+    def _close_all(self) -> None:
         for h in self._all:
             close = getattr(h, "close", None)
             if close is not None:
                 close()
+        self._all.clear()
+        self._free.clear()
 
 
 class ScanData:
@@ -582,6 +604,11 @@ class Corpus:
                 str(p), "no such file or folder (expected an index file or a scan folder)"
             )
         self.kind: Literal["index", "scan"] = "scan" if self.scan is not None else "index"
+
+    def open(self) -> None:
+        """(Re)open the index handles after :meth:`close`."""
+        if self.index is not None:
+            self.index.open()
 
     def close(self) -> None:
         """Release the index handles."""

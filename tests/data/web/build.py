@@ -71,6 +71,11 @@ def load_articles(path: Path = CORPUS) -> list[Article]:
     return out
 
 
+def index_articles() -> list[Article]:
+    """The corpus without TASS: the index a pasted TASS page is matched against."""
+    return [a for a in load_articles() if a.id != TASS_ID]
+
+
 def write_hostile(path: Path) -> Path:
     """Hostile articles plus two ordinary ones from the corpus, as JSON Lines."""
     rows = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines()[:2]]
@@ -81,13 +86,13 @@ def write_hostile(path: Path) -> Path:
 
 
 def build_scan(corpus: Path, out: Path, *, with_index: bool = True) -> Path:
-    """Scan ``corpus`` into ``out`` (and index it into ``out/index.duckdb``)."""
+    """Scan ``corpus`` into ``out`` (and index it, TASS left out, into ``out/index.duckdb``)."""
     from copytrace.scan import scan
 
     if not (out / "articles.parquet").is_file():
         scan([str(corpus)], out, jobs=1)
     if with_index and not (out / "index.duckdb").is_file():
-        build_index(out / "index.duckdb", load_articles(corpus))
+        build_index(out / "index.duckdb", [a for a in load_articles(corpus) if a.id != TASS_ID])
     return out
 
 
