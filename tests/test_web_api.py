@@ -322,6 +322,9 @@ def test_query_without_index_is_409_with_how_to_fix(scan_client: TestClient) -> 
     r = scan_client.post("/api/query", json={"text": "Some article text."})
     assert r.status_code == 409
     assert "index" in r.json()["detail"]
+    page = scan_client.get("/paste").text
+    assert "holds no index" in page and "<form" not in page
+    assert scan_client.post("/query", data={"text": "Some text."}).status_code == 409
 
 
 # --------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, given, settings
 
 from copytrace.web import create_app
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parent / "data" / "web"
 # Generated examples per API operation (and per generation mode).
 MAX_EXAMPLES = 25
