@@ -596,7 +596,7 @@ def layout_timeline(
 def _tick_label(ts: float, span: float) -> str:
 
     dt = datetime.fromtimestamp(ts, tz=UTC)
-    if span < 2 * 86400:
+    if span < 7 * 86400:  # ticks a day or less apart: the hour matters
         return dt.strftime("%d %b %H:%M")
     return dt.strftime("%Y-%m-%d")
 
