@@ -54,12 +54,13 @@ import logging
 import math
 import multiprocessing
 import re
+import shutil
 import sys
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
@@ -103,6 +104,10 @@ MIN_HEAD_WORDS, MAX_HEAD_WORDS = 6, 14
 # Articles per chunk: the unit of planning, generation and truth (all reuse
 # stays inside a chunk), fixed so the corpus does not depend on --workers.
 CHUNK_ARTICLES = 1000
+# Single-file output is written as this many buckets, each chunk's articles
+# scattered over them at random, then concatenated: related articles (one
+# chunk) end up far apart in the file, as in a real crawl.
+MAX_BUCKETS = 16
 
 FUNCTION_CLASSES: dict[str, tuple[str, ...]] = {
     "det": ("the", "this", "its", "their", "his", "our"),
@@ -1711,13 +1716,25 @@ class ChunkOut:
 
     index: int
     n_articles: int
-    articles: bytes | dict[str, list[Any]]
+    articles: list[bytes | dict[str, list[Any]]]  # one payload per output bucket
     pairs: list[str]
     passages: list[str]
     clusters: list[tuple[list[str], str]]
     content: list[str]
     counts: dict[str, int]
     ngrams: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def id_number(pos: int, n: int) -> int:
+    """A bijection of ``[0, n)`` so that ids do not reveal which articles are related.
+
+    >>> sorted(id_number(i, 10) for i in range(10)) == list(range(10))
+    True
+    """
+    a = int(n * 0.6180339887) | 1
+    while math.gcd(a, n) != 1:
+        a += 2
+    return (a * pos + n // 3) % n
 
 
 def body_ngram_hashes(model: Model, toks: Toks, n: int = NGRAM_CHECK) -> np.ndarray:
@@ -1740,6 +1757,7 @@ class _Job:
     fmt: str
     chunk_articles: int
     check_ngrams: bool
+    buckets: int = 1
 
 
 _JOB: _Job | None = None
@@ -1762,28 +1780,31 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
     pages = render_pages(m, ctx, gens, rng, p)
     width = max(6, len(str(p.articles - 1)))
     perm = rng.permutation(n)  # output position of each generated article
-    ids = [f"a{start + int(perm[i]):0{width}d}" for i in range(n)]
+    ids = [f"a{id_number(start + int(perm[i]), p.articles):0{width}d}" for i in range(n)]
     out_order = np.argsort(perm)
-    # articles
-    rows = {
-        "id": [ids[i] for i in out_order],
-        "text": [pages[i].text for i in out_order],
-        "title": [pages[i].title for i in out_order],
-        "published": [pages[i].published for i in out_order],
-        "source": [gens[i].outlet.source for i in out_order],
-        "url": [pages[i].url for i in out_order],
-    }
-    articles: bytes | dict[str, list[Any]]
-    if job.fmt == "parquet":
-        articles = rows
-    else:
+    # articles, scattered over the output buckets so that related articles
+    # (always generated in one chunk) end up far apart in the files
+    bucket = rng.integers(0, job.buckets, n)
+    payloads: list[bytes | dict[str, list[Any]]] = []
+    for b in range(job.buckets):
+        order = out_order[bucket[out_order] == b].tolist()
+        rows = {
+            "id": [ids[i] for i in order],
+            "text": [pages[i].text for i in order],
+            "title": [pages[i].title for i in order],
+            "published": [pages[i].published for i in order],
+            "source": [gens[i].outlet.source for i in order],
+            "url": [pages[i].url for i in order],
+        }
+        if job.fmt == "parquet":
+            payloads.append(rows)
+            continue
         keys = list(rows)
-        lines = [
-            json.dumps(dict(zip(keys, vals, strict=True)), ensure_ascii=False)
+        data = "".join(
+            json.dumps(dict(zip(keys, vals, strict=True)), ensure_ascii=False) + "\n"
             for vals in zip(*(rows[k] for k in keys), strict=True)
-        ]
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-        articles = gzip.compress(data, compresslevel=4) if job.fmt == "jsonl.gz" else data
+        ).encode("utf-8")
+        payloads.append(gzip.compress(data, compresslevel=4) if job.fmt == "jsonl.gz" else data)
     # truth
     families: dict[int, list[int]] = {}
     for g in gens:
@@ -1843,7 +1864,7 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
             for h, g in zip(hs, gens, strict=True)
         ]
         ngrams = (np.concatenate(hs), np.concatenate(fam))
-    return ChunkOut(index, n, articles, pairs, passages, clusters, content, counts, ngrams)
+    return ChunkOut(index, n, payloads, pairs, passages, clusters, content, counts, ngrams)
 
 
 # ============================================================================
@@ -1852,56 +1873,70 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
 
 
 class _ArticleWriter:
-    """Article rows to one file or to parts of ``part_size`` articles."""
+    """Article rows into ``buckets`` files: the parts, or temporary files merged at the end."""
 
-    def __init__(self, out: Path, fmt: str, part_size: int) -> None:
-        self.out, self.fmt, self.part_size = out, fmt, part_size
+    def __init__(self, out: Path, fmt: str, buckets: int, parts: bool) -> None:
+        self.out, self.fmt, self.buckets, self.parts = out, fmt, buckets, parts
         self.ext = {"jsonl": ".jsonl", "jsonl.gz": ".jsonl.gz", "parquet": ".parquet"}[fmt]
-        self.files: list[str] = []
-        self._fh: IO[bytes] | None = None
-        self._pq: Any = None
-        self._in_part = 0
-
-    def _open(self) -> None:
-        if self.part_size:
-            (self.out / "articles").mkdir(exist_ok=True)
-            path = self.out / "articles" / f"part-{len(self.files):05d}{self.ext}"
+        if parts:
+            (out / "articles").mkdir(exist_ok=True)
+            self.paths = [out / "articles" / f"part-{b:05d}{self.ext}" for b in range(buckets)]
         else:
-            path = self.out / f"articles{self.ext}"
-        self.files.append(str(path.relative_to(self.out)))
-        if self.fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+            tmp = out / ".buckets"
+            tmp.mkdir(exist_ok=True)
+            self.paths = [tmp / f"bucket-{b:05d}{self.ext}" for b in range(buckets)]
+        self._fhs: list[Any] = []
+        for path in self.paths:
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
 
-            schema = pa.schema(
-                [(k, pa.string()) for k in ("id", "text", "title", "published", "source", "url")]
-            )
-            self._pq = pq.ParquetWriter(path, schema, compression="zstd")
-        else:
-            self._fh = path.open("wb")
-        self._in_part = 0
-
-    def close(self) -> None:
-        if self._fh:
-            self._fh.close()
-            self._fh = None
-        if self._pq is not None:
-            self._pq.close()
-            self._pq = None
+                self._fhs.append(pq.ParquetWriter(path, _article_schema(), compression="zstd"))
+            else:
+                self._fhs.append(path.open("wb"))
 
     def write(self, chunk: ChunkOut) -> None:
-        if self.part_size and self._in_part >= self.part_size:
-            self.close()
-        if self._fh is None and self._pq is None:
-            self._open()
-        if isinstance(chunk.articles, dict):
-            import pyarrow as pa
+        import pyarrow as pa
 
-            self._pq.write_table(pa.table(chunk.articles))
+        for fh, payload in zip(self._fhs, chunk.articles, strict=True):
+            if isinstance(payload, dict):
+                if payload["id"]:
+                    fh.write_table(pa.table(payload, schema=_article_schema()))
+            else:
+                fh.write(payload)
+
+    def close(self) -> list[str]:
+        """Close (merging temporary buckets into one file); returns the files written."""
+        for fh in self._fhs:
+            fh.close()
+        self._fhs = []
+        if self.parts:
+            return [str(p.relative_to(self.out)) for p in self.paths]
+        final = self.out / f"articles{self.ext}"
+        if self.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            with pq.ParquetWriter(final, _article_schema(), compression="zstd") as w:
+                for path in self.paths:
+                    for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
+                        w.write_batch(batch)
         else:
-            assert self._fh is not None
-            self._fh.write(chunk.articles)
-        self._in_part += chunk.n_articles
+            with final.open("wb") as dst:
+                for path in self.paths:
+                    with path.open("rb") as src:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+        for path in self.paths:
+            path.unlink()
+        self.paths[0].parent.rmdir()
+        return [final.name]
+
+
+def _article_schema() -> Any:
+    """The articles table schema (pyarrow is imported only when Parquet is asked for)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [(k, pa.string()) for k in ("id", "text", "title", "published", "source", "url")]
+    )
 
 
 def generate(
@@ -1928,9 +1963,10 @@ def generate(
     (out / "truth").mkdir(exist_ok=True)
     model = cached_model(str(text_dir) if text_dir else None)
     ctx = make_context(model, params.articles, params.seed)
-    job = _Job(model, ctx, params, fmt, chunk_articles, check_ngrams)
     n_chunks = math.ceil(params.articles / chunk_articles)
-    writer = _ArticleWriter(out, fmt, part_size)
+    buckets = math.ceil(params.articles / part_size) if part_size else min(MAX_BUCKETS, n_chunks)
+    job = _Job(model, ctx, params, fmt, chunk_articles, check_ngrams, buckets)
+    writer = _ArticleWriter(out, fmt, buckets, parts=part_size > 0)
     totals: dict[str, int] = {}
     hashes: list[tuple[np.ndarray, np.ndarray]] = []
     cluster_no = 0
@@ -1979,14 +2015,14 @@ def generate(
                         time.perf_counter() - t_start,
                     )
         finally:
-            writer.close()
+            files = writer.close()
             if pool is not None:
                 pool.close()
                 pool.join()
     manifest: dict[str, Any] = {
         "generator": "bench/gen_corpus.py",
         "format": fmt,
-        "articles_files": writer.files,
+        "articles_files": files,
         "truth_files": [
             f"truth/{n}"
             for n in ("pairs.jsonl", "passages.jsonl", "clusters.jsonl", "content.jsonl")
@@ -2012,9 +2048,10 @@ def count_cross_family(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> int:
         return 0
     h = np.concatenate([p[0] for p in parts])
     fam = np.concatenate([p[1] for p in parts])
-    pairs = np.unique(np.stack([h.view(np.int64), fam], axis=1), axis=0)
-    hs = pairs[:, 0]
-    return int((np.diff(hs) == 0).sum())
+    order = np.lexsort((fam, h))
+    h, fam = h[order], fam[order]
+    cross = (np.diff(h) == 0) & (np.diff(fam) != 0)
+    return len(np.unique(h[1:][cross]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
