@@ -71,6 +71,7 @@ class LevelResult:
     p99_ms: float
     max_ms: float
     top1_true_source: float  # share of answers whose first match is a true source
+    load_avg: float  # 1-minute load average of the machine when the level ended
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -340,6 +341,7 @@ async def run_level(
         p99_ms=round(percentile(ms, 99), 1),
         max_ms=round(max(ms), 1),
         top1_true_source=round(hits / max(ok, 1), 3),
+        load_avg=round(os.getloadavg()[0], 2),
     )
 
 
@@ -416,13 +418,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"server RSS {rss:,.0f} MB\n"
     )
     columns = ["clients", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"]
-    print("| " + " | ".join([*columns, "top-1 true source"]) + " |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| " + " | ".join([*columns, "top-1 true source", "load avg"]) + " |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.concurrency} | {r.requests} | {r.requests_per_s:.2f} | {r.p50_ms:.0f} | "
             f"{r.p90_ms:.0f} | {r.p99_ms:.0f} | {r.max_ms:.0f} | {r.errors} | "
-            f"{r.top1_true_source:.3f} |"
+            f"{r.top1_true_source:.3f} | {r.load_avg:.1f} |"
         )
     at8 = next((r for r in results if r.concurrency == 8), None)
     if at8 is not None:
