@@ -508,7 +508,12 @@ _CHROME_LINE_RE = re.compile(
     r"|(?:follow|like) us(?: on [\w ]+)?|skip to(?: main)? content|back to top"
     r"|(?:you have|this is your last) .{0,40}\bfree articles?\b.*|get unlimited access"
     r"|already a (?:subscriber|member)\b.*|subscribe(?: now| today)?|sign (?:up|in)|log ?in"
-    r"|currency converter|all news|use filter)$"
+    r"|currency converter|all news|use filter"
+    # The same labels in a few other languages (ru, de, fr, es, it, pt).
+    r"|показать (?:еще|ещё|больше)|читать (?:далее|также)|читайте также|поделиться|реклама"
+    r"|mehr (?:anzeigen|lesen)|weiterlesen|teilen|anzeige|lire la suite|voir plus|partager"
+    r"|ver m[aá]s|leer m[aá]s|compartir|publicidad|leggi anche|condividi|pubblicit[aà]"
+    r"|ver mais|leia (?:mais|tamb[eé]m)|compartilhe|compartilhar|publicidade)$"
 )
 # A photo credit line: "Photo: Reuters", "Image credit: Getty".
 _CREDIT_LINE_RE = re.compile(r"^(?:photo|image|picture|credit)s?(?: credits?)?\s*:", re.I)

@@ -110,13 +110,14 @@ _NEWLINE_RE = re.compile(r"\n")
 class VisibleText:
     """A page's visible text with a map back to its HTML source.
 
-    ``text[i]`` came from ``source[starts[i]:ends[i]]``; a block break inserted by
-    the walker has ``starts[i] == ends[i] == -1``.
+    ``text[i]`` came from ``source[starts[i]:ends[i]]`` (``source`` is the HTML); a
+    block break inserted by the walker has ``starts[i] == ends[i] == -1``.
     """
 
     text: str
     starts: list[int]
     ends: list[int]
+    source: str
 
     def source_spans(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """Source spans covering visible characters ``[lo, hi)``, split at tags and breaks.
@@ -244,7 +245,12 @@ def visible_text(html: str) -> VisibleText:
         chars.pop()
         starts.pop()
         ends.pop()
-    return VisibleText("".join(chars), starts, ends)
+    return VisibleText("".join(chars), starts, ends, html)
+
+
+# Publication date from the page's markup only (htmldate's extensive search guesses
+# from any year in the text, such as "© 2019"), the original date over an update.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +276,11 @@ def extract_paragraphs(html: str) -> Extraction:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        html, include_comments=False, with_metadata=True, include_tables=True
+        html,
+        include_comments=False,
+        with_metadata=True,
+        include_tables=True,
+        date_extraction_params=_DATE_PARAMS,
     )
     if doc is None or isinstance(doc, dict):
         return Extraction([])
@@ -330,7 +340,15 @@ def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[in
         while hi < len(text) and not text[hi].isspace() and vis.starts[hi] >= 0:
             hi += 1
         spans.extend(vis.source_spans(lo, hi))
-    return [(s, e) for s, e in merge_spans(spans) if e > s]
+    # Runs of one text node apart only by whitespace are one span.
+    out: list[tuple[int, int]] = []
+    source = vis.source
+    for s, e in merge_spans(spans):
+        if out and source[out[-1][1] : s].isspace():
+            out[-1] = (out[-1][0], e)
+        elif e > s:
+            out.append((s, e))
+    return out
 
 
 _TAG_RE = re.compile(r"<[^>]*>?")
