@@ -1571,11 +1571,13 @@ def shared_passages(
     ``MAX_GAP`` unmatched tokens apart on either side and never across chrome.
     """
     ox, oy = x.body.origin, y.body.origin
-    _, ix, iy = np.intersect1d(ox, oy, assume_unique=True, return_indices=True)
-    if len(ix) < MIN_PASSAGE_WORDS:
+    x_sort = np.argsort(ox)
+    ox_sorted = ox[x_sort]
+    at = np.minimum(np.searchsorted(ox_sorted, oy), len(ox) - 1)
+    iy = np.flatnonzero(ox_sorted[at] == oy)  # positions in y, ascending
+    if len(iy) < MIN_PASSAGE_WORDS:
         return []
-    order = np.argsort(iy, kind="stable")
-    ix, iy = ix[order], iy[order]
+    ix = x_sort[at[iy]]
     dx, dy = np.diff(ix), np.diff(iy)
     brk = (
         (dx < 1)
