@@ -112,6 +112,8 @@ class ScanSummary:
     clusters: int = 0
     clustered_articles: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    # CPU seconds per stage, this process and its workers together.
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     jobs: int = 1

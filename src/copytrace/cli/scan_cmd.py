@@ -134,7 +134,8 @@ def scan_cmd(
     for label, value in summary.rows():
         table.add_row(label, value)
     for stage, seconds in summary.stage_seconds.items():
-        table.add_row(f"  {stage}", f"{seconds:,.1f} s")
+        cpu = summary.stage_cpu_seconds.get(stage, 0.0)
+        table.add_row(f"  {stage}", f"{seconds:,.1f} s ({cpu:,.1f} s CPU)")
     Console().print(table)
     if summary.rejected:
         console.print(

@@ -84,19 +84,30 @@ ARTICLE_CACHE = 512
 
 
 class _Timer:
-    """Wall seconds per stage."""
+    """Wall seconds and CPU seconds (this process plus the workers) per stage."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.stage: str | None = None
 
     @contextlib.contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
+        outer, self.stage = self.stage, stage
         try:
             yield
         finally:
+            self.stage = outer
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+            self.add_cpu(time.process_time() - c0, stage)
             log.info("stage %s: %.2f s", stage, self.seconds[stage])
+
+    def add_cpu(self, seconds: float, stage: str | None = None) -> None:
+        """Count CPU seconds (a worker's) towards ``stage`` (default: the current one)."""
+        name = stage or self.stage
+        if name is not None:
+            self.cpu[name] = self.cpu.get(name, 0.0) + seconds
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int | None) -> None:
@@ -211,11 +222,21 @@ def _align_task(pairs: npt.NDArray[np.int64]) -> list[PairRecord]:
     return out
 
 
+def _cpu_call(fn: Callable[[object], object], item: object) -> tuple[object, float]:
+    """Run one task in a worker and say how much CPU it took."""
+    c0 = time.process_time()
+    result = fn(item)
+    return result, time.process_time() - c0
+
+
 @contextlib.contextmanager
 def _pool(
-    jobs: int, work: Path, config: ScanConfig
+    jobs: int, work: Path, config: ScanConfig, timer: _Timer
 ) -> Iterator[Callable[[Callable[[object], object], Sequence[object]], Iterator[object]]]:
-    """An ordered ``imap``: a process pool for ``jobs > 1``, in-process otherwise."""
+    """An ordered ``imap``: a process pool for ``jobs > 1``, in-process otherwise.
+
+    Workers' CPU seconds are added to the timer's current stage.
+    """
     if jobs <= 1:
         _init_worker(str(work), config)
 
@@ -233,7 +254,9 @@ def _pool(
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(work), config)) as pool:
 
         def imap_pool(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
-            return pool.imap(fn, items, chunksize=1)
+            for result, cpu in pool.imap(functools.partial(_cpu_call, fn), items, chunksize=1):
+                timer.add_cpu(cpu)
+                yield result
 
         yield imap_pool
 
@@ -269,7 +292,7 @@ def run(
             _read(inputs, work, config, summary, progress)
         spill_offsets = Spill(work).offsets
         n_batches = len(spill_offsets) - 1
-        with _pool(summary.jobs, work, config) as imap:
+        with _pool(summary.jobs, work, config, timer) as imap:
             with timer("chrome"):
                 _learn_chrome(imap, work, n_batches, config, summary, progress)
             with timer("clean+fingerprint"):
@@ -299,6 +322,7 @@ def run(
         shutil.rmtree(work, ignore_errors=True)
     summary.seconds = time.perf_counter() - t_start
     summary.stage_seconds = dict(timer.seconds)
+    summary.stage_cpu_seconds = dict(timer.cpu)
     summary.peak_rss_mb = peak_rss_mb()
     log.info(
         "scan done in %.1f s: %d pairs, %d passages",
