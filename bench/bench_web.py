@@ -381,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ({"text": by_id[q].text, "html": by_id[q].is_html, "limit": 10}, truth)
         for q, truth in queries.items()
     ]
+    # SIGTERM ends the run through the ``finally`` below, which stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     db = args.work / "index.duckdb"
     index_seconds = build_index(corpus, db, set(queries), args.jobs, args.batch, args.content)
     proc, url = start_server(db, args.workers, args.query_threads)
