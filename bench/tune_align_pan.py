@@ -145,11 +145,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cv", type=int, default=0)
     ap.add_argument("--grid", default="none", choices=sorted(GRIDS))
+    ap.add_argument(
+        "--set", action="append", default=[], help="override a pan parameter: name=value"
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     items = load(args.root, args.per_category, args.seed)
     print(f"{len(items)} pairs loaded in {time.perf_counter() - t0:.1f} s", flush=True)
     base = PRESETS["pan"]
+    for item in args.set:
+        key, value = item.split("=", 1)
+        base = replace(base, **{key: type(getattr(base, key))(value)})
     candidates = list(settings(GRIDS[args.grid], base))
     if not args.cv:
         for params in candidates:

@@ -90,6 +90,8 @@ class AlignParams:
         min_chars: fewest characters on each side of a reported passage.
         end_punctuation: let passages end after punctuation that closes their
             last word ("treaty." rather than "treaty"), as PAN's truth does.
+        case_cosine: with ``merge_gap``, a case with paraphrased parts needs
+            this cosine between the stems of its two stretches.
         summary_ratio: when > 0, a run of sentences of one text that each echo
             (cosine >= ``summary_cosine``) a sentence of the other, at least
             ``summary_min_sentences`` of them with at most ``summary_gap``
@@ -118,6 +120,7 @@ class AlignParams:
     summary_min_sentences: int = 3
     summary_gap: int = 1
     summary_doc_cosine: float = 0.25
+    case_cosine: float = 0.0
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -147,7 +150,7 @@ PAN_PARAMS = AlignParams(
     min_words=8,
     near_verbatim_similarity=0.0,
     paraphrase_cosine=0.33,
-    paraphrase_dice=0.33,
+    paraphrase_dice=0.28,
     paraphrase_min_words=3,
     sentence_covered=1.0,
     merge_gap=30,
@@ -157,6 +160,7 @@ PAN_PARAMS = AlignParams(
     summary_ratio=3.0,
     summary_cosine=0.3,
     summary_doc_cosine=0.3,
+    case_cosine=0.4,
 )
 
 # Share of a summary's sentences whose best match's own best match lies in the
@@ -311,6 +315,16 @@ def align_tokens(
     if params.merge_gap > 0:
         summaries = [c for c in passages if c.summary]
         cases = _merge_cases([c for c in passages if not c.summary], da, db, params.merge_gap)
+        if params.case_cosine > 0:
+            word_stems = stem_ids(list(vocab))
+            stems_a, stems_b = word_stems[da.ids], word_stems[db.ids]
+            cases = [
+                c
+                for c in cases
+                if not c.paraphrase
+                or _span_cosine(stems_a[c.a_s : c.a_e], stems_b[c.b_s : c.b_e])
+                >= params.case_cosine
+            ]
         passages = _drop_overlaps(cases + summaries)
     return _finish(passages, a, b, params, a_text, b_text)
 
@@ -744,6 +758,17 @@ def _after_punctuation(text: str | None, end: int) -> int:
     while end < stop and text[end] in _CLOSERS:
         end += 1
     return end
+
+
+def _span_cosine(x: np.ndarray, y: np.ndarray) -> float:
+    """Cosine of the stem counts (log-scaled) of two token stretches."""
+    x, y = x[x >= 0], y[y >= 0]
+    if not len(x) or not len(y):
+        return 0.0
+    both, inverse = np.unique(np.concatenate((x, y)), return_inverse=True)
+    vx = np.log1p(np.bincount(inverse[: len(x)], minlength=len(both)))
+    vy = np.log1p(np.bincount(inverse[len(x) :], minlength=len(both)))
+    return float(vx @ vy / (np.linalg.norm(vx) * np.linalg.norm(vy)))
 
 
 def _drop_overlaps(clusters: list[_Cluster]) -> list[_Cluster]:
