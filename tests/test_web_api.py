@@ -10,12 +10,17 @@ import importlib.util
 import json
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -217,6 +222,34 @@ def test_serve_command_defaults_to_loopback_and_reports_bad_paths(tmp_path: Path
     res = CliRunner().invoke(main, ["serve", str(tmp_path / "empty")])
     assert res.exit_code == 1
     assert "no articles.parquet" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.slow
+def test_serve_command_serves_the_scan_on_loopback(scan_only: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("copytrace")
+    proc = subprocess.Popen(
+        [str(exe), "serve", str(scan_only), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/info", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "copytrace serve did not answer in 60 s"
+                time.sleep(0.3)
+        assert r.status_code == 200 and r.json()["kind"] == "scan"
+        assert r.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 # --------------------------------------------------------------------------------------
