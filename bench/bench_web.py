@@ -345,6 +345,31 @@ async def run_level(
     )
 
 
+def baseline(
+    db: Path, payloads: list[tuple[dict[str, Any], list[str]]], n: int
+) -> dict[str, float]:
+    """Latency of the same work without HTTP: clean the paste, query the index."""
+    from copytrace.index import Index
+    from copytrace.web.service import make_query_article
+
+    ms: list[float] = []
+    with Index(db, read_only=True) as index:
+        for i in range(n + 1):
+            body = payloads[i % len(payloads)][0]
+            t = time.perf_counter()
+            article = make_query_article(body["text"], body["html"])
+            index.query(article, limit=body["limit"])
+            if i:  # the first call warms caches
+                ms.append(1000 * (time.perf_counter() - t))
+    return {
+        "requests": n,
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "mean_ms": round(statistics.mean(ms), 1),
+        "load_avg": round(os.getloadavg()[0], 2),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=100_000, help="articles in the index")
@@ -362,6 +387,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--batch", type=int, default=2000, help="articles per Index.add call")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--baseline",
+        type=int,
+        default=50,
+        help="queries timed in-process without HTTP after the load test (0: none)",
+    )
     ap.add_argument(
         "--content",
         choices=("truth", "clean"),
@@ -397,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rss = server_rss_mb(proc)
     finally:
         stop_server(proc)
+    direct = baseline(db, payloads, args.baseline) if args.baseline else None
     mean_chars = statistics.mean(len(p[0]["text"]) for p in payloads)
     report = {
         "date": time.strftime("%Y-%m-%d"),
@@ -411,6 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "query_threads": args.query_threads,
         "server_rss_mb": round(rss),
         "levels": [asdict(r) for r in results],
+        "in_process": direct,
     }
     out = args.work / f"results-{args.workers}proc.json"
     out.write_text(json.dumps(report, indent=2))
@@ -427,6 +460,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {r.concurrency} | {r.requests} | {r.requests_per_s:.2f} | {r.p50_ms:.0f} | "
             f"{r.p90_ms:.0f} | {r.p99_ms:.0f} | {r.max_ms:.0f} | {r.errors} | "
             f"{r.top1_true_source:.3f} | {r.load_avg:.1f} |"
+        )
+    if direct:
+        print(
+            f"\nin-process, no HTTP (clean + Index.query), {direct['requests']} queries: "
+            f"p50 {direct['p50_ms']:.0f} ms, p99 {direct['p99_ms']:.0f} ms, "
+            f"mean {direct['mean_ms']:.0f} ms (load avg {direct['load_avg']:.1f})"
         )
     at8 = next((r for r in results if r.concurrency == 8), None)
     if at8 is not None:
