@@ -273,6 +273,7 @@ def build(
     truth: Truth,
     held: set[str],
     standin: StandIn,
+    jobs: int,
 ) -> dict[str, Any]:
     """Add ``size`` articles (corpus first, then stand-ins) and compact; timings."""
     real_added = 0
@@ -290,7 +291,7 @@ def build(
 
     with Index(db) as index:
         t0 = time.perf_counter()
-        summary = index.add(articles(), batch_size=BATCH, compact=False)
+        summary = index.add(articles(), batch_size=BATCH, compact=False, jobs=jobs)
         t1 = time.perf_counter()
         stats_before = index.stats()
         index.compact()
@@ -302,6 +303,7 @@ def build(
         "standin_articles": summary.articles - real_added,
         "fingerprints": stats.fingerprints,
         "fingerprints_per_article": stats.fingerprints / max(1, summary.articles),
+        "jobs": jobs,
         "add_seconds": t1 - t0,
         "add_articles_per_s": summary.articles / (t1 - t0),
         "compact_seconds": t2 - t1,
@@ -353,7 +355,10 @@ def run_size(size: int, args: argparse.Namespace, corpus: Path, truth: Truth) ->
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
     print(f"[{size:,}] building", flush=True)
-    result: dict[str, Any] = {"size": size, "build": build(db, size, corpus, truth, held, standin)}
+    result: dict[str, Any] = {
+        "size": size,
+        "build": build(db, size, corpus, truth, held, standin, args.jobs),
+    }
     print(json.dumps(result["build"], indent=1), flush=True)
 
     reuse = query_articles(corpus, reuse_ids, truth, raw=False)
@@ -411,6 +416,7 @@ def main() -> None:
     ap.add_argument("--raw-queries", type=int, default=20)
     ap.add_argument("--raw", type=int, default=2000, help="raw articles for the cleaner run")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2, help="processes that fingerprint (build)")
     ap.add_argument("--keep", action="store_true", help="keep the index files")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
