@@ -1375,6 +1375,7 @@ class ChunkBuilder:
                     trail.replace(".", ",", 1) if "." in trail else trail + ","
                 )
                 quoted.last[end] = False
+                quoted.sep[end] = SEP_NONE
                 phrase = f"{name} reported" if form == 2 else f"according to {name}"
                 quoted = Toks.concat([quoted, phrase_toks(m, phrase, " ", ".")])
                 quoted.first[end + 1] = False
