@@ -163,3 +163,24 @@ def test_record_id_is_the_id_when_there_is_no_uri(tmp_path: Path) -> None:
     (art,) = list(read_warc(path))
     assert isinstance(art, Article)
     assert art.id == "<urn:uuid:12345678-0000-0000-0000-000000000009>" and art.source is None
+
+
+def test_gzip_and_chunked_http_bodies_are_decoded(tmp_path: Path) -> None:
+    chunked = b"10\r\n<html><body>Chun\r\n16\r\nked page</body></html>\r\n0\r\n\r\n"
+    recs = [
+        warc_record(
+            "https://z.example/gz", gzip.compress(PAGE), http_headers="Content-Encoding: gzip\r\n"
+        ),
+        warc_record("https://z.example/ch", chunked, http_headers="Transfer-Encoding: chunked\r\n"),
+        warc_record(
+            "https://z.example/bad", b"not gzip", http_headers="Content-Encoding: gzip\r\n"
+        ),
+        warc_record("https://z.example/odd", PAGE, http_headers="Content-Encoding: rot13\r\n"),
+    ]
+    path = tmp_path / "enc.warc"
+    path.write_bytes(b"".join(recs))
+    gz, ch, bad, odd = list(read_warc(path))
+    assert isinstance(gz, Article) and gz.text == PAGE.decode()
+    assert isinstance(ch, Article) and ch.text == "<html><body>Chunked page</body></html>"
+    assert isinstance(bad, Reject) and bad.record == 3 and "cannot decode" in bad.reason
+    assert isinstance(odd, Reject) and "unsupported content encoding 'rot13'" in odd.reason

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import io
 import logging
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from copytrace.ingest.charset import decode_html
@@ -79,6 +81,34 @@ def _skip_reason(record: WarcRecord) -> str | None:
     return None
 
 
+def decode_http_body(payload: bytes, transfer: str | None, content: str | None) -> bytes:
+    """Undo chunked transfer coding and gzip/deflate/br content coding of an HTTP body.
+
+    Example:
+        >>> decode_http_body(b"5\\r\\nhello\\r\\n0\\r\\n\\r\\n", "chunked", None)
+        b'hello'
+
+    Raises:
+        ValueError: an unknown coding, or bytes the coding cannot decode.
+    """
+    try:
+        if transfer and "chunked" in transfer.lower():
+            payload = ChunkedReader(io.BytesIO(payload)).read()
+        codings = [c.strip().lower() for c in (content or "").split(",") if c.strip()]
+        for coding in reversed(codings):
+            if coding in ("gzip", "x-gzip"):
+                payload = GzipReader(io.BytesIO(payload)).read()
+            elif coding == "deflate":
+                payload = GzipReader(io.BytesIO(payload), zlib=True).read()
+            elif coding == "br":
+                payload = BrotliReader(io.BytesIO(payload)).read()
+            elif coding != "identity":
+                raise ValueError(f"unsupported content encoding {coding!r}")
+    except OSError as exc:
+        raise ValueError(f"cannot decode HTTP body: {exc}") from None
+    return payload
+
+
 def _to_article(record: WarcRecord, name: str, num: int) -> Article | Reject:
     url = record.headers.get("WARC-Target-URI") or None
     article_id = url or record.record_id
@@ -89,11 +119,18 @@ def _to_article(record: WarcRecord, name: str, num: int) -> Article | Reject:
         return Reject(
             name, num, f"truncated record: {len(payload)} of {record.content_length} bytes"
         )
+    headers = record.http_headers
+    try:
+        payload = decode_http_body(
+            payload, headers.get("Transfer-Encoding"), headers.get("Content-Encoding")
+        )
+    except ValueError as exc:
+        return Reject(name, num, str(exc))
     if not payload.strip():
         return Reject(name, num, "empty HTML response")
     if b"\x00" in payload[:8192]:
         return Reject(name, num, "binary payload (NUL bytes) labelled as HTML")
-    ctype = record.http_headers.get("Content-Type") if record.http_headers else None
+    ctype = headers.get("Content-Type")
     try:
         text, _ = decode_html(payload, ctype)
     except UnicodeDecodeError as exc:
@@ -137,7 +174,12 @@ def read_warc_numbered(path: str | Path) -> Iterator[tuple[int | None, Article |
     with stream:
         try:
             for num, record in enumerate(
-                ArchiveIterator(stream, record_types=WarcRecordType.any_type, parse_http=True),
+                ArchiveIterator(
+                    stream,
+                    record_types=WarcRecordType.any_type,
+                    parse_http=True,
+                    auto_decode="none",  # decoded below, after the truncation check
+                ),
                 start=1,
             ):
                 if record.record_type != WarcRecordType.response:
