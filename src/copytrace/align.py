@@ -85,8 +85,10 @@ class AlignParams:
             in verbatim passages are not paraphrase candidates.
         merge_gap: when > 0, passages and paraphrase pairs closer than this many
             words in both texts merge into one case-level passage (PAN).
-        lone_paraphrase_cosine: with ``merge_gap``, a case made of one paraphrase
-            sentence pair and nothing else needs this cosine.
+        lone_paraphrase_cosine: with ``merge_gap``, a case made of at most
+            ``lone_seeds`` seeds with a paraphrase among them needs this mean
+            sentence cosine.
+        lone_seeds: see ``lone_paraphrase_cosine``.
         min_chars: fewest characters on each side of a reported passage.
         end_punctuation: let passages end after punctuation that closes their
             last word ("treaty." rather than "treaty"), as PAN's truth does.
@@ -113,6 +115,7 @@ class AlignParams:
     sentence_covered: float = 0.5
     merge_gap: int = 0
     lone_paraphrase_cosine: float = 0.0
+    lone_seeds: int = 1
     min_chars: int = 0
     end_punctuation: bool = False
     summary_ratio: float = 0.0
@@ -149,12 +152,13 @@ PAN_PARAMS = AlignParams(
     join_gap=4,
     min_words=8,
     near_verbatim_similarity=0.0,
-    paraphrase_cosine=0.33,
-    paraphrase_dice=0.28,
+    paraphrase_cosine=0.28,
+    paraphrase_dice=0.25,
     paraphrase_min_words=3,
     sentence_covered=1.0,
     merge_gap=30,
     lone_paraphrase_cosine=0.5,
+    lone_seeds=2,
     min_chars=150,
     end_punctuation=True,
     summary_ratio=3.0,
@@ -198,6 +202,7 @@ class _Cluster:
     sims: list[float] = field(default_factory=list)
     seeds: int = 1
     summary: str | None = None  # "a" or "b": that side summarises the other
+    exact: bool = False  # holds a verbatim / near-verbatim passage
 
 
 def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list[Passage]:
@@ -479,7 +484,7 @@ def _chain(runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int) -> li
         if absorbed:
             continue
         if best is None:
-            active.append(_Cluster(s_a, e_a, s_b, e_b, ln))
+            active.append(_Cluster(s_a, e_a, s_b, e_b, ln, exact=True))
         else:
             overlap = max(0, best.a_e - s_a, best.b_e - s_b)
             best.matched += ln - overlap
@@ -739,6 +744,7 @@ def _merge_cases(clusters: list[_Cluster], da: _Doc, db: _Doc, gap: int) -> list
                     m.paraphrase = m.paraphrase or c.paraphrase
                     m.sims.extend(c.sims)
                     m.seeds += c.seeds
+                    m.exact = m.exact or c.exact
                     changed = True
                     break
             else:
@@ -794,7 +800,14 @@ def _finish(
 ) -> list[Passage]:
     out: list[Passage] = []
     for c in clusters:
-        if c.paraphrase and c.seeds == 1 and c.sims and c.sims[0] < params.lone_paraphrase_cosine:
+        if (
+            c.paraphrase
+            and not c.exact
+            and c.summary is None
+            and c.seeds <= params.lone_seeds
+            and c.sims
+            and float(np.mean(c.sims)) < params.lone_paraphrase_cosine
+        ):
             continue
         a_start, a_end = a.starts[c.a_s], a.ends[c.a_e - 1]
         b_start, b_end = b.starts[c.b_s], b.ends[c.b_e - 1]
