@@ -10,7 +10,7 @@ seed, cached under ``--work``), then, in the same run and on the same corpus,
   precision/recall, direction accuracy, passage character F1, cluster ARI);
 * datasketch ``MinHash`` + ``MinHashLSH`` and rensa ``RMinHash`` +
   ``RMinHashLSH`` doing document-level near-duplicate detection (word
-  3-shingles of the whole page text, 128 permutations, LSH threshold 0.5,
+  3-shingles of the whole page text, 128 permutations, 32 bands of 4 rows,
   candidate pairs verified by estimated Jaccard >= 0.5): the same figures, and
   pair precision/recall on the same truth (they report pairs only: no
   passages, no direction).
@@ -50,6 +50,9 @@ ROOT = HERE.parent
 NUM_PERM = 128
 LSH_THRESHOLD = 0.5
 SHINGLE = 3
+# Both LSH indexes get the same banding: 32 bands of 4 rows (S-curve midpoint
+# near Jaccard 0.42, so pairs at 0.5 are found with probability ~0.87).
+LSH_BANDS = (32, 4)
 _WORD = re.compile(r"\w+")
 
 
@@ -198,6 +201,58 @@ def child_scan(corpus: Path, out: Path, jobs: int) -> dict[str, Any]:
     }
 
 
+def child_stages(corpus: Path, work: Path, jobs: int) -> dict[str, Any]:
+    """The scan's own stages without the cleaner: read, chrome, fingerprint, candidates.
+
+    Content is the whole page text (what the cleaner would cut is kept), so this
+    measures the corpus-scale machinery (spill, chrome counting in the pool,
+    fingerprints, the bounded-memory join) at sizes where cleaning and aligning
+    every candidate would not fit in a benchmark run.
+    """
+    from copytrace.candidates import PairCounter
+    from copytrace.engines.local import Spill, _learn_chrome, _pool, _read, _Timer
+    from copytrace.fingerprint import fingerprint_texts
+    from copytrace.scan import ScanConfig, ScanSummary
+
+    config = ScanConfig(jobs=jobs)
+    summary = ScanSummary(out_dir=str(work))
+    timer = _Timer()
+    work.mkdir(parents=True, exist_ok=True)
+    with timer("read"):
+        _read(corpus_files(corpus), work, config, summary, None)
+    spill = Spill(work)
+    n_batches = len(spill.offsets) - 1
+    with _pool(jobs, work, config, timer) as imap, timer("chrome"):
+        _learn_chrome(imap, work, n_batches, config, summary, None)
+    import numpy as np
+
+    n_docs = len(spill)
+    sources = np.full(n_docs, -1, dtype=np.int32)
+    codes: dict[str, int] = {}
+    counter = PairCounter(n_docs, sources, config.candidate_params(), work_dir=work / "pairs")
+    with timer("fingerprint"):
+        for i in range(n_batches):
+            batch = spill.raw_batch(i)
+            base = int(spill.offsets[i])
+            for k, s in enumerate(batch.column("source").to_pylist()):
+                if s:
+                    sources[base + k] = codes.setdefault(s, len(codes))
+            fp = fingerprint_texts(batch.column("text").to_pylist(), config.fingerprint)
+            counter.add(fp.doc.astype(np.int64) + base, fp.hash)
+    with timer("candidates"):
+        pairs = counter.pairs()
+    return {
+        "articles": summary.articles,
+        "text_bytes": summary.text_bytes,
+        "seconds": sum(timer.seconds.values()),
+        "stage_seconds": timer.seconds,
+        "stage_cpu_seconds": timer.cpu,
+        "fingerprints": counter.fingerprints,
+        "pair_emissions": counter.pairs_emitted,
+        "pairs": len(pairs),
+    }
+
+
 def _shingles(text: str) -> list[str]:
     words = _WORD.findall(text.lower())
     return [" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
@@ -221,7 +276,7 @@ def child_minhash(corpus: Path, tool: str, out: Path) -> dict[str, Any]:
 
         hashes = MinHash.bulk([[s.encode("utf-8") for s in ws] for ws in sets], num_perm=NUM_PERM)
         t_hash = time.perf_counter()
-        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, params=LSH_BANDS)
         with lsh.insertion_session() as session:
             for i, m in enumerate(hashes):
                 session.insert(i, m)
@@ -234,7 +289,7 @@ def child_minhash(corpus: Path, tool: str, out: Path) -> dict[str, Any]:
 
         hashes = RMinHash.from_token_sets(sets, NUM_PERM, 42)
         t_hash = time.perf_counter()
-        lsh = RMinHashLSH(LSH_THRESHOLD, NUM_PERM, 16)
+        lsh = RMinHashLSH(LSH_THRESHOLD, NUM_PERM, LSH_BANDS[0])
         lsh.insert_many(hashes)
         for i, cands in enumerate(lsh.query_all(hashes)):
             for j in cands:
@@ -273,9 +328,30 @@ def score(corpus: Path, out: Path) -> dict[str, Any]:
     if res.returncode != 0:
         return {"error": res.stderr.strip()[-500:]}
     try:
-        return dict(json.loads(res.stdout.strip().splitlines()[-1]))
-    except (json.JSONDecodeError, IndexError):
+        return dict(json.loads(res.stdout))
+    except json.JSONDecodeError:
         return {"error": "score_scan.py printed no JSON", "output": res.stdout[-500:]}
+
+
+_SHOWN = (
+    "pairs.precision",
+    "pairs.recall",
+    "direction.accuracy",
+    "passages.char_f1",
+    "clusters.ari",
+)
+
+
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested metrics as ``a.b`` keys (per-relation recall left out)."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            if k != "recall_by_relation":
+                out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 # ----------------------------------------------------------------------------- main
@@ -284,20 +360,24 @@ def score(corpus: Path, out: Path) -> dict[str, Any]:
 def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work)
     corpus = ensure_corpus(n, work, args.seed)
-    tools = ["copytrace"] + ([] if args.no_baselines else ["datasketch", "rensa"])
+    main_tool = "copytrace-stages" if args.stages_only else "copytrace"
+    tools = [main_tool] + ([] if args.no_baselines else ["datasketch", "rensa"])
     result: dict[str, Any] = {"articles": n, "corpus": str(corpus), "tools": {}}
     for tool in tools:
         runs = []
-        for r in range(args.repeat):
+        repeat = args.repeat if tool.startswith("copytrace") else args.repeat_baselines
+        for r in range(repeat):
             out = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-", dir=work))
             if tool == "copytrace":
                 child = ["--child-scan", str(corpus), str(out), str(args.jobs)]
+            elif tool == "copytrace-stages":
+                child = ["--child-stages", str(corpus), str(out / "work"), str(args.jobs)]
             else:
                 child = ["--child-minhash", str(corpus), tool, str(out)]
             res, wall, peak, cpu = run_child(child)
             res.update(wall=wall, peak_rss_mb=peak, cpu_s=cpu)
             if r == 0:
-                res["quality"] = score(corpus, out)
+                res["quality"] = score(corpus, out) if tool != "copytrace-stages" else {}
             runs.append(res)
             print(f"{tool} n={n} run {r + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, {peak:.0f} MB")
         walls = [x["wall"] for x in runs]
@@ -325,14 +405,14 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             "quality": first["quality"],
             "details": first,
         }
-    ours = result["tools"]["copytrace"]
+    ours = result["tools"][main_tool]
     result["speedup_vs"] = {
         t: {
             "wall": result["tools"][t]["wall_median_s"] / ours["wall_median_s"],
             "cpu": result["tools"][t]["cpu_median_s"] / ours["cpu_median_s"],
         }
         for t in result["tools"]
-        if t != "copytrace"
+        if t != main_tool
     }
     return result
 
@@ -342,13 +422,24 @@ def main() -> None:
         corpus, out, jobs = sys.argv[2:5]
         print(json.dumps(child_scan(Path(corpus), Path(out), int(jobs))))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-stages":
+        corpus, out, jobs = sys.argv[2:5]
+        print(json.dumps(child_stages(Path(corpus), Path(out), int(jobs))))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-minhash":
         corpus, tool, out = sys.argv[2:5]
         print(json.dumps(child_minhash(Path(corpus), tool, Path(out))))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--articles", type=int, nargs="+", default=[10_000])
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of copytrace")
+    ap.add_argument("--repeat-baselines", type=int, default=3, help="runs of each baseline")
+    ap.add_argument(
+        "--stages-only",
+        action="store_true",
+        help="copytrace's read, chrome, fingerprint and candidate stages only (no cleaner, "
+        "no aligner): for corpora too big to clean and align in a benchmark run",
+    )
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "copytrace-bench-scan"))
@@ -369,12 +460,16 @@ def main() -> None:
         )
         for tool, r in size["tools"].items():
             q = r["quality"]
-            qs = ", ".join(f"{k}={v:.3f}" for k, v in q.items() if isinstance(v, float))
+            flat = _flat(q)
+            qs = ", ".join(f"{k}={flat[k]:.3f}" for k in _SHOWN if isinstance(flat.get(k), float))
             print(
                 f"{tool:12} {r['wall_median_s']:9.1f} {r['cpu_median_s']:9.1f} "
                 f"{r['articles_per_s']:9.0f} "
                 f"{r['mb_per_s']:7.2f} {r['peak_rss_mb']:8.0f} {r['pairs']:8d}  {qs}"
             )
+            print("             CPU s:  " + ", ".join(
+                f"{k} {v:.1f}" for k, v in r["stage_cpu_seconds_median"].items()
+            ))  # fmt: skip
             print("             stages: " + ", ".join(
                 f"{k} {v:.1f}s" for k, v in r["stage_seconds_median"].items()
             ))  # fmt: skip
