@@ -1562,57 +1562,6 @@ def render_pages(
 # ============================================================================
 
 
-def shared_passages(
-    model: Model, x: Gen, px: Page, y: Gen, py: Page
-) -> list[tuple[int, int, int, int, str, int, float, tuple[int, int], tuple[int, int]]]:
-    """Runs of shared origins between ``x`` and ``y``.
-
-    Returns tuples ``(x_start, x_end, y_start, y_end, kind, words, similarity,
-    x token range, y token range)``; consecutive matched tokens may be at most
-    ``MAX_GAP`` unmatched tokens apart on either side and never across chrome.
-    """
-    ox, oy = x.body.origin, y.body.origin
-    x_sort = np.argsort(ox)
-    ox_sorted = ox[x_sort]
-    at = np.minimum(np.searchsorted(ox_sorted, oy), len(ox) - 1)
-    iy = np.flatnonzero(ox_sorted[at] == oy)  # positions in y, ascending
-    if len(iy) < MIN_PASSAGE_WORDS:
-        return []
-    ix = x_sort[at[iy]]
-    dx, dy = np.diff(ix), np.diff(iy)
-    brk = (
-        (dx < 1)
-        | (dx > MAX_GAP + 1)
-        | (dy > MAX_GAP + 1)
-        | (px.seg[ix[1:]] != px.seg[ix[:-1]])
-        | (py.seg[iy[1:]] != py.seg[iy[:-1]])
-    )
-    bounds = np.concatenate([[0], np.flatnonzero(brk) + 1, [len(ix)]])
-    nx, ny = model.vocab.norm[x.body.word], model.vocab.norm[y.body.word]
-    out = []
-    for a, b in itertools.pairwise(bounds.tolist()):
-        if b - a < MIN_PASSAGE_WORDS:
-            continue
-        sx, ex, sy, ey = int(ix[a]), int(ix[b - 1]), int(iy[a]), int(iy[b - 1])
-        same = int((nx[ix[a:b]] == ny[iy[a:b]]).sum())
-        span_x, span_y = ex - sx + 1, ey - sy + 1
-        verbatim = same == b - a == span_x == span_y
-        out.append(
-            (
-                int(px.starts[sx]),
-                int(px.ends[ex]),
-                int(py.starts[sy]),
-                int(py.ends[ey]),
-                "verbatim" if verbatim else "near-verbatim",
-                b - a,
-                round(2 * same / (span_x + span_y), 4),
-                (sx, ex + 1),
-                (sy, ey + 1),
-            )
-        )
-    return out
-
-
 def _ancestors(gens: Sequence[Gen], g: Gen) -> list[int]:
     out = []
     while g.parent is not None:
@@ -1621,20 +1570,96 @@ def _ancestors(gens: Sequence[Gen], g: Gen) -> list[int]:
     return out
 
 
-def _coverage(ranges: Iterable[tuple[int, int]], n: int) -> float:
-    covered = np.zeros(n, dtype=bool)
-    for s, e in ranges:
-        covered[s:e] = True
-    return round(float(covered.sum()) / max(1, n), 4)
+def _covered(spans: list[tuple[int, int]]) -> int:
+    """Tokens covered by ``[start, end)`` token ranges (overlaps counted once)."""
+    total, reach = 0, -1
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total
 
 
-def family_truth(
-    model: Model, gens: Sequence[Gen], pages: Sequence[Page], ids: Sequence[str], members: list[int]
+def chunk_truth(
+    model: Model, gens: Sequence[Gen], pages: Sequence[Page], ids: Sequence[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[list[int]]]:
-    """Pairs, passages and connected components for one family of articles."""
+    """Pairs, passages and reprint clusters of one chunk, from shared token origins.
+
+    All pairs at once: every token origin shared by several articles yields one
+    row per two articles holding it; rows sorted by (pair, position) split into
+    runs where the positions stop advancing together (a gap over ``MAX_GAP``
+    on either side, a step back, or a chrome line). Runs of at least
+    ``MIN_PASSAGE_WORDS`` tokens are passages.
+    """
+    fam_size: dict[int, int] = {}
+    for g in gens:
+        fam_size[g.family] = fam_size.get(g.family, 0) + 1
+    members = [g.no for g in gens if fam_size[g.family] > 1]
+    if not members:
+        return [], [], []
+    lens = np.array([len(gens[k].body) for k in members], dtype=np.int64)
+    mem_of = np.repeat(np.arange(len(members)), lens)
+    pos_of = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+    origin = np.concatenate([gens[k].body.origin for k in members])
+    norm = model.vocab.norm[np.concatenate([gens[k].body.word for k in members])]
+    seg = np.concatenate([pages[k].seg for k in members])
+    starts = np.concatenate([pages[k].starts for k in members])
+    ends = np.concatenate([pages[k].ends for k in members])
+    # tokens sorted by origin (then member): each origin's holders are one group
+    order = np.lexsort((mem_of, origin))
+    o_sorted = origin[order]
+    new = np.concatenate([[True], o_sorted[1:] != o_sorted[:-1]])
+    g_start = np.flatnonzero(new)
+    g_size = np.diff(np.append(g_start, len(order)))
+    g_end = np.repeat(g_start + g_size, g_size)
+    idx = np.arange(len(order))
+    gi_parts, gj_parts = [], []
+    for d in range(1, int(g_size.max())):
+        p = np.flatnonzero(idx + d < g_end)
+        gi_parts.append(order[p])
+        gj_parts.append(order[p + d])
+    if not gi_parts:
+        return [], [], []
+    gi, gj = np.concatenate(gi_parts), np.concatenate(gj_parts)  # member(gi) < member(gj)
+    key = mem_of[gi] * len(members) + mem_of[gj]
+    o = np.lexsort((pos_of[gj], key))
+    gi, gj, key = gi[o], gj[o], key[o]
+    pi, pj = pos_of[gi], pos_of[gj]
+    dx, dy = np.diff(pi), np.diff(pj)
+    brk = (
+        (key[1:] != key[:-1])
+        | (dx < 1)
+        | (dx > MAX_GAP + 1)
+        | (dy > MAX_GAP + 1)
+        | (seg[gi[1:]] != seg[gi[:-1]])
+        | (seg[gj[1:]] != seg[gj[:-1]])
+    )
+    cut = np.flatnonzero(brk) + 1
+    run_a = np.concatenate([[0], cut])
+    run_b = np.concatenate([cut, [len(gi)]])
+    keep = run_b - run_a >= MIN_PASSAGE_WORDS
+    run_a, run_b = run_a[keep], run_b[keep]
+    eq = np.concatenate([[0], np.cumsum(norm[gi] == norm[gj])])
+    same = eq[run_b] - eq[run_a]
+    words = run_b - run_a
+    sx, ex, sy, ey = pi[run_a], pi[run_b - 1], pj[run_a], pj[run_b - 1]
+    span_x, span_y = ex - sx + 1, ey - sy + 1
+    verbatim = (same == words) & (span_x == words) & (span_y == words)
+    sim = np.round(2 * same / (span_x + span_y), 4)
+    runs = zip(
+        key[run_a].tolist(), starts[gi[run_a]].tolist(), ends[gi[run_b - 1]].tolist(),
+        starts[gj[run_a]].tolist(), ends[gj[run_b - 1]].tolist(), verbatim.tolist(),
+        words.tolist(), sim.tolist(), sx.tolist(), (ex + 1).tolist(), sy.tolist(),
+        (ey + 1).tolist(), strict=True,
+    )  # fmt: skip
+    by_pair: dict[int, list[tuple[Any, ...]]] = {}
+    for run in runs:
+        by_pair.setdefault(run[0], []).append(run)
+    anc = {k: set(_ancestors(gens, gens[k])) for k in members}
     pairs: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
-    parent = {m: m for m in members}
+    parent = {k: k for k in members}
 
     def find(v: int) -> int:
         while parent[v] != v:
@@ -1642,66 +1667,59 @@ def family_truth(
             v = parent[v]
         return v
 
-    anc = {m: _ancestors(gens, gens[m]) for m in members}
-    for i, u in enumerate(members):
-        for v in members[i + 1 :]:
-            if ids[u] < ids[v]:
-                a, b = u, v
-            else:
-                a, b = v, u
-            if a in anc[b]:
-                src, tgt = a, b
-            elif b in anc[a]:
-                src, tgt = b, a
-            else:
-                src, tgt = a, b  # siblings: no source; passages run a -> b
-            found = shared_passages(model, gens[src], pages[src], gens[tgt], pages[tgt])
-            if not found:
-                continue
-            directed = src in anc[tgt]
-            if not directed:
-                relation = "sibling"
-            elif gens[tgt].parent == src:
-                relation = gens[tgt].role
-            else:
-                relation = "indirect"
-            attributed = directed and gens[src].outlet.name in gens[tgt].credits
-            words = sum(f[5] for f in found)
-            cov_src = _coverage([f[7] for f in found], len(gens[src].body))
-            cov_tgt = _coverage([f[8] for f in found], len(gens[tgt].body))
-            pairs.append(
+    for k, found in by_pair.items():
+        x, y = members[k // len(members)], members[k % len(members)]
+        a, b = (x, y) if ids[x] < ids[y] else (y, x)
+        # a is the ancestor, or neither is (siblings: no source, passages run a -> b)
+        src, tgt = (b, a) if b in anc[a] else (a, b)
+        directed = src in anc[tgt]
+        if not directed:
+            relation = "sibling"
+        elif gens[tgt].parent == src:
+            relation = gens[tgt].role
+        else:
+            relation = "indirect"
+        attributed = directed and gens[src].outlet.name in gens[tgt].credits
+        src_is_x = src == x
+        cov_x = _covered([(r[8], r[9]) for r in found]) / max(1, len(gens[x].body))
+        cov_y = _covered([(r[10], r[11]) for r in found]) / max(1, len(gens[y].body))
+        cov = {x: round(cov_x, 4), y: round(cov_y, 4)}
+        pairs.append(
+            {
+                "a_id": ids[a],
+                "b_id": ids[b],
+                "source_id": ids[src] if directed else None,
+                "confidence": 1.0 if directed else 0.0,
+                "coverage_a": cov[a],
+                "coverage_b": cov[b],
+                "passages": len(found),
+                "words": sum(r[6] for r in found),
+                "relation": relation,
+                "attributed": attributed,
+            }
+        )
+        for r in found:
+            s_off, t_off = (
+                ((r[1], r[2]), (r[3], r[4])) if src_is_x else ((r[3], r[4]), (r[1], r[2]))
+            )
+            passages.append(
                 {
-                    "a_id": ids[a],
-                    "b_id": ids[b],
-                    "source_id": ids[src] if directed else None,
-                    "confidence": 1.0 if directed else 0.0,
-                    "coverage_a": cov_src if a == src else cov_tgt,
-                    "coverage_b": cov_tgt if a == src else cov_src,
-                    "passages": len(found),
-                    "words": words,
-                    "relation": relation,
+                    "source_id": ids[src],
+                    "target_id": ids[tgt],
+                    "source_start": s_off[0],
+                    "source_end": s_off[1],
+                    "target_start": t_off[0],
+                    "target_end": t_off[1],
+                    "kind": "verbatim" if r[5] else "near-verbatim",
+                    "words": r[6],
+                    "similarity": r[7],
                     "attributed": attributed,
                 }
             )
-            for f in found:
-                passages.append(
-                    {
-                        "source_id": ids[src],
-                        "target_id": ids[tgt],
-                        "source_start": f[0],
-                        "source_end": f[1],
-                        "target_start": f[2],
-                        "target_end": f[3],
-                        "kind": f[4],
-                        "words": f[5],
-                        "similarity": f[6],
-                        "attributed": attributed,
-                    }
-                )
-            parent[find(u)] = find(v)
+        parent[find(x)] = find(y)
     comps: dict[int, list[int]] = {}
-    for m in members:
-        comps.setdefault(find(m), []).append(m)
+    for k in members:
+        comps.setdefault(find(k), []).append(k)
     return pairs, passages, [c for c in comps.values() if len(c) > 1]
 
 
@@ -1809,28 +1827,24 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
         ).encode("utf-8")
         payloads.append(gzip.compress(data, compresslevel=4) if job.fmt == "jsonl.gz" else data)
     # truth
-    families: dict[int, list[int]] = {}
-    for g in gens:
-        families.setdefault(g.family, []).append(g.no)
-    pairs: list[str] = []
-    passages: list[str] = []
+    pair_rows, passage_rows, comps = chunk_truth(m, gens, pages, ids)
+    order_of = sorted(
+        range(len(pair_rows)), key=lambda i: (pair_rows[i]["a_id"], pair_rows[i]["b_id"])
+    )
+    starts_at = np.cumsum([0] + [r["passages"] for r in pair_rows]).tolist()
+    pairs = [json.dumps(pair_rows[i]) for i in order_of]
+    passages = [
+        json.dumps(passage_rows[j]) for i in order_of for j in range(starts_at[i], starts_at[i + 1])
+    ]
+    n_pairs, n_passages = len(pairs), len(passages)
+    n_directed = sum(r["source_id"] is not None for r in pair_rows)
     clusters: list[tuple[list[str], str]] = []
-    n_pairs = n_directed = n_passages = 0
-    for members in families.values():
-        if len(members) < 2:
-            continue
-        fp, fpass, comps = family_truth(m, gens, pages, ids, members)
-        fp.sort(key=lambda r: (r["a_id"], r["b_id"]))
-        n_pairs += len(fp)
-        n_directed += sum(r["source_id"] is not None for r in fp)
-        n_passages += len(fpass)
-        pairs.extend(json.dumps(r) for r in fp)
-        passages.extend(json.dumps(r) for r in fpass)
-        for comp in comps:
-            in_comp = set(comp)
-            roots = [c for c in comp if not in_comp & set(_ancestors(gens, gens[c]))]
-            origin = min(roots or comp, key=lambda c: gens[c].time)
-            clusters.append((sorted(ids[c] for c in comp), ids[origin]))
+    for comp in comps:
+        in_comp = set(comp)
+        roots = [c for c in comp if not in_comp & set(_ancestors(gens, gens[c]))]
+        origin = min(roots or comp, key=lambda c: gens[c].time)
+        clusters.append((sorted(ids[c] for c in comp), ids[origin]))
+    clusters.sort()
     content = []
     for i in out_order.tolist():
         g = gens[i]
