@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -466,7 +466,3 @@ def passage_rows(pairs: Iterable[PairRecord]) -> list[dict[str, object]]:
     )
     return [r.to_dict() for r in recs]
 
-
-def with_content(article: Article, content: Sequence[tuple[int, int]]) -> Article:
-    """``article`` with ``content`` replaced (a helper for engines and tests)."""
-    return replace(article, content=tuple((int(s), int(e)) for s, e in content))
