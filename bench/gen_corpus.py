@@ -403,7 +403,9 @@ def load_seed_texts(seed_file: Path = SEED_FILE, text_dir: Path | None = None) -
     texts = [json.loads(line)["text"] for line in seed_file.read_text("utf-8").splitlines()]
     if text_dir is not None:
         for path in sorted(text_dir.rglob("*.txt")):
-            texts.append(path.read_text("utf-8", errors="replace"))
+            raw = path.read_text("utf-8", errors="replace")
+            # hard-wrapped prose: single line breaks inside paragraphs become spaces
+            texts.append(re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)", " ", raw))
     return texts
 
 
