@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from copytrace.errors import InputError
-from copytrace.fingerprint import content_text, fingerprint_texts
+from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.index import (
     QUERY_MIN_SHARED,
     Index,
@@ -369,6 +369,10 @@ def test_compaction_sorts_the_tail_and_keeps_answers(index: Index) -> None:
     assert len(before) == 5
     hashes = index._con.execute("SELECT hash FROM fingerprints").fetchnumpy()["hash"]
     assert bool(np.all(np.diff(np.asarray(hashes, dtype=np.uint64)) >= 0))
+    # A later add goes to the tail; queries read the sorted run and the tail.
+    index.add([art("late", sentences(620, 50) + " " + shared)], compact=False)
+    assert index.stats().tail_fingerprints > 0
+    assert len(index.query(query)) == 6
 
 
 def test_add_compacts_when_asked(index: Index) -> None:
@@ -444,6 +448,21 @@ def test_a_file_that_is_not_an_index_is_an_input_error(tmp_path: Path) -> None:
         Index(other)
     with pytest.raises(InputError, match="not a copytrace index"):
         Index(other, read_only=True)
+
+
+def test_fingerprint_parameters_stored_in_the_index_win_over_the_defaults(db: Path) -> None:
+    with Index(db):
+        pass
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'window'")
+    con.close()
+    a = art("a", sentences(12, 200))
+    with Index(db) as ix:
+        assert ix.params.window == 3
+        ix.add([a])
+    expected = fingerprint_texts([content_text(a)], FingerprintParams(window=3)).hash
+    assert fingerprint_rows(db)["a"] == len(np.unique(expected))
+    assert len(np.unique(expected)) > distinct_fingerprints(a)
 
 
 def test_index_survives_close_and_reopen(db: Path) -> None:

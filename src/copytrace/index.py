@@ -259,7 +259,15 @@ class Index:
         quoted = str(self.path).replace("'", "''")
         options = "READ_ONLY" if self.read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
         try:
-            self._con.execute(f"ATTACH '{quoted}' AS ix ({options})")
+            try:
+                self._con.execute(f"ATTACH '{quoted}' AS ix ({options})")
+            except duckdb.Error as exc:
+                if "row_group_size" not in str(exc).lower():
+                    raise
+                # DuckDB before 1.4 has no per-file row-group size: default row
+                # groups, correct answers, slower lookups on big indexes.
+                log.warning("this DuckDB cannot set the row-group size: %s", exc)
+                self._con.execute(f"ATTACH '{quoted}' AS ix")
         except duckdb.Error as exc:
             raise _translate_open_error(self.path, exc) from None
         self._con.execute("USE ix")
