@@ -14,10 +14,16 @@ Steps (each cached in ``--work`` so a rerun only repeats the load test):
    load generator (httpx), each pasting one held-out article; record latency,
    status and whether the top match is one of the article's true sources.
 
+With ``--db INDEX --corpus DIR`` steps 1-2 are skipped: an existing index of a
+generated corpus is served as it is, and the pasted articles are copiers from
+that corpus. They are in the index themselves, so each answer's own id is
+skipped when checking whether the top match is a true source.
+
 Prints a Markdown table and writes ``WORK/results-<P>proc.json``. Example::
 
     python bench/bench_web.py --articles 100000 --work /tmp/webbench/w100k
     python bench/bench_web.py --articles 100000 --work /tmp/webbench/w100k --workers 2
+    python bench/bench_web.py --db index-100k.duckdb --corpus gen-100k --work /tmp/wb
 """
 
 from __future__ import annotations
@@ -44,10 +50,13 @@ from typing import Any
 import httpx
 
 from copytrace.compare import ensure_clean
+from copytrace.ingest.jsonl import read_jsonl
 from copytrace.ingest.parquet import read_parquet
 from copytrace.model import Article
 
 log = logging.getLogger("bench_web")
+# A request body, the true sources of the pasted article, and its own id.
+Payload = tuple[dict[str, Any], list[str], str]
 HERE = Path(__file__).resolve().parent
 # Requests sent at each concurrency level (after a warm-up of one per client).
 DEFAULT_REQUESTS = 200
@@ -141,11 +150,17 @@ def pick_queries(corpus: Path, n_queries: int, seed: int) -> dict[str, list[str]
 
 
 def read_articles(corpus: Path) -> Iterator[Article]:
-    parts = sorted(corpus.glob("articles*.parquet")) or sorted(
-        (corpus / "articles").glob("*.parquet")
-    )
+    """The articles of a gen_corpus folder, Parquet or JSONL."""
+    manifest = corpus / "manifest.json"
+    if manifest.is_file():
+        parts = [corpus / f for f in json.loads(manifest.read_text())["articles_files"]]
+    else:
+        parts = sorted(corpus.glob("articles*.parquet")) or sorted(
+            (corpus / "articles").glob("*.parquet")
+        )
     for part in parts:
-        for item in read_parquet(part):
+        items = read_jsonl(part) if ".jsonl" in part.name else read_parquet(part)
+        for item in items:
             if isinstance(item, Article):
                 yield item
 
@@ -284,7 +299,7 @@ def server_rss_mb(proc: subprocess.Popen[bytes]) -> float:
 
 async def run_level(
     url: str,
-    payloads: list[tuple[dict[str, Any], list[str]]],
+    payloads: list[Payload],
     concurrency: int,
     n_requests: int,
 ) -> LevelResult:
@@ -297,7 +312,7 @@ async def run_level(
 
         async def one(i: int, timed: bool) -> None:
             nonlocal hits, ok, errors
-            body, truth = payloads[i % len(payloads)]
+            body, truth, own_id = payloads[i % len(payloads)]
             t = time.perf_counter()
             r = await client.post("/api/query", json=body)
             dt = time.perf_counter() - t
@@ -308,8 +323,9 @@ async def run_level(
                 errors += 1
                 return
             ok += 1
-            matches = r.json()["matches"]
-            if matches and matches[0]["article"]["id"] in truth:
+            ids = [m["article"]["id"] for m in r.json()["matches"]]
+            ids = [i for i in ids if i != own_id]  # an indexed query finds itself
+            if ids and ids[0] in truth:
                 hits += 1
 
         async def client_loop(timed: bool, limit: int) -> None:
@@ -345,9 +361,7 @@ async def run_level(
     )
 
 
-def baseline(
-    db: Path, payloads: list[tuple[dict[str, Any], list[str]]], n: int
-) -> dict[str, float]:
+def baseline(db: Path, payloads: list[Payload], n: int) -> dict[str, float]:
     """Latency of the same work without HTTP: clean the paste, query the index."""
     from copytrace.index import Index
     from copytrace.web.service import make_query_article
@@ -375,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--articles", type=int, default=100_000, help="articles in the index")
     ap.add_argument("--queries", type=int, default=300, help="held-out articles to paste")
     ap.add_argument("--work", type=Path, required=True, help="cache folder")
+    ap.add_argument("--db", type=Path, help="serve this existing index (needs --corpus)")
+    ap.add_argument("--corpus", type=Path, help="the gen_corpus folder the --db index holds")
     ap.add_argument("--requests", type=int, default=DEFAULT_REQUESTS, help="per level")
     ap.add_argument("--levels", type=int, nargs="+", default=list(DEFAULT_LEVELS))
     ap.add_argument("--workers", type=int, default=1, help="server processes")
@@ -405,17 +421,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     args.work.mkdir(parents=True, exist_ok=True)
 
-    corpus = make_corpus(args.work, args.articles + args.queries, args.seed, args.jobs)
+    if (args.db is None) != (args.corpus is None):
+        ap.error("--db and --corpus go together")
+    if args.corpus is not None:
+        corpus = args.corpus
+    else:
+        corpus = make_corpus(args.work, args.articles + args.queries, args.seed, args.jobs)
     queries = pick_queries(corpus, args.queries, args.seed)
     by_id = {a.id: a for a in read_articles(corpus) if a.id in queries}
-    payloads = [
-        ({"text": by_id[q].text, "html": by_id[q].is_html, "limit": 10}, truth)
+    payloads: list[Payload] = [
+        ({"text": by_id[q].text, "html": by_id[q].is_html, "limit": 10}, truth, q)
         for q, truth in queries.items()
     ]
     # SIGTERM ends the run through the ``finally`` below, which stops the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    db = args.work / "index.duckdb"
-    index_seconds = build_index(corpus, db, set(queries), args.jobs, args.batch, args.content)
+    if args.db is not None:
+        db, index_seconds, index_content = args.db, None, "existing"
+    else:
+        db, index_content = args.work / "index.duckdb", args.content
+        index_seconds = build_index(corpus, db, set(queries), args.jobs, args.batch, args.content)
+    load_before = os.getloadavg()
     proc, url = start_server(db, args.workers, args.query_threads)
     try:
         info = httpx.get(f"{url}/api/info", timeout=30).json()
@@ -434,8 +459,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "index_articles": info["articles"],
-        "index_seconds": round(index_seconds, 1),
-        "index_content": args.content,
+        "index_seconds": None if index_seconds is None else round(index_seconds, 1),
+        "load_avg_before": [round(x, 2) for x in load_before],
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+        "index_content": index_content,
+        "index_file": str(db),
+        "queries_in_index": args.db is not None,
         "index_file_mb": round(db.stat().st_size / 2**20, 1),
         "queries": len(payloads),
         "query_mean_chars": round(mean_chars),
