@@ -315,6 +315,13 @@ def align_tokens(
     runs = _runs(da, db, params)
     clusters = _chain(runs, da, db, params.join_gap)
     passages = [c for c in clusters if c.matched >= params.min_words]
+    for c in passages:
+        # a verbatim stretch too short to report alone (a shared name) does not
+        # vouch for the paraphrases merged around it
+        c.exact = (
+            min(a.ends[c.a_e - 1] - a.starts[c.a_s], b.ends[c.b_e - 1] - b.starts[c.b_s])
+            >= params.min_chars
+        )
     if params.paraphrase and da.sentences and db.sentences:
         passages += _paraphrase_pairs(da, db, passages, params, list(vocab))
     if params.merge_gap > 0:
@@ -331,7 +338,9 @@ def align_tokens(
                 >= params.case_cosine
             ]
         passages = _drop_overlaps(cases + summaries)
-    return _finish(passages, a, b, params, a_text, b_text)
+    da_starts = [lo for lo, _ in da.sentences]
+    db_starts = [lo for lo, _ in db.sentences]
+    return _finish(passages, a, b, params, a_text, b_text, da_starts, db_starts)
 
 
 def _order_key(art: Article) -> tuple[int, str]:
@@ -790,6 +799,13 @@ def _drop_overlaps(clusters: list[_Cluster]) -> list[_Cluster]:
     return kept
 
 
+def _sentences_in(c: _Cluster, a_starts: Sequence[int], b_starts: Sequence[int]) -> int:
+    """Sentences a case touches on its sparser side (at least 1)."""
+    n_a = bisect.bisect_left(a_starts, c.a_e) - bisect.bisect_right(a_starts, c.a_s) + 1
+    n_b = bisect.bisect_left(b_starts, c.b_e) - bisect.bisect_right(b_starts, c.b_s) + 1
+    return max(1, min(n_a, n_b))
+
+
 def _finish(
     clusters: list[_Cluster],
     a: Tokens,
@@ -797,6 +813,8 @@ def _finish(
     params: AlignParams,
     a_text: str | None = None,
     b_text: str | None = None,
+    da_starts: Sequence[int] = (),
+    db_starts: Sequence[int] = (),
 ) -> list[Passage]:
     out: list[Passage] = []
     for c in clusters:
@@ -804,7 +822,7 @@ def _finish(
             c.paraphrase
             and not c.exact
             and c.summary is None
-            and c.seeds <= params.lone_seeds
+            and _sentences_in(c, da_starts, db_starts) <= params.lone_seeds
             and c.sims
             and float(np.mean(c.sims)) < params.lone_paraphrase_cosine
         ):
