@@ -101,6 +101,22 @@ def test_segments_cover_the_text_exactly_with_their_offsets() -> None:
     both = [s for s in segs if "p-verbatim" in s.mark and "p-para" in s.mark]
     assert [s.text for s in both] == ["one two t"]
     assert both[0].ref == "r0"  # the earlier passage names the run
+    assert "overlap" in both[0].mark.split()
+    assert all("overlap" not in s.mark.split() for s in segs if s is not both[0])
+
+
+def test_text_reused_from_several_sources_names_them_all() -> None:
+    text = "one two three four"
+    marks = [
+        views.Mark(0, 13, "p src-0", 0, "x", "from X"),
+        views.Mark(4, 18, "p src-1", 0, "y", "from Y"),
+    ]
+    segs = views.text_segments(text, [], marks)
+    assert [(s.text, s.title, "overlap" in s.mark.split()) for s in segs] == [
+        ("one ", "from X", False),
+        ("two three", "from X; from Y", True),
+        (" four", "from Y", False),
+    ]
 
 
 def test_segments_without_content_spans_treat_everything_as_content() -> None:

@@ -28,6 +28,8 @@ pytestmark = pytest.mark.browser
 
 DATA = Path(__file__).resolve().parent / "data" / "web"
 CHROMIUM = os.environ.get("COPYTRACE_CHROMIUM", "/usr/bin/chromium")
+# The test corpus's derived blog post that reuses several wire stories.
+MULTI_SOURCE_ID = "blog-week"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -134,6 +136,18 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+# Scrolls each side-by-side column so its first mark with the given text is near the top
+# (the columns scroll on their own), for screenshots that show the passages.
+_SCROLL_TO_MARKS = """(needle) => {
+  for (const box of document.querySelectorAll('.sbs .article-text')) {
+    const mark = Array.from(box.querySelectorAll('mark')).find(m => m.textContent.includes(needle));
+    if (mark) {
+      box.scrollTop += mark.getBoundingClientRect().top - box.getBoundingClientRect().top - 60;
+    }
+  }
+}"""
+
+
 def highlighted(mark: Any) -> bool:
     """The element is shown with a non-transparent background."""
     colour = mark.evaluate("el => getComputedStyle(el).backgroundColor")
@@ -162,7 +176,8 @@ def test_pasted_tass_page_ranks_nikkei_first_with_both_passages_highlighted(
     # Nikkei's "concerned" is marked as an edit inside the quote.
     edit = first.locator(".col-b mark .w-edit", has_text="concerned")
     assert edit.count() == 1 and highlighted(edit.first)
-    page.screenshot(path=str(shots / "results.png"), full_page=False)
+    page.evaluate(_SCROLL_TO_MARKS, "Tokyo hopes that cultivating")
+    first.screenshot(path=str(shots / "results.png"))
 
 
 def test_clicking_a_passage_lights_its_counterpart(server: LiveServer, page: Any) -> None:
@@ -210,15 +225,29 @@ def test_article_page_colours_reuse_and_hides_chrome_on_request(
     assert reused.count() >= 2 and highlighted(reused.first)
     chrome = page.locator("#article-text .chrome", has_text="Currency converter")
     assert chrome.is_visible()
-    page.screenshot(path=str(shots / "article.png"), full_page=True)
+    page.screenshot(path=str(shots / "article-chrome.png"), full_page=True)
     page.check("input.hide-chrome")
     assert not chrome.is_visible()
     assert reused.first.is_visible()
+    # An article reusing several sources: one colour per source, listed in the legend.
+    page.goto(f"{server.url}/articles/{MULTI_SOURCE_ID}")
+    colours = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#article-text mark'))
+             .map(m => getComputedStyle(m).backgroundColor)"""
+    )
+    legend = page.locator("ul.source-legend li .swatch")
+    assert len(set(colours)) >= 2 and legend.count() >= 2, colours
+    # The Reuters quote also ran in two reprints this post could have taken it from.
+    several = page.locator("#article-text mark.overlap")
+    assert several.count() >= 1
+    assert (several.first.get_attribute("title") or "").count("from ") >= 2
+    page.screenshot(path=str(shots / "article.png"), full_page=True)
 
 
 def test_pair_page_side_by_side(server: LiveServer, page: Any, shots: Path) -> None:
     page.goto(f"{server.url}/pair?a={build.NIKKEI_ID}&b={build.TASS_ID}")
     assert page.locator(".col-a mark").count() >= 2
+    page.evaluate(_SCROLL_TO_MARKS, "If we deepen our cooperation")
     page.screenshot(path=str(shots / "pair.png"), full_page=False)
 
 

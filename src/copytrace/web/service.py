@@ -140,6 +140,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["safe_url"] = views.safe_url
+    env.filters["when"] = views.short_time
     env.globals["version"] = __version__
     return env
 

@@ -90,8 +90,9 @@ def text_segments(
 
     Runs outside every ``content`` span get the class ``chrome`` (when ``content``
     is empty the whole text counts as content). Overlapping passage marks are
-    allowed: a run takes the classes of all of them and the ``ref``/``title`` of
-    the first one (by start, then by length).
+    allowed: a run takes the classes of all of them, the ``ref`` of the first one
+    (by start, then by length), every one's ``title`` (joined by "; ") and, when
+    marks with different refs meet, the class ``overlap``.
 
     Example:
         >>> segs = text_segments("menu Body here.", [(5, 15)], [Mark(5, 9, "p")])
@@ -119,18 +120,22 @@ def text_segments(
             active.append(pending.pop())
         active = [m for m in active if m.end > lo]
         here = sorted(active, key=lambda m: (m.layer, m.start, -m.end))
-        outer = _join_classes(m.cls for m in here if m.layer == 0)
+        outer_marks = [m for m in here if m.layer == 0]
+        outer = _join_classes(m.cls for m in outer_marks)
+        if len({m.ref for m in outer_marks}) > 1:
+            outer += " overlap"
+        titles = list(dict.fromkeys(m.title for m in outer_marks if m.title))
         inner = _join_classes(
             [*([] if in_content else ["chrome"]), *(m.cls for m in here if m.layer > 0)]
         )
-        first = next((m for m in here if m.layer == 0), None)
+        first = outer_marks[0] if outer_marks else None
         seg = Segment(
             lo,
             text[lo:hi],
             inner,
             outer,
             first.ref if first else None,
-            first.title if first else None,
+            "; ".join(titles) or None,
         )
         prev = out[-1] if out else None
         if prev and (prev.classes, prev.mark, prev.ref, prev.title) == (
@@ -531,9 +536,14 @@ def _timestamp(dt: datetime) -> float:
     return dt.timestamp()
 
 
+# Room right of the timeline's axis for "outlet: title" labels, in pixels and characters.
+LABEL_WIDTH = 440
+LABEL_CHARS = 48
+
+
 def layout_timeline(
     entries: Sequence[tuple[str, str, str, str | None, bool]],
-    width: int = 900,
+    width: int = 1000,
     row_height: int = 26,
 ) -> TimelineLayout:
     """Place a cluster's articles on a time axis, one row each, earliest first.
@@ -549,7 +559,7 @@ def layout_timeline(
         >>> [r.article_id for r in t.rows], t.rows[0].x < t.rows[1].x
         (['a', 'b'], True)
     """
-    left, right = 40, width - 360
+    left, right = 40, width - LABEL_WIDTH
     dated: list[tuple[float, tuple[str, str, str, str | None, bool]]] = []
     undated = []
     for e in entries:
@@ -571,7 +581,7 @@ def layout_timeline(
             rows.append(
                 TimelineRow(
                     aid,
-                    _shorten(label, 40),
+                    _shorten(label, _label_budget(outlet)),
                     outlet,
                     published,
                     round(x, 1),
@@ -586,7 +596,13 @@ def layout_timeline(
     for i, (aid, label, outlet, published, origin) in enumerate(undated):
         rows.append(
             TimelineRow(
-                aid, _shorten(label, 40), outlet, published, None, base + i * row_height, origin
+                aid,
+                _shorten(label, _label_budget(outlet)),
+                outlet,
+                published,
+                None,
+                base + i * row_height,
+                origin,
             )
         )
     height = top + len(rows) * row_height + 10
@@ -599,6 +615,28 @@ def _tick_label(ts: float, span: float) -> str:
     if span < 7 * 86400:  # ticks a day or less apart: the hour matters
         return dt.strftime("%d %b %H:%M")
     return dt.strftime("%Y-%m-%d")
+
+
+def _label_budget(outlet: str) -> int:
+    # "outlet: title (origin)" in 12px bold must fit LABEL_WIDTH (about 7.5 px a character).
+    return max(12, LABEL_CHARS - len(outlet))
+
+
+def short_time(value: str | None) -> str:
+    """An ISO timestamp as ``YYYY-MM-DD HH:MM`` plus its offset; other text unchanged.
+
+    Example:
+        >>> short_time("2018-05-20T06:00:00+09:00"), short_time("2018-05-20"), short_time(None)
+        ('2018-05-20 06:00 +09:00', '2018-05-20', '')
+    """
+    if not value:
+        return ""
+    dt = parse_time(value)
+    if dt is None or len(value) <= 10:
+        return value
+    offset = dt.strftime("%z")
+    zone = f" {offset[:3]}:{offset[3:]}" if offset else ""
+    return dt.strftime("%Y-%m-%d %H:%M") + zone
 
 
 def _shorten(text: str, limit: int) -> str:
