@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from copytrace.model import Article
-from copytrace.text import tokenize
+from copytrace.text import WORD_RE, normalize_word, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ _DIGITS_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 _SPACE_RE = re.compile(r"\s+")
 # Punctuation and symbols do not tell chrome lines apart ("Show more »" = "Show more").
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -234,8 +235,6 @@ def _stoplists() -> dict[str, frozenset[str]]:
     """jusText's stopword lists (100 languages), normalised like our tokens."""
     import justext
 
-    from copytrace.text import normalize_word
-
     out: dict[str, frozenset[str]] = {}
     for lang in justext.get_stoplists():
         words = {normalize_word(w) for w in justext.get_stoplist(lang)}
@@ -268,9 +267,9 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
         return frozenset()
     index = _stop_index()
     hits: Counter[str] = Counter()
-    for w in words:
+    for w, count in Counter(words).items():
         for lang in index.get(w, ()):
-            hits[lang] += 1
+            hits[lang] += count
     if not hits:
         return frozenset()
     # Large lists (13k Korean entries) match anything; prefer coverage per list size.
@@ -289,12 +288,17 @@ class _Line:
     words: list[str]
 
 
+# normalize_word is pure; pages repeat their words, so remember them.
+_normalize = functools.lru_cache(maxsize=1 << 16)(normalize_word)
+
+
+def _words(line: str) -> list[str]:
+    """``tokenize(line).words``, faster: normalised words of one line."""
+    return [w for w in map(_normalize, WORD_RE.findall(line)) if w]
+
+
 def _lines(text: str, spans: Sequence[tuple[int, int]]) -> list[_Line]:
-    out = []
-    for s, e in spans:
-        line = text[s:e]
-        out.append(_Line(s, e, line, tokenize(line).words))
-    return out
+    return [_Line(s, e, text[s:e], _words(text[s:e])) for s, e in spans]
 
 
 def _densest_block(prose: np.ndarray, nwords: np.ndarray) -> tuple[int, int]:
@@ -330,7 +334,8 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     col = {name: i for i, name in enumerate(FEATURES)}
     all_words = [w for ln in lines for w in ln.words]
     stop = page_stoplist(all_words)
-    keys = Counter(line_key(ln.text) for ln in lines)
+    line_keys = [line_key(ln.text) for ln in lines]
+    keys = Counter(line_keys)
     nwords = np.array([len(ln.words) for ln in lines], dtype=np.float64)
     total_chars = max(1, len(text))
 
@@ -361,13 +366,13 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
             row[col["upper"]] = sum(c.isupper() and len(c) > 1 for c in alpha_chunks) / len(
                 alpha_chunks
             )
-        row[col["digits"]] = sum(any(ch.isdigit() for ch in v) for v in w) / k if k else 0.0
-        row[col["alpha"]] = sum(ch.isalpha() for ch in t) / len(t)
+        row[col["digits"]] = sum(1 for v in w if _DIGIT_RE.search(v)) / k if k else 0.0
+        row[col["alpha"]] = sum(map(str.isalpha, t)) / len(t)
         glued = sum(1 for c in chunks if _GLUE_RE.search(c))
         row[col["glue"]] = min(glued, 4) / 4
         row[col["glue_any"]] = glued > 0
         row[col["comment_header"]] = k <= 14 and bool(_COMMENT_RE.search(t))
-        row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(line_key(t)))
+        row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(line_keys[i]))
         row[col["template"]] = bool(_TEMPLATE_RE.search(t))
         phrase = bool(_CHROME_PHRASE_RE.search(t))
         row[col["chrome_phrase"]] = phrase
@@ -377,7 +382,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["url"]] = bool(_URL_RE.search(t))
         row[col["credit"]] = bool(_CREDIT_RE.search(t))
         row[col["date_short"]] = k <= 12 and bool(_DATE_RE.search(t))
-        row[col["repeated"]] = keys[line_key(t)] > 1
+        row[col["repeated"]] = keys[line_keys[i]] > 1
         row[col["colon_end"]] = t.endswith(":")
         row[col["lower_start"]] = t[:1].islower()
         row[col["quote"]] = t[:1] in "\"“„«'‘"
@@ -542,9 +547,14 @@ _STAMP_WORD_RE = re.compile(
 )
 
 
+_STAMP_MAX_CHARS = 120
+
+
 def _is_stamp(line: str) -> bool:
     """A time stamp line: a parseable date and at most one other word (a place)."""
-    words = tokenize(line).words
+    if len(line) > _STAMP_MAX_CHARS or not _DIGIT_RE.search(line):
+        return False
+    words = _words(line)
     if not words or len(words) > 14 or parse_published(line) is None:
         return False
     return sum(1 for w in words if not _STAMP_WORD_RE.match(w)) <= 1
@@ -859,6 +869,10 @@ _DATE_PATTERNS = (
     re.compile(
         rf"{_TIME}\s*(?:{_ZONE})?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
     ),
+    # 14:53 GMT +3 20 November 2019
+    re.compile(
+        rf"{_TIME}\s*(?:{_ZONE})?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}})"
+    ),
 )
 _ZONE_HOURS = {
     "z": 0.0,
@@ -1017,34 +1031,65 @@ def _publisher(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
     return None
 
 
-# Title: the heading-like line nearest before the body, among this many lines.
-_TITLE_WINDOW = 12
-_TITLE_MIN_WORDS = 4
+# Title: the first heading-like line, among this many lines before the body, that
+# shares at least this share of its words (of 4+ letters) with the body. Checked
+# against trafilatura's HTML title on the scrapinghub pages (docs/extraction.md).
+_TITLE_WINDOW = 20  # lines with words, not counting chrome
+_TITLE_MIN_WORDS = 3
 _TITLE_MAX_WORDS = 30
+_TITLE_MIN_OVERLAP = 0.5
+_BULLET_OR_BYLINE_RE = re.compile(
+    r"^(?:[*+•·▪►›»‣◦–—-]\s|\d{1,2}[.)]\s|by\s|image \d|photo \d)", re.I
+)
 
 
 def _title_like(line: str) -> bool:
-    words = tokenize(line).words
+    words = _words(line)
     if not (_TITLE_MIN_WORDS <= len(words) <= _TITLE_MAX_WORDS):
         return False
     if line[:1].islower() or line.endswith((",", ";", ":")) or hard_chrome(line):
         return False
-    if line.endswith(".") and len(_SENT_END_RE.findall(line)) > 0 and len(words) > 20:
+    if _BULLET_OR_BYLINE_RE.match(line):
+        return False
+    if line.endswith(".") and len(words) > 20:
         return False
     return not (_CREDIT_RE.search(line) or _URL_RE.search(line) or _SEPARATOR_RE.search(line))
 
 
+def _content_words(words: Sequence[str]) -> set[str]:
+    return {w for w in words if len(w) >= 4 or not w.isascii()}
+
+
 def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -> int | None:
-    """Index of the title line: the first heading-like line in the window before the body."""
-    kept = np.flatnonzero(keep)
-    if not len(kept):
+    """Index of the title line: the first heading-like line before the body about the body.
+
+    Candidates lie in the window before the first article line (and that line
+    itself, when it is a heading rather than a sentence).
+    """
+    kept = [int(i) for i in np.flatnonzero(keep)]
+    if not kept:
         return None
-    first = int(kept[0])
-    lo = max(0, first - _TITLE_WINDOW)
-    for i in range(lo, first + 1):
-        s, e = spans[i]
-        line = text[s:e]
-        if _title_like(line) and not (i == first and _SENT_END_RE.search(line)):
+    first = kept[0]
+    body: Counter[str] = Counter()
+    for i in kept:
+        body.update(_content_words(_words(text[slice(*spans[i])])))
+    window: list[int] = []
+    for i in range(first - 1, -1, -1):
+        if len(window) == _TITLE_WINDOW:
+            break
+        line = text[slice(*spans[i])]
+        if _words(line) and not hard_chrome(line):
+            window.append(i)
+    for i in [*reversed(window), first]:
+        line = text[slice(*spans[i])]
+        if not _title_like(line) or (keep[i] and _END_PUNCT_RE.search(line)):
+            continue
+        own = _content_words(_words(line))
+        if not own:
+            continue
+        # A kept heading is itself in the body: count only its words found elsewhere.
+        found = sum(1 for w in own if body[w] > (1 if keep[i] else 0))
+        if found / len(own) >= _TITLE_MIN_OVERLAP:
             return i
     return None
 
@@ -1056,9 +1101,12 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
 # With no line over the model's threshold the page is probably all article text
 # in short lines; fall back to the lines of at least this many words.
 _FALLBACK_MIN_WORDS = 10
-# Look for the time stamp among this many lines before the body's first line and
-# after its last.
-_STAMP_WINDOW = 8
+# Look for the time stamp among this many lines (with words) before the body's
+# first line and after its last, and in the body's first lines; a stamp line has
+# at most this many words.
+_STAMP_WINDOW = 15
+_STAMP_BODY_LINES = 5
+_STAMP_MAX_WORDS = 20
 # The dateline opens one of the body's first lines.
 _DATELINE_LINES = 3
 
@@ -1081,19 +1129,43 @@ def classify_lines(
     return [bool(k) for k in (cleaner or DEFAULT_CLEANER).keep(text, spans, chrome=chrome)]
 
 
+def _find_published(
+    text: str, spans: Sequence[tuple[int, int]], first: int, last: int
+) -> str | None:
+    """The page's publication time: the stamp nearest above the body, else in its top
+    lines, else just below it. Embedded posts ("— Name (@handle) May 3, 2019") are
+    not the page's stamp, and neither is a long sentence that mentions a date."""
+
+    def stamp(i: int) -> str | None:
+        line = text[slice(*spans[i])]
+        if "(@" in line or len(_words(line)) > _STAMP_MAX_WORDS:
+            return None
+        return parse_published(line)
+
+    before = [i for i in range(first - 1, -1, -1) if _words(text[slice(*spans[i])])]
+    order = before[:_STAMP_WINDOW]
+    order += list(range(first, min(last + 1, first + _STAMP_BODY_LINES)))
+    order += list(range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW)))
+    for i in order:
+        found = stamp(i)
+        if found:
+            return found
+    return None
+
+
 def clean_text(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
     """Clean plain page text: article lines as ``content``, metadata from the page.
 
     Example:
         >>> page = (
-        ...     "Menu\\nAll news\\n\\nTalks to resume in the autumn\\n\\n"
+        ...     "Menu\\nAll news\\n\\nJapan and Russia ministers to meet again this year\\n\\n"
         ...     "May 21, 2018, 9:56 UTC+3\\n\\n"
         ...     "TOKYO, May 21. /TASS/. The ministers of Japan and Russia will meet again "
         ...     "before the end of the year, the daily wrote on Monday.\\n\\nShow more\\n"
         ... )
         >>> art = clean_text(Article(id="x", text=page))
         >>> art.content_text()[:22], art.title
-        ('TOKYO, May 21. /TASS/.', 'Talks to resume in the autumn')
+        ('TOKYO, May 21. /TASS/.', 'Japan and Russia ministers to meet again this year')
         >>> art.published
         '2018-05-21T09:56:00+03:00'
         >>> art.dateline, art.source
@@ -1121,12 +1193,7 @@ def clean_text(article: Article, chrome: frozenset[str] = frozenset()) -> Articl
     if kept:
         first = spans.index(kept[0])
         last = spans.index(kept[-1])
-        near = list(range(max(0, first - _STAMP_WINDOW), first + 1))
-        near += list(range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW)))
-        for i in near:
-            published = parse_published(text[slice(*spans[i])])
-            if published:
-                break
+        published = _find_published(text, spans, first, last)
         for s, e in kept[:_DATELINE_LINES]:
             dateline, agency = find_dateline(text[s:e])
             if dateline:
