@@ -35,7 +35,7 @@ def test_folder_ids_are_relative_paths_without_extension() -> None:
     assert arts["2026/10/harbour-plan"].text.startswith("Council approves harbour plan\n")
     rejs = {Path(r.file).name: r.reason for r in items if isinstance(r, Reject)}
     assert set(rejs) == {"bad-encoding.txt", "empty.txt"}  # notes.md is not an input
-    assert "UTF-8" in rejs["bad-encoding.txt"] and "empty" in rejs["empty.txt"]
+    assert "undecodable" in rejs["bad-encoding.txt"] and "empty" in rejs["empty.txt"]
 
 
 def test_format_of_dispatches_by_extension() -> None:

@@ -104,16 +104,22 @@ def test_html_responses_become_articles_with_url_host_and_date(warc_path: Path) 
     assert port.published == "2026-09-30T22:15:00+00:00"  # Last-Modified wins over WARC-Date
     assert legacy.published == "2026-10-02T08:30:00+00:00"
     assert legacy.text.endswith("Caf\u00e9 \u201cquotes\u201d</body></html>")  # meta charset
-    assert len(rejs) == 1 and rejs[0].record == 7 and rejs[0].reason == "empty HTML response"
+    assert [(r.record, r.reason) for r in rejs] == [
+        (3, "not HTML (image/png)"),
+        (4, "status 301"),
+        (7, "empty HTML response"),
+    ]
 
 
-def test_non_html_and_non_response_records_are_skipped_and_counted(
+def test_non_response_records_are_skipped_and_counted_other_responses_rejected(
     warc_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="copytrace.ingest.warc"):
         items = list(read_warc(warc_path))
-    assert len(items) == 3  # two pages and one empty page; four records skipped
-    assert "4 records skipped" in caplog.text and "not HTML: 1" in caplog.text
+    # Five responses: two pages, an image, a redirect, an empty page (all counted);
+    # the warcinfo and request records hold no page.
+    assert len(items) == 5
+    assert "2 records skipped" in caplog.text and "not a response: 2" in caplog.text
 
 
 def test_truncated_gzip_warc_rejects_the_cut_record(tmp_path: Path) -> None:

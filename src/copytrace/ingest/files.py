@@ -28,7 +28,7 @@ def decode_bytes(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            name, f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+            name, f"not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
         ) from None
 
 

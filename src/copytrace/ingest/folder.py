@@ -12,9 +12,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from copytrace.errors import InputError
-from copytrace.ingest.charset import decode_html
-from copytrace.ingest.files import decode_bytes
+from copytrace.ingest.charset import binary_reason, control_reason, decode_html, decode_text
+from copytrace.ingest.records import MAX_TEXT_CHARS, too_long_reason
 from copytrace.model import Article, Reject
 
 logger = logging.getLogger(__name__)
@@ -61,8 +60,12 @@ def relative_id(path: Path, root: Path) -> str:
 def read_page_file(path: str | Path, article_id: str | None = None) -> Article | Reject:
     """Read one .txt or .html/.htm file; a ``Reject`` (never an exception) if it is bad.
 
-    Text files must be UTF-8; HTML files are decoded with their ``<meta>``
-    charset, else UTF-8, else cp1252.
+    HTML files are decoded with their BOM or ``<meta>`` charset, text files with
+    their BOM; then UTF-8, UTF-8 with a few damaged bytes, a CJK encoding when
+    the bytes look like one, else cp1252 (:mod:`copytrace.ingest.charset`).
+    Newlines are kept as they are (CRLF, lone CR), so offsets match the file.
+    Empty, binary (NUL bytes or mostly control characters) and undecodable
+    files are rejects.
 
     Example:
         >>> read_page_file("examples/004_3080a4ee7dd42127.txt").id  # doctest: +SKIP
@@ -71,23 +74,28 @@ def read_page_file(path: str | Path, article_id: str | None = None) -> Article |
     p = Path(path)
     name = str(path)
     try:
+        if p.stat().st_size > 4 * MAX_TEXT_CHARS:  # surely too many characters: not read
+            return Reject(name, None, too_long_reason(p.stat().st_size // 4, at_least=True))
         data = p.read_bytes()
     except OSError as exc:
         return Reject(name, None, f"cannot read: {exc.strerror or exc}")
     is_html = p.suffix.lower() in HTML_SUFFIXES
-    if is_html and not data.strip():
+    if not data.strip():
         return Reject(name, None, "file is empty")
-    if is_html and b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Reject(name, None, "binary file (NUL bytes), expected HTML")
+    reason = binary_reason(data)
+    if reason is not None:
+        return Reject(name, None, reason)
     try:
-        if is_html:
-            text, _ = decode_html(data)
-        else:
-            text = decode_bytes(data, name)
-    except InputError as exc:
-        return Reject(name, None, exc.reason)
+        text, _ = decode_html(data) if is_html else decode_text(data)
     except UnicodeDecodeError as exc:
-        return Reject(name, None, f"undecodable bytes at byte {exc.start}")
+        return Reject(name, None, f"undecodable bytes at byte {exc.start}: {exc.reason}")
+    if not text.strip():
+        return Reject(name, None, "file is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        return Reject(name, None, too_long_reason(len(text)))
+    reason = control_reason(text)
+    if reason is not None:
+        return Reject(name, None, reason)
     return Article(id=article_id or p.stem, text=text, path=name, is_html=is_html)
 
 

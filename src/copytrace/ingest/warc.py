@@ -3,10 +3,11 @@
 Every ``response`` record with an HTML payload and status 200 becomes one
 article: id and ``url`` are the target URI (the record id when there is none),
 ``source`` the host without ``www.``, ``published`` the ``Last-Modified``
-header when present, else ``WARC-Date``. Other records (requests, metadata,
-images, redirects) are skipped and counted in the log, not rejected. A
-truncated or undecodable HTML response is a ``Reject`` with its 1-based record
-number.
+header when present, else ``WARC-Date``. Every other response (an image, a
+PDF, a redirect, a 404, a truncated or undecodable page) is a ``Reject`` with
+its 1-based record number and the reason, so responses read = articles +
+rejects. Records that are not responses (requests, metadata, warcinfo) hold no
+page; they are skipped and counted in the log.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from urllib.parse import urlsplit
 from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from copytrace.ingest.charset import decode_html
+from copytrace.ingest.charset import binary_reason, control_reason, decode_html
+from copytrace.ingest.records import MAX_TEXT_CHARS, too_long_reason
 from copytrace.model import Article, Reject
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,7 @@ def _skip_reason(record: WarcRecord) -> str | None:
         return f"status {headers.status_code}"
     ctype = (record.http_content_type or "").split(";")[0].strip().lower()
     if ctype not in HTML_TYPES:
-        return "not HTML"
+        return f"not HTML ({ctype or 'no content type'})"
     return None
 
 
@@ -128,13 +130,19 @@ def _to_article(record: WarcRecord, name: str, num: int) -> Article | Reject:
         return Reject(name, num, str(exc))
     if not payload.strip():
         return Reject(name, num, "empty HTML response")
-    if b"\x00" in payload[:8192]:
-        return Reject(name, num, "binary payload (NUL bytes) labelled as HTML")
+    reason = binary_reason(payload)
+    if reason is not None:
+        return Reject(name, num, f"{reason} labelled as HTML")
     ctype = headers.get("Content-Type")
     try:
         text, _ = decode_html(payload, ctype)
     except UnicodeDecodeError as exc:
-        return Reject(name, num, f"undecodable bytes at byte {exc.start}")
+        return Reject(name, num, f"undecodable bytes at byte {exc.start}: {exc.reason}")
+    if len(text) > MAX_TEXT_CHARS:
+        return Reject(name, num, too_long_reason(len(text)))
+    reason = control_reason(text)
+    if reason is not None:
+        return Reject(name, num, f"{reason} labelled as HTML")
     return Article(
         id=article_id,
         text=text,
@@ -187,7 +195,7 @@ def read_warc_numbered(path: str | Path) -> Iterator[tuple[int | None, Article |
                     continue
                 reason = _skip_reason(record)
                 if reason is not None:
-                    skipped[reason] += 1
+                    yield num, Reject(name, num, reason)
                     continue
                 yield num, _to_article(record, name, num)
         except (OSError, ValueError) as exc:
