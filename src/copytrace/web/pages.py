@@ -129,11 +129,13 @@ def article_page(request: Request, article_id: str, v: ViewerDep) -> HTMLRespons
         )
         row["words"] += s.words
         row["roles"].add(s.role)
+    segments = views.text_blocks(art.text, art.content, marks) if art.text else []
     return v.render(
         request,
         "article.html",
         art=art,
-        segments=views.text_blocks(art.text, art.content, marks) if art.text else [],
+        segments=segments,
+        overlap=any("overlap" in b.mark.split() for b in segments),
         related=sorted(summary.values(), key=lambda r: (-r["words"], r["id"])),
         cluster_id=v.cluster_of(art.id),
         texts_missing=not art.text,
