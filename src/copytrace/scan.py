@@ -44,6 +44,35 @@ OUTPUT_FILES = (
 
 
 @dataclass(frozen=True, slots=True)
+class SparkOptions:
+    """Settings of the Spark engine (``engine="spark"``); the local engine ignores them.
+
+    Attributes:
+        master: master URL when the engine starts its own session (default
+            ``local[jobs]``); ignored when a session is already active.
+        partitions: partitions of the article tables (default: 2 per core).
+        shuffle_partitions: ``spark.sql.shuffle.partitions`` for the joins and
+            group-bys (default: ``partitions``).
+        stages_dir: where each stage is checkpointed as Parquet (any path Spark
+            can write; default ``DIR/_stages``).
+        resume: skip stages already checkpointed by an earlier run with the
+            same inputs and settings.
+        driver_memory: ``spark.driver.memory`` of a session the engine starts.
+
+    Example:
+        >>> SparkOptions(partitions=8).resume
+        True
+    """
+
+    master: str | None = None
+    partitions: int | None = None
+    shuffle_partitions: int | None = None
+    stages_dir: str | None = None
+    resume: bool = True
+    driver_memory: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ScanConfig:
     """Every setting of a scan.
 
@@ -58,6 +87,7 @@ class ScanConfig:
         report_pairs: pairs with a side-by-side view in ``report.html``.
         report: write ``report.html``.
         work_dir: where temporary spill files go (default: inside ``out_dir``).
+        spark: settings of the Spark engine.
 
     Example:
         >>> ScanConfig(jobs=2).effective_jobs()
@@ -74,6 +104,7 @@ class ScanConfig:
     report_pairs: int = REPORT_PAIRS
     report: bool = True
     work_dir: str | None = None
+    spark: SparkOptions = field(default_factory=SparkOptions)
 
     def __post_init__(self) -> None:
         if self.preset not in PRESETS:
@@ -117,6 +148,10 @@ class ScanSummary:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     jobs: int = 1
+    # Spark engine: shuffle bytes (read + write) per stage, and the stages a
+    # rerun took from their checkpoints instead of computing them.
+    stage_shuffle_bytes: dict[str, int] = field(default_factory=dict)
+    resumed_stages: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
 
     @property

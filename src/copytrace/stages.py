@@ -285,7 +285,8 @@ def fingerprint_batch(
     """``CLEAN_SCHEMA`` -> ``FINGERPRINT_SCHEMA``: winnowed fingerprints of each content.
 
     ``row`` is the article's row in ``batch``; ``pos`` the shingle's first word
-    in the article's content.
+    in the article's content. An article cleaning left no content for has no
+    fingerprints (as in the local engine).
 
     Example:
         >>> a = Article("x", "one two three four five six seven", content=((0, 33),))
@@ -294,7 +295,8 @@ def fingerprint_batch(
         'x'
     """
     arts = batch_to_articles(batch)
-    fp = fingerprint_texts([content_text(a) for a in arts], params or FingerprintParams())
+    texts = [content_text(a) if a.content else "" for a in arts]
+    fp = fingerprint_texts(texts, params or FingerprintParams())
     ids = pa.array([a.id for a in arts], pa.string())
     return pa.RecordBatch.from_arrays(
         [
@@ -465,4 +467,3 @@ def passage_rows(pairs: Iterable[PairRecord]) -> list[dict[str, object]]:
         )
     )
     return [r.to_dict() for r in recs]
-

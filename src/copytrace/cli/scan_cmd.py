@@ -21,7 +21,8 @@ from rich.table import Table
 
 from copytrace.align import PRESETS
 from copytrace.cli import main
-from copytrace.scan import ScanConfig, scan
+from copytrace.engines import ENGINES
+from copytrace.scan import ScanConfig, SparkOptions, scan
 
 _STAGE_LABELS = {
     "read": "reading",
@@ -30,6 +31,10 @@ _STAGE_LABELS = {
     "candidates": "finding candidate pairs",
     "align": "aligning candidate pairs",
     "write": "writing outputs",
+    # the Spark engine's stages (one step each)
+    "clean": "cleaning",
+    "fingerprint": "fingerprinting",
+    "cluster": "clustering reprints",
 }
 
 
@@ -83,6 +88,32 @@ class _RichProgress:
     help="Articles per batch (bounds memory).",
 )
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default="local",
+    show_default=True,
+    help="local: this machine's cores; spark: a Spark session (needs copytrace[spark]).",
+)
+@click.option("--spark-master", default=None, help="Spark master URL [default: local[JOBS]].")
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Spark: partitions of the article tables [default: 2 per core].",
+)
+@click.option(
+    "--shuffle-partitions",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Spark: partitions of joins and group-bys [default: --partitions].",
+)
+@click.option(
+    "--stages-dir",
+    default=None,
+    help="Spark: where stages are checkpointed (any Spark path) [default: DIR/_stages].",
+)
+@click.option("--no-resume", is_flag=True, help="Spark: recompute stages already checkpointed.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage to stderr.")
 def scan_cmd(
     inputs: tuple[Path, ...],
@@ -92,6 +123,12 @@ def scan_cmd(
     preset: str,
     batch_size: int,
     no_report: bool,
+    engine: str,
+    spark_master: str | None,
+    partitions: int | None,
+    shuffle_partitions: int | None,
+    stages_dir: str | None,
+    no_resume: bool,
     verbose: bool,
 ) -> None:
     """Find every passage any article in INPUT... reuses from another.
@@ -102,7 +139,8 @@ def scan_cmd(
     articles.parquet, passages.parquet, passages.jsonl, pairs.jsonl,
     clusters.jsonl, rejects.jsonl (records that could not be read) and
     report.html into DIR. Reuse within one source is skipped unless
-    --same-source.
+    --same-source. With --engine spark the same stages run on a Spark session
+    (checkpointed under DIR/_stages, so a rerun resumes).
 
     Example:
 
@@ -116,6 +154,13 @@ def scan_cmd(
         preset=preset,
         batch_size=batch_size,
         report=not no_report,
+        spark=SparkOptions(
+            master=spark_master,
+            partitions=partitions,
+            shuffle_partitions=shuffle_partitions,
+            stages_dir=stages_dir,
+            resume=not no_resume,
+        ),
     )
     console = Console(stderr=True)
     columns = (
@@ -127,15 +172,22 @@ def scan_cmd(
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=False) as bars:
-        summary = scan(list(inputs), out_dir, config=config, progress=_RichProgress(bars))
+        summary = scan(
+            list(inputs), out_dir, engine=engine, config=config, progress=_RichProgress(bars)
+        )
     table = Table(title=f"copytrace scan -> {out_dir}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
     for label, value in summary.rows():
         table.add_row(label, value)
     for stage, seconds in summary.stage_seconds.items():
-        cpu = summary.stage_cpu_seconds.get(stage, 0.0)
-        table.add_row(f"  {stage}", f"{seconds:,.1f} s ({cpu:,.1f} s CPU)")
+        if stage in summary.stage_cpu_seconds:
+            detail = f"{summary.stage_cpu_seconds[stage]:,.1f} s CPU"
+        else:  # the Spark engine: CPU is spent on executors; shuffle volume instead
+            detail = f"shuffle {summary.stage_shuffle_bytes.get(stage, 0) / 1e6:,.1f} MB"
+        if stage in summary.resumed_stages:
+            detail += ", from checkpoint"
+        table.add_row(f"  {stage}", f"{seconds:,.1f} s ({detail})")
     Console().print(table)
     if summary.rejected:
         console.print(

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from copytrace.scan import ScanConfig, ScanSummary
 
 # name -> "module:function"; the function has the signature of ``Engine``.
-ENGINES: dict[str, str] = {"local": "copytrace.engines.local:run"}
+ENGINES: dict[str, str] = {
+    "local": "copytrace.engines.local:run",
+    "spark": "copytrace.engines.spark:run",  # needs the ``spark`` extra (PySpark)
+}
 
 
 class Progress(Protocol):

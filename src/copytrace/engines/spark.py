@@ -1,0 +1,972 @@
+"""The Spark engine: the scan's stages on a Spark cluster (or ``local[N]``).
+
+The same pure stage functions as the local engine (:mod:`copytrace.stages`)
+run per partition through ``mapInArrow``; Spark does the shuffles:
+
+    read         input files spread over tasks, each read by ``copytrace.ingest``;
+                 duplicate ids dropped with a window over ``id`` (first read wins)
+    chrome       ``line_hashes_batch`` per partition, then a group-by on
+                 ``(source, line_hash)``; the (small) chrome table is broadcast
+    clean        ``clean_batch`` per partition
+    fingerprint  ``fingerprint_batch`` per partition
+    candidates   a self-join on fingerprint hash within the document-frequency
+                 limits, then a group-by on the pair
+    align        candidate pairs joined with both articles, ``align_batch`` per partition
+    cluster      connected components by large-star / small-star iterations,
+                 then the origin of each component (``cluster.choose_origin``)
+    write        the driver streams the sorted results (``toLocalIterator``) into
+                 the local engine's writers: same files, same schemas, same bytes
+
+Every stage is checkpointed as Parquet under ``DIR/_stages/<stage>`` (or
+``SparkOptions.stages_dir``); a rerun with the same inputs and settings
+skips the stages already there. Entry points: :func:`scan` (a notebook or
+script with a SparkSession), :func:`run` (``copytrace scan --engine spark``)
+and ``python -m copytrace.engines.spark`` (``spark-submit``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import json
+import logging
+import os
+import resource
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+from pyspark.sql.types import StructType
+
+from copytrace.candidates import df_limit
+from copytrace.chrome import chrome_from_counts
+from copytrace.cluster import Cluster, Edge, choose_origin, cluster_id_for
+from copytrace.engines import Progress
+from copytrace.fingerprint import FingerprintParams
+from copytrace.ingest import DUPLICATE_ID
+from copytrace.model import Article, Reject
+from copytrace.scan import ScanConfig, ScanSummary, SparkOptions
+from copytrace.stages import (
+    CLEAN_SCHEMA,
+    PAIR_SCHEMA,
+    RAW_SCHEMA,
+    PairRecord,
+    PassageRecord,
+    align_batch,
+    articles_to_batch,
+    clean_batch,
+    fingerprint_batch,
+    line_hashes_batch,
+)
+from copytrace.store import (
+    ARTICLES_SCHEMA,
+    PASSAGES_SCHEMA,
+    atomic_writer,
+    json_line,
+    write_jsonl,
+    write_parquet,
+    write_text,
+)
+
+log = logging.getLogger(__name__)
+
+STAGES = ("read", "chrome", "clean", "fingerprint", "candidates", "align", "cluster")
+# Rows per batch the driver turns into Arrow while writing the outputs.
+WRITE_CHUNK = 10_000
+# Large-star / small-star rounds before giving up (each at least halves the
+# depth of the forest; 50 rounds is far beyond any reuse graph).
+MAX_CC_ROUNDS = 50
+# report.html: at most this many pairs and clusters are collected to the
+# driver for it (the largest by reused words / members); the data files
+# always hold everything.
+REPORT_COLLECT = 200_000
+_U64 = (1 << 64) - 1
+
+
+# ----------------------------------------------------------------------------- schemas
+
+
+def _spark_arrow(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with the types Spark has: uint64 -> int64, large_string -> string."""
+
+    def conv(t: pa.DataType) -> pa.DataType:
+        if t == pa.uint64():
+            return pa.int64()
+        if t == pa.large_string():
+            return pa.string()
+        if pa.types.is_list(t):
+            return pa.list_(pa.field(t.value_field.name, conv(t.value_type)))
+        if pa.types.is_struct(t):
+            return pa.struct([pa.field(f.name, conv(f.type), True) for f in t])
+        return t
+
+    return pa.schema([pa.field(f.name, conv(f.type), True) for f in schema])
+
+
+def spark_schema(schema: pa.Schema) -> StructType:
+    """The Spark schema of an Arrow schema (all fields nullable)."""
+    return from_arrow_schema(_spark_arrow(schema))
+
+
+def _conform(batch: pa.RecordBatch, schema: StructType) -> pa.RecordBatch:
+    """Cast a stage function's batch to what Spark expects for ``schema``."""
+    target = to_arrow_schema(schema)
+    arrays = []
+    for field in target:
+        col = batch.column(field.name)
+        if col.type == pa.uint64() and field.type == pa.int64():
+            col = col.view(pa.int64())  # same 64 bits: Spark has no unsigned type
+        arrays.append(col.cast(field.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=target)
+
+
+_READ_EXTRA = pa.schema(
+    [
+        pa.field("file_no", pa.int32()),
+        pa.field("item", pa.int64()),
+        pa.field("record", pa.int64()),
+        pa.field("reject_file", pa.string()),
+        pa.field("reject_reason", pa.string()),
+    ]
+)
+READ_ROWS = spark_schema(pa.schema([*RAW_SCHEMA, *_READ_EXTRA]))
+RAW = spark_schema(RAW_SCHEMA)
+CLEAN = spark_schema(CLEAN_SCHEMA)
+LINES = spark_schema(
+    pa.schema([("id", pa.string()), ("source", pa.string()), ("line_hash", pa.int64())])
+)
+FINGERPRINTS = spark_schema(
+    pa.schema([("id", pa.string()), ("source", pa.string()), ("hash", pa.int64())])
+)
+PAIRS = spark_schema(PAIR_SCHEMA)
+CLUSTERS = spark_schema(
+    pa.schema(
+        [
+            ("cluster_id", pa.string()),
+            ("article_ids", pa.list_(pa.string())),
+            ("origin_id", pa.string()),
+            ("size", pa.int64()),
+            ("first_id", pa.string()),
+        ]
+    )
+)
+TASKS = spark_schema(
+    pa.schema(
+        [
+            ("file_no", pa.int32()),
+            ("input", pa.string()),
+            ("path", pa.string()),
+            ("article_id", pa.string()),
+            ("missing", pa.bool_()),
+        ]
+    )
+)
+
+
+# ----------------------------------------------------------------------------- per-partition tasks
+# Module-level functions (pickled by reference): executors import copytrace.
+
+
+def _read_task(batches: Iterable[pa.RecordBatch], batch_size: int) -> Iterator[pa.RecordBatch]:
+    """Read the files named in the task rows: article rows and reject rows."""
+    from copytrace.ingest import _read_path_numbered
+
+    arts: list[Article] = []
+    extra: list[tuple[int, int, int | None, str | None, str | None]] = []
+
+    def flush() -> pa.RecordBatch:
+        batch = articles_to_batch(arts)
+        cols = list(zip(*extra, strict=True)) if extra else [(), (), (), (), ()]
+        out = pa.RecordBatch.from_arrays(
+            [
+                *batch.columns,
+                *(pa.array(c, f.type) for c, f in zip(cols, _READ_EXTRA, strict=True)),
+            ],
+            schema=pa.schema([*RAW_SCHEMA, *_READ_EXTRA]),
+        )
+        arts.clear()
+        extra.clear()
+        return _conform(out, READ_ROWS)
+
+    placeholder = Article(id="", text="")
+    for tasks in batches:
+        for task in tasks.to_pylist():
+            items: Iterable[tuple[int | None, Article | Reject]]
+            if task["missing"]:
+                items = [(None, Reject(task["input"], None, "no such file or directory"))]
+            else:
+                items = _read_path_numbered(task["path"], task["article_id"])
+            for k, (record, item) in enumerate(items):
+                if isinstance(item, Reject):
+                    arts.append(placeholder)
+                    extra.append((task["file_no"], k, item.record, item.file, item.reason))
+                else:
+                    arts.append(item)
+                    # the file a duplicate is reported against, as the local reader does
+                    extra.append((task["file_no"], k, record, item.path or task["input"], None))
+                if len(arts) >= batch_size:
+                    yield flush()
+    if arts:
+        yield flush()
+
+
+def _lines_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Distinct line-key hashes of every page: ``(id, source, line_hash)``."""
+    for batch in batches:
+        lines = line_hashes_batch(batch)
+        ids = batch.column("id").take(lines.column("page"))
+        out = pa.RecordBatch.from_arrays(
+            [ids, lines.column("source"), lines.column("line_hash")],
+            names=["id", "source", "line_hash"],
+        )
+        yield _conform(out, LINES)
+
+
+def _clean_task(batches: Iterable[pa.RecordBatch], chrome: Any) -> Iterator[pa.RecordBatch]:
+    """Clean each article with its source's chrome (a broadcast or a plain dict)."""
+    table = chrome.value if hasattr(chrome, "value") else chrome
+    for batch in batches:
+        yield _conform(clean_batch(batch, table), CLEAN)
+
+
+def _fingerprint_task(
+    batches: Iterable[pa.RecordBatch], params: FingerprintParams
+) -> Iterator[pa.RecordBatch]:
+    """Fingerprints of each cleaned article: ``(id, source, hash)``."""
+    for batch in batches:
+        fp = fingerprint_batch(batch, params)
+        sources = batch.column("source").take(fp.column("row"))
+        out = pa.RecordBatch.from_arrays(
+            [fp.column("id"), sources, fp.column("hash")], names=["id", "source", "hash"]
+        )
+        yield _conform(out, FINGERPRINTS)
+
+
+def _align_task(batches: Iterable[pa.RecordBatch], preset: str) -> Iterator[pa.RecordBatch]:
+    """Align, attribute and measure each candidate pair (both articles in the row)."""
+    for batch in batches:
+        out = align_batch(batch, preset)
+        if out.num_rows:
+            yield _conform(out, PAIRS)
+
+
+def _origin_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """One row per component (its edges collected): the cluster with its origin."""
+    for batch in batches:
+        rows: dict[str, list[Any]] = {f.name: [] for f in CLUSTERS}
+        for comp in batch.column("edges").to_pylist():
+            edges = [Edge(e["a_id"], e["b_id"], e["source_id"]) for e in comp]
+            published = {e["a_id"]: e["a_published"] for e in comp}
+            published.update({e["b_id"]: e["b_published"] for e in comp})
+            members = sorted(published)
+            rows["cluster_id"].append(cluster_id_for(members))
+            rows["article_ids"].append(members)
+            rows["origin_id"].append(choose_origin(members, edges, published))
+            rows["size"].append(len(members))
+            rows["first_id"].append(members[0])
+        yield pa.RecordBatch.from_pydict(rows, schema=to_arrow_schema(CLUSTERS))
+
+
+# ----------------------------------------------------------------------------- checkpoints
+
+
+class Checkpoints:
+    """Stage outputs as Parquet under one folder; a stage is done when its ``_SUCCESS`` is."""
+
+    def __init__(self, spark: SparkSession, root: str, key: str, resume: bool) -> None:
+        self.spark = spark
+        self.root = root.rstrip("/")
+        self.key = key
+        self.fresh = False  # set once a stage is computed: every later one is recomputed
+        manifest = self._read_manifest()
+        self.valid = resume and manifest == key
+        if manifest is not None and manifest != key and resume:
+            log.info("checkpoints in %s are for other inputs or settings: recomputing", root)
+
+    def path(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def _exists(self, path: str) -> bool:
+        try:
+            jvm: Any = self.spark._jvm
+            conf = self.spark._jsc.hadoopConfiguration()
+            p = jvm.org.apache.hadoop.fs.Path(path)
+            return bool(p.getFileSystem(conf).exists(p))
+        except Exception:  # Spark Connect: no JVM gateway; local paths only
+            return Path(path.removeprefix("file:")).exists()
+
+    def _read_manifest(self) -> str | None:
+        path = self.path("_manifest")
+        if not self._exists(f"{path}/_SUCCESS"):
+            return None
+        row = self.spark.read.text(path).first()
+        return None if row is None else str(row[0])
+
+    def write_manifest(self) -> None:
+        df = self.spark.createDataFrame([(self.key,)], "value string").coalesce(1)
+        df.write.mode("overwrite").text(self.path("_manifest"))
+
+    def done(self, *names: str) -> bool:
+        """Whether the stage outputs ``names`` can be reused."""
+        if self.fresh or not self.valid:
+            return False
+        return all(self._exists(f"{self.path(n)}/_SUCCESS") for n in names)
+
+    def save(self, name: str, df: DataFrame) -> DataFrame:
+        """Write ``df`` as the checkpoint ``name`` and read it back."""
+        df.write.mode("overwrite").parquet(self.path(name))
+        return self.load(name)
+
+    def load(self, name: str) -> DataFrame:
+        return self.spark.read.parquet(self.path(name))
+
+
+def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
+    """What the checkpoints depend on: the inputs and every setting that changes a stage."""
+    settings = dataclasses.asdict(config)
+    for name in ("jobs", "report", "report_pairs", "work_dir", "spark"):
+        settings.pop(name, None)
+    files = []
+    for raw in inputs:
+        p = Path(raw)
+        st = p.stat() if p.exists() else None
+        files.append([str(raw), st.st_size if st else None, st.st_mtime_ns if st else None])
+    blob = json.dumps({"inputs": files, "settings": settings}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+# ----------------------------------------------------------------------------- stages
+
+
+def _input_tasks(inputs: Sequence[str | Path]) -> list[tuple[int, str, str, str | None, bool]]:
+    """The files to read, in the local reader's order: ``(file_no, input, path, id, missing)``."""
+    from copytrace.ingest import format_of
+    from copytrace.ingest.folder import relative_id, walk_files
+
+    out: list[tuple[int, str, str, str | None, bool]] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            for f in walk_files(path):
+                fmt = format_of(f)
+                if fmt is not None:
+                    aid = relative_id(f, path) if fmt == "page" else None
+                    out.append((len(out), str(raw), str(f), aid, False))
+        elif path.exists():
+            out.append((len(out), str(raw), str(path), None, False))
+        else:
+            out.append((len(out), str(raw), str(raw), None, True))
+    return out
+
+
+def _read(
+    spark: SparkSession, inputs: Sequence[str | Path], config: ScanConfig, parts: int
+) -> tuple[DataFrame, DataFrame]:
+    """Articles (``RAW`` columns, first of each id) and rejects (``file``, ``record``, ...)."""
+    tasks = _input_tasks(inputs)
+    rdd = spark.sparkContext.parallelize(tasks, max(1, min(len(tasks), parts)))
+    rows = spark.createDataFrame(rdd, TASKS).mapInArrow(
+        functools.partial(_read_task, batch_size=config.batch_size), READ_ROWS
+    )
+    rows = rows.persist()
+    ok = rows.where(F.col("reject_reason").isNull())
+    first = Window.partitionBy("id").orderBy("file_no", "item")
+    ranked = ok.withColumn("_n", F.row_number().over(first))
+    articles = ranked.where(F.col("_n") == 1).select(*RAW.fieldNames()).repartition(parts)
+    bad = rows.where(F.col("reject_reason").isNotNull()).select(
+        "file_no", "item", F.col("reject_file").alias("file"), "record",
+        F.col("reject_reason").alias("reason"),
+    )  # fmt: skip
+    dups = ranked.where(F.col("_n") > 1).select(
+        "file_no", "item", F.col("reject_file").alias("file"), "record",
+        F.lit(DUPLICATE_ID).alias("reason"),
+    )  # fmt: skip
+    return articles, bad.unionByName(dups).coalesce(1)
+
+
+def _chrome(lines: DataFrame, config: ScanConfig) -> DataFrame:
+    """Per source, the line hashes on enough of its pages: the chrome candidates."""
+    p = config.chrome
+    counts = lines.groupBy("source", "line_hash").agg(F.count(F.lit(1)).alias("n"))
+    pages = lines.groupBy("source").agg(F.countDistinct("id").alias("pages"))
+    return (
+        counts.where(F.col("n") >= p.min_pages)
+        .join(pages, "source")
+        .where(F.col("n") >= F.lit(p.min_share) * F.col("pages"))
+    )
+
+
+def _chrome_table(chrome: DataFrame, config: ScanConfig) -> dict[str, frozenset[int]]:
+    """The chrome rows as ``chrome.chrome_from_counts`` decides them (same rule, same floats)."""
+    rows = [
+        (r["source"], int(r["line_hash"]) & _U64, int(r["n"]), int(r["pages"]))
+        for r in chrome.toLocalIterator()
+    ]
+    pages = {s: n for s, _, _, n in rows}
+    return chrome_from_counts(((s, h, n) for s, h, n, _ in rows), pages, config.chrome)
+
+
+def _candidates(fps: DataFrame, n_docs: int, config: ScanConfig) -> DataFrame:
+    """Pairs ``(a_id < b_id, shared)`` sharing enough fingerprints within the df limit."""
+    params = config.candidate_params()
+    limit = df_limit(n_docs, params)
+    per_doc = fps.groupBy("id").agg(F.count(F.lit(1)).alias("n_fp"))
+    uniq = fps.dropDuplicates(["id", "hash"])
+    kept = (
+        uniq.groupBy("hash")
+        .agg(F.count(F.lit(1)).alias("df"))
+        .where((F.col("df") >= 2) & (F.col("df") <= limit))
+        .select("hash")
+    )
+    rare = uniq.join(kept, "hash", "left_semi")
+    x, y = rare.alias("x"), rare.alias("y")
+    joined = x.join(y, F.col("x.hash") == F.col("y.hash")).where(F.col("x.id") < F.col("y.id"))
+    if not params.same_source:
+        # an unknown source (null or empty) is never the same as another
+        same = (F.col("x.source") == F.col("y.source")) & (
+            F.coalesce(F.col("x.source"), F.lit("")) != ""
+        )
+        joined = joined.where(~same)
+    shared = joined.groupBy(F.col("x.id").alias("a_id"), F.col("y.id").alias("b_id")).agg(
+        F.count(F.lit(1)).alias("shared")
+    )
+    na = per_doc.select(F.col("id").alias("a_id"), F.col("n_fp").alias("na"))
+    nb = per_doc.select(F.col("id").alias("b_id"), F.col("n_fp").alias("nb"))
+    needed = F.greatest(F.lit(1.0), F.ceil(F.lit(params.min_shared_fraction) * F.least("na", "nb")))
+    return (
+        shared.join(na, "a_id")
+        .join(nb, "b_id")
+        .where((F.col("shared") >= params.min_shared) | (F.col("shared") >= needed))
+        .select("a_id", "b_id", "shared")
+    )
+
+
+def _align(cands: DataFrame, cleaned: DataFrame, config: ScanConfig) -> DataFrame:
+    """Each candidate pair with both cleaned articles, aligned per partition."""
+    cols = CLEAN.fieldNames()
+    left = cleaned.select(*(F.col(c).alias(f"a_{c}") for c in cols))
+    right = cleaned.select(*(F.col(c).alias(f"b_{c}") for c in cols))
+    rows = cands.select("a_id", "b_id").join(left, "a_id").join(right, "b_id")
+    rows = rows.select(*(f"a_{c}" for c in cols), *(f"b_{c}" for c in cols))
+    return rows.mapInArrow(functools.partial(_align_task, preset=config.preset), PAIRS)
+
+
+def connected_components(
+    edges: DataFrame, save: Callable[[str, DataFrame], DataFrame] | None = None
+) -> DataFrame:
+    """``(id, label)`` for every node of the undirected ``(a_id, b_id)`` edges.
+
+    The label is the smallest id of the node's component. Large-star and
+    small-star rounds (Kiveris et al., 2014) until nothing changes; every
+    round is a few joins and group-bys, no edge goes to the driver. ``save``
+    cuts the lineage each round (a checkpoint); without it, ``localCheckpoint``.
+    """
+    e = edges.select(
+        F.greatest("a_id", "b_id").alias("v"), F.least("a_id", "b_id").alias("u")
+    ).where(F.col("v") != F.col("u")).distinct()  # fmt: skip
+    cut = save or (lambda _name, df: df.localCheckpoint())
+    e = cut("cc-0", e)
+    for rnd in range(1, MAX_CC_ROUNDS + 1):
+        # large-star: every neighbour y > x of x links to the least of x's closed neighbourhood
+        both = e.select(F.col("v").alias("x"), F.col("u").alias("y")).unionByName(
+            e.select(F.col("u").alias("x"), F.col("v").alias("y"))
+        )
+        mins = both.groupBy("x").agg(F.min("y").alias("m"))
+        large = (
+            both.join(mins, "x")
+            .where(F.col("y") > F.col("x"))
+            .select(F.col("y").alias("v"), F.least("x", "m").alias("u"))
+            .distinct()
+        )
+        # small-star: x and its smaller neighbours all link to the least of them
+        low = large.groupBy("v").agg(F.min("u").alias("m"))
+        small = (
+            large.join(low, "v")
+            .select(F.greatest("u", "m").alias("v"), F.least("u", "m").alias("u"))
+            .unionByName(low.select("v", F.col("m").alias("u")))
+            .where(F.col("v") != F.col("u"))
+            .distinct()
+        )
+        small = cut(f"cc-{rnd}", small)
+        changed = small.exceptAll(e).limit(1).count() + e.exceptAll(small).limit(1).count()
+        e = small
+        if not changed:
+            log.info("connected components: converged after %d rounds", rnd)
+            break
+    else:
+        raise RuntimeError(f"connected components did not converge in {MAX_CC_ROUNDS} rounds")
+    # stars around the least id of each component
+    nodes = e.select(F.col("v").alias("id"), F.col("u").alias("label")).unionByName(
+        e.select(F.col("u").alias("id"), F.col("u").alias("label"))
+    )
+    return nodes.groupBy("id").agg(F.min("label").alias("label"))
+
+
+def _clusters(pairs: DataFrame, articles: DataFrame, labels: DataFrame) -> DataFrame:
+    """One row per reprint cluster: members, id and origin (``cluster.choose_origin``)."""
+    pub = articles.select("id", "published")
+    edges = (
+        pairs.select("a_id", "b_id", "source_id")
+        .join(labels.withColumnRenamed("id", "a_id"), "a_id")
+        .join(
+            pub.select(F.col("id").alias("a_id"), F.col("published").alias("a_published")), "a_id"
+        )
+        .join(
+            pub.select(F.col("id").alias("b_id"), F.col("published").alias("b_published")), "b_id"
+        )
+    )
+    comps = edges.groupBy("label").agg(
+        F.collect_list(F.struct("a_id", "b_id", "source_id", "a_published", "b_published")).alias(
+            "edges"
+        )
+    )
+    return comps.select("edges").mapInArrow(_origin_task, CLUSTERS)
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def _proc_tree(root: int) -> list[int]:
+    """``root`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def tree_rss_mb(root: int | None = None, field: str = "VmHWM") -> float:
+    """Sum over a process tree of ``VmHWM`` (each process's peak RSS) or ``VmRSS``, MB.
+
+    The sum of peaks bounds the tree's peak from above; the JVM and Python
+    workers of a local Spark session are descendants of the driver.
+    """
+    if not Path("/proc").is_dir():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = 0.0
+    for pid in _proc_tree(root or os.getpid()):
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith(field + ":"):
+                        total += int(line.split()[1]) / 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def _shuffle_bytes(spark: SparkSession, groups: Iterable[str]) -> dict[str, int]:
+    """Shuffle bytes (read + write) per job group, from the Spark UI's REST API."""
+    sc = spark.sparkContext
+    url = sc.uiWebUrl
+    if not url:
+        return {}
+    try:
+        base = f"{url}/api/v1/applications/{sc.applicationId}"
+        with urllib.request.urlopen(f"{base}/stages", timeout=10) as fh:
+            stages = json.load(fh)
+    except OSError:
+        return {}
+    per_stage: dict[int, int] = {}
+    for s in stages:
+        per_stage[s["stageId"]] = per_stage.get(s["stageId"], 0) + int(
+            s.get("shuffleReadBytes", 0) + s.get("shuffleWriteBytes", 0)
+        )
+    tracker = sc.statusTracker()
+    out = {}
+    for group in groups:
+        total = 0
+        for job in tracker.getJobIdsForGroup(group):
+            info = tracker.getJobInfo(job)
+            if info is not None:
+                total += sum(per_stage.get(s, 0) for s in info.stageIds)
+        out[group] = total
+    return out
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def _session(config: ScanConfig) -> tuple[SparkSession, bool]:
+    """The active session, or a new ``local[jobs]`` one (and whether we made it)."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active, False
+    opts = config.spark
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    master = opts.master or f"local[{config.effective_jobs()}]"
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    parts = opts.partitions or 2 * config.effective_jobs()
+    builder = (
+        SparkSession.builder.appName("copytrace scan")
+        .master(master)
+        .config("spark.sql.shuffle.partitions", str(opts.shuffle_partitions or parts))
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    if opts.driver_memory:
+        builder = builder.config("spark.driver.memory", opts.driver_memory)
+    return builder.getOrCreate(), True
+
+
+def run(
+    inputs: Sequence[str | Path],
+    out_dir: Path,
+    config: ScanConfig,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """The engine entry of ``copytrace scan --engine spark``: uses or starts a session."""
+    spark, own = _session(config)
+    try:
+        return scan(spark, inputs, out_dir, config=config, progress=progress)
+    finally:
+        if own:
+            spark.stop()
+
+
+def scan(
+    spark: SparkSession,
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    config: ScanConfig | None = None,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """Scan ``inputs`` with ``spark`` and write the outputs into ``out_dir``.
+
+    Args:
+        spark: the session (a notebook's, or one ``spark-submit`` made).
+        inputs: files and folders the executors can read, as for the local engine.
+        out_dir: output folder on the driver (created if missing).
+        config: settings; ``config.spark`` holds the Spark ones.
+        progress: called as ``progress(stage, done, total)`` per stage.
+
+    Returns:
+        A :class:`copytrace.scan.ScanSummary` like the local engine's, with
+        shuffle bytes per stage and the stages resumed from checkpoints.
+
+    Example:
+        >>> from copytrace.engines.spark import scan  # doctest: +SKIP
+        >>> scan(spark, ["corpus/"], "out").pairs  # doctest: +SKIP
+        42
+    """
+    cfg = config or ScanConfig()
+    opts: SparkOptions = cfg.spark
+    t_start = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sc = spark.sparkContext
+    parts = opts.partitions or 2 * sc.defaultParallelism
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
+    if opts.shuffle_partitions:
+        spark.conf.set("spark.sql.shuffle.partitions", str(opts.shuffle_partitions))
+    names = [str(i) for i in inputs]
+    stages_root = opts.stages_dir or str(out.resolve() / "_stages")
+    ckpt = Checkpoints(spark, stages_root, _checkpoint_key(names, cfg), opts.resume)
+    summary = ScanSummary(out_dir=str(out), jobs=sc.defaultParallelism)
+    timer: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(name: str) -> Iterator[None]:
+        if progress is not None:
+            progress(name, 0, 1)
+        sc.setJobGroup(name, f"copytrace {name}")
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            timer[name] = timer.get(name, 0.0) + time.perf_counter() - t0
+            log.info("stage %s: %.2f s", name, timer[name])
+            if progress is not None:
+                progress(name, 1, 1)
+
+    def step(name: str, make: Callable[[], DataFrame]) -> DataFrame:
+        if ckpt.done(name):
+            summary.resumed_stages.append(name)
+            return ckpt.load(name)
+        ckpt.fresh = True
+        return ckpt.save(name, make())
+
+    with stage("read"):
+        if ckpt.done("read", "rejects"):
+            summary.resumed_stages.append("read")
+            articles, rejects = ckpt.load("read"), ckpt.load("rejects")
+        else:
+            ckpt.fresh = True
+            art_df, rej_df = _read(spark, inputs, cfg, parts)
+            rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
+            articles = ckpt.save("read", art_df)
+            ckpt.write_manifest()
+        counts = articles.agg(
+            F.count(F.lit(1)).alias("n"), F.sum(F.octet_length("text")).alias("b")
+        ).first()
+        summary.articles = int(counts["n"]) if counts else 0
+        summary.text_bytes = int((counts["b"] if counts else 0) or 0)
+        summary.rejected = rejects.count()
+    with stage("chrome"):
+        lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
+        chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
+        chrome = _chrome_table(chrome_rows, cfg)
+        summary.chrome_sources = len(chrome)
+        summary.chrome_lines = sum(len(v) for v in chrome.values())
+    with stage("clean"):
+        shared = sc.broadcast(chrome)
+        cleaned = step(
+            "clean",
+            lambda: articles.mapInArrow(functools.partial(_clean_task, chrome=shared), CLEAN),
+        )
+        summary.empty_articles = cleaned.where(F.coalesce(F.size("content"), F.lit(0)) <= 0).count()
+    with stage("fingerprint"):
+        fp_task = functools.partial(_fingerprint_task, params=cfg.fingerprint)
+        fps = step("fingerprint", lambda: cleaned.mapInArrow(fp_task, FINGERPRINTS))
+        summary.fingerprints = fps.count()
+    summary.df_limit = df_limit(summary.articles, cfg.candidate_params())
+    with stage("candidates"):
+        cands = step("candidates", lambda: _candidates(fps, summary.articles, cfg))
+        summary.candidate_pairs = cands.count()
+    with stage("align"):
+        pairs = step("align", lambda: _align(cands, cleaned, cfg))
+        agg = pairs.agg(
+            F.count(F.lit(1)).alias("n"),
+            F.count("source_id").alias("directed"),
+            F.sum(F.size("passages")).alias("passages"),
+        ).first()
+        summary.pairs = int(agg["n"]) if agg else 0
+        summary.directed_pairs = int(agg["directed"]) if agg else 0
+        summary.passages = int((agg["passages"] if agg else 0) or 0)
+    with stage("cluster"):
+
+        def make_clusters() -> DataFrame:
+            labels = connected_components(pairs, lambda n, df: ckpt.save(f"_cc/{n}", df))
+            return _clusters(pairs, articles, labels)
+
+        clusters = step("cluster", make_clusters)
+        agg = clusters.agg(F.count(F.lit(1)).alias("n"), F.sum("size").alias("m")).first()
+        summary.clusters = int(agg["n"]) if agg else 0
+        summary.clustered_articles = int((agg["m"] if agg else 0) or 0)
+    with stage("write"):
+        _write(spark, out, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start)
+    summary.seconds = time.perf_counter() - t_start
+    summary.stage_seconds = dict(timer)
+    summary.stage_shuffle_bytes = _shuffle_bytes(spark, [*timer])
+    summary.peak_rss_mb = tree_rss_mb()
+    summary.outputs = {name: str(out / name) for name in _OUTPUTS}
+    if not cfg.report:
+        summary.outputs.pop("report.html")
+    sc.setJobGroup("copytrace", "copytrace")
+    log.info("spark scan done in %.1f s: %d pairs", summary.seconds, summary.pairs)
+    return summary
+
+
+_OUTPUTS = (
+    "articles.parquet",
+    "passages.parquet",
+    "passages.jsonl",
+    "pairs.jsonl",
+    "clusters.jsonl",
+    "rejects.jsonl",
+    "report.html",
+)
+
+
+# ----------------------------------------------------------------------------- write
+
+
+def _chunks(rows: Iterable[Any], size: int = WRITE_CHUNK) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _pair_record(row: Any) -> PairRecord:
+    return PairRecord(
+        a_id=row["a_id"],
+        b_id=row["b_id"],
+        source_id=row["source_id"],
+        confidence=row["confidence"],
+        coverage_a=row["coverage_a"],
+        coverage_b=row["coverage_b"],
+        passages=tuple(PassageRecord(**p.asDict()) for p in row["passages"]),
+        evidence=tuple(row["evidence"] or ()),
+    )
+
+
+def _write(
+    spark: SparkSession,
+    out: Path,
+    cleaned: DataFrame,
+    pairs: DataFrame,
+    clusters: DataFrame,
+    rejects: DataFrame,
+    cfg: ScanConfig,
+    summary: ScanSummary,
+    timer: dict[str, float],
+    t_start: float,
+) -> None:
+    """The local engine's files, from sorted Spark results streamed to the driver."""
+    art_cols = ARTICLES_SCHEMA.names
+    art_rows = cleaned.select(*art_cols).orderBy("id").toLocalIterator(prefetchPartitions=True)
+    write_parquet(
+        out / "articles.parquet",
+        (
+            pa.RecordBatch.from_pylist([r.asDict(recursive=True) for r in chunk], ARTICLES_SCHEMA)
+            for chunk in _chunks(art_rows)
+        ),
+        ARTICLES_SCHEMA,
+    )
+    passage_cols = PASSAGES_SCHEMA.names
+    psg = (
+        pairs.select(F.explode("passages").alias("p"))
+        .select(*(F.col(f"p.{c}").alias(c) for c in passage_cols))
+        .orderBy("source_id", "target_id", "source_start", "source_end", "target_start",
+                 "target_end", "kind")
+    )  # fmt: skip
+    with atomic_writer(out / "passages.jsonl") as jsonl:
+
+        def passage_batches() -> Iterator[pa.RecordBatch]:
+            for chunk in _chunks(psg.toLocalIterator(prefetchPartitions=True)):
+                rows = [PassageRecord(**r.asDict()).to_dict() for r in chunk]
+                jsonl.writelines(json_line(r) + "\n" for r in rows)
+                yield pa.RecordBatch.from_pylist(rows, schema=PASSAGES_SCHEMA)
+
+        write_parquet(out / "passages.parquet", passage_batches(), PASSAGES_SCHEMA)
+    words = F.aggregate("passages", F.lit(0).cast("long"), lambda acc, p: acc + p["words"])
+    pair_df = pairs.select(
+        "a_id", "b_id", "source_id", "confidence", "coverage_a", "coverage_b",
+        F.size("passages").alias("passages"), words.alias("words"),
+    ).orderBy("a_id", "b_id")  # fmt: skip
+    write_jsonl(out / "pairs.jsonl", (r.asDict() for r in pair_df.toLocalIterator(True)))
+    cl_df = clusters.orderBy(F.col("size").desc(), F.col("first_id"))
+    write_jsonl(
+        out / "clusters.jsonl",
+        (
+            Cluster(r["cluster_id"], tuple(r["article_ids"]), r["origin_id"]).to_dict()
+            for r in cl_df.toLocalIterator(True)
+        ),
+    )
+    rej = rejects.orderBy("file_no", "item").select("file", "record", "reason")
+    write_jsonl(out / "rejects.jsonl", (r.asDict() for r in rej.toLocalIterator(True)))
+    if cfg.report:
+        _write_report(spark, out, cleaned, pairs, cl_df, cfg, summary, timer, t_start)
+
+
+def _row_article(r: Any) -> Article:
+    d = r.asDict(recursive=True)
+    d["content"] = tuple((int(s), int(e)) for s, e in (d.get("content") or ()))
+    d["is_html"] = bool(d.get("is_html"))
+    return Article(**d)
+
+
+def _write_report(
+    spark: SparkSession,
+    out: Path,
+    cleaned: DataFrame,
+    pairs: DataFrame,
+    clusters: DataFrame,
+    cfg: ScanConfig,
+    summary: ScanSummary,
+    timer: dict[str, float],
+    t_start: float,
+) -> None:
+    """``report.html`` from the largest pairs and clusters (all of them on small corpora)."""
+    from copytrace.report.html import MAX_CLUSTER_MEMBERS, MAX_CLUSTERS, render_report
+
+    words = F.aggregate("passages", F.lit(0).cast("long"), lambda acc, p: acc + p["words"])
+    top = pairs.orderBy(words.desc(), "a_id", "b_id").limit(REPORT_COLLECT)
+    records = [_pair_record(r) for r in top.toLocalIterator(True)]
+    cl = [
+        Cluster(r["cluster_id"], tuple(r["article_ids"]), r["origin_id"])
+        for r in clusters.limit(REPORT_COLLECT).toLocalIterator(True)
+    ]
+    shown = sorted(records, key=lambda p: (-p.words, p.a_id, p.b_id))[: cfg.report_pairs]
+    wanted = {i for p in shown for i in (p.a_id, p.b_id)}
+    for c in cl[:MAX_CLUSTERS]:
+        wanted.update(c.article_ids[:MAX_CLUSTER_MEMBERS])
+        wanted.add(c.origin_id)
+    in_pairs = {i for p in records for i in (p.a_id, p.b_id)}
+    ids = spark.createDataFrame([(i,) for i in sorted(in_pairs | wanted)], "id string")
+    known = cleaned.join(F.broadcast(ids), "id", "left_semi")
+    sources: dict[str, str | None] = {}
+    cache: dict[str, Article] = {}
+    for r in known.toLocalIterator(True):
+        sources[r["id"]] = r["source"]
+        if r["id"] in wanted:
+            cache[r["id"]] = _row_article(r)
+    summary.stage_seconds = dict(timer)
+    summary.seconds = time.perf_counter() - t_start
+    summary.peak_rss_mb = tree_rss_mb()
+    html = render_report(
+        summary, records, cl, cache.get, sources=sources, max_pairs=cfg.report_pairs
+    )
+    write_text(out / "report.html", html)
+
+
+# ----------------------------------------------------------------------------- spark-submit
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``spark-submit copytrace/engines/spark.py INPUT... --out DIR`` (or ``python -m``)."""
+    ap = argparse.ArgumentParser(prog="copytrace-spark", description=__doc__.split("\n")[0])
+    ap.add_argument("inputs", nargs="+")
+    ap.add_argument("--out", required=True, help="output folder on the driver")
+    ap.add_argument("--same-source", action="store_true")
+    ap.add_argument("--preset", default="news")
+    ap.add_argument("--batch-size", type=int, default=ScanConfig().batch_size)
+    ap.add_argument("--partitions", type=int, default=None)
+    ap.add_argument("--shuffle-partitions", type=int, default=None)
+    ap.add_argument("--stages-dir", default=None, help="checkpoint folder (default OUT/_stages)")
+    ap.add_argument("--no-resume", action="store_true", help="recompute every stage")
+    ap.add_argument("--no-report", action="store_true")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = ScanConfig(
+        same_source=args.same_source,
+        preset=args.preset,
+        batch_size=args.batch_size,
+        report=not args.no_report,
+        spark=SparkOptions(
+            partitions=args.partitions,
+            shuffle_partitions=args.shuffle_partitions,
+            stages_dir=args.stages_dir,
+            resume=not args.no_resume,
+        ),
+    )
+    summary = run(args.inputs, Path(args.out), config)
+    for label, value in summary.rows():
+        print(f"{label:>24}: {value}")
+    for name, seconds in summary.stage_seconds.items():
+        shuffle = summary.stage_shuffle_bytes.get(name, 0) / 1e6
+        print(f"{name:>24}: {seconds:,.1f} s, shuffle {shuffle:,.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
