@@ -612,3 +612,55 @@ def test_app_survives_repeated_server_starts(index_db: Path) -> None:
         with TestClient(app) as client:
             r = client.get("/api/articles/courier-markets")
             assert r.status_code == 200 and r.json()["text"]
+
+
+PAGE_BAD_INPUT = [
+    ("post", "/query", {"data": {"text": "Some text.", "format": "pdf"}}, 422),
+    ("post", "/query", {"data": {"text": "Some text.", "limit": "0"}}, 422),
+    ("post", "/query", {"data": {"text": "Some text.", "limit": "many"}}, 422),
+    ("post", "/query", {"data": {"text": "Some text.", "title": "t" * 1001}}, 422),
+    ("post", "/query", {"data": {"text": "Some\x00text."}}, 400),
+    ("post", "/query", {"files": {"file": ("empty.txt", b"")}}, 400),
+    (
+        "post",
+        "/query",
+        {
+            "content": b"--xx\r\nContent-Disposition: form-data; name=text\r\n\r\nunterminated",
+            "headers": {"content-type": "multipart/form-data; boundary=xx"},
+        },
+        400,
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs", "status"), PAGE_BAD_INPUT)
+def test_bad_form_input_gets_a_4xx_page_with_a_message(
+    index_client: TestClient, method: str, url: str, kwargs: dict[str, Any], status: int
+) -> None:
+    r = getattr(index_client, method)(url, **kwargs)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert r.status_code == status, r.text[:300]
+    assert r.headers["content-type"].startswith("text/html")
+    message = re.search(r'<p class="error" role="alert">(.+?)</p>', r.text, re.S)
+    assert message and message.group(1).strip(), r.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/articles?offset=-1", 422),
+        ("/articles?q=" + "x" * 201, 422),
+        ("/pair?a=x", 422),
+        ("/pair?a=no-such&b=other", 404),
+        ("/articles/no%00such", 404),
+        ("/clusters/no-such", 404),
+        ("/no-such-page", 404),
+    ],
+)
+def test_bad_page_requests_get_a_4xx_page_with_a_message(
+    scan_client: TestClient, url: str, status: int
+) -> None:
+    r = scan_client.get(url)
+    assert r.status_code == status, r.text[:300]
+    assert r.headers["content-type"].startswith("text/html")
+    assert 'class="error"' in r.text
