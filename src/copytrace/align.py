@@ -39,7 +39,13 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from copytrace.model import Article, Kind, Passage
-from copytrace.paraphrase import bag_doc_cosine, sentence_bags, sentence_similarity, stem_ids
+from copytrace.paraphrase import (
+    Lexicon,
+    SentenceBags,
+    bag_doc_cosine,
+    sentence_bags,
+    sentence_similarity,
+)
 from copytrace.text import Tokens, sentence_spans, tokenize
 
 logger = logging.getLogger(__name__)
@@ -176,19 +182,44 @@ SUMMARY_MAX_COPIED = 0.7
 SUMMARY_WHOLE = 0.5
 
 # Documents whose tokens are kept for reuse by later pairs (per process).
-TOKEN_CACHE_SIZE = 16
+TOKEN_CACHE_SIZE = 32
+# Prepared documents (word ids, n-gram index, sentence bags) kept per process.
+DOC_CACHE_SIZE = 32
 
 PRESETS: dict[str, AlignParams] = {"news": AlignParams(), "pan": PAN_PARAMS}
 
 
 @dataclass(slots=True)
 class _Doc:
-    """One side, prepared: tokens, word ids, barriers and sentences."""
+    """One side, prepared once per document: word ids, barriers, sentences,
+    stems, and (lazily) n-gram indexes and sentence bags."""
 
     tokens: Tokens
     ids: np.ndarray
     breaks: np.ndarray  # breaks[k]: number of barriers at token positions <= k
     sentences: list[tuple[int, int]]  # [lo, hi) token ranges
+    generation: int
+    stems: np.ndarray  # stem id per token, -1: stop word
+    grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
+    bags: SentenceBags | None = None
+
+    def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(keys, order, sorted keys, own count per position)`` of the n-grams."""
+        got = self.grams.get(n)
+        if got is None:
+            keys = _ngram_keys(self.ids, n)
+            order = np.argsort(keys, kind="stable")
+            sk = keys[order]
+            own = np.searchsorted(sk, keys, "right") - np.searchsorted(sk, keys, "left")
+            got = self.grams[n] = (keys, order, sk, own)
+        return got
+
+    def sentence_bags(self) -> SentenceBags:
+        if self.bags is None:
+            self.bags = sentence_bags(self.stems, self.sentences)
+        return self.bags
 
 
 @dataclass(slots=True)
@@ -309,9 +340,10 @@ def align_tokens(
         >>> [p.words for p in align_tokens(ta, tb)]
         [9]
     """
-    vocab: dict[str, int] = {}
-    da = _prepare(a, a_breaks, a_sentences, vocab)
-    db = _prepare(b, b_breaks, b_sentences, vocab)
+    da = _prepare(a, a_breaks, a_sentences)
+    db = _prepare(b, b_breaks, b_sentences)
+    if da.generation != db.generation:  # the lexicon started afresh in between
+        da = _prepare(a, a_breaks, a_sentences)
     runs = _runs(da, db, params)
     clusters = _chain(runs, da, db, params.join_gap)
     passages = [c for c in clusters if c.matched >= params.min_words]
@@ -323,13 +355,12 @@ def align_tokens(
             >= params.min_chars
         )
     if params.paraphrase and da.sentences and db.sentences:
-        passages += _paraphrase_pairs(da, db, passages, params, list(vocab))
+        passages += _paraphrase_pairs(da, db, passages, params)
     if params.merge_gap > 0:
         summaries = [c for c in passages if c.summary]
         cases = _merge_cases([c for c in passages if not c.summary], da, db, params.merge_gap)
         if params.case_cosine > 0:
-            word_stems = stem_ids(list(vocab))
-            stems_a, stems_b = word_stems[da.ids], word_stems[db.ids]
+            stems_a, stems_b = da.stems, db.stems
             cases = [
                 c
                 for c in cases
@@ -353,13 +384,35 @@ def _mirror(p: Passage) -> Passage:
     )
 
 
-def _prepare(
-    tokens: Tokens, breaks: Sequence[int], sentences: Spans, vocab: dict[str, int]
-) -> _Doc:
-    for w in dict.fromkeys(tokens.words):
-        if w not in vocab:
-            vocab[w] = len(vocab)
-    ids = np.fromiter(map(vocab.__getitem__, tokens.words), np.int64, len(tokens))
+_LEXICON = Lexicon()
+# id(tokens) -> (tokens, sentences, breaks, prepared doc); holding the tokens
+# keeps their id from being reused while the entry lives
+_DOCS: dict[int, tuple[Tokens, Spans, Sequence[int], _Doc]] = {}
+
+
+def _prepare(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
+    """The prepared document for these tokens, from the cache when it has it."""
+    key = id(tokens)
+    got = _DOCS.get(key)
+    if (
+        got is not None
+        and got[0] is tokens
+        and (got[1] is sentences or got[1] == sentences)
+        and (got[2] is breaks or got[2] == breaks)
+        and got[3].generation == _LEXICON.generation
+    ):
+        _DOCS[key] = _DOCS.pop(key)  # most recently used last
+        return got[3]
+    doc = _prepare_doc(tokens, breaks, sentences)
+    _DOCS.pop(key, None)
+    while len(_DOCS) >= DOC_CACHE_SIZE:
+        del _DOCS[next(iter(_DOCS))]
+    _DOCS[key] = (tokens, sentences, breaks, doc)
+    return doc
+
+
+def _prepare_doc(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
+    ids = _LEXICON.ids(tokens.words)
     flags = np.zeros(len(tokens) + 1, np.int64)
     for k in breaks:
         if 0 < k < len(tokens):
@@ -371,7 +424,8 @@ def _prepare(
         for lo, hi in bounds.reshape(-1, 2).tolist():
             if hi > lo:
                 sent_tok.append((lo, hi))
-    return _Doc(tokens, ids, np.cumsum(flags), sent_tok)
+    stems = _LEXICON.stems[ids]
+    return _Doc(tokens, ids, np.cumsum(flags), sent_tok, _LEXICON.generation, stems)
 
 
 def _crosses(doc: _Doc, lo: int, hi: int) -> bool:
@@ -396,16 +450,12 @@ def _ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
 def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]:
     """Exact matching stretches ``(a_start, b_start, length)`` in word indices."""
     n = params.seed_words
-    ha = _ngram_keys(da.ids, n)
-    hb = _ngram_keys(db.ids, n)
+    ha, order, sa, _ = da.ngrams(n)
+    hb, _, _, cnt_b = db.ngrams(n)
     if not len(ha) or not len(hb):
         return []
-    order = np.argsort(ha, kind="stable")
-    sa = ha[order]
     lo = np.searchsorted(sa, hb, "left")
     cnt_a = np.searchsorted(sa, hb, "right") - lo
-    sb = np.sort(hb)
-    cnt_b = np.searchsorted(sb, hb, "right") - np.searchsorted(sb, hb, "left")
     rep = params.max_seed_repeat
     jb = np.nonzero((cnt_a > 0) & (cnt_a <= rep) & (cnt_b <= rep))[0]
     if not len(jb):
@@ -504,7 +554,7 @@ def _chain(runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int) -> li
 
 
 def _paraphrase_pairs(
-    da: _Doc, db: _Doc, verbatim: list[_Cluster], params: AlignParams, vocab_words: list[str]
+    da: _Doc, db: _Doc, verbatim: list[_Cluster], params: AlignParams
 ) -> list[_Cluster]:
     """Sentence pairs that say the same thing in other words, matched one to one."""
     cov_a = np.zeros(len(da.ids) + 1, np.int64)
@@ -529,12 +579,11 @@ def _paraphrase_pairs(
     if not cand_a.any() or not cand_b.any():
         return []
     # bags and idf over every sentence of both texts, candidates filtered after
-    # stems per distinct word (ids shared by both texts), then per token
-    word_stems = stem_ids(vocab_words)
-    bags_a = sentence_bags(word_stems[da.ids], da.sentences)
-    bags_b = sentence_bags(word_stems[db.ids], db.sentences)
+    bags_a = da.sentence_bags()
+    bags_b = db.sentence_bags()
+    size = max(int(da.stems.max(initial=0)), int(db.stems.max(initial=0))) + 1
     sa, sb, cos, dice = sentence_similarity(
-        bags_a, bags_b, len(da.sentences), len(db.sentences), int(word_stems.max(initial=0)) + 1
+        bags_a, bags_b, len(da.sentences), len(db.sentences), size
     )
     out: list[_Cluster] = []
     if params.summary_ratio > 0 and len(cos):

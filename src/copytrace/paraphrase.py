@@ -241,6 +241,62 @@ def stem_ids(words: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(cache.__getitem__, words), np.int64, len(words))
 
 
+# Distinct words a Lexicon holds before it starts afresh (bounds memory in
+# long corpus runs; about 100 MB at the cap).
+LEXICON_MAX_WORDS = 1_000_000
+
+
+class Lexicon:
+    """Word ids and their stem ids, shared by every document of a process.
+
+    Documents prepared with one lexicon can be compared by id; ``generation``
+    changes when the lexicon starts afresh (ids from an older generation are
+    void).
+
+    Example:
+        >>> lex = Lexicon()
+        >>> ids = lex.ids(["talks", "talking", "the"])
+        >>> stems = lex.stems[ids]
+        >>> bool(stems[0] == stems[1]), int(stems[2])
+        (True, -1)
+    """
+
+    def __init__(self, max_words: int = LEXICON_MAX_WORDS) -> None:
+        self.max_words = max_words
+        self.generation = 0
+        self.reset()
+
+    def reset(self) -> None:
+        self.words: dict[str, int] = {}
+        self.stem_of: dict[str, int] = {}
+        self.stems = np.empty(0, np.int64)  # stem id per word id, -1: stop word
+        self.generation += 1
+
+    def ids(self, words: Sequence[str]) -> np.ndarray:
+        """Word id of each word, adding new words (and their stems)."""
+        vocab = self.words
+        new = [w for w in dict.fromkeys(words) if w not in vocab]
+        if new:
+            if len(vocab) + len(new) > self.max_words:
+                self.reset()
+                vocab = self.words
+                new = list(dict.fromkeys(words))
+            first = len(vocab)
+            stem_of = self.stem_of
+            sids = np.empty(len(new), np.int64)
+            for k, (w, st) in enumerate(zip(new, stem_words(new), strict=True)):
+                vocab[w] = first + k
+                if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
+                    sids[k] = -1
+                else:
+                    sid = stem_of.get(st)
+                    if sid is None:
+                        sid = stem_of[st] = len(stem_of)
+                    sids[k] = sid
+            self.stems = np.concatenate((self.stems, sids))
+        return np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
+
+
 def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]]) -> SentenceBags:
     """Bags of stems for the token ranges ``sentences`` (``[lo, hi)`` word indices).
 
