@@ -247,7 +247,7 @@ def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list
         >>> a = Article("a", "Officials said the two sides will meet in the autumn to talk peace.")
         >>> b = Article("b", "The two sides will meet in the autumn to talk peace, TASS said.")
         >>> [(p.kind, b.text[p.b_start:p.b_end]) for p in align(a, b)]
-        [('verbatim', 'two sides will meet in the autumn to talk peace')]
+        [('verbatim', 'The two sides will meet in the autumn to talk peace')]
     """
     if _order_key(b) < _order_key(a):  # canonical order: align(a, b) mirrors align(b, a)
         return sorted((_mirror(p) for p in align(b, a, params)), key=lambda p: (p.a_start, p.a_end))
@@ -338,7 +338,7 @@ def align_tokens(
         >>> ta = tokenize("He said the talks will be held in Moscow in the fall this year.")
         >>> tb = tokenize("The talks will be held in Moscow in the fall, Nikkei said.")
         >>> [p.words for p in align_tokens(ta, tb)]
-        [9]
+        [10]
     """
     da = _prepare(a, a_breaks, a_sentences)
     db = _prepare(b, b_breaks, b_sentences)
