@@ -16,6 +16,8 @@ import datetime as dt
 import email.utils
 import io
 import logging
+import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,10 @@ from copytrace.model import Article, Reject
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Bytes read from the start of the last record to check that the file ends
+# with a whole record (records are rarely over a few MB; larger ones are skipped).
+TAIL_CHECK_BYTES = 64 << 20
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*$")
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -154,6 +160,66 @@ def _to_article(record: WarcRecord, name: str, num: int) -> Article | Reject:
     )
 
 
+def _member_end(data: bytes) -> int | None:
+    """Length of the complete gzip member at the start of ``data``, None when it is cut."""
+    d = zlib.decompressobj(wbits=31)
+    try:
+        while True:
+            d.decompress(data, 1 << 20)
+            if d.eof:
+                return len(data) - len(d.unused_data)
+            if not d.unconsumed_tail:
+                return None
+            data = d.unconsumed_tail
+    except zlib.error:
+        return None
+
+
+def _record_end(data: bytes) -> int | None:
+    """Length of the complete uncompressed WARC record at the start of ``data``, or None."""
+    head_end = data.find(b"\r\n\r\n")
+    if head_end < 0:
+        return None
+    m = _CONTENT_LENGTH.search(data, 0, head_end)
+    if m is None:
+        return None
+    end = head_end + 4 + int(m.group(1))
+    return end if end <= len(data) else None
+
+
+def _tail_problem(path: Path, last_pos: int) -> tuple[bool, str] | None:
+    """Whether the file ends inside a record: ``(cut is the last record read, reason)``.
+
+    Reads from the last record fastwarc returned: that record must be whole and
+    only blank bytes may follow it.
+    """
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(2)
+            fh.seek(last_pos)
+            data = fh.read(TAIL_CHECK_BYTES + 1)
+    except OSError as exc:
+        return False, f"cannot read: {exc.strerror or exc}"
+    if len(data) > TAIL_CHECK_BYTES:  # a huge last record or one gzip stream: not checked
+        logger.debug("%s: end of file not checked (last record too large)", path)
+        return None
+    if not data.strip(b"\r\n\x00 "):
+        return None
+    gz = magic == b"\x1f\x8b"
+    end = _member_end(data) if gz else _record_end(data)
+    if end is None:
+        what = "gzip member" if gz else "record"
+        return True, f"truncated WARC: the file ends inside a {what}"
+    if data[end:].strip(b"\r\n\x00 "):
+        return False, f"truncated WARC: {len(data) - end} bytes at the end are not a whole record"
+    return None
+
+
+def _misread(item: Article | Reject) -> bool:
+    """A reject whose reason comes from the remains of a cut record."""
+    return isinstance(item, Reject) and not item.reason.startswith("truncated")
+
+
 def read_warc(path: str | Path) -> Iterator[Article | Reject]:
     """Yield an ``Article`` per HTML response of a WARC file, ``Reject`` per bad one.
 
@@ -179,6 +245,11 @@ def read_warc_numbered(path: str | Path) -> Iterator[tuple[int | None, Article |
     except OSError as exc:
         yield None, Reject(name, None, f"cannot read: {exc.strerror or exc}")
         return
+    last_pos = 0
+    # The last response is held back until the next record shows it was whole:
+    # a record cut by the end of the file is reported as truncated, not as the
+    # odd headers fastwarc parsed from its remains.
+    pending: tuple[int, Article | Reject] | None = None
     with stream:
         try:
             for num, record in enumerate(
@@ -190,16 +261,33 @@ def read_warc_numbered(path: str | Path) -> Iterator[tuple[int | None, Article |
                 ),
                 start=1,
             ):
+                if pending is not None:
+                    yield pending
+                    pending = None
+                last_pos = record.stream_pos
                 if record.record_type != WarcRecordType.response:
                     skipped["not a response"] += 1
                     continue
                 reason = _skip_reason(record)
-                if reason is not None:
-                    yield num, Reject(name, num, reason)
-                    continue
-                yield num, _to_article(record, name, num)
+                if reason is None:
+                    pending = num, _to_article(record, name, num)
+                else:
+                    pending = num, Reject(name, num, reason)
         except (OSError, ValueError) as exc:
+            if pending is not None:
+                yield pending
             yield num + 1, Reject(name, num + 1, f"corrupt WARC: {exc}")
+            return
+    # fastwarc stops quietly at a record cut inside its header or gzip member:
+    # check the file's end ourselves so a cut is never a silent loss.
+    tail = _tail_problem(Path(path), last_pos)
+    cut_last = tail is not None and tail[0]  # the last record read is the one cut short
+    if cut_last and (pending is None or _misread(pending[1])):
+        pending = num, Reject(name, num, tail[1] if tail else "")
+    if pending is not None:
+        yield pending
+    if tail is not None and not tail[0]:
+        yield num + 1, Reject(name, num + 1, tail[1])
     if skipped:
         logger.info(
             "%s: %d records skipped (%s)",
