@@ -14,6 +14,7 @@ not the product of the sentence counts.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -263,6 +264,7 @@ class Lexicon:
 
     def __init__(self, max_words: int = LEXICON_MAX_WORDS) -> None:
         self.max_words = max_words
+        self._lock = threading.Lock()
         self.generation = 0
         self.reset()
 
@@ -273,7 +275,15 @@ class Lexicon:
         self.generation += 1
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
-        """Word id of each word, adding new words (and their stems)."""
+        """Word id of each word, adding new words (and their stems).
+
+        Thread-safe: a word's id is published only together with its stem, so
+        ``stems[ids]`` holds for the ids returned (the web server aligns in threads).
+        """
+        with self._lock:
+            return self._ids(words)
+
+    def _ids(self, words: Sequence[str]) -> np.ndarray:
         vocab = self.words
         new = [w for w in dict.fromkeys(words) if w not in vocab]
         if new:
