@@ -321,6 +321,8 @@ async def run_level(
             latencies.append(dt)
             if r.status_code != 200:
                 errors += 1
+                if errors == 1:
+                    log.warning("error %d: %s", r.status_code, r.text[:300])
                 return
             ok += 1
             ids = [m["article"]["id"] for m in r.json()["matches"]]

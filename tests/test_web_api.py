@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -664,3 +665,29 @@ def test_bad_page_requests_get_a_4xx_page_with_a_message(
     assert r.status_code == status, r.text[:300]
     assert r.headers["content-type"].startswith("text/html")
     assert 'class="error"' in r.text
+
+
+def test_lexicon_ids_are_safe_to_use_from_threads() -> None:
+    # The server aligns pasted articles in threads sharing align's Lexicon: every id a
+    # thread gets must already have its stem (once raced: "index N is out of bounds").
+    from copytrace.paraphrase import Lexicon
+
+    lex = Lexicon()
+    failures: list[str] = []
+    words = [[f"w{t}x{k}" for k in range(4000)] + ["shared", "words"] for t in range(8)]
+
+    def work(batch: list[str]) -> None:
+        for lo in range(0, len(batch), 200):
+            ids = lex.ids([*batch[lo : lo + 200], "shared", "words"])
+            try:
+                lex.stems[ids]
+            except IndexError as exc:
+                failures.append(str(exc))
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in words]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert len(lex.words) == 8 * 4000 + 2 == len(lex.stems)
