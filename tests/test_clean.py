@@ -295,10 +295,46 @@ def test_sentences_are_not_hard_chrome(line: str) -> None:
         ("Updated: September 3rd, 2019", "2019-09-03"),
         ("no date at all", None),
         ("Feb 30 is not checked but year 3019 is: Feb 3, 3019", None),
+        ("14:53 GMT +3 20 November 2019", "2019-11-20T14:53:00+03:00"),
+        ("By Kashmira Gander On 11/13/19 at 4:00 PM EST", "2019-11-13T16:00:00-05:00"),
+        ("5:45 AM PST 11/19/2019 by Patrick Shanley", "2019-11-19T05:45:00-08:00"),
+        ("20/11/2019 / 11:54 am", "2019-11-20T11:54:00"),
+        ("11.14.2019 09:00 AM", "2019-11-14T09:00:00"),
+        ("05.10.18", "2018-10-05"),  # dots read day first
+        ("05/10/18", "2018-05-10"),  # slashes month first
+        ("November 19, 2019 12:04AM ET", "2019-11-19T00:04:00-05:00"),
+        ("July 4, 2019 3:00 PM ET", "2019-07-04T15:00:00-04:00"),  # daylight time
+        ("version 1.2.3", None),
     ],
 )
 def test_parse_published(text: str, iso: str | None) -> None:
     assert parse_published(text) == iso
+
+
+_BODY = (
+    "The ministers of Japan and Russia met in Tokyo on Monday to discuss security.\n\n"
+    "Japan hopes that closer security ties with Russia will ease tension in the region.\n\n"
+    "The ministers agreed to meet again in Moscow before the end of the year.\n"
+)
+
+
+def test_published_skips_a_list_of_dated_links() -> None:
+    related = "".join(
+        f"Related story number {i} about something else\nMay {i}, 2017\n" for i in range(1, 5)
+    )
+    page = f"Menu\n{related}\nJapan and Russia ministers meet on security\n\n{_BODY}"
+    page += "\nPosted 11/19/2019 6:38 AM\n"
+    art = clean_text(Article(id="p", text=page))
+    assert art.published == "2019-11-19T06:38:00"
+
+
+def test_title_skips_short_labels_and_share_buttons() -> None:
+    page = (
+        "Follow CNN Business\nShare this with Email\n"
+        f"Japan and Russia ministers meet on security in Tokyo\n\n{_BODY}"
+    )
+    art = clean_text(Article(id="t", text=page))
+    assert art.title == "Japan and Russia ministers meet on security in Tokyo"
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from copytrace.eval.extraction import (
     format_cleaner,
     line_labels,
     load_pages,
+    metadata_agreement,
     overlap,
     score_pages,
     summarise,
@@ -144,9 +145,32 @@ def test_cli_reports_every_method_as_json() -> None:
     ):
         assert 0.0 <= report[name]["f1"] <= 1.0 and report[name]["pages"] == 5
     assert len(report["cross_validation"]["fold_f1"]) == 2
+    assert report["metadata"]["title_pages"] == 5
 
 
 def test_cli_missing_benchmark_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "extraction", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "ground-truth.json" in result.output
+
+
+def test_metadata_agreement_counts_titles_and_days(pages: list[Page]) -> None:
+    from copytrace.clean import clean_text
+    from copytrace.model import Article
+
+    arts = [clean_text(Article(id=p.id, text=p.text)) for p in pages]
+    # The cleaner's own metadata as the reference agrees wherever it is given ...
+    own = [(a.title, a.published) for a in arts]
+    assert sum(bool(t) for t, _ in own) >= 2 and sum(bool(d) for _, d in own) >= 2
+    score = metadata_agreement(pages, own)
+    assert (
+        score.title_pages
+        == score.title_found
+        == score.title_agree
+        == sum(bool(a.title) for a in arts)
+    )
+    assert score.date_same_day == score.date_within_day == score.date_pages
+    # ... and a reference two days off or with another title does not.
+    moved = [("Nothing like it at all here", "1999-01-01" if p else None) for _, p in own]
+    score = metadata_agreement(pages, moved)
+    assert score.title_agree == 0 and score.date_within_day == 0

@@ -848,7 +848,12 @@ _MONTH = (
 _TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
 _ZONE = (
     r"(?P<tz>(?:utc|gmt)\s*(?P<sign>[+-−])\s*(?P<tzh>\d{1,2})(?::?(?P<tzm>\d{2}))?"
-    r"|[+-]\d{2}:?\d{2}|z\b|utc\b|gmt\b|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|jst|kst)"
+    r"|[+-]\d{2}:?\d{2}|z\b|utc\b|gmt\b|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|jst|kst"
+    r"|(?:et|ct|mt|pt)\b)"
+)
+# A numeric date: 11/13/19, 20/11/2019, 11.14.2019, 05.10.18 (order resolved in _numeric_date).
+_NUMERIC = (
+    r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/]|\.\d)"
 )
 _DATE_PATTERNS = (
     # 2018-05-21T09:56:00+03:00, 2018-05-21 09:56, 2018/05/21
@@ -873,7 +878,18 @@ _DATE_PATTERNS = (
     re.compile(
         rf"{_TIME}\s*(?:{_ZONE})?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}})"
     ),
+    # 11/13/19 at 4:00 PM EST, 20/11/2019 / 11:54 am, 11.14.2019 09:00 AM
+    re.compile(rf"{_NUMERIC}(?:(?:,|\s+at|\s*[-–|/])?\s+{_TIME})?\s*(?:{_ZONE})?"),
+    # 5:45 AM PST 11/19/2019, 11:15 05.10.18
+    re.compile(rf"{_TIME}\s*(?:{_ZONE})?\s+{_NUMERIC}"),
 )
+# US zones without a season: their offset depends on the date.
+_ZONE_NAMES = {
+    "et": "America/New_York",
+    "ct": "America/Chicago",
+    "mt": "America/Denver",
+    "pt": "America/Los_Angeles",
+}
 _ZONE_HOURS = {
     "z": 0.0,
     "utc": 0.0,
@@ -907,6 +923,8 @@ def _offset(m: re.Match[str]) -> str | None:
         digits = tz[1:].replace(":", "")
         minutes = int(digits[:2]) * 60 + int(digits[2:])
         sign = tz[0]
+    elif tz in _ZONE_NAMES:
+        return None  # resolved with the date (see _zone_offset)
     else:
         hours = _ZONE_HOURS[tz]
         minutes = int(abs(hours) * 60)
@@ -929,6 +947,10 @@ def parse_published(line: str) -> str | None:
         '2019-11-20T02:16:00-05:00'
         >>> parse_published("21 May 2018"), parse_published("no date here")
         ('2018-05-21', None)
+        >>> parse_published("11/13/19 at 4:00 PM EST"), parse_published("20/11/2019")
+        ('2019-11-13T16:00:00-05:00', '2019-11-20')
+        >>> parse_published("November 19, 2019 12:04AM ET")
+        '2019-11-19T00:04:00-05:00'
     """
     low = line.casefold()
     found: list[tuple[int, re.Match[str]]] = []
@@ -937,10 +959,14 @@ def parse_published(line: str) -> str | None:
         if m:
             found.append((m.start(), m))
     for _, m in sorted(found, key=lambda sm: sm[0]):
-        month = int(m.group("m")) if "m" in m.groupdict() and m.group("m") else None
-        if month is None:
-            month = _MONTHS[m.group("mon")]
-        year, day = int(m.group("y")), int(m.group("d"))
+        groups = m.groupdict()
+        year = int(m.group("y"))
+        if groups.get("a"):
+            month, day = _numeric_date(int(m.group("a")), int(m.group("b")), m.group("sep"))
+            year += 2000 if year < 100 else 0
+        else:
+            month = int(m.group("m")) if groups.get("m") else _MONTHS[m.group("mon")]
+            day = int(m.group("d"))
         if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
             continue
         date = f"{year:04d}-{month:02d}-{day:02d}"
@@ -956,8 +982,33 @@ def parse_published(line: str) -> str | None:
             return date
         second = int(m.group("s") or 0)
         stamp = f"{date}T{hour:02d}:{minute:02d}:{second:02d}"
-        return stamp + (_offset(m) or "")
+        return stamp + (_offset(m) or _zone_offset(m, stamp) or "")
     return None
+
+
+def _numeric_date(a: int, b: int, sep: str) -> tuple[int, int]:
+    """(month, day) of a numeric date: a part over 12 is the day; otherwise slashes
+    read month first (US: 11/05/19), dots day first (Europe: 05.11.19)."""
+    if a > 12 >= b:
+        return b, a
+    if b > 12 >= a:
+        return a, b
+    return (a, b) if sep == "/" else (b, a)
+
+
+def _zone_offset(m: re.Match[str], stamp: str) -> str | None:
+    """UTC offset of a US zone named without its season ("ET") at ``stamp``."""
+    tz = (m.group("tz") or "").casefold()
+    if tz not in _ZONE_NAMES:
+        return None
+    try:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        local = datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(_ZONE_NAMES[tz]))
+    except (ImportError, ValueError, ZoneInfoNotFoundError):  # no time zone database
+        return None
+    return local.isoformat()[19:] or None
 
 
 _AGENCIES = (
@@ -1037,7 +1088,12 @@ def _publisher(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
 _TITLE_WINDOW = 20  # lines with words, not counting chrome
 _TITLE_MIN_WORDS = 3
 _TITLE_MAX_WORDS = 30
+_TITLE_MAX_LABEL_WORDS = 6
+# A photo caption ends with its credit: "Titan in false colour. (NASA/JPL/SSI)".
+_CAPTION_CREDIT_RE = re.compile(r"\([^()]*/[^()]*\)$")
 _TITLE_MIN_OVERLAP = 0.5
+# Kickers and labels ("Follow CNN Business") have fewer content words than this.
+_TITLE_MIN_CONTENT_WORDS = 3
 _BULLET_OR_BYLINE_RE = re.compile(
     r"^(?:[*+•·▪►›»‣◦–—-]\s|\d{1,2}[.)]\s|by\s|image \d|photo \d)", re.I
 )
@@ -1051,7 +1107,12 @@ def _title_like(line: str) -> bool:
         return False
     if _BULLET_OR_BYLINE_RE.match(line):
         return False
+    # Short share/follow/subscribe labels ("Share this with Email", "More RSS feeds").
+    if len(words) <= _TITLE_MAX_LABEL_WORDS and _CHROME_PHRASE_RE.search(line):
+        return False
     if line.endswith(".") and len(words) > 20:
+        return False
+    if _CAPTION_CREDIT_RE.search(line):
         return False
     return not (_CREDIT_RE.search(line) or _URL_RE.search(line) or _SEPARATOR_RE.search(line))
 
@@ -1085,7 +1146,7 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         if not _title_like(line) or (keep[i] and _END_PUNCT_RE.search(line)):
             continue
         own = _content_words(_words(line))
-        if not own:
+        if len(own) < _TITLE_MIN_CONTENT_WORDS:
             continue
         # A kept heading is itself in the body: count only its words found elsewhere.
         found = sum(1 for w in own if body[w] > (1 if keep[i] else 0))
@@ -1107,6 +1168,10 @@ _FALLBACK_MIN_WORDS = 10
 _STAMP_WINDOW = 15
 _STAMP_BODY_LINES = 5
 _STAMP_MAX_WORDS = 20
+# A stamp with this many other dated lines within this many lines of it is one
+# of a list of dated links, not the page's own stamp.
+_STAMP_LIST_MIN = 2
+_STAMP_LIST_SPAN = 6
 # The dateline opens one of the body's first lines.
 _DATELINE_LINES = 3
 
@@ -1146,10 +1211,15 @@ def _find_published(
     order = before[:_STAMP_WINDOW]
     order += list(range(first, min(last + 1, first + _STAMP_BODY_LINES)))
     order += list(range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW)))
+    found = {i: stamp(i) for i in order}
     for i in order:
-        found = stamp(i)
-        if found:
-            return found
+        if not found[i]:
+            continue
+        # A list of dated links (related posts, comments) is not the page's stamp.
+        near = range(max(0, i - _STAMP_LIST_SPAN), min(len(spans), i + _STAMP_LIST_SPAN + 1))
+        dated = sum(1 for j in near if j != i and (found[j] if j in found else stamp(j)))
+        if dated < _STAMP_LIST_MIN:
+            return found[i]
     return None
 
 

@@ -124,3 +124,12 @@ def extraction_command(
                 f"On the held-out pages' bare article bodies (no chrome at all) the cleaner "
                 f"keeps {cv.bare.recall:.3f} of the words."
             )
+    meta = report.metadata
+    if meta is not None:
+        d = meta.as_dict()
+        out.print(
+            f"Metadata against the page markup: title agrees on {d['title_agree']:.3f} of "
+            f"{meta.title_pages} pages (given on {d['title_found']:.3f}); publication date "
+            f"the same day on {d['date_same_day']:.3f} of {meta.date_pages} "
+            f"(within a day {d['date_within_day']:.3f}, given on {d['date_found']:.3f})."
+        )

@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ __all__ = [
     "CrossValidation",
     "ExtractionReport",
     "FoldResult",
+    "MetadataScore",
     "Page",
     "Score",
     "cross_validate",
@@ -47,6 +49,7 @@ __all__ = [
     "format_cleaner",
     "line_labels",
     "load_pages",
+    "metadata_agreement",
     "render_text",
     "score_pages",
     "word_counts",
@@ -483,6 +486,122 @@ def format_cleaner(cleaner: cl.Cleaner, note: str) -> str:
 
 
 # --------------------------------------------------------------------------------------
+# Metadata: the text cleaner's title and time stamp against the page's markup
+# --------------------------------------------------------------------------------------
+
+# A title agrees with the markup's when their normalised words overlap with at
+# least this F1 (bag of words), after the site name is cut off the markup title.
+TITLE_MIN_F1 = 0.8
+# "Headline | Site" / "Headline - Site": the site name follows one of these.
+_TITLE_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ")
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataScore:
+    """How often the text cleaner's title and publication date agree with the markup's.
+
+    scrapinghub's truth has no title or date, so the reference is what the page's
+    own markup declares (``og:title``, JSON-LD ``headline``/``datePublished``,
+    ``article:published_time`` and the like), read by trafilatura.
+    """
+
+    title_pages: int  # pages whose markup gives a title
+    title_found: int  # ... where the text cleaner gives one
+    title_agree: int  # ... where it agrees (word F1 >= TITLE_MIN_F1)
+    date_pages: int  # pages whose markup gives a publication date
+    date_found: int
+    date_same_day: int
+    date_within_day: int  # one day apart at most (time zones, late-night stamps)
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Plain dict for JSON output."""
+
+        def share(n: int, d: int) -> float:
+            return round(n / d, 4) if d else 0.0
+
+        return {
+            "title_pages": self.title_pages,
+            "title_found": share(self.title_found, self.title_pages),
+            "title_agree": share(self.title_agree, self.title_pages),
+            "date_pages": self.date_pages,
+            "date_found": share(self.date_found, self.date_pages),
+            "date_same_day": share(self.date_same_day, self.date_pages),
+            "date_within_day": share(self.date_within_day, self.date_pages),
+        }
+
+
+def markup_title_words(title: str) -> list[str]:
+    """Normalised words of a markup title with the site name cut off.
+
+    Example:
+        >>> markup_title_words("Sweden drops Assange case - BBC News")
+        ['sweden', 'drops', 'assange', 'case']
+    """
+    parts = [title]
+    for sep in _TITLE_SITE_SEPARATORS:
+        parts = [q for part in parts for q in part.split(sep)]
+    best = max(parts, key=lambda q: len(tokenize(q).words))
+    return tokenize(best).words
+
+
+def titles_agree(ours: str | None, markup: str) -> bool:
+    """Whether the cleaner's title says what the markup's title says.
+
+    Example:
+        >>> titles_agree("Sweden drops Assange rape case", "Sweden drops Assange rape case | BBC")
+        True
+        >>> titles_agree("Follow CNN Business", "Investors puzzle over the trade war")
+        False
+    """
+    if not ours:
+        return False
+    a, b = Counter(tokenize(ours).words), Counter(markup_title_words(markup))
+    tp = sum((a & b).values())
+    total = sum(a.values()) + sum(b.values())
+    return bool(total) and 2 * tp / total >= TITLE_MIN_F1
+
+
+def _day(stamp: str | None) -> date | None:
+    if not stamp:
+        return None
+    try:
+        return date.fromisoformat(stamp[:10])
+    except ValueError:
+        return None
+
+
+def metadata_agreement(
+    pages: Sequence[Page], markup: Sequence[tuple[str | None, str | None]] | None = None
+) -> MetadataScore:
+    """Score the text cleaner's title and publication date against the pages' markup.
+
+    ``markup`` gives each page's ``(title, published)`` from its HTML; by default
+    trafilatura reads them (:func:`copytrace.htmltext.extract_paragraphs`).
+    """
+    from copytrace.htmltext import extract_paragraphs
+    from copytrace.model import Article
+
+    if markup is None:
+        markup = [(e.title, e.published) for e in map(extract_paragraphs, (p.html for p in pages))]
+    tp = tf = ta = dp = df = dsame = dnear = 0
+    for page, (m_title, m_date) in zip(pages, markup, strict=True):
+        art = cl.clean_text(Article(id=page.id, text=page.text))
+        if m_title:
+            tp += 1
+            tf += bool(art.title)
+            ta += titles_agree(art.title, m_title)
+        ref = _day(m_date)
+        if ref is not None:
+            dp += 1
+            ours = _day(art.published)
+            df += ours is not None
+            if ours is not None:
+                dsame += ours == ref
+                dnear += abs((ours - ref).days) <= 1
+    return MetadataScore(tp, tf, ta, dp, df, dsame, dnear)
+
+
+# --------------------------------------------------------------------------------------
 # The whole benchmark
 # --------------------------------------------------------------------------------------
 
@@ -496,6 +615,7 @@ class ExtractionReport:
 
     scores: dict[str, Score] = field(default_factory=dict)
     cv: CrossValidation | None = None
+    metadata: MetadataScore | None = None
     folds: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -512,6 +632,8 @@ class ExtractionReport:
                 "fold_f1_max": round(hi, 4),
                 "bare_bodies": self.cv.bare.as_dict() if self.cv.bare else None,
             }
+        if self.metadata is not None:
+            out["metadata"] = self.metadata.as_dict()
         out["seconds"] = {k: round(v, 1) for k, v in self.seconds.items()}
         return out
 
@@ -555,7 +677,8 @@ def evaluate(
 ) -> ExtractionReport:
     """Score the baselines, the text cleaner (shipped and cross-validated) and the HTML paths.
 
-    ``html=False`` skips trafilatura and the HTML path (the slow part).
+    ``html=False`` skips trafilatura, the HTML path and the metadata check
+    (which reads the reference title and date from the HTML markup).
 
     Example:
         >>> report = evaluate(load_pages("/path/to/scrapinghub"))  # doctest: +SKIP
@@ -587,4 +710,9 @@ def evaluate(
     if html:
         run("trafilatura on the HTML", _trafilatura_counter)
         run("copytrace HTML path (mapped spans)", _html_path_counter)
+        if progress:
+            progress("metadata against the markup")
+        t0 = time.perf_counter()
+        report.metadata = metadata_agreement(pages)
+        report.seconds["metadata"] = time.perf_counter() - t0
     return report
