@@ -128,6 +128,11 @@ GRIDS: dict[str, dict[str, list[object]]] = {
         "paraphrase_dice": [0.28, 0.33],
     },
     "summary": {"summary_cosine": [0.25, 0.3], "summary_doc_cosine": [0.2, 0.25, 0.3]},
+    "join": {"join_gap": [12, 16, 24, 32], "min_words": [8]},
+    "seed": {"seed_words": [3, 4, 5], "join_gap": [32, 48]},
+    "back": {"join_back": [-1, 0, 3, 8]},
+    "exact": {"exact_run": [0, 8], "contradict_slack": [-1, 0], "exact_only": [False, True]},
+    "cv2": {"seed_words": [3, 4], "join_gap": [16, 32, 48]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 

@@ -78,6 +78,8 @@ class AlignParams:
             are not used as seeds (boilerplate, lists).
         join_gap: most words skipped on either side between two matching
             stretches that still join into one passage.
+        join_back: most words a stretch may overlap (step back into) the passage
+            it joins, on either side (-1: ``join_gap``).
         min_words: fewest matched words in a verbatim/near-verbatim passage.
         verbatim_similarity: word similarity at or above which a passage is
             ``verbatim`` (1.0: identical normalised words).
@@ -130,6 +132,10 @@ class AlignParams:
     summary_gap: int = 1
     summary_doc_cosine: float = 0.25
     case_cosine: float = 0.0
+    join_back: int = -1
+    exact_run: int = 0
+    contradict_slack: int = -1
+    exact_only: bool = False
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -234,6 +240,7 @@ class _Cluster:
     seeds: int = 1
     summary: str | None = None  # "a" or "b": that side summarises the other
     exact: bool = False  # holds a verbatim / near-verbatim passage
+    longest: int = 0  # longest exact run inside, in words
 
 
 def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list[Passage]:
@@ -345,17 +352,21 @@ def align_tokens(
     if da.generation != db.generation:  # the lexicon started afresh in between
         da = _prepare(a, a_breaks, a_sentences)
     runs = _runs(da, db, params)
-    clusters = _chain(runs, da, db, params.join_gap)
+    clusters = _chain(runs, da, db, params.join_gap, params.join_back)
     passages = [c for c in clusters if c.matched >= params.min_words]
     for c in passages:
         # a verbatim stretch too short to report alone (a shared name) does not
-        # vouch for the paraphrases merged around it
-        c.exact = (
+        # vouch for the paraphrases merged around it, nor do chance runs chained
+        # across wide gaps
+        c.exact = c.longest >= params.exact_run and (
             min(a.ends[c.a_e - 1] - a.starts[c.a_s], b.ends[c.b_e - 1] - b.starts[c.b_s])
             >= params.min_chars
         )
+    if params.merge_gap > 0 and params.contradict_slack >= 0:
+        passages = _consistent(passages, params.contradict_slack)
     if params.paraphrase and da.sentences and db.sentences:
-        passages += _paraphrase_pairs(da, db, passages, params)
+        evidence = [c for c in passages if c.exact] if params.exact_only else passages
+        passages += _paraphrase_pairs(da, db, evidence, params)
     if params.merge_gap > 0:
         summaries = [c for c in passages if c.summary]
         cases = _merge_cases([c for c in passages if not c.summary], da, db, params.merge_gap)
@@ -513,8 +524,11 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     return merged
 
 
-def _chain(runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int) -> list[_Cluster]:
+def _chain(
+    runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int, back: int = -1
+) -> list[_Cluster]:
     """Join runs into passages across gaps of at most ``gap`` words on each side."""
+    back = gap if back < 0 else min(back, gap)
     done: list[_Cluster] = []
     active: list[_Cluster] = []
     for s_a, s_b, ln in runs:
@@ -531,7 +545,7 @@ def _chain(runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int) -> li
                 absorbed = True
                 break
             ga, gb = s_a - c.a_e, s_b - c.b_e
-            if not (-gap <= ga <= gap and -gap <= gb <= gap):
+            if not (-back <= ga <= gap and -back <= gb <= gap):
                 continue
             if e_a <= c.a_e or e_b <= c.b_e:
                 continue
@@ -543,11 +557,12 @@ def _chain(runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int) -> li
         if absorbed:
             continue
         if best is None:
-            active.append(_Cluster(s_a, e_a, s_b, e_b, ln, exact=True))
+            active.append(_Cluster(s_a, e_a, s_b, e_b, ln, exact=True, longest=ln))
         else:
             overlap = max(0, best.a_e - s_a, best.b_e - s_b)
             best.matched += ln - overlap
             best.a_e, best.b_e = e_a, e_b
+            best.longest = max(best.longest, ln)
             best.b_s = min(best.b_s, s_b)
     done.extend(active)
     return done
@@ -646,6 +661,23 @@ def _paraphrase_pairs(
             continue  # never overlap a verbatim passage
         words = min(hi_a - lo_a, hi_b - lo_b)
         out.append(_Cluster(lo_a, hi_a, lo_b, hi_b, words, True, [sim]))
+    return out
+
+
+def _consistent(clusters: list[_Cluster], slack: int) -> list[_Cluster]:
+    """Drop chained matches that contradict a verbatim passage: inside it in one
+    text, more than ``slack`` words away from it in the other."""
+    exact = [c for c in clusters if c.exact]
+    out: list[_Cluster] = []
+    for c in clusters:
+        if not c.exact:
+            on_a = [e for e in exact if c.a_s < e.a_e and e.a_s < c.a_e]
+            if on_a and not any(e.b_s - slack < c.b_e and c.b_s < e.b_e + slack for e in on_a):
+                continue
+            on_b = [e for e in exact if c.b_s < e.b_e and e.b_s < c.b_e]
+            if on_b and not any(e.a_s - slack < c.a_e and c.a_s < e.a_e + slack for e in on_b):
+                continue
+        out.append(c)
     return out
 
 

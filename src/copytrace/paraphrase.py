@@ -13,6 +13,7 @@ not the product of the sentence counts.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Sequence
@@ -275,27 +276,19 @@ class Lexicon:
         self.generation += 1
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
-        """Word id of each word, adding new words (and their stems).
-
-        Thread-safe: a word's id is published only together with its stem, so
-        ``stems[ids]`` holds for the ids returned (the web server aligns in threads).
-        """
-        with self._lock:
-            return self._ids(words)
-
-    def _ids(self, words: Sequence[str]) -> np.ndarray:
+        """Word id of each word, adding new words (and their stems)."""
+        if len(self.words) > self.max_words:
+            self.reset()
         vocab = self.words
-        new = [w for w in dict.fromkeys(words) if w not in vocab]
-        if new:
-            if len(vocab) + len(new) > self.max_words:
-                self.reset()
-                vocab = self.words
-                new = list(dict.fromkeys(words))
-            first = len(vocab)
+        first = len(vocab)
+        add = vocab.setdefault
+        # a new word gets the next id: len() is taken before it is added
+        ids = np.array([add(w, len(vocab)) for w in words], np.int64)
+        if len(vocab) > first:
+            new = list(itertools.islice(vocab, first, None))
             stem_of = self.stem_of
             sids = np.empty(len(new), np.int64)
             for k, (w, st) in enumerate(zip(new, stem_words(new), strict=True)):
-                vocab[w] = first + k
                 if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
                     sids[k] = -1
                 else:
@@ -304,7 +297,7 @@ class Lexicon:
                         sid = stem_of[st] = len(stem_of)
                     sids[k] = sid
             self.stems = np.concatenate((self.stems, sids))
-        return np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
+        return ids
 
 
 def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]]) -> SentenceBags:

@@ -577,6 +577,40 @@ def _default_aligner() -> tuple[Aligner, Any]:
     return align, PRESETS["pan"]
 
 
+def document_order(pairs: Sequence[PanPair]) -> list[int]:
+    """Indexes of ``pairs`` ordered so that pairs sharing a document follow each
+    other: each connected group of pairs, walked depth first from document to
+    document. A worker that keeps its last few documents then reads and
+    tokenises most documents once.
+
+    Example:
+        >>> P = lambda s, r: PanPair(s, r, Path(s), Path(r))
+        >>> document_order([P("s1", "r1"), P("s2", "r2"), P("s3", "r1"), P("s2", "r3")])
+        [0, 2, 1, 3]
+    """
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for k, p in enumerate(pairs):
+        by_doc["s:" + p.susp].append(k)
+        by_doc["r:" + p.src].append(k)
+    seen = [False] * len(pairs)
+    order: list[int] = []
+    for start in range(len(pairs)):
+        if seen[start]:
+            continue
+        stack = [start]
+        seen[start] = True
+        while stack:
+            k = stack.pop()
+            order.append(k)
+            p = pairs[k]
+            for doc in ("r:" + p.src, "s:" + p.susp):
+                for j in reversed(by_doc[doc]):
+                    if not seen[j]:
+                        seen[j] = True
+                        stack.append(j)
+    return order
+
+
 def run(
     root: str | Path,
     out_dir: str | Path | None,
@@ -623,7 +657,7 @@ def run(
     total = len(pairs)
     results: list[PairRun | None] = [None] * total
     started = time.perf_counter()
-    tasks = list(enumerate(pairs))
+    tasks = [(k, pairs[k]) for k in document_order(pairs)]
 
     def collect(index: int, got: PairRun | None, error: tuple[str, str] | None, done: int) -> None:
         if error is not None:
@@ -639,7 +673,8 @@ def run(
     else:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        chunk = max(1, min(16, total // (workers * 8)))
+        # consecutive pairs share documents (document_order): keep them together
+        chunk = max(1, min(32, total // (workers * 8)))
         with ctx.Pool(workers, initializer=_init_worker, initargs=(aligner, params, out)) as pool:
             for done, outcome in enumerate(pool.imap_unordered(_align_one, tasks, chunk), 1):
                 collect(*outcome, done)
