@@ -1,0 +1,146 @@
+"""Benchmark the page cleaner's throughput on the scrapinghub pages, beside trafilatura.
+
+Times, in this process (one core), whole passes over the benchmark's pages of:
+
+- ``text cleaner``: ``copytrace.clean.clean_text`` on each page's rendered text
+  (what copytrace does with plain page text: line model, title, date, dateline);
+- ``lines of 10+ words``: the trivial baseline, for scale;
+- ``trafilatura.extract``: trafilatura on the HTML;
+- ``copytrace HTML path``: ``copytrace.htmltext.clean_html`` (trafilatura plus
+  mapping its paragraphs back onto HTML source spans);
+- ``inscriptis render``: rendering the HTML to text (the benchmark's input step,
+  not part of the cleaner).
+
+Passes run round-robin (A B C ... A B C ...), so machine load falls on every
+method alike; the report gives each method's median pass, pages/s, MB/s (of its
+own input: text for the text methods, HTML for the HTML ones) and its ratio to
+trafilatura. The text cleaner's word cache is cleared before each of its passes.
+
+Usage:
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_clean.py ../shared/data/extraction/scrapinghub \\
+        [--repeat 5] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from copytrace import clean as cl
+from copytrace.eval.extraction import Page, load_pages, render_text
+from copytrace.model import Article
+from copytrace.text import tokenize
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _text_cleaner(pages: list[Page]) -> None:
+    cl._normalize.cache_clear()
+    for p in pages:
+        cl.clean_text(Article(id=p.id, text=p.text))
+
+
+def _long_lines(pages: list[Page]) -> None:
+    for p in pages:
+        for s, e in cl.line_spans(p.text):
+            len(tokenize(p.text[s:e]).words) >= 10  # noqa: B015 - the work being timed
+
+
+def _trafilatura(pages: list[Page]) -> None:
+    import trafilatura
+
+    for p in pages:
+        trafilatura.extract(p.html)
+
+
+def _html_path(pages: list[Page]) -> None:
+    from copytrace.htmltext import clean_html
+
+    for p in pages:
+        clean_html(Article(id=p.id, text=p.html, is_html=True))
+
+
+def _render(pages: list[Page]) -> None:
+    for p in pages:
+        render_text(p.html)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("root", type=Path, help="scrapinghub benchmark root")
+    ap.add_argument("--repeat", type=int, default=5, help="passes per method")
+    ap.add_argument("--json", type=Path, help="write the figures here too")
+    args = ap.parse_args()
+
+    pages = load_pages(args.root)
+    text_mb = sum(len(p.text.encode()) for p in pages) / 1e6
+    html_mb = sum(len(p.html.encode()) for p in pages) / 1e6
+    methods: dict[str, tuple[Callable[[list[Page]], None], float]] = {
+        "text cleaner (clean_text)": (_text_cleaner, text_mb),
+        "lines of 10+ words": (_long_lines, text_mb),
+        "trafilatura.extract (HTML)": (_trafilatura, html_mb),
+        "copytrace HTML path (clean_html)": (_html_path, html_mb),
+        "inscriptis render (HTML -> text)": (_render, html_mb),
+    }
+    for fn, _ in methods.values():  # warm-up: imports, stoplists, regex caches
+        fn(pages[:5])
+    load_before = _load()
+    times: dict[str, list[float]] = {name: [] for name in methods}
+    for _ in range(args.repeat):
+        for name, (fn, _) in methods.items():
+            t0 = time.perf_counter()
+            fn(pages)
+            times[name].append(time.perf_counter() - t0)
+    load_after = _load()
+
+    base = statistics.median(times["trafilatura.extract (HTML)"])
+    rows = []
+    for name, (_, mb) in methods.items():
+        med = statistics.median(times[name])
+        rows.append(
+            {
+                "method": name,
+                "median_s": round(med, 3),
+                "min_s": round(min(times[name]), 3),
+                "max_s": round(max(times[name]), 3),
+                "pages_per_s": round(len(pages) / med, 1),
+                "mb_per_s": round(mb / med, 2),
+                "input_mb": round(mb, 2),
+                "vs_trafilatura": round(base / med, 2),
+            }
+        )
+    result = {
+        "pages": len(pages),
+        "repeat": args.repeat,
+        "text_mb": round(text_mb, 2),
+        "html_mb": round(html_mb, 2),
+        "load_before": load_before,
+        "load_after": load_after,
+        "python": platform.python_version(),
+        "machine": platform.processor() or platform.machine(),
+        "rows": rows,
+    }
+    print(
+        f"{len(pages)} pages, {text_mb:.2f} MB text, {html_mb:.2f} MB HTML, "
+        f"{args.repeat} passes each; load {load_before} -> {load_after}"
+    )
+    print(f"{'method':36} {'median s':>9} {'pages/s':>8} {'MB/s':>6} {'x trafilatura':>14}")
+    for r in rows:
+        print(
+            f"{r['method']:36} {r['median_s']:9.2f} {r['pages_per_s']:8.1f} "
+            f"{r['mb_per_s']:6.2f} {r['vs_trafilatura']:14.2f}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
