@@ -81,6 +81,7 @@ class LevelResult:
     max_ms: float
     top1_true_source: float  # share of answers whose first match is a true source
     load_avg: float  # 1-minute load average of the machine when the level ended
+    server_cpu_ms_per_request: float = 0.0  # server CPU time (user + system) / requests
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -277,6 +278,30 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    pids = [pid]
+    for p in pids:
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        pids.extend(int(c) for c in children)
+    return pids
+
+
+def server_cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user + system) the server and its workers have used so far."""
+    ticks = 0
+    for pid in process_tree(proc.pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def server_rss_mb(proc: subprocess.Popen[bytes]) -> float:
     """Resident memory of the server and its worker processes (Linux /proc)."""
     total = 0
@@ -369,19 +394,22 @@ def baseline(db: Path, payloads: list[Payload], n: int) -> dict[str, float]:
     from copytrace.web.service import make_query_article
 
     ms: list[float] = []
+    cpu = 0.0
     with Index(db, read_only=True) as index:
         for i in range(n + 1):
             body = payloads[i % len(payloads)][0]
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             article = make_query_article(body["text"], body["html"])
             index.query(article, limit=body["limit"])
             if i:  # the first call warms caches
                 ms.append(1000 * (time.perf_counter() - t))
+                cpu += time.process_time() - c
     return {
         "requests": n,
         "p50_ms": round(percentile(ms, 50), 1),
         "p99_ms": round(percentile(ms, 99), 1),
         "mean_ms": round(statistics.mean(ms), 1),
+        "cpu_ms_per_query": round(1000 * cpu / n, 1),
         "load_avg": round(os.getloadavg()[0], 2),
     }
 
@@ -449,7 +477,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("server up: %s", info)
         results = []
         for level in args.levels:
+            cpu0 = server_cpu_seconds(proc)
             res = asyncio.run(run_level(url, payloads, level, args.requests))
+            # includes the untimed warm-up requests (one per client)
+            cpu_ms = 1000 * (server_cpu_seconds(proc) - cpu0) / (args.requests + level)
+            res = replace(res, server_cpu_ms_per_request=round(cpu_ms, 1))
             log.info("%s", res)
             results.append(res)
         rss = server_rss_mb(proc)
@@ -484,19 +516,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"server RSS {rss:,.0f} MB\n"
     )
     columns = ["clients", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"]
-    print("| " + " | ".join([*columns, "top-1 true source", "load avg"]) + " |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    extra = ["server CPU ms/req", "top-1 true source", "load avg"]
+    print("| " + " | ".join([*columns, *extra]) + " |")
+    print("|---:" * (len(columns) + len(extra)) + "|")
     for r in results:
         print(
             f"| {r.concurrency} | {r.requests} | {r.requests_per_s:.2f} | {r.p50_ms:.0f} | "
             f"{r.p90_ms:.0f} | {r.p99_ms:.0f} | {r.max_ms:.0f} | {r.errors} | "
-            f"{r.top1_true_source:.3f} | {r.load_avg:.1f} |"
+            f"{r.server_cpu_ms_per_request:.0f} | {r.top1_true_source:.3f} | {r.load_avg:.1f} |"
         )
     if direct:
         print(
             f"\nin-process, no HTTP (clean + Index.query), {direct['requests']} queries: "
             f"p50 {direct['p50_ms']:.0f} ms, p99 {direct['p99_ms']:.0f} ms, "
-            f"mean {direct['mean_ms']:.0f} ms (load avg {direct['load_avg']:.1f})"
+            f"mean {direct['mean_ms']:.0f} ms, CPU {direct['cpu_ms_per_query']:.0f} ms/query "
+            f"(load avg {direct['load_avg']:.1f})"
         )
     at8 = next((r for r in results if r.concurrency == 8), None)
     if at8 is not None:
