@@ -12,3 +12,13 @@ class InputError(Exception):
         self.record = record
         where = f"{file}:{record}" if record is not None else file
         super().__init__(f"{where}: {reason}")
+
+
+class ScanLockedError(Exception):
+    """Another scan is writing the same output folder; ``str()`` is one line naming it."""
+
+    def __init__(self, out_dir: str, pid: int | None) -> None:
+        self.out_dir = out_dir
+        self.pid = pid
+        who = f" (PID {pid})" if pid else ""
+        super().__init__(f"{out_dir}: another scan is writing this folder{who}")

@@ -14,6 +14,13 @@ Passes:
     3. candidates: the join over fingerprints
     4. align + attribute the candidate pairs, in the pool
     5. cluster, then write the outputs (atomically, rows sorted)
+
+Crash safety: a scan holds an exclusive lock on ``DIR/.copytrace-scan.lock``
+while it runs (a second scan into the same folder gets ``ScanLockedError``),
+every output is replaced atomically, and a rerun after a kill first removes
+what the killed run left behind (its spill folder, half-written temporary
+outputs), then starts over: the outputs are byte-identical to an uninterrupted
+run's.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ import contextlib
 import functools
 import logging
 import multiprocessing as mp
+import os
 import pickle
+import re
 import resource
 import shutil
 import sys
@@ -43,9 +52,10 @@ from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
 from copytrace.cluster import Cluster
 from copytrace.engines import Progress
+from copytrace.errors import ScanLockedError
 from copytrace.fingerprint import content_text, fingerprint_texts
 from copytrace.model import Article
-from copytrace.scan import ScanConfig, ScanSummary
+from copytrace.scan import OUTPUT_FILES, ScanConfig, ScanSummary
 from copytrace.stages import (
     CLEAN_SCHEMA,
     RAW_SCHEMA,
@@ -81,6 +91,9 @@ ALIGN_CHUNK = 64
 WRITE_CHUNK = 10_000
 # Articles a worker keeps decoded (pairs sorted by their first article).
 ARTICLE_CACHE = 512
+LOCK_NAME = ".copytrace-scan.lock"
+WORK_PREFIX = ".copytrace-work-"
+_WORK_DIR = re.compile(re.escape(WORK_PREFIX) + r"(\d+)-")
 
 
 class _Timer:
@@ -261,6 +274,68 @@ def _pool(
         yield imap_pool
 
 
+# ----------------------------------------------------------------------------- crash safety
+
+
+@contextlib.contextmanager
+def out_dir_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out_dir`` for one scan (released even by SIGKILL).
+
+    Raises:
+        ScanLockedError: another process holds it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    path = out_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raw = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise ScanLockedError(str(out_dir), int(raw) if raw.isdigit() else None) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(out_dir: Path, base: Path) -> list[Path]:
+    """Remove what killed scans left: spill folders of dead processes, temporary outputs.
+
+    Call with ``out_dir`` locked: no live scan is then writing its temporary files.
+    Spill folders in ``base`` (shared by scans with a common ``work_dir``) are
+    removed only when the process named in them is gone.
+    """
+    removed: list[Path] = []
+    for entry in base.glob(WORK_PREFIX + "*"):
+        m = _WORK_DIR.match(entry.name)
+        if entry.is_dir() and (m is None or not _alive(int(m.group(1)))):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    for name in OUTPUT_FILES:
+        for tmp in out_dir.glob(f".{name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    if removed:
+        log.info("removed %d leftovers of an interrupted scan", len(removed))
+    return removed
+
+
 # ----------------------------------------------------------------------------- the run
 
 
@@ -280,11 +355,22 @@ def run(
     progress: Progress | None = None,
 ) -> ScanSummary:
     """Run the whole scan locally; see :func:`copytrace.scan.scan`."""
-    t_start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
+    with out_dir_lock(out_dir):
+        return _run(inputs, out_dir, config, progress)
+
+
+def _run(
+    inputs: Sequence[str | Path],
+    out_dir: Path,
+    config: ScanConfig,
+    progress: Progress | None,
+) -> ScanSummary:
+    t_start = time.perf_counter()
     base = Path(config.work_dir) if config.work_dir else out_dir
     base.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".copytrace-work-", dir=base))
+    remove_leftovers(out_dir, base)
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
     summary = ScanSummary(out_dir=str(out_dir), jobs=config.effective_jobs())
     timer = _Timer()
     try:
