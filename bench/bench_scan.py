@@ -80,6 +80,15 @@ def ensure_corpus(n: int, work: Path, seed: int) -> Path:
     return out
 
 
+def _corpus_size(corpus: Path) -> int | None:
+    """The article count in a generated corpus's manifest (None without one)."""
+    try:
+        manifest = json.loads((corpus / "manifest.json").read_text())
+        return int(manifest["counts"]["articles"])
+    except (OSError, KeyError, ValueError):
+        return None
+
+
 def iter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
     for path in files:
         if path.suffix == ".parquet":
@@ -359,7 +368,8 @@ def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work)
-    corpus = ensure_corpus(n, work, args.seed)
+    given = [Path(c) for c in args.corpus if _corpus_size(Path(c)) == n]
+    corpus = given[0] if given else ensure_corpus(n, work, args.seed)
     main_tool = "copytrace-stages" if args.stages_only else "copytrace"
     tools = [main_tool] + ([] if args.no_baselines else ["datasketch", "rensa"])
     result: dict[str, Any] = {"articles": n, "corpus": str(corpus), "tools": {}}
@@ -441,6 +451,12 @@ def main() -> None:
         "no aligner): for corpora too big to clean and align in a benchmark run",
     )
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument(
+        "--corpus",
+        nargs="*",
+        default=[],
+        help="existing generated corpora to use (matched to --articles by their manifest)",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "copytrace-bench-scan"))
     ap.add_argument("--no-baselines", action="store_true")
