@@ -5,8 +5,6 @@ Each corpus has its own subcommand module that registers on ``eval_group``.
 
 from __future__ import annotations
 
-import click
-
 from copytrace.cli import main
 
 
