@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from copytrace.fingerprint import (
     FingerprintParams,
     document_frequency,
     fingerprint_texts,
+    normalize_text,
     shingle_hashes,
     winnow,
     word_hashes,
@@ -52,6 +55,30 @@ def test_case_punctuation_and_typographic_quotes_do_not_change_fingerprints() ->
     b = 'the US said abe’s "plan" would fail officials in TOKYO told reporters'
     fa, fb = fingerprint_texts([a, b], FingerprintParams(ngram=3, window=2)).hash.reshape(2, -1)
     assert fa.tolist() == fb.tolist()
+
+
+def test_normalize_text_folds_character_by_character_like_nfkd_of_the_whole_text() -> None:
+    # The reference: NFKD of the whole text, then every combining mark dropped.
+    marks = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370)) + "\u0653-\u065f]")
+
+    def reference(text: str) -> str:
+        text = text.lower()
+        for ch in ".'’‘ʼ":
+            text = text.replace(ch, "")
+        return "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+
+    samples = [
+        "Ça a été ﬁne: Ｆｕｌｌ ½ ℌ ǅ Straße, İstanbul, ΣΑΣ, 한국어, 日本語, naïve coöperation",
+        "e\u0301 a\u0308\u0301 (marks after a base) ․x — “quoted” ‘single’ U.S. Abe’s",
+        "Arabic \u0643\u064e\u062a\u064e\u0628\u064e and Vietnamese Tiếng Việt",
+        *PARAGRAPHS[:5],
+    ]
+    for text in samples:
+        assert normalize_text(text) == reference(text)
+        assert not marks.search(normalize_text(text))
+    assert normalize_text("Café Ǆemal") == "cafe dzemal"
 
 
 def test_cjk_characters_are_words_of_their_own() -> None:
