@@ -237,6 +237,27 @@ def test_re_adding_an_id_replaces_it_without_duplicate_fingerprints(index: Index
         assert [m.article.id for m in ro.query(art("q", new.text))] == ["x"]
 
 
+def test_articles_are_fetched_by_their_doc_key_across_batches_and_replacements(
+    index: Index, db: Path
+) -> None:
+    texts = {f"a{i}": sentences(200 + i, 40) for i in range(7)}
+    index.add([art(k, v) for k, v in texts.items()], batch_size=3)
+    texts["a1"] = sentences(300, 40)  # a1 gets a new doc; its old doc is gone
+    index.add([art("a1", texts["a1"])])
+    index.close()
+    con = duckdb.connect(str(db), read_only=True)
+    doc_of = dict(con.execute("SELECT id, doc FROM articles").fetchall())
+    con.close()
+    with Index(db, read_only=True) as ro:
+        docs = [doc_of["a6"], doc_of["a0"], doc_of["a1"], 10_000]
+        got = {doc: a for doc, a in ro._fetch_articles_by_doc(docs)}
+        assert sorted(got) == sorted(docs[:3])
+        for aid in ("a6", "a0", "a1"):
+            assert got[doc_of[aid]].id == aid and got[doc_of[aid]].text == texts[aid]
+        assert ro._fetch_articles_by_doc([]) == []
+        assert len(ro) == 7 and len(ro) == 7  # counted once, then cached
+
+
 def test_repeated_id_within_one_add_keeps_the_last(index: Index, db: Path) -> None:
     first, last = art("x", sentences(31, 100)), art("x", sentences(32, 100))
     summary = index.add([first, art("y", sentences(33, 100)), last], batch_size=10)
