@@ -229,7 +229,8 @@ def time_queries(
     """Latency of ``candidates`` and ``query`` per article, and quality vs the truth."""
     cand_s: list[float] = []
     query_s: list[float] = []
-    hits = recall_sum = no_match = 0
+    hits = no_match = 0
+    recall_sum = 0.0
     n_matches: list[int] = []
     for q in queries:
         t0 = time.perf_counter()
@@ -311,6 +312,52 @@ def build(
         "file_mb_before_compact": stats_before.file_bytes / 1e6,
         "file_mb": stats.file_bytes / 1e6,
         "peak_rss_mb": rss_mb(),
+    }
+
+
+def replicate(src: Path, dst: Path, factor: int) -> dict[str, Any]:
+    """An index ``factor`` times bigger than ``src``, made with SQL alone.
+
+    Copy ``k`` of every article gets the id ``<id>~k`` and the doc
+    ``doc + k * n``, and its fingerprints are XOR-ed with a per-copy constant,
+    so the copies cost what unrelated articles of the same length cost (rows,
+    file size, row groups a lookup reads) but never match anything. Minutes
+    instead of hours of cleaning and fingerprinting: the way to time queries on
+    a 1M-article index on a small machine.
+    """
+    import shutil
+
+    import duckdb
+
+    shutil.copyfile(src, dst)
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(dst))
+    n = int(con.execute("SELECT max(doc) + 1 FROM articles").fetchone()[0])  # type: ignore[index]
+    cols = "source, title, published, dateline, url, path, is_html, text, content, fingerprints"
+    for k in range(1, factor):
+        mask = (0x9E3779B97F4A7C15 * k) & ((1 << 64) - 1)
+        con.execute("BEGIN")
+        con.execute(
+            f"INSERT INTO articles (doc, id, {cols}) "
+            f"SELECT doc + {k * n}, id || '~{k}', {cols} FROM articles WHERE doc < {n}"
+        )
+        con.execute(
+            f"INSERT INTO fingerprints_tail SELECT xor(hash, {mask}::UBIGINT), doc + {k * n} "
+            f"FROM fingerprints WHERE doc < {n}"
+        )
+        con.execute("COMMIT")
+        print(f"replica {k} added ({time.perf_counter() - t0:.0f} s)", flush=True)
+    con.close()
+    t1 = time.perf_counter()
+    with Index(dst) as index:
+        index.compact()
+        stats = index.stats()
+    return {
+        "articles": stats.articles,
+        "fingerprints": stats.fingerprints,
+        "insert_seconds": t1 - t0,
+        "compact_seconds": time.perf_counter() - t1,
+        "file_mb": stats.file_bytes / 1e6,
     }
 
 
@@ -406,6 +453,34 @@ def run_size(size: int, args: argparse.Namespace, corpus: Path, truth: Truth) ->
     return result
 
 
+def run_prebuilt(db: Path, args: argparse.Namespace, corpus: Path, truth: Truth) -> dict[str, Any]:
+    """Query latency and quality on an index built beforehand (read-only, nothing added).
+
+    The query articles are in that index too: ``Index.query`` leaves out the
+    indexed article with the query's own id, so what it finds is the rest.
+    """
+    reuse_ids, fresh_ids = truth.pick_queries(args.queries, args.seed)
+    reuse = query_articles(corpus, reuse_ids, truth, raw=False)
+    fresh = query_articles(corpus, fresh_ids, truth, raw=False)
+    raw_reuse = query_articles(corpus, reuse_ids[: args.raw_queries], truth, raw=True)
+    result: dict[str, Any] = {"db": str(db)}
+    t0 = time.perf_counter()
+    with Index(db, read_only=True) as index:
+        result["open_and_first_query_s"] = time.perf_counter() - t0
+        for q in reuse[:3]:  # warm the file cache and the aligner's first-call setup
+            index.query(q)
+        result["first_queries_s"] = time.perf_counter() - t0
+        stats = index.stats()
+        result["articles"] = stats.articles
+        result["fingerprints"] = stats.fingerprints + stats.tail_fingerprints
+        result["file_mb"] = stats.file_bytes / 1e6
+        result["reuse"] = time_queries(index, reuse, truth, "reuse")
+        result["fresh"] = time_queries(index, fresh, truth, "fresh")
+        result["reuse_raw_cleaned_per_query"] = time_queries(index, raw_reuse, truth, "reuse")
+    result["peak_rss_mb"] = rss_mb()
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -419,7 +494,24 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2, help="processes that fingerprint (build)")
     ap.add_argument("--keep", action="store_true", help="keep the index files")
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--db",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="only time queries on these prebuilt indexes (of --corpus, maybe replicated)",
+    )
+    ap.add_argument(
+        "--replicate",
+        nargs=3,
+        metavar=("SRC", "DST", "FACTOR"),
+        help="make DST: the index SRC with FACTOR-1 scrambled copies (see replicate())",
+    )
     args = ap.parse_args()
+    if args.replicate:
+        src, dst, factor = args.replicate
+        print(json.dumps(replicate(Path(src), Path(dst), int(factor))))
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     corpus = ensure_corpus(args.corpus, args.corpus_articles, args.seed)
     truth = Truth(corpus)
@@ -430,6 +522,14 @@ def main() -> None:
         "corpus": str(corpus),
         "results": [],
     }
+    if args.db:
+        out["prebuilt"] = []
+        for db in args.db:
+            out["prebuilt"].append(run_prebuilt(db, args, corpus, truth))
+            print(json.dumps(out["prebuilt"][-1], indent=1), flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(out, indent=1))
+        return
     if args.raw:
         print("raw add (cleaner included)", flush=True)
         out["raw_add"] = raw_throughput(corpus, args.raw, args.work)
