@@ -605,16 +605,19 @@ def decide(
     Lines scoring at least ``threshold + margin`` are article text, lines under
     ``threshold - margin`` (or ``hard`` chrome, or without words) are not. A line
     in between takes the class of its nearest settled neighbours when both agree
-    (a short line between paragraphs stays, one inside a menu goes), else its
-    own score against ``threshold`` decides.
+    (a short line between paragraphs stays, one inside a menu goes), else, or
+    when no line of the page is settled article text, its own score against
+    ``threshold`` decides.
 
     Example:
         >>> x = np.zeros((3, len(FEATURES))); x[:, FEATURES.index("log_words")] = 1.0
         >>> no = np.zeros(3, dtype=bool)
         >>> decide(x, np.array([0.9, 0.45, 0.9]), 0.5, no, margin=0.2).tolist()
         [True, True, True]
-        >>> decide(x, np.array([0.1, 0.55, 0.1]), 0.5, no, margin=0.2).tolist()
-        [False, False, False]
+        >>> decide(x, np.array([0.9, 0.1, 0.55]), 0.5, no, margin=0.2).tolist()
+        [True, False, False]
+        >>> decide(x, np.array([0.1, 0.55, 0.1]), 0.5, no, margin=0.2).tolist()  # none settled
+        [False, True, False]
     """
     n = len(p2)
     empty = x[:, FEATURES.index("log_words")] <= 0
@@ -634,9 +637,12 @@ def decide(
         after[i] = state
         if good[i] or bad[i]:
             state = 1 if good[i] else -1
+    # With no settled article line on the page (a short page, one paragraph) the
+    # neighbours say nothing: unsettled lines go by their own score.
+    settled = bool(good.any())
     for j in np.flatnonzero(~good & ~bad):
         i = int(j)
-        if before[i] == after[i]:
+        if settled and before[i] == after[i]:
             keep[i] = before[i] > 0
         else:
             keep[i] = p2[i] >= threshold
@@ -1223,8 +1229,13 @@ def _find_published(
     return None
 
 
-def clean_text(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
+def clean_text(
+    article: Article, chrome: frozenset[str] = frozenset(), cleaner: Cleaner | None = None
+) -> Article:
     """Clean plain page text: article lines as ``content``, metadata from the page.
+
+    ``cleaner`` replaces the shipped line model (cross-validation scores each
+    held-out page with the model fit without it).
 
     Example:
         >>> page = (
@@ -1243,7 +1254,8 @@ def clean_text(article: Article, chrome: frozenset[str] = frozenset()) -> Articl
     """
     text = article.text
     spans = line_spans(text)
-    keep = DEFAULT_CLEANER.keep(text, spans, chrome=chrome) if spans else np.zeros(0, bool)
+    model = cleaner or DEFAULT_CLEANER
+    keep = model.keep(text, spans, chrome=chrome) if spans else np.zeros(0, bool)
     if spans and not keep.any():
         hard = hard_chrome_mask(text, spans, chrome)
         keep = (

@@ -372,6 +372,15 @@ def _page_counts(prep: _Prepared, keep: np.ndarray) -> Counts:
     return overlap(bag, prep.truth)
 
 
+def _cleaned_counts(prep: _Prepared, cleaner: cl.Cleaner) -> Counts:
+    """What ``clean_text`` keeps of the page with ``cleaner`` (its fallback and
+    title included), scored against the truth."""
+    from copytrace.model import Article
+
+    art = cl.clean_text(Article(id=prep.page.id, text=prep.page.text), cleaner=cleaner)
+    return overlap(word_counts(art.text, art.content), prep.truth)
+
+
 def _bare(page: Page) -> Page:
     """The page's true article body as a page of its own: text without any chrome."""
     return Page(page.id + "#bare", "", page.truth, page.truth)
@@ -431,6 +440,9 @@ def cross_validate(
 ) -> CrossValidation:
     """Fit on ``folds - 1`` folds, score the held-out one, for every fold.
 
+    Each held-out page is scored on what ``clean_text`` keeps with the fold's
+    model (its fallback and title line included), as the shipped weights are.
+
     Example:
         >>> cv = cross_validate(pages, folds=5)  # doctest: +SKIP
         >>> cv.held_out.f1  # doctest: +SKIP
@@ -452,14 +464,14 @@ def cross_validate(
             continue
         train_bare = [p for i, p in enumerate(bares) if assign[i] != f] if bare_weight else []
         cleaner = _fit(train, train_bare, l2, bare_weight)
-        counts = [_page_counts(p, cleaner.keep(p.page.text, p.spans, p.x)) for p in test]
+        counts = [_cleaned_counts(p, cleaner) for p in test]
         held.extend(counts)
         result.per_page.update((p.page.id, c) for p, c in zip(test, counts, strict=True))
         result.folds.append(
             FoldResult(f, len(test), summarise(counts), cleaner.threshold, cleaner.margin)
         )
         for bare in (p for i, p in enumerate(bares) if assign[i] == f):
-            held_bare.append(_page_counts(bare, cleaner.keep(bare.page.text, bare.spans, bare.x)))
+            held_bare.append(_cleaned_counts(bare, cleaner))
     result.held_out = summarise(held)
     result.bare = summarise(held_bare)
     return result
