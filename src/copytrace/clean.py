@@ -116,6 +116,12 @@ _END_PUNCT_RE = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*$")
 _TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|\$\{\w[^}]*\}|\[\[\w+\]\]")
 # A lowercase letter glued to a capital inside one chunk: "ArtboardCreated", "IconIcon".
 _GLUE_RE = re.compile(r"[a-z][A-Z][a-z]")
+# A headline glued to its teaser ("Student-AthleteA 24-year-old woman ...",
+# "Is Violence In Sports On The Rise?Violence is ..."): a word's end run into a
+# capitalised word. Three lowercase letters before, so "McDonald" is not one.
+_TEASER_GLUE_RE = re.compile(r"(?:[a-z]{3}|[0-9?!”\"')])(?=[A-Z][a-z])")
+_TEASER_MIN_WORDS = 3
+_TEASER_MIN_TITLE_CASE = 0.6
 _BULLET_RE = re.compile(r"^(?:[*+•·▪►›»‣◦–—-]|\d{1,2}[.)])\s")
 _SEPARATOR_RE = re.compile(r"\s[|/»›·•]\s|\s[|]|[|]\s")
 _URL_RE = re.compile(r"https?://|www\.|\w@\w+\.\w")
@@ -213,6 +219,7 @@ FEATURES: tuple[str, ...] = (
     "comment_header",
     "after_comments",
     "section_end",
+    "teaser_glue",
 )
 
 
@@ -315,6 +322,20 @@ def _densest_block(prose: np.ndarray, nwords: np.ndarray) -> tuple[int, int]:
     return best_lo, best_hi
 
 
+def _teaser_glue(line: str) -> bool:
+    """A title-case headline run straight into the first words of its teaser."""
+    m = _TEASER_GLUE_RE.search(line)
+    if m is None:
+        return False
+    head = line[: m.end()].split()
+    if len(head) < _TEASER_MIN_WORDS or len(line[m.end() :].split()) < _TEASER_MIN_WORDS:
+        return False
+    alpha = [w for w in head if w[:1].isalpha()]
+    return bool(alpha) and sum(w[0].isupper() for w in alpha) / len(alpha) >= (
+        _TEASER_MIN_TITLE_CASE
+    )
+
+
 def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     """Feature matrix (one row per span, columns named by ``FEATURES``).
 
@@ -374,6 +395,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["comment_header"]] = k <= 14 and bool(_COMMENT_RE.search(t))
         row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(line_keys[i]))
         row[col["template"]] = bool(_TEMPLATE_RE.search(t))
+        row[col["teaser_glue"]] = _teaser_glue(t)
         phrase = bool(_CHROME_PHRASE_RE.search(t))
         row[col["chrome_phrase"]] = phrase
         row[col["chrome_phrase_short"]] = phrase and k <= 12
@@ -689,125 +711,127 @@ class Cleaner:
 
 
 # BEGIN FITTED
-# fit by `copytrace eval extraction DIR --fit` on the 181 scrapinghub pages
+# fit by `copytrace eval extraction DIR --fit` on the 181 pages of scrapinghub
 _STAGE1: dict[str, float] = {
-    "bias": 2.0203,
-    "log_words": 0.5140,
-    "short": 0.0342,
-    "words_4_7": 0.1202,
-    "words_8_15": -0.4054,
-    "words_16_30": -0.1345,
-    "long": 0.3855,
-    "prose": -1.3640,
-    "long_prose": -0.4226,
-    "end_punct": 1.5258,
-    "sentences": 0.3610,
-    "commas": 0.5817,
-    "stop": 0.5566,
-    "no_stoplist": -2.2543,
-    "title_case": -0.2506,
-    "upper": -0.5875,
-    "digits": 1.5986,
-    "alpha": 0.1344,
-    "glue": 0.2831,
+    "bias": 2.1543,
+    "log_words": 0.5212,
+    "short": -0.0140,
+    "words_4_7": 0.0859,
+    "words_8_15": -0.4655,
+    "words_16_30": -0.1461,
+    "long": 0.5397,
+    "prose": -1.3171,
+    "long_prose": -0.5397,
+    "end_punct": 1.5578,
+    "sentences": 0.2578,
+    "commas": 0.5145,
+    "stop": 0.5465,
+    "no_stoplist": -2.3657,
+    "title_case": -0.1401,
+    "upper": -0.6594,
+    "digits": 1.5631,
+    "alpha": 0.0690,
+    "glue": 0.2361,
     "template": 0.0000,
-    "chrome_phrase": -0.6898,
-    "chrome_phrase_short": -0.4531,
-    "bullet": -0.0889,
-    "separators": -5.5106,
-    "url": 0.7970,
-    "credit": -2.6963,
-    "date_short": -0.5402,
-    "repeated": -0.4294,
-    "colon_end": 1.8697,
-    "lower_start": -0.3835,
-    "quote": 1.1721,
-    "position": -2.2764,
-    "in_core": -0.1613,
-    "core_dist": -0.6401,
-    "run_short": -0.1996,
-    "blank_before": 0.4235,
-    "blank_after": 0.2708,
-    "prev_log_words": 0.7440,
-    "next_log_words": 0.5926,
-    "prev_prose": -0.7867,
-    "next_prose": -0.7772,
-    "window_prose": 3.0276,
-    "first": 0.4330,
-    "last": 1.7546,
-    "page_prose_share": -4.0767,
-    "page_log_lines": -0.2173,
-    "page_chrome_lines": -0.7907,
-    "glue_any": -0.1711,
-    "comment_header": -1.0413,
-    "after_comments": -3.3091,
-    "section_end": -2.7208,
+    "chrome_phrase": -0.6871,
+    "chrome_phrase_short": -0.4458,
+    "bullet": -0.1094,
+    "separators": -5.3755,
+    "url": 0.7480,
+    "credit": -2.7189,
+    "date_short": -0.5000,
+    "repeated": -0.4377,
+    "colon_end": 1.8690,
+    "lower_start": -0.3947,
+    "quote": 1.1656,
+    "position": -2.3323,
+    "in_core": -0.1895,
+    "core_dist": -0.6621,
+    "run_short": -0.2097,
+    "blank_before": 0.3924,
+    "blank_after": 0.2190,
+    "prev_log_words": 0.7473,
+    "next_log_words": 0.5938,
+    "prev_prose": -0.7706,
+    "next_prose": -0.7481,
+    "window_prose": 3.0029,
+    "first": 0.3918,
+    "last": 1.7538,
+    "page_prose_share": -4.1217,
+    "page_log_lines": -0.1974,
+    "page_chrome_lines": -0.8155,
+    "glue_any": 0.1331,
+    "comment_header": -1.0202,
+    "after_comments": -3.3650,
+    "section_end": -2.7261,
+    "teaser_glue": -3.2391,
 }
 _STAGE2: dict[str, float] = {
-    "bias": -1.7211,
-    "log_words": 0.2758,
-    "short": 0.4932,
-    "words_4_7": 0.1653,
-    "words_8_15": -0.0806,
-    "words_16_30": -0.1443,
-    "long": -0.4337,
-    "prose": -0.0671,
-    "long_prose": 0.2217,
-    "end_punct": 0.5092,
-    "sentences": -0.3400,
-    "commas": 0.0520,
-    "stop": 0.3703,
-    "no_stoplist": -0.0204,
-    "title_case": -0.4754,
-    "upper": -0.3212,
-    "digits": 0.8926,
-    "alpha": 0.3613,
-    "glue": 0.3226,
+    "bias": -1.6828,
+    "log_words": 0.2481,
+    "short": 0.3991,
+    "words_4_7": 0.1098,
+    "words_8_15": -0.1223,
+    "words_16_30": -0.0820,
+    "long": -0.3047,
+    "prose": -0.0410,
+    "long_prose": 0.2277,
+    "end_punct": 0.5185,
+    "sentences": -0.3597,
+    "commas": -0.0390,
+    "stop": 0.3461,
+    "no_stoplist": -0.0831,
+    "title_case": -0.3655,
+    "upper": -0.3804,
+    "digits": 0.7901,
+    "alpha": 0.3307,
+    "glue": -0.0292,
     "template": 0.0000,
-    "chrome_phrase": -0.1888,
-    "chrome_phrase_short": -0.7779,
-    "bullet": 0.3626,
-    "separators": -3.2804,
-    "url": 0.3719,
-    "credit": -1.8117,
-    "date_short": 0.3186,
-    "repeated": -0.1232,
-    "colon_end": 0.9313,
-    "lower_start": 0.1442,
-    "quote": 0.8858,
-    "position": 1.1245,
-    "in_core": 0.9697,
-    "core_dist": 0.7447,
-    "run_short": -0.3215,
-    "blank_before": -0.0383,
-    "blank_after": -0.1444,
-    "prev_log_words": -0.1716,
-    "next_log_words": -0.1164,
-    "prev_prose": 0.5363,
-    "next_prose": 0.2944,
-    "window_prose": -3.1435,
-    "first": 1.6180,
-    "last": 0.9054,
-    "page_prose_share": 0.2393,
-    "page_log_lines": -0.1666,
-    "page_chrome_lines": 0.4107,
-    "glue_any": -0.4602,
-    "comment_header": -1.1700,
-    "after_comments": 0.7378,
-    "section_end": -1.6032,
-    "p1": 2.0206,
-    "p1_prev": -0.0052,
-    "p1_next": 0.3619,
-    "p1_prev2": -0.1233,
-    "p1_next2": -0.8583,
-    "p1_window_mean": 7.3271,
-    "p1_window_max": -1.6602,
-    "p1_in_block": -0.3023,
-    "p1_block_dist": -0.8198,
-    "p1_good_dist": -0.3172,
+    "chrome_phrase": -0.2020,
+    "chrome_phrase_short": -0.7753,
+    "bullet": 0.2970,
+    "separators": -3.0469,
+    "url": 0.3162,
+    "credit": -1.8621,
+    "date_short": 0.3425,
+    "repeated": -0.1291,
+    "colon_end": 0.9156,
+    "lower_start": 0.1421,
+    "quote": 0.8415,
+    "position": 1.0909,
+    "in_core": 0.8743,
+    "core_dist": 0.6802,
+    "run_short": -0.3147,
+    "blank_before": -0.0787,
+    "blank_after": -0.2219,
+    "prev_log_words": -0.1761,
+    "next_log_words": -0.1102,
+    "prev_prose": 0.5814,
+    "next_prose": 0.3375,
+    "window_prose": -3.2171,
+    "first": 1.6117,
+    "last": 0.9322,
+    "page_prose_share": 0.2778,
+    "page_log_lines": -0.1471,
+    "page_chrome_lines": 0.4047,
+    "glue_any": -0.1385,
+    "comment_header": -1.1039,
+    "after_comments": 0.7152,
+    "section_end": -1.5931,
+    "teaser_glue": -0.7005,
+    "p1": 1.9972,
+    "p1_prev": 0.0268,
+    "p1_next": 0.3654,
+    "p1_prev2": -0.0302,
+    "p1_next2": -0.8314,
+    "p1_window_mean": 7.1501,
+    "p1_window_max": -1.6084,
+    "p1_in_block": -0.1647,
+    "p1_block_dist": -0.7243,
+    "p1_good_dist": -0.3643,
 }
 _MARGIN = 0.3
-_THRESHOLD = 0.45
+_THRESHOLD = 0.5
 # END FITTED
 
 
