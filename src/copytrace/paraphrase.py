@@ -276,7 +276,16 @@ class Lexicon:
         self.generation += 1
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
-        """Word id of each word, adding new words (and their stems)."""
+        """Word id of each word, adding new words (and their stems).
+
+        Thread-safe: a word's id is published only together with its stem, so
+        ``stems[ids]`` holds for the ids returned (the web server aligns in
+        threads; tests/test_web_api.py checks this).
+        """
+        with self._lock:
+            return self._ids(words)
+
+    def _ids(self, words: Sequence[str]) -> np.ndarray:
         if len(self.words) > self.max_words:
             self.reset()
         vocab = self.words
