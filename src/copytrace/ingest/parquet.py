@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,6 +21,32 @@ logger = logging.getLogger(__name__)
 
 # Rows per Arrow batch: a few MB of text at news-article sizes.
 BATCH_ROWS = 1024
+
+
+class _Undecodable:
+    """Stands for a string cell whose bytes are not UTF-8 (that row is rejected)."""
+
+
+_UNDECODABLE = _Undecodable()
+
+
+def _column_values(column: pa.Array) -> list[Any]:
+    """A column as Python values; a string column with invalid UTF-8 cells (Arrow
+    does not validate on read) gives ``_UNDECODABLE`` for those cells only."""
+    try:
+        return column.to_pylist()
+    except UnicodeDecodeError:
+        pass
+    values: list[Any] = []
+    for raw in column.cast(pa.binary()).to_pylist():
+        if raw is None:
+            values.append(None)
+            continue
+        try:
+            values.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            values.append(_UNDECODABLE)
+    return values
 
 
 def read_parquet(path: str | Path, batch_rows: int = BATCH_ROWS) -> Iterator[Article | Reject]:
@@ -64,10 +91,15 @@ def read_parquet_numbered(
                     batch_size=batch_rows, row_groups=[group], columns=columns
                 )
                 for batch in batches:
-                    data = {c: batch.column(c).to_pylist() for c in columns}
+                    data = {c: _column_values(batch.column(c)) for c in columns}
                     for i in range(batch.num_rows):
                         row += 1
                         rec = {c: data[c][i] for c in columns}
+                        bad = [c for c, v in rec.items() if isinstance(v, _Undecodable)]
+                        if bad:
+                            reason = f"undecodable bytes: column {bad[0]!r} is not valid UTF-8"
+                            yield row, Reject(name, row, reason)
+                            continue
                         try:
                             item: Article | Reject = record_to_article(rec, name)
                         except RecordError as exc:

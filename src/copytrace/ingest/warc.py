@@ -283,7 +283,8 @@ def read_warc_numbered(path: str | Path) -> Iterator[tuple[int | None, Article |
     tail = _tail_problem(Path(path), last_pos)
     cut_last = tail is not None and tail[0]  # the last record read is the one cut short
     if cut_last and (pending is None or _misread(pending[1])):
-        pending = num, Reject(name, num, tail[1] if tail else "")
+        cut = max(num, 1)  # no record read at all: the first one is cut
+        pending = cut, Reject(name, cut, tail[1] if tail else "")
     if pending is not None:
         yield pending
     if tail is not None and not tail[0]:
