@@ -22,6 +22,9 @@ go to ``--json``; docs/bench-scan.md holds the figures.
 Usage::
 
     python bench/bench_scan.py --articles 10000 --repeat 3 --json /tmp/bench10k.json
+    # a 1M corpus from a 100k one, for --stages-only (see replicate_corpus)
+    python bench/bench_scan.py --replicate /data/gen-100k /data/rep-1m 10
+    python bench/bench_scan.py --articles 1000000 --stages-only --corpus /data/rep-1m
     python bench/bench_scan.py --articles 100000 --repeat 1 --json /tmp/bench100k.json
 """
 
@@ -102,6 +105,40 @@ def iter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
             for line in fh:
                 if line.strip():
                     yield json.loads(line)
+
+
+def replicate_corpus(src: Path, dst: Path, factor: int) -> Path:
+    """A corpus ``factor`` times the size of ``src`` for ``--stages-only`` runs.
+
+    Copy ``k`` (1 .. factor-1) of every article gets the id ``<id>r<k>``, the
+    source ``<source>~<k>`` and its letters rotated by ``k`` (a Caesar shift: the
+    same lengths, lines, chrome and word statistics, but other words, so copies
+    share no fingerprint with each other). The result is ``factor`` independent
+    corpora with the statistics of ``src``: the join and the chrome pass cost
+    what they would on a real corpus that size, without hours of generation.
+    """
+    import string
+
+    out = dst / "articles"
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for k in range(factor):
+        lo, up = string.ascii_lowercase, string.ascii_uppercase
+        table = str.maketrans(lo + up, lo[k:] + lo[:k] + up[k:] + up[:k])
+        with (out / f"part-{k:05d}.jsonl").open("w", encoding="utf-8") as fh:
+            for rec in iter_records(corpus_files(src)):
+                if k:
+                    rec["id"] = f"{rec['id']}r{k}"
+                    if rec.get("source"):
+                        rec["source"] = f"{rec['source']}~{k}"
+                    for key in ("text", "title"):
+                        if rec.get(key):
+                            rec[key] = rec[key].translate(table)
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+    manifest = {"replicated_from": str(src), "factor": factor, "counts": {"articles": n}}
+    (dst / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return dst
 
 
 # ----------------------------------------------------------------------------- measuring
@@ -428,6 +465,10 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--replicate":
+        src, dst, factor = sys.argv[2:5]
+        print(replicate_corpus(Path(src), Path(dst), int(factor)))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-scan":
         corpus, out, jobs = sys.argv[2:5]
         print(json.dumps(child_scan(Path(corpus), Path(out), int(jobs))))
