@@ -8,6 +8,7 @@ stages never recompute positions.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,8 @@ _WORD = rf"{_LETTER}+(?:[.'’‘ʼ]{_LETTER}+)*"
 _WORD_HTML = rf"(?:{_LETTER}|{_ENTITY})+(?:(?:[.'’‘ʼ]|&#?\w{{1,10}};){_LETTER}+)*"
 WORD_RE = re.compile(rf"[{_CJK}]|{_WORD}")
 WORD_HTML_RE = re.compile(rf"[{_CJK}]|{_WORD_HTML}")
+# The same words as one capturing group: re.split yields gap, word, gap, ...
+_WORD_SPLIT_RE = re.compile(rf"([{_CJK}]|{_WORD})")
 _STRIP = str.maketrans("", "", ".'’‘ʼ")
 
 # Sentence ends: terminal punctuation (with closing quotes/brackets) then space
@@ -120,7 +123,9 @@ def tokenize(
         >>> t.starts[1], t.ends[1]
         (4, 7)
     """
-    regex = WORD_HTML_RE if is_html else WORD_RE
+    if not is_html:
+        return _tokenize_plain(text, spans)
+    regex = WORD_HTML_RE
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -131,6 +136,35 @@ def tokenize(
                 words.append(word)
                 starts.append(m.start())
                 ends.append(m.end())
+    return Tokens(words, starts, ends)
+
+
+def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Tokens:
+    """``tokenize`` for plain text, the same tokens about twice as fast: words and
+    offsets from one ``re.split``, ASCII words normalised in one string operation."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for lo, hi in spans if spans is not None else ((0, len(text)),):
+        parts = _WORD_SPLIT_RE.split(text[lo:hi])
+        if len(parts) < 2:
+            continue
+        raw = parts[1::2]
+        pos = list(itertools.accumulate(map(len, parts), initial=lo))
+        st, en = pos[1:-1:2], pos[2::2]
+        joined = "\0".join(raw)
+        if joined.isascii():  # casefold is lower for ASCII
+            norm = joined.lower().translate(_STRIP).split("\0")
+        else:
+            norm = [w.lower().translate(_STRIP) if w.isascii() else normalize_word(w) for w in raw]
+            if not all(norm):
+                keep = [k for k, w in enumerate(norm) if w]
+                norm = [norm[k] for k in keep]
+                st = [st[k] for k in keep]
+                en = [en[k] for k in keep]
+        words += norm
+        starts += st
+        ends += en
     return Tokens(words, starts, ends)
 
 
