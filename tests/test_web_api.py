@@ -691,3 +691,35 @@ def test_lexicon_ids_are_safe_to_use_from_threads() -> None:
         t.join()
     assert failures == []
     assert len(lex.words) == 8 * 4000 + 2 == len(lex.stems)
+
+
+def test_concurrent_queries_give_the_sequential_answers(
+    index_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server answers queries in threads (one index handle each): same answers.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from copytrace import align
+    from copytrace.paraphrase import Lexicon
+    from copytrace.web.corpus import Corpus
+    from copytrace.web.service import make_query_article
+
+    # Threads first, on an empty word lexicon: they add words at the same time.
+    monkeypatch.setattr(align, "_LEXICON", Lexicon())
+    monkeypatch.setattr(align, "_DOCS", {})
+
+    corpus = Corpus(index_db, index_handles=4)
+    corpus.open()
+    try:
+        pasted = [make_query_article(a.text, a.is_html) for a in build.load_articles()]
+
+        def answer(art: Article) -> list[tuple[str, float, int]]:
+            return [(m.article.id, m.score, len(m.result.passages)) for m in corpus.query(art, 5)]
+
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(answer, pasted * 3))
+        expected = [answer(a) for a in pasted]
+        assert sum(1 for e in expected if e) >= 8  # most articles have a match
+        assert got == expected * 3
+    finally:
+        corpus.close()
