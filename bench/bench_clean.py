@@ -16,7 +16,8 @@ method alike. Rates come from each method's median CPU seconds per pass (this
 process's CPU time, steadier than wall time on a shared machine; wall time is
 reported too): pages/s, MB/s (of its own input: text for the text methods, HTML
 for the HTML ones) and the speed ratio to trafilatura. The text cleaner's word
-cache is cleared before each of its passes.
+cache is cleared before each of its passes. Last, the median CPU milliseconds
+of ``clean_text`` on each seed page (examples/).
 
 Usage:
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_clean.py ../shared/data/extraction/scrapinghub \\
@@ -75,6 +76,23 @@ def _render(pages: list[Page]) -> None:
         render_text(p.html)
 
 
+def _seed_ms(repeat: int = 50) -> dict[str, float]:
+    """Median CPU milliseconds of ``clean_text`` on each seed page (examples/)."""
+    from copytrace.ingest.files import read_article_file
+
+    out = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.txt")):
+        art = read_article_file(path)
+        cl.clean_text(art)
+        runs = []
+        for _ in range(repeat):
+            c0 = time.process_time()
+            cl.clean_text(art)
+            runs.append((time.process_time() - c0) * 1000)
+        out[path.name] = round(statistics.median(runs), 2)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("root", type=Path, help="scrapinghub benchmark root")
@@ -104,6 +122,7 @@ def main() -> None:
             times[name].append(time.perf_counter() - t0)
             cpu[name].append(time.process_time() - c0)
     load_after = _load()
+    seeds = _seed_ms()
 
     base = statistics.median(cpu["trafilatura.extract (HTML)"])
     rows = []
@@ -132,6 +151,7 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.processor() or platform.machine(),
         "rows": rows,
+        "seed_pages_cpu_ms": seeds,
     }
     print(
         f"{len(pages)} pages, {text_mb:.2f} MB text, {html_mb:.2f} MB HTML, "
@@ -145,6 +165,8 @@ def main() -> None:
             f"{r['method']:36} {r['median_cpu_s']:7.2f} {r['median_wall_s']:7.2f} "
             f"{r['pages_per_s']:8.1f} {r['mb_per_s']:6.2f} {r['vs_trafilatura']:14.2f}"
         )
+    for name, ms in seeds.items():
+        print(f"seed page {name}: clean_text {ms:.1f} ms CPU (median of 50)")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 
