@@ -180,6 +180,16 @@ def test_pasted_tass_page_ranks_nikkei_first_with_both_passages_highlighted(
     first.screenshot(path=str(shots / "results.png"))
 
 
+def test_uploaded_tass_page_gives_the_same_ranking(server: LiveServer, page: Any) -> None:
+    page.goto(f"{server.url}/paste")
+    page.set_input_files("input[type=file]", str(build.TASS_PAGE))
+    page.click("button[type=submit]")
+    page.wait_for_selector("ol.matches li.match")
+    assert page.locator("li.match").first.get_attribute("data-article-id") == build.NIKKEI_ID
+    assert "Japan, Russia to hold two-plus-two" in page.locator("h1").inner_text()
+    assert page.locator("li.match").first.locator(".col-b mark").count() >= 2
+
+
 def test_clicking_a_passage_lights_its_counterpart(server: LiveServer, page: Any) -> None:
     page.goto(f"{server.url}/pair?a={build.NIKKEI_ID}&b={build.TASS_ID}")
     left = page.locator(".col-a mark", has_text="Tokyo hopes that cultivating").first
