@@ -324,6 +324,26 @@ def build(
     }
 
 
+def build_full(db: Path, corpus: Path, truth: Truth, jobs: int) -> dict[str, Any]:
+    """Index every article of the corpus (truth content spans, no cleaner), then compact."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    arts = (to_article(row, truth.content.get(row["id"])) for row in read_rows(corpus))
+    with Index(db) as index:
+        summary = index.add(arts, batch_size=BATCH, compact=False, jobs=jobs)
+        t1 = time.perf_counter()
+        index.compact()
+        stats = index.stats()
+    return {
+        "articles": summary.articles,
+        "fingerprints": stats.fingerprints,
+        "add_seconds": t1 - t0,
+        "compact_seconds": time.perf_counter() - t1,
+        "main_cpu_seconds": time.process_time() - c0,
+        "file_mb": stats.file_bytes / 1e6,
+        "peak_rss_mb": rss_mb(),
+    }
+
+
 def replicate(src: Path, dst: Path, factor: int) -> dict[str, Any]:
     """An index ``factor`` times bigger than ``src``, made with SQL alone.
 
@@ -520,7 +540,16 @@ def main() -> None:
         metavar=("SRC", "DST", "FACTOR"),
         help="make DST: the index SRC with FACTOR-1 scrambled copies (see replicate())",
     )
+    ap.add_argument(
+        "--build-db",
+        type=Path,
+        help="only build an index of the whole --corpus here (truth content spans), then stop",
+    )
     args = ap.parse_args()
+    if args.build_db:
+        truth0 = Truth(ensure_corpus(args.corpus, args.corpus_articles, args.seed))
+        print(json.dumps(build_full(args.build_db, args.corpus, truth0, args.jobs)))
+        return
     if args.replicate:
         src, dst, factor = args.replicate
         print(json.dumps(replicate(Path(src), Path(dst), int(factor))))
