@@ -1,0 +1,170 @@
+"""Local engine vs Spark ``local[N]`` on the same corpus, side by side in one run.
+
+Each scan runs in a fresh subprocess while this process samples the resident
+memory of its whole process tree (driver, JVM, Python workers) every 0.2 s;
+wall time includes starting Python (and, for Spark, the JVM). The Spark runs
+also report seconds and shuffle bytes per stage. Outputs of the two engines are
+compared (pairs, passages, clusters: byte-identical files).
+
+    python bench/bench_spark.py /work/bench-data/gen-10k/articles.jsonl --repeat 3 \\
+        --json bench-spark-10k.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMPARED = ("pairs.jsonl", "passages.jsonl", "clusters.jsonl")
+
+
+def tree_rss_mb(root: int) -> float:
+    """Current RSS of ``root`` and all its descendants, MB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def one(engine: str, corpus: str, out: str, jobs: int, partitions: int | None) -> None:
+    """Child process: run one scan, print its summary as JSON on the last line."""
+    from copytrace.scan import ScanConfig, SparkOptions, scan
+
+    config = ScanConfig(
+        jobs=jobs, report=False, spark=SparkOptions(partitions=partitions, resume=False)
+    )
+    t0 = time.perf_counter()
+    s = scan([corpus], out, engine=engine, config=config)
+    row = {
+        "engine": engine,
+        "scan_seconds": s.seconds,
+        "call_seconds": time.perf_counter() - t0,
+        "articles": s.articles,
+        "text_mb": s.text_bytes / 1e6,
+        "fingerprints": s.fingerprints,
+        "candidate_pairs": s.candidate_pairs,
+        "pairs": s.pairs,
+        "passages": s.passages,
+        "clusters": s.clusters,
+        "stage_seconds": s.stage_seconds,
+        "stage_shuffle_bytes": s.stage_shuffle_bytes,
+    }
+    print(json.dumps(row))
+
+
+def measure(
+    engine: str, corpus: str, out: Path, jobs: int, partitions: int | None, env: dict[str, str]
+) -> dict:
+    """Run one scan in a subprocess; wall seconds and peak tree RSS from outside."""
+    cmd = [sys.executable, __file__, "--one", engine, corpus, "--out", str(out),
+           "--jobs", str(jobs)]  # fmt: skip
+    if partitions:
+        cmd += ["--partitions", str(partitions)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    stdout, stderr = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"{engine} failed:\n{stderr[-3000:]}")
+    row = json.loads(stdout.strip().splitlines()[-1])
+    row.update(wall_seconds=wall, peak_rss_mb=peak)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", help="a corpus file or folder (e.g. gen_corpus.py output)")
+    ap.add_argument("--engines", default="local,spark")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--partitions", type=int, default=None, help="Spark article partitions")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--json", default=None, help="write all runs here")
+    ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        one(args.one, args.corpus, args.out, args.jobs, args.partitions)
+        return
+    engines = args.engines.split(",")
+    runs: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="bench-spark-") as tmp:
+        # A snapshot of the package: every run (and Spark's Python workers, which
+        # inherit PYTHONPATH) uses the same code even if the tree changes meanwhile.
+        shutil.copytree(Path(__file__).resolve().parents[1] / "src" / "copytrace",
+                        Path(tmp) / "snapshot" / "copytrace")  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "snapshot")}
+        for rep in range(args.repeat):
+            for engine in engines:  # alternate: both engines see the same load
+                load = os.getloadavg()
+                out = Path(tmp) / engine
+                row = measure(engine, args.corpus, out, args.jobs, args.partitions, env)
+                row.update(repeat=rep, load_before=load, load_after=os.getloadavg())
+                runs.append(row)
+                print(
+                    f"{engine:>6} rep {rep}: wall {row['wall_seconds']:.1f} s, "
+                    f"scan {row['scan_seconds']:.1f} s, peak RSS {row['peak_rss_mb']:.0f} MB, "
+                    f"{row['pairs']} pairs, load {load[0]:.1f}",
+                    flush=True,
+                )
+        same = {
+            name: (Path(tmp) / engines[0] / name).read_bytes()
+            == (Path(tmp) / engines[-1] / name).read_bytes()
+            for name in COMPARED
+        }
+    print(f"outputs identical: {same}")
+    med: dict[str, dict[str, float]] = {}
+    for engine in engines:
+        rows = [r for r in runs if r["engine"] == engine]
+        med[engine] = {
+            k: statistics.median(r[k] for r in rows)
+            for k in ("wall_seconds", "scan_seconds", "peak_rss_mb")
+        }
+        stages = rows[0]["stage_seconds"]
+        med[engine].update(
+            {f"stage:{s}": statistics.median(r["stage_seconds"][s] for r in rows) for s in stages}
+        )
+        print(f"{engine}: " + ", ".join(f"{k} {v:.1f}" for k, v in med[engine].items()))
+        if rows[0]["stage_shuffle_bytes"]:
+            mb = {k: round(v / 1e6, 1) for k, v in rows[0]["stage_shuffle_bytes"].items()}
+            print(f"{engine} shuffle MB per stage: {mb}")
+    if "local" in med and "spark" in med:
+        for k in ("wall_seconds", "scan_seconds", "peak_rss_mb"):
+            print(f"spark/local {k}: {med['spark'][k] / med['local'][k]:.2f}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"runs": runs, "medians": med, "identical": same}, indent=1)
+        )
+
+
+if __name__ == "__main__":
+    main()
