@@ -133,6 +133,8 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "back": {"join_back": [-1, 0, 3, 8]},
     "exact": {"exact_run": [0, 8], "contradict_slack": [-1, 0], "exact_only": [False, True]},
     "cv2": {"seed_words": [3, 4], "join_gap": [16, 32, 48]},
+    "nv": {"near_verbatim_similarity": [0.0, 0.35, 0.45, 0.55], "min_words": [8, 12]},
+    "strong": {"strong_run": [0, 8, 12, 20], "case_cosine": [0.4, 0.5]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 

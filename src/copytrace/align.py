@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -66,6 +67,10 @@ NEWS_NEAR_VERBATIM = 0.6
 NEWS_PARAPHRASE_COSINE = 0.25
 NEWS_PARAPHRASE_DICE = 0.3
 NEWS_PARAPHRASE_MIN_WORDS = 8
+
+
+# A summary whose echoes span this share of the other text summarises all of it.
+SUMMARY_WHOLE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,9 @@ class AlignParams:
     exact_run: int = 0
     contradict_slack: int = -1
     exact_only: bool = False
+    strong_run: int = 0
+    join_skew: int = -1
+    summary_whole: float = SUMMARY_WHOLE
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -159,11 +167,12 @@ class AlignParams:
 
 # PAN 2013 text alignment (book excerpts, obfuscated): see docs/alignment.md.
 PAN_PARAMS = AlignParams(
-    seed_words=4,
+    seed_words=3,
     max_seed_repeat=8,
-    join_gap=4,
+    join_gap=24,
+    join_back=0,
     min_words=8,
-    near_verbatim_similarity=0.0,
+    near_verbatim_similarity=0.45,
     paraphrase_cosine=0.28,
     paraphrase_dice=0.25,
     paraphrase_min_words=3,
@@ -174,9 +183,11 @@ PAN_PARAMS = AlignParams(
     min_chars=150,
     end_punctuation=True,
     summary_ratio=3.0,
-    summary_cosine=0.3,
-    summary_doc_cosine=0.3,
+    summary_cosine=0.25,
+    summary_doc_cosine=0.25,
     case_cosine=0.4,
+    contradict_slack=5,
+    summary_whole=0.3,
 )
 
 # Share of a summary's sentences whose best match's own best match lies in the
@@ -184,8 +195,6 @@ PAN_PARAMS = AlignParams(
 SUMMARY_MUTUAL = 0.5
 # Echoed sentences with more than this share in verbatim passages are copies.
 SUMMARY_MAX_COPIED = 0.7
-# A summary whose echoes span this share of the other text summarises all of it.
-SUMMARY_WHOLE = 0.5
 
 # Documents whose tokens are kept for reuse by later pairs (per process).
 TOKEN_CACHE_SIZE = 32
@@ -352,7 +361,7 @@ def align_tokens(
     if da.generation != db.generation:  # the lexicon started afresh in between
         da = _prepare(a, a_breaks, a_sentences)
     runs = _runs(da, db, params)
-    clusters = _chain(runs, da, db, params.join_gap, params.join_back)
+    clusters = _chain(runs, da, db, params.join_gap, params.join_back, params.join_skew)
     passages = [c for c in clusters if c.matched >= params.min_words]
     for c in passages:
         # a verbatim stretch too short to report alone (a shared name) does not
@@ -375,7 +384,7 @@ def align_tokens(
             cases = [
                 c
                 for c in cases
-                if not c.paraphrase
+                if (not c.paraphrase and c.longest >= params.strong_run)
                 or _span_cosine(stems_a[c.a_s : c.a_e], stems_b[c.b_s : c.b_e])
                 >= params.case_cosine
             ]
@@ -399,26 +408,30 @@ _LEXICON = Lexicon()
 # id(tokens) -> (tokens, sentences, breaks, prepared doc); holding the tokens
 # keeps their id from being reused while the entry lives
 _DOCS: dict[int, tuple[Tokens, Spans, Sequence[int], _Doc]] = {}
+# The web server aligns in threads: a lookup and an eviction must not interleave.
+_DOCS_LOCK = threading.Lock()
 
 
 def _prepare(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
     """The prepared document for these tokens, from the cache when it has it."""
     key = id(tokens)
-    got = _DOCS.get(key)
-    if (
-        got is not None
-        and got[0] is tokens
-        and (got[1] is sentences or got[1] == sentences)
-        and (got[2] is breaks or got[2] == breaks)
-        and got[3].generation == _LEXICON.generation
-    ):
-        _DOCS[key] = _DOCS.pop(key)  # most recently used last
-        return got[3]
+    with _DOCS_LOCK:
+        got = _DOCS.get(key)
+        if (
+            got is not None
+            and got[0] is tokens
+            and (got[1] is sentences or got[1] == sentences)
+            and (got[2] is breaks or got[2] == breaks)
+            and got[3].generation == _LEXICON.generation
+        ):
+            _DOCS[key] = _DOCS.pop(key)  # most recently used last
+            return got[3]
     doc = _prepare_doc(tokens, breaks, sentences)
-    _DOCS.pop(key, None)
-    while len(_DOCS) >= DOC_CACHE_SIZE:
-        del _DOCS[next(iter(_DOCS))]
-    _DOCS[key] = (tokens, sentences, breaks, doc)
+    with _DOCS_LOCK:
+        _DOCS.pop(key, None)
+        while len(_DOCS) >= DOC_CACHE_SIZE:
+            del _DOCS[next(iter(_DOCS))]
+        _DOCS[key] = (tokens, sentences, breaks, doc)
     return doc
 
 
@@ -525,7 +538,12 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
 
 
 def _chain(
-    runs: list[tuple[int, int, int]], da: _Doc, db: _Doc, gap: int, back: int = -1
+    runs: list[tuple[int, int, int]],
+    da: _Doc,
+    db: _Doc,
+    gap: int,
+    back: int = -1,
+    skew: int = -1,
 ) -> list[_Cluster]:
     """Join runs into passages across gaps of at most ``gap`` words on each side."""
     back = gap if back < 0 else min(back, gap)
@@ -547,6 +565,8 @@ def _chain(
             ga, gb = s_a - c.a_e, s_b - c.b_e
             if not (-back <= ga <= gap and -back <= gb <= gap):
                 continue
+            if 0 <= skew < abs(ga - gb):
+                continue  # far off the diagonal: a chance match
             if e_a <= c.a_e or e_b <= c.b_e:
                 continue
             if _crosses(da, c.a_e - 1, s_a) or _crosses(db, c.b_e - 1, s_b):
@@ -636,7 +656,7 @@ def _paraphrase_pairs(
         pairs = _one_to_one(sa, sb, cos)
     owner_a = _owners(len(da.ids), [(c.a_s, c.a_e) for c in verbatim])
     owner_b = _owners(len(db.ids), [(c.b_s, c.b_e) for c in verbatim])
-    slack = params.merge_gap
+    slack = params.merge_gap if params.contradict_slack < 0 else params.contradict_slack
     for x, y, sim in pairs:
         lo_a, hi_a = da.sentences[x]
         lo_b, hi_b = db.sentences[y]
@@ -753,7 +773,7 @@ def _summaries(
             continue  # the echoes are copies of separate passages, not a summary
         if doc_cos(chain[0], chain[-1] + 1) < params.summary_doc_cosine:
             continue
-        if hi_b - lo_b >= SUMMARY_WHOLE * len(db.ids):
+        if hi_b - lo_b >= params.summary_whole * len(db.ids):
             lo_b, hi_b = 0, len(db.ids)  # a summary of the whole text
         sims = [float(best[g]) for g in chain]
         out.append(
@@ -835,6 +855,7 @@ def _merge_cases(clusters: list[_Cluster], da: _Doc, db: _Doc, gap: int) -> list
                     m.sims.extend(c.sims)
                     m.seeds += c.seeds
                     m.exact = m.exact or c.exact
+                    m.longest = max(m.longest, c.longest)
                     changed = True
                     break
             else:
