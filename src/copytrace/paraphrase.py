@@ -176,6 +176,9 @@ STOP_WORDS = frozenset(
 _STEMMER = Stemmer.Stemmer("english")
 _STEM_CACHE: dict[str, str] = {}
 _STEM_CACHE_MAX = 200_000
+# The stem caches (and the Snowball stemmer, not thread-safe) are shared by the
+# web server's query threads; RLock: stem_ids calls stem_words.
+_STEM_LOCK = threading.RLock()
 
 
 def stem_words(words: Sequence[str]) -> list[str]:
@@ -185,14 +188,15 @@ def stem_words(words: Sequence[str]) -> list[str]:
         >>> stem_words(["cultivating", "relations"])
         ['cultiv', 'relat']
     """
-    cache = _STEM_CACHE
-    missing = [w for w in set(words) if w not in cache]
-    if missing:
-        if len(cache) > _STEM_CACHE_MAX:
-            cache.clear()
-        for w, s in zip(missing, _STEMMER.stemWords(missing), strict=True):
-            cache[w] = s
-    return [cache[w] for w in words]
+    with _STEM_LOCK:
+        cache = _STEM_CACHE
+        missing = [w for w in set(words) if w not in cache]
+        if missing:
+            if len(cache) > _STEM_CACHE_MAX:
+                cache.clear()
+            for w, s in zip(missing, _STEMMER.stemWords(missing), strict=True):
+                cache[w] = s
+        return [cache[w] for w in words]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,22 +229,23 @@ def stem_ids(words: Sequence[str]) -> np.ndarray:
         >>> int(ids[0]), bool(ids[1] == ids[2])
         (-1, True)
     """
-    cache = _WORD_STEM_ID
-    missing = [w for w in dict.fromkeys(words) if w not in cache]
-    if missing:
-        if len(cache) + len(missing) > _STEM_CACHE_MAX:
-            cache.clear()  # callers pass every word of a pair in one call
-            _STEM_ID.clear()
-            missing = list(dict.fromkeys(words))
-        for w, st in zip(missing, stem_words(missing), strict=True):
-            if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
-                cache[w] = -1
-            else:
-                sid = _STEM_ID.get(st)
-                if sid is None:
-                    sid = _STEM_ID[st] = len(_STEM_ID)
-                cache[w] = sid
-    return np.fromiter(map(cache.__getitem__, words), np.int64, len(words))
+    with _STEM_LOCK:
+        cache = _WORD_STEM_ID
+        missing = [w for w in dict.fromkeys(words) if w not in cache]
+        if missing:
+            if len(cache) + len(missing) > _STEM_CACHE_MAX:
+                cache.clear()  # callers pass every word of a pair in one call
+                _STEM_ID.clear()
+                missing = list(dict.fromkeys(words))
+            for w, st in zip(missing, stem_words(missing), strict=True):
+                if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
+                    cache[w] = -1
+                else:
+                    sid = _STEM_ID.get(st)
+                    if sid is None:
+                        sid = _STEM_ID[st] = len(_STEM_ID)
+                    cache[w] = sid
+        return np.fromiter(map(cache.__getitem__, words), np.int64, len(words))
 
 
 # Distinct words a Lexicon holds before it starts afresh (bounds memory in
