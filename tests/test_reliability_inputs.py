@@ -409,3 +409,44 @@ def test_million_line_jsonl_with_broken_lines_counts_add_up(tmp_path: Path) -> N
         lines.extend(r.record for r in rejs)
     assert accepted + rejected == n
     assert rejected == len(broken) and set(lines) == broken
+
+
+_CLEAN_PROBE = """
+import resource, sys
+from copytrace.clean import clean
+from copytrace.model import Article
+from copytrace.stages import articles_to_batch, line_hashes_batch
+clean(Article("w", "One line of prose here, and a second one.\\nAnother line."))
+status = open("/proc/self/status").read().split("VmData:")[1].split()[0]
+limit = (int(status) * 1024) + (int(sys.argv[1]) << 20)
+resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+text = open(sys.argv[2]).read()
+art = clean(Article("big", text))
+print(len(art.content))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="clean.stage2_features computes each line's distance to the nearest good line "
+    "with an (n_lines x n_good) int64 matrix: a plain-text article of 4,000 prose lines "
+    "needs 128 MB, a 50 MB article 61 GiB (MemoryError kills the scan). "
+    "np.searchsorted over `good` gives the same distances in O(n).",
+)
+def test_cleaning_a_long_article_needs_memory_linear_in_its_lines(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    lines = [f"Line {i}: {FR}" for i in range(4_000)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines))
+    proc = subprocess.run(
+        [sys.executable, "-c", _CLEAN_PROBE, "100", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "ARROW_DEFAULT_MEMORY_POOL": "system"},
+    )
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    assert int(proc.stdout.strip()) >= 1
