@@ -328,6 +328,13 @@ def test_published_skips_a_list_of_dated_links() -> None:
     assert art.published == "2019-11-19T06:38:00"
 
 
+def test_title_may_be_a_question_at_the_top_of_the_body() -> None:
+    page = f"Is Japan ready for security ties with Russia in Tokyo?\n\n{_BODY}"
+    art = clean_text(Article(id="q", text=page))
+    assert art.title == "Is Japan ready for security ties with Russia in Tokyo?"
+    assert page.index("The ministers") == art.content[0][0]  # the title is not content
+
+
 def test_title_skips_short_labels_and_share_buttons() -> None:
     page = (
         "Follow CNN Business\nShare this with Email\n"

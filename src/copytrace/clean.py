@@ -1127,6 +1127,9 @@ _CAPTION_CREDIT_RE = re.compile(r"\([^()]*/[^()]*\)$")
 _TITLE_MIN_OVERLAP = 0.5
 # Kickers and labels ("Follow CNN Business") have fewer content words than this.
 _TITLE_MIN_CONTENT_WORDS = 3
+# Kept lines at the top of the body that may still be the headline.
+_TITLE_BODY_LINES = 3
+_STATEMENT_END_RE = re.compile(r"[.!。！…:;][\"'”’»)\]]*$")
 _BULLET_OR_BYLINE_RE = re.compile(
     r"^(?:[*+•·▪►›»‣◦–—-]\s|\d{1,2}[.)]\s|by\s|image \d|photo \d)", re.I
 )
@@ -1157,8 +1160,9 @@ def _content_words(words: Sequence[str]) -> set[str]:
 def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -> int | None:
     """Index of the title line: the first heading-like line before the body about the body.
 
-    Candidates lie in the window before the first article line (and that line
-    itself, when it is a heading rather than a sentence).
+    Candidates lie in the window before the first article line, and among the
+    first article lines those that read as a heading (a question may be one,
+    a statement ending in a full stop or colon is not).
     """
     kept = [int(i) for i in np.flatnonzero(keep)]
     if not kept:
@@ -1174,9 +1178,9 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         line = text[slice(*spans[i])]
         if _words(line) and not hard_chrome(line):
             window.append(i)
-    for i in [*reversed(window), first]:
+    for i in [*reversed(window), *kept[:_TITLE_BODY_LINES]]:
         line = text[slice(*spans[i])]
-        if not _title_like(line) or (keep[i] and _END_PUNCT_RE.search(line)):
+        if not _title_like(line) or (keep[i] and _STATEMENT_END_RE.search(line)):
             continue
         own = _content_words(_words(line))
         if len(own) < _TITLE_MIN_CONTENT_WORDS:
