@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import copytrace.align
 from copytrace.align import PRESETS, AlignParams, align_tokens
 from copytrace.eval.pan import (
     TRUTH_TAG,
@@ -135,6 +136,7 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "cv2": {"seed_words": [3, 4], "join_gap": [16, 32, 48]},
     "nv": {"near_verbatim_similarity": [0.0, 0.35, 0.45, 0.55], "min_words": [8, 12]},
     "strong": {"strong_run": [0, 8, 12, 20], "case_cosine": [0.4, 0.5]},
+    "final": {"join_gap": [16, 24, 32], "summary_cosine": [0.22, 0.25]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 
@@ -157,6 +159,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     t0 = time.perf_counter()
+    copytrace.align.DOC_CACHE_SIZE = 1_000_000  # every document stays prepared
     items = load(args.root, args.per_category, args.seed)
     print(f"{len(items)} pairs loaded in {time.perf_counter() - t0:.1f} s", flush=True)
     base = PRESETS["pan"]

@@ -328,3 +328,46 @@ def test_params_reject_bad_values() -> None:
 def test_presets_include_news_and_pan() -> None:
     assert {"news", "pan"} <= set(PRESETS)
     assert align.__defaults__ == (PRESETS["news"],)
+
+
+def test_prepared_documents_are_reused_and_stay_correct(
+    seed_pair: tuple[Article, Article, list[Passage]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-process document cache (word ids, n-grams, sentence bags) gives the
+    same passages on a hit, and when the lexicon starts afresh mid-pair."""
+    import copytrace.align as align_module
+    from copytrace.paraphrase import Lexicon
+
+    a, b, passages = seed_pair
+    ta, tb = tokenize(a.text), tokenize(b.text)
+    sa, sb = sentence_spans(a.text), sentence_spans(b.text)
+    for preset in ("news", "pan"):
+        fresh = align_tokens(ta, tb, PRESETS[preset], a_sentences=sa, b_sentences=sb)
+        again = align_tokens(ta, tb, PRESETS[preset], a_sentences=sa, b_sentences=sb)
+        assert again == fresh
+    assert align_tokens(ta, tb, a_sentences=sa, b_sentences=sb) == passages
+    # other sentences for the same tokens are not served from the cache
+    assert align_tokens(ta, tb, a_sentences=sa[:1], b_sentences=sb) != passages
+    # a lexicon smaller than one text starts afresh before every document, so
+    # side a's ids are void once b is prepared: the pair gets a lexicon of its own
+    small = Lexicon(max_words=10)
+    monkeypatch.setattr(align_module, "_LEXICON", small)
+    monkeypatch.setattr(align_module, "_DOCS", {})
+    assert align_tokens(ta, tb, a_sentences=sa, b_sentences=sb) == passages
+    assert small.generation > 2
+
+
+def test_pan_chaining_stays_near_the_diagonal() -> None:
+    """Chance matches inside a copied passage on one side and beside it on the
+    other do not stretch the passage (``contradict_slack``)."""
+    copied = (
+        "The committee met on Tuesday to review the harbour budget and agreed that the "
+        "new breakwater would be finished before the winter storms arrived on the coast."
+    )
+    a = Article("a", f"Opening remarks about nothing at all. {copied} Closing words follow.")
+    b = Article(
+        "b",
+        f"{copied} Later the budget and agreed plans were shown to the press in the town hall.",
+    )
+    (p,) = align(a, b, PRESETS["pan"])
+    assert b.text[p.b_start : p.b_end].rstrip(".") == copied.rstrip(".")

@@ -360,6 +360,10 @@ def align_tokens(
     db = _prepare(b, b_breaks, b_sentences)
     if da.generation != db.generation:  # the lexicon started afresh in between
         da = _prepare(a, a_breaks, a_sentences)
+        if da.generation != db.generation:  # a pair larger than the lexicon: its own
+            lexicon = Lexicon()
+            da = _prepare_doc(a, a_breaks, a_sentences, lexicon)
+            db = _prepare_doc(b, b_breaks, b_sentences, lexicon)
     runs = _runs(da, db, params)
     clusters = _chain(runs, da, db, params.join_gap, params.join_back, params.join_skew)
     passages = [c for c in clusters if c.matched >= params.min_words]
@@ -426,7 +430,7 @@ def _prepare(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
         ):
             _DOCS[key] = _DOCS.pop(key)  # most recently used last
             return got[3]
-    doc = _prepare_doc(tokens, breaks, sentences)
+    doc = _prepare_doc(tokens, breaks, sentences, _LEXICON)
     with _DOCS_LOCK:
         _DOCS.pop(key, None)
         while len(_DOCS) >= DOC_CACHE_SIZE:
@@ -435,8 +439,11 @@ def _prepare(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
     return doc
 
 
-def _prepare_doc(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
-    ids = _LEXICON.ids(tokens.words)
+def _prepare_doc(
+    tokens: Tokens, breaks: Sequence[int], sentences: Spans, lexicon: Lexicon | None = None
+) -> _Doc:
+    lexicon = lexicon or _LEXICON
+    ids, stems, generation = lexicon.lookup(tokens.words)
     flags = np.zeros(len(tokens) + 1, np.int64)
     for k in breaks:
         if 0 < k < len(tokens):
@@ -448,8 +455,7 @@ def _prepare_doc(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Do
         for lo, hi in bounds.reshape(-1, 2).tolist():
             if hi > lo:
                 sent_tok.append((lo, hi))
-    stems = _LEXICON.stems[ids]
-    return _Doc(tokens, ids, np.cumsum(flags), sent_tok, _LEXICON.generation, stems)
+    return _Doc(tokens, ids, np.cumsum(flags), sent_tok, generation, stems)
 
 
 def _crosses(doc: _Doc, lo: int, hi: int) -> bool:

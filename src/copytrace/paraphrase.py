@@ -290,6 +290,13 @@ class Lexicon:
         with self._lock:
             return self._ids(words)
 
+    def lookup(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
+        """``(word ids, stem ids, generation)`` of ``words``, taken together (no
+        other thread can start the lexicon afresh in between)."""
+        with self._lock:
+            ids = self._ids(words)
+            return ids, self.stems[ids], self.generation
+
     def _ids(self, words: Sequence[str]) -> np.ndarray:
         if len(self.words) > self.max_words:
             self.reset()
