@@ -74,6 +74,8 @@ def one(engine: str, corpus: str, out: str, jobs: int, partitions: int | None) -
         "clusters": s.clusters,
         "stage_seconds": s.stage_seconds,
         "stage_shuffle_bytes": s.stage_shuffle_bytes,
+        "stage_cpu_seconds": s.stage_cpu_seconds,
+        "peak_rss_mb_inner": s.peak_rss_mb,
     }
     print(json.dumps(row))
 
@@ -154,6 +156,8 @@ def main() -> None:
             {f"stage:{s}": statistics.median(r["stage_seconds"][s] for r in rows) for s in stages}
         )
         print(f"{engine}: " + ", ".join(f"{k} {v:.1f}" for k, v in med[engine].items()))
+        cpu = {k: round(v, 1) for k, v in rows[0]["stage_cpu_seconds"].items()}
+        print(f"{engine} CPU s per stage (first run): {cpu}")
         if rows[0]["stage_shuffle_bytes"]:
             mb = {k: round(v / 1e6, 1) for k, v in rows[0]["stage_shuffle_bytes"].items()}
             print(f"{engine} shuffle MB per stage: {mb}")

@@ -118,6 +118,26 @@ def test_spark_engine_matches_the_local_engine_on_the_seed_pair(
     _assert_same_outputs(local, out)
 
 
+def test_url_inputs_are_fetched_by_spark_and_read_alike(
+    spark: object, corpus: Path, tmp_path: Path
+) -> None:
+    """A ``file://`` URL goes the way of ``s3a://`` or ``hdfs://``: Spark fetches the bytes."""
+    from copytrace.engines.spark import scan as spark_scan
+
+    local, out = tmp_path / "local", tmp_path / "url"
+    scan([corpus, ROOT / "examples"], local, jobs=1)
+    urls = [corpus.as_uri(), (ROOT / "examples").as_uri()]
+    spark_scan(spark, urls, out, config=_spark_config())  # type: ignore[arg-type]
+    for name in ("passages.jsonl", "pairs.jsonl", "clusters.jsonl"):
+        assert (out / name).read_bytes() == (local / name).read_bytes(), name
+    rejects = [json.loads(x) for x in (out / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["record"], r["reason"][:12]) for r in rejects] == [
+        (6, "invalid JSON"),
+        (302, "duplicate id"),
+    ]
+    assert all(r["file"].startswith("file:") for r in rejects)
+
+
 def test_a_rerun_resumes_from_the_stage_checkpoints(
     spark: object, corpus: Path, tmp_path: Path
 ) -> None:

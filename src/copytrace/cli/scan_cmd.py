@@ -181,10 +181,9 @@ def scan_cmd(
     for label, value in summary.rows():
         table.add_row(label, value)
     for stage, seconds in summary.stage_seconds.items():
-        if stage in summary.stage_cpu_seconds:
-            detail = f"{summary.stage_cpu_seconds[stage]:,.1f} s CPU"
-        else:  # the Spark engine: CPU is spent on executors; shuffle volume instead
-            detail = f"shuffle {summary.stage_shuffle_bytes.get(stage, 0) / 1e6:,.1f} MB"
+        detail = f"{summary.stage_cpu_seconds.get(stage, 0.0):,.1f} s CPU"
+        if stage in summary.stage_shuffle_bytes:  # the Spark engine
+            detail += f", shuffle {summary.stage_shuffle_bytes[stage] / 1e6:,.1f} MB"
         if stage in summary.resumed_stages:
             detail += ", from checkpoint"
         table.add_row(f"  {stage}", f"{seconds:,.1f} s ({detail})")

@@ -34,6 +34,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import resource
 import sys
 import time
@@ -43,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 from pyspark.sql.types import StructType
@@ -177,28 +178,57 @@ TASKS = spark_schema(
 # Module-level functions (pickled by reference): executors import copytrace.
 
 
-def _read_task(batches: Iterable[pa.RecordBatch], batch_size: int) -> Iterator[pa.RecordBatch]:
-    """Read the files named in the task rows: article rows and reject rows."""
-    from copytrace.ingest import _read_path_numbered
+class _ReadRows:
+    """Collects read items as ``READ_ROWS`` batches (articles and rejects in one table)."""
 
-    arts: list[Article] = []
-    extra: list[tuple[int, int, int | None, str | None, str | None]] = []
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = batch_size
+        self.arts: list[Article] = []
+        self.extra: list[tuple[int, int, int | None, str | None, str | None]] = []
 
-    def flush() -> pa.RecordBatch:
-        batch = articles_to_batch(arts)
-        cols = list(zip(*extra, strict=True)) if extra else [(), (), (), (), ()]
+    def add(
+        self,
+        file_no: int,
+        input_name: str,
+        items: Iterable[tuple[int | None, Article | Reject]],
+        rename: tuple[str, str] | None = None,
+    ) -> Iterator[pa.RecordBatch]:
+        """Add one file's items; ``rename`` = (local copy, real name) for fetched files."""
+        for k, (record, item) in enumerate(items):
+            if isinstance(item, Reject):
+                name = item.file
+                if rename is not None and name == rename[0]:
+                    name = rename[1]
+                self.arts.append(_PLACEHOLDER)
+                self.extra.append((file_no, k, item.record, name, item.reason))
+            else:
+                if rename is not None and item.path == rename[0]:
+                    item = dataclasses.replace(item, path=rename[1])
+                self.arts.append(item)
+                # the file a duplicate is reported against, as the local reader does
+                self.extra.append((file_no, k, record, item.path or input_name, None))
+            if len(self.arts) >= self.batch_size:
+                yield self.flush()
+
+    def flush(self) -> pa.RecordBatch:
+        batch = articles_to_batch(self.arts)
+        cols = list(zip(*self.extra, strict=True)) if self.extra else [()] * len(_READ_EXTRA)
+        extra = (pa.array(c, f.type) for c, f in zip(cols, _READ_EXTRA, strict=True))
         out = pa.RecordBatch.from_arrays(
-            [
-                *batch.columns,
-                *(pa.array(c, f.type) for c, f in zip(cols, _READ_EXTRA, strict=True)),
-            ],
-            schema=pa.schema([*RAW_SCHEMA, *_READ_EXTRA]),
+            [*batch.columns, *extra], schema=pa.schema([*RAW_SCHEMA, *_READ_EXTRA])
         )
-        arts.clear()
-        extra.clear()
+        self.arts, self.extra = [], []
         return _conform(out, READ_ROWS)
 
-    placeholder = Article(id="", text="")
+
+_PLACEHOLDER = Article(id="", text="")
+
+
+def _read_task(batches: Iterable[pa.RecordBatch], batch_size: int) -> Iterator[pa.RecordBatch]:
+    """Read the (local or shared-filesystem) files named in the task rows."""
+    from copytrace.ingest import _read_path_numbered
+
+    rows = _ReadRows(batch_size)
     for tasks in batches:
         for task in tasks.to_pylist():
             items: Iterable[tuple[int | None, Article | Reject]]
@@ -206,18 +236,31 @@ def _read_task(batches: Iterable[pa.RecordBatch], batch_size: int) -> Iterator[p
                 items = [(None, Reject(task["input"], None, "no such file or directory"))]
             else:
                 items = _read_path_numbered(task["path"], task["article_id"])
-            for k, (record, item) in enumerate(items):
-                if isinstance(item, Reject):
-                    arts.append(placeholder)
-                    extra.append((task["file_no"], k, item.record, item.file, item.reason))
-                else:
-                    arts.append(item)
-                    # the file a duplicate is reported against, as the local reader does
-                    extra.append((task["file_no"], k, record, item.path or task["input"], None))
-                if len(arts) >= batch_size:
-                    yield flush()
-    if arts:
-        yield flush()
+            yield from rows.add(task["file_no"], task["input"], items)
+    if rows.arts:
+        yield rows.flush()
+
+
+def _read_remote_task(
+    batches: Iterable[pa.RecordBatch], batch_size: int
+) -> Iterator[pa.RecordBatch]:
+    """Read files Spark fetched (``binaryFile`` rows): each is copied to a local
+    temporary file and read by the same reader as a local file."""
+    import tempfile
+
+    from copytrace.ingest import _read_path_numbered
+
+    rows = _ReadRows(batch_size)
+    for batch in batches:
+        for task in batch.to_pylist():
+            name = task["path"].rstrip("/").rsplit("/", 1)[-1]
+            with tempfile.TemporaryDirectory(prefix="copytrace-read-") as tmp:
+                local = Path(tmp) / name
+                local.write_bytes(task["content"])
+                items = list(_read_path_numbered(local, task["article_id"]))
+            yield from rows.add(task["file_no"], task["input"], items, (str(local), task["path"]))
+    if rows.arts:
+        yield rows.flush()
 
 
 def _lines_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -348,15 +391,76 @@ def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
 # ----------------------------------------------------------------------------- stages
 
 
-def _input_tasks(inputs: Sequence[str | Path]) -> list[tuple[int, str, str, str | None, bool]]:
-    """The files to read, in the local reader's order: ``(file_no, input, path, id, missing)``."""
+def is_url(path: str | Path) -> bool:
+    """Whether an input is a URL Spark reads (``s3a://``, ``hdfs://``, ``file://`` ...).
+
+    Example:
+        >>> is_url("s3a://bucket/crawl/"), is_url("crawl/")
+        (True, False)
+    """
+    return bool(_URL.match(str(path)))
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _remote_files(spark: SparkSession, url: str) -> list[tuple[str, str | None]]:
+    """The readable files under ``url`` (Spark lists them), in the local walk's order,
+    each with the id a page file gets (its path under ``url``, no extension)."""
+    from copytrace.ingest import format_of
+
+    listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(url)
+    paths = sorted(
+        (str(r[0]) for r in listing.select("path").collect()), key=lambda p: p.split("/")
+    )
+    root = _qualified(spark, url).rstrip("/")
+    out = []
+    for p in paths:
+        fmt = format_of(p)
+        if fmt is None:
+            continue
+        rel = p[len(root) :].lstrip("/") if p.startswith(root) and p != root else ""
+        name = rel or p.rsplit("/", 1)[-1]
+        out.append((p, name.rsplit(".", 1)[0] if fmt == "page" else None))
+    return out
+
+
+def _qualified(spark: SparkSession, url: str) -> str:
+    """``url`` as Spark writes file paths (``file:///x`` -> ``file:/x``)."""
+    try:
+        jvm: Any = spark._jvm
+        p = jvm.org.apache.hadoop.fs.Path(url)
+        fs = p.getFileSystem(spark._jsc.hadoopConfiguration())
+        return str(fs.makeQualified(p).toString())
+    except Exception:
+        return url
+
+
+def _input_tasks(
+    inputs: Sequence[str | Path], spark: SparkSession | None = None
+) -> list[tuple[int, str, str, str | None, bool]]:
+    """The files to read, in the local reader's order: ``(file_no, input, path, id, missing)``.
+
+    URL inputs are listed by Spark (``missing`` is then None-free: a URL that
+    lists no file is reported missing).
+    """
     from copytrace.ingest import format_of
     from copytrace.ingest.folder import relative_id, walk_files
 
     out: list[tuple[int, str, str, str | None, bool]] = []
     for raw in inputs:
         path = Path(raw)
-        if path.is_dir():
+        if is_url(raw) and spark is not None:
+            try:
+                files = _remote_files(spark, str(raw))
+            except Exception as exc:  # Spark's AnalysisException: path does not exist
+                log.warning("cannot list %s: %s", raw, exc)
+                files = []
+            if not files:
+                out.append((len(out), str(raw), str(raw), None, True))
+            base = len(out)
+            out.extend((base + k, str(raw), p, aid, False) for k, (p, aid) in enumerate(files))
+        elif path.is_dir():
             for f in walk_files(path):
                 fmt = format_of(f)
                 if fmt is not None:
@@ -373,21 +477,50 @@ def _read(
     spark: SparkSession, inputs: Sequence[str | Path], config: ScanConfig, parts: int
 ) -> tuple[DataFrame, DataFrame]:
     """Articles (``RAW`` columns, first of each id) and rejects (``file``, ``record``, ...)."""
-    tasks = _input_tasks(inputs)
-    rdd = spark.sparkContext.parallelize(tasks, max(1, min(len(tasks), parts)))
+    tasks = _input_tasks(inputs, spark)
+    remote = [t for t in tasks if is_url(t[1]) and not t[4]]  # (Spark writes file:/x, no //)
+    local = [t for t in tasks if not (is_url(t[1]) and not t[4])]
+    rdd = spark.sparkContext.parallelize(local, max(1, min(len(local), parts)))
     rows = spark.createDataFrame(rdd, TASKS).mapInArrow(
         functools.partial(_read_task, batch_size=config.batch_size), READ_ROWS
     )
+    if remote:
+        # Spark fetches the files (any filesystem it has a connector for); the
+        # executors read the bytes with copytrace's readers
+        names = spark.createDataFrame(remote, TASKS).select(
+            "file_no", "input", "path", "article_id"
+        )
+        fetched = (
+            spark.read.format("binaryFile")
+            .option("recursiveFileLookup", "true")
+            .load(sorted({t[1] for t in remote}))
+            .select("path", "content")
+            .join(F.broadcast(names), "path")
+        )
+        rows = rows.unionByName(
+            fetched.mapInArrow(
+                functools.partial(_read_remote_task, batch_size=config.batch_size), READ_ROWS
+            )
+        )
     rows = rows.persist()
     ok = rows.where(F.col("reject_reason").isNull())
-    first = Window.partitionBy("id").orderBy("file_no", "item")
-    ranked = ok.withColumn("_n", F.row_number().over(first))
-    articles = ranked.where(F.col("_n") == 1).select(*RAW.fieldNames()).repartition(parts)
+    # Repeated ids from the keys alone (small): the texts are not shuffled for it.
+    order = F.struct("file_no", "item")
+    repeated = (
+        ok.groupBy("id")
+        .agg(F.count(F.lit(1)).alias("_n"), F.min(order).alias("_first"))
+        .where(F.col("_n") > 1)
+        .select("id", "_first")
+    )
+    marked = ok.join(repeated, "id", "left").withColumn(
+        "_dup", F.col("_first").isNotNull() & (order != F.col("_first"))
+    )
+    articles = marked.where(~F.col("_dup")).select(*RAW.fieldNames()).repartition(parts)
     bad = rows.where(F.col("reject_reason").isNotNull()).select(
         "file_no", "item", F.col("reject_file").alias("file"), "record",
         F.col("reject_reason").alias("reason"),
     )  # fmt: skip
-    dups = ranked.where(F.col("_n") > 1).select(
+    dups = marked.where(F.col("_dup")).select(
         "file_no", "item", F.col("reject_file").alias("file"), "record",
         F.lit(DUPLICATE_ID).alias("reason"),
     )  # fmt: skip
@@ -556,6 +689,26 @@ def _proc_tree(root: int) -> list[int]:
     return out
 
 
+def tree_cpu_seconds(root: int | None = None) -> float:
+    """User + system CPU seconds of a process tree (with its reaped children), Linux only.
+
+    Spark's executor metrics leave out the Python workers; this counts the
+    driver, the JVM (local mode: the executors) and every Python worker.
+    """
+    if not Path("/proc").is_dir():
+        return time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in _proc_tree(root or os.getpid()):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / tick
+
+
 def tree_rss_mb(root: int | None = None, field: str = "VmHWM") -> float:
     """Sum over a process tree of ``VmHWM`` (each process's peak RSS) or ``VmRSS``, MB.
 
@@ -585,7 +738,7 @@ def _shuffle_bytes(spark: SparkSession, groups: Iterable[str]) -> dict[str, int]
         return {}
     try:
         base = f"{url}/api/v1/applications/{sc.applicationId}"
-        with urllib.request.urlopen(f"{base}/stages", timeout=10) as fh:
+        with urllib.request.urlopen(f"{base}/stages", timeout=120) as fh:
             stages = json.load(fh)
     except OSError:
         return {}
@@ -680,7 +833,6 @@ def scan(
     out.mkdir(parents=True, exist_ok=True)
     sc = spark.sparkContext
     parts = opts.partitions or 2 * sc.defaultParallelism
-    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
     if opts.shuffle_partitions:
         spark.conf.set("spark.sql.shuffle.partitions", str(opts.shuffle_partitions))
     names = [str(i) for i in inputs]
@@ -688,17 +840,20 @@ def scan(
     ckpt = Checkpoints(spark, stages_root, _checkpoint_key(names, cfg), opts.resume)
     summary = ScanSummary(out_dir=str(out), jobs=sc.defaultParallelism)
     timer: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     @contextlib.contextmanager
     def stage(name: str) -> Iterator[None]:
         if progress is not None:
             progress(name, 0, 1)
         sc.setJobGroup(name, f"copytrace {name}")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), tree_cpu_seconds()
         try:
             yield
         finally:
             timer[name] = timer.get(name, 0.0) + time.perf_counter() - t0
+            # local mode: the executors are in this tree; on a cluster, the driver's only
+            cpu[name] = cpu.get(name, 0.0) + tree_cpu_seconds() - c0
             log.info("stage %s: %.2f s", name, timer[name])
             if progress is not None:
                 progress(name, 1, 1)
@@ -711,6 +866,8 @@ def scan(
         return ckpt.save(name, make())
 
     with stage("read"):
+        # one file per Arrow batch into the readers (a fetched file is one row)
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
         if ckpt.done("read", "rejects"):
             summary.resumed_stages.append("read")
             articles, rejects = ckpt.load("read"), ckpt.load("rejects")
@@ -720,6 +877,7 @@ def scan(
             rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
             articles = ckpt.save("read", art_df)
             ckpt.write_manifest()
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
         counts = articles.agg(
             F.count(F.lit(1)).alias("n"), F.sum(F.octet_length("text")).alias("b")
         ).first()
@@ -771,6 +929,7 @@ def scan(
         _write(spark, out, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start)
     summary.seconds = time.perf_counter() - t_start
     summary.stage_seconds = dict(timer)
+    summary.stage_cpu_seconds = dict(cpu)
     summary.stage_shuffle_bytes = _shuffle_bytes(spark, [*timer])
     summary.peak_rss_mb = tree_rss_mb()
     summary.outputs = {name: str(out / name) for name in _OUTPUTS}
