@@ -107,6 +107,21 @@ class AlignParams:
             last word ("treaty." rather than "treaty"), as PAN's truth does.
         case_cosine: with ``merge_gap``, a case with paraphrased parts needs
             this cosine between the stems of its two stretches.
+        join_skew: when >= 0, most difference between the words skipped on the
+            two sides when joining stretches (stay near the diagonal).
+        exact_run: a passage vouches for merged paraphrases (``exact``) only with
+            an exact run of this many words (and ``min_chars`` characters).
+        contradict_slack: with ``merge_gap``, drop a chained match or sentence pair
+            inside a verbatim passage in one text and more than this many words
+            from it in the other (-1: ``merge_gap`` for sentence pairs only).
+        exact_only: only verbatim passages (``exact``) count as evidence when
+            judging paraphrase sentence pairs.
+        strong_run: with ``case_cosine``, cases whose longest exact run is shorter
+            than this need the stem cosine too, paraphrased or not.
+        summary_whole: a summary whose echoes span this share of the other text
+            covers all of it.
+        copy_run: when > 0, of overlapping cases one holding an exact run of this
+            many words wins over a summary.
         summary_ratio: when > 0, a run of sentences of one text that each echo
             (cosine >= ``summary_cosine``) a sentence of the other, at least
             ``summary_min_sentences`` of them with at most ``summary_gap``
@@ -144,6 +159,7 @@ class AlignParams:
     strong_run: int = 0
     join_skew: int = -1
     summary_whole: float = SUMMARY_WHOLE
+    copy_run: int = 0
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -188,6 +204,7 @@ PAN_PARAMS = AlignParams(
     case_cosine=0.4,
     contradict_slack=5,
     summary_whole=0.3,
+    copy_run=30,
 )
 
 # Share of a summary's sentences whose best match's own best match lies in the
@@ -392,7 +409,7 @@ def align_tokens(
                 or _span_cosine(stems_a[c.a_s : c.a_e], stems_b[c.b_s : c.b_e])
                 >= params.case_cosine
             ]
-        passages = _drop_overlaps(cases + summaries)
+        passages = _drop_overlaps(cases + summaries, params.copy_run)
     da_starts = [lo for lo, _ in da.sentences]
     db_starts = [lo for lo, _ in db.sentences]
     return _finish(passages, a, b, params, a_text, b_text, da_starts, db_starts)
@@ -894,11 +911,17 @@ def _span_cosine(x: np.ndarray, y: np.ndarray) -> float:
     return float(vx @ vy / (np.linalg.norm(vx) * np.linalg.norm(vy)))
 
 
-def _drop_overlaps(clusters: list[_Cluster]) -> list[_Cluster]:
+def _drop_overlaps(clusters: list[_Cluster], copy_run: int = 0) -> list[_Cluster]:
     """Of cases that overlap in either text, keep a summary, else the one with most
-    matched words."""
+    matched words; with ``copy_run`` > 0, a case holding an exact run of that many
+    words comes before a summary (a summary that swallows a copy is a chance echo)."""
     kept: list[_Cluster] = []
-    for c in sorted(clusters, key=lambda c: (c.summary is None, -c.matched, c.a_s, c.b_s)):
+
+    def rank(c: _Cluster) -> tuple[bool, bool, int, int, int]:
+        verbatim = 0 < copy_run <= c.longest and c.summary is None
+        return (not verbatim, c.summary is None, -c.matched, c.a_s, c.b_s)
+
+    for c in sorted(clusters, key=rank):
         if any(
             (c.a_s < k.a_e and k.a_s < c.a_e) or (c.b_s < k.b_e and k.b_s < c.b_e) for k in kept
         ):
