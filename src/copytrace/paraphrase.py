@@ -352,6 +352,10 @@ def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]])
     return SentenceBags(sent, stem, count, np.bincount(sent, minlength=n))
 
 
+# Sentence-pair grids up to this size are counted densely (8 bytes a cell).
+DENSE_PAIRS_MAX = 4_000_000
+
+
 def sentence_similarity(
     a: SentenceBags, b: SentenceBags, n_a: int, n_b: int, vocab_size: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -391,9 +395,15 @@ def sentence_similarity(
     offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
     ib = order[np.repeat(lo, cnt) + offs]
     key = a.sent[ia] * n_b + b.sent[ib]
-    uniq, inverse = np.unique(key, return_inverse=True)
-    dot = np.bincount(inverse, weights=wa[ia] * wb[ib])
-    shared = np.bincount(inverse)
+    if n_a * n_b <= DENSE_PAIRS_MAX:  # count straight into the pair grid: no sort
+        shared = np.bincount(key, minlength=n_a * n_b)
+        uniq = np.flatnonzero(shared)
+        dot = np.bincount(key, weights=wa[ia] * wb[ib], minlength=n_a * n_b)[uniq]
+        shared = shared[uniq]
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        dot = np.bincount(inverse, weights=wa[ia] * wb[ib])
+        shared = np.bincount(inverse)
     sa = uniq // n_b
     sb = uniq % n_b
     denom = norm_a[sa] * norm_b[sb]
