@@ -247,12 +247,7 @@ def test_an_advertisement_line_does_not_change_what_the_cleaner_keeps() -> None:
     assert passage_texts(after) == passage_texts(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cleaner: a 70-word prose paragraph ('Moving forward, the Department will "
-    "continue ...') between a 'Related articles' line and an 'Advertisement' line is "
-    "dropped (either line alone keeps it), so the passage it shares disappears",
-)
+# Was xfail (the paragraph was dropped); kept since the cleaner's 9749723 refit.
 def test_chrome_lines_around_a_paragraph_do_not_drop_it() -> None:
     paras = [p.strip() for p in PROSE.split("\n\n")]
     shared = next(p for p in paras if p.startswith("Moving forward, the Department"))
