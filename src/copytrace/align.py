@@ -244,7 +244,11 @@ class _Doc:
             keys = _ngram_keys(self.ids, n)
             order = np.argsort(keys, kind="stable")
             sk = keys[order]
-            own = np.searchsorted(sk, keys, "right") - np.searchsorted(sk, keys, "left")
+            # how often each position's n-gram occurs here: run lengths of the sort
+            firsts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
+            counts = np.diff(np.append(firsts, len(sk)))
+            own = np.empty(len(sk), np.int64)
+            own[order] = np.repeat(counts, counts)
             got = self.grams[n] = (keys, order, sk, own)
         return got
 
@@ -746,6 +750,11 @@ def _summaries(
     with the whole of b.
     """
     n_a = len(da.sentences)
+    # only echoes reach the threshold; every best match used below is one
+    keep = cos >= params.summary_cosine
+    if int(np.count_nonzero(keep)) < params.summary_min_sentences:
+        return []
+    sa, sb, cos = sa[keep], sb[keep], cos[keep]
     best = np.zeros(n_a)
     np.maximum.at(best, sa, cos)
     hit = best >= params.summary_cosine
