@@ -521,14 +521,31 @@ def stage2_features(x: np.ndarray, p1: np.ndarray) -> np.ndarray:
     dist = np.where(idx < lo, lo - idx, np.where(idx >= hi, idx - hi + 1, 0))
     c[:, 7] = (idx >= lo) & (idx < hi)
     c[:, 8] = np.log1p(dist)
-    good = np.flatnonzero(p1 >= 0.5)
-    if len(good):
-        nearest = np.abs(idx[:, None] - good[None, :])
-        nearest[good, np.arange(len(good))] = n  # distance to another good line
-        c[:, 9] = np.log1p(nearest.min(axis=1))
-    else:
-        c[:, 9] = math.log1p(n)
+    c[:, 9] = np.log1p(_good_dist(p1 >= 0.5))
     return np.hstack([x, c])
+
+
+def _good_dist(good_mask: np.ndarray) -> np.ndarray:
+    """Each line's distance to the nearest *other* good line (``n`` when none), in O(n).
+
+    Example:
+        >>> _good_dist(np.array([True, False, False, True, False])).tolist()
+        [3, 1, 1, 3, 1]
+    """
+    n = len(good_mask)
+    good = np.flatnonzero(good_mask)
+    if len(good) == 0:
+        return np.full(n, n, dtype=np.int64)
+    idx = np.arange(n)
+    # The nearest good line at or after each line, and the last one before it; a
+    # good line skips itself on the right (it is never its own left neighbour).
+    pos = np.searchsorted(good, idx)
+    padded = np.concatenate([good, [n, n]])  # n marks "none"
+    right = padded[pos + good_mask.astype(np.int64)]
+    left = np.where(pos > 0, good[np.maximum(pos - 1, 0)], -1)
+    dist_right = np.where(right < n, right - idx, n)
+    dist_left = np.where(left >= 0, idx - left, n)
+    return np.minimum(np.minimum(dist_left, dist_right), n)
 
 
 # Hard rules: a line with this many chunks of glued words ("IconIcon", "ChevronTitle")
