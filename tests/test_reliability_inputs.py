@@ -427,13 +427,6 @@ print(len(art.content))
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="clean.stage2_features computes each line's distance to the nearest good line "
-    "with an (n_lines x n_good) int64 matrix: a plain-text article of 4,000 prose lines "
-    "needs 128 MB, a 50 MB article 61 GiB (MemoryError kills the scan). "
-    "np.searchsorted over `good` gives the same distances in O(n).",
-)
 def test_cleaning_a_long_article_needs_memory_linear_in_its_lines(tmp_path: Path) -> None:
     import subprocess
     import sys
