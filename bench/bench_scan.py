@@ -100,8 +100,8 @@ def iter_records(files: list[Path]) -> Iterator[dict[str, Any]]:
             for batch in pq.ParquetFile(path).iter_batches():
                 yield from batch.to_pylist()
             continue
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        opener: Any = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     yield json.loads(line)
@@ -151,6 +151,10 @@ class TreeRSS:
         self.pid = pid
         self.interval = interval
         self.peak_kb = 0
+        # Anonymous memory only (RssAnon): the spill is memory-mapped, and its
+        # file-backed pages count in every process that touched them (and are
+        # evictable), so VmRSS summed over the tree overstates what is needed.
+        self.peak_anon_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -175,25 +179,32 @@ class TreeRSS:
             kids.setdefault(ppid, []).append(int(entry))
         return kids
 
-    def _rss_kb(self, pid: int) -> int:
+    def _rss_kb(self, pid: int) -> tuple[int, int]:
+        """VmRSS and RssAnon of one process, kB."""
+        rss = anon = 0
         try:
             with open(f"/proc/{pid}/status") as fh:
                 for line in fh:
                     if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
+                        rss = int(line.split()[1])
+                    elif line.startswith("RssAnon:"):
+                        anon = int(line.split()[1])
         except OSError:
             pass
-        return 0
+        return rss, anon
 
     def _run(self) -> None:
         while not self._stop.is_set():
             kids = self._children()
-            todo, total = [self.pid], 0
+            todo, total, anon = [self.pid], 0, 0
             while todo:
                 p = todo.pop()
-                total += self._rss_kb(p)
+                rss_kb, anon_kb = self._rss_kb(p)
+                total += rss_kb
+                anon += anon_kb
                 todo.extend(kids.get(p, []))
             self.peak_kb = max(self.peak_kb, total)
+            self.peak_anon_kb = max(self.peak_anon_kb, anon)
             self._stop.wait(self.interval)
 
 
@@ -202,7 +213,7 @@ def _cpu_children() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float]:
+def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float, float]:
     """Run this script in child mode.
 
     Returns its JSON result, wall seconds, peak tree RSS (MB) and the CPU
@@ -222,7 +233,8 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float]:
     cpu = _cpu_children() - cpu0
     if proc.returncode != 0:
         raise RuntimeError(f"child {args} failed with exit code {proc.returncode}")
-    return json.loads(out.strip().splitlines()[-1]), wall, rss.peak_kb / 1024, cpu
+    result = json.loads(out.strip().splitlines()[-1])
+    return result, wall, rss.peak_kb / 1024, rss.peak_anon_kb / 1024, cpu
 
 
 # ----------------------------------------------------------------------------- child modes
@@ -421,12 +433,15 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 child = ["--child-stages", str(corpus), str(out / "work"), str(args.jobs)]
             else:
                 child = ["--child-minhash", str(corpus), tool, str(out)]
-            res, wall, peak, cpu = run_child(child)
-            res.update(wall=wall, peak_rss_mb=peak, cpu_s=cpu)
+            res, wall, peak, anon, cpu = run_child(child)
+            res.update(wall=wall, peak_rss_mb=peak, peak_anon_mb=anon, cpu_s=cpu)
             if r == 0:
                 res["quality"] = score(corpus, out) if tool != "copytrace-stages" else {}
             runs.append(res)
-            print(f"{tool} n={n} run {r + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, {peak:.0f} MB")
+            print(
+                f"{tool} n={n} run {r + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, "
+                f"{peak:.0f} MB RSS ({anon:.0f} MB anonymous)"
+            )
         walls = [x["wall"] for x in runs]
         med = statistics.median(walls)
         cpu_med = statistics.median(x["cpu_s"] for x in runs)
@@ -440,6 +455,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             "articles_per_cpu_s": first["articles"] / cpu_med,
             "mb_per_cpu_s": first["text_bytes"] / 1e6 / cpu_med,
             "peak_rss_mb": max(x["peak_rss_mb"] for x in runs),
+            "peak_anon_mb": max(x["peak_anon_mb"] for x in runs),
             "stage_seconds_median": {
                 k: statistics.median(x["stage_seconds"].get(k, 0.0) for x in runs)
                 for k in first["stage_seconds"]
@@ -504,7 +520,7 @@ def main() -> None:
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args()
     Path(args.work).mkdir(parents=True, exist_ok=True)
-    results = {
+    results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "sizes": [bench_size(n, args) for n in args.articles],
