@@ -80,13 +80,12 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     """
     out: list[tuple[int, int]] = []
     for m in _LINE_RE.finditer(text):
-        s, e = m.span()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+        line = m.group()
+        # str.strip trims exactly the characters str.isspace accepts.
+        stripped = line.lstrip()
+        if stripped:
+            s = m.start() + len(line) - len(stripped)
+            out.append((s, s + len(stripped.rstrip())))
     return out
 
 
@@ -165,6 +164,12 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 
+_CASELESS_RES = (_CHROME_PHRASE_RE, _CREDIT_RE, _COMMENT_RE, _DATE_RE)
+# The same patterns without IGNORECASE, for lowercased ASCII lines: their literals
+# are lowercase and their classes ([a-z] included, once the line is lowercased)
+# do not depend on case there.
+_LOWER_RES = tuple(re.compile(r.pattern) for r in _CASELESS_RES)
+
 # A line is "prose" for the densest-block search when it has this many words and
 # reads like sentences; the block maximises prose words minus other lines' cost.
 _PROSE_MIN_WORDS = 8
@@ -225,6 +230,10 @@ FEATURES: tuple[str, ...] = (
     "teaser_glue",
     "prefix_repeat",
 )
+
+
+_COL = {name: i for i, name in enumerate(FEATURES)}
+_NF = len(FEATURES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,10 +302,15 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Line:
+    """One line and the work every consumer of it shares (computed once per page)."""
+
     start: int
     end: int
     text: str
     words: list[str]
+    key: str  # line_key(text)
+    glued: int  # chunks with a lowercase letter glued to a capital
+    template: bool
 
 
 # normalize_word is pure; pages repeat their words, so remember them.
@@ -308,8 +322,47 @@ def _words(line: str) -> list[str]:
     return [w for w in map(_normalize, WORD_RE.findall(line)) if w]
 
 
+def _glued(line: str) -> int:
+    # A glue match never spans whitespace, so a line without one has no glued chunk.
+    if _GLUE_RE.search(line) is None:
+        return 0
+    return sum(1 for c in line.split() if _GLUE_RE.search(c))
+
+
+def _make_line(text: str, s: int, e: int) -> _Line:
+    t = text[s:e]
+    return _Line(s, e, t, _words(t), line_key(t), _glued(t), bool(_TEMPLATE_RE.search(t)))
+
+
+class _Page:
+    """A page's lines, and their hard-chrome mask on first use."""
+
+    __slots__ = ("_hard", "lines")
+
+    def __init__(self, text: str, spans: Sequence[tuple[int, int]]) -> None:
+        self.lines = [_make_line(text, s, e) for s, e in spans]
+        self._hard: np.ndarray | None = None
+
+    @property
+    def hard(self) -> np.ndarray:
+        if self._hard is None:
+            self._hard = np.array([_hard_line(ln) for ln in self.lines], dtype=bool)
+        return self._hard
+
+
+# The features, the hard rules, the title and the stamp all read the same page's
+# lines: keep the last page's (one page, so memory stays bounded by one page).
+@functools.lru_cache(maxsize=1)
+def _cached_page(text: str, spans: tuple[tuple[int, int], ...]) -> _Page:
+    return _Page(text, spans)
+
+
+def _page(text: str, spans: Sequence[tuple[int, int]]) -> _Page:
+    return _cached_page(text, tuple(map(tuple, spans)))
+
+
 def _lines(text: str, spans: Sequence[tuple[int, int]]) -> list[_Line]:
-    return [_Line(s, e, text[s:e], _words(text[s:e])) for s, e in spans]
+    return _page(text, spans).lines
 
 
 def _densest_block(prose: np.ndarray, nwords: np.ndarray) -> tuple[int, int]:
@@ -353,66 +406,79 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     """
     lines = _lines(text, spans)
     n = len(lines)
-    x = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
-        return x
-    col = {name: i for i, name in enumerate(FEATURES)}
+        return np.zeros((0, len(FEATURES)), dtype=np.float64)
+    col = _COL
     all_words = [w for ln in lines for w in ln.words]
     stop = page_stoplist(all_words)
-    line_keys = [line_key(ln.text) for ln in lines]
+    line_keys = [ln.key for ln in lines]
     keys = Counter(line_keys)
     nwords = np.array([len(ln.words) for ln in lines], dtype=np.float64)
     total_chars = max(1, len(text))
 
     stop_density = np.zeros(n)
     end_punct = np.zeros(n, dtype=bool)
+    rows: list[list[float]] = []
+    no_stoplist = float(not stop)
     for i, ln in enumerate(lines):
         t = ln.text
         w = ln.words
         k = len(w)
+        # The case-insensitive searches: on an ASCII line the lowercase patterns
+        # over the lowercased line match exactly where the originals match, faster.
+        ascii_line = t.isascii()
+        if ascii_line:
+            probe, phrase_re, credit_re, comment_re, date_re = t.lower(), *_LOWER_RES
+        else:
+            probe, phrase_re, credit_re, comment_re, date_re = t, *_CASELESS_RES
         chunks = t.split()
         alpha_chunks = [c for c in chunks if c[:1].isalpha()]
-        stop_density[i] = sum(1 for v in w if v in stop) / k if k and stop else 0.0
-        end_punct[i] = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
-        row = x[i]
+        sd = sum(1 for v in w if v in stop) / k if k and stop else 0.0
+        stop_density[i] = sd
+        ep = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
+        end_punct[i] = ep
+        row = [0.0] * _NF
         row[col["log_words"]] = math.log1p(k)
         row[col["short"]] = k <= 3
         row[col["words_4_7"]] = 4 <= k <= 7
         row[col["words_8_15"]] = 8 <= k <= 15
         row[col["words_16_30"]] = 16 <= k <= 30
         row[col["long"]] = k > 30
-        row[col["end_punct"]] = end_punct[i]
+        row[col["end_punct"]] = ep
         row[col["sentences"]] = min(len(_SENT_END_RE.findall(t)), 5) / 5
         row[col["commas"]] = min(t.count(",") + t.count("、") + t.count("，"), 5) / 5
-        row[col["stop"]] = stop_density[i]
-        row[col["no_stoplist"]] = not stop
+        row[col["stop"]] = sd
+        row[col["no_stoplist"]] = no_stoplist
         if alpha_chunks:
             row[col["title_case"]] = sum(c[0].isupper() for c in alpha_chunks) / len(alpha_chunks)
             row[col["upper"]] = sum(c.isupper() and len(c) > 1 for c in alpha_chunks) / len(
                 alpha_chunks
             )
-        row[col["digits"]] = sum(1 for v in w if _DIGIT_RE.search(v)) / k if k else 0.0
+        # An ASCII line without a digit has no word with one (NFKD can make digits).
+        if k and (not ascii_line or _DIGIT_RE.search(t)):
+            row[col["digits"]] = sum(1 for v in w if _DIGIT_RE.search(v)) / k
         row[col["alpha"]] = sum(map(str.isalpha, t)) / len(t)
-        glued = sum(1 for c in chunks if _GLUE_RE.search(c))
-        row[col["glue"]] = min(glued, 4) / 4
-        row[col["glue_any"]] = glued > 0
-        row[col["comment_header"]] = k <= 14 and bool(_COMMENT_RE.search(t))
-        row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(line_keys[i]))
-        row[col["template"]] = bool(_TEMPLATE_RE.search(t))
+        row[col["glue"]] = min(ln.glued, 4) / 4
+        row[col["glue_any"]] = ln.glued > 0
+        row[col["comment_header"]] = k <= 14 and bool(comment_re.search(probe))
+        row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(ln.key))
+        row[col["template"]] = ln.template
         row[col["teaser_glue"]] = _teaser_glue(t)
-        phrase = bool(_CHROME_PHRASE_RE.search(t))
+        phrase = bool(phrase_re.search(probe))
         row[col["chrome_phrase"]] = phrase
         row[col["chrome_phrase_short"]] = phrase and k <= 12
         row[col["bullet"]] = bool(_BULLET_RE.match(t))
         row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
         row[col["url"]] = bool(_URL_RE.search(t))
-        row[col["credit"]] = bool(_CREDIT_RE.search(t))
-        row[col["date_short"]] = k <= 12 and bool(_DATE_RE.search(t))
-        row[col["repeated"]] = keys[line_keys[i]] > 1
+        row[col["credit"]] = bool(credit_re.search(probe))
+        row[col["date_short"]] = k <= 12 and bool(date_re.search(probe))
+        row[col["repeated"]] = keys[ln.key] > 1
         row[col["colon_end"]] = t.endswith(":")
         row[col["lower_start"]] = t[:1].islower()
         row[col["quote"]] = t[:1] in "\"“„«'‘"
         row[col["position"]] = (ln.start + ln.end) / 2 / total_chars
+        rows.append(row)
+    x = np.array(rows, dtype=np.float64)
 
     prose = (nwords >= _PROSE_MIN_WORDS) & (end_punct | (stop_density >= _PROSE_MIN_STOP))
     x[:, col["prose"]] = prose
@@ -598,11 +664,12 @@ _STAMP_WORD_RE = re.compile(
 _STAMP_MAX_CHARS = 120
 
 
-def _is_stamp(line: str) -> bool:
+def _is_stamp(line: str, words: Sequence[str] | None = None) -> bool:
     """A time stamp line: a parseable date and at most one other word (a place)."""
     if len(line) > _STAMP_MAX_CHARS or not _DIGIT_RE.search(line):
         return False
-    words = _words(line)
+    if words is None:
+        words = _words(line)
     if not words or len(words) > 14 or parse_published(line) is None:
         return False
     return sum(1 for w in words if not _STAMP_WORD_RE.match(w)) <= 1
@@ -622,27 +689,29 @@ def hard_chrome(line: str) -> bool:
         >>> hard_chrome("The talks will resume in the autumn, officials said.")
         False
     """
-    if _TEMPLATE_RE.search(line):
+    return _hard_line(_make_line(line, 0, len(line)))
+
+
+def _hard_line(ln: _Line) -> bool:
+    if ln.template:
         return True
-    chunks = line.split()
-    glued = sum(1 for c in chunks if _GLUE_RE.search(c))
-    if glued >= _GLUE_MIN_CHUNKS and glued >= _GLUE_MIN_SHARE * len(chunks):
+    if ln.glued >= _GLUE_MIN_CHUNKS and ln.glued >= _GLUE_MIN_SHARE * len(ln.text.split()):
         return True
-    key = line_key(line)
-    return bool(_CHROME_LINE_RE.match(key) or _CREDIT_LINE_RE.match(line)) or _is_stamp(line)
+    line = ln.text
+    return bool(_CHROME_LINE_RE.match(ln.key) or _CREDIT_LINE_RE.match(line)) or _is_stamp(
+        line, ln.words
+    )
 
 
 def hard_chrome_mask(
     text: str, spans: Sequence[tuple[int, int]], chrome: frozenset[str] = frozenset()
 ) -> np.ndarray:
     """Boolean mask of the lines :func:`hard_chrome` or the ``chrome`` key set removes."""
-    return np.array(
-        [
-            hard_chrome(text[s:e]) or (bool(chrome) and line_key(text[s:e]) in chrome)
-            for s, e in spans
-        ],
-        dtype=bool,
-    )
+    page = _page(text, spans)
+    hard = page.hard.copy()
+    if chrome:
+        hard |= np.array([ln.key in chrome for ln in page.lines], dtype=bool)
+    return hard
 
 
 def decide(
@@ -1160,11 +1229,11 @@ _BULLET_OR_BYLINE_RE = re.compile(
 )
 
 
-def _title_like(line: str) -> bool:
-    words = _words(line)
+def _title_like(ln: _Line, hard: bool) -> bool:
+    line, words = ln.text, ln.words
     if not (_TITLE_MIN_WORDS <= len(words) <= _TITLE_MAX_WORDS):
         return False
-    if line[:1].islower() or line.endswith((",", ";", ":")) or hard_chrome(line):
+    if line[:1].islower() or line.endswith((",", ";", ":")) or hard:
         return False
     if _BULLET_OR_BYLINE_RE.match(line):
         return False
@@ -1193,21 +1262,22 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
     if not kept:
         return None
     first = kept[0]
+    page = _page(text, spans)
+    lines, hard = page.lines, page.hard
     body: Counter[str] = Counter()
     for i in kept:
-        body.update(_content_words(_words(text[slice(*spans[i])])))
+        body.update(_content_words(lines[i].words))
     window: list[int] = []
     for i in range(first - 1, -1, -1):
         if len(window) == _TITLE_WINDOW:
             break
-        line = text[slice(*spans[i])]
-        if _words(line) and not hard_chrome(line):
+        if lines[i].words and not hard[i]:
             window.append(i)
     for i in [*reversed(window), *kept[:_TITLE_BODY_LINES]]:
-        line = text[slice(*spans[i])]
-        if not _title_like(line) or (keep[i] and _STATEMENT_END_RE.search(line)):
+        ln = lines[i]
+        if not _title_like(ln, bool(hard[i])) or (keep[i] and _STATEMENT_END_RE.search(ln.text)):
             continue
-        own = _content_words(_words(line))
+        own = _content_words(ln.words)
         if len(own) < _TITLE_MIN_CONTENT_WORDS:
             continue
         # A kept heading is itself in the body: count only its words found elsewhere.
@@ -1263,13 +1333,15 @@ def _find_published(
     lines, else just below it. Embedded posts ("— Name (@handle) May 3, 2019") are
     not the page's stamp, and neither is a long sentence that mentions a date."""
 
+    lines = _lines(text, spans)
+
     def stamp(i: int) -> str | None:
-        line = text[slice(*spans[i])]
-        if "(@" in line or len(_words(line)) > _STAMP_MAX_WORDS:
+        line = lines[i].text
+        if "(@" in line or len(lines[i].words) > _STAMP_MAX_WORDS:
             return None
         return parse_published(line)
 
-    before = [i for i in range(first - 1, -1, -1) if _words(text[slice(*spans[i])])]
+    before = [i for i in range(first - 1, -1, -1) if lines[i].words]
     order = before[:_STAMP_WINDOW]
     order += list(range(first, min(last + 1, first + _STAMP_BODY_LINES)))
     order += list(range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW)))
