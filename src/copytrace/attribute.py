@@ -82,7 +82,10 @@ _TRIGGER_WORDS = frozenset(
         *["according", "told", "sources", "article", "story", "correspondent", "went"],
     ]
 )
-_WORD_RE = re.compile(r"[A-Za-z]{4,}")
+# The trigger words that can match: whole runs of 4+ ASCII letters.
+_TRIGGER_BYTES = tuple(
+    sorted(w.encode() for w in _TRIGGER_WORDS if len(w) >= 4 and w.isascii() and w.isalpha())
+)
 TRIGGER_REACH = 80
 # Words that are not publisher names on their own.
 _NOT_NAMES = frozenset(
@@ -415,15 +418,31 @@ def _trigger_windows(art: Article) -> list[tuple[int, int]]:
     """Stretches of content around credit keywords: the only places credit phrases can be."""
     windows: list[tuple[int, int]] = []
     for lo, hi in _content(art):
-        for m in _WORD_RE.finditer(art.text, lo, hi):
-            if m.group().lower() not in _TRIGGER_WORDS:
-                continue
-            s, e = max(lo, m.start() - TRIGGER_REACH), min(hi, m.end() + TRIGGER_REACH)
+        for start, end in _trigger_spans(art.text[lo:hi]):
+            s = max(lo, lo + start - TRIGGER_REACH)
+            e = min(hi, lo + end + TRIGGER_REACH)
             if windows and s <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], e))
             else:
                 windows.append((s, e))
     return windows
+
+
+def _trigger_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted spans of the trigger words in ``text`` (case-insensitive, whole runs of
+    ASCII letters). A byte search per word: every non-ASCII character becomes one
+    ``?`` byte, so byte offsets are character offsets."""
+    low = text.encode("ascii", "replace").lower()
+    out: list[tuple[int, int]] = []
+    for word in _TRIGGER_BYTES:
+        k = low.find(word)
+        while k >= 0:
+            end = k + len(word)
+            if not low[k - 1 : k].isalpha() and not low[end : end + 1].isalpha():
+                out.append((k, end))
+            k = low.find(word, k + 1)
+    out.sort()
+    return out
 
 
 def _first_within(hits: Sequence[_Hit], lo: int, hi: int) -> str | None:
