@@ -20,6 +20,7 @@ from copytrace.eval.pan import (
     Annotation,
     PanPair,
     detection_xml,
+    document_order,
     plagdet_score,
     read_annotations,
     read_corpus,
@@ -428,3 +429,22 @@ def test_cli_missing_pairs_file_is_a_one_line_error_exit_2(tmp_path: Path) -> No
     )
     assert result.exit_code == 2
     assert "p.txt: no such pairs file" in result.output
+
+
+def test_document_order_puts_pairs_sharing_a_document_together() -> None:
+    names = [("s1", "r1"), ("s2", "r2"), ("s3", "r1"), ("s2", "r3"), ("s4", "r4"), ("s3", "r5")]
+    pairs = [PanPair(s, r, Path(s), Path(r)) for s, r in names]
+    order = document_order(pairs)
+    assert sorted(order) == list(range(len(pairs)))  # a permutation
+    # the group {s1, r1, s3, r5} and the group {s2, r2, r3} each run unbroken
+    position = {k: n for n, k in enumerate(order)}
+    for group in ({0, 2, 5}, {1, 3}):
+        spots = sorted(position[k] for k in group)
+        assert spots == list(range(spots[0], spots[0] + len(group)))
+    # and each pair after the first of its group shares a document with an earlier one
+    seen: set[str] = set()
+    for k in order:
+        p = pairs[k]
+        if k not in (0, 1, 4):
+            assert {p.susp, p.src} & seen
+        seen |= {p.susp, p.src}
