@@ -60,10 +60,10 @@ __all__ = [
 
 _LINE_RE = re.compile(r"[^\r\n\u2028\u2029]+")
 _DIGITS_RE = re.compile(r"\d+(?:[.,:]\d+)*")
-_SPACE_RE = re.compile(r"\s+")
-# Punctuation and symbols do not tell chrome lines apart ("Show more »" = "Show more").
-_PUNCT_RE = re.compile(r"[^\w\s]|_")
 _DIGIT_RE = re.compile(r"\d")
+# Punctuation and symbols do not tell chrome lines apart ("Show more »" = "Show more"):
+# a key keeps only the runs of letters and digits.
+_ALNUM_RUN_RE = re.compile(r"[^\W_]+")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -101,9 +101,9 @@ def line_key(line: str) -> str:
         >>> line_key("  Show more »\\u00a0")
         'show more'
     """
-    key = _DIGITS_RE.sub("0", line.casefold())
-    key = _PUNCT_RE.sub(" ", key)
-    return _SPACE_RE.sub(" ", key).strip()
+    # The runs of letters and digits, one space apart: what replacing punctuation
+    # and "_" by spaces, collapsing whitespace and stripping leaves.
+    return " ".join(_ALNUM_RUN_RE.findall(_DIGITS_RE.sub("0", line.casefold())))
 
 
 # --------------------------------------------------------------------------------------
@@ -119,6 +119,7 @@ _GLUE_RE = re.compile(r"[a-z][A-Z][a-z]")
 # "Is Violence In Sports On The Rise?Violence is ..."): a word's end run into a
 # capitalised word. Three lowercase letters before, so "McDonald" is not one.
 _TEASER_GLUE_RE = re.compile(r"(?:[a-z]{3}|[0-9?!”\"')])(?=[A-Z][a-z])")
+_TEASER_HINT_RE = re.compile(r"[A-Z](?<=[a-z0-9?!”\"')][A-Z])(?=[a-z])")
 _TEASER_MIN_WORDS = 3
 _TEASER_MIN_TITLE_CASE = 0.6
 _BULLET_RE = re.compile(r"^(?:[*+•·▪►›»‣◦–—-]|\d{1,2}[.)])\s")
@@ -169,6 +170,21 @@ _CASELESS_RES = (_CHROME_PHRASE_RE, _CREDIT_RE, _COMMENT_RE, _DATE_RE)
 # are lowercase and their classes ([a-z] included, once the line is lowercased)
 # do not depend on case there.
 _LOWER_RES = tuple(re.compile(r.pattern) for r in _CASELESS_RES)
+# Substrings every match of _CREDIT_RE (on a lowercased ASCII line) contains, and
+# the only words _DATE_RE matches without a digit: cheap tests that skip most lines.
+_CREDIT_HINTS = (
+    "(c)",
+    "copyright",
+    "photo",
+    "image",
+    "credit:",
+    "getty images",
+    "shutterstock",
+    "afp",
+    "reuters",
+    "istock",
+)
+_DATE_WORDS = ("updated", "published", "posted")
 
 # A line is "prose" for the densest-block search when it has this many words and
 # reads like sentences; the block maximises prose words minus other lines' cost.
@@ -381,6 +397,10 @@ def _densest_block(prose: np.ndarray, nwords: np.ndarray) -> tuple[int, int]:
 
 def _teaser_glue(line: str) -> bool:
     """A title-case headline run straight into the first words of its teaser."""
+    # A capital opening a lowercase run right after a glue character: without
+    # one the teaser pattern cannot match (a cheap scan that skips most lines).
+    if _TEASER_HINT_RE.search(line) is None:
+        return False
     m = _TEASER_GLUE_RE.search(line)
     if m is None:
         return False
@@ -469,9 +489,17 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["chrome_phrase_short"]] = phrase and k <= 12
         row[col["bullet"]] = bool(_BULLET_RE.match(t))
         row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
-        row[col["url"]] = bool(_URL_RE.search(t))
-        row[col["credit"]] = bool(credit_re.search(probe))
-        row[col["date_short"]] = k <= 12 and bool(date_re.search(probe))
+        row[col["url"]] = ("://" in t or "www." in t or "@" in t) and bool(_URL_RE.search(t))
+        row[col["credit"]] = (not ascii_line or any(h in probe for h in _CREDIT_HINTS)) and bool(
+            credit_re.search(probe)
+        )
+        row[col["date_short"]] = (
+            k <= 12
+            and (
+                not ascii_line or bool(_DIGIT_RE.search(t)) or any(h in probe for h in _DATE_WORDS)
+            )
+            and bool(date_re.search(probe))
+        )
         row[col["repeated"]] = keys[ln.key] > 1
         row[col["colon_end"]] = t.endswith(":")
         row[col["lower_start"]] = t[:1].islower()
