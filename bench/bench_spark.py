@@ -57,7 +57,9 @@ def one(engine: str, corpus: str, out: str, jobs: int, partitions: int | None) -
     from copytrace.scan import ScanConfig, SparkOptions, scan
 
     config = ScanConfig(
-        jobs=jobs, report=False, spark=SparkOptions(partitions=partitions, resume=False)
+        jobs=jobs,
+        report=False,
+        spark=SparkOptions(partitions=partitions, resume=False, driver_memory="4g"),
     )
     t0 = time.perf_counter()
     s = scan([corpus], out, engine=engine, config=config)

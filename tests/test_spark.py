@@ -195,8 +195,13 @@ def test_cli_scan_with_the_spark_engine(corpus: Path, tmp_path: Path, spark: obj
 
     out = tmp_path / "cli"
     res = CliRunner().invoke(
-        main, ["scan", "--engine", "spark", "--partitions", "2", str(corpus), "--out", str(out)]
-    )
+        main,
+        ["scan", "--engine", "spark", "--partitions", "2", "--no-articles-file",
+         str(corpus), "--out", str(out)],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "pairs with reuse" in res.output
     assert (out / "pairs.jsonl").stat().st_size > 0
+    # the articles stay in the distributed checkpoint only
+    assert not (out / "articles.parquet").exists()
+    assert (out / "_stages" / "clean" / "_SUCCESS").exists()

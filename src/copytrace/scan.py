@@ -58,6 +58,10 @@ class SparkOptions:
         resume: skip stages already checkpointed by an earlier run with the
             same inputs and settings.
         driver_memory: ``spark.driver.memory`` of a session the engine starts.
+        articles_file: write ``articles.parquet`` through the driver; at 100M
+            articles (hundreds of GB of text) leave it off and use the
+            distributed ``clean`` checkpoint (same columns, plus ``path``
+            and ``is_html``) instead.
 
     Example:
         >>> SparkOptions(partitions=8).resume
@@ -70,6 +74,7 @@ class SparkOptions:
     stages_dir: str | None = None
     resume: bool = True
     driver_memory: str | None = None
+    articles_file: bool = True
 
 
 @dataclass(frozen=True, slots=True)

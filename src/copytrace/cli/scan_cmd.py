@@ -114,6 +114,11 @@ class _RichProgress:
     help="Spark: where stages are checkpointed (any Spark path) [default: DIR/_stages].",
 )
 @click.option("--no-resume", is_flag=True, help="Spark: recompute stages already checkpointed.")
+@click.option(
+    "--no-articles-file",
+    is_flag=True,
+    help="Spark: skip articles.parquet (huge corpora: use DIR/_stages/clean instead).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage to stderr.")
 def scan_cmd(
     inputs: tuple[Path, ...],
@@ -129,6 +134,7 @@ def scan_cmd(
     shuffle_partitions: int | None,
     stages_dir: str | None,
     no_resume: bool,
+    no_articles_file: bool,
     verbose: bool,
 ) -> None:
     """Find every passage any article in INPUT... reuses from another.
@@ -160,6 +166,7 @@ def scan_cmd(
             shuffle_partitions=shuffle_partitions,
             stages_dir=stages_dir,
             resume=not no_resume,
+            articles_file=not no_articles_file,
         ),
     )
     console = Console(stderr=True)

@@ -14,7 +14,8 @@ run per partition through ``mapInArrow``; Spark does the shuffles:
     align        candidate pairs joined with both articles, ``align_batch`` per partition
     cluster      connected components by large-star / small-star iterations,
                  then the origin of each component (``cluster.choose_origin``)
-    write        the driver streams the sorted results (``toLocalIterator``) into
+    write        the driver streams the sorted results (Parquet part files in order,
+                 or ``toLocalIterator``) into
                  the local engine's writers: same files, same schemas, same bytes
 
 Every stage is checkpointed as Parquet under ``DIR/_stages/<stage>`` (or
@@ -926,7 +927,7 @@ def scan(
         summary.clusters = int(agg["n"]) if agg else 0
         summary.clustered_articles = int((agg["m"] if agg else 0) or 0)
     with stage("write"):
-        _write(spark, out, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start)
+        _write(spark, out, ckpt, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start)
     summary.seconds = time.perf_counter() - t_start
     summary.stage_seconds = dict(timer)
     summary.stage_cpu_seconds = dict(cpu)
@@ -935,6 +936,8 @@ def scan(
     summary.outputs = {name: str(out / name) for name in _OUTPUTS}
     if not cfg.report:
         summary.outputs.pop("report.html")
+    if not opts.articles_file:
+        summary.outputs["articles.parquet"] = ckpt.path("clean")
     sc.setJobGroup("copytrace", "copytrace")
     log.info("spark scan done in %.1f s: %d pairs", summary.seconds, summary.pairs)
     return summary
@@ -978,9 +981,38 @@ def _pair_record(row: Any) -> PairRecord:
     )
 
 
+def _ordered_rows(ckpt: Checkpoints, name: str, df: DataFrame) -> Iterator[dict[str, Any]]:
+    """The rows of an ordered ``df``, in order, as dicts.
+
+    The sorted result is written under ``_stages/_out/<name>`` (Spark writes the
+    range partitions as part files in order); when the driver can see that
+    folder, pyarrow streams the files one row group at a time, far faster than
+    ``toLocalIterator``'s Row objects; otherwise ``toLocalIterator``.
+    """
+    path = ckpt.path(f"_out/{name}")
+    df.write.mode("overwrite").parquet(path)
+    folder = Path(path.removeprefix("file:")) if not is_url(path) else None
+    if folder is None or not folder.is_dir():
+        for r in df.toLocalIterator(True):
+            yield r.asDict(recursive=True)
+        return
+    import pyarrow.parquet as pq
+
+    parts = sorted(folder.glob("part-*.parquet"))
+    seen = sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
+    if seen != ckpt.spark.read.parquet(path).count():  # not all written where we can see
+        for r in df.toLocalIterator(True):
+            yield r.asDict(recursive=True)
+        return
+    for part in parts:
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=WRITE_CHUNK):
+            yield from batch.to_pylist()
+
+
 def _write(
     spark: SparkSession,
     out: Path,
+    ckpt: Checkpoints,
     cleaned: DataFrame,
     pairs: DataFrame,
     clusters: DataFrame,
@@ -991,16 +1023,16 @@ def _write(
     t_start: float,
 ) -> None:
     """The local engine's files, from sorted Spark results streamed to the driver."""
-    art_cols = ARTICLES_SCHEMA.names
-    art_rows = cleaned.select(*art_cols).orderBy("id").toLocalIterator(prefetchPartitions=True)
-    write_parquet(
-        out / "articles.parquet",
-        (
-            pa.RecordBatch.from_pylist([r.asDict(recursive=True) for r in chunk], ARTICLES_SCHEMA)
-            for chunk in _chunks(art_rows)
-        ),
-        ARTICLES_SCHEMA,
-    )
+    if cfg.spark.articles_file:
+        art_df = cleaned.select(*ARTICLES_SCHEMA.names).orderBy("id")
+        write_parquet(
+            out / "articles.parquet",
+            (
+                pa.RecordBatch.from_pylist(chunk, ARTICLES_SCHEMA)
+                for chunk in _chunks(_ordered_rows(ckpt, "articles", art_df))
+            ),
+            ARTICLES_SCHEMA,
+        )
     passage_cols = PASSAGES_SCHEMA.names
     psg = (
         pairs.select(F.explode("passages").alias("p"))
@@ -1011,8 +1043,8 @@ def _write(
     with atomic_writer(out / "passages.jsonl") as jsonl:
 
         def passage_batches() -> Iterator[pa.RecordBatch]:
-            for chunk in _chunks(psg.toLocalIterator(prefetchPartitions=True)):
-                rows = [PassageRecord(**r.asDict()).to_dict() for r in chunk]
+            for chunk in _chunks(_ordered_rows(ckpt, "passages", psg)):
+                rows = [PassageRecord(**r).to_dict() for r in chunk]
                 jsonl.writelines(json_line(r) + "\n" for r in rows)
                 yield pa.RecordBatch.from_pylist(rows, schema=PASSAGES_SCHEMA)
 
@@ -1022,17 +1054,17 @@ def _write(
         "a_id", "b_id", "source_id", "confidence", "coverage_a", "coverage_b",
         F.size("passages").alias("passages"), words.alias("words"),
     ).orderBy("a_id", "b_id")  # fmt: skip
-    write_jsonl(out / "pairs.jsonl", (r.asDict() for r in pair_df.toLocalIterator(True)))
+    write_jsonl(out / "pairs.jsonl", _ordered_rows(ckpt, "pairs", pair_df))
     cl_df = clusters.orderBy(F.col("size").desc(), F.col("first_id"))
     write_jsonl(
         out / "clusters.jsonl",
         (
             Cluster(r["cluster_id"], tuple(r["article_ids"]), r["origin_id"]).to_dict()
-            for r in cl_df.toLocalIterator(True)
+            for r in _ordered_rows(ckpt, "clusters", cl_df)
         ),
     )
     rej = rejects.orderBy("file_no", "item").select("file", "record", "reason")
-    write_jsonl(out / "rejects.jsonl", (r.asDict() for r in rej.toLocalIterator(True)))
+    write_jsonl(out / "rejects.jsonl", _ordered_rows(ckpt, "rejects", rej))
     if cfg.report:
         _write_report(spark, out, cleaned, pairs, cl_df, cfg, summary, timer, t_start)
 
@@ -1104,6 +1136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--stages-dir", default=None, help="checkpoint folder (default OUT/_stages)")
     ap.add_argument("--no-resume", action="store_true", help="recompute every stage")
     ap.add_argument("--no-report", action="store_true")
+    ap.add_argument(
+        "--no-articles-file",
+        action="store_true",
+        help="skip articles.parquet (the stages' clean/ Parquet holds the articles)",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = ScanConfig(
@@ -1116,6 +1153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shuffle_partitions=args.shuffle_partitions,
             stages_dir=args.stages_dir,
             resume=not args.no_resume,
+            articles_file=not args.no_articles_file,
         ),
     )
     summary = run(args.inputs, Path(args.out), config)
