@@ -30,6 +30,7 @@ import dataclasses
 import functools
 import logging
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -301,17 +302,55 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
     """
     if not words:
         return frozenset()
+    counts = Counter(words)
+    langs, index, denom = _stop_arrays()
+    ids: list[np.ndarray] = []
+    weights: list[int] = []
+    for w, count in counts.items():
+        found = index.get(w)
+        if found is not None:
+            ids.append(found)
+            weights.append(count)
+    if not ids:
+        return frozenset()
+    # Words counted per language in one bincount (integer sums, exact in float64).
+    reps = np.fromiter((len(a) for a in ids), dtype=np.intp, count=len(ids))
+    hits = np.bincount(
+        np.concatenate(ids),
+        weights=np.repeat(np.asarray(weights, np.float64), reps),
+        minlength=len(langs),
+    )
+    # Large lists (13k Korean entries) match anything; prefer coverage per list size.
+    score = hits / denom
+    best = np.flatnonzero(score == score.max())
+    if len(best) > 1:  # a tie: the first language met in the words wins, as max() does
+        return _stoplist_ties(counts, len(words))
+    lang, n = langs[int(best[0])], int(hits[best[0]])
+    if n < _MIN_STOPLIST_COVERAGE * len(words):
+        return frozenset()
+    return _stoplists()[lang]
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_arrays() -> tuple[list[str], dict[str, np.ndarray], np.ndarray]:
+    """Languages, each stopword's language ids, and each list's log size."""
+    lists = _stoplists()
+    langs = list(lists)
+    lang_id = {lang: i for i, lang in enumerate(langs)}
+    index = {w: np.array([lang_id[x] for x in xs], np.intp) for w, xs in _stop_index().items()}
+    denom = np.array([math.log(len(lists[lang]) + 10) for lang in langs], dtype=np.float64)
+    return langs, index, denom
+
+
+def _stoplist_ties(counts: Counter[str], n_words: int) -> frozenset[str]:
     index = _stop_index()
     hits: Counter[str] = Counter()
-    for w, count in Counter(words).items():
+    for w, count in counts.items():
         for lang in index.get(w, ()):
             hits[lang] += count
-    if not hits:
-        return frozenset()
-    # Large lists (13k Korean entries) match anything; prefer coverage per list size.
     lists = _stoplists()
     lang, n = max(hits.items(), key=lambda kv: kv[1] / math.log(len(lists[kv[0]]) + 10))
-    if n < _MIN_STOPLIST_COVERAGE * len(words):
+    if n < _MIN_STOPLIST_COVERAGE * n_words:
         return frozenset()
     return lists[lang]
 
@@ -330,12 +369,13 @@ class _Line:
 
 
 # normalize_word is pure; pages repeat their words, so remember them.
+_FIRST = operator.itemgetter(0)
 _normalize = functools.lru_cache(maxsize=1 << 16)(normalize_word)
 
 
 def _words(line: str) -> list[str]:
     """``tokenize(line).words``, faster: normalised words of one line."""
-    return [w for w in map(_normalize, WORD_RE.findall(line)) if w]
+    return list(filter(None, map(_normalize, WORD_RE.findall(line))))
 
 
 def _glued(line: str) -> int:
@@ -453,7 +493,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
             probe, phrase_re, credit_re, comment_re, date_re = t, *_CASELESS_RES
         chunks = t.split()
         alpha_chunks = [c for c in chunks if c[:1].isalpha()]
-        sd = sum(1 for v in w if v in stop) / k if k and stop else 0.0
+        sd = sum(map(stop.__contains__, w)) / k if k and stop else 0.0
         stop_density[i] = sd
         ep = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
         end_punct[i] = ep
@@ -470,13 +510,15 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["stop"]] = sd
         row[col["no_stoplist"]] = no_stoplist
         if alpha_chunks:
-            row[col["title_case"]] = sum(c[0].isupper() for c in alpha_chunks) / len(alpha_chunks)
-            row[col["upper"]] = sum(c.isupper() and len(c) > 1 for c in alpha_chunks) / len(
-                alpha_chunks
-            )
+            n_alpha = len(alpha_chunks)
+            row[col["title_case"]] = sum(map(str.isupper, map(_FIRST, alpha_chunks))) / n_alpha
+            row[col["upper"]] = (
+                sum(map(str.isupper, alpha_chunks))
+                - sum(map(str.isupper, [c for c in alpha_chunks if len(c) == 1]))
+            ) / n_alpha
         # An ASCII line without a digit has no word with one (NFKD can make digits).
         if k and (not ascii_line or _DIGIT_RE.search(t)):
-            row[col["digits"]] = sum(1 for v in w if _DIGIT_RE.search(v)) / k
+            row[col["digits"]] = sum(map(bool, map(_DIGIT_RE.search, w))) / k
         row[col["alpha"]] = sum(map(str.isalpha, t)) / len(t)
         row[col["glue"]] = min(ln.glued, 4) / 4
         row[col["glue_any"]] = ln.glued > 0
