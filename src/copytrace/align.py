@@ -644,8 +644,13 @@ def _paraphrase_pairs(
     bags_a = da.sentence_bags()
     bags_b = db.sentence_bags()
     size = max(int(da.stems.max(initial=0)), int(db.stems.max(initial=0))) + 1
+    # only pairs that reach a threshold below are used (summaries filter on
+    # summary_cosine first thing, sentence pairs on paraphrase_cosine)
+    floor = params.paraphrase_cosine
+    if params.summary_ratio > 0:
+        floor = min(floor, params.summary_cosine)
     sa, sb, cos, dice = sentence_similarity(
-        bags_a, bags_b, len(da.sentences), len(db.sentences), size
+        bags_a, bags_b, len(da.sentences), len(db.sentences), size, max(floor, 0.0)
     )
     out: list[_Cluster] = []
     if params.summary_ratio > 0 and len(cos):

@@ -6,9 +6,9 @@ sentences of both documents. Two sentences are a paraphrase candidate when both
 their cosine and the Dice overlap of their stem sets pass the thresholds
 (the seeding of Sanchez-Perez, Gelbukh and Sidorov, PAN 2014).
 
-All arithmetic is vectorised with numpy: the sentence pairs that share a stem
-are enumerated by a sort/search join, so the cost follows the shared stems,
-not the product of the sentence counts.
+All arithmetic is vectorised: the sentence pairs that share a stem come from a
+sparse sentence x stem matrix product (scipy.sparse), so the cost follows the
+shared stems, not the product of the sentence counts.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import Stemmer
+from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -352,17 +353,20 @@ def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]])
     return SentenceBags(sent, stem, count, np.bincount(sent, minlength=n))
 
 
-# Sentence-pair grids up to this size are counted densely (8 bytes a cell).
-DENSE_PAIRS_MAX = 4_000_000
-
-
 def sentence_similarity(
-    a: SentenceBags, b: SentenceBags, n_a: int, n_b: int, vocab_size: int
+    a: SentenceBags,
+    b: SentenceBags,
+    n_a: int,
+    n_b: int,
+    vocab_size: int,
+    min_cosine: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Cosine and Dice of every sentence pair that shares at least one stem.
+    """Cosine and Dice of every sentence pair that shares at least one stem
+    (and reaches ``min_cosine``).
 
     Returns:
-        ``(sa, sb, cosine, dice)`` arrays, one entry per sentence pair.
+        ``(sa, sb, cosine, dice)`` arrays, one entry per sentence pair, ordered
+        by ``(sa, sb)``.
 
     Example:
         >>> ta = stem_ids(["talks", "will", "be", "held", "autumn"])
@@ -377,39 +381,87 @@ def sentence_similarity(
     if not len(a.sent) or not len(b.sent):
         return none, none, np.empty(0), np.empty(0)
     # idf over the sentences of both documents
-    df = np.bincount(a.stem, minlength=vocab_size) + np.bincount(b.stem, minlength=vocab_size)
-    idf = np.log1p((n_a + n_b) / np.maximum(df, 1))
+    df_a = np.bincount(a.stem, minlength=vocab_size)
+    df_b = np.bincount(b.stem, minlength=vocab_size)
+    idf = np.log1p((n_a + n_b) / np.maximum(df_a + df_b, 1))
     wa = (1.0 + np.log(a.count)) * idf[a.stem]
     wb = (1.0 + np.log(b.count)) * idf[b.stem]
     norm_a = np.sqrt(np.bincount(a.sent, weights=wa * wa, minlength=n_a))
     norm_b = np.sqrt(np.bincount(b.sent, weights=wb * wb, minlength=n_b))
-    order = np.argsort(b.stem, kind="stable")
-    sorted_stem = b.stem[order]
-    lo = np.searchsorted(sorted_stem, a.stem, "left")
-    hi = np.searchsorted(sorted_stem, a.stem, "right")
-    cnt = hi - lo
-    total = int(cnt.sum())
-    if total == 0:
+    if n_a * n_b > DENSE_PAIRS_MAX:
+        sa, sb, dots, shared = _products_sparse(a, b, n_a, n_b, vocab_size, wa, wb)
+        denom = norm_a[sa] * norm_b[sb]
+        cosine = np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)
+        cosine = np.minimum(cosine, 1.0)
+        dice = 2.0 * shared / (a.sizes[sa] + b.sizes[sb])
+        if min_cosine > 0:
+            ok = cosine >= min_cosine
+            sa, sb, cosine, dice = sa[ok], sb[ok], cosine[ok], dice[ok]
+        return sa, sb, cosine, dice
+    # Sparse x dense products (compiled) over the stems both documents hold,
+    # instead of enumerating every sentence pair that shares a stem: a's
+    # sentence x stem weights times b's stem x sentence weights, and the same
+    # with ones (shared-stem counts). Each sum runs over the shared stems in
+    # ascending order, as a join would, so the floats are the join's.
+    common = (df_a > 0) & (df_b > 0)
+    col = np.cumsum(common) - 1
+    n_common = int(col[-1]) + 1
+    if n_common == 0:
         return none, none, np.empty(0), np.empty(0)
-    ia = np.repeat(np.arange(len(a.stem)), cnt)
-    offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    ib = order[np.repeat(lo, cnt) + offs]
-    key = a.sent[ia] * n_b + b.sent[ib]
-    if n_a * n_b <= DENSE_PAIRS_MAX:  # count straight into the pair grid: no sort
-        shared = np.bincount(key, minlength=n_a * n_b)
-        uniq = np.flatnonzero(shared)
-        dot = np.bincount(key, weights=wa[ia] * wb[ib], minlength=n_a * n_b)[uniq]
-        shared = shared[uniq]
-    else:
-        uniq, inverse = np.unique(key, return_inverse=True)
-        dot = np.bincount(inverse, weights=wa[ia] * wb[ib])
-        shared = np.bincount(inverse)
-    sa = uniq // n_b
-    sb = uniq % n_b
-    denom = norm_a[sa] * norm_b[sb]
+    keep_a, keep_b = common[a.stem], common[b.stem]
+    indptr = np.zeros(n_a + 1, np.int64)
+    np.cumsum(np.bincount(a.sent[keep_a], minlength=n_a), out=indptr[1:])
+    cols_a = col[a.stem[keep_a]]
+    rows, cols = col[b.stem[keep_b]], b.sent[keep_b]
+    grid_b = np.zeros((n_common, n_b))
+    grid_b[rows, cols] = wb[keep_b]
+    dot = csr_matrix((wa[keep_a], cols_a, indptr), shape=(n_a, n_common)) @ grid_b
+    grid_b[rows, cols] = 1.0
+    ones = np.ones(len(cols_a))
+    shared = csr_matrix((ones, cols_a, indptr), shape=(n_a, n_common)) @ grid_b
+    denom = np.multiply.outer(norm_a, norm_b)
     cosine = np.divide(dot, denom, out=np.zeros_like(dot), where=denom > 0)
-    dice = 2.0 * shared / (a.sizes[sa] + b.sizes[sb])
-    return sa, sb, np.minimum(cosine, 1.0), dice
+    np.minimum(cosine, 1.0, out=cosine)
+    ok = shared > 0
+    if min_cosine > 0:
+        ok &= cosine >= min_cosine
+    uniq = np.flatnonzero(ok)
+    sa, sb = uniq // n_b, uniq % n_b
+    dice = 2.0 * shared.ravel()[uniq] / (a.sizes[sa] + b.sizes[sb])
+    return sa, sb, cosine.ravel()[uniq], dice
+
+
+# Sentence-pair grids up to this size are computed densely (8 bytes a cell).
+DENSE_PAIRS_MAX = 4_000_000
+
+
+def _bag_matrix(bags: SentenceBags, n: int, vocab_size: int, data: np.ndarray) -> csr_matrix:
+    """Sentence x stem matrix of ``data``; bags are sorted by (sentence, stem), so
+    their entries are already the CSR layout."""
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(bags.sent, minlength=n), out=indptr[1:])
+    return csr_matrix((data, bags.stem, indptr), shape=(n, vocab_size))
+
+
+def _products_sparse(
+    a: SentenceBags,
+    b: SentenceBags,
+    n_a: int,
+    n_b: int,
+    vocab_size: int,
+    wa: np.ndarray,
+    wb: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(sa, sb, dot, shared stems)`` of the sentence pairs sharing a stem, for
+    grids too large to hold densely: sparse x sparse products. Weights are > 0,
+    so both products have the same pattern."""
+    dot = _bag_matrix(a, n_a, vocab_size, wa) @ _bag_matrix(b, n_b, vocab_size, wb).T
+    ones_a, ones_b = np.ones(len(a.stem)), np.ones(len(b.stem))
+    shared = _bag_matrix(a, n_a, vocab_size, ones_a) @ _bag_matrix(b, n_b, vocab_size, ones_b).T
+    dot.sort_indices()
+    shared.sort_indices()
+    sa = np.repeat(np.arange(n_a), np.diff(dot.indptr))
+    return sa, dot.indices.astype(np.int64), dot.data, shared.data
 
 
 def bag_doc_cosine(x: SentenceBags, lo: int, hi: int, y: SentenceBags, n_total: int) -> float:
