@@ -125,6 +125,7 @@ _TEASER_MIN_WORDS = 3
 _TEASER_MIN_TITLE_CASE = 0.6
 _BULLET_RE = re.compile(r"^(?:[*+•·▪►›»‣◦–—-]|\d{1,2}[.)])\s")
 _SEPARATOR_RE = re.compile(r"\s[|/»›·•]\s|\s[|]|[|]\s")
+_SEPARATOR_HINT_RE = re.compile(r"[|/»›·•]")
 _URL_RE = re.compile(r"https?://|www\.|\w@\w+\.\w")
 _CREDIT_RE = re.compile(
     r"©|\(c\)|\bcopyright\b|\bphoto(?:s|graph)?\s*(?:by|:|credit)|\bimage\s*(?:by|:|credit)"
@@ -186,6 +187,8 @@ _CREDIT_HINTS = (
     "istock",
 )
 _DATE_WORDS = ("updated", "published", "posted")
+# The words of _COMMENT_RE's one alternative not tied to the line's start.
+_COMMENT_ENDS = ("says", "said", "wrote", "writes", "commented", "replied")
 
 # A line is "prose" for the densest-block search when it has this many words and
 # reads like sentences; the block maximises prose words minus other lines' cost.
@@ -522,7 +525,13 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["alpha"]] = sum(map(str.isalpha, t)) / len(t)
         row[col["glue"]] = min(ln.glued, 4) / 4
         row[col["glue_any"]] = ln.glued > 0
-        row[col["comment_header"]] = k <= 14 and bool(comment_re.search(probe))
+        if k > 14:
+            row[col["comment_header"]] = False
+        elif ascii_line and not any(h in probe for h in _COMMENT_ENDS):
+            # Without a "says"-like word only the line-start alternatives can match.
+            row[col["comment_header"]] = bool(comment_re.match(probe))
+        else:
+            row[col["comment_header"]] = bool(comment_re.search(probe))
         row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(ln.key))
         row[col["template"]] = ln.template
         row[col["teaser_glue"]] = _teaser_glue(t)
@@ -530,7 +539,8 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["chrome_phrase"]] = phrase
         row[col["chrome_phrase_short"]] = phrase and k <= 12
         row[col["bullet"]] = bool(_BULLET_RE.match(t))
-        row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
+        if _SEPARATOR_HINT_RE.search(t):  # every separator holds one of these marks
+            row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
         row[col["url"]] = ("://" in t or "www." in t or "@" in t) and bool(_URL_RE.search(t))
         row[col["credit"]] = (not ascii_line or any(h in probe for h in _CREDIT_HINTS)) and bool(
             credit_re.search(probe)
@@ -1149,6 +1159,12 @@ def parse_published(line: str) -> str | None:
         >>> parse_published("November 19, 2019 12:04AM ET")
         '2019-11-19T00:04:00-05:00'
     """
+    return _parse_published(line)
+
+
+# Stamp lookups revisit the same lines (hard rules, the stamp and its neighbours).
+@functools.lru_cache(maxsize=4096)
+def _parse_published(line: str) -> str | None:
     low = line.casefold()
     found: list[tuple[int, re.Match[str]]] = []
     for pattern in _DATE_PATTERNS:
