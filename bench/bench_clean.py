@@ -19,21 +19,32 @@ for the HTML ones) and the speed ratio to trafilatura. The text cleaner's word
 cache is cleared before each of its passes. Last, the median CPU milliseconds
 of ``clean_text`` on each seed page (examples/).
 
+``--baseline FILE`` adds the ``clean_text`` of another copy of ``clean.py`` (an
+older commit's, ``git show REV:src/copytrace/clean.py > FILE``) to the round-robin,
+so a speed-up is measured side by side; ``--text-only`` leaves out the HTML
+methods; ``--articles JSONL`` also times both cleaners on the first ``--limit``
+articles of a JSONL file (``id``, ``text``), e.g. the generated scan corpus.
+
 Usage:
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_clean.py ../shared/data/extraction/scrapinghub \\
-        [--repeat 5] [--json OUT]
+        [--repeat 5] [--json OUT] [--baseline OLD_CLEAN_PY] [--text-only] \\
+        [--articles JSONL --limit 500]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import itertools
 import json
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from copytrace import clean as cl
 from copytrace.eval.extraction import Page, load_pages, render_text
@@ -49,6 +60,31 @@ def _text_cleaner(pages: list[Page]) -> None:
     cl._normalize.cache_clear()
     for p in pages:
         cl.clean_text(Article(id=p.id, text=p.text))
+
+
+def _load_module(path: Path) -> ModuleType:
+    """Another copy of the cleaner module, imported under its own name."""
+    spec = importlib.util.spec_from_file_location("baseline_clean", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["baseline_clean"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _cleaner_of(mod: ModuleType) -> Callable[[list[Page]], None]:
+    def run(pages: list[Page]) -> None:
+        mod._normalize.cache_clear()
+        for p in pages:
+            mod.clean_text(Article(id=p.id, text=p.text))
+
+    return run
+
+
+def _articles(path: Path, limit: int) -> list[Page]:
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in itertools.islice(fh, limit)]
+    return [Page(id=r["id"], html="", text=r["text"], truth="") for r in rows]
 
 
 def _long_lines(pages: list[Page]) -> None:
@@ -98,7 +134,12 @@ def main() -> None:
     ap.add_argument("root", type=Path, help="scrapinghub benchmark root")
     ap.add_argument("--repeat", type=int, default=5, help="passes per method")
     ap.add_argument("--json", type=Path, help="write the figures here too")
+    ap.add_argument("--baseline", type=Path, help="another clean.py to time side by side")
+    ap.add_argument("--text-only", action="store_true", help="leave out the HTML methods")
+    ap.add_argument("--articles", type=Path, help="JSONL articles to time the cleaners on too")
+    ap.add_argument("--limit", type=int, default=500, help="articles to take from --articles")
     args = ap.parse_args()
+    baseline = _load_module(args.baseline) if args.baseline else None
 
     pages = load_pages(args.root)
     text_mb = sum(len(p.text.encode()) for p in pages) / 1e6
@@ -106,10 +147,14 @@ def main() -> None:
     methods: dict[str, tuple[Callable[[list[Page]], None], float]] = {
         "text cleaner (clean_text)": (_text_cleaner, text_mb),
         "lines of 10+ words": (_long_lines, text_mb),
-        "trafilatura.extract (HTML)": (_trafilatura, html_mb),
-        "copytrace HTML path (clean_html)": (_html_path, html_mb),
-        "inscriptis render (HTML -> text)": (_render, html_mb),
     }
+    if baseline is not None:
+        methods["baseline text cleaner"] = (_cleaner_of(baseline), text_mb)
+    if not args.text_only:
+        methods["trafilatura.extract (HTML)"] = (_trafilatura, html_mb)
+        methods["copytrace HTML path (clean_html)"] = (_html_path, html_mb)
+        methods["inscriptis render (HTML -> text)"] = (_render, html_mb)
+    reference = "text cleaner (clean_text)" if args.text_only else "trafilatura.extract (HTML)"
     for fn, _ in methods.values():  # warm-up: imports, stoplists, regex caches
         fn(pages[:5])
     load_before = _load()
@@ -121,10 +166,11 @@ def main() -> None:
             fn(pages)
             times[name].append(time.perf_counter() - t0)
             cpu[name].append(time.process_time() - c0)
+    articles = _article_figures(args, baseline) if args.articles else None
     load_after = _load()
     seeds = _seed_ms()
 
-    base = statistics.median(cpu["trafilatura.extract (HTML)"])
+    base = statistics.median(cpu[reference])
     rows = []
     for name, (_, mb) in methods.items():
         med = statistics.median(cpu[name])
@@ -138,7 +184,7 @@ def main() -> None:
                 "pages_per_s": round(len(pages) / med, 1),
                 "mb_per_s": round(mb / med, 2),
                 "input_mb": round(mb, 2),
-                "vs_trafilatura": round(base / med, 2),
+                "speed_vs_reference": round(base / med, 2),
             }
         )
     result = {
@@ -151,24 +197,55 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.processor() or platform.machine(),
         "rows": rows,
+        "reference": reference,
         "seed_pages_cpu_ms": seeds,
+        "articles": articles,
     }
     print(
         f"{len(pages)} pages, {text_mb:.2f} MB text, {html_mb:.2f} MB HTML, "
         f"{args.repeat} passes each; load {load_before} -> {load_after}"
     )
     print(
-        f"{'method':36} {'CPU s':>7} {'wall s':>7} {'pages/s':>8} {'MB/s':>6} {'x trafilatura':>14}"
+        f"{'method':36} {'CPU s':>7} {'wall s':>7} {'pages/s':>8} {'MB/s':>6} {'x reference':>12}"
     )
     for r in rows:
         print(
             f"{r['method']:36} {r['median_cpu_s']:7.2f} {r['median_wall_s']:7.2f} "
-            f"{r['pages_per_s']:8.1f} {r['mb_per_s']:6.2f} {r['vs_trafilatura']:14.2f}"
+            f"{r['pages_per_s']:8.1f} {r['mb_per_s']:6.2f} {r['speed_vs_reference']:12.2f}"
         )
+    print(f"reference: {reference}")
+    if articles:
+        print(f"articles: {articles}")
     for name, ms in seeds.items():
         print(f"seed page {name}: clean_text {ms:.1f} ms CPU (median of 50)")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
+
+
+def _article_figures(args: argparse.Namespace, baseline: ModuleType | None) -> dict[str, object]:
+    """Median CPU ms per article of each cleaner on ``--articles``, round-robin."""
+    arts = _articles(args.articles, args.limit)
+    runs: dict[str, Callable[[list[Page]], None]] = {"text cleaner": _text_cleaner}
+    if baseline is not None:
+        runs["baseline text cleaner"] = _cleaner_of(baseline)
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
+    for fn in runs.values():
+        fn(arts[:5])
+    for _ in range(args.repeat):
+        for name, fn in runs.items():
+            c0 = time.process_time()
+            fn(arts)
+            cpu[name].append(time.process_time() - c0)
+    out: dict[str, object] = {"file": str(args.articles), "n": len(arts)}
+    for name, vals in cpu.items():
+        out[f"{name} ms/article"] = round(statistics.median(vals) / len(arts) * 1000, 2)
+    if baseline is not None:
+        out["speed-up"] = round(
+            statistics.median(cpu["baseline text cleaner"])
+            / statistics.median(cpu["text cleaner"]),
+            2,
+        )
+    return out
 
 
 if __name__ == "__main__":

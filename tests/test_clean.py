@@ -475,3 +475,59 @@ def test_cli_folder_reports_and_skips_bad_files(tmp_path: Path, tass_path: Path)
     assert result.exit_code == 0, result.output
     assert "empty.txt" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["good.json", "good.txt"]
+
+
+# --------------------------------------------------------------------------------------
+# Speed work kept the cleaner's results (see docs/bench-clean.md)
+# --------------------------------------------------------------------------------------
+
+
+def test_good_dist_matches_the_pairwise_minimum_in_linear_memory() -> None:
+    import numpy as np
+
+    from copytrace.clean import _good_dist
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(0, 30))
+        mask = rng.random(n) < rng.random()
+        good = np.flatnonzero(mask)
+        idx = np.arange(n)
+        if len(good):
+            pairwise = np.abs(idx[:, None] - good[None, :])
+            pairwise[good, np.arange(len(good))] = n  # distance to another good line
+            expected = pairwise.min(axis=1)
+        else:
+            expected = np.full(n, n)
+        assert _good_dist(mask).tolist() == expected.tolist()
+    # A long page: one good line in a million, no n x n_good matrix.
+    mask = np.zeros(1_000_000, dtype=bool)
+    mask[[10, 999_990]] = True
+    dist = _good_dist(mask)
+    assert dist[0] == 10 and dist[10] == 999_980 and dist[500_000] == 499_990
+
+
+def test_line_key_and_hard_chrome_keep_their_rules_on_odd_text() -> None:
+    # line_key keeps only runs of letters and digits, one space apart.
+    assert line_key("__Show\u00a0more__ »»") == "show more"
+    assert line_key("Page 3 of 12 — ½ ²") == "page 0 of 0 ½ ²"
+    assert line_key(" \t ") == ""
+    # Caseless rules on non-ASCII lines still run the full patterns.
+    assert hard_chrome("SHARE") and hard_chrome("Поделиться")
+    assert not hard_chrome("Şehir meclisi toplantısı bugün yapıldı ve kararlar alındı.")
+
+
+def test_cleaning_pages_in_turn_does_not_mix_their_lines(tass_path: Path) -> None:
+    tass = read_article_file(tass_path)
+    other = Article(
+        id="o", text="Home\nThe council met on Tuesday and agreed the budget for next year.\n"
+    )
+    first = clean_text(tass)
+    clean_text(other)
+    again = clean_text(tass)
+    assert (again.content, again.title, again.published) == (
+        first.content,
+        first.title,
+        first.published,
+    )
+    assert clean_text(other).content_text().startswith("The council met")
