@@ -378,3 +378,63 @@ def test_pan_case_is_not_stretched_by_a_repeat_of_its_own_words() -> None:
     assert a.text[p.a_start : p.a_end] == copied
     loose = replace(PRESETS["pan"], contradict_slack=-1)
     assert [b.text[q.b_start : q.b_end] for q in align(a, b, loose)] != [copied]
+
+
+def _brute_similarity(
+    a: list[list[int]], b: list[list[int]]
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """Cosine and Dice of sentence pairs sharing a stem, one pair at a time."""
+    import math
+    from collections import Counter
+
+    n = len(a) + len(b)
+    df = Counter(s for sent in a + b for s in set(sent))
+
+    def vec(sent: list[int]) -> dict[int, float]:
+        return {s: (1 + math.log(c)) * math.log1p(n / df[s]) for s, c in Counter(sent).items()}
+
+    out = {}
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            vx, vy = vec(x), vec(y)
+            shared = set(vx) & set(vy)
+            if shared:
+                dot = sum(vx[s] * vy[s] for s in shared)
+                norm = math.sqrt(sum(v * v for v in vx.values()) * sum(v * v for v in vy.values()))
+                out[(i, j)] = (min(dot / norm, 1.0), 2 * len(shared) / (len(vx) + len(vy)))
+    return out
+
+
+@pytest.mark.parametrize("dense_max", [4_000_000, 0])  # dense grid and sparse x sparse
+def test_sentence_similarity_matches_pair_by_pair(
+    dense_max: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    import numpy as np
+
+    from copytrace import paraphrase
+
+    monkeypatch.setattr(paraphrase, "DENSE_PAIRS_MAX", dense_max)
+    rng = random.Random(7)
+
+    def doc(n: int) -> list[list[int]]:
+        return [[rng.randrange(40) for _ in range(rng.randint(1, 9))] for _ in range(n)]
+
+    a, b = doc(30), doc(25)
+    stems_a = np.array([s for sent in a for s in sent])
+    stems_b = np.array([s for sent in b for s in sent])
+
+    def bounds(d: list[list[int]]) -> list[tuple[int, int]]:
+        ends = np.cumsum([len(s) for s in d]).tolist()
+        return list(zip([0, *ends[:-1]], ends, strict=True))
+
+    bags_a = paraphrase.sentence_bags(stems_a, bounds(a))
+    bags_b = paraphrase.sentence_bags(stems_b, bounds(b))
+    want = _brute_similarity(a, b)
+    for floor in (0.0, 0.3):
+        sa, sb, cos, dice = paraphrase.sentence_similarity(bags_a, bags_b, 30, 25, 40, floor)
+        keys = list(zip(sa.tolist(), sb.tolist(), strict=True))
+        assert keys == sorted(k for k, v in want.items() if v[0] >= floor)  # ordered by (sa, sb)
+        assert cos.tolist() == pytest.approx([want[k][0] for k in keys])
+        assert dice.tolist() == pytest.approx([want[k][1] for k in keys])

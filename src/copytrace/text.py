@@ -30,9 +30,11 @@ _STRIP = str.maketrans("", "", ".'’‘ʼ")
 
 # Sentence ends: terminal punctuation (with closing quotes/brackets) then space
 # and an opener; or a line break; or CJK full stops.
+# Each alternative starts with a literal class (no lookbehind tried at every
+# position); the named group starts where the sentence ends.
 _SENT_END_RE = re.compile(
-    r"""(?:(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[^\s\w]*[A-Z0-9А-ЯЁ\u0391-\u03a9]))"""
-    r"""|(?:\s*\n\s*)|(?<=[。！？])"""
+    r"""[.!?](?P<stop>["'”’)\]]*\s+)(?=["'“‘(\[]?[^\s\w]*[A-Z0-9А-ЯЁ\u0391-\u03a9])"""
+    r"""|(?P<line>\s*\n\s*)|[。！？](?P<cjk>)"""
 )
 # Tokens before a period that do not end a sentence.
 _ABBREV = frozenset(
@@ -184,10 +186,14 @@ def sentence_spans(
     out: list[tuple[int, int]] = []
     for lo, hi in spans if spans is not None else ((0, len(text)),):
         start = lo
-        for m in _SENT_END_RE.finditer(text, lo, hi):
-            if "\n" not in m.group() and _is_abbreviation(text, start, m.start()):
+        # a stop just before lo still ends a sentence there
+        scan = lo - 1 if lo > 0 and text[lo - 1] in ".!?。！？" else lo
+        for m in _SENT_END_RE.finditer(text, scan, hi):
+            kind = m.lastgroup or "line"
+            end = m.start(kind)
+            if kind == "stop" and "\n" not in m.group(kind) and _is_abbreviation(text, start, end):
                 continue
-            _push(text, start, m.start(), out)
+            _push(text, start, end, out)
             start = m.end()
         _push(text, start, hi, out)
     return out
