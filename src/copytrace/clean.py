@@ -174,21 +174,13 @@ _CASELESS_RES = (_CHROME_PHRASE_RE, _CREDIT_RE, _COMMENT_RE, _DATE_RE)
 _LOWER_RES = tuple(re.compile(r.pattern) for r in _CASELESS_RES)
 # Substrings every match of _CREDIT_RE (on a lowercased ASCII line) contains, and
 # the only words _DATE_RE matches without a digit: cheap tests that skip most lines.
-_CREDIT_HINTS = (
-    "(c)",
-    "copyright",
-    "photo",
-    "image",
-    "credit:",
-    "getty images",
-    "shutterstock",
-    "afp",
-    "reuters",
-    "istock",
+# (Plain literal alternations: the regex engine scans for their first letters in C.)
+_CREDIT_HINTS = re.compile(
+    r"\(c\)|copyright|photo|image|credit:|getty images|shutterstock|afp|reuters|istock"
 )
-_DATE_WORDS = ("updated", "published", "posted")
+_DATE_WORDS = re.compile(r"updated|published|posted")
 # The words of _COMMENT_RE's one alternative not tied to the line's start.
-_COMMENT_ENDS = ("says", "said", "wrote", "writes", "commented", "replied")
+_COMMENT_ENDS = re.compile(r"says|said|wrote|writes|commented|replied")
 
 # A line is "prose" for the densest-block search when it has this many words and
 # reads like sentences; the block maximises prose words minus other lines' cost.
@@ -527,7 +519,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         row[col["glue_any"]] = ln.glued > 0
         if k > 14:
             row[col["comment_header"]] = False
-        elif ascii_line and not any(h in probe for h in _COMMENT_ENDS):
+        elif ascii_line and not _COMMENT_ENDS.search(probe):
             # Without a "says"-like word only the line-start alternatives can match.
             row[col["comment_header"]] = bool(comment_re.match(probe))
         else:
@@ -542,14 +534,12 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         if _SEPARATOR_HINT_RE.search(t):  # every separator holds one of these marks
             row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
         row[col["url"]] = ("://" in t or "www." in t or "@" in t) and bool(_URL_RE.search(t))
-        row[col["credit"]] = (not ascii_line or any(h in probe for h in _CREDIT_HINTS)) and bool(
+        row[col["credit"]] = (not ascii_line or bool(_CREDIT_HINTS.search(probe))) and bool(
             credit_re.search(probe)
         )
         row[col["date_short"]] = (
             k <= 12
-            and (
-                not ascii_line or bool(_DIGIT_RE.search(t)) or any(h in probe for h in _DATE_WORDS)
-            )
+            and (not ascii_line or bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe)))
             and bool(date_re.search(probe))
         )
         row[col["repeated"]] = keys[ln.key] > 1
