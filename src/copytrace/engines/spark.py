@@ -513,7 +513,8 @@ def _read(
         .where(F.col("_n") > 1)
         .select("id", "_first")
     )
-    marked = ok.join(repeated, "id", "left").withColumn(
+    # broadcast: repeats are few, so the texts stay where they were read
+    marked = ok.join(F.broadcast(repeated), "id", "left").withColumn(
         "_dup", F.col("_first").isNotNull() & (order != F.col("_first"))
     )
     articles = marked.where(~F.col("_dup")).select(*RAW.fieldNames()).repartition(parts)
