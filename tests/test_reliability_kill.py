@@ -203,8 +203,10 @@ def test_second_scan_into_the_same_folder_is_refused_clearly(tmp_path: Path) -> 
             text=True,
             timeout=120,
         )
-        assert proc.returncode != 0
+        assert proc.returncode == 1
         assert "another scan is writing this folder" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
         assert not (out / "articles.parquet").exists()
     summary = scan([page], out, config=ScanConfig(jobs=1, report=False))  # lock released
     assert summary.articles == 1

@@ -22,6 +22,7 @@ from rich.table import Table
 from copytrace.align import PRESETS
 from copytrace.cli import main
 from copytrace.engines import ENGINES
+from copytrace.errors import ScanLockedError
 from copytrace.scan import ScanConfig, SparkOptions, scan
 
 _STAGE_LABELS = {
@@ -36,6 +37,13 @@ _STAGE_LABELS = {
     "fingerprint": "fingerprinting",
     "cluster": "clustering reprints",
 }
+
+
+class ScanFailure(click.ClickException):
+    """The output folder is locked by another scan: one line on stderr, exit 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
 
 
 class _RichProgress:
@@ -178,10 +186,13 @@ def scan_cmd(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bars:
-        summary = scan(
-            list(inputs), out_dir, engine=engine, config=config, progress=_RichProgress(bars)
-        )
+    try:
+        with Progress(*columns, console=console, transient=False) as bars:
+            summary = scan(
+                list(inputs), out_dir, engine=engine, config=config, progress=_RichProgress(bars)
+            )
+    except ScanLockedError as exc:
+        raise ScanFailure(str(exc)) from None
     table = Table(title=f"copytrace scan -> {out_dir}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
