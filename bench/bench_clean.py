@@ -15,9 +15,10 @@ Passes run round-robin (A B C ... A B C ...), so machine load falls on every
 method alike. Rates come from each method's median CPU seconds per pass (this
 process's CPU time, steadier than wall time on a shared machine; wall time is
 reported too): pages/s, MB/s (of its own input: text for the text methods, HTML
-for the HTML ones) and the speed ratio to trafilatura. The text cleaner's word
-cache is cleared before each of its passes. Last, the median CPU milliseconds
-of ``clean_text`` on each seed page (examples/).
+for the HTML ones) and the speed ratio to the reference (trafilatura; with
+``--text-only`` the text cleaner). The text cleaner's word, stamp and page caches
+are cleared before each of its passes (and seed runs). Last, the median CPU
+milliseconds of ``clean_text`` on each seed page (examples/).
 
 ``--baseline FILE`` adds the ``clean_text`` of another copy of ``clean.py`` (an
 older commit's, ``git show REV:src/copytrace/clean.py > FILE``) to the round-robin,
@@ -56,8 +57,16 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _clear_caches(mod: ModuleType) -> None:
+    """Start cold: the word cache and (where the module has them) the stamp and page caches."""
+    mod._normalize.cache_clear()
+    for name in ("_parse_published", "_cached_page"):
+        if hasattr(mod, name):
+            getattr(mod, name).cache_clear()
+
+
 def _text_cleaner(pages: list[Page]) -> None:
-    cl._normalize.cache_clear()
+    _clear_caches(cl)
     for p in pages:
         cl.clean_text(Article(id=p.id, text=p.text))
 
@@ -74,7 +83,7 @@ def _load_module(path: Path) -> ModuleType:
 
 def _cleaner_of(mod: ModuleType) -> Callable[[list[Page]], None]:
     def run(pages: list[Page]) -> None:
-        mod._normalize.cache_clear()
+        _clear_caches(mod)
         for p in pages:
             mod.clean_text(Article(id=p.id, text=p.text))
 
@@ -122,6 +131,7 @@ def _seed_ms(repeat: int = 50) -> dict[str, float]:
         cl.clean_text(art)
         runs = []
         for _ in range(repeat):
+            _clear_caches(cl)  # the same page again would reuse its lines
             c0 = time.process_time()
             cl.clean_text(art)
             runs.append((time.process_time() - c0) * 1000)

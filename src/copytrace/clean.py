@@ -1485,6 +1485,7 @@ def clean_text(
             if dateline:
                 break
     source = agency or _publisher(text, spans)
+    _cached_page.cache_clear()  # the page is done: do not hold its lines
     return dataclasses.replace(
         article,
         content=tuple(kept),
