@@ -30,11 +30,12 @@ _STRIP = str.maketrans("", "", ".'’‘ʼ")
 
 # Sentence ends: terminal punctuation (with closing quotes/brackets) then space
 # and an opener; or a line break; or CJK full stops.
-# Each alternative starts with a literal class (no lookbehind tried at every
-# position); the named group starts where the sentence ends.
+# Each alternative starts with a literal class (no lookbehind or empty-able
+# prefix tried at every position); the named group starts where the sentence
+# ends (spaces before a line break are trimmed from the sentence anyway).
 _SENT_END_RE = re.compile(
     r"""[.!?](?P<stop>["'”’)\]]*\s+)(?=["'“‘(\[]?[^\s\w]*[A-Z0-9А-ЯЁ\u0391-\u03a9])"""
-    r"""|(?P<line>\s*\n\s*)|[。！？](?P<cjk>)"""
+    r"""|(?P<line>\n\s*)|[。！？](?P<cjk>)"""
 )
 # Tokens before a period that do not end a sentence.
 _ABBREV = frozenset(
