@@ -100,10 +100,44 @@ def test_containment_points_at_the_contained_article() -> None:
 def test_publisher_names_from_metadata() -> None:
     art = Article("x", "", source="Nikkei Asian Review", url="https://asia.nikkei.com/p/1")
     assert publisher_names(art) == ["Nikkei Asian Review", "Nikkei"]
-    assert publisher_names(Article("y", "", source="TASS")) == ["TASS"]
+    assert publisher_names(Article("y", "", source="TASS")) == ["TASS", "ITAR-TASS"]
 
 
 def test_coverage_counts_content_characters_only() -> None:
     art = Article("x", "MENU" + "a" * 10, content=((4, 14),))
     assert coverage(art, [(4, 9)]) == 0.5
     assert coverage(art, [(4, 9), (6, 14)]) == 1.0
+
+
+LONG = (
+    f"{BODY} Harbour officials said the closure would last at least until Saturday morning, "
+    "when the next forecast is due, and ferry services to the islands were suspended."
+)
+
+
+def test_agency_names_include_what_the_agency_is_credited_as() -> None:
+    names = publisher_names(Article("w", "", source="wire:AP"))
+    assert {"AP", "The Associated Press"} <= set(names)
+    assert "Reuters" in publisher_names(Article("r", "", source="wire:Reuters"))
+
+
+def test_wire_credit_line_far_from_the_reused_words_attributes_every_passage() -> None:
+    wire = Article("w", f"HARBOUR CITY (AP) — {LONG}", source="wire:AP")
+    text = f"Weekend travel. {LONG}\n\nIn other news, the county fair opens.\n\n"
+    text += "The Associated Press contributed to this report."
+    paper = Article("p", text, source="rivertoncourier.com")
+    passages, direction = attribute(wire, paper, align(wire, paper))
+    assert passages and all(p.attributed for p in passages)
+    assert direction.source == "a"
+    line = "The Associated Press contributed to this report"
+    assert any("credits the article" in e and line in e for e in direction.evidence)
+
+
+def test_copyright_and_reprint_lines_credit_only_the_publisher_they_name() -> None:
+    wire = Article("w", LONG, source="wire:Reuters")
+    credited = Article("c", f"{LONG}\n\nCopyright 2026 Reuters. All rights reserved.")
+    other = Article("o", f"{LONG}\n\nRepublished with permission from The Harbour Herald.")
+    for art, expect in ((credited, True), (other, False)):
+        passages, _ = attribute(wire, art, align(wire, art))
+        assert passages
+        assert all(p.attributed for p in passages) is expect

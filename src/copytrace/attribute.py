@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 WEIGHT_TIME = 0.5  # earlier publication
 WEIGHT_NAMED_CREDIT = 0.6  # the other's publisher named near the reused words
 WEIGHT_NAMED_ANYWHERE = 0.3  # the other's publisher credited elsewhere in the text
+WEIGHT_CREDIT_LINE = 0.6  # a credit line for the whole article ("X contributed to this report")
 WEIGHT_GENERIC_CREDIT = 0.25  # "the newspaper added" near the reused words
 WEIGHT_QUOTED = 0.3  # reused words in quotation marks on one side only
 WEIGHT_CONTAINMENT = 0.2  # one article nearly all inside the other
@@ -74,6 +75,38 @@ _GENERIC_RE = re.compile(
     rf"|\b{_VERB}\s+the\s+{_GENERIC_NOUN}\b",
     re.IGNORECASE,
 )
+# Lines that credit a whole article to a publisher, wherever they stand on the page:
+# wire credits, reprint notices, copyright lines, "(AP) —" datelines.
+_CREDIT_LINE_RE = [
+    re.compile(rf"{_NAME}\s+(?i:contributed\s+to\s+this\s+(?:report|story|article))"),
+    re.compile(
+        r"\b(?i:provided\s+by|courtesy\s+of|republished\s+with\s+permission\s+(?:from|of)"
+        r"|reprinted\s+(?:with\s+permission\s+)?from|originally\s+(?:published|appeared)"
+        rf"\s+(?:in|on|by))\s+(?:the\s+)?{_NAME}"
+    ),
+    re.compile(rf"(?m)^[ \t]*[—–-][ \t]*{_NAME}[ \t]*$"),
+    re.compile(rf"(?i:copyright|©)[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}"),
+    re.compile(r"\((?P<name>[A-Z][A-Za-z]{1,12})\)[ \t]*[—–-]"),
+]
+# News agencies by the names they are credited with ("wire:AP", "AP" and "The
+# Associated Press" are one publisher).
+_AGENCIES = (
+    ("AP", "Associated Press", "The Associated Press"),
+    ("Reuters", "Thomson Reuters"),
+    ("AFP", "Agence France-Presse", "Agence France Presse"),
+    ("DPA", "Deutsche Presse-Agentur"),
+    ("UPI", "United Press International"),
+    ("TASS", "ITAR-TASS"),
+    ("Xinhua", "Xinhua News Agency"),
+    ("Kyodo", "Kyodo News"),
+    ("ANSA", "Agenzia Nazionale Stampa Associata"),
+    ("EFE", "Agencia EFE"),
+    ("PA", "Press Association", "PA Media"),
+    ("Bloomberg", "Bloomberg News"),
+)
+_AGENCY_OF = {name.casefold(): names for names in _AGENCIES for name in names}
+
+
 # Every credit phrase contains one of these words; the phrase patterns only run
 # within TRIGGER_REACH characters of one (names are shorter than that).
 _TRIGGER_WORDS = frozenset(
@@ -267,6 +300,9 @@ def publisher_names(art: Article) -> list[str]:
         if not raw:
             continue
         raw = raw.strip(" /()-—")
+        raw = raw.removeprefix("wire:")
+        for alias in _AGENCY_OF.get(raw.casefold(), ()):
+            add(alias)
         if raw.isupper() or " " in raw or len(raw) > 3:
             add(raw)
         for word in re.findall(r"[A-Z][\w&’'-]+", raw):
@@ -445,6 +481,27 @@ def _trigger_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> str | None:
+    """A credit line anywhere in ``art`` naming ``other``'s publisher (the whole name, or
+    a name on ``other``'s masthead), or None. Credit lines often sit in what the
+    cleaner calls chrome, so the whole page is searched."""
+    known = {k.casefold() for k in other_names}
+    known |= {" ".join(_name_words(k)).casefold() for k in other_names}
+    masthead = _outside_content(other)
+    for rx in _CREDIT_LINE_RE:
+        for m in rx.finditer(art.text):
+            # "Copyright 2026 Reuters. All rights reserved." names Reuters
+            words = _name_words(re.split(r"[.,;:]\s", m.group("name"))[0].rstrip("."))
+            if not words:
+                continue
+            name = " ".join(words)
+            if name.casefold() in known or (
+                masthead and re.search(rf"\b{re.escape(name)}\b", masthead)
+            ):
+                return m.group().strip()
+    return None
+
+
 def _first_within(hits: Sequence[_Hit], lo: int, hi: int) -> str | None:
     k = bisect.bisect_left(hits, (lo, -1, ""))
     while k < len(hits) and hits[k][0] < hi:
@@ -465,6 +522,7 @@ def _credit_cues(
 ) -> tuple[list[bool], list[_Cue]]:
     """Whether ``art`` (side ``side``) credits ``other_art`` at each passage."""
     named_hits, generic_hits = _credit_hits(art, other_names, own_names, other_art)
+    credit_line = _credit_line(art, other_names, other_art)
     flags: list[bool] = []
     named: list[str] = []
     generic: list[str] = []
@@ -473,7 +531,7 @@ def _credit_cues(
         lo, hi = _context(art, start, end)
         named_hit = _first_within(named_hits, lo, hi)
         generic_hit = None if named_hit else _first_within(generic_hits, lo, hi)
-        flags.append(bool(named_hit or generic_hit))
+        flags.append(bool(named_hit or generic_hit or credit_line))
         if named_hit:
             named.append(named_hit)
         elif generic_hit:
@@ -499,7 +557,15 @@ def _credit_cues(
                 f"{label} credits a publication next to the reused text: {quoted}",
             )
         )
-    if not named and named_hits:
+    if credit_line:
+        cues.append(
+            _Cue(
+                other,
+                WEIGHT_CREDIT_LINE,
+                f"{label} credits the article to {other_label}'s publisher: “{credit_line}”",
+            )
+        )
+    elif not named and named_hits:
         # credited elsewhere in the article (a dateline, a closing line)
         cues.append(
             _Cue(
