@@ -35,6 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -172,6 +173,44 @@ _CASELESS_RES = (_CHROME_PHRASE_RE, _CREDIT_RE, _COMMENT_RE, _DATE_RE)
 # are lowercase and their classes ([a-z] included, once the line is lowercased)
 # do not depend on case there.
 _LOWER_RES = tuple(re.compile(r.pattern) for r in _CASELESS_RES)
+
+
+def _by_first_letter(pattern: str) -> str:
+    r"""``\b(?:alt|alt|...)\b`` with its alternatives grouped by first letter.
+
+    Only whether a line matches is used, and grouping keeps that (a position
+    matches when some alternative does) while each word start tries a few
+    groups instead of every alternative.
+
+    Example:
+        >>> _by_first_letter(r"\b(?:share (?:this|on)|sign in|menu)\b")
+        '\\b(?:s(?:hare (?:this|on)|ign in)|m(?:enu))\\b'
+    """
+    body = pattern[len(r"\b(?:") : -len(r")\b")]
+    alts, depth, cur, escaped = [], 0, "", False
+    for ch in body:
+        if not escaped and ch == "|" and depth == 0:
+            alts.append(cur)
+            cur = ""
+            continue
+        if not escaped:
+            depth += (ch == "(") - (ch == ")")
+        escaped = not escaped and ch == "\\"
+        cur += ch
+    alts.append(cur)
+    groups: dict[str, list[str]] = {}
+    for alt in alts:
+        if not alt[:1].isalpha() or alt[1:2] in ("?", "*", "+", "{"):
+            return pattern  # not a plain word list: keep it as it is
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return r"\b(?:" + "|".join(f"{k}(?:{'|'.join(v)})" for k, v in groups.items()) + r")\b"
+
+
+# Chrome phrases, for the per-line feature only (a yes/no search).
+_PHRASE_LOWER_RE = re.compile(_by_first_letter(_CHROME_PHRASE_RE.pattern))
+_PHRASE_CASELESS_RE = re.compile(_by_first_letter(_CHROME_PHRASE_RE.pattern), re.IGNORECASE)
+_LOWER_RES = (_PHRASE_LOWER_RE, *_LOWER_RES[1:])
+_CASELESS_RES = (_PHRASE_CASELESS_RE, *_CASELESS_RES[1:])
 # Substrings every match of _CREDIT_RE (on a lowercased ASCII line) contains, and
 # the only words _DATE_RE matches without a digit: cheap tests that skip most lines.
 # (Plain literal alternations: the regex engine scans for their first letters in C.)
@@ -350,8 +389,7 @@ def _stoplist_ties(counts: Counter[str], n_words: int) -> frozenset[str]:
     return lists[lang]
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
     """One line and the work every consumer of it shares (computed once per page)."""
 
     start: int
