@@ -173,12 +173,6 @@ def test_second_writer_gets_index_locked_and_the_first_finishes(
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/index_cmd.py writes DB.rejects.jsonl through store.atomic_writer held open "
-    "for the whole add: a SIGKILL leaves '.DB.rejects.jsonl.<random>.tmp' beside the index "
-    "(one per kill, never removed) and the rejects of the batches already committed are lost",
-)
 def test_killed_index_add_leaves_no_temporary_files_after_a_rerun(
     corpus: tuple[Path, list[str]], reference: tuple[dict[str, int], float, int], tmp_path: Path
 ) -> None:

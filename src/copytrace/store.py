@@ -12,6 +12,7 @@ The Arrow schemas of the Parquet outputs live here (``ARTICLES_SCHEMA``,
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
@@ -109,6 +110,17 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def remove_temporaries(path: str | Path) -> list[Path]:
+    """Remove the temporary files :func:`atomic_path` left beside ``path`` when its
+    writer was killed. Call only while no live writer of ``path`` can exist (its
+    output folder or index locked)."""
+    dest = Path(path)
+    stale = sorted(dest.parent.glob(f".{glob.escape(dest.name)}.*.tmp"))
+    for tmp in stale:
+        tmp.unlink(missing_ok=True)
+    return stale
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from copytrace.ingest.folder import read_page_file
 from copytrace.model import Article, Reject
 from copytrace.report.jsonout import pair_to_dict
 from copytrace.report.terminal import render_pair
-from copytrace.store import atomic_writer, json_line
+from copytrace.store import atomic_writer, json_line, remove_temporaries
 
 
 class IndexFailure(click.ClickException):
@@ -116,6 +116,7 @@ def index_add_cmd(
     rejects_file = rejects_path or _default_rejects(db)
     counts = {"read": 0, "rejected": 0}
     with _open(db, read_only=False) as index:
+        remove_temporaries(rejects_file)  # left by a killed add; the index lock is ours
         before = len(index)
         columns = (
             SpinnerColumn(),

@@ -74,6 +74,7 @@ from copytrace.store import (
     PASSAGES_SCHEMA,
     atomic_path,
     json_line,
+    remove_temporaries,
     write_jsonl,
     write_parquet,
     write_text,
@@ -328,9 +329,7 @@ def remove_leftovers(out_dir: Path, base: Path) -> list[Path]:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     for name in OUTPUT_FILES:
-        for tmp in out_dir.glob(f".{name}.*.tmp"):
-            tmp.unlink(missing_ok=True)
-            removed.append(tmp)
+        removed += remove_temporaries(out_dir / name)
     if removed:
         log.info("removed %d leftovers of an interrupted scan", len(removed))
     return removed
