@@ -78,15 +78,31 @@ _GENERIC_RE = re.compile(
 # Lines that credit a whole article to a publisher, wherever they stand on the page:
 # wire credits, reprint notices, copyright lines, "(AP) —" datelines.
 _CREDIT_LINE_RE = [
-    re.compile(rf"{_NAME}\s+(?i:contributed\s+to\s+this\s+(?:report|story|article))"),
-    re.compile(
-        r"\b(?i:provided\s+by|courtesy\s+of|republished\s+with\s+permission\s+(?:from|of)"
-        r"|reprinted\s+(?:with\s+permission\s+)?from|originally\s+(?:published|appeared)"
-        rf"\s+(?:in|on|by))\s+(?:the\s+)?{_NAME}"
+    # (a lowercase word every match contains, the pattern): the word is found first,
+    # so pages without it never run the pattern
+    (
+        "contributed",
+        re.compile(rf"{_NAME}\s+(?i:contributed\s+to\s+this\s+(?:report|story|article))"),
     ),
-    re.compile(rf"(?m)^[ \t]*[—–-][ \t]*{_NAME}[ \t]*$"),
-    re.compile(rf"(?i:copyright|©)[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}"),
-    re.compile(r"\((?P<name>[A-Z][A-Za-z]{1,12})\)[ \t]*[—–-]"),
+    *(
+        (
+            word,
+            re.compile(
+                rf"\b(?i:{phrase})\s+(?:the\s+)?{_NAME}",
+            ),
+        )
+        for word, phrase in (
+            ("provided", r"provided\s+by"),
+            ("courtesy", r"courtesy\s+of"),
+            ("republished", r"republished\s+with\s+permission\s+(?:from|of)"),
+            ("reprinted", r"reprinted\s+(?:with\s+permission\s+)?from"),
+            ("originally", r"originally\s+(?:published|appeared)\s+(?:in|on|by)"),
+        )
+    ),
+    ("", re.compile(rf"(?m)^[ \t]*[—–-][ \t]*{_NAME}[ \t]*$")),
+    ("copyright", re.compile(rf"(?i:copyright)[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}")),
+    ("©", re.compile(rf"©[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}")),
+    ("(", re.compile(r"\((?P<name>[A-Z][A-Za-z]{1,12})\)[ \t]*[—–-]")),
 ]
 # News agencies by the names they are credited with ("wire:AP", "AP" and "The
 # Associated Press" are one publisher).
@@ -488,7 +504,10 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
     known = {k.casefold() for k in other_names}
     known |= {" ".join(_name_words(k)).casefold() for k in other_names}
     masthead = _outside_content(other)
-    for rx in _CREDIT_LINE_RE:
+    low = art.text.lower()
+    for word, rx in _CREDIT_LINE_RE:
+        if word not in low:
+            continue
         for m in rx.finditer(art.text):
             # "Copyright 2026 Reuters. All rights reserved." names Reuters
             words = _name_words(re.split(r"[.,;:]\s", m.group("name"))[0].rstrip("."))
