@@ -57,7 +57,7 @@ from copytrace.engines import Progress
 from copytrace.fingerprint import FingerprintParams
 from copytrace.ingest import DUPLICATE_ID
 from copytrace.model import Article, Reject
-from copytrace.scan import ScanConfig, ScanSummary, SparkOptions
+from copytrace.scan import OUTPUT_FILES, ScanConfig, ScanSummary, SparkOptions
 from copytrace.stages import (
     CLEAN_SCHEMA,
     PAIR_SCHEMA,
@@ -934,7 +934,7 @@ def scan(
     summary.stage_cpu_seconds = dict(cpu)
     summary.stage_shuffle_bytes = _shuffle_bytes(spark, [*timer])
     summary.peak_rss_mb = tree_rss_mb()
-    summary.outputs = {name: str(out / name) for name in _OUTPUTS}
+    summary.outputs = {name: str(out / name) for name in OUTPUT_FILES}
     if not cfg.report:
         summary.outputs.pop("report.html")
     if not opts.articles_file:
@@ -942,17 +942,6 @@ def scan(
     sc.setJobGroup("copytrace", "copytrace")
     log.info("spark scan done in %.1f s: %d pairs", summary.seconds, summary.pairs)
     return summary
-
-
-_OUTPUTS = (
-    "articles.parquet",
-    "passages.parquet",
-    "passages.jsonl",
-    "pairs.jsonl",
-    "clusters.jsonl",
-    "rejects.jsonl",
-    "report.html",
-)
 
 
 # ----------------------------------------------------------------------------- write
