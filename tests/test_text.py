@@ -1,3 +1,5 @@
+import random
+
 from copytrace.text import covered_chars, merge_spans, sentence_spans, tokenize
 
 
@@ -33,3 +35,57 @@ def test_sentences_skip_abbreviations_and_split_lines() -> None:
 def test_span_helpers() -> None:
     assert merge_spans([(5, 8), (0, 3), (2, 4), (8, 9)]) == [(0, 4), (5, 9)]
     assert covered_chars([(0, 3), (2, 5)]) == 5
+
+
+def _fuzz_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    pieces = [*"aZ_9 .'’‘ʼ\n\t,;\"“”éÉßΣσİı日本語。！？ｱ한글\u0301ﬁ²½٣😀ǅ-\u00a0"]
+    pieces += ["Mr.", "U.S.", "Abe’s", "\udc80"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50))) for _ in range(count)]
+
+
+def _random_spans(rng: random.Random, n: int) -> list[tuple[int, int]]:
+    cuts = sorted(rng.randint(0, n + 2) for _ in range(rng.randint(1, 8)))
+    step = rng.choice([1, 2])  # 1: spans that touch
+    return [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, step)]
+
+
+def test_numpy_tokenizer_matches_the_word_regex() -> None:
+    from copytrace.text import _tokenize_regex
+
+    rng = random.Random(7)
+    for text in [*_fuzz_texts(3, 3000), "", "x", "The U.S. said “no”.", "日本 Abe’s 1.5"]:
+        for spans in ([(0, len(text))], _random_spans(rng, len(text))):
+            got = tokenize(text, spans)
+            want = _tokenize_regex(text, spans)
+            assert (got.words, got.starts, got.ends) == (want.words, want.starts, want.ends), (
+                text,
+                spans,
+            )
+
+
+def test_tokens_split_at_touching_span_boundaries() -> None:
+    text = "abc.def ghi"
+    t = tokenize(text, [(0, 2), (2, 11)])
+    assert t.words == ["ab", "cdef", "ghi"]
+    assert [text[s:e] for s, e in zip(t.starts, t.ends, strict=True)] == ["ab", "c.def", "ghi"]
+
+
+def test_sentences_match_the_three_alternative_pattern() -> None:
+    import re
+
+    from copytrace import text as text_mod
+
+    # the pattern before it was folded into one leading character class
+    reference = re.compile(
+        r"""[.!?](?P<stop>["'”’)\]]*\s+)(?=["'“‘(\[]?[^\s\w]*[A-Z0-9А-ЯЁ\u0391-\u03a9])"""
+        r"""|(?P<line>\n\s*)|[。！？](?P<cjk>)"""
+    )
+    pieces = ["a", "Z", "9", " ", ".", "!", "?", "\n", "\r\n", '"', "”", "’", "“", "(", ")"]
+    pieces += ["。", "！", "？", "А", "Ω", "Mr", "U.S", "e.g", ",", "\u00a0", "日"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        got = [(m.start(), m.end(), m.lastgroup) for m in text_mod._SENT_END_RE.finditer(text)]
+        want = [(m.start(), m.end(), m.lastgroup or "line") for m in reference.finditer(text)]
+        assert got == want, text
