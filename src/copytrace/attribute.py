@@ -22,10 +22,10 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import urlparse
 
 from copytrace.model import Article, Direction, Passage
@@ -57,24 +57,30 @@ _VERB = (
 )
 _NAME = r"(?P<name>[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.’'-]*|of|de|du|al))*)"
 _APOS = r"(?:['’]s?)"
+_BY_VERB = r"(?:cited|quoted|reported)"
+_IN_VERB = r"(?:told|wrote\s+in|reported\s+in|said\s+in)"
 # Phrases that credit a named publisher.
 _NAMED_RE = [
     re.compile(rf"\b(?i:according\s+to\s+(?:the\s+)?){_NAME}"),
-    re.compile(rf"\b(?i:(?:as\s+)?(?:cited|quoted|reported)\s+by\s+(?:the\s+)?){_NAME}"),
+    re.compile(rf"\b(?i:(?:as\s+)?{_BY_VERB}\s+by\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"{_NAME}{_APOS}?\s+(?i:(?:{_GENERIC_NOUN}\s+)?(?:also\s+)?{_VERB})\b"),
     re.compile(rf"{_NAME}{_APOS}\s+(?i:sources|report|article|story|correspondent)"),
-    re.compile(rf"\b(?i:(?:told|wrote\s+in|reported\s+in|said\s+in)\s+(?:the\s+)?){_NAME}"),
+    re.compile(rf"\b(?i:{_IN_VERB}\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"\b(?i:{_VERB}\s+(?:the\s+)?){_NAME}"),
 ]
 # Phrases that credit some publication without naming it.
 _GENERIC_RE = re.compile(
     rf"\b(?:the|this)\s+{_GENERIC_NOUN}\s+(?:also\s+)?{_VERB}\b"
-    rf"|\b(?:as\s+)?(?:cited|quoted|reported)\s+by\s+the\s+{_GENERIC_NOUN}\b"
+    rf"|\b(?:as\s+)?{_BY_VERB}\s+by\s+the\s+{_GENERIC_NOUN}\b"
     rf"|\baccording\s+to\s+the\s+{_GENERIC_NOUN}\b"
     r"|\baccording\s+to\s+the\s+(?:same\s+)?sources\b"
     rf"|\b{_VERB}\s+the\s+{_GENERIC_NOUN}\b",
     re.IGNORECASE,
 )
+# "— Reuters" on a line of its own
+_DASH_CREDIT = re.compile(rf"(?m)^[ \t]*[—–-][ \t]*{_NAME}[ \t]*$")
+_DASH_LINE = re.compile(r"\n[ \t]*[—–-]")
+_DASH_FIRST_LINE = re.compile(r"[ \t]*[—–-]")
 # Lines that credit a whole article to a publisher, wherever they stand on the page:
 # wire credits, reprint notices, copyright lines, "(AP) —" datelines.
 _CREDIT_LINE_RE = [
@@ -99,7 +105,7 @@ _CREDIT_LINE_RE = [
             ("originally", r"originally\s+(?:published|appeared)\s+(?:in|on|by)"),
         )
     ),
-    ("", re.compile(rf"(?m)^[ \t]*[—–-][ \t]*{_NAME}[ \t]*$")),
+    ("", _DASH_CREDIT),
     ("copyright", re.compile(rf"(?i:copyright)[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}")),
     ("©", re.compile(rf"©[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}")),
     ("(", re.compile(r"\((?P<name>[A-Z][A-Za-z]{1,12})\)[ \t]*[—–-]")),
@@ -135,7 +141,57 @@ _TRIGGER_WORDS = frozenset(
 _TRIGGER_BYTES = tuple(
     sorted(w.encode() for w in _TRIGGER_WORDS if len(w) >= 4 and w.isascii() and w.isalpha())
 )
+_TRIGGER_SET = frozenset(_TRIGGER_BYTES)
+# A trigger word between spaces in _letter_runs' bytes, alternatives grouped by first
+# letter (sre tries one group per word start, not every word).
+_TRIGGER_RUN = re.compile(
+    b" ("
+    + b"|".join(
+        re.escape(first)
+        + b"(?:"
+        + b"|".join(w[1:] for w in _TRIGGER_BYTES if w[:1] == first)
+        + b")"
+        for first in sorted({w[:1] for w in _TRIGGER_BYTES})
+    )
+    + b")(?= )"
+)
 TRIGGER_REACH = 80
+
+
+def _first_words(group: str) -> frozenset[bytes]:
+    """The first words of the alternatives of a ``(?:a|b\\s+c)`` pattern group."""
+    alternatives = group.removeprefix("(?:").removesuffix(")").split("|")
+    return frozenset(alt.split("\\s+")[0].encode() for alt in alternatives)
+
+
+# Where each credit pattern's matches can begin: (words a match starts with, {word:
+# words that may stand just before it and lead the match}); None: anywhere (names).
+# Every word below is a trigger word, whole, as the patterns need a space after it.
+_Starts = tuple[frozenset[bytes], dict[bytes, tuple[bytes, ...]]]
+_AS_BEFORE: dict[bytes, tuple[bytes, ...]] = {w: (b"as",) for w in _first_words(_BY_VERB)}
+_NAMED_STARTS: list[tuple[re.Pattern[str], _Starts | None]] = list(
+    zip(
+        _NAMED_RE,
+        [
+            (frozenset([b"according"]), {}),
+            (_first_words(_BY_VERB), _AS_BEFORE),
+            None,
+            None,
+            (_first_words(_IN_VERB), {}),
+            (_first_words(_VERB), {}),
+        ],
+        strict=True,
+    )
+)
+_GENERIC_STARTS: _Starts = (
+    _first_words(_VERB) | _first_words(_BY_VERB) | {b"according"},
+    {**{w: (b"the", b"this") for w in _first_words(_GENERIC_NOUN)}, **_AS_BEFORE},
+)
+_ANCHOR_WORDS = frozenset(
+    w
+    for starts in [s for _, s in _NAMED_STARTS if s] + [_GENERIC_STARTS]
+    for w in (*starts[0], *starts[1])
+)
 # Words that are not publisher names on their own.
 _NOT_NAMES = frozenset(
     [
@@ -446,9 +502,20 @@ def _credit_hits(
     named: list[_Hit] = []
     generic: list[_Hit] = []
     text = art.text
-    for lo, hi in _trigger_windows(art):
-        for rx in _NAMED_RE:
-            for m in rx.finditer(text, lo, hi):
+    words_at = _words_at(art)
+    anchors, runs = words_at.anchors, words_at.runs
+    anchor_starts = [k for k, _ in anchors]
+    for lo, hi in words_at.windows:
+        near = anchors[
+            bisect.bisect_left(anchor_starts, lo) : bisect.bisect_left(anchor_starts, hi)
+        ]
+        for rx, starts in _NAMED_STARTS:
+            found = (
+                rx.finditer(text, lo, hi)
+                if starts is None
+                else _matches_at(rx, text, _candidates(near, starts, runs, lo), hi)
+            )
+            for m in found:
                 words = _name_words(m.group("name"))
                 if not words or any(w.casefold() in own for w in words):
                     continue
@@ -459,20 +526,88 @@ def _credit_hits(
                 if verdicts[key]:
                     named.append((m.start(), m.end(), m.group().strip()))
         generic.extend(
-            (m.start(), m.end(), m.group().strip()) for m in _GENERIC_RE.finditer(text, lo, hi)
+            (m.start(), m.end(), m.group().strip())
+            for m in _matches_at(
+                _GENERIC_RE, text, _candidates(near, _GENERIC_STARTS, runs, lo), hi
+            )
         )
     named.sort()
     generic.sort()
     return named, generic
 
 
-def _trigger_windows(art: Article) -> list[tuple[int, int]]:
-    """Stretches of content around credit keywords: the only places credit phrases can be."""
+class _WordsAt(NamedTuple):
+    windows: list[tuple[int, int]]  # where credit phrases can be (see _trigger_windows)
+    anchors: list[tuple[int, bytes]]  # (start, word): the anchor words, whole runs of letters
+    runs: bytes  # the text as _letter_runs sees it, with the IGNORECASE look-alikes
+
+
+def _words_at(art: Article) -> _WordsAt:
+    """The trigger windows of ``art``'s content and the trigger words of its text."""
+    text = art.text
+    runs = _letter_runs(text)
+    found = _word_starts(runs)
+    windows = _trigger_windows(art, runs, found)
+    if not windows:
+        return _WordsAt([], [], runs)
+    runs_i = _with_lookalikes(text, runs)
+    if runs_i is not runs:
+        found = _word_starts(runs_i)
+    return _WordsAt(windows, found, runs_i)
+
+
+def _candidates(
+    near: Sequence[tuple[int, bytes]], starts: _Starts, runs: bytes, lo: int
+) -> list[int]:
+    """Every position in a window where a match of a pattern with ``starts`` can begin:
+    its anchor words, and the word just before one when that word may lead the match
+    ("as" before "cited")."""
+    first, before = starts
+    out: list[int] = []
+    for k, word in near:
+        if word in first:
+            out.append(k)
+        leads = before.get(word)
+        if leads:
+            e = k
+            while e > 0 and runs[e - 1] == 32:  # back over the gap (spaces in ``runs``)
+                e -= 1
+            if e < k:
+                for lead in leads:
+                    s = e - len(lead)
+                    if s >= lo and runs[s:e] == lead:
+                        out.append(s)
+    out.sort()
+    return out
+
+
+def _matches_at(
+    rx: re.Pattern[str], text: str, candidates: Sequence[int], hi: int
+) -> Iterator[re.Match[str]]:
+    """What ``rx.finditer(text, lo, hi)`` yields when matches can only begin at
+    ``candidates`` (sorted, all >= lo): leftmost first, none overlapping."""
+    pos = 0
+    for s in candidates:
+        if s >= pos:
+            m = rx.match(text, s, hi)
+            if m:
+                yield m
+                pos = m.end()
+
+
+def _trigger_windows(
+    art: Article, runs: bytes, found: list[tuple[int, bytes]]
+) -> list[tuple[int, int]]:
+    """Stretches of content around credit keywords: the only places credit phrases can be.
+
+    ``found`` is ``_word_starts(runs)``; each content span sees the words of its own
+    slice of the text (a word cut by the span's ends is a shorter word)."""
     windows: list[tuple[int, int]] = []
+    starts = [k for k, _ in found]
     for lo, hi in _content(art):
-        for start, end in _trigger_spans(art.text[lo:hi]):
-            s = max(lo, lo + start - TRIGGER_REACH)
-            e = min(hi, lo + end + TRIGGER_REACH)
+        for start, word in _words_within(runs, found, starts, lo, hi):
+            s = max(lo, start - TRIGGER_REACH)
+            e = min(hi, start + len(word) + TRIGGER_REACH)
             if windows and s <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], e))
             else:
@@ -480,21 +615,63 @@ def _trigger_windows(art: Article) -> list[tuple[int, int]]:
     return windows
 
 
-def _trigger_spans(text: str) -> list[tuple[int, int]]:
-    """Sorted spans of the trigger words in ``text`` (case-insensitive, whole runs of
-    ASCII letters). A byte search per word: every non-ASCII character becomes one
-    ``?`` byte, so byte offsets are character offsets."""
-    low = text.encode("ascii", "replace").lower()
-    out: list[tuple[int, int]] = []
-    for word in _TRIGGER_BYTES:
-        k = low.find(word)
-        while k >= 0:
-            end = k + len(word)
-            if not low[k - 1 : k].isalpha() and not low[end : end + 1].isalpha():
-                out.append((k, end))
-            k = low.find(word, k + 1)
-    out.sort()
+def _words_within(
+    runs: bytes, found: list[tuple[int, bytes]], starts: list[int], lo: int, hi: int
+) -> list[tuple[int, bytes]]:
+    """``_word_starts(runs[lo:hi])``, offsets in ``runs``, from the whole text's ``found``."""
+    out = [
+        (k, w)
+        for k, w in found[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        if k + len(w) <= hi
+    ]
+    if lo >= hi:
+        return out
+    cut_at_lo = lo > 0 and runs[lo - 1] != 32 and runs[lo] != 32
+    if cut_at_lo:  # the slice starts inside a run of letters
+        e = runs.find(b" ", lo, hi)
+        word = runs[lo : hi if e < 0 else e]
+        if word in _TRIGGER_SET:
+            out.insert(0, (lo, word))
+    if hi < len(runs) and runs[hi] != 32 and runs[hi - 1] != 32:  # ... or ends inside one
+        s = max(lo, runs.rfind(b" ", lo, hi) + 1)
+        word = runs[s:hi]
+        if not (s == lo and cut_at_lo) and word in _TRIGGER_SET:
+            out.append((s, word))
     return out
+
+
+# bytes -> bytes: ASCII letters lowercased, every other byte a space
+_LETTERS = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 else 32 for b in range(256))
+# The non-ASCII characters that case-insensitive patterns match to ASCII letters.
+_LOOKALIKES = {"\u0130": ord("i"), "\u0131": ord("i"), "\u017f": ord("s"), "\u212a": ord("k")}
+
+
+def _letter_runs(text: str) -> bytes:
+    """``text`` as one byte per character: ASCII letters lowercased, all else a space
+    (every non-ASCII character becomes ``?`` first, so offsets are character offsets)."""
+    return text.encode("ascii", "replace").translate(_LETTERS)
+
+
+def _with_lookalikes(text: str, runs: bytes) -> bytes:
+    """``runs`` with the characters that ``(?i)`` matches to ASCII letters as those
+    letters ("ſaid" is "said" to the credit patterns)."""
+    if text.isascii():
+        return runs
+    found = [(ch, letter) for ch, letter in _LOOKALIKES.items() if ch in text]
+    if not found:
+        return runs
+    buf = bytearray(runs)
+    for ch, letter in found:
+        k = text.find(ch)
+        while k >= 0:
+            buf[k] = letter
+            k = text.find(ch, k + 1)
+    return bytes(buf)
+
+
+def _word_starts(runs: bytes) -> list[tuple[int, bytes]]:
+    """Sorted (start, word) of every whole run of letters in ``runs`` that is a trigger word."""
+    return [(m.start(), m.group(1)) for m in _TRIGGER_RUN.finditer(b" " + runs + b" ")]
 
 
 def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> str | None:
@@ -508,7 +685,12 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
     for word, rx in _CREDIT_LINE_RE:
         if word not in low:
             continue
-        for m in rx.finditer(art.text):
+        found = (
+            _matches_at(rx, art.text, _dash_line_starts(art.text), len(art.text))
+            if rx is _DASH_CREDIT
+            else rx.finditer(art.text)
+        )
+        for m in found:
             # "Copyright 2026 Reuters. All rights reserved." names Reuters
             words = _name_words(re.split(r"[.,;:]\s", m.group("name"))[0].rstrip("."))
             if not words:
@@ -519,6 +701,15 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
             ):
                 return m.group().strip()
     return None
+
+
+def _dash_line_starts(text: str) -> list[int]:
+    """Where ``_DASH_CREDIT`` matches can begin: the line starts whose first character
+    after blanks is a dash (one literal-led search instead of ``^`` tried everywhere)."""
+    starts = [m.start() + 1 for m in _DASH_LINE.finditer(text)]
+    if _DASH_FIRST_LINE.match(text):
+        starts.insert(0, 0)
+    return starts
 
 
 def _first_within(hits: Sequence[_Hit], lo: int, hi: int) -> str | None:
