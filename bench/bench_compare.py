@@ -4,7 +4,14 @@ Times, on one core (this process), the median milliseconds per pair of:
 
 - ``align``: the aligner alone on already-cleaned articles;
 - ``compare (cleaned)``: align + attribute + coverage on already-cleaned articles;
+- ``attribute``: direction and attribution alone, on the aligned passages;
 - ``compare_files (end to end)``: read both files, clean, align, attribute.
+
+With ``--against REV`` it also loads ``copytrace.attribute`` as it was at git
+revision REV, checks that it gives the same passages (``attributed`` flags) and
+direction (source, confidence, evidence) as the current one on every pair, and
+times the two alternately in this process (``attribute``, and ``compare`` with
+either), so both sides see the same machine load.
 
 The 5,000-word pairs are generated (fixed seed): article b takes about a fifth
 of its sentences from article a, verbatim or with a word changed, inserted or
@@ -12,24 +19,36 @@ dropped, and writes the rest itself.
 
 Usage:
     .venv/bin/python bench/bench_compare.py [--pairs 10] [--repeat 5] [--json OUT]
+        [--against REV]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from copytrace.align import _tokens, align
+from copytrace.attribute import attribute
 from copytrace.compare import compare, compare_files, ensure_clean
 from copytrace.ingest.files import read_article_file
+from copytrace.model import Article
 
+COMPARE_MODULE: Any = import_module(
+    "copytrace.compare"
+)  # the package's ``compare`` is the function
 ROOT = Path(__file__).resolve().parent.parent
 NIKKEI = ROOT / "examples" / "004_3080a4ee7dd42127.txt"
 TASS = ROOT / "examples" / "000_3f926fbd34ea6708.txt"
@@ -147,9 +166,11 @@ def bench(pairs: int, repeat: int) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     a = ensure_clean(read_article_file(NIKKEI))
     b = ensure_clean(read_article_file(TASS))
+    seed_passages = align(a, b)
     results["seed pair"] = {
         "align": median_ms(lambda: align(a, b), repeat * 10),
         "compare (cleaned)": median_ms(lambda: compare(a, b), repeat * 10),
+        "attribute": median_ms(lambda: attribute(a, b, seed_passages), repeat * 10),
         "compare_files (end to end)": median_ms(lambda: compare_files(NIKKEI, TASS), repeat * 10),
         "passages": float(len(compare(a, b).passages)),
     }
@@ -168,6 +189,10 @@ def bench(pairs: int, repeat: int) -> dict[str, dict[str, float]]:
             rows["compare (cleaned)"].append(
                 median_ms(lambda ca=ca, cb=cb: compare(ca, cb), repeat)
             )
+            ps = align(ca, cb)
+            rows["attribute"].append(
+                median_ms(lambda ca=ca, cb=cb, ps=ps: attribute(ca, cb, ps), repeat)
+            )
             rows["compare_files (end to end)"].append(
                 median_ms(lambda pa=pa, pb=pb: compare_files(pa, pb), repeat)
             )
@@ -176,15 +201,122 @@ def bench(pairs: int, repeat: int) -> dict[str, dict[str, float]]:
     return results
 
 
+def cleaned_pairs(pairs: int) -> list[tuple[str, Article, Article]]:
+    """The seed pair and ``pairs`` generated 5,000-word pairs, cleaned."""
+    seed = [ensure_clean(read_article_file(p)) for p in (NIKKEI, TASS)]
+    out = [("seed pair", seed[0], seed[1])]
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(pairs):
+            texts = make_pair(k)
+            arts = []
+            for side, text in zip("ab", texts, strict=True):
+                path = Path(tmp) / f"{side}{k}.txt"
+                path.write_text(text, encoding="utf-8")
+                art = ensure_clean(read_article_file(path))
+                arts.append(replace(art, content=art.content or ((0, len(text)),)))
+            out.append(("5,000-word pairs", arts[0], arts[1]))
+    return out
+
+
+def attribute_at(rev: str) -> types.ModuleType:
+    """``copytrace.attribute`` as it was at git revision ``rev``, as a module of its own."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:src/copytrace/attribute.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType(f"copytrace_attribute_{rev}")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"{rev}:src/copytrace/attribute.py", "exec"), module.__dict__)
+    return module
+
+
+def against(rev: str, pairs: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Attribution at ``rev`` vs now: identical outputs on every pair (raises if not),
+    CPU ms medians timed alternately (old, new, old, new, ...) in this process."""
+    old = attribute_at(rev)
+    cells: dict[tuple[str, str], list[float]] = {}
+    checked = 0
+    for case, a, b in cleaned_pairs(pairs):
+        passages = align(a, b)
+        for x, y in ((a, b), (b, a)):
+            ps = passages if x is a else align(x, y)
+            if old.attribute(x, y, ps) != attribute(x, y, ps):
+                raise AssertionError(f"{case}: attribution at {rev} differs from now")
+            checked += 1
+
+        def compare_with(fn: Callable[..., object], a: Article = a, b: Article = b) -> object:
+            COMPARE_MODULE.attribute = fn
+            try:
+                return compare(a, b)
+            finally:
+                COMPARE_MODULE.attribute = attribute
+
+        if compare_with(old.attribute) != compare(a, b):
+            raise AssertionError(f"{case}: compare with attribution at {rev} differs from now")
+        fns: dict[tuple[str, str], Callable[[], object]] = {
+            ("attribute", rev): lambda a=a, b=b, ps=passages: old.attribute(a, b, ps),
+            ("attribute", "now"): lambda a=a, b=b, ps=passages: attribute(a, b, ps),
+            ("compare (cleaned)", rev): lambda: compare_with(old.attribute),
+            ("compare (cleaned)", "now"): lambda: compare_with(attribute),
+        }
+        for fn in fns.values():
+            fn()  # warm
+        n = repeat * 10 if case == "seed pair" else repeat
+        times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
+        for _ in range(n):
+            for key, fn in fns.items():
+                _tokens.cache_clear()
+                t0 = time.thread_time()
+                fn()
+                times[key].append((time.thread_time() - t0) * 1000)
+        for (what, side), ts in times.items():
+            cells.setdefault((f"{case}: {what}", side), []).append(statistics.median(ts))
+    print(f"identical attribution at {rev} and now on {checked} article pairs (both orders)")
+    results: dict[str, dict[str, float]] = {}
+    for (name, side), meds in cells.items():
+        results.setdefault(name, {})[side] = statistics.median(meds)
+    for cell in results.values():
+        cell["ratio"] = cell["now"] / cell[rev]
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=10, help="generated 5,000-word pairs")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per pair")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--against", metavar="REV", help="also time attribution at git revision REV vs now"
+    )
     args = parser.parse_args()
-    results = bench(args.pairs, args.repeat)
+    load = {"load average before": os.getloadavg()[0]}
+    if args.against:
+        side_by_side = against(args.against, args.pairs, args.repeat)
+        print(f"{'case: what':<36} {args.against:>12} {'now':>8} {'ratio':>6}  (median CPU ms)")
+        for name, cell in side_by_side.items():
+            print(
+                f"{name:<36} {cell[args.against]:>12.2f} {cell['now']:>8.2f} {cell['ratio']:>6.2f}"
+            )
+    results: dict[str, dict[str, float]] = bench(args.pairs, args.repeat)
+    if args.against:
+        results[f"now vs {args.against}"] = {
+            f"{name} ({side})": value
+            for name, cell in side_by_side.items()
+            for side, value in cell.items()
+        }
+    load["load average after"] = os.getloadavg()[0]
+    results["machine"] = load
+    print(
+        f"load average (1 min) before {load['load average before']:.2f}, "
+        f"after {load['load average after']:.2f}"
+    )
     print(f"{'case':<18} {'what':<28} {'median ms/pair':>15}")
     for case, row in results.items():
+        if case.startswith(("now vs", "machine")):
+            continue
         for what, value in row.items():
             shown = f"{value:.0f}" if what == "passages" else f"{value:.2f}"
             print(f"{case:<18} {what:<28} {shown:>15}")

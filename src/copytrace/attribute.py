@@ -348,7 +348,7 @@ def attribute(
     out: list[Passage] = []
     for k, p in enumerate(passages):
         flag = credited[derived][k] if derived else (credited["a"][k] or credited["b"][k])
-        out.append(replace(p, attributed=flag))
+        out.append(p if p.attributed == flag else replace(p, attributed=flag))
     side_source: Literal["a", "b"] | None = "a" if source == "a" else "b" if source == "b" else None
     return out, Direction(side_source, confidence, evidence)
 
@@ -563,6 +563,8 @@ def _candidates(
     its anchor words, and the word just before one when that word may lead the match
     ("as" before "cited")."""
     first, before = starts
+    if not before:
+        return [k for k, word in near if word in first]
     out: list[int] = []
     for k, word in near:
         if word in first:
