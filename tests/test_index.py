@@ -14,6 +14,8 @@ import duckdb
 import numpy as np
 import pytest
 
+import copytrace.index as index_module
+from copytrace.compare import compare
 from copytrace.errors import InputError
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.index import (
@@ -394,6 +396,80 @@ def test_compaction_sorts_the_tail_and_keeps_answers(index: Index) -> None:
     index.add([art("late", sentences(620, 50) + " " + shared)], compact=False)
     assert index.stats().tail_fingerprints > 0
     assert len(index.query(query)) == 6
+
+
+def _memory_corpus(db: Path) -> list[Article]:
+    """An index with a sorted run and a tail, some text shared by several articles."""
+    shared, other = sentences(701, 60), sentences(702, 40)
+    with Index(db) as ix:
+        ix.add([art(f"s{i}", sentences(710 + i, 80) + " " + shared) for i in range(5)])
+        ix.add([art("o", other + " " + sentences(720, 60))], compact=True)
+        ix.add([art("t", shared + " " + sentences(721, 50) + " " + other)], compact=False)
+        assert ix.stats().fingerprints > 0 and ix.stats().tail_fingerprints > 0
+    return [
+        art("q1", sentences(730, 30) + " " + shared),
+        art("q2", other + " " + shared[:200]),
+        art("q3", sentences(731, 100)),
+    ]
+
+
+def test_fingerprints_held_in_memory_give_the_same_answers_as_the_file(db: Path) -> None:
+    queries = _memory_corpus(db)
+    with Index(db, read_only=True) as disk, Index(db, read_only=True, memory=True) as mem:
+        assert mem._postings is not None and disk._postings is None
+        for q in queries:
+            hashes = np.unique(fingerprint_texts([content_text(q)], disk.params).hash)
+            rows_disk = sorted(zip(*(a.tolist() for a in disk._lookup(hashes)), strict=True))
+            rows_mem = sorted(zip(*(a.tolist() for a in mem._lookup(hashes)), strict=True))
+            assert rows_mem == rows_disk
+            assert mem.candidates(q) == disk.candidates(q)
+            assert [(m.article.id, m.score, m.result) for m in mem.query(q)] == [
+                (m.article.id, m.score, m.result) for m in disk.query(q)
+            ]
+        assert len(mem.query(queries[0])) == 6
+
+
+def test_handles_on_one_file_share_the_fingerprints_in_memory(db: Path) -> None:
+    _memory_corpus(db)
+    with (
+        Index(db, read_only=True, memory=True) as one,
+        Index(db, read_only=True, memory=True) as two,
+    ):
+        assert one._postings is two._postings is not None
+
+
+def test_too_many_fingerprints_for_memory_are_read_from_the_file(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = _memory_corpus(db)
+    monkeypatch.setattr(index_module, "MEMORY_MAX_ROWS", 10)
+    with Index(db, read_only=True, memory=True) as ix:
+        assert ix._postings is None
+        assert len(ix.query(queries[0])) == 6
+
+
+def test_memory_needs_a_read_only_handle(db: Path) -> None:
+    with pytest.raises(ValueError, match="read_only"):
+        Index(db, memory=True)
+
+
+def test_each_match_carries_what_compare_says_about_the_pair(index: Index) -> None:
+    shared = sentences(741, 50)
+    index.add(
+        [
+            art("src", shared + " " + sentences(742, 60), source="Nikkei"),
+            art("copy", sentences(743, 30) + " " + shared, source="TASS"),
+            art("part", sentences(744, 40) + " " + shared[:150]),
+        ]
+    )
+    query = art("q", sentences(745, 20) + " " + shared + " Nikkei reported.")
+    matches = index.query(query)
+    assert len(matches) == 3
+    for m in matches:
+        assert m.result == compare(query, m.article)
+    # with a limit, the best ones still come with the whole pair result
+    top = index.query(query, limit=1)
+    assert [(m.article.id, m.result) for m in top] == [(matches[0].article.id, matches[0].result)]
 
 
 def test_add_compacts_when_asked(index: Index) -> None:

@@ -141,7 +141,8 @@ class IndexPool:
     """A few read-only handles on one index file, one per concurrent request.
 
     DuckDB connections are not safe to share between threads, so each request
-    borrows a handle of its own.
+    borrows a handle of its own. The handles hold the fingerprints in memory
+    (one copy per process, see ``Index(memory=True)``).
     """
 
     def __init__(self, path: Path, size: int = 2) -> None:
@@ -163,7 +164,7 @@ class IndexPool:
                 return
             for _ in range(self.size):
                 try:
-                    handle = Index(str(self.path), read_only=True)
+                    handle = Index(str(self.path), read_only=True, memory=True)
                 except InputError:
                     self._close_all()
                     raise
