@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 from copytrace.align import align
-from copytrace.attribute import attribute, coverage, publisher_names
+from copytrace.attribute import (
+    _DASH_CREDIT,
+    _GENERIC_RE,
+    _GENERIC_STARTS,
+    _NAMED_STARTS,
+    _TRIGGER_SET,
+    TRIGGER_REACH,
+    _candidates,
+    _dash_line_starts,
+    _matches_at,
+    _words_at,
+    attribute,
+    coverage,
+    publisher_names,
+)
 from copytrace.ingest.files import read_article_file
 from copytrace.model import Article
 
@@ -141,3 +157,111 @@ def test_copyright_and_reprint_lines_credit_only_the_publisher_they_name() -> No
         passages, _ = attribute(wire, art, align(wire, art))
         assert passages
         assert all(p.attributed for p in passages) is expect
+
+
+# Words that make and break credit phrases, with the characters that trip up a
+# search by letters: case-insensitive look-alikes (ſ, ı, İ, K), non-ASCII letters,
+# digits and underscores glued to words, quotes, dashes, line breaks.
+FUZZ_WORDS = (  # noqa: SIM905 (one string reads better than 70 items)
+    "according to the As as cited quoted reported by Reuters Nikkei Nikkei's said "
+    "says told wrote in went on daily newspaper news agency media outlet also "
+    "sources report reporting story This this AP Associated Press contributed "
+    "Provided Copyright 2026 © (AP) — - – ſaid SAID Accordıng İn \u212aYODO Kyodo TASS "
+    "unsaid said2 x_said élan “ ” 's ’s of de Le Monde Daily Mail published "
+    "continued writes paper wire website claims "
+).split()
+FUZZ_PHRASES = (
+    "as cited by",
+    "As quoted by the",
+    "as reported by",
+    "according to the",
+    "the newspaper said",
+    "This agency also reported",
+    "told the",
+    "wrote in",
+    "went on",
+    "said the daily",
+    "the news agency",
+)
+FUZZ_GAPS = (" ", " ", " ", "  ", "\n", "\n\n", ", ", ". ", "\u00a0", "\t", " — ", "\r\n", "")
+FUZZ_SPACES = (" ", " ", " ", "  ", "\n", "\u00a0", "\t", "\r\n")
+
+
+def fuzz_text(rng: random.Random) -> str:
+    pieces = []
+    for _ in range(rng.randint(1, 120)):
+        if rng.random() < 0.15:  # a credit phrase, its spaces varied
+            words = rng.choice(FUZZ_PHRASES).split()
+            pieces.append("".join(w + rng.choice(FUZZ_SPACES) for w in words))
+        else:
+            pieces.append(rng.choice(FUZZ_WORDS) + rng.choice(FUZZ_GAPS))
+    return "".join(pieces)
+
+
+def fuzz_content(rng: random.Random, length: int) -> tuple[tuple[int, int], ...]:
+    if rng.random() < 0.3:  # two spans that touch, cutting a word
+        cut = rng.randint(0, length)
+        return ((0, cut), (cut, length))
+    cuts = sorted(rng.sample(range(length + 1), min(length + 1, 2 * rng.randint(0, 3))))
+    return tuple((cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2))
+
+
+def test_credit_patterns_are_tried_wherever_a_full_scan_finds_them() -> None:
+    # the patterns run only at their anchor words; a plain finditer over the same
+    # windows (and over arbitrary ones) must find exactly the same matches
+    rng = random.Random(7)
+    specs = [(rx, starts) for rx, starts in _NAMED_STARTS if starts] + [
+        (_GENERIC_RE, _GENERIC_STARTS)
+    ]
+    found = 0
+    for _ in range(400):
+        text = fuzz_text(rng)
+        art = Article("x", text, fuzz_content(rng, len(text)))
+        words_at = _words_at(art)
+        some = [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(3)]
+        windows = words_at.windows + (some if words_at.anchors else [])
+        for lo, hi in windows:
+            near = [(k, w) for k, w in words_at.anchors if lo <= k < hi]
+            for rx, starts in specs:
+                scan = [m.span() for m in rx.finditer(text, lo, hi)]
+                at = _matches_at(rx, text, _candidates(near, starts, words_at.runs, lo), hi)
+                assert [m.span() for m in at] == scan, (text, lo, hi, rx.pattern)
+                found += len(scan)
+    assert found > 100
+
+
+def test_trigger_windows_are_read_from_each_content_span_alone() -> None:
+    # reference: each content span's own text, word by word
+    rng = random.Random(8)
+    for _ in range(400):
+        text = fuzz_text(rng)
+        art = Article("x", text, fuzz_content(rng, len(text)))
+        expected: list[tuple[int, int]] = []
+        for lo, hi in art.content or ((0, len(text)),):
+            piece = text[lo:hi].encode("ascii", "replace").lower().decode()
+            for m in re.finditer(r"[a-z]+", piece):
+                if m.group().encode() not in _TRIGGER_SET:
+                    continue
+                s = max(lo, lo + m.start() - TRIGGER_REACH)
+                e = min(hi, lo + m.end() + TRIGGER_REACH)
+                if expected and s <= expected[-1][1]:
+                    expected[-1] = (expected[-1][0], max(expected[-1][1], e))
+                else:
+                    expected.append((s, e))
+        assert _words_at(art).windows == expected, (text, art.content)
+
+
+def test_dash_credit_lines_are_found_as_a_full_scan_finds_them() -> None:
+    rng = random.Random(9)
+    hits = 0
+    for _ in range(400):
+        lines = [
+            rng.choice(["", "— ", "-", " \t– ", "x-"]) + fuzz_text(rng)[: rng.randint(0, 30)]
+            for _ in range(rng.randint(1, 8))
+        ]
+        text = rng.choice(["\n", "\r\n", "\n\n"]).join(lines)
+        scan = [m.span() for m in _DASH_CREDIT.finditer(text)]
+        at = _matches_at(_DASH_CREDIT, text, _dash_line_starts(text), len(text))
+        assert [m.span() for m in at] == scan, text
+        hits += len(scan)
+    assert hits > 10

@@ -574,11 +574,10 @@ def _candidates(
             e = k
             while e > 0 and runs[e - 1] == 32:  # back over the gap (spaces in ``runs``)
                 e -= 1
-            if e < k:
-                for lead in leads:
-                    s = e - len(lead)
-                    if s >= lo and runs[s:e] == lead:
-                        out.append(s)
+            for lead in leads:
+                s = e - len(lead)
+                if s >= lo and runs[s:e] == lead:
+                    out.append(s)
     out.sort()
     return out
 
