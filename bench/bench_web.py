@@ -389,13 +389,16 @@ async def run_level(
 
 
 def baseline(db: Path, payloads: list[Payload], n: int) -> dict[str, float]:
-    """Latency of the same work without HTTP: clean the paste, query the index."""
+    """Latency of the same work without HTTP: clean the paste, query the index.
+
+    The index handle holds its fingerprints in memory, as the server's do.
+    """
     from copytrace.index import Index
     from copytrace.web.service import make_query_article
 
     ms: list[float] = []
     cpu = 0.0
-    with Index(db, read_only=True) as index:
+    with Index(db, read_only=True, memory=True) as index:
         for i in range(n + 1):
             body = payloads[i % len(payloads)][0]
             t, c = time.perf_counter(), time.process_time()

@@ -848,21 +848,14 @@ def _shared_postings(index: Index) -> _Postings | None:
             )
             return None
         started = time.perf_counter()
-        parts = [index._con.execute(f"SELECT hash, doc FROM {t}").fetchnumpy() for t in _FP_TABLES]
-        hashes = np.concatenate([np.asarray(p["hash"], dtype=np.uint64) for p in parts])
-        docs = np.concatenate([np.asarray(p["doc"], dtype=np.uint32) for p in parts])
-        if len(hashes) > 1 and not bool((hashes[1:] >= hashes[:-1]).all()):
-            order = np.argsort(hashes, kind="stable")  # a tail, or rows read out of order
-            hashes, docs = hashes[order], docs[order]
-        ids = index._con.execute("SELECT doc, id FROM articles").fetchnumpy()
-        doc_ids = dict(zip(ids["doc"].tolist(), ids["id"].tolist(), strict=True))
-        postings = _Postings(hashes, docs, doc_ids)
+        postings = _load_postings(index.path)
+        hashes = postings.hashes
         _POSTINGS[key] = postings
         log.info(
             "index %s: %d fingerprints held in memory (%.0f MB, %.1f s)",
             index.path,
             len(hashes),
-            (hashes.nbytes + docs.nbytes) / 2**20,
+            (hashes.nbytes + postings.docs.nbytes) / 2**20,
             time.perf_counter() - started,
         )
         return postings
@@ -879,6 +872,39 @@ def _pair_result(a: Article, b: Article, passages: list[Passage]) -> PairResult:
         coverage_b=coverage(b, [(p.b_start, p.b_end) for p in attributed]),
         direction=direction,
     )
+
+
+def _load_postings(path: Path) -> _Postings:
+    """Read both fingerprint tables and the doc -> id map of the file at ``path``.
+
+    Through a connection of its own, closed at the end: the blocks DuckDB
+    caches while reading every fingerprint (~100 MB at 10M rows) go with it.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS ix (READ_ONLY)")
+        parts = []
+        for table in _FP_TABLES:
+            res = con.execute(f"SELECT hash, doc FROM ix.{table}").fetchnumpy()
+            h = np.asarray(res["hash"], dtype=np.uint64)
+            if len(h):
+                parts.append((h, np.asarray(res["doc"], dtype=np.uint32)))
+        ids = con.execute("SELECT doc, id FROM ix.articles").fetchnumpy()
+    finally:
+        con.close()
+    if not parts:
+        hashes, docs = np.empty(0, np.uint64), np.empty(0, np.uint32)
+    elif len(parts) == 1:
+        hashes, docs = parts[0]
+    else:
+        hashes = np.concatenate([h for h, _ in parts])
+        docs = np.concatenate([d for _, d in parts])
+    if len(hashes) > 1 and not bool((hashes[1:] >= hashes[:-1]).all()):
+        order = np.argsort(hashes, kind="stable")  # a tail, or rows read out of order
+        hashes, docs = hashes[order], docs[order]
+    doc_ids = dict(zip(ids["doc"].tolist(), ids["id"].tolist(), strict=True))
+    return _Postings(hashes, docs, doc_ids)
 
 
 def query_df_limit(n_articles: int) -> int:

@@ -62,7 +62,12 @@ def serve_cmd(
 
     max_body = int(max_body_mb * 1024 * 1024)
     try:  # open once here so a bad path fails now, with one line, in every mode
-        app = create_app(path, max_body_bytes=max_body, index_handles=query_threads)
+        app = create_app(
+            path,
+            max_body_bytes=max_body,
+            index_handles=query_threads,
+            index_memory=workers == 1,  # with workers, each of them loads its own
+        )
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -154,6 +154,7 @@ def create_app(
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     index_handles: int = 2,
+    index_memory: bool = True,
 ) -> FastAPI:
     """The web viewer and JSON API over an index file or a scan output folder.
 
@@ -162,6 +163,8 @@ def create_app(
             (``copytrace scan --out DIR``).
         max_body_bytes: largest request body accepted; larger ones get a 413.
         index_handles: read-only index handles, i.e. queries answered at once.
+        index_memory: hold the index's fingerprints in memory (faster queries;
+            see ``copytrace.index.Index``); False for a quick open-and-close.
 
     Raises:
         InputError: ``path`` is neither an index file nor a scan folder.
@@ -170,7 +173,7 @@ def create_app(
         >>> app = create_app("scan-out")  # doctest: +SKIP
         >>> import uvicorn; uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
-    corpus = Corpus(path, index_handles=index_handles)
+    corpus = Corpus(path, index_handles=index_handles, index_memory=index_memory)
     viewer = Viewer(corpus, Path(path).name or str(path), max_body_bytes)
 
     @asynccontextmanager

@@ -141,13 +141,14 @@ class IndexPool:
     """A few read-only handles on one index file, one per concurrent request.
 
     DuckDB connections are not safe to share between threads, so each request
-    borrows a handle of its own. The handles hold the fingerprints in memory
-    (one copy per process, see ``Index(memory=True)``).
+    borrows a handle of its own. With ``memory`` the handles hold the
+    fingerprints in memory (one copy per process, see ``Index(memory=True)``).
     """
 
-    def __init__(self, path: Path, size: int = 2) -> None:
+    def __init__(self, path: Path, size: int = 2, memory: bool = True) -> None:
         self.path = path
         self.size = max(1, size)
+        self.memory = memory
         self._free: list[Any] = []
         self._all: list[Any] = []
         self._cond = threading.Condition()
@@ -164,7 +165,7 @@ class IndexPool:
                 return
             for _ in range(self.size):
                 try:
-                    handle = Index(str(self.path), read_only=True, memory=True)
+                    handle = Index(str(self.path), read_only=True, memory=self.memory)
                 except InputError:
                     self._close_all()
                     raise
@@ -588,7 +589,7 @@ class ScanData:
 class Corpus:
     """An index file, a scan folder, or a scan folder with an index in it."""
 
-    def __init__(self, path: str | Path, index_handles: int = 2) -> None:
+    def __init__(self, path: str | Path, index_handles: int = 2, index_memory: bool = True) -> None:
         p = Path(path)
         self.path = p
         self.scan: ScanData | None = None
@@ -597,9 +598,9 @@ class Corpus:
             self.scan = ScanData(p)
             found = _find_index(p)
             if found is not None:
-                self.index = IndexPool(found, index_handles)
+                self.index = IndexPool(found, index_handles, index_memory)
         elif p.is_file():
-            self.index = IndexPool(p, index_handles)
+            self.index = IndexPool(p, index_handles, index_memory)
         else:
             raise InputError(
                 str(p), "no such file or folder (expected an index file or a scan folder)"
