@@ -17,6 +17,7 @@ from copytrace.attribute import (
     _candidates,
     _dash_line_starts,
     _matches_at,
+    _window_matches,
     _words_at,
     attribute,
     coverage,
@@ -168,7 +169,7 @@ FUZZ_WORDS = (  # noqa: SIM905 (one string reads better than 70 items)
     "sources report reporting story This this AP Associated Press contributed "
     "Provided Copyright 2026 © (AP) — - – ſaid SAID Accordıng İn \u212aYODO Kyodo TASS "
     "unsaid said2 x_said élan “ ” 's ’s of de Le Monde Daily Mail published "
-    "continued writes paper wire website claims "
+    "continued writes paper wire website claims correspondent articles storyteller "
 ).split()
 FUZZ_PHRASES = (
     "as cited by",
@@ -182,6 +183,8 @@ FUZZ_PHRASES = (
     "went on",
     "said the daily",
     "the news agency",
+    "Nikkei's correspondent",
+    "Reuters’ articles",
 )
 FUZZ_GAPS = (" ", " ", " ", "  ", "\n", "\n\n", ", ", ". ", "\u00a0", "\t", " — ", "\r\n", "")
 FUZZ_SPACES = (" ", " ", " ", "  ", "\n", "\u00a0", "\t", "\r\n")
@@ -207,27 +210,30 @@ def fuzz_content(rng: random.Random, length: int) -> tuple[tuple[int, int], ...]
 
 
 def test_credit_patterns_are_tried_wherever_a_full_scan_finds_them() -> None:
-    # the patterns run only at their anchor words; a plain finditer over the same
+    # the patterns run only where a match can begin; a plain finditer over the same
     # windows (and over arbitrary ones) must find exactly the same matches
     rng = random.Random(7)
-    specs = [(rx, starts) for rx, starts in _NAMED_STARTS if starts] + [
-        (_GENERIC_RE, _GENERIC_STARTS)
-    ]
-    found = 0
+    specs = [*_NAMED_STARTS, (_GENERIC_RE, _GENERIC_STARTS)]
+    found = [0] * len(specs)
     for _ in range(400):
         text = fuzz_text(rng)
         art = Article("x", text, fuzz_content(rng, len(text)))
         words_at = _words_at(art)
+        if not words_at.windows:
+            continue
         some = [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(3)]
-        windows = words_at.windows + (some if words_at.anchors else [])
-        for lo, hi in windows:
-            near = [(k, w) for k, w in words_at.anchors if lo <= k < hi]
-            for rx, starts in specs:
+        for n, (rx, where) in enumerate(specs):
+            at = (
+                where
+                if isinstance(where, re.Pattern)
+                else (_candidates(words_at.anchors, where, words_at.runs))
+            )
+            for lo, hi in words_at.windows + some:
                 scan = [m.span() for m in rx.finditer(text, lo, hi)]
-                at = _matches_at(rx, text, _candidates(near, starts, words_at.runs, lo), hi)
-                assert [m.span() for m in at] == scan, (text, lo, hi, rx.pattern)
-                found += len(scan)
-    assert found > 100
+                tried = _window_matches(rx, at, text, words_at.runs, lo, hi)
+                assert [m.span() for m in tried] == scan, (text, lo, hi, rx.pattern)
+                found[n] += len(scan)
+    assert min(found) > 20, found
 
 
 def test_trigger_windows_are_read_from_each_content_span_alone() -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -58,13 +58,14 @@ _VERB = (
 _NAME = r"(?P<name>[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.’'-]*|of|de|du|al))*)"
 _APOS = r"(?:['’]s?)"
 _BY_VERB = r"(?:cited|quoted|reported)"
+_OWN_NOUNS = "sources|report|article|story|correspondent"  # "Nikkei's sources"
 _IN_VERB = r"(?:told|wrote\s+in|reported\s+in|said\s+in)"
 # Phrases that credit a named publisher.
 _NAMED_RE = [
     re.compile(rf"\b(?i:according\s+to\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"\b(?i:(?:as\s+)?{_BY_VERB}\s+by\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"{_NAME}{_APOS}?\s+(?i:(?:{_GENERIC_NOUN}\s+)?(?:also\s+)?{_VERB})\b"),
-    re.compile(rf"{_NAME}{_APOS}\s+(?i:sources|report|article|story|correspondent)"),
+    re.compile(rf"{_NAME}{_APOS}\s+(?i:{_OWN_NOUNS})"),
     re.compile(rf"\b(?i:{_IN_VERB}\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"\b(?i:{_VERB}\s+(?:the\s+)?){_NAME}"),
 ]
@@ -165,18 +166,27 @@ def _first_words(group: str) -> frozenset[bytes]:
 
 
 # Where each credit pattern's matches can begin: (words a match starts with, {word:
-# words that may stand just before it and lead the match}); None: anywhere (names).
-# Every word below is a trigger word, whole, as the patterns need a space after it.
+# words that may stand just before it and lead the match}). Every word below is a
+# trigger word, whole, as the patterns need a space after it.
 _Starts = tuple[frozenset[bytes], dict[bytes, tuple[bytes, ...]]]
 _AS_BEFORE: dict[bytes, tuple[bytes, ...]] = {w: (b"as",) for w in _first_words(_BY_VERB)}
-_NAMED_STARTS: list[tuple[re.Pattern[str], _Starts | None]] = list(
+
+
+def _word_after_space(words: Iterable[bytes]) -> re.Pattern[bytes]:
+    return re.compile(b" (?:" + b"|".join(sorted(words)) + b")")
+
+
+# (pattern, where its matches begin, or for the patterns led by a name (which can
+# begin anywhere): a search of _letter_runs' bytes that must succeed in a window
+# before the pattern can match there, for the word that follows the name)
+_NAMED_STARTS: list[tuple[re.Pattern[str], _Starts | re.Pattern[bytes]]] = list(
     zip(
         _NAMED_RE,
         [
             (frozenset([b"according"]), {}),
             (_first_words(_BY_VERB), _AS_BEFORE),
-            None,
-            None,
+            _word_after_space(_first_words(_VERB)),
+            _word_after_space(w.encode() for w in _OWN_NOUNS.split("|")),
             (_first_words(_IN_VERB), {}),
             (_first_words(_VERB), {}),
         ],
@@ -186,11 +196,6 @@ _NAMED_STARTS: list[tuple[re.Pattern[str], _Starts | None]] = list(
 _GENERIC_STARTS: _Starts = (
     _first_words(_VERB) | _first_words(_BY_VERB) | {b"according"},
     {**{w: (b"the", b"this") for w in _first_words(_GENERIC_NOUN)}, **_AS_BEFORE},
-)
-_ANCHOR_WORDS = frozenset(
-    w
-    for starts in [s for _, s in _NAMED_STARTS if s] + [_GENERIC_STARTS]
-    for w in (*starts[0], *starts[1])
 )
 # Words that are not publisher names on their own.
 _NOT_NAMES = frozenset(
@@ -503,19 +508,15 @@ def _credit_hits(
     generic: list[_Hit] = []
     text = art.text
     words_at = _words_at(art)
-    anchors, runs = words_at.anchors, words_at.runs
-    anchor_starts = [k for k, _ in anchors]
+    runs = words_at.runs
+    where = [
+        where if isinstance(where, re.Pattern) else _candidates(words_at.anchors, where, runs)
+        for _, where in _NAMED_STARTS
+    ]
+    generic_starts = _candidates(words_at.anchors, _GENERIC_STARTS, runs)
     for lo, hi in words_at.windows:
-        near = anchors[
-            bisect.bisect_left(anchor_starts, lo) : bisect.bisect_left(anchor_starts, hi)
-        ]
-        for rx, starts in _NAMED_STARTS:
-            found = (
-                rx.finditer(text, lo, hi)
-                if starts is None
-                else _matches_at(rx, text, _candidates(near, starts, runs, lo), hi)
-            )
-            for m in found:
+        for (rx, _), at in zip(_NAMED_STARTS, where, strict=True):
+            for m in _window_matches(rx, at, text, runs, lo, hi):
                 words = _name_words(m.group("name"))
                 if not words or any(w.casefold() in own for w in words):
                     continue
@@ -527,9 +528,7 @@ def _credit_hits(
                     named.append((m.start(), m.end(), m.group().strip()))
         generic.extend(
             (m.start(), m.end(), m.group().strip())
-            for m in _matches_at(
-                _GENERIC_RE, text, _candidates(near, _GENERIC_STARTS, runs, lo), hi
-            )
+            for m in _window_matches(_GENERIC_RE, generic_starts, text, runs, lo, hi)
         )
     named.sort()
     generic.sort()
@@ -556,17 +555,32 @@ def _words_at(art: Article) -> _WordsAt:
     return _WordsAt(windows, found, runs_i)
 
 
-def _candidates(
-    near: Sequence[tuple[int, bytes]], starts: _Starts, runs: bytes, lo: int
-) -> list[int]:
-    """Every position in a window where a match of a pattern with ``starts`` can begin:
-    its anchor words, and the word just before one when that word may lead the match
-    ("as" before "cited")."""
+def _window_matches(
+    rx: re.Pattern[str],
+    at: list[int] | re.Pattern[bytes],
+    text: str,
+    runs: bytes,
+    lo: int,
+    hi: int,
+) -> Iterable[re.Match[str]]:
+    """``rx.finditer(text, lo, hi)``, tried only where a match can begin: at the sorted
+    positions ``at`` (from :func:`_candidates`), or, for a pattern led by a name, only
+    when the search ``at`` finds the word after the name in the window."""
+    if isinstance(at, re.Pattern):
+        return rx.finditer(text, lo, hi) if at.search(runs, lo, hi) else ()
+    i, j = bisect.bisect_left(at, lo), bisect.bisect_left(at, hi)
+    return _matches_at(rx, text, at[i:j], hi) if i < j else ()
+
+
+def _candidates(anchors: Sequence[tuple[int, bytes]], starts: _Starts, runs: bytes) -> list[int]:
+    """Sorted positions where a match of a pattern with ``starts`` can begin: its anchor
+    words, and the word just before one when that word may lead the match ("as" before
+    "cited"). ``anchors``: the text's trigger words, (start, word), sorted."""
     first, before = starts
     if not before:
-        return [k for k, word in near if word in first]
+        return [k for k, word in anchors if word in first]
     out: list[int] = []
-    for k, word in near:
+    for k, word in anchors:
         if word in first:
             out.append(k)
         leads = before.get(word)
@@ -576,7 +590,7 @@ def _candidates(
                 e -= 1
             for lead in leads:
                 s = e - len(lead)
-                if s >= lo and runs[s:e] == lead:
+                if s >= 0 and runs[s:e] == lead:
                     out.append(s)
     out.sort()
     return out
