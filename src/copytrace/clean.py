@@ -32,10 +32,11 @@ import logging
 import math
 import operator
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from itertools import chain, filterfalse
 
 import numpy as np
 
@@ -60,12 +61,16 @@ __all__ = [
 # Lines and their keys
 # --------------------------------------------------------------------------------------
 
-_LINE_RE = re.compile(r"[^\r\n\u2028\u2029]+")
+_TRIMMED_LINE_RE = re.compile(r"\S(?:[^\r\n\u2028\u2029]*\S)?")
 _DIGITS_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 _DIGIT_RE = re.compile(r"\d")
 # Punctuation and symbols do not tell chrome lines apart ("Show more »" = "Show more"):
 # a key keeps only the runs of letters and digits.
 _ALNUM_RUN_RE = re.compile(r"[^\W_]+")
+# ASCII lines: digit runs, and a table keeping lowercase letters and digits (the
+# rest becomes spaces).
+_ASCII_DIGITS_RE = re.compile(r"[0-9]+(?:[.,:][0-9]+)*")
+_KEY_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -80,15 +85,9 @@ def line_spans(text: str) -> list[tuple[int, int]]:
         >>> [t[s:e] for s, e in line_spans(t)]
         ['Menu', 'Body text.']
     """
-    out: list[tuple[int, int]] = []
-    for m in _LINE_RE.finditer(text):
-        line = m.group()
-        # str.strip trims exactly the characters str.isspace accepts.
-        stripped = line.lstrip()
-        if stripped:
-            s = m.start() + len(line) - len(stripped)
-            out.append((s, s + len(stripped.rstrip())))
-    return out
+    # From a line's first non-space character to its last (re's \s is exactly
+    # str.isspace, so this is each line stripped; blank lines do not match).
+    return [m.span() for m in _TRIMMED_LINE_RE.finditer(text)]
 
 
 def line_key(line: str) -> str:
@@ -105,6 +104,9 @@ def line_key(line: str) -> str:
     """
     # The runs of letters and digits, one space apart: what replacing punctuation
     # and "_" by spaces, collapsing whitespace and stripping leaves.
+    if line.isascii():  # the same, with bytes.translate doing the runs
+        low = _ASCII_DIGITS_RE.sub("0", line.lower()).encode("ascii")
+        return " ".join(low.translate(_KEY_BYTES).decode("ascii").split())
     return " ".join(_ALNUM_RUN_RE.findall(_DIGITS_RE.sub("0", line.casefold())))
 
 
@@ -211,12 +213,29 @@ _PHRASE_LOWER_RE = re.compile(_by_first_letter(_CHROME_PHRASE_RE.pattern))
 _PHRASE_CASELESS_RE = re.compile(_by_first_letter(_CHROME_PHRASE_RE.pattern), re.IGNORECASE)
 _LOWER_RES = (_PHRASE_LOWER_RE, *_LOWER_RES[1:])
 _CASELESS_RES = (_PHRASE_CASELESS_RE, *_CASELESS_RES[1:])
-# Substrings every match of _CREDIT_RE (on a lowercased ASCII line) contains, and
-# the only words _DATE_RE matches without a digit: cheap tests that skip most lines.
-# (Plain literal alternations: the regex engine scans for their first letters in C.)
-_CREDIT_HINTS = re.compile(
-    r"\(c\)|copyright|photo|image|credit:|getty images|shutterstock|afp|reuters|istock"
-)
+# The characters (İ ı ſ K) that a caseless ASCII letter matches outside ASCII, or
+# that lower to ASCII or to two characters (checked over all of Unicode).
+_CASE_SPECIAL_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _credit_hint(low: str) -> bool:
+    """A substring every credit match on the lowered line holds ("getty images" holds "image")."""
+    return (
+        "photo" in low
+        or "image" in low
+        or "(c)" in low
+        or "©" in low
+        or "copyright" in low
+        or "credit:" in low
+        or "afp" in low
+        or "reuters" in low
+        or "istock" in low
+        or "shutterstock" in low
+    )
+
+
+# The only words _DATE_RE matches without a digit: a cheap test that skips most lines.
 _DATE_WORDS = re.compile(r"updated|published|posted")
 # The words of _COMMENT_RE's one alternative not tied to the line's start.
 _COMMENT_ENDS = re.compile(r"says|said|wrote|writes|commented|replied")
@@ -336,7 +355,11 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
     """
     if not words:
         return frozenset()
-    counts = Counter(words)
+    return _stoplist_of(Counter(words), len(words))
+
+
+def _stoplist_of(counts: Counter[str], n_words: int) -> frozenset[str]:
+    """``page_stoplist`` from the page's word counts (its stopwords' suffice) and length."""
     langs, index, denom = _stop_arrays()
     ids: list[np.ndarray] = []
     weights: list[int] = []
@@ -358,11 +381,17 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
     score = hits / denom
     best = np.flatnonzero(score == score.max())
     if len(best) > 1:  # a tie: the first language met in the words wins, as max() does
-        return _stoplist_ties(counts, len(words))
+        return _stoplist_ties(counts, n_words)
     lang, n = langs[int(best[0])], int(hits[best[0]])
-    if n < _MIN_STOPLIST_COVERAGE * len(words):
+    if n < _MIN_STOPLIST_COVERAGE * n_words:
         return frozenset()
     return _stoplists()[lang]
+
+
+@functools.lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """Every stopword of every language."""
+    return frozenset(_stop_index())
 
 
 @functools.lru_cache(maxsize=1)
@@ -389,18 +418,6 @@ def _stoplist_ties(counts: Counter[str], n_words: int) -> frozenset[str]:
     return lists[lang]
 
 
-class _Line(NamedTuple):  # a tuple: cheaper to build than a frozen dataclass
-    """One line and the work every consumer of it shares (computed once per page)."""
-
-    start: int
-    end: int
-    text: str
-    words: list[str]
-    key: str  # line_key(text)
-    glued: int  # chunks with a lowercase letter glued to a capital
-    template: bool
-
-
 # normalize_word is pure; pages repeat their words, so remember them.
 _FIRST = operator.itemgetter(0)
 _normalize = functools.lru_cache(maxsize=1 << 16)(normalize_word)
@@ -408,7 +425,28 @@ _normalize = functools.lru_cache(maxsize=1 << 16)(normalize_word)
 
 def _words(line: str) -> list[str]:
     """``tokenize(line).words``, faster: normalised words of one line."""
-    return list(filter(None, map(_normalize, WORD_RE.findall(line))))
+    if not line.isascii():
+        return list(filter(None, map(_normalize, WORD_RE.findall(line))))
+    # ASCII: a word is a run of [a-z0-9_] (after lowering), runs joined by "." or
+    # "'", which normalising drops. Every word lies inside one chunk of those
+    # characters; a chunk without "." or "'" is one word.
+    low = line.lower()
+    chunks = low.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+    if "." not in low and "'" not in low:
+        return chunks
+    out: list[str] = []
+    for c in chunks:
+        if "." in c or "'" in c:
+            out.extend(w.replace(".", "").replace("'", "") for w in _ASCII_WORD_RE.findall(c))
+        else:
+            out.append(c)
+    return out
+
+
+_WORD_BYTES = bytes(
+    c if chr(c) in "0123456789_.'abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256)
+)
+_ASCII_WORD_RE = re.compile(r"[0-9_a-z]+(?:[.'][0-9_a-z]+)*")
 
 
 def _glued(line: str) -> int:
@@ -418,25 +456,81 @@ def _glued(line: str) -> int:
     return sum(1 for c in line.split() if _GLUE_RE.search(c))
 
 
-def _make_line(text: str, s: int, e: int) -> _Line:
-    t = text[s:e]
-    return _Line(s, e, t, _words(t), line_key(t), _glued(t), bool(_TEMPLATE_RE.search(t)))
+class _Line:
+    """One line's text and the work on it that does not depend on its page.
+
+    Computed once per distinct line text and remembered (see ``_line``): site
+    chrome, stock lines and reprinted paragraphs recur across a corpus.
+    """
+
+    __slots__ = (
+        "_publisher",
+        "_title",
+        "glued",
+        "hard",
+        "key",
+        "nwords",
+        "prefix",
+        "row",
+        "stops",
+        "template",
+        "text",
+        "words",
+    )
+
+    def __init__(self, text: str) -> None:
+        words = _words(text)
+        self.text = text
+        self.words = words
+        self.key = line_key(text)
+        self.glued = _glued(text)
+        self.template = _TEMPLATE_RE.search(text) is not None
+        self.nwords = len(words)
+        self.hard = _hard_line(self)
+        # The columns of the line's feature row that do not depend on its page.
+        self.row = array("d", _static_row(self))
+        # The words that are a stopword in some language (for the page's language).
+        self.stops = tuple(filter(_stopwords().__contains__, words))
+        self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
+        self._title: tuple[bool, bool, frozenset[str]] | None = None
+        self._publisher: tuple[str | None, str | None] | None = None
+
+    def title_parts(self) -> tuple[bool, bool, frozenset[str]]:
+        """(title-like, ends like a statement, content words), on first use."""
+        if self._title is None:
+            self._title = (
+                _title_like(self),
+                _STATEMENT_END_RE.search(self.text) is not None,
+                frozenset(_content_words(self.words)),
+            )
+        return self._title
+
+    def publisher(self) -> tuple[str | None, str | None]:
+        """(publisher of a copyright line, of a subscription line), on first use."""
+        if self._publisher is None:
+            self._publisher = (_copyright_name(self.text), _subscription_name(self.text))
+        return self._publisher
+
+
+# How many distinct lines to remember (about 2 KB each). On the generated 10k
+# corpus 55% of the lines one worker meets are lines it met before.
+_LINE_MEMO_SIZE = 1 << 15
+
+
+@functools.lru_cache(maxsize=_LINE_MEMO_SIZE)
+def _line(text: str) -> _Line:
+    return _Line(text)
 
 
 class _Page:
-    """A page's lines, and their hard-chrome mask on first use."""
+    """A page's spans and lines, and their hard-chrome mask."""
 
-    __slots__ = ("_hard", "lines")
+    __slots__ = ("hard", "lines", "spans")
 
     def __init__(self, text: str, spans: Sequence[tuple[int, int]]) -> None:
-        self.lines = [_make_line(text, s, e) for s, e in spans]
-        self._hard: np.ndarray | None = None
-
-    @property
-    def hard(self) -> np.ndarray:
-        if self._hard is None:
-            self._hard = np.array([_hard_line(ln) for ln in self.lines], dtype=bool)
-        return self._hard
+        self.spans = spans
+        self.lines = [_line(text[s:e]) for s, e in spans]
+        self.hard = np.array([ln.hard for ln in self.lines], dtype=bool)
 
 
 # The features, the hard rules, the title and the stamp all read the same page's
@@ -456,13 +550,13 @@ def _lines(text: str, spans: Sequence[tuple[int, int]]) -> list[_Line]:
 
 def _densest_block(prose: np.ndarray, nwords: np.ndarray) -> tuple[int, int]:
     """``[lo, hi)`` line range maximising prose words minus a cost per other line."""
-    gain = np.where(prose, nwords, -_NONPROSE_COST - 0.1 * nwords)
+    gain = np.where(prose, nwords, -_NONPROSE_COST - 0.1 * nwords).tolist()
     best, best_lo, best_hi = 0.0, 0, 0
     run, lo = 0.0, 0
     for i, g in enumerate(gain):
         if run <= 0:
             run, lo = 0.0, i
-        run += float(g)
+        run += g
         if run > best:
             best, best_lo, best_hi = run, lo, i + 1
     return best_lo, best_hi
@@ -486,6 +580,94 @@ def _teaser_glue(line: str) -> bool:
     )
 
 
+def _static_row(ln: _Line) -> list[float]:
+    """The feature row of one line, but for the columns that depend on its page."""
+    t = ln.text
+    w = ln.words
+    k = len(w)
+    col = _COL
+    # The case-insensitive searches: on an ASCII line the lowercase patterns
+    # over the lowercased line match exactly where the originals match, faster.
+    ascii_line = t.isascii()
+    # Lines without the four characters that match ASCII letters only when case
+    # is ignored (İ ı ſ K) lower to the same length and word characters: the
+    # lowercase patterns over the lowered line match where the caseless ones do.
+    simple = ascii_line or _CASE_SPECIAL_RE.search(t) is None
+    if simple:
+        probe, phrase_re, credit_re, comment_re, date_re = t.lower(), *_LOWER_RES
+    else:
+        probe, phrase_re, credit_re, comment_re, date_re = t, *_CASELESS_RES
+    chunks = t.split()
+    alpha_chunks = [c for c in chunks if c[:1].isalpha()]
+    ep = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
+    row = [0.0] * _NF
+    row[col["log_words"]] = math.log1p(k)
+    row[col["short"]] = k <= 3
+    row[col["words_4_7"]] = 4 <= k <= 7
+    row[col["words_8_15"]] = 8 <= k <= 15
+    row[col["words_16_30"]] = 16 <= k <= 30
+    row[col["long"]] = k > 30
+    row[col["end_punct"]] = ep
+    row[col["sentences"]] = min(len(_SENT_END_RE.findall(t)), 5) / 5
+    row[col["commas"]] = min(t.count(",") + t.count("、") + t.count("，"), 5) / 5
+    if alpha_chunks:
+        n_alpha = len(alpha_chunks)
+        row[col["title_case"]] = sum(map(str.isupper, map(_FIRST, alpha_chunks))) / n_alpha
+        row[col["upper"]] = (
+            sum(map(str.isupper, alpha_chunks))
+            - sum(map(str.isupper, [c for c in alpha_chunks if len(c) == 1]))
+        ) / n_alpha
+    # An ASCII line without a digit has no word with one (NFKD can make digits).
+    if k and (not ascii_line or _DIGIT_RE.search(t)):
+        # (a word of letters only has no digit)
+        row[col["digits"]] = sum(map(bool, map(_DIGIT_RE.search, filterfalse(str.isalpha, w)))) / k
+    if ascii_line:  # ASCII letters are the bytes the deletion drops
+        row[col["alpha"]] = (len(t) - len(t.encode("ascii").translate(None, _ASCII_LETTERS))) / len(
+            t
+        )
+    else:
+        row[col["alpha"]] = sum(map(str.isalpha, t)) / len(t)
+    row[col["glue"]] = min(ln.glued, 4) / 4
+    row[col["glue_any"]] = ln.glued > 0
+    if k > 14:
+        row[col["comment_header"]] = False
+    elif simple and not _COMMENT_ENDS.search(probe):
+        # Without a "says"-like word only the line-start alternatives can match.
+        row[col["comment_header"]] = bool(comment_re.match(probe))
+    else:
+        row[col["comment_header"]] = bool(comment_re.search(probe))
+    row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(ln.key))
+    row[col["template"]] = ln.template
+    row[col["teaser_glue"]] = _teaser_glue(t)
+    phrase = bool(phrase_re.search(probe))
+    row[col["chrome_phrase"]] = phrase
+    row[col["chrome_phrase_short"]] = phrase and k <= 12
+    row[col["bullet"]] = bool(_BULLET_RE.match(t))
+    if _SEPARATOR_HINT_RE.search(t):  # every separator holds one of these marks
+        row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
+    row[col["url"]] = ("://" in t or "www." in t or "@" in t) and bool(_URL_RE.search(t))
+    row[col["credit"]] = (not simple or _credit_hint(probe)) and bool(credit_re.search(probe))
+    row[col["date_short"]] = (
+        k <= 12
+        and (not simple or bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe)))
+        and bool(date_re.search(probe))
+    )
+    row[col["colon_end"]] = t.endswith(":")
+    row[col["lower_start"]] = t[:1].islower()
+    row[col["quote"]] = t[:1] in "\"“„«'‘"
+    return row
+
+
+def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
+    """``page_stoplist`` of the page's words, from each line's stopwords.
+
+    Words in no stoplist add nothing to any language (nor to a tie's order).
+    """
+    if not n_words:
+        return frozenset()
+    return _stoplist_of(Counter(chain.from_iterable([ln.stops for ln in lines])), n_words)
+
+
 def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     """Feature matrix (one row per span, columns named by ``FEATURES``).
 
@@ -502,91 +684,24 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     if n == 0:
         return np.zeros((0, len(FEATURES)), dtype=np.float64)
     col = _COL
-    all_words = [w for ln in lines for w in ln.words]
-    stop = page_stoplist(all_words)
-    line_keys = [ln.key for ln in lines]
-    keys = Counter(line_keys)
-    nwords = np.array([len(ln.words) for ln in lines], dtype=np.float64)
-    total_chars = max(1, len(text))
-
-    stop_density = np.zeros(n)
-    end_punct = np.zeros(n, dtype=bool)
-    rows: list[list[float]] = []
-    no_stoplist = float(not stop)
-    for i, ln in enumerate(lines):
-        t = ln.text
-        w = ln.words
-        k = len(w)
-        # The case-insensitive searches: on an ASCII line the lowercase patterns
-        # over the lowercased line match exactly where the originals match, faster.
-        ascii_line = t.isascii()
-        if ascii_line:
-            probe, phrase_re, credit_re, comment_re, date_re = t.lower(), *_LOWER_RES
-        else:
-            probe, phrase_re, credit_re, comment_re, date_re = t, *_CASELESS_RES
-        chunks = t.split()
-        alpha_chunks = [c for c in chunks if c[:1].isalpha()]
-        sd = sum(map(stop.__contains__, w)) / k if k and stop else 0.0
-        stop_density[i] = sd
-        ep = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
-        end_punct[i] = ep
-        row = [0.0] * _NF
-        row[col["log_words"]] = math.log1p(k)
-        row[col["short"]] = k <= 3
-        row[col["words_4_7"]] = 4 <= k <= 7
-        row[col["words_8_15"]] = 8 <= k <= 15
-        row[col["words_16_30"]] = 16 <= k <= 30
-        row[col["long"]] = k > 30
-        row[col["end_punct"]] = ep
-        row[col["sentences"]] = min(len(_SENT_END_RE.findall(t)), 5) / 5
-        row[col["commas"]] = min(t.count(",") + t.count("、") + t.count("，"), 5) / 5
-        row[col["stop"]] = sd
-        row[col["no_stoplist"]] = no_stoplist
-        if alpha_chunks:
-            n_alpha = len(alpha_chunks)
-            row[col["title_case"]] = sum(map(str.isupper, map(_FIRST, alpha_chunks))) / n_alpha
-            row[col["upper"]] = (
-                sum(map(str.isupper, alpha_chunks))
-                - sum(map(str.isupper, [c for c in alpha_chunks if len(c) == 1]))
-            ) / n_alpha
-        # An ASCII line without a digit has no word with one (NFKD can make digits).
-        if k and (not ascii_line or _DIGIT_RE.search(t)):
-            row[col["digits"]] = sum(map(bool, map(_DIGIT_RE.search, w))) / k
-        row[col["alpha"]] = sum(map(str.isalpha, t)) / len(t)
-        row[col["glue"]] = min(ln.glued, 4) / 4
-        row[col["glue_any"]] = ln.glued > 0
-        if k > 14:
-            row[col["comment_header"]] = False
-        elif ascii_line and not _COMMENT_ENDS.search(probe):
-            # Without a "says"-like word only the line-start alternatives can match.
-            row[col["comment_header"]] = bool(comment_re.match(probe))
-        else:
-            row[col["comment_header"]] = bool(comment_re.search(probe))
-        row[col["section_end"]] = k <= 8 and bool(_SECTION_END_RE.match(ln.key))
-        row[col["template"]] = ln.template
-        row[col["teaser_glue"]] = _teaser_glue(t)
-        phrase = bool(phrase_re.search(probe))
-        row[col["chrome_phrase"]] = phrase
-        row[col["chrome_phrase_short"]] = phrase and k <= 12
-        row[col["bullet"]] = bool(_BULLET_RE.match(t))
-        if _SEPARATOR_HINT_RE.search(t):  # every separator holds one of these marks
-            row[col["separators"]] = min(len(_SEPARATOR_RE.findall(t)), 4) / 4
-        row[col["url"]] = ("://" in t or "www." in t or "@" in t) and bool(_URL_RE.search(t))
-        row[col["credit"]] = (not ascii_line or bool(_CREDIT_HINTS.search(probe))) and bool(
-            credit_re.search(probe)
+    x = np.frombuffer(bytearray(b"".join([ln.row for ln in lines])), dtype=np.float64)
+    x = x.reshape(n, _NF)
+    nwords = np.array([ln.nwords for ln in lines], dtype=np.float64)
+    stop = _page_stop(lines, int(nwords.sum()))
+    if stop:
+        contains = stop.__contains__
+        stop_density = np.array(
+            [sum(map(contains, ln.stops)) / ln.nwords if ln.nwords else 0.0 for ln in lines]
         )
-        row[col["date_short"]] = (
-            k <= 12
-            and (not ascii_line or bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe)))
-            and bool(date_re.search(probe))
-        )
-        row[col["repeated"]] = keys[ln.key] > 1
-        row[col["colon_end"]] = t.endswith(":")
-        row[col["lower_start"]] = t[:1].islower()
-        row[col["quote"]] = t[:1] in "\"“„«'‘"
-        row[col["position"]] = (ln.start + ln.end) / 2 / total_chars
-        rows.append(row)
-    x = np.array(rows, dtype=np.float64)
+    else:
+        stop_density = np.zeros(n)
+    x[:, col["stop"]] = stop_density
+    x[:, col["no_stoplist"]] = float(not stop)
+    keys = Counter([ln.key for ln in lines])
+    x[:, col["repeated"]] = [keys[ln.key] > 1 for ln in lines]
+    se = np.asarray(spans, dtype=np.int64).reshape(n, 2)
+    x[:, col["position"]] = (se[:, 0] + se[:, 1]) / 2 / max(1, len(text))
+    end_punct = x[:, col["end_punct"]] > 0
 
     prose = (nwords >= _PROSE_MIN_WORDS) & (end_punct | (stop_density >= _PROSE_MIN_STOP))
     x[:, col["prose"]] = prose
@@ -607,7 +722,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     x[:, col["in_core"]] = (idx >= lo) & (idx < hi)
     x[:, col["core_dist"]] = np.log1p(dist)
 
-    short = nwords <= 4
+    short = (nwords <= 4).tolist()
     run = np.zeros(n)
     i = 0
     while i < n:
@@ -620,15 +735,14 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     x[:, col["run_short"]] = np.log1p(run)
     # Other lines opening with the same two words: widgets ("Share this with
     # Email", "Share this with Twitter"), but also the items of an article's lists.
-    prefixes = [" ".join(ln.words[:2]) if len(ln.words) >= 3 else "" for ln in lines]
+    prefixes = [ln.prefix for ln in lines]
     openings = Counter(prefixes)
     x[:, col["prefix_repeat"]] = [math.log1p(openings[q] - 1) if q else 0.0 for q in prefixes]
 
-    for i, ln in enumerate(lines):
-        before = text[lines[i - 1].end : ln.start] if i else text[: ln.start]
-        after = text[ln.end : lines[i + 1].start] if i + 1 < n else text[ln.end :]
-        x[i, col["blank_before"]] = before.count("\n") >= 2 or i == 0
-        x[i, col["blank_after"]] = after.count("\n") >= 2 or i + 1 == n
+    # Two line breaks in the gap before (after) a line; the page's edges count.
+    gaps = [text.count("\n", spans[i][1], spans[i + 1][0]) >= 2 for i in range(n - 1)]
+    x[:, col["blank_before"]] = [True, *gaps]
+    x[:, col["blank_after"]] = [*gaps, True]
     lw = x[:, col["log_words"]]
     x[1:, col["prev_log_words"]] = lw[:-1]
     x[:-1, col["next_log_words"]] = lw[1:]
@@ -797,7 +911,7 @@ def hard_chrome(line: str) -> bool:
         >>> hard_chrome("The talks will resume in the autumn, officials said.")
         False
     """
-    return _hard_line(_make_line(line, 0, len(line)))
+    return _line(line).hard
 
 
 def _hard_line(ln: _Line) -> bool:
@@ -849,38 +963,43 @@ def decide(
     bad = hard | empty | (p2 < threshold - margin)
     good = ~bad & (p2 >= threshold + margin)
     keep = good.copy()
-    # Nearest settled line before/after each line: +1 good, -1 bad, 0 none (page edge).
-    before = np.zeros(n, dtype=np.int8)
-    after = np.zeros(n, dtype=np.int8)
-    state = -1
-    for i in range(n):
-        before[i] = state
-        if good[i] or bad[i]:
-            state = 1 if good[i] else -1
-    state = -1
-    for i in range(n - 1, -1, -1):
-        after[i] = state
-        if good[i] or bad[i]:
-            state = 1 if good[i] else -1
-    # With no settled article line on the page (a short page, one paragraph) the
-    # neighbours say nothing: unsettled lines go by their own score.
-    settled = bool(good.any())
-    for j in np.flatnonzero(~good & ~bad):
-        i = int(j)
-        if settled and before[i] == after[i]:
-            keep[i] = before[i] > 0
-        else:
-            keep[i] = p2[i] >= threshold
+    # Nearest settled line before/after each line: +1 good, -1 bad (or the page edge).
+    unsettled = np.flatnonzero(~good & ~bad).tolist()
+    if unsettled:
+        settled_at = np.flatnonzero(good | bad)
+        sign = np.where(good[settled_at], 1, -1)
+        # the settled line before each line, and the one after it
+        k = np.searchsorted(settled_at, np.arange(n))
+        before = np.where(k > 0, sign[np.maximum(k - 1, 0)], -1) if len(sign) else np.full(n, -1)
+        k_after = np.searchsorted(settled_at, np.arange(n), side="right")
+        after = (
+            np.where(k_after < len(sign), sign[np.minimum(k_after, len(sign) - 1)], -1)
+            if len(sign)
+            else np.full(n, -1)
+        )
+        before_l, after_l, p2_l = before.tolist(), after.tolist(), p2.tolist()
+        # With no settled article line on the page (a short page, one paragraph) the
+        # neighbours say nothing: unsettled lines go by their own score.
+        settled = bool(good.any())
+        for i in unsettled:
+            if settled and before_l[i] == after_l[i]:
+                keep[i] = before_l[i] > 0
+            else:
+                keep[i] = p2_l[i] >= threshold
     # After the article, a "Sponsored Content" / "Related" / "Comments" heading opens
     # chrome: drop what follows unless strong article text comes back.
-    nwords = np.expm1(x[:, FEATURES.index("log_words")])
+    nwords = np.expm1(x[:, _COL["log_words"]])
     strong = (p2 >= _STRONG_P) & (nwords >= _STRONG_WORDS) & ~hard
-    seen = False
-    for i in range(n):
-        if seen and x[i, FEATURES.index("section_end")] and not strong[i + 1 :].any():
-            keep[i:] = False
-            break
-        seen = seen or bool(keep[i])
+    # strong_after[i]: a strong line after line i
+    strong_after = np.zeros(n, dtype=bool)
+    strong_after[:-1] = np.logical_or.accumulate(strong[::-1])[::-1][1:]
+    kept = np.flatnonzero(keep)
+    if len(kept):
+        # the first heading after the first kept line with no strong line after it
+        cut = np.flatnonzero((x[:, _COL["section_end"]] != 0) & ~strong_after)
+        cut = cut[cut > kept[0]]
+        if len(cut):
+            keep[int(cut[0]) :] = False
     return np.asarray(keep, dtype=bool)
 
 
@@ -1304,23 +1423,34 @@ def find_dateline(line: str) -> tuple[str | None, str | None]:
     return (f"{place}, {date}" if date else place), agency
 
 
-def _publisher(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
-    """A publisher named by a copyright or subscription line of the page."""
-    for s, e in reversed(spans):
-        line = text[s:e]
-        low = line.casefold()
-        if "©" in line or "copyright" in low or "rights reserved" in low:
-            m = _COPYRIGHT_RE.search(line)
-            year = re.search(r"\b(?:19|20)\d{2}\b", line)
-            if m and (year or "copyright" in low or "rights reserved" in low):
-                name = m.group("name").strip(" .,")
-                if name.casefold() not in {"copyright", "all", "the"}:
-                    return name
-    for s, e in spans:
-        m = _SUBSCRIPTION_RE.search(text[s:e])
-        if m:
-            return (m.group("name") or m.group("name2")).strip(" .,")
+def _publisher(lines: Sequence[_Line]) -> str | None:
+    """A publisher named by a copyright line of the page (the last), else a subscription line."""
+    for ln in reversed(lines):
+        name = ln.publisher()[0]
+        if name is not None:
+            return name
+    for ln in lines:
+        name = ln.publisher()[1]
+        if name is not None:
+            return name
     return None
+
+
+def _copyright_name(line: str) -> str | None:
+    low = line.casefold()
+    if "©" in line or "copyright" in low or "rights reserved" in low:
+        m = _COPYRIGHT_RE.search(line)
+        year = re.search(r"\b(?:19|20)\d{2}\b", line)
+        if m and (year or "copyright" in low or "rights reserved" in low):
+            name = m.group("name").strip(" .,")
+            if name.casefold() not in {"copyright", "all", "the"}:
+                return name
+    return None
+
+
+def _subscription_name(line: str) -> str | None:
+    m = _SUBSCRIPTION_RE.search(line)
+    return (m.group("name") or m.group("name2")).strip(" .,") if m else None
 
 
 # Title: the first heading-like line, among this many lines before the body, that
@@ -1343,8 +1473,8 @@ _BULLET_OR_BYLINE_RE = re.compile(
 )
 
 
-def _title_like(ln: _Line, hard: bool) -> bool:
-    line, words = ln.text, ln.words
+def _title_like(ln: _Line) -> bool:
+    line, words, hard = ln.text, ln.words, ln.hard
     if not (_TITLE_MIN_WORDS <= len(words) <= _TITLE_MAX_WORDS):
         return False
     if line[:1].islower() or line.endswith((",", ";", ":")) or hard:
@@ -1352,13 +1482,16 @@ def _title_like(ln: _Line, hard: bool) -> bool:
     if _BULLET_OR_BYLINE_RE.match(line):
         return False
     # Short share/follow/subscribe labels ("Share this with Email", "More RSS feeds").
-    if len(words) <= _TITLE_MAX_LABEL_WORDS and _CHROME_PHRASE_RE.search(line):
+    # (the row's chrome_phrase: the same yes/no as _CHROME_PHRASE_RE.search(line))
+    if len(words) <= _TITLE_MAX_LABEL_WORDS and ln.row[_COL["chrome_phrase"]]:
         return False
     if line.endswith(".") and len(words) > 20:
         return False
     if _CAPTION_CREDIT_RE.search(line):
         return False
-    return not (_CREDIT_RE.search(line) or _URL_RE.search(line) or _SEPARATOR_RE.search(line))
+    # The row's credit, url and separators: whether those patterns match the line.
+    row = ln.row
+    return not (row[_COL["credit"]] or row[_COL["url"]] or row[_COL["separators"]])
 
 
 def _content_words(words: Sequence[str]) -> set[str]:
@@ -1380,7 +1513,7 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
     lines, hard = page.lines, page.hard
     body: Counter[str] = Counter()
     for i in kept:
-        body.update(_content_words(lines[i].words))
+        body.update(lines[i].title_parts()[2])
     window: list[int] = []
     for i in range(first - 1, -1, -1):
         if len(window) == _TITLE_WINDOW:
@@ -1388,10 +1521,9 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         if lines[i].words and not hard[i]:
             window.append(i)
     for i in [*reversed(window), *kept[:_TITLE_BODY_LINES]]:
-        ln = lines[i]
-        if not _title_like(ln, bool(hard[i])) or (keep[i] and _STATEMENT_END_RE.search(ln.text)):
+        title_like, statement, own = lines[i].title_parts()
+        if not title_like or (keep[i] and statement):
             continue
-        own = _content_words(ln.words)
         if len(own) < _TITLE_MIN_CONTENT_WORDS:
             continue
         # A kept heading is itself in the body: count only its words found elsewhere.
@@ -1522,7 +1654,7 @@ def clean_text(
             dateline, agency = find_dateline(text[s:e])
             if dateline:
                 break
-    source = agency or _publisher(text, spans)
+    source = agency or _publisher(_lines(text, spans))
     _cached_page.cache_clear()  # the page is done: do not hold its lines
     return dataclasses.replace(
         article,
