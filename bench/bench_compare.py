@@ -11,7 +11,8 @@ With ``--against REV`` it also loads ``copytrace.attribute`` as it was at git
 revision REV, checks that it gives the same passages (``attributed`` flags) and
 direction (source, confidence, evidence) as the current one on every pair, and
 times the two alternately in this process (``attribute``, and ``compare`` with
-either), so both sides see the same machine load.
+either), so both sides see the same machine load; ``--corpus DIR`` adds the check
+on every true pair of a ``bench/gen_corpus.py`` corpus.
 
 The 5,000-word pairs are generated (fixed seed): article b takes about a fifth
 of its sentences from article a, verbatim or with a word changed, inserted or
@@ -19,7 +20,7 @@ dropped, and writes the rest itself.
 
 Usage:
     .venv/bin/python bench/bench_compare.py [--pairs 10] [--repeat 5] [--json OUT]
-        [--against REV]
+        [--against REV [--corpus DIR]]
 """
 
 from __future__ import annotations
@@ -233,10 +234,56 @@ def attribute_at(rev: str) -> types.ModuleType:
     return module
 
 
-def against(rev: str, pairs: int, repeat: int) -> dict[str, dict[str, float]]:
+def corpus_pairs(corpus: Path) -> list[tuple[Article, Article]]:
+    """The true pairs of a ``bench/gen_corpus.py`` corpus (JSONL), articles with their
+    true content spans."""
+    content = {}
+    with (corpus / "truth" / "content.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            content[row["id"]] = tuple((s, e) for s, e in row["content"])
+    arts = {}
+    with (corpus / "articles.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            arts[row["id"]] = Article(
+                row["id"],
+                row["text"],
+                content[row["id"]],
+                title=row.get("title"),
+                published=row.get("published"),
+                source=row.get("source"),
+                url=row.get("url"),
+            )
+    with (corpus / "truth" / "pairs.jsonl").open(encoding="utf-8") as lines:
+        return [(arts[r["a_id"]], arts[r["b_id"]]) for r in map(json.loads, lines)]
+
+
+def check_corpus(old: types.ModuleType, rev: str, corpus: Path) -> None:
+    """Attribution at ``rev`` and now identical on every true pair of ``corpus``."""
+    checked = attributed = 0
+    for a, b in corpus_pairs(corpus):
+        for x, y in ((a, b), (b, a)):
+            passages = align(x, y)
+            now = attribute(x, y, passages)
+            if old.attribute(x, y, passages) != now:
+                raise AssertionError(f"{x.id} vs {y.id}: attribution at {rev} differs from now")
+            checked += 1
+            attributed += sum(p.attributed for p in now[0])
+    print(
+        f"identical attribution at {rev} and now on {checked} ordered pairs of {corpus} "
+        f"({attributed} attributed passages)"
+    )
+
+
+def against(
+    rev: str, pairs: int, repeat: int, corpus: Path | None = None
+) -> dict[str, dict[str, float]]:
     """Attribution at ``rev`` vs now: identical outputs on every pair (raises if not),
     CPU ms medians timed alternately (old, new, old, new, ...) in this process."""
     old = attribute_at(rev)
+    if corpus:
+        check_corpus(old, rev, corpus)
     cells: dict[tuple[str, str], list[float]] = {}
     checked = 0
     for case, a, b in cleaned_pairs(pairs):
@@ -291,10 +338,16 @@ def main() -> None:
     parser.add_argument(
         "--against", metavar="REV", help="also time attribution at git revision REV vs now"
     )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="with --against: also check identical attribution on every true pair of "
+        "this bench/gen_corpus.py output folder (JSONL)",
+    )
     args = parser.parse_args()
     load = {"load average before": os.getloadavg()[0]}
     if args.against:
-        side_by_side = against(args.against, args.pairs, args.repeat)
+        side_by_side = against(args.against, args.pairs, args.repeat, args.corpus)
         print(f"{'case: what':<36} {args.against:>12} {'now':>8} {'ratio':>6}  (median CPU ms)")
         for name, cell in side_by_side.items():
             print(
