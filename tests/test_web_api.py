@@ -17,9 +17,11 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -644,6 +646,78 @@ def test_bad_form_input_gets_a_4xx_page_with_a_message(
     assert r.headers["content-type"].startswith("text/html")
     message = re.search(r'<p class="error" role="alert">(.+?)</p>', r.text, re.S)
     assert message and message.group(1).strip(), r.text[:300]
+
+
+FORM_NOT_UTF8 = [
+    # a multipart text field in Latin-1 (Starlette read it as Latin-1: mojibake, 200)
+    (
+        b"--xx\r\nContent-Disposition: form-data; name=text\r\n\r\ncaf\xe9 au lait\r\n--xx--\r\n",
+        "multipart/form-data; boundary=xx",
+        "'text'",
+    ),
+    # percent-escapes that are not UTF-8 (read as replacement characters, 200)
+    (b"text=caf%E9+au+lait&limit=5", "application/x-www-form-urlencoded", "'text'"),
+    # raw bytes in a URL-encoded body (browsers percent-encode them)
+    (b"text=caf\xc3\xa9", "application/x-www-form-urlencoded", "non-ASCII"),
+    (
+        b"--xx\r\nContent-Disposition: form-data; name=text\r\n\r\nx\r\n--xx--\r\n",
+        "multipart/form-data; boundary=xx; charset=no-such-codec",
+        "unknown charset",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type", "named"), FORM_NOT_UTF8)
+def test_form_text_that_is_not_in_its_encoding_gets_a_400_naming_it(
+    index_client: TestClient, body: bytes, content_type: str, named: str
+) -> None:
+    r = index_client.post("/query", content=body, headers={"content-type": content_type})
+    assert r.status_code == 400, r.text[:300]
+    message = re.search(r'<p class="error" role="alert">(.+?)</p>', r.text, re.S)
+    assert message and named in unescape(message.group(1)), r.text[:500]
+    assert r.headers["content-security-policy"]
+
+
+def test_form_text_in_utf8_or_its_declared_charset_is_answered(index_client: TestClient) -> None:
+    pasted = "Café au lait: " + build.TASS_PAGE.read_text("utf-8")[:2000]
+    for body, content_type in (
+        (
+            b"--xx\r\nContent-Disposition: form-data; name=text\r\n\r\n"
+            + pasted.encode("utf-8")
+            + b"\r\n--xx--\r\n",
+            "multipart/form-data; boundary=xx",
+        ),
+        (
+            b"--xx\r\nContent-Disposition: form-data; name=text\r\n\r\n"
+            + pasted.encode("latin-1", "replace")
+            + b"\r\n--xx--\r\n",
+            "multipart/form-data; boundary=xx; charset=latin-1",
+        ),
+        (urlencode({"text": pasted}).encode("ascii"), "application/x-www-form-urlencoded"),
+    ):
+        r = index_client.post("/query", content=body, headers={"content-type": content_type})
+        assert r.status_code == 200, r.text[:300]
+        assert "Café au lait" in unescape(r.text)
+    # an uploaded file is not a text field: decoded (and judged) by the route
+    r = index_client.post(
+        "/query", files={"file": ("page.txt", "caf\xe9 au lait".encode("latin-1"))}
+    )
+    assert r.status_code in (200, 400) and "not UTF-8" not in r.text
+
+
+def test_form_body_over_the_limit_still_gets_the_413(index_db: Path) -> None:
+    client = TestClient(create_app(index_db, max_body_bytes=1000))
+    body = urlencode({"text": "word " * 400}).encode("ascii")
+
+    def chunked() -> Iterator[bytes]:  # no Content-Length: counted as it streams in
+        for i in range(0, len(body), 300):
+            yield body[i : i + 300]
+
+    r = client.post(
+        "/query", content=chunked(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 413, r.text[:300]
+    assert "1000 bytes" in r.text
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ from copytrace import __version__
 from copytrace.errors import InputError
 from copytrace.web import api, pages
 from copytrace.web.corpus import Corpus
+from copytrace.web.forms import FormTextMiddleware
 from copytrace.web.service import Viewer, is_api, printable, too_large
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-    # Added last = outermost: the headers go on every answer, the 413s included.
+    # Added last = outermost: the headers go on every answer, the 413s included;
+    # form bodies are checked for their encoding once the body limit let them in.
+    app.add_middleware(FormTextMiddleware, refuse=viewer.error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, refuse=viewer.error)
     app.add_middleware(SecurityHeadersMiddleware)
 
