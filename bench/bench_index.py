@@ -494,7 +494,8 @@ def run_prebuilt(db: Path, args: argparse.Namespace, corpus: Path, truth: Truth)
     raw_reuse = query_articles(corpus, reuse_ids[: args.raw_queries], truth, raw=True)
     result: dict[str, Any] = {"db": str(db)}
     t0 = time.perf_counter()
-    with Index(db, read_only=True) as index:
+    with Index(db, read_only=True, memory=args.memory) as index:
+        result["memory"] = index._postings is not None
         result["open_and_first_query_s"] = time.perf_counter() - t0
         for q in reuse[:3]:  # warm the file cache and the aligner's first-call setup
             index.query(q)
@@ -539,6 +540,12 @@ def main() -> None:
         nargs=3,
         metavar=("SRC", "DST", "FACTOR"),
         help="make DST: the index SRC with FACTOR-1 scrambled copies (see replicate())",
+    )
+    ap.add_argument(
+        "--memory",
+        action="store_true",
+        help="with --db: query through handles holding the fingerprints in memory (as the "
+        "web server does; indexes over copytrace.index.MEMORY_MAX_ROWS stay on disk)",
     )
     ap.add_argument(
         "--build-db",
