@@ -14,10 +14,9 @@ from copytrace.attribute import (
     _NAMED_STARTS,
     _TRIGGER_SET,
     TRIGGER_REACH,
-    _candidates,
     _dash_line_starts,
     _matches_at,
-    _window_matches,
+    _matches_in,
     _words_at,
     attribute,
     coverage,
@@ -221,17 +220,14 @@ def test_credit_patterns_are_tried_wherever_a_full_scan_finds_them() -> None:
         words_at = _words_at(art)
         if not words_at.windows:
             continue
-        some = [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(3)]
-        for n, (rx, where) in enumerate(specs):
-            at = (
-                where
-                if isinstance(where, re.Pattern)
-                else (_candidates(words_at.anchors, where, words_at.runs))
-            )
-            for lo, hi in words_at.windows + some:
-                scan = [m.span() for m in rx.finditer(text, lo, hi)]
-                tried = _window_matches(rx, at, text, words_at.runs, lo, hi)
-                assert [m.span() for m in tried] == scan, (text, lo, hi, rx.pattern)
+        cuts = sorted(set(rng.sample(range(len(text) + 1), min(len(text) + 1, 6))))
+        some = list(zip(cuts[::2], cuts[1::2], strict=False))  # arbitrary windows
+        for windows in (words_at.windows, some):
+            at = words_at._replace(windows=windows)
+            for n, (rx, where) in enumerate(specs):
+                scan = [m.span() for lo, hi in windows for m in rx.finditer(text, lo, hi)]
+                tried = [m.span() for m in _matches_in(rx, where, text, at)]
+                assert tried == scan, (text, windows, rx.pattern)
                 found[n] += len(scan)
     assert min(found) > 20, found
 

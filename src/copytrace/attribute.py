@@ -508,28 +508,21 @@ def _credit_hits(
     generic: list[_Hit] = []
     text = art.text
     words_at = _words_at(art)
-    runs = words_at.runs
-    where = [
-        where if isinstance(where, re.Pattern) else _candidates(words_at.anchors, where, runs)
-        for _, where in _NAMED_STARTS
-    ]
-    generic_starts = _candidates(words_at.anchors, _GENERIC_STARTS, runs)
-    for lo, hi in words_at.windows:
-        for (rx, _), at in zip(_NAMED_STARTS, where, strict=True):
-            for m in _window_matches(rx, at, text, runs, lo, hi):
-                words = _name_words(m.group("name"))
-                if not words or any(w.casefold() in own for w in words):
-                    continue
-                strong = bool(_PUBLISHER_FORM.search(m.group()))
-                key = (" ".join(words), strong)
-                if key not in verdicts:
-                    verdicts[key] = _name_matches(words, other_names, other, strong)
-                if verdicts[key]:
-                    named.append((m.start(), m.end(), m.group().strip()))
-        generic.extend(
-            (m.start(), m.end(), m.group().strip())
-            for m in _window_matches(_GENERIC_RE, generic_starts, text, runs, lo, hi)
-        )
+    for rx, where in _NAMED_STARTS:
+        for m in _matches_in(rx, where, text, words_at):
+            words = _name_words(m.group("name"))
+            if not words or any(w.casefold() in own for w in words):
+                continue
+            strong = bool(_PUBLISHER_FORM.search(m.group()))
+            key = (" ".join(words), strong)
+            if key not in verdicts:
+                verdicts[key] = _name_matches(words, other_names, other, strong)
+            if verdicts[key]:
+                named.append((m.start(), m.end(), m.group().strip()))
+    generic.extend(
+        (m.start(), m.end(), m.group().strip())
+        for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
+    )
     named.sort()
     generic.sort()
     return named, generic
@@ -555,21 +548,31 @@ def _words_at(art: Article) -> _WordsAt:
     return _WordsAt(windows, found, runs_i)
 
 
-def _window_matches(
-    rx: re.Pattern[str],
-    at: list[int] | re.Pattern[bytes],
-    text: str,
-    runs: bytes,
-    lo: int,
-    hi: int,
-) -> Iterable[re.Match[str]]:
-    """``rx.finditer(text, lo, hi)``, tried only where a match can begin: at the sorted
-    positions ``at`` (from :func:`_candidates`), or, for a pattern led by a name, only
-    when the search ``at`` finds the word after the name in the window."""
-    if isinstance(at, re.Pattern):
-        return rx.finditer(text, lo, hi) if at.search(runs, lo, hi) else ()
-    i, j = bisect.bisect_left(at, lo), bisect.bisect_left(at, hi)
-    return _matches_at(rx, text, at[i:j], hi) if i < j else ()
+def _matches_in(
+    rx: re.Pattern[str], where: _Starts | re.Pattern[bytes], text: str, words_at: _WordsAt
+) -> Iterator[re.Match[str]]:
+    """What ``rx.finditer(text, lo, hi)`` yields over each trigger window in turn, with
+    ``rx`` tried only where a match can begin: at the starts ``where`` gives (see
+    :func:`_candidates`), or, for a pattern led by a name, in the windows where the
+    search ``where`` finds the word that follows the name."""
+    windows, runs = words_at.windows, words_at.runs
+    if isinstance(where, re.Pattern):
+        for lo, hi in windows:
+            if where.search(runs, lo, hi):
+                yield from rx.finditer(text, lo, hi)
+        return
+    k, pos = 0, 0  # matches end in their window, and windows do not overlap
+    for s in _candidates(words_at.anchors, where, runs):
+        while k < len(windows) and windows[k][1] <= s:
+            k += 1
+        if k == len(windows):
+            return
+        lo, hi = windows[k]
+        if s >= lo and s >= pos:
+            m = rx.match(text, s, hi)
+            if m:
+                yield m
+                pos = m.end()
 
 
 def _candidates(anchors: Sequence[tuple[int, bytes]], starts: _Starts, runs: bytes) -> list[int]:
