@@ -166,8 +166,11 @@ def _first_words(group: str) -> frozenset[bytes]:
 
 
 # Where each credit pattern's matches can begin: (words a match starts with, {word:
-# words that may stand just before it and lead the match}). Every word below is a
-# trigger word, whole, as the patterns need a space after it.
+# words that may stand just before it and lead the match}). Every such word is a
+# trigger word and stands whole (the patterns need a word boundary before it and a
+# space after it), so trying the pattern at those words alone, leftmost first and
+# skipping starts inside the last match, finds what finditer over the window finds
+# (tests/test_attribute.py checks this against finditer on fuzzed text).
 _Starts = tuple[frozenset[bytes], dict[bytes, tuple[bytes, ...]]]
 _AS_BEFORE: dict[bytes, tuple[bytes, ...]] = {w: (b"as",) for w in _first_words(_BY_VERB)}
 
@@ -530,7 +533,7 @@ def _credit_hits(
 
 class _WordsAt(NamedTuple):
     windows: list[tuple[int, int]]  # where credit phrases can be (see _trigger_windows)
-    anchors: list[tuple[int, bytes]]  # (start, word): the anchor words, whole runs of letters
+    anchors: list[tuple[int, bytes]]  # (start, word): the text's trigger words, sorted
     runs: bytes  # the text as _letter_runs sees it, with the IGNORECASE look-alikes
 
 
