@@ -17,6 +17,7 @@ either: trafilatura removes their boilerplate from the markup.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -88,16 +89,29 @@ def page_line_keys(text: str) -> dict[int, str]:
         >>> sorted(page_line_keys("Menu\\nHome News 24\\nMenu\\n").values())
         ['home news 0', 'menu']
     """
-    from copytrace.clean import line_key, line_spans
+    from copytrace.clean import line_spans
 
     out: dict[int, str] = {}
     for s, e in line_spans(text):
         if e - s > CHROME_MAX_LINE_CHARS:
             continue
-        key = line_key(text[s:e])
-        if _MIN_CHARS_RE.match(key):
-            out.setdefault(key_hash(key), key)
+        entry = _line_entry(text[s:e])
+        if entry is not None:
+            out.setdefault(*entry)
     return out
+
+
+# Chrome lines recur page after page: remember the last lines' keys and hashes.
+_LINE_ENTRIES = 1 << 15
+
+
+@functools.lru_cache(maxsize=_LINE_ENTRIES)
+def _line_entry(line: str) -> tuple[int, str] | None:
+    """``(key_hash(key), key)`` of a line, or None when its key is too short to count."""
+    from copytrace.clean import line_key
+
+    key = line_key(line)
+    return (key_hash(key), key) if _MIN_CHARS_RE.match(key) else None
 
 
 def page_line_hashes(text: str) -> npt.NDArray[np.uint64]:

@@ -34,7 +34,7 @@ import operator
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse
 
@@ -360,7 +360,7 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
 
 def _stoplist_of(counts: Counter[str], n_words: int) -> frozenset[str]:
     """``page_stoplist`` from the page's word counts (its stopwords' suffice) and length."""
-    langs, index, denom = _stop_arrays()
+    langs, index, _ = _stop_arrays()
     ids: list[np.ndarray] = []
     weights: list[int] = []
     for w, count in counts.items():
@@ -377,11 +377,19 @@ def _stoplist_of(counts: Counter[str], n_words: int) -> frozenset[str]:
         weights=np.repeat(np.asarray(weights, np.float64), reps),
         minlength=len(langs),
     )
+    return _stoplist_of_hits(hits, n_words, lambda: counts)
+
+
+def _stoplist_of_hits(
+    hits: np.ndarray, n_words: int, counts: Callable[[], Counter[str]]
+) -> frozenset[str]:
+    """The stoplist from the page's words counted per language (``counts`` for a tie)."""
+    langs, _, denom = _stop_arrays()
     # Large lists (13k Korean entries) match anything; prefer coverage per list size.
     score = hits / denom
     best = np.flatnonzero(score == score.max())
     if len(best) > 1:  # a tie: the first language met in the words wins, as max() does
-        return _stoplist_ties(counts, n_words)
+        return _stoplist_ties(counts(), n_words)
     lang, n = langs[int(best[0])], int(hits[best[0]])
     if n < _MIN_STOPLIST_COVERAGE * n_words:
         return frozenset()
@@ -464,6 +472,7 @@ class _Line:
     """
 
     __slots__ = (
+        "_content",
         "_publisher",
         "_title",
         "glued",
@@ -472,6 +481,7 @@ class _Line:
         "nwords",
         "prefix",
         "row",
+        "stop_langs",
         "stops",
         "template",
         "text",
@@ -491,19 +501,26 @@ class _Line:
         self.row = array("d", _static_row(self))
         # The words that are a stopword in some language (for the page's language).
         self.stops = tuple(filter(_stopwords().__contains__, words))
+        index = _stop_arrays()[1]
+        self.stop_langs = (
+            np.concatenate([index[w] for w in self.stops]).tobytes() if self.stops else b""
+        )
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
-        self._title: tuple[bool, bool, frozenset[str]] | None = None
+        self._title: tuple[bool, bool] | None = None
+        self._content: frozenset[str] | None = None
         self._publisher: tuple[str | None, str | None] | None = None
 
-    def title_parts(self) -> tuple[bool, bool, frozenset[str]]:
-        """(title-like, ends like a statement, content words), on first use."""
+    def title_parts(self) -> tuple[bool, bool]:
+        """(title-like, ends like a statement), on first use."""
         if self._title is None:
-            self._title = (
-                _title_like(self),
-                _STATEMENT_END_RE.search(self.text) is not None,
-                frozenset(_content_words(self.words)),
-            )
+            self._title = (_title_like(self), _STATEMENT_END_RE.search(self.text) is not None)
         return self._title
+
+    def content_words(self) -> frozenset[str]:
+        """The words the title and the body share (``_content_words``), on first use."""
+        if self._content is None:
+            self._content = frozenset(_content_words(self.words))
+        return self._content
 
     def publisher(self) -> tuple[str | None, str | None]:
         """(publisher of a copyright line, of a subscription line), on first use."""
@@ -665,7 +682,15 @@ def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
     """
     if not n_words:
         return frozenset()
-    return _stoplist_of(Counter(chain.from_iterable([ln.stops for ln in lines])), n_words)
+    ids = np.frombuffer(b"".join([ln.stop_langs for ln in lines]), dtype=np.intp)
+    if not len(ids):
+        return frozenset()
+    # Each stopword's languages counted once per occurrence: the same integer sums
+    # as page_stoplist's weighted bincount.
+    hits = np.bincount(ids, minlength=len(_stop_arrays()[0])).astype(np.float64)
+    return _stoplist_of_hits(
+        hits, n_words, lambda: Counter(chain.from_iterable([ln.stops for ln in lines]))
+    )
 
 
 def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -1511,9 +1536,7 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
     first = kept[0]
     page = _page(text, spans)
     lines, hard = page.lines, page.hard
-    body: Counter[str] = Counter()
-    for i in kept:
-        body.update(lines[i].title_parts()[2])
+    body = Counter(chain.from_iterable([lines[i].content_words() for i in kept]))
     window: list[int] = []
     for i in range(first - 1, -1, -1):
         if len(window) == _TITLE_WINDOW:
@@ -1521,9 +1544,10 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         if lines[i].words and not hard[i]:
             window.append(i)
     for i in [*reversed(window), *kept[:_TITLE_BODY_LINES]]:
-        title_like, statement, own = lines[i].title_parts()
+        title_like, statement = lines[i].title_parts()
         if not title_like or (keep[i] and statement):
             continue
+        own = lines[i].content_words()
         if len(own) < _TITLE_MIN_CONTENT_WORDS:
             continue
         # A kept heading is itself in the body: count only its words found elsewhere.
