@@ -456,3 +456,18 @@ def test_sentence_similarity_ignores_how_stem_ids_are_numbered() -> None:
         got.append([x.tolist() for x in paraphrase.sentence_similarity(ba, bb, 3, 2, size)])
     assert got[0] == got[1]
     assert len(got[0][0]) == 5  # the pairs that share a stem
+
+
+def test_lexicon_numbers_new_words_in_order_and_keeps_stems_as_it_grows() -> None:
+    from copytrace.paraphrase import Lexicon
+
+    lex = Lexicon()
+    first = lex.ids(["the", "talks", "the", "talking", "alpha"])
+    assert first.tolist() == [0, 1, 0, 2, 3]
+    many = [f"term{k}" for k in range(5000)]
+    ids = lex.ids([*many, "talks", *many[:3]])  # past the stem buffer's first size
+    assert ids.tolist() == [*range(4, 5004), 1, 4, 5, 6]
+    assert len(lex.stems) == 5004
+    stems = lex.stems[first]
+    assert stems[0] == -1 and stems[1] == stems[3] >= 0
+    assert len(set(lex.stems[ids[:5000]].tolist())) == 5000

@@ -698,8 +698,10 @@ def _paraphrase_pairs(
         if verbatim:
             # a sentence pair that contradicts a verbatim passage (one side in it,
             # the other side elsewhere) is a chance match
-            on_a = {int(k) for k in np.unique(owner_a[lo_a:hi_a]) if k >= 0}
-            on_b = {int(k) for k in np.unique(owner_b[lo_b:hi_b]) if k >= 0}
+            on_a = set(owner_a[lo_a:hi_a].tolist())
+            on_a.discard(-1)
+            on_b = set(owner_b[lo_b:hi_b].tolist())
+            on_b.discard(-1)
             if on_a and not any(
                 verbatim[k].b_s - slack < hi_b and lo_b < verbatim[k].b_e + slack for k in on_a
             ):

@@ -278,7 +278,8 @@ class Lexicon:
     def reset(self) -> None:
         self.words: dict[str, int] = {}
         self.stem_of: dict[str, int] = {}
-        self.stems = np.empty(0, np.int64)  # stem id per word id, -1: stop word
+        self._stem_buf = np.empty(1024, np.int64)
+        self.stems = self._stem_buf[:0]  # stem id per word id, -1: stop word
         self.generation += 1
 
     def ids(self, words: Sequence[str]) -> np.ndarray:
@@ -302,27 +303,43 @@ class Lexicon:
         if len(self.words) > self.max_words:
             self.reset()
         vocab = self.words
-        try:  # every word known (a document seen before): one C-level pass
-            return np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
-        except KeyError:
-            pass
-        first = len(vocab)
-        add = vocab.setdefault
-        # a new word gets the next id: len() is taken before it is added
-        ids = np.array([add(w, len(vocab)) for w in words], np.int64)
-        if len(vocab) > first:
-            new = list(itertools.islice(vocab, first, None))
+        # known words in one C-level pass (-1: new)
+        ids = np.fromiter(map(vocab.get, words, itertools.repeat(-1)), np.int64, len(words))
+        if not len(ids) or ids.min() >= 0:
+            return ids
+        # a new word gets the next id, in order of first occurrence
+        missing = np.flatnonzero(ids < 0)
+        new: list[str] = []
+        got: list[int] = []
+        for k in missing.tolist():
+            w = words[k]
+            i = vocab.get(w)
+            if i is None:
+                i = vocab[w] = len(vocab)
+                new.append(w)
+            got.append(i)
+        ids[missing] = got
+        if new:
             stem_of = self.stem_of
-            sids = np.empty(len(new), np.int64)
-            for k, (w, st) in enumerate(zip(new, stem_words(new), strict=True)):
-                if w in STOP_WORDS or (len(w) == 1 and not w.isdigit()):
-                    sids[k] = -1
-                else:
-                    sid = stem_of.get(st)
-                    if sid is None:
-                        sid = stem_of[st] = len(stem_of)
-                    sids[k] = sid
-            self.stems = np.concatenate((self.stems, sids))
+            add_stem = stem_of.setdefault
+            # a new stem gets the next id (len() is taken before it is added)
+            sids = np.fromiter(
+                (
+                    -1
+                    if w in STOP_WORDS or (len(w) == 1 and not w.isdigit())
+                    else add_stem(st, len(stem_of))
+                    for w, st in zip(new, stem_words(new), strict=True)
+                ),
+                np.int64,
+                len(new),
+            )
+            n_old, n_new = len(self.stems), len(self.stems) + len(sids)
+            if n_new > len(self._stem_buf):  # grow by doubling: no copy per document
+                buf = np.empty(max(n_new, 2 * len(self._stem_buf)), np.int64)
+                buf[:n_old] = self.stems
+                self._stem_buf = buf
+            self._stem_buf[n_old:n_new] = sids
+            self.stems = self._stem_buf[:n_new]
         return ids
 
 
