@@ -16,7 +16,7 @@ method alike. Rates come from each method's median CPU seconds per pass (this
 process's CPU time, steadier than wall time on a shared machine; wall time is
 reported too): pages/s, MB/s (of its own input: text for the text methods, HTML
 for the HTML ones) and the speed ratio to the reference (trafilatura; with
-``--text-only`` the text cleaner). The text cleaner's word, stamp and page caches
+``--text-only`` the text cleaner). The text cleaner's word, stamp, page and line caches
 are cleared before each of its passes (and seed runs). Last, the median CPU
 milliseconds of ``clean_text`` on each seed page (examples/).
 
@@ -58,9 +58,13 @@ def _load() -> str:
 
 
 def _clear_caches(mod: ModuleType) -> None:
-    """Start cold: the word cache and (where the module has them) the stamp and page caches."""
+    """Start cold: the word cache and (where the module has them) the stamp, page and line caches.
+
+    The line memo (``_line``) is emptied too, so a pass only reuses the lines it
+    meets twice itself, as a scan worker does over its share of a corpus.
+    """
     mod._normalize.cache_clear()
-    for name in ("_parse_published", "_cached_page"):
+    for name in ("_parse_published", "_cached_page", "_line"):
         if hasattr(mod, name):
             getattr(mod, name).cache_clear()
 

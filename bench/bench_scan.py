@@ -41,11 +41,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from _proc import TreeRSS  # bench/_proc.py (this script's folder is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -142,70 +143,6 @@ def replicate_corpus(src: Path, dst: Path, factor: int) -> Path:
 
 
 # ----------------------------------------------------------------------------- measuring
-
-
-class TreeRSS:
-    """Peak resident memory of a process and its descendants, sampled from /proc."""
-
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
-        self.pid = pid
-        self.interval = interval
-        self.peak_kb = 0
-        # Anonymous memory only (RssAnon): the spill is memory-mapped, and its
-        # file-backed pages count in every process that touched them (and are
-        # evictable), so VmRSS summed over the tree overstates what is needed.
-        self.peak_anon_kb = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> TreeRSS:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _children(self) -> dict[int, list[int]]:
-        kids: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(entry))
-        return kids
-
-    def _rss_kb(self, pid: int) -> tuple[int, int]:
-        """VmRSS and RssAnon of one process, kB."""
-        rss = anon = 0
-        try:
-            with open(f"/proc/{pid}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        rss = int(line.split()[1])
-                    elif line.startswith("RssAnon:"):
-                        anon = int(line.split()[1])
-        except OSError:
-            pass
-        return rss, anon
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            kids = self._children()
-            todo, total, anon = [self.pid], 0, 0
-            while todo:
-                p = todo.pop()
-                rss_kb, anon_kb = self._rss_kb(p)
-                total += rss_kb
-                anon += anon_kb
-                todo.extend(kids.get(p, []))
-            self.peak_kb = max(self.peak_kb, total)
-            self.peak_anon_kb = max(self.peak_anon_kb, anon)
-            self._stop.wait(self.interval)
 
 
 def _cpu_children() -> float:

@@ -23,33 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from _proc import tree_memory_kb  # bench/_proc.py (this script's folder is on sys.path)
+
 COMPARED = ("pairs.jsonl", "passages.jsonl", "clusters.jsonl")
-
-
-def tree_rss_mb(root: int) -> float:
-    """Current RSS of ``root`` and all its descendants, MB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-                        break
-        except OSError:
-            continue
-    return total
 
 
 def one(engine: str, corpus: str, out: str, jobs: int, partitions: int | None) -> None:
@@ -94,7 +70,7 @@ def measure(
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = 0.0
     while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
+        peak = max(peak, tree_memory_kb(proc.pid)[0] / 1024)
         time.sleep(0.2)
     wall = time.perf_counter() - t0
     stdout, stderr = proc.communicate()
