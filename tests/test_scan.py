@@ -226,6 +226,18 @@ def test_cli_scan_writes_outputs_and_prints_a_summary(corpus: Path, tmp_path: Pa
     assert (tmp_path / "out" / "report.html").is_file()
 
 
+def test_cli_scan_of_a_missing_input_is_a_one_line_usage_error(
+    corpus: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-crawl.jsonl"
+    result = CliRunner().invoke(
+        main, ["scan", str(corpus), str(missing), "--out", str(tmp_path / "out"), "--jobs", "1"]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: input not found: {missing}"
+    assert not (tmp_path / "out").exists()  # nothing started
+
+
 def test_stage_functions_over_arrow_batches_reproduce_the_engine(scanned: Path) -> None:
     """What a Spark engine does per partition gives the local engine's pairs."""
     import numpy as np

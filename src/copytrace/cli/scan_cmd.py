@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import click
@@ -44,6 +45,25 @@ class ScanFailure(click.ClickException):
 
     def show(self, file: object = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+class InputNotFound(click.ClickException):
+    """An INPUT path that does not exist: one line on stderr, exit 2 (a usage error)."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+# A URL input ("s3a://...", "hdfs://...") is for Spark to list, not a local path.
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _check_inputs(inputs: tuple[Path, ...]) -> None:
+    for path in inputs:
+        if not _URL_RE.match(str(path)) and not path.exists():
+            raise InputNotFound(f"input not found: {path}")
 
 
 class _RichProgress:
@@ -160,6 +180,7 @@ def scan_cmd(
 
         copytrace scan crawl/ wire.jsonl.gz --out scan-out --jobs 2
     """
+    _check_inputs(inputs)
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = ScanConfig(
