@@ -204,6 +204,8 @@ def fuzz_content(rng: random.Random, length: int) -> tuple[tuple[int, int], ...]
     if rng.random() < 0.3:  # two spans that touch, cutting a word
         cut = rng.randint(0, length)
         return ((0, cut), (cut, length))
+    if rng.random() < 0.05:  # spans past the end of the text read as far as it goes
+        return ((length // 2, length + 5), (length + 5, length + 9))
     cuts = sorted(rng.sample(range(length + 1), min(length + 1, 2 * rng.randint(0, 3))))
     return tuple((cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2))
 

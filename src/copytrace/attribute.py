@@ -645,7 +645,7 @@ def _words_within(
         for k, w in found[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
         if k + len(w) <= hi
     ]
-    if lo >= hi:
+    if lo >= min(hi, len(runs)):
         return out
     cut_at_lo = lo > 0 and runs[lo - 1] != 32 and runs[lo] != 32
     if cut_at_lo:  # the slice starts inside a run of letters
