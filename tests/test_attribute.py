@@ -206,6 +206,8 @@ def fuzz_content(rng: random.Random, length: int) -> tuple[tuple[int, int], ...]
         return ((0, cut), (cut, length))
     if rng.random() < 0.05:  # spans past the end of the text read as far as it goes
         return ((length // 2, length + 5), (length + 5, length + 9))
+    if rng.random() < 0.05:  # out of order and overlapping, against the contract
+        return ((length // 2, length), (0, length // 2 + 3))
     cuts = sorted(rng.sample(range(length + 1), min(length + 1, 2 * rng.randint(0, 3))))
     return tuple((cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2))
 

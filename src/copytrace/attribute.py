@@ -564,7 +564,9 @@ def _matches_in(
             if where.search(runs, lo, hi):
                 yield from rx.finditer(text, lo, hi)
         return
-    k, pos = 0, 0  # matches end in their window, and windows do not overlap
+    # windows are sorted and apart (_trigger_windows merges any that touch), and a
+    # match ends inside its window
+    k, pos = 0, 0
     for s in _candidates(words_at.anchors, where, runs):
         while k < len(windows) and windows[k][1] <= s:
             k += 1
