@@ -49,7 +49,7 @@ def compare(a: Article, b: Article, *, params: AlignParams | None = None) -> Pai
 
     Example:
         >>> a = Article("a", "Officials said the two sides will meet in the autumn to talk peace.",
-        ...             content=((0, 68),), source="Nikkei")
+        ...             content=((0, 67),), source="Nikkei")
         >>> b = Article("b", "The two sides will meet in the autumn to talk peace, Nikkei wrote.",
         ...             content=((0, 66),))
         >>> r = compare(a, b)
