@@ -54,7 +54,7 @@ def compare(a: Article, b: Article, *, params: AlignParams | None = None) -> Pai
         ...             content=((0, 66),))
         >>> r = compare(a, b)
         >>> r.direction.source, round(r.coverage_b, 2)
-        ('a', 0.74)
+        ('a', 0.77)
     """
     a = ensure_clean(a)
     b = ensure_clean(b)
