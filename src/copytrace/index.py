@@ -882,6 +882,7 @@ def _load_postings(path: Path) -> _Postings:
     """
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET enable_progress_bar = false")  # it drew on a server's stderr
         quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS ix (READ_ONLY)")
         parts = []
