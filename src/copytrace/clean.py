@@ -116,6 +116,8 @@ def line_key(line: str) -> str:
 
 _SENT_END_RE = re.compile(r"[.!?。！？…](?:[\"'”’»)\]]*)(?=\s|$)")
 _END_PUNCT_RE = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*$")
+_END_MARKS = ".!?。！？…:;"
+_CLOSERS = "\"'”’»)]"
 _TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>|\$\{\w[^}]*\}|\[\[\w+\]\]")
 # A lowercase letter glued to a capital inside one chunk: "ArtboardCreated", "IconIcon".
 _GLUE_RE = re.compile(r"[a-z][A-Z][a-z]")
@@ -616,8 +618,11 @@ def _static_row(ln: _Line) -> list[float]:
     else:
         probe, phrase_re, credit_re, comment_re, date_re = t, *_CASELESS_RES
     chunks = t.split()
-    alpha_chunks = [c for c in chunks if c[:1].isalpha()]
-    ep = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
+    if "\n" in t:  # ($ also matches before a final line break; spans hold none)
+        ep = bool(_END_PUNCT_RE.search(t)) and not t.endswith(":")
+    else:  # _END_PUNCT_RE: a closing mark, then only closing quotes/brackets to the end
+        bare = t.rstrip(_CLOSERS)
+        ep = bare != "" and bare[-1] in _END_MARKS and not t.endswith(":")
     row = [0.0] * _NF
     row[col["log_words"]] = math.log1p(k)
     row[col["short"]] = k <= 3
@@ -628,13 +633,7 @@ def _static_row(ln: _Line) -> list[float]:
     row[col["end_punct"]] = ep
     row[col["sentences"]] = min(len(_SENT_END_RE.findall(t)), 5) / 5
     row[col["commas"]] = min(t.count(",") + t.count("、") + t.count("，"), 5) / 5
-    if alpha_chunks:
-        n_alpha = len(alpha_chunks)
-        row[col["title_case"]] = sum(map(str.isupper, map(_FIRST, alpha_chunks))) / n_alpha
-        row[col["upper"]] = (
-            sum(map(str.isupper, alpha_chunks))
-            - sum(map(str.isupper, [c for c in alpha_chunks if len(c) == 1]))
-        ) / n_alpha
+    _chunk_case(row, chunks, ascii_line)
     # An ASCII line without a digit has no word with one (NFKD can make digits).
     if k and (not ascii_line or _DIGIT_RE.search(t)):
         # (a word of letters only has no digit)
@@ -674,6 +673,31 @@ def _static_row(ln: _Line) -> list[float]:
     row[col["lower_start"]] = t[:1].islower()
     row[col["quote"]] = t[:1] in "\"“„«'‘"
     return row
+
+
+_UPPER_ASCII = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _chunk_case(row: list[float], chunks: list[str], ascii_line: bool) -> None:
+    """``title_case`` and ``upper``: shares of the chunks opening with a letter
+    that open with a capital / are all capitals (more than one character)."""
+    if ascii_line:  # count letters and capitals among the chunks' first characters
+        firsts = "".join(map(_FIRST, chunks)).encode("ascii")
+        n_alpha = len(firsts) - len(firsts.translate(None, _ASCII_LETTERS))
+        if n_alpha:
+            n_title = len(firsts) - len(firsts.translate(None, _UPPER_ASCII))
+            n_upper = sum(1 for c in filter(str.isupper, chunks) if c[0].isalpha() and len(c) > 1)
+            row[_COL["title_case"]] = n_title / n_alpha
+            row[_COL["upper"]] = n_upper / n_alpha
+        return
+    alpha_chunks = [c for c in chunks if c[:1].isalpha()]
+    if alpha_chunks:
+        n_alpha = len(alpha_chunks)
+        row[_COL["title_case"]] = sum(map(str.isupper, map(_FIRST, alpha_chunks))) / n_alpha
+        row[_COL["upper"]] = (
+            sum(map(str.isupper, alpha_chunks))
+            - sum(map(str.isupper, [c for c in alpha_chunks if len(c) == 1]))
+        ) / n_alpha
 
 
 def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
