@@ -797,3 +797,45 @@ def test_concurrent_queries_give_the_sequential_answers(
         assert got == expected * 3
     finally:
         corpus.close()
+
+
+@pytest.mark.slow
+def test_query_processes_give_the_in_process_answers(index_db: Path) -> None:
+    # serve --workers N: one web process, queries answered by N worker processes.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from copytrace.web.corpus import Corpus
+    from copytrace.web.service import make_query_article
+
+    pasted = [make_query_article(a.text, a.is_html) for a in build.load_articles()]
+
+    def answers(corpus: Corpus) -> list[list[tuple[str, float, PairResult]]]:
+        def one(art: Article) -> list[tuple[str, float, PairResult]]:
+            return [(m.article.id, m.score, m.result) for m in corpus.query(art, 5)]
+
+        with ThreadPoolExecutor(6) as pool:
+            return list(pool.map(one, pasted * 2))
+
+    local = Corpus(index_db, index_handles=2)
+    remote = Corpus(index_db, index_handles=1, query_processes=2)
+    try:
+        local.open()
+        remote.open()
+        assert remote.processes is not None
+        expected = answers(local)
+        assert sum(1 for e in expected if e) >= 8
+        assert answers(remote) == expected
+        # the web process's own handle still serves articles
+        assert remote.article(build.NIKKEI_ID) is not None
+    finally:
+        local.close()
+        remote.close()
+    with pytest.raises(RuntimeError, match="not running"):
+        remote.query(pasted[0], 5)
+
+    with TestClient(create_app(index_db, query_processes=2)) as client:
+        r = client.post("/api/query", json={"text": build.TASS_PAGE.read_text("utf-8")})
+        assert r.status_code == 200
+        assert r.json()["matches"][0]["article"]["id"] == build.NIKKEI_ID
+        r = client.post("/api/query", json={"text": "x", "limit": 0})
+        assert r.status_code == 422

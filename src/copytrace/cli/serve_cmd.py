@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from copytrace.cli import main
@@ -33,14 +31,17 @@ from copytrace.errors import InputError
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Server processes (each opens the index read-only); about one per core.",
+    help="Processes answering index queries (more than 1: one web process hands each "
+    "query to the next free one; each holds the index's fingerprints in memory); "
+    "about one per core.",
 )
 @click.option(
     "--query-threads",
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Queries one process answers at once (read-only index handles).",
+    help="Queries one process answers at once (read-only index handles); with "
+    "--workers > 1, requests for articles the web process answers at once.",
 )
 def serve_cmd(
     path: str, host: str, port: int, max_body_mb: float, workers: int, query_threads: int
@@ -58,15 +59,15 @@ def serve_cmd(
     """
     import uvicorn
 
-    from copytrace.web.app import ENV_HANDLES, ENV_MAX_BODY, ENV_PATH, create_app
+    from copytrace.web.app import create_app
 
     max_body = int(max_body_mb * 1024 * 1024)
-    try:  # open once here so a bad path fails now, with one line, in every mode
+    try:  # opens the index here, so a bad path fails now, with one line
         app = create_app(
             path,
             max_body_bytes=max_body,
             index_handles=query_threads,
-            index_memory=workers == 1,  # with workers, each of them loads its own
+            query_processes=workers if workers > 1 else 0,  # started with the server
         )
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
@@ -78,16 +79,4 @@ def serve_cmd(
         )
     click.echo(f"copytrace viewer on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     options = {"host": host, "port": port, "log_level": "warning", "server_header": False}
-    if workers == 1:
-        uvicorn.run(app, **options)  # type: ignore[arg-type]
-        return
-    app.state.corpus.close()
-    os.environ[ENV_PATH] = str(path)
-    os.environ[ENV_MAX_BODY] = str(max_body)
-    os.environ[ENV_HANDLES] = str(query_threads)
-    uvicorn.run(
-        "copytrace.web.app:app_from_env",
-        factory=True,
-        workers=workers,
-        **options,  # type: ignore[arg-type]
-    )
+    uvicorn.run(app, **options)  # type: ignore[arg-type]

@@ -156,6 +156,7 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     index_handles: int = 2,
     index_memory: bool = True,
+    query_processes: int = 0,
 ) -> FastAPI:
     """The web viewer and JSON API over an index file or a scan output folder.
 
@@ -166,6 +167,9 @@ def create_app(
         index_handles: read-only index handles, i.e. queries answered at once.
         index_memory: hold the index's fingerprints in memory (faster queries;
             see ``copytrace.index.Index``); False for a quick open-and-close.
+        query_processes: when > 0, index queries run in this many worker
+            processes fed from one queue, started with the app (its lifespan);
+            otherwise in this process's threads.
 
     Raises:
         InputError: ``path`` is neither an index file nor a scan folder.
@@ -174,7 +178,12 @@ def create_app(
         >>> app = create_app("scan-out")  # doctest: +SKIP
         >>> import uvicorn; uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
     """
-    corpus = Corpus(path, index_handles=index_handles, index_memory=index_memory)
+    corpus = Corpus(
+        path,
+        index_handles=index_handles,
+        index_memory=index_memory,
+        query_processes=query_processes,
+    )
     viewer = Viewer(corpus, Path(path).name or str(path), max_body_bytes)
 
     @asynccontextmanager
