@@ -405,6 +405,12 @@ def _stopwords() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _stop_lang_bytes() -> dict[str, bytes]:
+    """Each stopword's language ids (``_stop_arrays``) as intp bytes."""
+    return {w: ids.tobytes() for w, ids in _stop_arrays()[1].items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _stop_arrays() -> tuple[list[str], dict[str, np.ndarray], np.ndarray]:
     """Languages, each stopword's language ids, and each list's log size."""
     lists = _stoplists()
@@ -503,10 +509,8 @@ class _Line:
         self.row = array("d", _static_row(self))
         # The words that are a stopword in some language (for the page's language).
         self.stops = tuple(filter(_stopwords().__contains__, words))
-        index = _stop_arrays()[1]
-        self.stop_langs = (
-            np.concatenate([index[w] for w in self.stops]).tobytes() if self.stops else b""
-        )
+        # and their languages: one native intp per stopword and language
+        self.stop_langs = b"".join(map(_stop_lang_bytes().__getitem__, self.stops))
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
         self._title: tuple[bool, bool] | None = None
         self._content: tuple[str, ...] | None = None
