@@ -427,8 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=DEFAULT_REQUESTS, help="per level")
     ap.add_argument("--levels", type=int, nargs="+", default=list(DEFAULT_LEVELS))
     ap.add_argument("--warmup", type=int, default=20, help="untimed requests after start")
-    ap.add_argument("--workers", type=int, default=1, help="server processes")
-    ap.add_argument("--query-threads", type=int, default=2, help="index handles per process")
+    ap.add_argument("--workers", type=int, default=1, help="copytrace serve --workers")
+    ap.add_argument("--query-threads", type=int, default=2, help="copytrace serve --query-threads")
     ap.add_argument(
         "--jobs",
         type=int,
