@@ -8,15 +8,20 @@ from pathlib import Path
 
 from copytrace.align import align
 from copytrace.attribute import (
+    _CREDIT_LINE_RE,
     _DASH_CREDIT,
     _GENERIC_RE,
     _GENERIC_STARTS,
     _NAMED_STARTS,
     _TRIGGER_SET,
+    _WORD_LED,
     TRIGGER_REACH,
     _dash_line_starts,
+    _letter_runs,
+    _line_matches,
     _matches_at,
     _matches_in,
+    _with_lookalikes,
     _words_at,
     attribute,
     coverage,
@@ -257,6 +262,27 @@ def test_trigger_windows_are_read_from_each_content_span_alone() -> None:
         assert _words_at(art).windows == expected, (text, art.content)
 
 
+def test_credit_lines_are_found_as_a_full_scan_finds_them() -> None:
+    rng = random.Random(10)
+    hits = dict.fromkeys(_WORD_LED, 0)
+    lines = "Provided by|courtesy of the|Republished with permission from|COPYRIGHT 2026"
+    lines += "|reprinted from|Originally appeared in|copyright|originally published by"
+    for _ in range(300):
+        text = fuzz_text(rng)
+        for _ in range(rng.randint(1, 4)):
+            k = rng.randint(0, len(text))
+            line = rng.choice(lines.split("|")) + rng.choice(FUZZ_SPACES)
+            line += rng.choice(["Reuters", "The Harbour Herald", "AP", "the", "ſome"])
+            text = f"{text[:k]} {line}{rng.choice(FUZZ_GAPS)}{text[k:]}"
+        runs = _with_lookalikes(text, _letter_runs(text))
+        for word, rx in _CREDIT_LINE_RE:
+            scan = [m.span() for m in rx.finditer(text)]
+            assert [m.span() for m in _line_matches(word, rx, text, runs)] == scan, text
+            if word in hits:
+                hits[word] += len(scan)
+    assert min(hits.values()) > 10, hits
+
+
 def test_dash_credit_lines_are_found_as_a_full_scan_finds_them() -> None:
     rng = random.Random(9)
     hits = 0
@@ -271,3 +297,13 @@ def test_dash_credit_lines_are_found_as_a_full_scan_finds_them() -> None:
         assert [m.span() for m in at] == scan, text
         hits += len(scan)
     assert hits > 10
+
+
+def test_credit_line_keyword_spelled_with_look_alike_letters_still_credits() -> None:
+    # (?i) matches "ı" to "i": once "copyright" is on the page, "Copyrıght 2026 Reuters"
+    # is a copyright line too
+    wire = Article("w", LONG, source="wire:Reuters")
+    page = Article("c", f"{LONG}\n\nSee our copyright notice.\nCopyr\u0131ght 2026 Reuters")
+    passages, direction = attribute(wire, page, align(wire, page))
+    assert passages and all(p.attributed for p in passages)
+    assert any("Copyr\u0131ght 2026 Reuters" in e for e in direction.evidence)

@@ -111,6 +111,10 @@ _CREDIT_LINE_RE = [
     ("©", re.compile(rf"©[ \t]*(?:\d{{4}}[ \t]+)?{_NAME}")),
     ("(", re.compile(r"\((?P<name>[A-Z][A-Za-z]{1,12})\)[ \t]*[—–-]")),
 ]
+# The credit-line patterns whose matches begin with their word (in any case).
+_WORD_LED = frozenset(
+    ["provided", "courtesy", "republished", "reprinted", "originally", "copyright"]
+)
 # News agencies by the names they are credited with ("wire:AP", "AP" and "The
 # Associated Press" are one publisher).
 _AGENCIES = (
@@ -705,15 +709,13 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
     known |= {" ".join(_name_words(k)).casefold() for k in other_names}
     masthead = _outside_content(other)
     low = art.text.lower()
+    runs = b""
     for word, rx in _CREDIT_LINE_RE:
         if word not in low:
             continue
-        found = (
-            _matches_at(rx, art.text, _dash_line_starts(art.text), len(art.text))
-            if rx is _DASH_CREDIT
-            else rx.finditer(art.text)
-        )
-        for m in found:
+        if word in _WORD_LED and not runs:
+            runs = _with_lookalikes(art.text, _letter_runs(art.text))
+        for m in _line_matches(word, rx, art.text, runs):
             # "Copyright 2026 Reuters. All rights reserved." names Reuters
             words = _name_words(re.split(r"[.,;:]\s", m.group("name"))[0].rstrip("."))
             if not words:
@@ -724,6 +726,28 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
             ):
                 return m.group().strip()
     return None
+
+
+def _line_matches(
+    word: str, rx: re.Pattern[str], text: str, runs: bytes
+) -> Iterable[re.Match[str]]:
+    """``rx.finditer(text)`` for the credit-line pattern of ``word``, tried only where a
+    match can begin when that is known: at ``word`` (``runs``: the text's letter runs
+    with look-alikes, see :func:`_with_lookalikes`), or at a dash-led line."""
+    if rx is _DASH_CREDIT:
+        return _matches_at(rx, text, _dash_line_starts(text), len(text))
+    if word in _WORD_LED:
+        return _matches_at(rx, text, _occurrences(runs, word.encode()), len(text))
+    return rx.finditer(text)
+
+
+def _occurrences(runs: bytes, word: bytes) -> list[int]:
+    out = []
+    k = runs.find(word)
+    while k >= 0:
+        out.append(k)
+        k = runs.find(word, k + 1)
+    return out
 
 
 def _dash_line_starts(text: str) -> list[int]:
