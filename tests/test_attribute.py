@@ -17,6 +17,7 @@ from copytrace.attribute import (
     _WORD_LED,
     TRIGGER_REACH,
     _dash_line_starts,
+    _has_word,
     _letter_runs,
     _line_matches,
     _matches_at,
@@ -307,3 +308,16 @@ def test_credit_line_keyword_spelled_with_look_alike_letters_still_credits() -> 
     passages, direction = attribute(wire, page, align(wire, page))
     assert passages and all(p.attributed for p in passages)
     assert any("Copyr\u0131ght 2026 Reuters" in e for e in direction.evidence)
+
+
+def test_has_word_agrees_with_a_word_bounded_regex() -> None:
+    rng = random.Random(12)
+    pieces = ["Nikkei", "U.S.", "AT&T", "-Post", "Le", "_x", "2026", "é", "\u0301", " ", ".", "'"]
+    hits = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        word = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 2)))
+        expected = bool(re.search(rf"\b{re.escape(word)}\b", text))
+        assert _has_word(text, word) is expected, (text, word)
+        hits += expected
+    assert hits > 100

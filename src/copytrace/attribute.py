@@ -497,9 +497,29 @@ def _name_matches(words: Sequence[str], known: Sequence[str], other: Article, st
         texts.append(other.text)
     for text in texts:
         for w in reversed(words):  # the head word of "Japan's Nikkei" is "Nikkei"
-            if text and re.search(rf"\b{re.escape(w)}\b", text):
+            if text and _has_word(text, w):
                 return True
     return False
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``re.search(rf"\\b{re.escape(word)}\\b", text)`` without compiling a pattern per
+    word (names change from pair to pair and would churn the ``re`` cache)."""
+    n = len(word)
+    before = _is_word_char(word[0])
+    after = _is_word_char(word[-1])
+    k = text.find(word)
+    while k >= 0:
+        if (k > 0 and _is_word_char(text[k - 1])) != before and (
+            k + n < len(text) and _is_word_char(text[k + n])
+        ) != after:
+            return True
+        k = text.find(word, k + 1)
+    return False
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
 
 
 _Hit = tuple[int, int, str]  # start, end, phrase
@@ -721,9 +741,7 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
             if not words:
                 continue
             name = " ".join(words)
-            if name.casefold() in known or (
-                masthead and re.search(rf"\b{re.escape(name)}\b", masthead)
-            ):
+            if name.casefold() in known or (masthead and _has_word(masthead, name)):
                 return m.group().strip()
     return None
 
