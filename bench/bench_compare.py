@@ -259,12 +259,18 @@ def corpus_pairs(corpus: Path) -> list[tuple[Article, Article]]:
         return [(arts[r["a_id"]], arts[r["b_id"]]) for r in map(json.loads, lines)]
 
 
-def check_corpus(old: types.ModuleType, rev: str, corpus: Path) -> None:
-    """Attribution at ``rev`` and now identical on every true pair of ``corpus``."""
+def check_corpus(old: types.ModuleType, rev: str, corpus: Path) -> dict[str, float]:
+    """Attribution at ``rev`` and now identical on every true pair of ``corpus``; the
+    two timed alternately on each pair (median CPU ms per ordered pair)."""
     checked = attributed = 0
+    times: dict[str, list[float]] = {rev: [], "now": []}
     for a, b in corpus_pairs(corpus):
         for x, y in ((a, b), (b, a)):
             passages = align(x, y)
+            for side, fn in ((rev, old.attribute), ("now", attribute)):
+                t0 = time.thread_time()
+                fn(x, y, passages)
+                times[side].append((time.thread_time() - t0) * 1000)
             now = attribute(x, y, passages)
             if old.attribute(x, y, passages) != now:
                 raise AssertionError(f"{x.id} vs {y.id}: attribution at {rev} differs from now")
@@ -274,6 +280,9 @@ def check_corpus(old: types.ModuleType, rev: str, corpus: Path) -> None:
         f"identical attribution at {rev} and now on {checked} ordered pairs of {corpus} "
         f"({attributed} attributed passages)"
     )
+    cell = {side: statistics.median(ts) for side, ts in times.items()}
+    cell["ratio"] = cell["now"] / cell[rev]
+    return cell
 
 
 def against(
@@ -282,8 +291,9 @@ def against(
     """Attribution at ``rev`` vs now: identical outputs on every pair (raises if not),
     CPU ms medians timed alternately (old, new, old, new, ...) in this process."""
     old = attribute_at(rev)
+    results: dict[str, dict[str, float]] = {}
     if corpus:
-        check_corpus(old, rev, corpus)
+        results["corpus pairs: attribute"] = check_corpus(old, rev, corpus)
     cells: dict[tuple[str, str], list[float]] = {}
     checked = 0
     for case, a, b in cleaned_pairs(pairs):
@@ -322,7 +332,6 @@ def against(
         for (what, side), ts in times.items():
             cells.setdefault((f"{case}: {what}", side), []).append(statistics.median(ts))
     print(f"identical attribution at {rev} and now on {checked} article pairs (both orders)")
-    results: dict[str, dict[str, float]] = {}
     for (name, side), meds in cells.items():
         results.setdefault(name, {})[side] = statistics.median(meds)
     for cell in results.values():
