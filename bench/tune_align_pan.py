@@ -111,7 +111,7 @@ def evaluate(items: Sequence[Item], params: AlignParams) -> dict[str, Scores]:
 
 def show(name: str, scores: dict[str, Scores]) -> None:
     cells = " ".join(
-        f"{k[:6]}={v.plagdet:.3f}({v.recall:.2f}/{v.precision:.2f}/{v.granularity:.2f})"
+        f"{k[:5]}={v.plagdet:.4f}({v.recall:.3f}/{v.precision:.3f}/{v.granularity:.3f})"
         for k, v in scores.items()
         if k != "01-no-plagiarism"
     )
@@ -137,6 +137,9 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "nv": {"near_verbatim_similarity": [0.0, 0.35, 0.45, 0.55], "min_words": [8, 12]},
     "strong": {"strong_run": [0, 8, 12, 20], "case_cosine": [0.4, 0.5]},
     "final": {"join_gap": [16, 24, 32], "summary_cosine": [0.22, 0.25]},
+    "repeat": {"repeat_ratio": [0.0, 1.5, 2.0, 3.0]},
+    "sumcov": {"summary_covered": [0.0, 0.5, 0.8, 0.9, 0.95], "summary_explained": [0.5]},
+    "cv3": {"repeat_ratio": [0.0, 2.0], "summary_covered": [0.0, 0.9]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 

@@ -471,3 +471,34 @@ def test_lexicon_numbers_new_words_in_order_and_keeps_stems_as_it_grows() -> Non
     stems = lex.stems[first]
     assert stems[0] == -1 and stems[1] == stems[3] >= 0
     assert len(set(lex.stems[ids[:5000]].tolist())) == 5000
+
+
+def test_a_repeated_phrase_matched_at_the_wrong_place_is_dropped() -> None:
+    from copytrace.align import _Cluster, _consistent
+
+    strong = _Cluster(100, 200, 500, 600, 100, exact=True, longest=100)
+    # the same words again far earlier in a, matched inside strong's b side
+    repeat = _Cluster(10, 30, 520, 540, 20, exact=True, longest=20)
+    # a match that agrees with strong on both sides stays
+    beside = _Cluster(198, 230, 598, 630, 30, exact=True, longest=30)
+    assert _consistent([strong, repeat, beside], 5) == [strong, repeat, beside]
+    assert _consistent([strong, repeat, beside], 5, repeat=2.0) == [strong, beside]
+    # not when the run it contradicts is not clearly longer
+    rival = _Cluster(10, 80, 520, 590, 70, exact=True, longest=70)
+    assert _consistent([strong, rival], 5, repeat=2.0) == [strong, rival]
+
+
+def test_a_summary_explained_by_one_rewritten_passage_is_not_a_summary() -> None:
+    from copytrace.align import _Cluster, _explained
+
+    # a's sentences 100-140 "summarise" b 0-900: echoes at b 300-320, 330-350, 800-820
+    summary = _Cluster(100, 140, 0, 900, 40, True, [0.3], 3, summary="a")
+    summary.echoes = [(300, 320), (330, 350), (800, 820)]
+    rewritten = _Cluster(98, 142, 295, 355, 40, True, [0.5, 0.4])  # a 1:1 rewrite
+    assert _explained(summary, rewritten, 0.9)
+    # a case holding the summary's span but few of its echoes leaves it a summary
+    elsewhere = _Cluster(98, 142, 700, 760, 40, True, [0.5])
+    assert not _explained(summary, elsewhere, 0.9)
+    # nor does one holding only part of the summary's span
+    part = _Cluster(120, 150, 295, 355, 20, True, [0.5])
+    assert not _explained(summary, part, 0.9)

@@ -122,6 +122,14 @@ class AlignParams:
             covers all of it.
         copy_run: when > 0, of overlapping cases one holding an exact run of this
             many words wins over a summary.
+        repeat_ratio: with ``contradict_slack``, when > 0, a verbatim passage that
+            contradicts one with an exact run this many times as long is dropped
+            (a phrase repeated in one text matched at the wrong place).
+        summary_covered: when > 0, a summary whose own span lies this much inside
+            one case (passages merged around copied or rewritten sentences) that
+            also holds ``summary_explained`` of the sentences it echoes is that
+            case, not a summary.
+        summary_explained: see ``summary_covered``.
         summary_ratio: when > 0, a run of sentences of one text that each echo
             (cosine >= ``summary_cosine``) a sentence of the other, at least
             ``summary_min_sentences`` of them with at most ``summary_gap``
@@ -160,6 +168,9 @@ class AlignParams:
     join_skew: int = -1
     summary_whole: float = SUMMARY_WHOLE
     copy_run: int = 0
+    repeat_ratio: float = 0.0
+    summary_covered: float = 0.0
+    summary_explained: float = 0.5
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -205,6 +216,10 @@ PAN_PARAMS = AlignParams(
     contradict_slack=5,
     summary_whole=0.3,
     copy_run=30,
+    # whole training corpus, 2026-11-30: no obfuscation +0.003 (repeats),
+    # random +0.005 and translation +0.004 (false summaries), no column lower
+    repeat_ratio=2.0,
+    summary_covered=0.9,
 )
 
 # Share of a summary's sentences whose best match's own best match lies in the
@@ -271,6 +286,7 @@ class _Cluster:
     summary: str | None = None  # "a" or "b": that side summarises the other
     exact: bool = False  # holds a verbatim / near-verbatim passage
     longest: int = 0  # longest exact run inside, in words
+    echoes: list[tuple[int, int]] = field(default_factory=list)  # a summary's echoed sentences
 
 
 def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list[Passage]:
@@ -397,7 +413,7 @@ def align_tokens(
             >= params.min_chars
         )
     if params.merge_gap > 0 and params.contradict_slack >= 0:
-        passages = _consistent(passages, params.contradict_slack)
+        passages = _consistent(passages, params.contradict_slack, params.repeat_ratio)
     if params.paraphrase and da.sentences and db.sentences:
         evidence = [c for c in passages if c.exact] if params.exact_only else passages
         passages += _paraphrase_pairs(da, db, evidence, params)
@@ -412,6 +428,15 @@ def align_tokens(
                 if (not c.paraphrase and c.longest >= params.strong_run)
                 or _span_cosine(stems_a[c.a_s : c.a_e], stems_b[c.b_s : c.b_e])
                 >= params.case_cosine
+            ]
+        if params.summary_covered > 0:
+            summaries = [
+                m
+                for m in summaries
+                if not any(
+                    _explained(m, c, params.summary_covered, params.summary_explained)
+                    for c in cases
+                )
             ]
         passages = _drop_overlaps(cases + summaries, params.copy_run)
     da_starts = [lo for lo, _ in da.sentences]
@@ -721,26 +746,36 @@ def _paraphrase_pairs(
     return out
 
 
-def _consistent(clusters: list[_Cluster], slack: int) -> list[_Cluster]:
+def _consistent(clusters: list[_Cluster], slack: int, repeat: float = 0.0) -> list[_Cluster]:
     """Drop chained matches that contradict a verbatim passage: inside it in one
-    text, more than ``slack`` words away from it in the other."""
+    text, more than ``slack`` words away from it in the other. With ``repeat``
+    > 0, a verbatim passage too is dropped when it contradicts one whose longest
+    exact run is ``repeat`` times as long (a phrase the other text repeats)."""
     exact = [c for c in clusters if c.exact]
     out: list[_Cluster] = []
     for c in clusters:
-        if not c.exact:
-            on_a = [e for e in exact if c.a_s < e.a_e and e.a_s < c.a_e]
-            if on_a and not any(e.b_s - slack < c.b_e and c.b_s < e.b_e + slack for e in on_a):
+        if c.exact:
+            if repeat <= 0:
+                out.append(c)
                 continue
-            on_b = [e for e in exact if c.b_s < e.b_e and e.b_s < c.b_e]
-            if on_b and not any(e.a_s - slack < c.a_e and c.a_s < e.a_e + slack for e in on_b):
-                continue
+            against = [e for e in exact if e.longest >= repeat * c.longest and e is not c]
+        else:
+            against = exact
+        on_a = [e for e in against if c.a_s < e.a_e and e.a_s < c.a_e]
+        if on_a and not any(e.b_s - slack < c.b_e and c.b_s < e.b_e + slack for e in on_a):
+            continue
+        on_b = [e for e in against if c.b_s < e.b_e and e.b_s < c.b_e]
+        if on_b and not any(e.a_s - slack < c.a_e and c.a_s < e.a_e + slack for e in on_b):
+            continue
         out.append(c)
     return out
 
 
 def _mirror_cluster(c: _Cluster) -> _Cluster:
     side = {"a": "b", "b": "a"}.get(c.summary or "")
-    return _Cluster(c.b_s, c.b_e, c.a_s, c.a_e, c.matched, c.paraphrase, c.sims, c.seeds, side)
+    out = _Cluster(c.b_s, c.b_e, c.a_s, c.a_e, c.matched, c.paraphrase, c.sims, c.seeds, side)
+    out.echoes = c.echoes
+    return out
 
 
 def _summaries(
@@ -818,9 +853,9 @@ def _summaries(
         if hi_b - lo_b >= params.summary_whole * len(db.ids):
             lo_b, hi_b = 0, len(db.ids)  # a summary of the whole text
         sims = [float(best[g]) for g in chain]
-        out.append(
-            _Cluster(lo_a, hi_a, lo_b, hi_b, hi_a - lo_a, True, sims, len(chain), summary="a")
-        )
+        found = _Cluster(lo_a, hi_a, lo_b, hi_b, hi_a - lo_a, True, sims, len(chain), summary="a")
+        found.echoes = echoed
+        out.append(found)
     return out
 
 
@@ -928,6 +963,20 @@ def _span_cosine(x: np.ndarray, y: np.ndarray) -> float:
     vx = np.log1p(np.bincount(inverse[: len(x)], minlength=len(both)))
     vy = np.log1p(np.bincount(inverse[len(x) :], minlength=len(both)))
     return float(vx @ vy / (np.linalg.norm(vx) * np.linalg.norm(vy)))
+
+
+def _explained(summary: _Cluster, c: _Cluster, share: float, echoes: float = 0.5) -> bool:
+    """True when case ``c`` holds ``share`` of the summary's own span (the
+    summarising side) and most of the sentences it echoes: a rewritten passage
+    plus a few chance echoes further away, not a summary."""
+    if summary.summary == "a":
+        lo, hi, c_lo, c_hi, o_lo, o_hi = summary.a_s, summary.a_e, c.a_s, c.a_e, c.b_s, c.b_e
+    else:
+        lo, hi, c_lo, c_hi, o_lo, o_hi = summary.b_s, summary.b_e, c.b_s, c.b_e, c.a_s, c.a_e
+    if max(0, min(hi, c_hi) - max(lo, c_lo)) < share * max(1, hi - lo):
+        return False
+    inside = sum(1 for e_lo, e_hi in summary.echoes if o_lo <= e_lo and e_hi <= o_hi)
+    return inside >= echoes * len(summary.echoes)
 
 
 def _drop_overlaps(clusters: list[_Cluster], copy_run: int = 0) -> list[_Cluster]:
