@@ -825,6 +825,13 @@ def test_query_processes_give_the_in_process_answers(index_db: Path) -> None:
         expected = answers(local)
         assert sum(1 for e in expected if e) >= 8
         assert answers(remote) == expected
+        # cleaning the paste and querying, both in a query process
+        paste = {"text": build.TASS_PAGE.read_text("utf-8"), "html": None, "title": "T"}
+        art_local, views_local = local.paste_query(paste, 5)
+        art_remote, views_remote = remote.paste_query(paste, 5)
+        assert art_remote == art_local and art_remote.title == "T" and art_remote.content
+        assert views_remote == views_local
+        assert views_remote[0].article.id == build.NIKKEI_ID
         # the web process's own handle still serves articles
         assert remote.article(build.NIKKEI_ID) is not None
     finally:

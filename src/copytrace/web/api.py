@@ -27,7 +27,6 @@ from copytrace.web.service import (
     ViewerDep,
     check_text,
     info,
-    make_query_article,
     stretch_out,
 )
 
@@ -64,10 +63,10 @@ def api_query(body: QueryRequest, v: ViewerDep) -> QueryOut:
     """Indexed articles the posted article reuses text with, best first."""
     v.need_index()
     check_text(body.text, "text")
-    article = make_query_article(
-        body.text, body.html, body.title, body.source, body.published, body.url
+    article, matches = v.paste_query(
+        body.limit, body.text, body.html, body.title, body.source, body.published, body.url
     )
-    return v.query_out(article, v.run_query(article, body.limit))
+    return v.query_out(article, matches)
 
 
 @router.post("/query/file", response_model=QueryOut, responses={**BAD_INPUT, **NOT_HERE})
@@ -82,8 +81,9 @@ async def api_query_file(
     name = file.filename or "upload"
     text = decode_bytes(data, name)
     check_text(text, name)
-    article = await run_in_threadpool(make_query_article, text, looks_like_html(name, data))
-    matches = await run_in_threadpool(v.run_query, article, limit)
+    article, matches = await run_in_threadpool(
+        v.paste_query, limit, text, looks_like_html(name, data)
+    )
     return v.query_out(article, matches)
 
 

@@ -17,7 +17,7 @@ from copytrace.ingest.files import decode_bytes, looks_like_html
 from copytrace.web import views
 from copytrace.web.corpus import MatchView
 from copytrace.web.schemas import MAX_QUERY_LIMIT
-from copytrace.web.service import ViewerDep, check_text, human_bytes, make_query_article
+from copytrace.web.service import ViewerDep, check_text, human_bytes
 
 router = APIRouter(include_in_schema=False)
 ARTICLES_PER_PAGE = 50
@@ -68,8 +68,7 @@ async def query_page(
         # Browsers send a textarea's line breaks as CRLF; the pasted text had LF.
         text = text.replace("\r\n", "\n")
     check_text(text, where)
-    article = await run_in_threadpool(make_query_article, text, html_flag, title or None)
-    matches = await run_in_threadpool(v.run_query, article, limit)
+    article, matches = await run_in_threadpool(v.paste_query, limit, text, html_flag, title or None)
     cards = [_card(m) for m in matches]
     return v.render(request, "results.html", article=article, cards=cards, where=where)
 

@@ -210,6 +210,37 @@ class Viewer:
         except (ValueError, LookupError) as exc:
             raise HTTPException(400, f"cannot match this article: {exc}") from None
 
+    def paste_query(
+        self,
+        limit: int,
+        text: str,
+        html: bool | None = None,
+        title: str | None = None,
+        source: str | None = None,
+        published: str | None = None,
+        url: str | None = None,
+    ) -> tuple[Article, list[MatchView]]:
+        """A pasted page, cleaned (see :func:`make_query_article`), and its matches.
+
+        Raises:
+            HTTPException: 409 without an index, 400 for a page that cannot be matched.
+        """
+        self.need_index()
+        paste = {
+            "text": text,
+            "html": html,
+            "title": title,
+            "source": source,
+            "published": published,
+            "url": url,
+        }
+        try:
+            return self.corpus.paste_query(paste, limit)
+        except InputError:
+            raise
+        except (ValueError, LookupError) as exc:
+            raise HTTPException(400, f"cannot match this article: {exc}") from None
+
     def article(self, article_id: str) -> Article:
         """An article by id, or 404."""
         art = self.corpus.article(article_id)
