@@ -81,15 +81,21 @@ def load(root: Path, per_category: int, seed: int) -> list[Item]:
 
 
 def detect(item: Item, params: AlignParams) -> list[Annotation]:
+    a, b = item.a, item.b
+    flip = (len(b.text), b.text) < (len(a.text), a.text)  # align()'s canonical order
+    if flip:
+        a, b = b, a
     ps = align_tokens(
-        item.a.tokens,
-        item.b.tokens,
+        a.tokens,
+        b.tokens,
         params,
-        a_sentences=item.a.sentences,
-        b_sentences=item.b.sentences,
-        a_text=item.a.text,
-        b_text=item.b.text,
+        a_sentences=a.sentences,
+        b_sentences=b.sentences,
+        a_text=a.text,
+        b_text=b.text,
     )
+    if flip:
+        ps = [copytrace.align._mirror(p) for p in ps]
     return passages_to_annotations(item.pair, ps)
 
 
@@ -140,6 +146,9 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "repeat": {"repeat_ratio": [0.0, 1.5, 2.0, 3.0]},
     "sumcov": {"summary_covered": [0.0, 0.5, 0.8, 0.9, 0.95], "summary_explained": [0.5]},
     "cv3": {"repeat_ratio": [0.0, 2.0], "summary_covered": [0.0, 0.9]},
+    "rescue": {"rescue_cosine": [0.0, 0.4, 0.6]},
+    "rrun": {"rescue_run": [0, 5, 6, 8]},
+    "cv4": {"rescue_cosine": [0.0, 0.6]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 

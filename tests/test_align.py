@@ -502,3 +502,30 @@ def test_a_summary_explained_by_one_rewritten_passage_is_not_a_summary() -> None
     # nor does one holding only part of the summary's span
     part = _Cluster(120, 150, 295, 355, 20, True, [0.5])
     assert not _explained(summary, part, 0.9)
+
+
+def test_a_reordered_rewrite_is_kept_as_a_paraphrase() -> None:
+    from copytrace.align import PRESETS, _Cluster, _prepare_doc, _rescue
+    from copytrace.paraphrase import Lexicon
+    from copytrace.text import tokenize
+
+    one = "the fourth report is a map showing the address of each comparable property"
+    two = "the fifth report shows average sales prices of comparable homes over ten years"
+    three = "buyers may also order a valuation range for the property from the county office"
+    four = "sellers receive printed copies within five working days after payment clears"
+    a = tokenize(f"{one} {two} {three} {four}")
+    b = tokenize(f"{four} {three} {two} {one}")  # the same sentences, the other way round
+    c_text = tokenize("rivers and mountains under snow while engineers test turbines by lakes")
+    lexicon = Lexicon()
+    da, db, dc = (_prepare_doc(t, [], [], lexicon) for t in (a, b, c_text))
+    params = PRESETS["pan"]
+
+    def case(n_b: int) -> _Cluster:
+        return _Cluster(0, len(a), 0, n_b, 20, seeds=2, exact=True, longest=13)
+
+    reordered = case(len(b))
+    _rescue(reordered, a, b, da, db, params)
+    assert reordered.paraphrase and reordered.sims[0] >= params.rescue_cosine
+    unrelated = case(len(c_text))
+    _rescue(unrelated, a, c_text, da, dc, params)
+    assert not unrelated.paraphrase
