@@ -38,6 +38,7 @@ import os
 import re
 import resource
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -691,24 +692,61 @@ def _proc_tree(root: int) -> list[int]:
     return out
 
 
-def tree_cpu_seconds(root: int | None = None) -> float:
-    """User + system CPU seconds of a process tree (with its reaped children), Linux only.
+class TreeCPU:
+    """User + system CPU seconds of a process tree, Linux only, sampled in a thread.
 
     Spark's executor metrics leave out the Python workers; this counts the
-    driver, the JVM (local mode: the executors) and every Python worker.
+    driver, the JVM (local mode: the executors) and every Python worker. Each
+    process is remembered by (pid, start time) with the last CPU time seen, so
+    a worker that exits unreaped by the tree (Spark kills its Python daemon at
+    times, orphaning the workers) still counts: summing live processes' own
+    and reaped children's times made stage figures go negative. A process
+    that lives less than one sampling interval is missed.
     """
-    if not Path("/proc").is_dir():
-        return time.process_time()
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in _proc_tree(root or os.getpid()):
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-    return total / tick
+
+    def __init__(self, root: int | None = None, interval: float = 0.25) -> None:
+        self.root = root or os.getpid()
+        self.interval = interval
+        self._seen: dict[tuple[int, int], int] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._proc = Path("/proc").is_dir()
+
+    def sample(self) -> None:
+        for pid in _proc_tree(self.root):
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                ticks = int(fields[11]) + int(fields[12])  # utime stime
+                key = (pid, int(fields[19]))  # starttime tells a reused pid apart
+            except (OSError, IndexError, ValueError):
+                continue
+            with self._lock:
+                self._seen[key] = max(ticks, self._seen.get(key, 0))
+
+    def seconds(self) -> float:
+        """CPU seconds of every process seen so far (sampled now)."""
+        if not self._proc:
+            return time.process_time()
+        self.sample()
+        with self._lock:
+            return sum(self._seen.values()) / os.sysconf("SC_CLK_TCK")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> TreeCPU:
+        if self._proc:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def tree_rss_mb(root: int | None = None, field: str = "VmHWM") -> float:
@@ -849,13 +887,13 @@ def scan(
         if progress is not None:
             progress(name, 0, 1)
         sc.setJobGroup(name, f"copytrace {name}")
-        t0, c0 = time.perf_counter(), tree_cpu_seconds()
+        t0, c0 = time.perf_counter(), meter.seconds()
         try:
             yield
         finally:
             timer[name] = timer.get(name, 0.0) + time.perf_counter() - t0
             # local mode: the executors are in this tree; on a cluster, the driver's only
-            cpu[name] = cpu.get(name, 0.0) + tree_cpu_seconds() - c0
+            cpu[name] = cpu.get(name, 0.0) + meter.seconds() - c0
             log.info("stage %s: %.2f s", name, timer[name])
             if progress is not None:
                 progress(name, 1, 1)
@@ -867,68 +905,74 @@ def scan(
         ckpt.fresh = True
         return ckpt.save(name, make())
 
-    with stage("read"):
-        # one file per Arrow batch into the readers (a fetched file is one row)
-        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
-        if ckpt.done("read", "rejects"):
-            summary.resumed_stages.append("read")
-            articles, rejects = ckpt.load("read"), ckpt.load("rejects")
-        else:
-            ckpt.fresh = True
-            art_df, rej_df = _read(spark, inputs, cfg, parts)
-            rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
-            articles = ckpt.save("read", art_df)
-            ckpt.write_manifest()
-        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
-        counts = articles.agg(
-            F.count(F.lit(1)).alias("n"), F.sum(F.octet_length("text")).alias("b")
-        ).first()
-        summary.articles = int(counts["n"]) if counts else 0
-        summary.text_bytes = int((counts["b"] if counts else 0) or 0)
-        summary.rejected = rejects.count()
-    with stage("chrome"):
-        lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
-        chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
-        chrome = _chrome_table(chrome_rows, cfg)
-        summary.chrome_sources = len(chrome)
-        summary.chrome_lines = sum(len(v) for v in chrome.values())
-    with stage("clean"):
-        shared = sc.broadcast(chrome)
-        cleaned = step(
-            "clean",
-            lambda: articles.mapInArrow(functools.partial(_clean_task, chrome=shared), CLEAN),
-        )
-        summary.empty_articles = cleaned.where(F.coalesce(F.size("content"), F.lit(0)) <= 0).count()
-    with stage("fingerprint"):
-        fp_task = functools.partial(_fingerprint_task, params=cfg.fingerprint)
-        fps = step("fingerprint", lambda: cleaned.mapInArrow(fp_task, FINGERPRINTS))
-        summary.fingerprints = fps.count()
-    summary.df_limit = df_limit(summary.articles, cfg.candidate_params())
-    with stage("candidates"):
-        cands = step("candidates", lambda: _candidates(fps, summary.articles, cfg))
-        summary.candidate_pairs = cands.count()
-    with stage("align"):
-        pairs = step("align", lambda: _align(cands, cleaned, cfg))
-        agg = pairs.agg(
-            F.count(F.lit(1)).alias("n"),
-            F.count("source_id").alias("directed"),
-            F.sum(F.size("passages")).alias("passages"),
-        ).first()
-        summary.pairs = int(agg["n"]) if agg else 0
-        summary.directed_pairs = int(agg["directed"]) if agg else 0
-        summary.passages = int((agg["passages"] if agg else 0) or 0)
-    with stage("cluster"):
+    meter = TreeCPU()
+    with meter:
+        with stage("read"):
+            # one file per Arrow batch into the readers (a fetched file is one row)
+            spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
+            if ckpt.done("read", "rejects"):
+                summary.resumed_stages.append("read")
+                articles, rejects = ckpt.load("read"), ckpt.load("rejects")
+            else:
+                ckpt.fresh = True
+                art_df, rej_df = _read(spark, inputs, cfg, parts)
+                rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
+                articles = ckpt.save("read", art_df)
+                ckpt.write_manifest()
+            spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
+            counts = articles.agg(
+                F.count(F.lit(1)).alias("n"), F.sum(F.octet_length("text")).alias("b")
+            ).first()
+            summary.articles = int(counts["n"]) if counts else 0
+            summary.text_bytes = int((counts["b"] if counts else 0) or 0)
+            summary.rejected = rejects.count()
+        with stage("chrome"):
+            lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
+            chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
+            chrome = _chrome_table(chrome_rows, cfg)
+            summary.chrome_sources = len(chrome)
+            summary.chrome_lines = sum(len(v) for v in chrome.values())
+        with stage("clean"):
+            shared = sc.broadcast(chrome)
+            cleaned = step(
+                "clean",
+                lambda: articles.mapInArrow(functools.partial(_clean_task, chrome=shared), CLEAN),
+            )
+            summary.empty_articles = cleaned.where(
+                F.coalesce(F.size("content"), F.lit(0)) <= 0
+            ).count()
+        with stage("fingerprint"):
+            fp_task = functools.partial(_fingerprint_task, params=cfg.fingerprint)
+            fps = step("fingerprint", lambda: cleaned.mapInArrow(fp_task, FINGERPRINTS))
+            summary.fingerprints = fps.count()
+        summary.df_limit = df_limit(summary.articles, cfg.candidate_params())
+        with stage("candidates"):
+            cands = step("candidates", lambda: _candidates(fps, summary.articles, cfg))
+            summary.candidate_pairs = cands.count()
+        with stage("align"):
+            pairs = step("align", lambda: _align(cands, cleaned, cfg))
+            agg = pairs.agg(
+                F.count(F.lit(1)).alias("n"),
+                F.count("source_id").alias("directed"),
+                F.sum(F.size("passages")).alias("passages"),
+            ).first()
+            summary.pairs = int(agg["n"]) if agg else 0
+            summary.directed_pairs = int(agg["directed"]) if agg else 0
+            summary.passages = int((agg["passages"] if agg else 0) or 0)
+        with stage("cluster"):
 
-        def make_clusters() -> DataFrame:
-            labels = connected_components(pairs, lambda n, df: ckpt.save(f"_cc/{n}", df))
-            return _clusters(pairs, articles, labels)
+            def make_clusters() -> DataFrame:
+                labels = connected_components(pairs, lambda n, df: ckpt.save(f"_cc/{n}", df))
+                return _clusters(pairs, articles, labels)
 
-        clusters = step("cluster", make_clusters)
-        agg = clusters.agg(F.count(F.lit(1)).alias("n"), F.sum("size").alias("m")).first()
-        summary.clusters = int(agg["n"]) if agg else 0
-        summary.clustered_articles = int((agg["m"] if agg else 0) or 0)
-    with stage("write"):
-        _write(spark, out, ckpt, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start)
+            clusters = step("cluster", make_clusters)
+            agg = clusters.agg(F.count(F.lit(1)).alias("n"), F.sum("size").alias("m")).first()
+            summary.clusters = int(agg["n"]) if agg else 0
+            summary.clustered_articles = int((agg["m"] if agg else 0) or 0)
+        with stage("write"):
+            _write(
+                spark, out, ckpt, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start
+            )
     summary.seconds = time.perf_counter() - t_start
     summary.stage_seconds = dict(timer)
     summary.stage_cpu_seconds = dict(cpu)
