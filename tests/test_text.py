@@ -89,3 +89,41 @@ def test_sentences_match_the_three_alternative_pattern() -> None:
         got = [(m.start(), m.end(), m.lastgroup) for m in text_mod._SENT_END_RE.finditer(text)]
         want = [(m.start(), m.end(), m.lastgroup or "line") for m in reference.finditer(text)]
         assert got == want, text
+
+
+def test_short_texts_take_the_regex_path_with_the_same_tokens() -> None:
+    # tokenize uses the word regex below NUMPY_TOKENIZE_MIN_CHARS; both paths must agree
+    from copytrace.text import NUMPY_TOKENIZE_MIN_CHARS, _tokenize_plain
+
+    parts = [
+        "U.S.",
+        "Abe's",
+        "“no”",
+        "東京都",
+        "naïve",
+        "İstanbul",
+        "e-mail",
+        "3.5%",
+        "—",
+        "\u00a0",
+        "\r\n",
+        "x",
+    ]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = " ".join(rng.choice(parts) for _ in range(rng.randrange(0, 60)))
+        assert len(text) < NUMPY_TOKENIZE_MIN_CHARS
+        lo = rng.randrange(0, len(text) + 1)
+        for spans in (None, [(lo, lo + rng.randrange(0, 80))], [(0, lo), (lo, len(text) + 5)]):
+            fast, full = tokenize(text, spans), _tokenize_plain(text, spans)
+            assert (fast.words, list(fast.starts), list(fast.ends)) == (
+                full.words,
+                list(full.starts),
+                list(full.ends),
+            )
+
+
+def test_sentence_spans_past_the_end_read_as_far_as_the_text_goes() -> None:
+    text = "Hello there. Yes."
+    assert sentence_spans(text, [(0, 30)]) == sentence_spans(text)
+    assert sentence_spans(text, [(40, 50)]) == []

@@ -129,9 +129,9 @@ def tokenize(
         >>> t.starts[1], t.ends[1]
         (4, 7)
     """
-    if not is_html:
+    if not is_html and _span_chars(text, spans) >= NUMPY_TOKENIZE_MIN_CHARS:
         return _tokenize_plain(text, spans)
-    regex = WORD_HTML_RE
+    regex = WORD_HTML_RE if is_html else WORD_RE
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -143,6 +143,18 @@ def tokenize(
                 starts.append(m.start())
                 ends.append(m.end())
     return Tokens(words, starts, ends)
+
+
+# Below this many characters the word regex beats the numpy pass (its fixed
+# cost is ~45 us a call): measured on 11-5,000-character texts, 2026-11-30.
+NUMPY_TOKENIZE_MIN_CHARS = 1000
+
+
+def _span_chars(text: str, spans: Sequence[tuple[int, int]] | None) -> int:
+    if spans is None:
+        return len(text)
+    n = len(text)
+    return sum(max(0, min(hi, n) - lo) for lo, hi in spans)
 
 
 def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Tokens:
@@ -313,7 +325,9 @@ def sentence_spans(
         ['Mr. Abe met the U.S. envoy.', 'Talks went well.']
     """
     out: list[tuple[int, int]] = []
-    for lo, hi in spans if spans is not None else ((0, len(text)),):
+    n = len(text)
+    for lo, hi in spans if spans is not None else ((0, n),):
+        lo, hi = min(lo, n), min(hi, n)  # spans past the end read as far as the text goes
         start = lo
         # a stop just before lo still ends a sentence there
         scan = lo - 1 if lo > 0 and text[lo - 1] in ".!?。！？" else lo
