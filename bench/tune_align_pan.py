@@ -149,6 +149,7 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "rescue": {"rescue_cosine": [0.0, 0.4, 0.6]},
     "rrun": {"rescue_run": [0, 5, 6, 8]},
     "cv4": {"rescue_cosine": [0.0, 0.6]},
+    "whole": {"summary_whole": [0.0, 0.1, 0.2, 0.25, 0.3]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 
