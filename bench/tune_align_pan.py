@@ -150,6 +150,12 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "rrun": {"rescue_run": [0, 5, 6, 8]},
     "cv4": {"rescue_cosine": [0.0, 0.6]},
     "whole": {"summary_whole": [0.0, 0.1, 0.2, 0.25, 0.3]},
+    "tail": {"tail_run": [0, 20, 30], "tail_cosine": [0.2, 0.3, 0.4]},
+    "cv5": {"tail_run": [0, 30], "tail_cosine": [0.3]},
+    "strict": {"strict_run": [0, 20, 30, 50]},
+    "slack": {"contradict_slack": [0, 1, 3, 5]},
+    "rare": {"lone_rare": [0, 2, 3, 4, 5]},
+    "raretail": {"lone_rare": [0, 3, 4], "tail_run": [0, 30]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 

@@ -529,3 +529,55 @@ def test_a_reordered_rewrite_is_kept_as_a_paraphrase() -> None:
     unrelated = case(len(c_text))
     _rescue(unrelated, a, c_text, da, dc, params)
     assert not unrelated.paraphrase
+
+
+def test_a_rewritten_tail_joins_a_long_copy_only_when_its_own_words_agree() -> None:
+    from copytrace.align import _Cluster, _drop_tails, _prepare_doc
+    from copytrace.paraphrase import Lexicon
+
+    copy = " ".join(f"word{k}" for k in range(40))
+    a = tokenize(f"{copy} harbour cranes lift steel boxes onto waiting ships at dawn")
+    b = tokenize(f"{copy} violins tuned softly before the evening concert began there")
+    c = tokenize(f"{copy} at dawn harbour cranes lift steel boxes onto ships waiting")
+    lexicon = Lexicon()
+    da, db, dc = (_prepare_doc(t, [], [], lexicon) for t in (a, b, c))
+    params = replace(PRESETS["pan"], tail_run=30, tail_cosine=0.3)
+    long = _Cluster(0, 40, 0, 40, 40, exact=True, longest=40)
+    unlike = _Cluster(40, 50, 40, 50, 10, True, [0.5])  # the rest of a sentence
+    assert _drop_tails([long, unlike], da, db, params) == [long]
+    alike = _Cluster(40, 50, 40, 50, 10, True, [0.5])  # the same words reordered
+    assert _drop_tails([long, alike], da, dc, params) == [long, alike]
+    # a short run does not make its neighbours tails
+    short = _Cluster(0, 20, 0, 20, 20, exact=True, longest=20)
+    assert _drop_tails([short, unlike], da, db, params) == [short, unlike]
+
+
+def test_a_paraphrase_sharing_only_topic_words_has_no_stems_of_its_own() -> None:
+    from copytrace.align import _Cluster, _own_stems, _prepare_doc
+    from copytrace.paraphrase import Lexicon
+
+    topic = "kiwifruit growers export kiwifruit from orchards"
+    a = tokenize(f"{topic} . early kiwifruit orchards grew slowly . {topic} . {topic}")
+    b = tokenize(f"{topic} . orchards of kiwifruit grew later . {topic} . {topic}")
+    c = tokenize(f"{topic} . kiwifruit vines survived frost in seventeen valleys . {topic}")
+    d = tokenize(f"{topic} . seventeen valleys saw kiwifruit vines survive frost . {topic}")
+    lexicon = Lexicon()
+    da, db, dc, dd = (_prepare_doc(t, [], [], lexicon) for t in (a, b, c, d))
+    same_topic = _Cluster(6, 11, 6, 11, 5, True, [0.5])
+    assert _own_stems(same_topic, da, db) == 1  # grew: kiwifruit, orchards are the topic
+    rewritten = _Cluster(6, 13, 6, 13, 7, True, [0.5])
+    assert _own_stems(rewritten, dc, dd) == 5  # vine, surviv, frost, seventeen, valley
+
+
+def test_a_match_just_past_a_long_copy_that_repeats_its_words_is_dropped() -> None:
+    from copytrace.align import _Cluster, _consistent
+
+    copy = _Cluster(100, 160, 500, 560, 60, exact=True, longest=60)
+    # right after the copy in a, but matched inside the copy in b: a repeat
+    echo = _Cluster(160, 172, 520, 532, 12, longest=12)
+    assert _consistent([copy, echo], 5) == [copy, echo]  # within the slack
+    assert _consistent([copy, echo], 5, strict_run=30) == [copy]
+    # a short verbatim passage keeps the slack
+    short = _Cluster(100, 120, 500, 520, 20, exact=True, longest=20)
+    near = _Cluster(120, 128, 505, 513, 8, longest=8)
+    assert _consistent([short, near], 5, strict_run=30) == [short, near]

@@ -135,6 +135,21 @@ class AlignParams:
             reported as a paraphrase when its stems have this cosine and it
             holds an exact run of ``rescue_run`` words.
         rescue_run: see ``rescue_cosine``.
+        tail_run: with ``merge_gap``, when > 0, a paraphrase sentence pair within
+            ``merge_gap`` words of a passage holding an exact run of this many
+            words joins it only when the pair's own stretch (the words outside
+            verbatim passages) has stem cosine ``tail_cosine``: a copied passage
+            is copied whole, and the rest of its sentences is not part of it.
+        tail_cosine: see ``tail_run``.
+        strict_run: with ``contradict_slack``, when > 0, a passage holding an
+            exact run of this many words allows no slack: a match inside it in
+            one text must overlap it in the other (a copy is copied whole).
+        lone_rare: with ``merge_gap``, when > 0, a paraphrase case with no
+            verbatim passage of ``min_chars`` inside (nor a summary) needs this
+            many distinct content stems that both its stretches hold and that
+            occur at most ``RARE_OUTSIDE`` times in the rest of the two texts:
+            two pages on one topic share its words everywhere, a rewritten
+            passage shares words of its own.
         summary_ratio: when > 0, a run of sentences of one text that each echo
             (cosine >= ``summary_cosine``) a sentence of the other, at least
             ``summary_min_sentences`` of them with at most ``summary_gap``
@@ -178,6 +193,10 @@ class AlignParams:
     summary_explained: float = 0.5
     rescue_cosine: float = 0.0
     rescue_run: int = 0
+    tail_run: int = 0
+    tail_cosine: float = 0.0
+    lone_rare: int = 0
+    strict_run: int = 0
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -232,6 +251,10 @@ PAN_PARAMS = AlignParams(
     rescue_cosine=0.6,
     rescue_run=6,
 )
+
+# A stem shared by a paraphrase case is its own (not the two texts' topic) when
+# it occurs at most this often in the rest of both texts (see lone_rare).
+RARE_OUTSIDE = 2
 
 # Share of a summary's sentences whose best match's own best match lies in the
 # summary (mutual best matches); calibrated on the PAN 2013 training sample.
@@ -424,11 +447,15 @@ def align_tokens(
             >= params.min_chars
         )
     if params.merge_gap > 0 and params.contradict_slack >= 0:
-        passages = _consistent(passages, params.contradict_slack, params.repeat_ratio)
+        passages = _consistent(
+            passages, params.contradict_slack, params.repeat_ratio, params.strict_run
+        )
     if params.paraphrase and da.sentences and db.sentences:
         evidence = [c for c in passages if c.exact] if params.exact_only else passages
         passages += _paraphrase_pairs(da, db, evidence, params)
     if params.merge_gap > 0:
+        if params.tail_run > 0:
+            passages = _drop_tails(passages, da, db, params)
         summaries = [c for c in passages if c.summary]
         cases = _merge_cases([c for c in passages if not c.summary], da, db, params.merge_gap)
         if params.case_cosine > 0:
@@ -439,6 +466,12 @@ def align_tokens(
                 if (not c.paraphrase and c.longest >= params.strong_run)
                 or _span_cosine(stems_a[c.a_s : c.a_e], stems_b[c.b_s : c.b_e])
                 >= params.case_cosine
+            ]
+        if params.lone_rare > 0:
+            cases = [
+                c
+                for c in cases
+                if not c.paraphrase or c.exact or _own_stems(c, da, db) >= params.lone_rare
             ]
         if params.rescue_cosine > 0:
             for c in cases:
@@ -761,12 +794,20 @@ def _paraphrase_pairs(
     return out
 
 
-def _consistent(clusters: list[_Cluster], slack: int, repeat: float = 0.0) -> list[_Cluster]:
+def _consistent(
+    clusters: list[_Cluster], slack: int, repeat: float = 0.0, strict_run: int = 0
+) -> list[_Cluster]:
     """Drop chained matches that contradict a verbatim passage: inside it in one
     text, more than ``slack`` words away from it in the other. With ``repeat``
     > 0, a verbatim passage too is dropped when it contradicts one whose longest
-    exact run is ``repeat`` times as long (a phrase the other text repeats)."""
+    exact run is ``repeat`` times as long (a phrase the other text repeats).
+    With ``strict_run`` > 0, a passage holding an exact run that long allows no
+    slack: a match inside it in one text must overlap it in the other."""
     exact = [c for c in clusters if c.exact]
+
+    def slack_of(e: _Cluster) -> int:
+        return 0 if 0 < strict_run <= e.longest else slack
+
     out: list[_Cluster] = []
     for c in clusters:
         if c.exact:
@@ -777,10 +818,14 @@ def _consistent(clusters: list[_Cluster], slack: int, repeat: float = 0.0) -> li
         else:
             against = exact
         on_a = [e for e in against if c.a_s < e.a_e and e.a_s < c.a_e]
-        if on_a and not any(e.b_s - slack < c.b_e and c.b_s < e.b_e + slack for e in on_a):
+        if on_a and not any(
+            e.b_s - slack_of(e) < c.b_e and c.b_s < e.b_e + slack_of(e) for e in on_a
+        ):
             continue
         on_b = [e for e in against if c.b_s < e.b_e and e.b_s < c.b_e]
-        if on_b and not any(e.a_s - slack < c.a_e and c.a_s < e.a_e + slack for e in on_b):
+        if on_b and not any(
+            e.a_s - slack_of(e) < c.a_e and c.a_s < e.a_e + slack_of(e) for e in on_b
+        ):
             continue
         out.append(c)
     return out
@@ -991,6 +1036,53 @@ def _rescue(c: _Cluster, a: Tokens, b: Tokens, da: _Doc, db: _Doc, params: Align
     if cosine >= params.rescue_cosine:
         c.paraphrase = True
         c.sims = [cosine]
+
+
+def _own_stems(c: _Cluster, da: _Doc, db: _Doc) -> int:
+    """Distinct content stems both stretches of ``c`` hold that occur at most
+    ``RARE_OUTSIDE`` times in the rest of the two texts."""
+    in_a, in_b = da.stems[c.a_s : c.a_e], db.stems[c.b_s : c.b_e]
+    shared = np.intersect1d(in_a[in_a >= 0], in_b[in_b >= 0])
+    if not len(shared):
+        return 0
+    outside = np.zeros(len(shared), np.int64)
+    for stems, lo, hi in ((da.stems, c.a_s, c.a_e), (db.stems, c.b_s, c.b_e)):
+        for part in (stems[:lo], stems[hi:]):
+            idx = np.searchsorted(shared, part)
+            ok = idx < len(shared)
+            idx, vals = idx[ok], part[ok]
+            outside += np.bincount(idx[shared[idx] == vals], minlength=len(shared))
+    return int(np.count_nonzero(outside <= RARE_OUTSIDE))
+
+
+def _drop_tails(
+    clusters: list[_Cluster], da: _Doc, db: _Doc, params: AlignParams
+) -> list[_Cluster]:
+    """Drop paraphrase sentence pairs that would merge onto a long copy (an exact
+    run of ``tail_run`` words) although their own words hardly agree (stem cosine
+    below ``tail_cosine``): the rest of the copied sentences, not rewritten text."""
+    gap = params.merge_gap
+    long_runs = [c for c in clusters if c.summary is None and c.longest >= params.tail_run]
+    if not long_runs:
+        return clusters
+    out: list[_Cluster] = []
+    for c in clusters:
+        if (
+            c.paraphrase
+            and c.summary is None
+            and c.longest == 0
+            and any(
+                c.a_s <= m.a_e + gap
+                and m.a_s <= c.a_e + gap
+                and c.b_s <= m.b_e + gap
+                and m.b_s <= c.b_e + gap
+                for m in long_runs
+            )
+            and _span_cosine(da.stems[c.a_s : c.a_e], db.stems[c.b_s : c.b_e]) < params.tail_cosine
+        ):
+            continue
+        out.append(c)
+    return out
 
 
 def _explained(summary: _Cluster, c: _Cluster, share: float, echoes: float = 0.5) -> bool:
