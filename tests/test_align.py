@@ -581,3 +581,20 @@ def test_a_match_just_past_a_long_copy_that_repeats_its_words_is_dropped() -> No
     short = _Cluster(100, 120, 500, 520, 20, exact=True, longest=20)
     near = _Cluster(120, 128, 505, 513, 8, longest=8)
     assert _consistent([short, near], 5, strict_run=30) == [short, near]
+
+
+def test_a_sentence_wrapped_over_lines_is_read_as_one_when_asked() -> None:
+    from copytrace.align import _joined_lines
+
+    text = "Prior to\nthat, children lack the maturity.\nThe Keyboard\nRows differ. Next one."
+    lines = sentence_spans(text)
+    assert [text[s:e] for s, e in lines][:2] == ["Prior to", "that, children lack the maturity."]
+    joined = [text[s:e] for s, e in _joined_lines(text, lines)]
+    # joined only where a single line break cuts before a lower-case word
+    assert joined == [
+        "Prior to\nthat, children lack the maturity.",
+        "The Keyboard",
+        "Rows differ.",
+        "Next one.",
+    ]
+    assert _joined_lines(text, lines) is _joined_lines(text, lines)  # cached per document

@@ -144,6 +144,9 @@ class AlignParams:
         strict_run: with ``contradict_slack``, when > 0, a passage holding an
             exact run of this many words allows no slack: a match inside it in
             one text must overlap it in the other (a copy is copied whole).
+        join_lines: read a sentence broken by a single line break before a
+            lower-case word as one sentence (hard-wrapped text: PAN's obfuscated
+            passages break lines inside sentences).
         lone_rare: with ``merge_gap``, when > 0, a paraphrase case with no
             verbatim passage of ``min_chars`` inside (nor a summary) needs this
             many distinct content stems that both its stretches hold and that
@@ -197,6 +200,7 @@ class AlignParams:
     tail_cosine: float = 0.0
     lone_rare: int = 0
     strict_run: int = 0
+    join_lines: bool = False
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -427,6 +431,12 @@ def align_tokens(
         >>> [p.words for p in align_tokens(ta, tb)]
         [10]
     """
+    lines_a, lines_b = a_sentences, b_sentences
+    if params.join_lines:
+        if a_text is not None:
+            a_sentences = _joined_lines(a_text, a_sentences)
+        if b_text is not None:
+            b_sentences = _joined_lines(b_text, b_sentences)
     da = _prepare(a, a_breaks, a_sentences)
     db = _prepare(b, b_breaks, b_sentences)
     if da.generation != db.generation:  # the lexicon started afresh in between
@@ -489,7 +499,53 @@ def align_tokens(
         passages = _drop_overlaps(cases + summaries, params.copy_run)
     da_starts = [lo for lo, _ in da.sentences]
     db_starts = [lo for lo, _ in db.sentences]
+    if params.join_lines:  # the lone-case rule counts lines, as it was tuned
+        da_starts = _token_starts(a, lines_a)
+        db_starts = _token_starts(b, lines_b)
     return _finish(passages, a, b, params, a_text, b_text, da_starts, db_starts)
+
+
+# id(sentences) -> (sentences, text, joined): a corpus run meets a document in
+# several pairs, and the prepared-document cache is keyed on the joined list
+_JOINED: dict[int, tuple[Spans, str, list[tuple[int, int]]]] = {}
+_JOINED_LOCK = threading.Lock()
+
+
+def _joined_lines(text: str, sentences: Spans) -> Spans:
+    """``sentences`` with each one that a single line break cuts before a
+    lower-case word joined to the next (hard-wrapped text)."""
+    key = id(sentences)
+    with _JOINED_LOCK:
+        got = _JOINED.get(key)
+        if got is not None and got[0] is sentences and got[1] is text:
+            return got[2]
+    out: list[tuple[int, int]] = []
+    for lo, hi in sentences:
+        if out:
+            prev_lo, prev_hi = out[-1]
+            between = text[prev_hi:lo]
+            if (
+                between.count("\n") == 1
+                and not between.strip()
+                and text[prev_hi - 1] not in ".!?"
+                and text[lo].islower()
+            ):
+                out[-1] = (prev_lo, hi)
+                continue
+        out.append((lo, hi))
+    with _JOINED_LOCK:
+        while len(_JOINED) >= DOC_CACHE_SIZE:
+            del _JOINED[next(iter(_JOINED))]
+        _JOINED[key] = (sentences, text, out)
+    return out
+
+
+def _token_starts(tokens: Tokens, sentences: Spans) -> list[int]:
+    """Index of the first token of each sentence (character spans)."""
+    if not sentences or not len(tokens):
+        return []
+    los = np.fromiter((lo for lo, _ in sentences), np.int64, len(sentences))
+    return np.searchsorted(np.asarray(tokens.starts), los, "left").tolist()
 
 
 def _order_key(art: Article) -> tuple[int, str]:
