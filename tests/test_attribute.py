@@ -321,3 +321,33 @@ def test_has_word_agrees_with_a_word_bounded_regex() -> None:
         assert _has_word(text, word) is expected, (text, word)
         hits += expected
     assert hits > 100
+
+
+def test_contributed_line_after_a_capitalised_word_names_the_agency() -> None:
+    wire = Article("w", LONG, source="wire:AP")
+    text = (
+        f"{LONG}\n\nReporting by Dana Mennis.\n\nThe Associated Press contributed to this report."
+    )
+    paper = Article("p", text, source="rivertoncourier.com")
+    passages, direction = attribute(wire, paper, align(wire, paper))
+    assert passages and all(p.attributed for p in passages)
+    assert any("The Associated Press contributed" in e for e in direction.evidence)
+
+
+def test_own_copyright_line_does_not_credit_the_other_article() -> None:
+    # the wire's own "Copyright 2026 Reuters" is no credit to a reprint whose page
+    # chrome happens to name Reuters; the earlier wire stays the source
+    wire_text = f"{LONG}\n\nCopyright 2026 Reuters. All rights reserved."
+    wire = Article(
+        "w", wire_text, source="wire:Reuters", published="2026-10-12T02:57:10+00:00",
+        content=((0, len(LONG)),),
+    )  # fmt: skip
+    chrome = "Top stories from Reuters and more\n\n"
+    paper = Article(
+        "p", chrome + LONG, source="maplegatebulletin.com",
+        published="2026-10-12T05:12:05+00:00", content=((len(chrome), len(chrome) + len(LONG)),),
+    )  # fmt: skip
+    passages, direction = attribute(wire, paper, align(wire, paper))
+    assert passages and not any(p.attributed for p in passages)
+    assert direction.source == "a"
+    assert not any("credits" in e for e in direction.evidence)

@@ -721,12 +721,17 @@ def _word_starts(runs: bytes) -> list[tuple[int, bytes]]:
     return [(m.start(), m.group(1)) for m in _TRIGGER_RUN.finditer(b" " + runs + b" ")]
 
 
-def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> str | None:
+def _credit_line(
+    art: Article, other_names: Sequence[str], other: Article, own_names: Sequence[str] = ()
+) -> str | None:
     """A credit line anywhere in ``art`` naming ``other``'s publisher (the whole name, or
     a name on ``other``'s masthead), or None. Credit lines often sit in what the
-    cleaner calls chrome, so the whole page is searched."""
+    cleaner calls chrome, so the whole page is searched. ``art``'s own copyright line
+    ("Copyright 2026 Reuters" on a Reuters page) credits nobody else, even when the
+    name also stands on ``other``'s masthead (a reprint's "(Reuters)")."""
     known = {k.casefold() for k in other_names}
     known |= {" ".join(_name_words(k)).casefold() for k in other_names}
+    own = {_squash(n) for n in own_names} | {_squash(_DOMAIN_END.sub("", n)) for n in own_names}
     masthead = _outside_content(other)
     low = art.text.lower()
     runs = b""
@@ -736,14 +741,31 @@ def _credit_line(art: Article, other_names: Sequence[str], other: Article) -> st
         if word in _WORD_LED and not runs:
             runs = _with_lookalikes(art.text, _letter_runs(art.text))
         for m in _line_matches(word, rx, art.text, runs):
-            # "Copyright 2026 Reuters. All rights reserved." names Reuters
-            words = _name_words(re.split(r"[.,;:]\s", m.group("name"))[0].rstrip("."))
+            # "Copyright 2026 Reuters. All rights reserved." names Reuters; a name
+            # before its keyword is the last piece ("... Mennis.\n\nThe Associated
+            # Press contributed to this report")
+            pieces = _NAME_BREAK.split(m.group("name"))
+            piece = pieces[-1] if word == "contributed" else pieces[0]
+            words = _name_words(piece.rstrip("."))
             if not words:
                 continue
             name = " ".join(words)
-            if name.casefold() in known or (masthead and _has_word(masthead, name)):
+            if name.casefold() in known:
+                return m.group().strip()
+            if masthead and _has_word(masthead, name) and _squash(name) not in own:
                 return m.group().strip()
     return None
+
+
+_NAME_BREAK = re.compile(r"[.,;:]\s|\n")
+_DOMAIN_END = re.compile(r"\.[a-z]{2,}$", re.I)
+
+
+def _squash(name: str) -> str:
+    """A name's letters and digits, casefolded: "The Stonewick Beacon" and
+    "stonewickbeacon" (a host name's part) compare equal."""
+    words = _name_words(name) or [name]
+    return "".join(ch for ch in "".join(words).casefold() if ch.isalnum())
 
 
 def _line_matches(
@@ -797,7 +819,7 @@ def _credit_cues(
 ) -> tuple[list[bool], list[_Cue]]:
     """Whether ``art`` (side ``side``) credits ``other_art`` at each passage."""
     named_hits, generic_hits = _credit_hits(art, other_names, own_names, other_art)
-    credit_line = _credit_line(art, other_names, other_art)
+    credit_line = _credit_line(art, other_names, other_art, own_names)
     flags: list[bool] = []
     named: list[str] = []
     generic: list[str] = []
