@@ -7,13 +7,14 @@ decides direction and attribution, and measures how much of each is reused.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from copytrace.align import PRESETS, AlignParams, align
 from copytrace.attribute import attribute, coverage
 from copytrace.ingest.files import read_article_file
-from copytrace.model import Article, PairResult
+from copytrace.model import Article, PairResult, Passage
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,14 @@ def compare(a: Article, b: Article, *, params: AlignParams | None = None) -> Pai
     a = ensure_clean(a)
     b = ensure_clean(b)
     passages = align(a, b, params or PRESETS["news"])
+    logger.debug("%s vs %s: %d passages", a.id, b.id, len(passages))
+    return pair_result(a, b, passages)
+
+
+def pair_result(a: Article, b: Article, passages: Sequence[Passage]) -> PairResult:
+    """Attribution, direction and coverage of cleaned ``a`` and ``b`` given their aligned
+    ``passages``: what :func:`compare` returns once it has aligned them."""
     attributed, direction = attribute(a, b, passages)
-    logger.debug("%s vs %s: %d passages", a.id, b.id, len(attributed))
     return PairResult(
         a=a,
         b=b,

@@ -54,9 +54,8 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from copytrace.align import PRESETS, align
-from copytrace.attribute import attribute, coverage
 from copytrace.candidates import MIN_DF_LIMIT, MIN_SHARED
-from copytrace.compare import ensure_clean
+from copytrace.compare import ensure_clean, pair_result
 from copytrace.errors import InputError
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.model import Article, PairResult, Passage
@@ -664,7 +663,7 @@ class Index:
                 aligned.append((score, shared_of[doc], indexed, passages))
         aligned.sort(key=lambda m: (-m[0], -m[1], m[2].id))
         return [
-            Match(indexed, _pair_result(query, indexed, passages), score, shared)
+            Match(indexed, pair_result(query, indexed, passages), score, shared)
             for score, shared, indexed, passages in aligned[:limit]
         ]
 
@@ -859,19 +858,6 @@ def _shared_postings(index: Index) -> _Postings | None:
             time.perf_counter() - started,
         )
         return postings
-
-
-def _pair_result(a: Article, b: Article, passages: list[Passage]) -> PairResult:
-    """What :func:`copytrace.compare.compare` returns for ``a``, ``b`` with these passages."""
-    attributed, direction = attribute(a, b, passages)
-    return PairResult(
-        a=a,
-        b=b,
-        passages=tuple(attributed),
-        coverage_a=coverage(a, [(p.a_start, p.a_end) for p in attributed]),
-        coverage_b=coverage(b, [(p.b_start, p.b_end) for p in attributed]),
-        direction=direction,
-    )
 
 
 def _load_postings(path: Path) -> _Postings:
