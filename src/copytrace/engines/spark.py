@@ -58,6 +58,7 @@ from copytrace.engines import Progress
 from copytrace.fingerprint import FingerprintParams
 from copytrace.ingest import DUPLICATE_ID
 from copytrace.model import Article, Reject
+from copytrace.proctree import process_tree
 from copytrace.scan import OUTPUT_FILES, ScanConfig, ScanSummary, SparkOptions
 from copytrace.stages import (
     CLEAN_SCHEMA,
@@ -672,26 +673,6 @@ def _clusters(pairs: DataFrame, articles: DataFrame, labels: DataFrame) -> DataF
 # ----------------------------------------------------------------------------- metrics
 
 
-def _proc_tree(root: int) -> list[int]:
-    """``root`` and all its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
 class TreeCPU:
     """User + system CPU seconds of a process tree, Linux only, sampled in a thread.
 
@@ -714,7 +695,7 @@ class TreeCPU:
         self._proc = Path("/proc").is_dir()
 
     def sample(self) -> None:
-        for pid in _proc_tree(self.root):
+        for pid in process_tree(self.root):
             try:
                 with open(f"/proc/{pid}/stat") as fh:
                     fields = fh.read().rsplit(")", 1)[1].split()
@@ -758,7 +739,7 @@ def tree_rss_mb(root: int | None = None, field: str = "VmHWM") -> float:
     if not Path("/proc").is_dir():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = 0.0
-    for pid in _proc_tree(root or os.getpid()):
+    for pid in process_tree(root or os.getpid()):
         try:
             with open(f"/proc/{pid}/status") as fh:
                 for line in fh:
