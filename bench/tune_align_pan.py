@@ -153,6 +153,7 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "tail": {"tail_run": [0, 20, 30], "tail_cosine": [0.2, 0.3, 0.4]},
     "cv5": {"tail_run": [0, 30], "strict_run": [0, 30], "lone_rare": [0, 3]},
     "lines": {"join_lines": [False, True]},
+    "jl": {"lone_paraphrase_cosine": [0.45, 0.5], "summary_cosine": [0.22, 0.25]},
     "ablate": {"tail_run": [0, 30], "strict_run": [0, 30]},
     "rare2": {"lone_rare": [0, 2, 3, 4], "join_lines": [False, True]},
     "lines3": {"join_lines": [False, True], "lone_rare": [0, 3]},
