@@ -351,3 +351,31 @@ def test_own_copyright_line_does_not_credit_the_other_article() -> None:
     assert passages and not any(p.attributed for p in passages)
     assert direction.source == "a"
     assert not any("credits" in e for e in direction.evidence)
+
+
+def test_own_copyright_line_with_a_generic_last_word_is_still_own() -> None:
+    # "Times" is not a name word: "© 2026 The Springbury Times" names "Springbury",
+    # which is still the crediting page's own publisher (springburytimes.com)
+    text = f"{LONG}\n\n© 2026 The Springbury Times"
+    own = Article("s", text, source="springburytimes.com", content=((0, len(LONG)),))
+    chrome = "Partner sites: Springbury weekly deals\n\n"
+    other = Article(
+        "o", chrome + LONG, source="lakebridgejournal.com",
+        content=((len(chrome), len(chrome) + len(LONG)),),
+    )  # fmt: skip
+    _, direction = attribute(other, own, align(other, own))
+    assert not any("credits" in e for e in direction.evidence)
+
+
+def test_agency_credited_by_both_pages_is_no_credit_line_to_either() -> None:
+    # both reprints carry "Provided by Reuters": a third party, not each other's publisher
+    one = Article(
+        "1", f"{LONG}\n\nProvided by Reuters.", source="stonewooddispatch.com",
+        content=((0, len(LONG)),),
+    )  # fmt: skip
+    two = Article(
+        "2", f"{LONG}\n\nProvided by Reuters.", source="westfieldtelegraph.com",
+        content=((0, len(LONG)),),
+    )  # fmt: skip
+    _, direction = attribute(one, two, align(one, two))
+    assert not any("credits" in e for e in direction.evidence)

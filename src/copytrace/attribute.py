@@ -752,9 +752,20 @@ def _credit_line(
             name = " ".join(words)
             if name.casefold() in known:
                 return m.group().strip()
-            if masthead and _has_word(masthead, name) and _squash(name) not in own:
+            if masthead and _has_word(masthead, name) and not _third_party_or_own(name, piece, own):
                 return m.group().strip()
     return None
+
+
+def _third_party_or_own(name: str, piece: str, own: set[str]) -> bool:
+    """Whether a credited ``name`` found on the other's masthead is no evidence: a news
+    agency (reprints name it on their pages: a third party both credit) or the
+    crediting page's own publisher ("© 2026 The Springbury Times" on springburytimes.com;
+    ``own``: its squashed names)."""
+    if name.casefold() in _AGENCY_OF:
+        return True
+    short, full = _squash(name), "".join(ch for ch in piece.casefold() if ch.isalnum())
+    return any(len(o) >= 4 and ((short and short in o) or o in full) for o in own)
 
 
 _NAME_BREAK = re.compile(r"[.,;:]\s|\n")
