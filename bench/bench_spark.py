@@ -28,14 +28,16 @@ from _proc import tree_memory_kb  # bench/_proc.py (this script's folder is on s
 COMPARED = ("pairs.jsonl", "passages.jsonl", "clusters.jsonl")
 
 
-def one(engine: str, corpus: str, out: str, jobs: int, partitions: int | None) -> None:
+def one(
+    engine: str, corpus: str, out: str, jobs: int, partitions: int | None, resume: bool
+) -> None:
     """Child process: run one scan, print its summary as JSON on the last line."""
     from copytrace.scan import ScanConfig, SparkOptions, scan
 
     config = ScanConfig(
         jobs=jobs,
         report=False,
-        spark=SparkOptions(partitions=partitions, resume=False, driver_memory="4g"),
+        spark=SparkOptions(partitions=partitions, resume=resume, driver_memory="4g"),
     )
     t0 = time.perf_counter()
     s = scan([corpus], out, engine=engine, config=config)
@@ -59,13 +61,21 @@ def one(engine: str, corpus: str, out: str, jobs: int, partitions: int | None) -
 
 
 def measure(
-    engine: str, corpus: str, out: Path, jobs: int, partitions: int | None, env: dict[str, str]
+    engine: str,
+    corpus: str,
+    out: Path,
+    jobs: int,
+    partitions: int | None,
+    env: dict[str, str],
+    resume: bool = False,
 ) -> dict:
     """Run one scan in a subprocess; wall seconds and peak tree RSS from outside."""
     cmd = [sys.executable, __file__, "--one", engine, corpus, "--out", str(out),
            "--jobs", str(jobs)]  # fmt: skip
     if partitions:
         cmd += ["--partitions", str(partitions)]
+    if resume:
+        cmd += ["--resume"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = 0.0
@@ -89,11 +99,21 @@ def main() -> None:
     ap.add_argument("--partitions", type=int, default=None, help="Spark article partitions")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", default=None, help="write all runs here")
+    ap.add_argument(
+        "--keep",
+        default=None,
+        help="write the outputs under KEEP/<engine> (kept) instead of a temp dir",
+    )
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="Spark: reuse stage checkpoints under the output dir (a long run that died goes on)",
+    )
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        one(args.one, args.corpus, args.out, args.jobs, args.partitions)
+        one(args.one, args.corpus, args.out, args.jobs, args.partitions, args.resume)
         return
     engines = args.engines.split(",")
     runs: list[dict] = []
@@ -106,8 +126,10 @@ def main() -> None:
         for rep in range(args.repeat):
             for engine in engines:  # alternate: both engines see the same load
                 load = os.getloadavg()
-                out = Path(tmp) / engine
-                row = measure(engine, args.corpus, out, args.jobs, args.partitions, env)
+                out = Path(args.keep or tmp) / engine
+                row = measure(
+                    engine, args.corpus, out, args.jobs, args.partitions, env, args.resume
+                )
                 row.update(repeat=rep, load_before=load, load_after=os.getloadavg())
                 runs.append(row)
                 print(
@@ -117,8 +139,8 @@ def main() -> None:
                     flush=True,
                 )
         same = {
-            name: (Path(tmp) / engines[0] / name).read_bytes()
-            == (Path(tmp) / engines[-1] / name).read_bytes()
+            name: (Path(args.keep or tmp) / engines[0] / name).read_bytes()
+            == (Path(args.keep or tmp) / engines[-1] / name).read_bytes()
             for name in COMPARED
         }
     print(f"outputs identical: {same}")
