@@ -598,3 +598,30 @@ def test_a_sentence_wrapped_over_lines_is_read_as_one_when_asked() -> None:
         "Next one.",
     ]
     assert _joined_lines(text, lines) is _joined_lines(text, lines)  # cached per document
+
+
+def test_a_lone_rewrite_keeping_runs_of_words_needs_no_cosine() -> None:
+    from copytrace.align import _Cluster, _finish, _shared_grams
+
+    # random obfuscation: words shuffled and swapped, short runs of them kept
+    a = tokenize(
+        "the old stone bridge over the river was rebuilt in the spring after the great "
+        "flood had carried away two of its arches and most of the wooden railings by the mill"
+    )
+    b = tokenize(
+        "after the great flood had taken two of its arches the old stone bridge was "
+        "mended in spring and most of the wooden railings over the river were new by the mill"
+    )
+    # same topic, single words shared
+    c = tokenize(
+        "a flood in spring is nothing new for towns on the river where every bridge "
+        "needs railings of stone and engineers study old arches before they are mended at all"
+    )
+    assert _shared_grams(a, b, _Cluster(0, len(a), 0, len(b), 20), 3) >= 8
+    assert _shared_grams(a, c, _Cluster(0, len(a), 0, len(c), 20), 3) == 0
+    params = replace(PRESETS["pan"], lone_grams=8)
+    off = replace(params, lone_grams=0)
+    for other, kept in ((b, True), (c, False)):
+        case = _Cluster(0, len(a), 0, len(other), 20, True, [0.4])  # cosine under 0.5
+        assert bool(_finish([case], a, other, params)) is kept
+        assert not _finish([case], a, other, off)
