@@ -76,14 +76,19 @@ def measure(
         cmd += ["--partitions", str(partitions)]
     if resume:
         cmd += ["--resume"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, tree_memory_kb(proc.pid)[0] / 1024)
-        time.sleep(0.2)
-    wall = time.perf_counter() - t0
-    stdout, stderr = proc.communicate()
+    # Files, not pipes: a long Spark run logs more than a pipe holds, and the
+    # child would block on a full pipe that this loop never reads.
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True, env=env)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, tree_memory_kb(proc.pid)[0] / 1024)
+            time.sleep(0.2)
+        wall = time.perf_counter() - t0
+        out_f.seek(0)
+        err_f.seek(0)
+        stdout, stderr = out_f.read(), err_f.read()
     if proc.returncode:
         raise RuntimeError(f"{engine} failed:\n{stderr[-3000:]}")
     row = json.loads(stdout.strip().splitlines()[-1])
