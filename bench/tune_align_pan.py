@@ -162,6 +162,8 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "rare": {"lone_rare": [0, 2, 3, 4, 5]},
     "raretail": {"lone_rare": [0, 3, 4], "tail_run": [0, 30]},
     "grams": {"lone_grams": [0, 6, 8, 10, 12]},
+    "names": {"name_own": [0, 5, 6, 8]},
+    "cv6": {"lone_grams": [0, 6, 8, 10], "name_own": [0, 5, 8]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 

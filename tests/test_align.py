@@ -625,3 +625,23 @@ def test_a_lone_rewrite_keeping_runs_of_words_needs_no_cosine() -> None:
         case = _Cluster(0, len(a), 0, len(other), 20, True, [0.4])  # cosine under 0.5
         assert bool(_finish([case], a, other, params)) is kept
         assert not _finish([case], a, other, off)
+
+
+def test_a_rewrite_sharing_only_names_needs_stems_of_its_own() -> None:
+    from copytrace.align import _Cluster, _common_stems, _prepare_doc
+    from copytrace.paraphrase import Lexicon
+
+    # two pages about one hospital network: the shared words are its names
+    a_text = "Marlow Valley Medical Center and Marlow Rehabilitation Hospital serve Elk Grove"
+    b_text = "The Elk Grove staff of Marlow Valley Medical Center run the Rehabilitation Hospital"
+    # a rewrite shares ordinary words
+    c_text = "the nurses moved the patients to the new ward before the storm reached the town"
+    d_text = "before the storm reached the town, the patients were moved by nurses to a new ward"
+    a, b, c, d = (tokenize(t) for t in (a_text, b_text, c_text, d_text))
+    lexicon = Lexicon()
+    da, db, dc, dd = (_prepare_doc(t, [], [], lexicon) for t in (a, b, c, d))
+    names = _Cluster(0, len(a), 0, len(b), 8, True, [0.5])
+    assert _common_stems(names, a, b, da, db, a_text, b_text) == 0  # staff, run, serve: one side
+    rewrite = _Cluster(0, len(c), 0, len(d), 8, True, [0.5])
+    # nurs, move, patient, new, ward, storm, reach, town
+    assert _common_stems(rewrite, c, d, dc, dd, c_text, d_text) == 8
