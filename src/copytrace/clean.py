@@ -33,10 +33,10 @@ import math
 import operator
 import re
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain, filterfalse
+from itertools import chain, compress, filterfalse
 
 import numpy as np
 
@@ -50,6 +50,7 @@ __all__ = [
     "article_text",
     "classify_lines",
     "clean",
+    "clean_many",
     "clean_text",
     "line_features",
     "line_key",
@@ -541,9 +542,316 @@ class _Line:
 _LINE_MEMO_SIZE = 1 << 14
 
 
-@functools.lru_cache(maxsize=_LINE_MEMO_SIZE)
+_MEMO: OrderedDict[str, _Line] = OrderedDict()
+
+
 def _line(text: str) -> _Line:
-    return _Line(text)
+    """The remembered ``_Line`` of ``text`` (least recently used lines are dropped)."""
+    ln = _MEMO.get(text)
+    if ln is None:
+        ln = _remember(text, _Line(text))
+    else:
+        _MEMO.move_to_end(text)
+    return ln
+
+
+def _remember(text: str, ln: _Line) -> _Line:
+    _MEMO[text] = ln
+    if len(_MEMO) > _LINE_MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return ln
+
+
+def _line_cache_clear() -> None:
+    _MEMO.clear()
+
+
+_line.cache_clear = _line_cache_clear  # type: ignore[attr-defined]
+
+
+def _page_lines(texts: list[str]) -> list[_Line]:
+    """``[_line(t) for t in texts]``, the lines not remembered computed together."""
+    memo = _MEMO
+    out: list[_Line | None] = []
+    missing: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        ln = memo.get(t)
+        if ln is None:
+            missing.setdefault(t, []).append(i)
+        else:
+            memo.move_to_end(t)
+        out.append(ln)
+    if missing:
+        new = list(missing)
+        for t, ln in zip(new, _new_lines(new), strict=True):
+            _remember(t, ln)
+            for i in missing[t]:
+                out[i] = ln
+    return out  # type: ignore[return-value]
+
+
+# Non-ASCII punctuation common in news text (a line of ASCII and these is "near
+# ASCII"): none is a word character, a space, a digit or cased, and each lowers and
+# casefolds to itself (checked in the tests). Mapped to ASCII characters of the
+# same kind (quotes inside words to "'", the rest to "#"), such a line gets the
+# same words, key, letter counts and chunk cases through the ASCII paths.
+_NEAR_ASCII = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", **dict.fromkeys("“”„©®™—–·›‹«»…•″′", "#")}
+)
+_NEAR_POINTS = np.array(sorted(_NEAR_ASCII), np.uint32)
+_NEAR_VALUES = np.array([ord(_NEAR_ASCII[c]) for c in sorted(_NEAR_ASCII)], np.uint32)
+# str.split's whitespace among ASCII bytes; ASCII letters, capitals, digits.
+_SPACE_BYTES = np.zeros(256, bool)
+_SPACE_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_LETTER_BYTES = np.zeros(256, bool)
+_LETTER_BYTES[list(_ASCII_LETTERS)] = True
+_UPPER_BYTES = np.zeros(256, bool)
+_UPPER_BYTES[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
+_LOWER_BYTES = _LETTER_BYTES & ~_UPPER_BYTES
+_DIGIT_BYTES = np.zeros(256, bool)
+_DIGIT_BYTES[list(b"0123456789")] = True
+# The word and key tables, keeping the line break that joins a batch's lines.
+_WORD_BYTES_NL = _WORD_BYTES[:10] + b"\n" + _WORD_BYTES[11:]
+_KEY_BYTES_NL = _KEY_BYTES[:10] + b"\n" + _KEY_BYTES[11:]
+_ASCII_DIGITS_BYTES_RE = re.compile(_ASCII_DIGITS_RE.pattern.encode("ascii"))
+_SEP_TO_SPACE = bytes.maketrans(b".'", b"  ")
+# A "." or "'" between two word characters: inside a word, which normalising drops.
+# (The class first, so the engine skips to candidates.)
+_INNER_SEP_RE = re.compile(rb"[.'](?<=[0-9_a-z][.'])(?=[0-9_a-z])")
+# _SEPARATOR_RE with one leading class (the same matches, found faster).
+_SEPARATOR_FAST_RE = re.compile(r"[\s|](?:(?<=\s)[|/»›·•]\s|(?<=\s)[|]|(?<=[|])\s)")
+# A substring every credit match on the lowered line holds (see _credit_hint).
+_CREDIT_HINTS = (
+    *("photo", "image", "(c)", "©", "copyright", "credit:", "afp", "reuters", "istock"),
+    "shutterstock",
+)
+_SENT_MARKS = np.array([ord(c) for c in ".!?。！？…"], np.uint32)
+_SENT_CLOSERS = np.array([ord(c) for c in "\"'”’»)]"], np.uint32)
+_TEASER_BEFORE = np.array(
+    [ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789?!”\"')"], np.uint32
+)
+_LONGER_THAN_3 = (3).__lt__
+_COL_IDS = tuple(_COL[c] for c in ("short", "words_4_7", "words_8_15", "words_16_30", "long"))
+
+
+def _lines_hit(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> np.ndarray:
+    """Indices (sorted, with repeats) of the joined lines holding a match of ``pattern``.
+
+    Exact when no match can span a line break: then each line with a match holds
+    one the scan over the joined text finds.
+    """
+    pos = [m.start() for m in pattern.finditer(joined)]
+    return np.searchsorted(starts, np.asarray(pos, np.int64), side="right") - 1
+
+
+def _lines_holding(needles: Sequence[str], joined: str, starts: np.ndarray) -> list[int]:
+    """Indices of the joined lines holding one of ``needles`` (none holds a line break)."""
+    pos = []
+    for needle in needles:
+        i = joined.find(needle)
+        while i >= 0:
+            pos.append(i)
+            i = joined.find(needle, i + 1)
+    if not pos:
+        return []
+    return sorted(set((np.searchsorted(starts, pos, side="right") - 1).tolist()))
+
+
+def _new_lines(texts: list[str]) -> list[_Line]:
+    """``[_Line(t) for t in texts]``, computed together for ASCII and near-ASCII lines.
+
+    The lines are joined by line breaks and each feature found in one pass over the
+    joined text (regexes whose matches never span a line break, or a cheap
+    necessary condition first), numpy over its characters for the counts. Other
+    lines (other non-ASCII characters, line breaks inside) go one by one.
+    """
+    out: list[_Line | None] = [None] * len(texts)
+    idx = [i for i, t in enumerate(texts) if t and "\n" not in t]
+    joined, cp = _joined_points([texts[i] for i in idx])
+    if len(cp) and cp.max() >= 128:
+        lens = np.fromiter((len(texts[i]) + 1 for i in idx), np.int64, len(idx))
+        far = np.flatnonzero((cp >= 128) & ~np.isin(cp, _NEAR_POINTS))
+        if len(far):
+            bad = set(np.repeat(np.arange(len(idx)), lens)[far].tolist())
+            idx = [i for j, i in enumerate(idx) if j not in bad]
+            joined, cp = _joined_points([texts[i] for i in idx])
+    if idx:
+        for i, ln in zip(idx, _near_ascii_lines([texts[i] for i in idx], joined, cp), strict=True):
+            out[i] = ln
+    return [ln if ln is not None else _Line(t) for ln, t in zip(out, texts, strict=True)]
+
+
+def _joined_points(texts: list[str]) -> tuple[str, np.ndarray]:
+    joined = "\n".join(texts)
+    return joined, np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+
+
+def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Line]:
+    m = len(texts)
+    lens = np.fromiter(map(len, texts), np.int64, m)
+    starts = np.zeros(m, np.int64)
+    np.cumsum(lens[:-1] + 1, out=starts[1:])
+    low = joined.lower()  # (near-ASCII: the same length)
+    # The text as ASCII bytes, the near-ASCII punctuation mapped (see _NEAR_ASCII).
+    far = cp >= 128
+    ascii_cp = cp
+    if far.any():
+        ascii_cp = cp.copy()
+        ascii_cp[far] = _NEAR_VALUES[np.searchsorted(_NEAR_POINTS, cp[far])]
+    raw = ascii_cp.astype(np.uint8).tobytes()
+    lowb = raw.lower()
+
+    # Words: each line's normalised words (see _words).
+    wb = lowb.translate(_WORD_BYTES_NL)
+    if b"." in wb or b"'" in wb:
+        wb = _INNER_SEP_RE.sub(b"", wb).translate(_SEP_TO_SPACE)
+    words = [s.split() for s in wb.decode("ascii").split("\n")]
+    # Keys (see line_key).
+    kb = _ASCII_DIGITS_BYTES_RE.sub(b"0", lowb).translate(_KEY_BYTES_NL)
+    keys = [" ".join(s.split()) for s in kb.decode("ascii").split("\n")]
+
+    k = np.fromiter(map(len, words), np.int64, m)
+    x = np.zeros((m, _NF))
+    col = _COL
+    x[:, col["log_words"]] = list(map(math.log1p, k.tolist()))
+    x[:, _COL_IDS[0]] = k <= 3
+    x[:, _COL_IDS[1]] = (k >= 4) & (k <= 7)
+    x[:, _COL_IDS[2]] = (k >= 8) & (k <= 15)
+    x[:, _COL_IDS[3]] = (k >= 16) & (k <= 30)
+    x[:, _COL_IDS[4]] = k > 30
+
+    # Per byte of the joined (mapped) text: its line; counts per line by bincount.
+    a = np.frombuffer(raw, np.uint8)
+    line_of = np.repeat(np.arange(m), lens + 1)[: len(a)]
+    x[:, col["commas"]] = np.minimum(np.bincount(line_of[a == 44], minlength=m), 5) / 5
+    x[:, col["alpha"]] = np.bincount(line_of[_LETTER_BYTES[a]], minlength=m) / lens
+    # Chunks (runs of non-space): title_case and upper (see _chunk_case).
+    space = _SPACE_BYTES[a]
+    first = ~space
+    first[1:] &= space[:-1]
+    at = np.flatnonzero(first)
+    fb = a[at]
+    line_first = line_of[at]
+    alpha_first = _LETTER_BYTES[fb]
+    n_alpha = np.bincount(line_first[alpha_first], minlength=m)
+    n_title = np.bincount(line_first[_UPPER_BYTES[fb]], minlength=m)
+    chunk = np.cumsum(first) - 1
+    inside = ~space
+    n_chunks = len(at)
+    c_len = np.bincount(chunk[inside], minlength=n_chunks)
+    c_up = np.bincount(chunk[_UPPER_BYTES[a]], minlength=n_chunks)
+    c_low = np.bincount(chunk[_LOWER_BYTES[a]], minlength=n_chunks)
+    upper_chunk = alpha_first & (c_up > 0) & (c_low == 0) & (c_len > 1)
+    n_upper = np.bincount(line_first[upper_chunk], minlength=m)
+    has_alpha = n_alpha > 0
+    safe = np.maximum(n_alpha, 1)
+    x[:, col["title_case"]] = np.where(has_alpha, n_title / safe, 0.0)
+    x[:, col["upper"]] = np.where(has_alpha, n_upper / safe, 0.0)
+    # digits: the share of words holding a digit (an ASCII word with one is not alpha).
+    if _DIGIT_BYTES[a].any():
+        wa = np.frombuffer(wb, np.uint8)
+        wsp = (wa == 32) | (wa == 10)
+        wfirst = ~wsp
+        wfirst[1:] &= wsp[:-1]
+        wid = np.cumsum(wfirst) - 1
+        wline = np.cumsum(wa == 10)[wfirst]
+        has_digit = np.zeros(len(wline), bool)
+        has_digit[wid[_DIGIT_BYTES[wa]]] = True
+        n_dig = np.bincount(wline[has_digit], minlength=m)
+        x[:, col["digits"]] = np.where(k > 0, n_dig / np.maximum(k, 1), 0.0)
+    # Sentence ends (_SENT_END_RE): a mark whose closers run up to a space or the end.
+    marks = np.flatnonzero(np.isin(cp, _SENT_MARKS))
+    if len(marks):
+        pos = np.arange(len(cp) + 1)
+        pos[:-1][np.isin(cp, _SENT_CLOSERS)] = len(cp) + 1
+        after = np.minimum.accumulate(pos[::-1])[::-1][marks + 1]
+        ends = marks[(after == len(cp)) | _SPACE_BYTES[a[np.minimum(after, len(cp) - 1)]]]
+        sent = np.bincount(line_of[ends], minlength=m)
+    else:
+        sent = np.zeros(m, np.int64)
+    x[:, col["sentences"]] = np.minimum(sent, 5) / 5
+
+    # Rare features: the lines a joined pass finds, then the per-line test.
+    glued = [0] * m
+    # _GLUE_RE: a lowercase letter, a capital, a lowercase letter.
+    low3 = _LOWER_BYTES[a]
+    glue_at = np.flatnonzero(low3[:-2] & _UPPER_BYTES[a[1:-1]] & low3[2:])
+    for i in set(line_of[glue_at].tolist()):
+        glued[i] = _glued(texts[i])
+    template = [False] * m
+    if "{" in joined or "<%" in joined or "[[" in joined:
+        template = [_TEMPLATE_RE.search(t) is not None for t in texts]
+    # _TEASER_HINT_RE: a capital between a glue character and a lowercase letter.
+    hint = np.isin(cp[:-2], _TEASER_BEFORE) & _UPPER_BYTES[a[1:-1]] & low3[2:]
+    teaser = sorted(set(line_of[np.flatnonzero(hint)].tolist()))
+    x[teaser, col["teaser_glue"]] = [_teaser_glue(texts[i]) for i in teaser]
+    phrase = _lines_hit(_PHRASE_LOWER_RE, low, starts)
+    x[phrase, col["chrome_phrase"]] = 1.0
+    x[phrase[k[phrase] <= 12], col["chrome_phrase_short"]] = 1.0
+    seps = _lines_hit(_SEPARATOR_HINT_RE, joined, starts).tolist()
+    x[seps, col["separators"]] = [
+        min(len(_SEPARATOR_FAST_RE.findall(texts[i])), 4) / 4 for i in seps
+    ]
+    if "://" in joined or "www." in joined or "@" in joined:
+        x[:, col["url"]] = [_URL_RE.search(t) is not None for t in texts]
+    credit = _lines_holding(_CREDIT_HINTS, low, starts)
+    credit_re = _LOWER_RES[1]
+    x[credit, col["credit"]] = [credit_re.search(texts[i].lower()) is not None for i in credit]
+
+    comment_re, date_re = _LOWER_RES[2], _LOWER_RES[3]
+    rows = x.tobytes()
+    step = _NF * 8
+    stopwords = _stopwords().__contains__
+    stop_bytes = _stop_lang_bytes().__getitem__
+    c_glue, c_glue_any = col["glue"], col["glue_any"]
+    c_comment, c_section, c_template = col["comment_header"], col["section_end"], col["template"]
+    c_date, c_ep, c_colon = col["date_short"], col["end_punct"], col["colon_end"]
+    c_lower, c_quote, c_bullet = col["lower_start"], col["quote"], col["bullet"]
+    out = []
+    for i, t in enumerate(texts):
+        w = words[i]
+        n = len(w)
+        row = array("d", rows[i * step : (i + 1) * step])
+        g = glued[i]
+        if g:
+            row[c_glue] = min(g, 4) / 4
+            row[c_glue_any] = 1.0
+        bare = t.rstrip(_CLOSERS)
+        row[c_ep] = bare != "" and bare[-1] in _END_MARKS and not t.endswith(":")
+        if n <= 14:
+            probe = t.lower()
+            if _COMMENT_ENDS.search(probe):
+                row[c_comment] = comment_re.search(probe) is not None
+            else:
+                row[c_comment] = comment_re.match(probe) is not None
+            if n <= 12:
+                row[c_date] = (
+                    bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe))
+                ) and date_re.search(probe) is not None
+                if n <= 8:
+                    row[c_section] = _SECTION_END_RE.match(keys[i]) is not None
+        row[c_template] = template[i]
+        row[c_bullet] = _BULLET_RE.match(t) is not None
+        row[c_colon] = t.endswith(":")
+        row[c_lower] = t[:1].islower()
+        row[c_quote] = t[:1] in "\"“„«'‘"
+        ln = _Line.__new__(_Line)
+        ln.text = t
+        ln.words = w
+        ln.key = keys[i]
+        ln.glued = g
+        ln.template = template[i]
+        ln.nwords = n
+        ln.hard = _hard_line(ln)
+        ln.row = row
+        ln.stops = stops = tuple(filter(stopwords, w))
+        ln.stop_langs = b"".join(map(stop_bytes, stops))
+        ln.prefix = " ".join(w[:2]) if n >= 3 else ""
+        ln._title = ln._publisher = None
+        # (_content_words: the words are ASCII, so those of 4+ letters)
+        ln._content = tuple(set(compress(w, map(_LONGER_THAN_3, map(len, w)))))
+        out.append(ln)
+    return out
 
 
 class _Page:
@@ -553,7 +861,7 @@ class _Page:
 
     def __init__(self, text: str, spans: Sequence[tuple[int, int]]) -> None:
         self.spans = spans
-        self.lines = [_line(text[s:e]) for s, e in spans]
+        self.lines = _page_lines([text[s:e] for s, e in spans])
         self.hard = np.array([ln.hard for ln in self.lines], dtype=bool)
 
 
@@ -1679,8 +1987,17 @@ def clean_text(
         >>> art.dateline, art.source
         ('TOKYO, May 21', 'TASS')
     """
+    return _clean_text(article, line_spans(article.text), chrome, cleaner)
+
+
+def _clean_text(
+    article: Article,
+    spans: list[tuple[int, int]],
+    chrome: frozenset[str] = frozenset(),
+    cleaner: Cleaner | None = None,
+) -> Article:
+    """``clean_text`` given the text's ``line_spans``."""
     text = article.text
-    spans = line_spans(text)
     model = cleaner or DEFAULT_CLEANER
     keep = model.keep(text, spans, chrome=chrome) if spans else np.zeros(0, bool)
     if spans and not keep.any():
@@ -1717,6 +2034,57 @@ def clean_text(
         source=article.source or source,
         dateline=article.dateline or dateline,
     )
+
+
+# ``clean_many`` works out the lines its pages have in common with none met before
+# together, this many at most (the memo keeps them until their pages are cleaned).
+_BATCH_NEW_LINES = _LINE_MEMO_SIZE // 4
+
+
+def clean_many(
+    articles: Sequence[Article], chrome: Sequence[frozenset[str]] | None = None
+) -> list[Article]:
+    """``[clean(a, c) for a, c in zip(articles, chrome)]``, faster over many pages.
+
+    The plain-text pages' lines not met before are worked out together (one pass
+    per feature over all of them) before the pages are cleaned one by one.
+
+    Example:
+        >>> page = "Menu\\nThe minister said on Monday that the talks would go on.\\n"
+        >>> [a.content for a in clean_many([Article("a", page), Article("b", "Menu")])]
+        [((5, 60),), ((0, 4),)]
+    """
+    chromes = list(chrome) if chrome is not None else [frozenset()] * len(articles)
+    memo = _MEMO
+    out: list[Article] = []
+    start = 0
+    while start < len(articles):
+        new: dict[str, None] = {}
+        spans: list[list[tuple[int, int]] | None] = []
+        end = start
+        while end < len(articles) and len(new) < _BATCH_NEW_LINES:
+            art = articles[end]
+            end += 1
+            if art.is_html:
+                spans.append(None)
+                continue
+            text = art.text
+            page_spans = line_spans(text)
+            spans.append(page_spans)
+            for s, e in page_spans:
+                line = text[s:e]
+                if line in memo:
+                    memo.move_to_end(line)  # (keep it while the new lines come in)
+                else:
+                    new[line] = None
+        if new:
+            lines = list(new)
+            for line, ln in zip(lines, _new_lines(lines), strict=True):
+                _remember(line, ln)
+        pages = zip(articles[start:end], spans, chromes[start:end], strict=True)
+        out.extend(clean(a, c) if sp is None else _clean_text(a, sp, c) for a, sp, c in pages)
+        start = end
+    return out
 
 
 def article_text(article: Article) -> str:

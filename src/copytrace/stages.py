@@ -260,13 +260,14 @@ def clean_articles(
         >>> [a.id for a in clean_articles([Article("x", text)])]
         ['x']
     """
-    from copytrace.clean import clean
+    from copytrace.clean import clean_many
 
-    out = []
-    for art in articles:
-        lines = chrome_for(chrome or {}, art.source, art.text) if not art.is_html else frozenset()
-        out.append(clean(art, chrome=lines))
-    return out
+    arts = list(articles)
+    lines = [
+        chrome_for(chrome or {}, art.source, art.text) if not art.is_html else frozenset()
+        for art in arts
+    ]
+    return clean_many(arts, lines)
 
 
 def clean_batch(
