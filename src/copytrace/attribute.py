@@ -20,6 +20,7 @@ weight less the loser's.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -373,6 +374,11 @@ def publisher_names(art: Article) -> list[str]:
         ...                         url="https://asia.nikkei.com/a"))
         ['Nikkei Asian Review', 'Nikkei']
     """
+    return list(_names_of(art.source, art.dateline, art.url))
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_of(source: str | None, dateline: str | None, url: str | None) -> tuple[str, ...]:
     names: list[str] = []
 
     def add(name: str) -> None:
@@ -380,7 +386,7 @@ def publisher_names(art: Article) -> list[str]:
         if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
 
-    for raw in (art.source, art.dateline):
+    for raw in (source, dateline):
         if not raw:
             continue
         raw = raw.strip(" /()-—")
@@ -392,12 +398,12 @@ def publisher_names(art: Article) -> list[str]:
         for word in re.findall(r"[A-Z][\w&’'-]+", raw):
             if word.casefold() not in _NOT_NAMES and len(word) >= 3:
                 add(word)
-    if art.url:
-        host = urlparse(art.url).hostname or ""
+    if url:
+        host = urlparse(url).hostname or ""
         parts = [p for p in host.split(".") if p not in _HOST_PARTS]
         if parts and len(parts[-1]) >= 3:
             add(parts[-1])  # "asia.nikkei.com" -> "nikkei"
-    return names
+    return tuple(names)
 
 
 def _noisy_or(weights: object) -> float:
@@ -464,9 +470,14 @@ _PUBLISHER_FORM = re.compile(
 )
 
 
-def _name_words(name: str) -> list[str]:
-    words = [re.sub(r"[’']s?$", "", w) for w in re.findall(r"[\w&’'.-]+", name)]
-    return [w for w in words if len(w) >= 2 and w.casefold() not in _NOT_NAMES]
+@functools.lru_cache(maxsize=4096)
+def _name_words(name: str) -> tuple[str, ...]:
+    words = [_POSSESSIVE.sub("", w) for w in _NAME_WORD.findall(name)]
+    return tuple(w for w in words if len(w) >= 2 and w.casefold() not in _NOT_NAMES)
+
+
+_NAME_WORD = re.compile(r"[\w&’'.-]+")
+_POSSESSIVE = re.compile(r"[’']s?$")
 
 
 def _outside_content(art: Article) -> str:
@@ -492,7 +503,7 @@ def _name_matches(words: Sequence[str], known: Sequence[str], other: Article, st
     for k in known:
         if folded & {w.casefold() for w in _name_words(k)} or k.casefold() in folded:
             return True
-    texts = [_outside_content(other)]
+    texts = [_masthead(other)]
     if strong:
         texts.append(other.text)
     for text in texts:
@@ -529,10 +540,52 @@ def _credit_hits(
     art: Article, other_names: Sequence[str], own_names: Sequence[str], other: Article
 ) -> tuple[list[_Hit], list[_Hit]]:
     """Credit phrases in ``art``'s content: (those naming ``other``'s publisher, generic)."""
-    own = {w.casefold() for n in own_names for w in (n, *_name_words(n))}
+    own = _own_credits(art, tuple(own_names))
     verdicts: dict[tuple[str, bool], bool] = {}
     named: list[_Hit] = []
-    generic: list[_Hit] = []
+    for start, end, phrase, words, strong in own.named:
+        key = (" ".join(words), strong)
+        if key not in verdicts:
+            verdicts[key] = _name_matches(words, other_names, other, strong)
+        if verdicts[key]:
+            named.append((start, end, phrase))
+    named.sort()
+    return named, list(own.generic)
+
+
+# Articles whose own credit work is kept per process (trigger windows, credit-phrase
+# and credit-line matches, page text outside the content): what does not depend on
+# the other article. A scan meets each article in several consecutive pairs.
+OWN_CREDITS_CACHE = 64
+
+
+class _OwnCredits(NamedTuple):
+    # credit phrases that name someone other than ``art``'s own publisher, in match
+    # order: (start, end, phrase, name words, named with a publisher form)
+    named: tuple[tuple[int, int, str, tuple[str, ...], bool], ...]
+    generic: tuple[_Hit, ...]  # generic credit phrases, sorted
+    # credit lines in match order: (credited name, the line, whether a name found
+    # on the other's masthead is no evidence: see _third_party_or_own)
+    lines: tuple[tuple[str, str, bool], ...]
+    outside: str  # the page text outside the content (_outside_content)
+
+
+def _own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
+    """The credit work on ``art`` that does not depend on the other article, cached."""
+    try:
+        return _own_credits_cached(art, own_names)
+    except TypeError:  # an unhashable article (content given as a list)
+        return _find_own_credits(art, own_names)
+
+
+def _masthead(art: Article) -> str:
+    """``_outside_content(art)``, from the cache that :func:`attribute` fills."""
+    return _own_credits(art, tuple(publisher_names(art))).outside
+
+
+def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
+    own = {w.casefold() for n in own_names for w in (n, *_name_words(n))}
+    named: list[tuple[int, int, str, tuple[str, ...], bool]] = []
     text = art.text
     words_at = _words_at(art)
     for rx, where in _NAMED_STARTS:
@@ -541,18 +594,17 @@ def _credit_hits(
             if not words or any(w.casefold() in own for w in words):
                 continue
             strong = bool(_PUBLISHER_FORM.search(m.group()))
-            key = (" ".join(words), strong)
-            if key not in verdicts:
-                verdicts[key] = _name_matches(words, other_names, other, strong)
-            if verdicts[key]:
-                named.append((m.start(), m.end(), m.group().strip()))
-    generic.extend(
+            named.append((m.start(), m.end(), m.group().strip(), words, strong))
+    generic = sorted(
         (m.start(), m.end(), m.group().strip())
         for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
     )
-    named.sort()
-    generic.sort()
-    return named, generic
+    return _OwnCredits(
+        tuple(named), tuple(generic), tuple(_line_names(art, own_names)), _outside_content(art)
+    )
+
+
+_own_credits_cached = functools.lru_cache(maxsize=OWN_CREDITS_CACHE)(_find_own_credits)
 
 
 class _WordsAt(NamedTuple):
@@ -729,10 +781,25 @@ def _credit_line(
     cleaner calls chrome, so the whole page is searched. ``art``'s own copyright line
     ("Copyright 2026 Reuters" on a Reuters page) credits nobody else, even when the
     name also stands on ``other``'s masthead (a reprint's "(Reuters)")."""
+    lines = _own_credits(art, tuple(own_names)).lines
+    if not lines:
+        return None
     known = {k.casefold() for k in other_names}
     known |= {" ".join(_name_words(k)).casefold() for k in other_names}
+    masthead = _masthead(other)
+    for name, line, no_evidence in lines:
+        if name.casefold() in known:
+            return line
+        if masthead and not no_evidence and _has_word(masthead, name):
+            return line
+    return None
+
+
+def _line_names(art: Article, own_names: Sequence[str]) -> Iterator[tuple[str, str, bool]]:
+    """The credit lines of ``art`` in the order :func:`_credit_line` tries them:
+    (the credited name, the line, whether the name is no evidence when it stands on
+    the other's masthead)."""
     own = {_squash(n) for n in own_names} | {_squash(_DOMAIN_END.sub("", n)) for n in own_names}
-    masthead = _outside_content(other)
     low = art.text.lower()
     runs = b""
     for word, rx in _CREDIT_LINE_RE:
@@ -750,11 +817,7 @@ def _credit_line(
             if not words:
                 continue
             name = " ".join(words)
-            if name.casefold() in known:
-                return m.group().strip()
-            if masthead and _has_word(masthead, name) and not _third_party_or_own(name, piece, own):
-                return m.group().strip()
-    return None
+            yield name, m.group().strip(), _third_party_or_own(name, piece, own)
 
 
 def _third_party_or_own(name: str, piece: str, own: set[str]) -> bool:

@@ -45,6 +45,8 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 
 from copytrace import ingest
 from copytrace.align import PRESETS
@@ -85,8 +87,8 @@ log = logging.getLogger(__name__)
 # The metadata spill: CLEAN_SCHEMA without the text (that stays in raw.arrow).
 META_SCHEMA = pa.schema([f for f in CLEAN_SCHEMA if f.name != "text"])
 # Candidate pairs per task sent to an aligning worker: small enough to balance
-# the load, big enough that the pipe costs nothing (pairs are sorted, so a
-# chunk reuses its articles from the worker's cache).
+# the load, big enough that the pipe costs nothing. A chunk holds whole groups of
+# connected pairs (see _align_chunks), so its articles stay in the worker's caches.
 ALIGN_CHUNK = 64
 # Articles written per batch of articles.parquet.
 WRITE_CHUNK = 10_000
@@ -223,16 +225,17 @@ def _clean_task(batch_index: int) -> _CleanResult:
     return meta, fp.doc, fp.hash
 
 
-def _align_task(pairs: npt.NDArray[np.int64]) -> list[PairRecord]:
-    """Align a chunk of candidate pairs (rows of document numbers)."""
+def _align_task(pairs: npt.NDArray[np.int64]) -> list[tuple[int, PairRecord]]:
+    """Align a chunk of candidate pairs: rows ``(candidate number, doc a, doc b)``;
+    the pairs with reuse come back with their numbers."""
     config: ScanConfig = _W["config"]  # type: ignore[assignment]
     spill = _spill()
     params = PRESETS[config.preset]
     out = []
-    for a, b in pairs.tolist():
+    for k, a, b in pairs.tolist():
         rec = align_pair(spill.article(a), spill.article(b), params)
         if rec.passages:
-            out.append(rec)
+            out.append((k, rec))
     return out
 
 
@@ -534,18 +537,71 @@ def _align(
     b: npt.NDArray[np.int64],
     progress: Progress | None,
 ) -> list[PairRecord]:
-    """Align all candidate pairs in the pool, in chunks; only pairs with reuse come back."""
+    """Align all candidate pairs in the pool, in chunks; only pairs with reuse come
+    back, in candidate order."""
     total = len(a)
-    pairs_arr = np.stack([a, b], axis=1) if total else np.zeros((0, 2), dtype=np.int64)
-    chunks = [pairs_arr[i : i + ALIGN_CHUNK] for i in range(0, total, ALIGN_CHUNK)]
-    out: list[PairRecord] = []
+    chunks = _align_chunks(a, b)
+    found: list[tuple[int, PairRecord]] = []
     done = 0
     _report(progress, "align", 0, total)
     for chunk, recs in zip(chunks, imap(_align_task, chunks), strict=True):
-        out.extend(recs)  # type: ignore[arg-type]
+        found.extend(recs)  # type: ignore[arg-type]
         done += len(chunk)
         _report(progress, "align", done, total)
-    return out
+    found.sort(key=lambda kr: kr[0])
+    return [rec for _, rec in found]
+
+
+def _align_chunks(
+    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], size: int = ALIGN_CHUNK
+) -> list[npt.NDArray[np.int64]]:
+    """Candidate pairs ``(a[k], b[k])`` as chunks of rows ``(k, a[k], b[k])``, ordered
+    so that a worker meets each article in nearby pairs.
+
+    An article is in several candidate pairs (4-5 in a generated corpus), and the
+    per-article work (tokens, the aligner's prepared document, attribution's own
+    credit phrases) is cached for the last few dozen articles only. In document
+    order the partners of an article are far apart, so nearly every pair prepared
+    one of its articles afresh. Here the articles are numbered in reverse
+    Cuthill-McKee order of the candidate graph (each connected group together,
+    partners close), the pairs sorted by their later article, and each chunk holds
+    whole groups (``size`` pairs at most, unless one group alone is larger: it is
+    split in ``size``-pair pieces along that order).
+    """
+    total = len(a)
+    if not total:
+        return []
+    docs, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+    ia, ib = inverse[:total], inverse[total:]
+    n = len(docs)
+    rows, cols = np.concatenate([ia, ib]), np.concatenate([ib, ia])
+    graph = csr_matrix((np.ones(2 * total, np.int8), (rows, cols)), shape=(n, n))
+    _, group = connected_components(graph, directed=False)
+    rank = np.empty(n, np.int64)
+    rank[reverse_cuthill_mckee(graph, symmetric_mode=True)] = np.arange(n)
+    ra, rb = rank[ia], rank[ib]
+    hi, lo = np.maximum(ra, rb), np.minimum(ra, rb)
+    # each group's pairs together (a group's numbers are contiguous in that order)
+    first = np.full(int(group.max()) + 1, n, np.int64)
+    np.minimum.at(first, group, rank)  # a group's lowest number
+    order = np.lexsort((lo, hi, first[group[ia]]))
+    table = np.stack([np.arange(total, dtype=np.int64), a, b], axis=1)[order]
+    g = group[ia[order]]
+    cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
+    chunks: list[npt.NDArray[np.int64]] = []
+    start = 0
+    for s, e in zip(
+        [0, *cuts.tolist()], [*cuts.tolist(), total], strict=True
+    ):  # s, e: one group's rows
+        if e - start > size and s > start:  # this group does not fit: close the chunk
+            chunks.append(table[start:s])
+            start = s
+        while e - start > size:  # a group alone larger than a chunk
+            chunks.append(table[start : start + size])
+            start += size
+    if start < total:
+        chunks.append(table[start:])
+    return chunks
 
 
 def _write(
