@@ -630,6 +630,29 @@ _SENT_CLOSERS = np.array([ord(c) for c in "\"'”’»)]"], np.uint32)
 _TEASER_BEFORE = np.array(
     [ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789?!”\"')"], np.uint32
 )
+# Character classes of _near_ascii_lines' codes (ASCII, then 128 + index in _NEAR_POINTS).
+_C_SPACE, _C_UPPER, _C_LOWER, _C_DIGIT, _C_MARK, _C_CLOSER, _C_TEASER = 1, 2, 4, 8, 16, 32, 64
+
+
+def _class_table() -> tuple[np.ndarray, np.ndarray]:
+    chars = [chr(c) for c in range(128)] + [chr(int(c)) for c in _NEAR_POINTS]
+    classes = np.zeros(256, np.uint8)
+    ascii_of = np.zeros(256, np.uint8)
+    for code, ch in enumerate(chars):
+        ascii_of[code] = ord(ch) if ch.isascii() else ord(_NEAR_ASCII[ord(ch)])
+        classes[code] = (
+            _C_SPACE * (ch in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+            | _C_UPPER * ("A" <= ch <= "Z")
+            | _C_LOWER * ("a" <= ch <= "z")
+            | _C_DIGIT * ("0" <= ch <= "9")
+            | _C_MARK * (ch in ".!?。！？…")
+            | _C_CLOSER * (ch in "\"'”’»)]")
+            | _C_TEASER * (ch in "abcdefghijklmnopqrstuvwxyz0123456789?!”\"')")
+        )
+    return classes, ascii_of
+
+
+_CLASS, _ASCII_OF = _class_table()
 _LONGER_THAN_3 = (3).__lt__
 _COL_IDS = tuple(_COL[c] for c in ("short", "words_4_7", "words_8_15", "words_16_30", "long"))
 
@@ -692,13 +715,14 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     starts = np.zeros(m, np.int64)
     np.cumsum(lens[:-1] + 1, out=starts[1:])
     low = joined.lower()  # (near-ASCII: the same length)
-    # The text as ASCII bytes, the near-ASCII punctuation mapped (see _NEAR_ASCII).
+    # Each character as a byte: ASCII as itself, the near-ASCII punctuation as
+    # 128 + its index in _NEAR_POINTS; ``a``: the text as ASCII (see _NEAR_ASCII).
+    code = cp.astype(np.uint8)
     far = cp >= 128
-    ascii_cp = cp
     if far.any():
-        ascii_cp = cp.copy()
-        ascii_cp[far] = _NEAR_VALUES[np.searchsorted(_NEAR_POINTS, cp[far])]
-    raw = ascii_cp.astype(np.uint8).tobytes()
+        code[far] = 128 + np.searchsorted(_NEAR_POINTS, cp[far])
+    a = _ASCII_OF[code]
+    raw = a.tobytes()
     lowb = raw.lower()
 
     # Words: each line's normalised words (see _words).
@@ -720,70 +744,76 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     x[:, _COL_IDS[3]] = (k >= 16) & (k <= 30)
     x[:, _COL_IDS[4]] = k > 30
 
-    # Per byte of the joined (mapped) text: its line; counts per line by bincount.
-    a = np.frombuffer(raw, np.uint8)
-    line_of = np.repeat(np.arange(m), lens + 1)[: len(a)]
-    x[:, col["commas"]] = np.minimum(np.bincount(line_of[a == 44], minlength=m), 5) / 5
-    x[:, col["alpha"]] = np.bincount(line_of[_LETTER_BYTES[a]], minlength=m) / lens
-    # Chunks (runs of non-space): title_case and upper (see _chunk_case).
-    space = _SPACE_BYTES[a]
+    # Character classes; counts per line (each line's segment runs to the next line).
+    cls = _CLASS[code]
+    space = (cls & _C_SPACE).astype(bool)
+    upper = (cls & _C_UPPER).astype(bool)
+    lower = (cls & _C_LOWER).astype(bool)
+    x[:, col["commas"]] = np.minimum(np.add.reduceat(a == 44, starts, dtype=np.int64), 5) / 5
+    letters = np.add.reduceat(upper | lower, starts, dtype=np.int64)
+    x[:, col["alpha"]] = letters / lens
+    # Chunks (runs of non-space, [s, e)): title_case and upper (see _chunk_case).
     first = ~space
     first[1:] &= space[:-1]
-    at = np.flatnonzero(first)
-    fb = a[at]
-    line_first = line_of[at]
-    alpha_first = _LETTER_BYTES[fb]
-    n_alpha = np.bincount(line_first[alpha_first], minlength=m)
-    n_title = np.bincount(line_first[_UPPER_BYTES[fb]], minlength=m)
-    chunk = np.cumsum(first) - 1
-    inside = ~space
-    n_chunks = len(at)
-    c_len = np.bincount(chunk[inside], minlength=n_chunks)
-    c_up = np.bincount(chunk[_UPPER_BYTES[a]], minlength=n_chunks)
-    c_low = np.bincount(chunk[_LOWER_BYTES[a]], minlength=n_chunks)
-    upper_chunk = alpha_first & (c_up > 0) & (c_low == 0) & (c_len > 1)
-    n_upper = np.bincount(line_first[upper_chunk], minlength=m)
+    last = ~space
+    last[:-1] &= space[1:]
+    s = np.flatnonzero(first)
+    e = np.flatnonzero(last) + 1
+    line_s = np.searchsorted(starts, s, side="right") - 1
+    alpha_first = upper[s] | lower[s]
+    n_alpha = np.bincount(line_s[alpha_first], minlength=m)
+    n_title = np.bincount(line_s[upper[s]], minlength=m)
+    cu = np.zeros(len(a) + 1, np.int32)
+    np.cumsum(upper, out=cu[1:])
+    cl = np.zeros(len(a) + 1, np.int32)
+    np.cumsum(lower, out=cl[1:])
+    upper_chunk = alpha_first & (cu[e] > cu[s]) & (cl[e] == cl[s]) & (e - s > 1)
+    n_upper = np.bincount(line_s[upper_chunk], minlength=m)
     has_alpha = n_alpha > 0
     safe = np.maximum(n_alpha, 1)
     x[:, col["title_case"]] = np.where(has_alpha, n_title / safe, 0.0)
     x[:, col["upper"]] = np.where(has_alpha, n_upper / safe, 0.0)
     # digits: the share of words holding a digit (an ASCII word with one is not alpha).
-    if _DIGIT_BYTES[a].any():
+    if (cls & _C_DIGIT).any():
         wa = np.frombuffer(wb, np.uint8)
         wsp = (wa == 32) | (wa == 10)
         wfirst = ~wsp
         wfirst[1:] &= wsp[:-1]
-        wid = np.cumsum(wfirst) - 1
-        wline = np.cumsum(wa == 10)[wfirst]
-        has_digit = np.zeros(len(wline), bool)
-        has_digit[wid[_DIGIT_BYTES[wa]]] = True
-        n_dig = np.bincount(wline[has_digit], minlength=m)
+        wlast = ~wsp
+        wlast[:-1] &= wsp[1:]
+        ws = np.flatnonzero(wfirst)
+        we = np.flatnonzero(wlast) + 1
+        cd = np.zeros(len(wa) + 1, np.int32)
+        np.cumsum(_CLASS[wa] & _C_DIGIT > 0, out=cd[1:])
+        wline = np.searchsorted(np.flatnonzero(wa == 10), ws)
+        n_dig = np.bincount(wline[cd[we] > cd[ws]], minlength=m)
         x[:, col["digits"]] = np.where(k > 0, n_dig / np.maximum(k, 1), 0.0)
-    # Sentence ends (_SENT_END_RE): a mark whose closers run up to a space or the end.
-    marks = np.flatnonzero(np.isin(cp, _SENT_MARKS))
+    # Sentence ends (_SENT_END_RE): a mark, closers, then a space or the end.
+    marks = np.flatnonzero(cls & _C_MARK)
     if len(marks):
-        pos = np.arange(len(cp) + 1)
-        pos[:-1][np.isin(cp, _SENT_CLOSERS)] = len(cp) + 1
-        after = np.minimum.accumulate(pos[::-1])[::-1][marks + 1]
-        ends = marks[(after == len(cp)) | _SPACE_BYTES[a[np.minimum(after, len(cp) - 1)]]]
-        sent = np.bincount(line_of[ends], minlength=m)
-    else:
-        sent = np.zeros(m, np.int64)
-    x[:, col["sentences"]] = np.minimum(sent, 5) / 5
+        after = np.append(cls, _C_SPACE)[marks + 1]
+        ok = (after & _C_SPACE).astype(bool)
+        n = len(cls)
+        for j in np.flatnonzero(after & _C_CLOSER).tolist():
+            q = int(marks[j]) + 1
+            while q < n and cls[q] & _C_CLOSER:
+                q += 1
+            ok[j] = q == n or bool(cls[q] & _C_SPACE)
+        sent = np.bincount(np.searchsorted(starts, marks[ok], side="right") - 1, minlength=m)
+        x[:, col["sentences"]] = np.minimum(sent, 5) / 5
 
     # Rare features: the lines a joined pass finds, then the per-line test.
     glued = [0] * m
     # _GLUE_RE: a lowercase letter, a capital, a lowercase letter.
-    low3 = _LOWER_BYTES[a]
-    glue_at = np.flatnonzero(low3[:-2] & _UPPER_BYTES[a[1:-1]] & low3[2:])
-    for i in set(line_of[glue_at].tolist()):
+    glue_at = np.flatnonzero(lower[:-2] & upper[1:-1] & lower[2:])
+    for i in set((np.searchsorted(starts, glue_at, side="right") - 1).tolist()):
         glued[i] = _glued(texts[i])
     template = [False] * m
     if "{" in joined or "<%" in joined or "[[" in joined:
         template = [_TEMPLATE_RE.search(t) is not None for t in texts]
     # _TEASER_HINT_RE: a capital between a glue character and a lowercase letter.
-    hint = np.isin(cp[:-2], _TEASER_BEFORE) & _UPPER_BYTES[a[1:-1]] & low3[2:]
-    teaser = sorted(set(line_of[np.flatnonzero(hint)].tolist()))
+    hint = np.flatnonzero((cls[:-2] & _C_TEASER).astype(bool) & upper[1:-1] & lower[2:])
+    teaser = sorted(set((np.searchsorted(starts, hint, side="right") - 1).tolist()))
     x[teaser, col["teaser_glue"]] = [_teaser_glue(texts[i]) for i in teaser]
     phrase = _lines_hit(_PHRASE_LOWER_RE, low, starts)
     x[phrase, col["chrome_phrase"]] = 1.0
