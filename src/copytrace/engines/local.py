@@ -90,6 +90,10 @@ META_SCHEMA = pa.schema([f for f in CLEAN_SCHEMA if f.name != "text"])
 # the load, big enough that the pipe costs nothing. A chunk holds whole groups of
 # connected pairs (see _align_chunks), so its articles stay in the worker's caches.
 ALIGN_CHUNK = 64
+# A connected group of more pairs than ALIGN_CHUNK goes to a worker alone, in
+# pieces of up to this many pairs (the largest group of the 10k generated corpus
+# has 232 pairs; each piece prepares its articles once more).
+ALIGN_GROUP_CHUNK = 256
 # Articles written per batch of articles.parquet.
 WRITE_CHUNK = 10_000
 # Articles a worker keeps decoded (pairs sorted by their first article).
@@ -553,7 +557,10 @@ def _align(
 
 
 def _align_chunks(
-    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], size: int = ALIGN_CHUNK
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
+    size: int = ALIGN_CHUNK,
+    group_size: int = ALIGN_GROUP_CHUNK,
 ) -> list[npt.NDArray[np.int64]]:
     """Candidate pairs ``(a[k], b[k])`` as chunks of rows ``(k, a[k], b[k])``, ordered
     so that a worker meets each article in nearby pairs.
@@ -564,9 +571,10 @@ def _align_chunks(
     order the partners of an article are far apart, so nearly every pair prepared
     one of its articles afresh. Here the articles are numbered in reverse
     Cuthill-McKee order of the candidate graph (each connected group together,
-    partners close), the pairs sorted by their later article, and each chunk holds
-    whole groups (``size`` pairs at most, unless one group alone is larger: it is
-    split in ``size``-pair pieces along that order).
+    partners close), the pairs of each group sorted by their later article, the
+    largest groups first, and each chunk holds whole groups of up to ``size`` pairs
+    in all; a larger group is a chunk of its own, or several of ``group_size``
+    pairs along that order.
     """
     total = len(a)
     if not total:
@@ -581,24 +589,27 @@ def _align_chunks(
     rank[reverse_cuthill_mckee(graph, symmetric_mode=True)] = np.arange(n)
     ra, rb = rank[ia], rank[ib]
     hi, lo = np.maximum(ra, rb), np.minimum(ra, rb)
-    # each group's pairs together (a group's numbers are contiguous in that order)
+    # each group's pairs together, the largest groups first (the last tasks are
+    # small: the workers finish together)
     first = np.full(int(group.max()) + 1, n, np.int64)
     np.minimum.at(first, group, rank)  # a group's lowest number
-    order = np.lexsort((lo, hi, first[group[ia]]))
+    pairs_in = np.bincount(group[ia], minlength=len(first))
+    order = np.lexsort((lo, hi, first[group[ia]], -pairs_in[group[ia]]))
     table = np.stack([np.arange(total, dtype=np.int64), a, b], axis=1)[order]
     g = group[ia[order]]
     cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
     chunks: list[npt.NDArray[np.int64]] = []
-    start = 0
-    for s, e in zip(
-        [0, *cuts.tolist()], [*cuts.tolist(), total], strict=True
-    ):  # s, e: one group's rows
-        if e - start > size and s > start:  # this group does not fit: close the chunk
+    start = 0  # of the open chunk of small groups
+    for s, e in zip([0, *cuts.tolist()], [*cuts.tolist(), total], strict=True):
+        # s, e: one group's rows
+        if e - s > size:  # a large group: alone, in pieces
+            if s > start:
+                chunks.append(table[start:s])
+            chunks += [table[k : min(k + group_size, e)] for k in range(s, e, group_size)]
+            start = e
+        elif e - start > size:  # does not fit in the open chunk
             chunks.append(table[start:s])
             start = s
-        while e - start > size:  # a group alone larger than a chunk
-            chunks.append(table[start : start + size])
-            start += size
     if start < total:
         chunks.append(table[start:])
     return chunks
