@@ -653,7 +653,7 @@ def _class_table() -> tuple[np.ndarray, np.ndarray]:
 
 
 _CLASS, _ASCII_OF = _class_table()
-_LONGER_THAN_3 = (3).__lt__
+_LONG_WORD_RE = re.compile(r"\S{4,}")
 _COL_IDS = tuple(_COL[c] for c in ("short", "words_4_7", "words_8_15", "words_16_30", "long"))
 
 
@@ -729,7 +729,10 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     wb = lowb.translate(_WORD_BYTES_NL)
     if b"." in wb or b"'" in wb:
         wb = _INNER_SEP_RE.sub(b"", wb).translate(_SEP_TO_SPACE)
-    words = [s.split() for s in wb.decode("ascii").split("\n")]
+    wlines = wb.decode("ascii").split("\n")
+    words = [s.split() for s in wlines]
+    # (_content_words: the words are ASCII, so those of 4+ letters, in order)
+    content = [tuple(set(_LONG_WORD_RE.findall(s))) for s in wlines]
     # Keys (see line_key).
     kb = _ASCII_DIGITS_BYTES_RE.sub(b"0", lowb).translate(_KEY_BYTES_NL)
     keys = [" ".join(s.split()) for s in kb.decode("ascii").split("\n")]
@@ -831,8 +834,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     comment_re, date_re = _LOWER_RES[2], _LOWER_RES[3]
     rows = x.tobytes()
     step = _NF * 8
-    stopwords = _stopwords().__contains__
-    stop_bytes = _stop_lang_bytes().__getitem__
+    stop_bytes = _stop_lang_bytes().get
+    digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
+    dated = ((digits > 0) & (lens <= _STAMP_MAX_CHARS)).tolist()
     c_glue, c_glue_any = col["glue"], col["glue_any"]
     c_comment, c_section, c_template = col["comment_header"], col["section_end"], col["template"]
     c_date, c_ep, c_colon = col["date_short"], col["end_punct"], col["colon_end"]
@@ -872,14 +876,22 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.glued = g
         ln.template = template[i]
         ln.nwords = n
-        ln.hard = _hard_line(ln)
+        # (_hard_line; a stamp line has a digit and at most _STAMP_MAX_CHARS characters)
+        ln.hard = (
+            template[i]
+            or (g >= _GLUE_MIN_CHUNKS and g >= _GLUE_MIN_SHARE * len(t.split()))
+            or _CHROME_LINE_RE.match(keys[i]) is not None
+            or _CREDIT_LINE_RE.match(t) is not None
+            or (dated[i] and _is_stamp(t, w))
+        )
         ln.row = row
-        ln.stops = stops = tuple(filter(stopwords, w))
-        ln.stop_langs = b"".join(map(stop_bytes, stops))
+        # The stopwords and their languages (the bytes of each, never empty).
+        langs = list(map(stop_bytes, w))
+        ln.stops = tuple(compress(w, langs))
+        ln.stop_langs = b"".join(filter(None, langs))
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._publisher = None
-        # (_content_words: the words are ASCII, so those of 4+ letters)
-        ln._content = tuple(set(compress(w, map(_LONGER_THAN_3, map(len, w)))))
+        ln._content = content[i]
         out.append(ln)
     return out
 
