@@ -7,6 +7,7 @@ stages never recompute positions.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -251,25 +252,42 @@ _CJK_RANGES = (
     (0xF900, 0xFAFF),
     (0xFF66, 0xFF9F),
 )
+# Bits of a code point's class (_bmp_classes).
+_LETTER_BIT, _CJK_BIT, _CONN_BIT = 1, 2, 4
+
+
+@functools.cache
+def _bmp_classes() -> np.ndarray:
+    """Class bits of every code point below 0x10000 (10 ms, once per process): the
+    basic plane holds nearly every character of real text."""
+    codes = np.arange(0x10000, dtype=np.uint32)
+    word = np.fromiter((chr(c).isalnum() for c in range(0x10000)), bool, 0x10000)
+    word[95] = True  # "_"
+    cjk = np.zeros(0x10000, bool)
+    for lo, hi in _CJK_RANGES:
+        cjk[lo : hi + 1] = True
+    conn = np.isin(codes, _CONN_CODES)
+    out = np.zeros(0x10000, np.uint8)
+    out[word & ~cjk] |= _LETTER_BIT
+    out[cjk] |= _CJK_BIT
+    out[conn] |= _CONN_BIT
+    return out
 
 
 def _char_classes(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(letter, cjk, connector)`` masks of code points: letters are ``\\w``
     (``str.isalnum`` or "_") outside the CJK ranges, as in ``WORD_RE``."""
-    letter = np.take(_ASCII_LETTER, cp, mode="clip")  # 127 (DEL) is no letter
-    conn = np.take(_ASCII_CONN, cp, mode="clip")
-    cjk = np.zeros(len(cp), bool)
-    big = np.flatnonzero(cp > 127)
-    if len(big):
-        uniq, inverse = np.unique(cp[big], return_inverse=True)
+    if cp.dtype == np.uint8:
+        letter = np.take(_ASCII_LETTER, cp, mode="clip")  # 127 (DEL) is no letter
+        conn = np.take(_ASCII_CONN, cp, mode="clip")
+        return letter, np.zeros(len(cp), bool), conn
+    cls = np.take(_bmp_classes(), cp, mode="clip")
+    astral = np.flatnonzero(cp > 0xFFFF)
+    if len(astral):  # outside the basic plane: no CJK range, no connector
+        uniq, inverse = np.unique(cp[astral], return_inverse=True)
         is_word = np.fromiter((chr(c).isalnum() for c in uniq.tolist()), bool, len(uniq))
-        is_cjk = np.zeros(len(uniq), bool)
-        for lo, hi in _CJK_RANGES:
-            is_cjk |= (uniq >= lo) & (uniq <= hi)
-        letter[big] = (is_word & ~is_cjk)[inverse]
-        cjk[big] = is_cjk[inverse]
-        conn[big] = np.isin(uniq, _CONN_CODES)[inverse]
-    return letter, cjk, conn
+        cls[astral] = (is_word * _LETTER_BIT)[inverse]
+    return (cls & _LETTER_BIT) != 0, (cls & _CJK_BIT) != 0, (cls & _CONN_BIT) != 0
 
 
 _NORMALIZED: dict[str, str] = {}
