@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from copytrace.align import _tokens, align
-from copytrace.attribute import attribute
+from copytrace.attribute import attribute, attribute_and_cover, clear_caches
 from copytrace.compare import compare, compare_files, ensure_clean
 from copytrace.ingest.files import read_article_file
 from copytrace.model import Article
@@ -151,16 +151,39 @@ def make_pair(seed: int, words: int = 5000, reuse: float = 0.2) -> tuple[str, st
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
     """Median CPU milliseconds of this thread per call (the machine is shared, so
-    CPU time, not wall time); the aligner's per-text token cache is emptied
-    before each call so every call tokenises afresh."""
+    CPU time, not wall time); the per-article caches (the aligner's tokens,
+    attribution's credit work) are emptied before each call so every call works
+    on the pair afresh."""
     fn()  # warm caches (stems, regexes)
     times = []
     for _ in range(repeat):
-        _tokens.cache_clear()
+        clear_article_caches()
         t0 = time.thread_time()
         fn()
         times.append((time.thread_time() - t0) * 1000)
     return statistics.median(times)
+
+
+def clear_article_caches() -> None:
+    """Empty what the aligner and attribution remember per article."""
+    _tokens.cache_clear()
+    clear_caches()
+
+
+def with_coverage(attribute_fn: Callable[..., Any], coverage_fn: Callable[..., float]) -> Any:
+    """``attribute_and_cover`` made of an ``attribute`` and a ``coverage`` (revisions
+    before ``attribute_and_cover``): what ``compare`` did with them."""
+
+    def attribute_and_cover_old(a: Article, b: Article, passages: Any) -> Any:
+        out, direction = attribute_fn(a, b, passages)
+        return (
+            out,
+            direction,
+            coverage_fn(a, [(p.a_start, p.a_end) for p in out]),
+            coverage_fn(b, [(p.b_start, p.b_end) for p in out]),
+        )
+
+    return attribute_and_cover_old
 
 
 def bench(pairs: int, repeat: int) -> dict[str, dict[str, float]]:
@@ -268,6 +291,7 @@ def check_corpus(old: types.ModuleType, rev: str, corpus: Path) -> dict[str, flo
         for x, y in ((a, b), (b, a)):
             passages = align(x, y)
             for side, fn in ((rev, old.attribute), ("now", attribute)):
+                clear_caches()  # time each ordered pair afresh
                 t0 = time.thread_time()
                 fn(x, y, passages)
                 times[side].append((time.thread_time() - t0) * 1000)
@@ -294,6 +318,9 @@ def against(
     results: dict[str, dict[str, float]] = {}
     if corpus:
         results["corpus pairs: attribute"] = check_corpus(old, rev, corpus)
+    old_and_cover = getattr(old, "attribute_and_cover", None) or with_coverage(
+        old.attribute, old.coverage
+    )
     cells: dict[tuple[str, str], list[float]] = {}
     checked = 0
     for case, a, b in cleaned_pairs(pairs):
@@ -305,19 +332,19 @@ def against(
             checked += 1
 
         def compare_with(fn: Callable[..., object], a: Article = a, b: Article = b) -> object:
-            COMPARE_MODULE.attribute = fn
+            COMPARE_MODULE.attribute_and_cover = fn
             try:
                 return compare(a, b)
             finally:
-                COMPARE_MODULE.attribute = attribute
+                COMPARE_MODULE.attribute_and_cover = attribute_and_cover
 
-        if compare_with(old.attribute) != compare(a, b):
+        if compare_with(old_and_cover) != compare(a, b):
             raise AssertionError(f"{case}: compare with attribution at {rev} differs from now")
         fns: dict[tuple[str, str], Callable[[], object]] = {
             ("attribute", rev): lambda a=a, b=b, ps=passages: old.attribute(a, b, ps),
             ("attribute", "now"): lambda a=a, b=b, ps=passages: attribute(a, b, ps),
-            ("compare (cleaned)", rev): lambda: compare_with(old.attribute),
-            ("compare (cleaned)", "now"): lambda: compare_with(attribute),
+            ("compare (cleaned)", rev): lambda: compare_with(old_and_cover),
+            ("compare (cleaned)", "now"): lambda: compare_with(attribute_and_cover),
         }
         for fn in fns.values():
             fn()  # warm
@@ -325,7 +352,7 @@ def against(
         times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
         for _ in range(n):
             for key, fn in fns.items():
-                _tokens.cache_clear()
+                clear_article_caches()
                 t0 = time.thread_time()
                 fn()
                 times[key].append((time.thread_time() - t0) * 1000)

@@ -127,3 +127,31 @@ def test_sentence_spans_past_the_end_read_as_far_as_the_text_goes() -> None:
     text = "Hello there. Yes."
     assert sentence_spans(text, [(0, 30)]) == sentence_spans(text)
     assert sentence_spans(text, [(40, 50)]) == []
+
+
+def test_character_classes_of_every_code_point_follow_the_word_regex() -> None:
+    # the class table must say what WORD_RE says: letters are \w outside CJK, each
+    # CJK ideograph/kana a word, connectors . ' ’ ‘ ʼ
+    import re
+
+    import numpy as np
+
+    from copytrace.text import _CJK, _char_classes
+
+    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x20000)))
+    cp = np.frombuffer(chars.encode("utf-32-le"), np.uint32)
+    letter, cjk, conn = _char_classes(cp)
+
+    def where(pattern: str) -> np.ndarray:
+        mask = np.zeros(len(cp), bool)
+        mask[[m.start() for m in re.finditer(pattern, chars)]] = True
+        return mask
+
+    assert (letter == where(rf"[^\W{_CJK}]")).all()
+    assert (cjk == where(rf"[{_CJK}]")).all()
+    assert (conn == where(r"[.'’‘ʼ]")).all()
+    ascii_cp = np.arange(128, dtype=np.uint8)
+    for got, want in zip(
+        _char_classes(ascii_cp), _char_classes(ascii_cp.astype(np.uint32)), strict=True
+    ):
+        assert (got == want).all()

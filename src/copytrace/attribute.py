@@ -328,22 +328,41 @@ def attribute(
         >>> d.source, ps[0].attributed
         ('a', True)
     """
+    out, direction, _, _ = attribute_and_cover(a, b, passages)
+    return out, direction
+
+
+def attribute_and_cover(
+    a: Article, b: Article, passages: Sequence[Passage]
+) -> tuple[list[Passage], Direction, float, float]:
+    """:func:`attribute`, and the :func:`coverage` of ``a`` and ``b`` by the passages
+    (which it works out anyway)."""
+    cov_a = coverage(a, [(p.a_start, p.a_end) for p in passages])
+    cov_b = coverage(b, [(p.b_start, p.b_end) for p in passages])
     if not passages:
-        return [], Direction(None, 0.0, ("no reused text, so no direction",))
+        return [], Direction(None, 0.0, ("no reused text, so no direction",)), cov_a, cov_b
     names = {"a": publisher_names(a), "b": publisher_names(b)}
     arts = {"a": a, "b": b}
+    own = {side: _own_credits(arts[side], tuple(names[side])) for side in "ab"}
     cues: list[_Cue] = []
     cues += _time_cues(a, b)
     credited: dict[str, list[bool]] = {}
     for side, other in (("b", "a"), ("a", "b")):
         # does article `side` credit article `other`?
         flags, side_cues = _credit_cues(
-            arts[side], side, other, names[other], names[side], arts[other], passages
+            arts[side],
+            side,
+            other,
+            names[other],
+            names[side],
+            arts[other],
+            passages,
+            own=(own[side], own[other].outside),
         )
         credited[side] = flags
         cues += side_cues
     cues += _quote_cues(a, b, passages)
-    cues += _containment_cues(a, b, passages)
+    cues += _containment_cues(a, b, cov_a, cov_b)
 
     p_a = _noisy_or(c.weight for c in cues if c.side == "a")
     p_b = _noisy_or(c.weight for c in cues if c.side == "b")
@@ -363,7 +382,7 @@ def attribute(
         flag = credited[derived][k] if derived else (credited["a"][k] or credited["b"][k])
         out.append(p if p.attributed == flag else replace(p, attributed=flag))
     side_source: Literal["a", "b"] | None = "a" if source == "a" else "b" if source == "b" else None
-    return out, Direction(side_source, confidence, evidence)
+    return out, Direction(side_source, confidence, evidence), cov_a, cov_b
 
 
 def publisher_names(art: Article) -> list[str]:
@@ -492,7 +511,13 @@ def _outside_content(art: Article) -> str:
     return "\n".join(parts)
 
 
-def _name_matches(words: Sequence[str], known: Sequence[str], other: Article, strong: bool) -> bool:
+def _name_matches(
+    words: Sequence[str],
+    known: Sequence[str],
+    other: Article,
+    strong: bool,
+    masthead: str | None = None,
+) -> bool:
     """Whether credited name ``words`` refer to the publisher of ``other``.
 
     Known names (metadata) always count; so does a name on the other page's
@@ -503,7 +528,7 @@ def _name_matches(words: Sequence[str], known: Sequence[str], other: Article, st
     for k in known:
         if folded & {w.casefold() for w in _name_words(k)} or k.casefold() in folded:
             return True
-    texts = [_masthead(other)]
+    texts = [_masthead(other) if masthead is None else masthead]
     if strong:
         texts.append(other.text)
     for text in texts:
@@ -537,20 +562,27 @@ _Hit = tuple[int, int, str]  # start, end, phrase
 
 
 def _credit_hits(
-    art: Article, other_names: Sequence[str], own_names: Sequence[str], other: Article
+    art: Article,
+    other_names: Sequence[str],
+    own_names: Sequence[str],
+    other: Article,
+    own: tuple[_OwnCredits, str] | None = None,
 ) -> tuple[list[_Hit], list[_Hit]]:
-    """Credit phrases in ``art``'s content: (those naming ``other``'s publisher, generic)."""
-    own = _own_credits(art, tuple(own_names))
+    """Credit phrases in ``art``'s content: (those naming ``other``'s publisher, generic).
+
+    ``own``: ``art``'s own credit work and ``other``'s masthead, when the caller has them.
+    """
+    mine, masthead = own or (_own_credits(art, tuple(own_names)), _masthead(other))
     verdicts: dict[tuple[str, bool], bool] = {}
     named: list[_Hit] = []
-    for start, end, phrase, words, strong in own.named:
+    for start, end, phrase, words, strong in mine.named:
         key = (" ".join(words), strong)
         if key not in verdicts:
-            verdicts[key] = _name_matches(words, other_names, other, strong)
+            verdicts[key] = _name_matches(words, other_names, other, strong, masthead)
         if verdicts[key]:
             named.append((start, end, phrase))
     named.sort()
-    return named, list(own.generic)
+    return named, list(mine.generic)
 
 
 # Articles whose own credit work is kept per process (trigger windows, credit-phrase
@@ -605,6 +637,14 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
 
 
 _own_credits_cached = functools.lru_cache(maxsize=OWN_CREDITS_CACHE)(_find_own_credits)
+
+
+def clear_caches() -> None:
+    """Forget every article's remembered credit work and publisher names (benchmarks
+    that time a fresh pair)."""
+    _own_credits_cached.cache_clear()
+    _names_of.cache_clear()
+    _name_words.cache_clear()
 
 
 class _WordsAt(NamedTuple):
@@ -774,19 +814,23 @@ def _word_starts(runs: bytes) -> list[tuple[int, bytes]]:
 
 
 def _credit_line(
-    art: Article, other_names: Sequence[str], other: Article, own_names: Sequence[str] = ()
+    art: Article,
+    other_names: Sequence[str],
+    other: Article,
+    own_names: Sequence[str] = (),
+    own: tuple[_OwnCredits, str] | None = None,
 ) -> str | None:
     """A credit line anywhere in ``art`` naming ``other``'s publisher (the whole name, or
     a name on ``other``'s masthead), or None. Credit lines often sit in what the
     cleaner calls chrome, so the whole page is searched. ``art``'s own copyright line
     ("Copyright 2026 Reuters" on a Reuters page) credits nobody else, even when the
     name also stands on ``other``'s masthead (a reprint's "(Reuters)")."""
-    lines = _own_credits(art, tuple(own_names)).lines
+    lines = (own[0] if own else _own_credits(art, tuple(own_names))).lines
     if not lines:
         return None
     known = {k.casefold() for k in other_names}
     known |= {" ".join(_name_words(k)).casefold() for k in other_names}
-    masthead = _masthead(other)
+    masthead = own[1] if own else _masthead(other)
     for name, line, no_evidence in lines:
         if name.casefold() in known:
             return line
@@ -890,10 +934,13 @@ def _credit_cues(
     own_names: Sequence[str],
     other_art: Article,
     passages: Sequence[Passage],
+    own: tuple[_OwnCredits, str] | None = None,
 ) -> tuple[list[bool], list[_Cue]]:
-    """Whether ``art`` (side ``side``) credits ``other_art`` at each passage."""
-    named_hits, generic_hits = _credit_hits(art, other_names, own_names, other_art)
-    credit_line = _credit_line(art, other_names, other_art, own_names)
+    """Whether ``art`` (side ``side``) credits ``other_art`` at each passage.
+
+    ``own``: ``art``'s own credit work and ``other_art``'s masthead, when known."""
+    named_hits, generic_hits = _credit_hits(art, other_names, own_names, other_art, own)
+    credit_line = _credit_line(art, other_names, other_art, own_names, own)
     flags: list[bool] = []
     named: list[str] = []
     generic: list[str] = []
@@ -1006,9 +1053,7 @@ def coverage(art: Article, spans: Sequence[tuple[int, int]]) -> float:
     return min(1.0, covered_chars(spans) / total)
 
 
-def _containment_cues(a: Article, b: Article, passages: Sequence[Passage]) -> list[_Cue]:
-    cov_a = coverage(a, [(p.a_start, p.a_end) for p in passages])
-    cov_b = coverage(b, [(p.b_start, p.b_end) for p in passages])
+def _containment_cues(a: Article, b: Article, cov_a: float, cov_b: float) -> list[_Cue]:
     if cov_b >= CONTAINED_SHARE and cov_a <= CONTAINER_MAX_SHARE:
         return [
             _Cue(

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from copytrace.align import PRESETS, AlignParams, align
-from copytrace.attribute import attribute, coverage
+from copytrace.attribute import attribute_and_cover
 from copytrace.ingest.files import read_article_file
 from copytrace.model import Article, PairResult, Passage
 
@@ -67,13 +67,13 @@ def compare(a: Article, b: Article, *, params: AlignParams | None = None) -> Pai
 def pair_result(a: Article, b: Article, passages: Sequence[Passage]) -> PairResult:
     """Attribution, direction and coverage of cleaned ``a`` and ``b`` given their aligned
     ``passages``: what :func:`compare` returns once it has aligned them."""
-    attributed, direction = attribute(a, b, passages)
+    attributed, direction, coverage_a, coverage_b = attribute_and_cover(a, b, passages)
     return PairResult(
         a=a,
         b=b,
         passages=tuple(attributed),
-        coverage_a=coverage(a, [(p.a_start, p.a_end) for p in attributed]),
-        coverage_b=coverage(b, [(p.b_start, p.b_end) for p in attributed]),
+        coverage_a=coverage_a,
+        coverage_b=coverage_b,
         direction=direction,
     )
 
