@@ -599,17 +599,6 @@ _NEAR_ASCII = str.maketrans(
     {"\u2019": "'", "\u2018": "'", **dict.fromkeys("“”„©®™—–·›‹«»…•″′", "#")}
 )
 _NEAR_POINTS = np.array(sorted(_NEAR_ASCII), np.uint32)
-_NEAR_VALUES = np.array([ord(_NEAR_ASCII[c]) for c in sorted(_NEAR_ASCII)], np.uint32)
-# str.split's whitespace among ASCII bytes; ASCII letters, capitals, digits.
-_SPACE_BYTES = np.zeros(256, bool)
-_SPACE_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-_LETTER_BYTES = np.zeros(256, bool)
-_LETTER_BYTES[list(_ASCII_LETTERS)] = True
-_UPPER_BYTES = np.zeros(256, bool)
-_UPPER_BYTES[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
-_LOWER_BYTES = _LETTER_BYTES & ~_UPPER_BYTES
-_DIGIT_BYTES = np.zeros(256, bool)
-_DIGIT_BYTES[list(b"0123456789")] = True
 # The word and key tables, keeping the line break that joins a batch's lines.
 _WORD_BYTES_NL = _WORD_BYTES[:10] + b"\n" + _WORD_BYTES[11:]
 _KEY_BYTES_NL = _KEY_BYTES[:10] + b"\n" + _KEY_BYTES[11:]
@@ -621,15 +610,8 @@ _INNER_SEP_RE = re.compile(rb"[.'](?<=[0-9_a-z][.'])(?=[0-9_a-z])")
 # _SEPARATOR_RE with one leading class (the same matches, found faster).
 _SEPARATOR_FAST_RE = re.compile(r"[\s|](?:(?<=\s)[|/»›·•]\s|(?<=\s)[|]|(?<=[|])\s)")
 # A substring every credit match on the lowered line holds (see _credit_hint).
-_CREDIT_HINTS = (
-    *("photo", "image", "(c)", "©", "copyright", "credit:", "afp", "reuters", "istock"),
-    "shutterstock",
-)
-_SENT_MARKS = np.array([ord(c) for c in ".!?。！？…"], np.uint32)
-_SENT_CLOSERS = np.array([ord(c) for c in "\"'”’»)]"], np.uint32)
-_TEASER_BEFORE = np.array(
-    [ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789?!”\"')"], np.uint32
-)
+# ("©" is no ASCII: found by its code)
+_CREDIT_HINTS = tuple(b"photo image (c) copyright credit: afp reuters istock shutterstock".split())
 # Character classes of _near_ascii_lines' codes (ASCII, then 128 + index in _NEAR_POINTS).
 _C_SPACE, _C_UPPER, _C_LOWER, _C_DIGIT, _C_MARK, _C_CLOSER, _C_TEASER = 1, 2, 4, 8, 16, 32, 64
 
@@ -653,6 +635,26 @@ def _class_table() -> tuple[np.ndarray, np.ndarray]:
 
 
 _CLASS, _ASCII_OF = _class_table()
+
+
+def _codes(chars: str) -> np.ndarray:
+    """The codes (see _near_ascii_lines) of those of ``chars`` a near-ASCII line may hold."""
+    points = list(map(int, _NEAR_POINTS))
+    return np.array(
+        [
+            ord(c) if c.isascii() else 128 + points.index(ord(c))
+            for c in chars
+            if c.isascii() or ord(c) in points
+        ],
+        np.uint8,
+    )
+
+
+_QUOTE_CODES = _codes("\"“„«'‘")
+_END_CODES = _codes(_END_MARKS)
+# What _BULLET_RE and _CREDIT_LINE_RE can open with.
+_BULLET_CODES = _codes("*+•·▪►›»‣◦–—-0123456789")
+_CREDIT_LINE_CODES = _codes("pPiIcC")
 _LONG_WORD_RE = re.compile(r"\S{4,}")
 _COL_IDS = tuple(_COL[c] for c in ("short", "words_4_7", "words_8_15", "words_16_30", "long"))
 
@@ -667,7 +669,7 @@ def _lines_hit(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> np.
     return np.searchsorted(starts, np.asarray(pos, np.int64), side="right") - 1
 
 
-def _lines_holding(needles: Sequence[str], joined: str, starts: np.ndarray) -> list[int]:
+def _lines_holding(needles: Sequence[bytes], joined: bytes, starts: np.ndarray) -> list[int]:
     """Indices of the joined lines holding one of ``needles`` (none holds a line break)."""
     pos = []
     for needle in needles:
@@ -827,48 +829,61 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     ]
     if "://" in joined or "www." in joined or "@" in joined:
         x[:, col["url"]] = [_URL_RE.search(t) is not None for t in texts]
-    credit = _lines_holding(_CREDIT_HINTS, low, starts)
+    credit = _lines_holding(_CREDIT_HINTS, lowb, starts)
+    copyright_at = np.flatnonzero(code == _codes("©")[0])
+    if len(copyright_at):
+        at = np.searchsorted(starts, copyright_at, side="right") - 1
+        credit = sorted({*credit, *at.tolist()})
     credit_re = _LOWER_RES[1]
     x[credit, col["credit"]] = [credit_re.search(texts[i].lower()) is not None for i in credit]
 
+    # The first and last characters' tests (end_punct, colon_end, lower_start, quote).
+    head = code[starts]
+    tail = code[starts + lens - 1]
+    x[:, col["colon_end"]] = tail == 58
+    x[:, col["lower_start"]] = (_CLASS[head] & _C_LOWER) > 0
+    x[:, col["quote"]] = np.isin(head, _QUOTE_CODES)
+    end_punct = np.isin(tail, _END_CODES) & (tail != 58)
+    for i in np.flatnonzero(_CLASS[tail] & _C_CLOSER).tolist():  # closers to strip
+        t = texts[i]
+        bare = t.rstrip(_CLOSERS)
+        end_punct[i] = bare != "" and bare[-1] in _END_MARKS and not t.endswith(":")
+    x[:, col["end_punct"]] = end_punct
+    for i in np.flatnonzero(np.isin(head, _BULLET_CODES)).tolist():
+        x[i, col["bullet"]] = _BULLET_RE.match(texts[i]) is not None
+    for i, g in enumerate(glued):
+        if g:
+            x[i, col["glue"]] = min(g, 4) / 4
+            x[i, col["glue_any"]] = 1.0
+    x[:, col["template"]] = template
     comment_re, date_re = _LOWER_RES[2], _LOWER_RES[3]
+    c_comment, c_section, c_date = col["comment_header"], col["section_end"], col["date_short"]
+    for i in np.flatnonzero(k <= 14).tolist():
+        t = texts[i]
+        n = len(words[i])
+        probe = t.lower()
+        if _COMMENT_ENDS.search(probe):
+            x[i, c_comment] = comment_re.search(probe) is not None
+        else:
+            x[i, c_comment] = comment_re.match(probe) is not None
+        if n <= 12:
+            x[i, c_date] = (
+                bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe))
+            ) and date_re.search(probe) is not None
+            if n <= 8:
+                x[i, c_section] = _SECTION_END_RE.match(keys[i]) is not None
+
     rows = x.tobytes()
     step = _NF * 8
     stop_bytes = _stop_lang_bytes().get
     digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
     dated = ((digits > 0) & (lens <= _STAMP_MAX_CHARS)).tolist()
-    c_glue, c_glue_any = col["glue"], col["glue_any"]
-    c_comment, c_section, c_template = col["comment_header"], col["section_end"], col["template"]
-    c_date, c_ep, c_colon = col["date_short"], col["end_punct"], col["colon_end"]
-    c_lower, c_quote, c_bullet = col["lower_start"], col["quote"], col["bullet"]
+    credit_line = np.isin(head, _CREDIT_LINE_CODES).tolist()
     out = []
     for i, t in enumerate(texts):
         w = words[i]
         n = len(w)
-        row = array("d", rows[i * step : (i + 1) * step])
         g = glued[i]
-        if g:
-            row[c_glue] = min(g, 4) / 4
-            row[c_glue_any] = 1.0
-        bare = t.rstrip(_CLOSERS)
-        row[c_ep] = bare != "" and bare[-1] in _END_MARKS and not t.endswith(":")
-        if n <= 14:
-            probe = t.lower()
-            if _COMMENT_ENDS.search(probe):
-                row[c_comment] = comment_re.search(probe) is not None
-            else:
-                row[c_comment] = comment_re.match(probe) is not None
-            if n <= 12:
-                row[c_date] = (
-                    bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe))
-                ) and date_re.search(probe) is not None
-                if n <= 8:
-                    row[c_section] = _SECTION_END_RE.match(keys[i]) is not None
-        row[c_template] = template[i]
-        row[c_bullet] = _BULLET_RE.match(t) is not None
-        row[c_colon] = t.endswith(":")
-        row[c_lower] = t[:1].islower()
-        row[c_quote] = t[:1] in "\"“„«'‘"
         ln = _Line.__new__(_Line)
         ln.text = t
         ln.words = w
@@ -881,10 +896,10 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             template[i]
             or (g >= _GLUE_MIN_CHUNKS and g >= _GLUE_MIN_SHARE * len(t.split()))
             or _CHROME_LINE_RE.match(keys[i]) is not None
-            or _CREDIT_LINE_RE.match(t) is not None
+            or (credit_line[i] and _CREDIT_LINE_RE.match(t) is not None)
             or (dated[i] and _is_stamp(t, w))
         )
-        ln.row = row
+        ln.row = array("d", rows[i * step : (i + 1) * step])
         # The stopwords and their languages (the bytes of each, never empty).
         langs = list(map(stop_bytes, w))
         ln.stops = tuple(compress(w, langs))
