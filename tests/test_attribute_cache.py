@@ -81,3 +81,75 @@ def test_unhashable_article_is_attributed_without_the_cache() -> None:
     passages, direction = attribute(src, art, align(src, Article("b", text)))
     assert passages[0].attributed
     assert direction.source == "a"
+
+
+CONTRIBUTED_PIECES = [
+    "The Associated Press",
+    "Reuters",
+    "Dana Mennis",
+    "staff",
+    "of",
+    "de",
+    "contributed",
+    "Contributed",
+    "CONTRIBUTED",
+    "contr\u0131buted",  # (?i) matches ı to i
+    "contr\u0130buted",
+    "to this report",
+    "to this story.",
+    "to\nthis\u00a0article",
+    "to that report",
+    "Copyright 2026",
+    "©",
+    "(AP) —",
+    "provided by",
+    "\u212aelvin",
+    "Reporting by",
+]
+GAPS = [" ", " ", "\n", "\n\n", ", ", ". ", "; ", " — ", "’s ", "-", '"', ""]
+
+
+def _credit_line_text(rng: random.Random) -> str:
+    return "".join(
+        rng.choice(CONTRIBUTED_PIECES) + rng.choice(GAPS) for _ in range(rng.randint(1, 40))
+    )
+
+
+def test_contributed_lines_are_found_as_a_full_scan_finds_them() -> None:
+    rx = dict(attribute_mod._CREDIT_LINE_RE)["contributed"]
+    rng = random.Random(13)
+    hits = 0
+    for _ in range(800):
+        text = _credit_line_text(rng)
+        if rng.random() < 0.1:  # a long stretch of name characters before the keyword
+            text = "Word " * rng.randint(60, 150) + text
+        runs = attribute_mod._with_lookalikes(text, attribute_mod._letter_runs(text))
+        scan = [m.span() for m in rx.finditer(text)]
+        got = [m.span() for m in attribute_mod._line_matches("contributed", rx, text, runs)]
+        assert got == scan, text
+        hits += len(scan)
+    assert hits > 30
+
+
+def test_credit_line_patterns_run_on_the_pages_a_lower_case_search_picks() -> None:
+    # reference: the gate as first written, ``word in text.lower()``, then a full scan
+    rng = random.Random(14)
+    seen = 0
+    for _ in range(1500):
+        text = _credit_line_text(rng)
+        low = text.lower()
+        want = []
+        for word, rx in attribute_mod._CREDIT_LINE_RE:
+            if word not in low:
+                continue
+            for m in rx.finditer(text):
+                pieces = attribute_mod._NAME_BREAK.split(m.group("name"))
+                piece = pieces[-1] if word == "contributed" else pieces[0]
+                words = attribute_mod._name_words(piece.rstrip("."))
+                if words:
+                    want.append((" ".join(words), m.group().strip()))
+        art = Article("x", text)
+        got = [(name, line) for name, line, _ in attribute_mod._line_names(art, ("Reuters",))]
+        assert got == want, text
+        seen += len(want)
+    assert seen > 500

@@ -844,13 +844,24 @@ def _line_names(art: Article, own_names: Sequence[str]) -> Iterator[tuple[str, s
     (the credited name, the line, whether the name is no evidence when it stands on
     the other's masthead)."""
     own = {_squash(n) for n in own_names} | {_squash(_DOMAIN_END.sub("", n)) for n in own_names}
-    low = art.text.lower()
+    text = art.text
+    plain = _letter_runs(text)
+    # each pattern runs only on pages with its word in ``text.lower()``; a letter word
+    # is in it where it is in ``plain``, unless one of the two characters whose lower
+    # case holds an ASCII letter is on the page
+    low = text.lower() if "\u212a" in text or "\u0130" in text else None
     runs = b""
     for word, rx in _CREDIT_LINE_RE:
-        if word not in low:
+        if low is not None:
+            if word not in low:
+                continue
+        elif word.isalpha() and word.isascii():
+            if word.encode() not in plain:
+                continue
+        elif word not in text:  # "", "©", "(": caseless
             continue
-        if word in _WORD_LED and not runs:
-            runs = _with_lookalikes(art.text, _letter_runs(art.text))
+        if (word in _WORD_LED or word == "contributed") and not runs:
+            runs = _with_lookalikes(text, plain)
         for m in _line_matches(word, rx, art.text, runs):
             # "Copyright 2026 Reuters. All rights reserved." names Reuters; a name
             # before its keyword is the last piece ("... Mennis.\n\nThe Associated
@@ -896,7 +907,38 @@ def _line_matches(
         return _matches_at(rx, text, _dash_line_starts(text), len(text))
     if word in _WORD_LED:
         return _matches_at(rx, text, _occurrences(runs, word.encode()), len(text))
+    if word == "contributed":
+        return _contributed_matches(rx, text, runs)
     return rx.finditer(text)
+
+
+_CONTRIBUTED_TAIL = re.compile(r"(?i:contributed\s+to\s+this\s+(?:report|story|article))")
+# What stands between the start of a "contributed" line's name and its keyword.
+_NAME_STRETCH = re.compile(r"[\w&.’'\-\s]*")
+
+
+def _contributed_matches(rx: re.Pattern[str], text: str, runs: bytes) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for the "X contributed to this report" pattern, which
+    begins with a name: searched only from where a name can begin before each of its
+    keywords (the stretch of name characters and spaces that ends at the keyword),
+    instead of trying the name at every capital letter of the page."""
+    pos = 0
+    for k in _occurrences(runs, b"contributed"):
+        if k < pos or not _CONTRIBUTED_TAIL.match(text, k):
+            continue
+        reach = 256
+        while True:  # the stretch read backwards, in growing windows
+            lo = max(0, k - reach)
+            stretch = _NAME_STRETCH.match(text[lo:k][::-1])
+            back = stretch.end() if stretch else 0
+            if back < k - lo or lo == 0:
+                break
+            reach *= 4
+        m = rx.search(text, max(pos, k - back))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def _occurrences(runs: bytes, word: bytes) -> list[int]:
