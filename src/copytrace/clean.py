@@ -483,6 +483,7 @@ class _Line:
     __slots__ = (
         "_content",
         "_publisher",
+        "_stamp",
         "_title",
         "glued",
         "hard",
@@ -516,6 +517,7 @@ class _Line:
         self._title: tuple[bool, bool] | None = None
         self._content: tuple[str, ...] | None = None
         self._publisher: tuple[str | None, str | None] | None = None
+        self._stamp: tuple[str | None] | None = None
 
     def title_parts(self) -> tuple[bool, bool]:
         """(title-like, ends like a statement), on first use."""
@@ -528,6 +530,17 @@ class _Line:
         if self._content is None:
             self._content = tuple(_content_words(self.words))  # (a tuple: smaller than a set)
         return self._content
+
+    def stamp(self) -> str | None:
+        """The time the line states, when it may be a page's stamp (see _find_published)."""
+        if self._stamp is None:
+            line = self.text
+            # (an embedded post's line, or a sentence that mentions a date, is none)
+            found = None
+            if "(@" not in line and self.nwords <= _STAMP_MAX_WORDS:
+                found = parse_published(line)
+            self._stamp = (found,)
+        return self._stamp[0]
 
     def publisher(self) -> tuple[str | None, str | None]:
         """(publisher of a copyright line, of a subscription line), on first use."""
@@ -655,6 +668,7 @@ _END_CODES = _codes(_END_MARKS)
 # What _BULLET_RE and _CREDIT_LINE_RE can open with.
 _BULLET_CODES = _codes("*+•·▪►›»‣◦–—-0123456789")
 _CREDIT_LINE_CODES = _codes("pPiIcC")
+_NO_STAMP: tuple[str | None] = (None,)
 _LONG_WORD_RE = re.compile(r"\S{4,}")
 _COL_IDS = tuple(_COL[c] for c in ("short", "words_4_7", "words_8_15", "words_16_30", "long"))
 
@@ -814,8 +828,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     for i in set((np.searchsorted(starts, glue_at, side="right") - 1).tolist()):
         glued[i] = _glued(texts[i])
     template = [False] * m
-    if "{" in joined or "<%" in joined or "[[" in joined:
-        template = [_TEMPLATE_RE.search(t) is not None for t in texts]
+    for i in _lines_holding((b"{", b"<%", b"[["), raw, starts):
+        template[i] = _TEMPLATE_RE.search(texts[i]) is not None
     # _TEASER_HINT_RE: a capital between a glue character and a lowercase letter.
     hint = np.flatnonzero((cls[:-2] & _C_TEASER).astype(bool) & upper[1:-1] & lower[2:])
     teaser = sorted(set((np.searchsorted(starts, hint, side="right") - 1).tolist()))
@@ -827,8 +841,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     x[seps, col["separators"]] = [
         min(len(_SEPARATOR_FAST_RE.findall(texts[i])), 4) / 4 for i in seps
     ]
-    if "://" in joined or "www." in joined or "@" in joined:
-        x[:, col["url"]] = [_URL_RE.search(t) is not None for t in texts]
+    url = _lines_holding((b"://", b"www.", b"@"), raw, starts)
+    x[url, col["url"]] = [_URL_RE.search(texts[i]) is not None for i in url]
     credit = _lines_holding(_CREDIT_HINTS, lowb, starts)
     copyright_at = np.flatnonzero(code == _codes("©")[0])
     if len(copyright_at):
@@ -877,7 +891,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     step = _NF * 8
     stop_bytes = _stop_lang_bytes().get
     digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
-    dated = ((digits > 0) & (lens <= _STAMP_MAX_CHARS)).tolist()
+    has_digit = digits > 0
+    dated = (has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
+    has_digit = has_digit.tolist()
     credit_line = np.isin(head, _CREDIT_LINE_CODES).tolist()
     out = []
     for i, t in enumerate(texts):
@@ -906,6 +922,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.stop_langs = b"".join(filter(None, langs))
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._publisher = None
+        # (every date pattern holds a digit)
+        ln._stamp = None if has_digit[i] else _NO_STAMP
         ln._content = content[i]
         out.append(ln)
     return out
@@ -2000,10 +2018,7 @@ def _find_published(
     lines = _lines(text, spans)
 
     def stamp(i: int) -> str | None:
-        line = lines[i].text
-        if "(@" in line or len(lines[i].words) > _STAMP_MAX_WORDS:
-            return None
-        return parse_published(line)
+        return lines[i].stamp()
 
     before = [i for i in range(first - 1, -1, -1) if lines[i].words]
     order = before[:_STAMP_WINDOW]
