@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import logging
 import math
 import operator
@@ -482,6 +483,7 @@ class _Line:
 
     __slots__ = (
         "_content",
+        "_density",
         "_publisher",
         "_stamp",
         "_title",
@@ -518,6 +520,7 @@ class _Line:
         self._content: tuple[str, ...] | None = None
         self._publisher: tuple[str | None, str | None] | None = None
         self._stamp: tuple[str | None] | None = None
+        self._density: tuple[frozenset[str], float] | None = None
 
     def title_parts(self) -> tuple[bool, bool]:
         """(title-like, ends like a statement), on first use."""
@@ -530,6 +533,15 @@ class _Line:
         if self._content is None:
             self._content = tuple(_content_words(self.words))  # (a tuple: smaller than a set)
         return self._content
+
+    def stop_density(self, stop: frozenset[str]) -> float:
+        """The share of the line's words in ``stop`` (remembered for the last stoplist)."""
+        last = self._density
+        if last is not None and last[0] is stop:
+            return last[1]
+        density = sum(map(stop.__contains__, self.stops)) / self.nwords if self.nwords else 0.0
+        self._density = (stop, density)
+        return density
 
     def stamp(self) -> str | None:
         """The time the line states, when it may be a page's stamp (see _find_published)."""
@@ -887,6 +899,14 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             if n <= 8:
                 x[i, c_section] = _SECTION_END_RE.match(keys[i]) is not None
 
+    # Publisher names (see _Line.publisher): only lines holding their literals can name one.
+    publisher: list[tuple[str | None, str | None] | None] = [(None, None)] * m
+    for i in _lines_holding((b"copyright", b"rights reserved"), lowb, starts):
+        publisher[i] = None
+    for i in np.flatnonzero(code == _codes("©")[0]).tolist():
+        publisher[int(np.searchsorted(starts, i, side="right")) - 1] = None
+    for i in _lines_holding((b"access to ", b"subscribe to "), raw, starts):
+        publisher[i] = None
     rows = x.tobytes()
     step = _NF * 8
     stop_bytes = _stop_lang_bytes().get
@@ -921,7 +941,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.stops = tuple(compress(w, langs))
         ln.stop_langs = b"".join(filter(None, langs))
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
-        ln._title = ln._publisher = None
+        ln._title = ln._density = None
+        ln._publisher = publisher[i]
         # (every date pattern holds a digit)
         ln._stamp = None if has_digit[i] else _NO_STAMP
         ln._content = content[i]
@@ -1125,13 +1146,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     x = x.reshape(n, _NF)
     nwords = np.array([ln.nwords for ln in lines], dtype=np.float64)
     stop = _page_stop(lines, int(nwords.sum()))
-    if stop:
-        contains = stop.__contains__
-        stop_density = np.array(
-            [sum(map(contains, ln.stops)) / ln.nwords if ln.nwords else 0.0 for ln in lines]
-        )
-    else:
-        stop_density = np.zeros(n)
+    stop_density = np.array([ln.stop_density(stop) for ln in lines]) if stop else np.zeros(n)
     x[:, col["stop"]] = stop_density
     x[:, col["no_stoplist"]] = float(not stop)
     keys = Counter([ln.key for ln in lines])
@@ -2151,8 +2166,16 @@ def clean_many(
                     new[line] = None
         if new:
             lines = list(new)
-            for line, ln in zip(lines, _new_lines(lines), strict=True):
-                _remember(line, ln)
+            # Thousands of new objects, none in a cycle: the collector would only
+            # walk the memo again and again while they are made.
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                for line, ln in zip(lines, _new_lines(lines), strict=True):
+                    _remember(line, ln)
+            finally:
+                if enabled:
+                    gc.enable()
         pages = zip(articles[start:end], spans, chromes[start:end], strict=True)
         out.extend(clean(a, c) if sp is None else _clean_text(a, sp, c) for a, sp, c in pages)
         start = end
