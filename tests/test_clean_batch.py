@@ -1,0 +1,121 @@
+"""The cleaner's batch path (``clean_many``, ``_new_lines``) against the one-line path."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copytrace import clean as cl
+from copytrace.ingest.files import read_article_file
+from copytrace.model import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Odd fragments: characters that lower or casefold oddly, near-ASCII punctuation,
+# separators, stamps, templates, glue, bullets and closers.
+_FRAGMENTS = (
+    *"İıſKßﬁ©®™—–·›‹«»…•″′“”„‘’éćÅ²½",
+    *("ABC", "Ab", "aB", "x.y", "'s", "..", "''", "2019", "1.5", "3:45", "|", " / ", " | "),
+    *("http://a.b", "a@b.co", "www.x", "{{x}}", "[[a]]", "<%x%>", "${a}", "Photo: AFP"),
+    *("Reuters", "\t", "\x0b", "\x1c", "\u00a0", "_", "-", "12.", "Share", "Sign up", "says:"),
+    *("May 3, 2019", "Updated 9:56 UTC+3", "CamelCaseWord", "Title?Next", "” ", "!”)", "•  "),
+    *("© 2026 The Springbury Times", "access to The Daily Post has expired", "don’t miss"),
+    *("Привет", "日本語", "3 Comments", "Related stories", "(@handle)", "— ", "– 4"),
+)
+
+
+def _page_texts() -> list[str]:
+    texts = [read_article_file(p).text for p in sorted((ROOT / "examples").glob("*.txt"))]
+    texts += [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted((ROOT / "tests/data").rglob("*.txt"))
+    ]
+    return texts
+
+
+def _fuzzed_lines(texts: list[str], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    lines = [t[s:e] for t in texts for s, e in cl.line_spans(t)]
+    out = list(lines)
+    for line in lines:
+        chars = list(line)
+        for _ in range(rng.randint(1, 4)):
+            p = rng.randint(0, len(chars))
+            chars[p:p] = rng.choice(_FRAGMENTS)
+        fuzzed = "".join(chars).strip()
+        if fuzzed:
+            out.extend(fuzzed[s:e] for s, e in cl.line_spans(fuzzed))
+    return list(dict.fromkeys(out))
+
+
+def _same_line(a: cl._Line, b: cl._Line) -> None:
+    assert a.text == b.text
+    assert list(a.words) == list(b.words), a.text
+    assert (a.key, a.glued, a.template, a.nwords, a.hard) == (
+        b.key,
+        b.glued,
+        b.template,
+        b.nwords,
+        b.hard,
+    ), a.text
+    assert a.row.tobytes() == b.row.tobytes(), (
+        a.text,
+        [
+            (name, x, y)
+            for name, x, y in zip(cl.FEATURES, a.row, b.row, strict=True)
+            if np.float64(x).tobytes() != np.float64(y).tobytes()
+        ],
+    )
+    assert (a.stops, a.stop_langs, a.prefix) == (b.stops, b.stop_langs, b.prefix), a.text
+    assert a.content_words() == b.content_words(), a.text
+    assert a.stamp() == b.stamp(), a.text
+    assert a.publisher() == b.publisher(), a.text
+    assert a.title_parts() == b.title_parts(), a.text
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_batch_lines_equal_one_by_one_lines(seed: int) -> None:
+    lines = _fuzzed_lines(_page_texts(), seed)
+    assert len(lines) > 300
+    batch = cl._new_lines(lines)
+    near = sum(1 for t in lines if t.translate(cl._NEAR_ASCII).isascii())
+    assert near > 0.5 * len(lines)  # most lines go the batch way
+    for line, got in zip(lines, batch, strict=True):
+        _same_line(got, cl._Line(line))
+
+
+def test_near_ascii_punctuation_behaves_like_its_ascii_stand_in() -> None:
+    for point, ascii_char in cl._NEAR_ASCII.items():
+        ch = chr(point)
+        assert not ch.isascii()
+        assert not (ch.isalnum() or ch.isspace() or ch.isdigit() or ch.isdecimal()), ch
+        assert ch.lower() == ch.casefold() == ch.upper() == ch, ch
+        assert not re.match(r"\w", ch) and not re.match(r"\s", ch), ch
+        assert not ch.isupper() and not ch.islower() and not ch.istitle(), ch
+        assert ascii_char in ("'", "#")
+        # quotes inside words ("Abe’s") are the word regex's own separators
+        assert (ascii_char == "'") == (ch in "’‘")
+
+
+def test_clean_many_equals_clean_page_by_page() -> None:
+    texts = _page_texts()
+    rng = random.Random(3)
+    pages = list(texts)
+    for t in texts:  # the pages again with odd fragments, and pages of mixed lines
+        lines = t.split("\n")
+        for _ in range(6):
+            i = rng.randrange(len(lines))
+            lines[i] = lines[i][:5] + rng.choice(_FRAGMENTS) + lines[i][5:]
+        pages.append("\n".join(lines))
+    arts = [Article(id=str(i), text=t) for i, t in enumerate(pages)]
+    chrome = [frozenset({"show more", "menu"})] * len(arts)
+    cl._line.cache_clear()  # type: ignore[attr-defined]
+    many = cl.clean_many(arts, chrome)
+    cl._line.cache_clear()  # type: ignore[attr-defined]
+    one = [cl.clean(a, c) for a, c in zip(arts, chrome, strict=True)]
+    assert many == one
+    assert any(a.content for a in many)
