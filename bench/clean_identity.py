@@ -1,0 +1,143 @@
+"""The cleaner's outputs on many pages, to check two versions give the same.
+
+Dumps (content spans, title, published, dateline, source) of every page: the
+scrapinghub benchmark pages (rendered as ``copytrace eval extraction`` does),
+tests/data pages and JSONL texts, examples/, the gen-10k corpus ($GEN articles,
+all by default) and 1,500 fuzzed pages (their lines with odd fragments).
+MODE ``each`` cleans page by page (``clean``), ``many`` through
+``stages.clean_articles`` (the scan's path, ``clean_many`` where it exists).
+
+Usage (the start commit's code beside the working tree's):
+    git archive b7b2231 src | tar -x -C /tmp/old
+    PYTHONPATH=/tmp/old/src python bench/clean_identity.py /tmp/old.pkl each
+    python bench/clean_identity.py /tmp/new.pkl many
+    python bench/clean_identity.py --compare /tmp/old.pkl /tmp/new.pkl
+"""
+
+# ruff: noqa
+import sys, json, pickle, random, glob, os, itertools
+
+if sys.argv[1] == "--compare":
+    a, b = (pickle.load(open(p, "rb")) for p in sys.argv[2:4])
+    assert [k for k, _ in a] == [k for k, _ in b], "page lists differ"
+    bad = [(k, x, y) for (k, x), (_, y) in zip(a, b) if x != y]
+    print(f"{len(a)} pages compared, {len(bad)} differ")
+    for k, x, y in bad[:5]:
+        print(k, x, y, sep="\n  ")
+    sys.exit(1 if bad else 0)
+from copytrace.model import Article
+from copytrace import clean as cl, stages
+from copytrace.eval.extraction import load_pages
+
+R = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pages = []  # (key, text, source)
+for p in load_pages(os.environ.get("SCRAPINGHUB", "/work/shared/data/extraction/scrapinghub")):
+    pages.append(("sh:" + p.id, p.text, None))
+for p in load_pages(f"{R}/tests/data/clean/scrapinghub"):
+    pages.append(("tsh:" + p.id, p.text, None))
+for f in sorted(glob.glob(f"{R}/tests/data/**/*.txt", recursive=True)) + sorted(
+    glob.glob(f"{R}/examples/*.txt")
+):
+    try:
+        pages.append(("f:" + f, open(f, encoding="utf-8").read(), None))
+    except UnicodeDecodeError:
+        pages.append(("f:" + f, open(f, encoding="latin-1").read(), None))
+for f in sorted(glob.glob(f"{R}/tests/data/**/*.jsonl", recursive=True)):
+    for i, line in enumerate(open(f, encoding="utf-8")):
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(r, dict):
+            continue
+        if r.get("text"):
+            pages.append((f"j:{f}:{i}", r["text"], r.get("source")))
+n_gen = int(os.environ.get("GEN", "10000"))
+gen = [
+    json.loads(l)
+    for l in itertools.islice(
+        open(os.environ.get("GEN_FILE", "/work/bench-data/gen-10k/articles.jsonl")), n_gen
+    )
+]
+for r in gen:
+    pages.append(("g:" + r["id"], r["text"], r.get("source")))
+# fuzzed pages: lines of real pages with odd fragments inserted
+rng = random.Random(7)
+frags = [
+    "İ",
+    "ı",
+    "ſ",
+    "K",
+    "ß",
+    "©",
+    "ﬁ",
+    "—",
+    "’",
+    "‘",
+    "“",
+    "”",
+    "·",
+    "›",
+    "…",
+    "™",
+    "®",
+    "«",
+    "»",
+    "•",
+    "é",
+    "ć",
+    "ABC",
+    "Ab",
+    "aB",
+    "x.y",
+    "'s",
+    "..",
+    "2019",
+    "1.5",
+    "3:45",
+    "|",
+    " / ",
+    "http://a.b",
+    "a@b.co",
+    "{{x}}",
+    "[[a]]",
+    "${a}",
+    "Photo: AFP",
+    "Reuters",
+    "\t",
+    "\x0b",
+    "\u00a0",
+    "_",
+    "12.",
+    "Share",
+    "Sign up",
+    "Comments",
+    "says:",
+    "May 3, 2019",
+    "Updated 9:56 UTC+3",
+    "CamelCaseWord",
+    "Title?Next",
+    "\r\n",
+    "\n\n",
+    "Привет",
+    "日本語",
+]
+base = [t for _, t, _ in pages[:200]] + [r["text"] for r in gen[:1300]]
+for j, t in enumerate(base):
+    L = t.split("\n")
+    for _ in range(rng.randint(1, 12)):
+        i = rng.randrange(len(L))
+        s = list(L[i])
+        p = rng.randint(0, len(s))
+        s[p:p] = rng.choice(frags)
+        L[i] = "".join(s)
+    pages.append((f"z:{j}", "\n".join(L), None))
+arts = [Article(id=k, text=t, source=s) for k, t, s in pages]
+mode = sys.argv[2]
+if mode == "many":
+    out = stages.clean_articles(arts)
+else:
+    out = [cl.clean(a) for a in arts]
+res = [(a.id, (a.content, a.title, a.published, a.dateline, a.source)) for a in out]
+pickle.dump(res, open(sys.argv[1], "wb"))
+print(len(res), "pages dumped", mode)
