@@ -744,6 +744,15 @@ def _joined_points(texts: list[str]) -> tuple[str, np.ndarray]:
     return joined, np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
 
 
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (``[s, e)``) of the runs of True in ``mask``."""
+    first = mask.copy()
+    first[1:] &= ~mask[:-1]
+    last = mask.copy()
+    last[:-1] &= ~mask[1:]
+    return np.flatnonzero(first), np.flatnonzero(last) + 1
+
+
 def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Line]:
     m = len(texts)
     lens = np.fromiter(map(len, texts), np.int64, m)
@@ -790,12 +799,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     letters = np.add.reduceat(upper | lower, starts, dtype=np.int64)
     x[:, col["alpha"]] = letters / lens
     # Chunks (runs of non-space, [s, e)): title_case and upper (see _chunk_case).
-    first = ~space
-    first[1:] &= space[:-1]
-    last = ~space
-    last[:-1] &= space[1:]
-    s = np.flatnonzero(first)
-    e = np.flatnonzero(last) + 1
+    s, e = _runs(~space)
     line_s = np.searchsorted(starts, s, side="right") - 1
     alpha_first = upper[s] | lower[s]
     n_alpha = np.bincount(line_s[alpha_first], minlength=m)
@@ -814,12 +818,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     if (cls & _C_DIGIT).any():
         wa = np.frombuffer(wb, np.uint8)
         wsp = (wa == 32) | (wa == 10)
-        wfirst = ~wsp
-        wfirst[1:] &= wsp[:-1]
-        wlast = ~wsp
-        wlast[:-1] &= wsp[1:]
-        ws = np.flatnonzero(wfirst)
-        we = np.flatnonzero(wlast) + 1
+        ws, we = _runs(~wsp)
         cd = np.zeros(len(wa) + 1, np.int32)
         np.cumsum(_CLASS[wa] & _C_DIGIT > 0, out=cd[1:])
         wline = np.searchsorted(np.flatnonzero(wa == 10), ws)
