@@ -379,6 +379,8 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 f"{tool} n={n} run {r + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, "
                 f"{peak:.0f} MB RSS ({anon:.0f} MB anonymous)"
             )
+            # The whole run's figures at once: a long run's JSON comes only at the end.
+            print(f"{tool} n={n} run {r + 1} result: {json.dumps(res)}", flush=True)
         walls = [x["wall"] for x in runs]
         med = statistics.median(walls)
         cpu_med = statistics.median(x["cpu_s"] for x in runs)
