@@ -93,6 +93,7 @@ def detect(item: Item, params: AlignParams) -> list[Annotation]:
         b_sentences=b.sentences,
         a_text=a.text,
         b_text=b.text,
+        reuser="b" if flip else "a",  # the suspicious document reuses (see align_suspicious)
     )
     if flip:
         ps = [copytrace.align._mirror(p) for p in ps]

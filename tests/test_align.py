@@ -645,3 +645,58 @@ def test_a_rewrite_sharing_only_names_needs_stems_of_its_own() -> None:
     rewrite = _Cluster(0, len(c), 0, len(d), 8, True, [0.5])
     # nurs, move, patient, new, ward, storm, reach, town
     assert _common_stems(rewrite, c, d, dc, dd, c_text, d_text) == 8
+
+
+PAN_PAIRS = Path(__file__).resolve().parent / "data" / "pan" / "reuser"
+
+
+def pan_article(name: str) -> Article:
+    from copytrace.eval.pan import read_document
+
+    text = read_document(PAN_PAIRS / name)
+    return Article(name, text, content=((0, len(text)),))
+
+
+def test_a_summary_by_the_known_source_side_is_dropped_only_when_the_reuser_is_known() -> None:
+    # PAN 2013 training, 01-no-plagiarism: 383 characters of the source read as a
+    # summary of the whole suspicious document (2,353 characters)
+    susp = pan_article("suspicious-document00697.txt")
+    src = pan_article("source-document00869.txt")
+    pan = PRESETS["pan"]
+    found = align(susp, src, pan)
+    assert len(found) == 1 and found[0].kind == "paraphrase"
+    (p,) = found
+    assert p.b_end - p.b_start < 400 and p.a_end - p.a_start == len(susp.text)
+    assert align(susp, src, pan, reuser="b") == found  # the source does summarise here
+    # the source side is not the reuser: no summary on its side, whichever order
+    assert align(susp, src, pan, reuser="a") == []
+    assert align(src, susp, pan, reuser="b") == []
+    assert align(src, susp, pan, reuser="a") == [
+        Passage(p.kind, p.b_start, p.b_end, p.a_start, p.a_end, p.words, p.similarity)
+    ]
+
+
+def test_a_true_summary_is_kept_when_its_side_is_the_reuser() -> None:
+    # PAN 2013 training, 05-summary-obfuscation: the suspicious document's 640
+    # characters at 3376 summarise the source's first 2,822
+    susp = pan_article("suspicious-document01220.txt")
+    src = pan_article("source-document01930.txt")
+    pan = PRESETS["pan"]
+    found = align(susp, src, pan)
+    summary = [p for p in found if p.b_end - p.b_start >= 3 * (p.a_end - p.a_start)]
+    assert len(summary) == 1
+    s = summary[0]
+    assert s.a_start < 3376 + 640 and s.a_end > 3376 and s.b_start < 2822
+    assert align(susp, src, pan, reuser="a") == found
+    assert align(src, susp, pan, reuser="b") == [
+        Passage(p.kind, p.b_start, p.b_end, p.a_start, p.a_end, p.words, p.similarity)
+        for p in sorted(found, key=lambda p: (p.b_start, p.b_end))
+    ]
+    # told the source is the reuser, the suspicious side's summary goes
+    assert s not in align(susp, src, pan, reuser="b")
+
+
+def test_align_refuses_an_unknown_reuser() -> None:
+    a = Article("a", "one two three")
+    with pytest.raises(ValueError, match="reuser"):
+        align(a, a, reuser="c")  # type: ignore[arg-type]

@@ -448,3 +448,21 @@ def test_document_order_puts_pairs_sharing_a_document_together() -> None:
         if k not in (0, 1, 4):
             assert {p.susp, p.src} & seen
         seen |= {p.susp, p.src}
+
+
+def test_the_suspicious_document_is_the_reuser() -> None:
+    # a no-plagiarism pair of the PAN 2013 training corpus where the source side
+    # reads as a summary of the whole suspicious document: PAN's task says the
+    # suspicious document reuses, so the default aligner does not look there
+    from copytrace.align import PRESETS, align
+    from copytrace.eval.pan import align_pair, align_suspicious
+
+    folder = Path(__file__).resolve().parent / "data" / "pan" / "reuser"
+    pair = PanPair(
+        "suspicious-document00697.txt",
+        "source-document00869.txt",
+        folder / "suspicious-document00697.txt",
+        folder / "source-document00869.txt",
+    )
+    assert len(align_pair(pair, align, PRESETS["pan"]).detections) == 1
+    assert align_pair(pair, align_suspicious, PRESETS["pan"]).detections == ()

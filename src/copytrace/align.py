@@ -35,6 +35,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -375,12 +376,26 @@ class _Cluster:
     echoes: list[tuple[int, int]] = field(default_factory=list)  # a summary's echoed sentences
 
 
-def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list[Passage]:
+Reuser = Literal["a", "b"]
+
+
+def align(
+    a: Article,
+    b: Article,
+    params: AlignParams = PRESETS["news"],
+    *,
+    reuser: Reuser | None = None,
+) -> list[Passage]:
     """Reused passages between the content of ``a`` and ``b``, sorted by ``a_start``.
 
     Only ``a.content`` / ``b.content`` is searched (the whole text when
     ``content`` is empty); offsets are into ``a.text`` / ``b.text``;
     ``attributed`` is always False (:func:`copytrace.attribute.attribute` sets it).
+
+    ``reuser`` names the side known to have reused the other (``"a"`` or
+    ``"b"``), when the task defines one (PAN: the suspicious document); a
+    summary is then looked for only with that side summarising the other.
+    None (compare, scan): either side may be the summary.
 
     Example:
         >>> a = Article("a", "Officials said the two sides will meet in the autumn to talk peace.")
@@ -388,8 +403,14 @@ def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list
         >>> [(p.kind, b.text[p.b_start:p.b_end]) for p in align(a, b)]
         [('verbatim', 'The two sides will meet in the autumn to talk peace')]
     """
+    if reuser not in (None, "a", "b"):
+        raise ValueError(f"reuser must be 'a', 'b' or None, got {reuser!r}")
     if _order_key(b) < _order_key(a):  # canonical order: align(a, b) mirrors align(b, a)
-        return sorted((_mirror(p) for p in align(b, a, params)), key=lambda p: (p.a_start, p.a_end))
+        flipped = _other_side(reuser)
+        return sorted(
+            (_mirror(p) for p in align(b, a, params, reuser=flipped)),
+            key=lambda p: (p.a_start, p.a_end),
+        )
     tok_a, sent_a, breaks_a = _tokens(a.text, a.content, a.is_html, params.paraphrase)
     tok_b, sent_b, breaks_b = _tokens(b.text, b.content, b.is_html, params.paraphrase)
     return align_tokens(
@@ -402,7 +423,14 @@ def align(a: Article, b: Article, params: AlignParams = PRESETS["news"]) -> list
         b_breaks=breaks_b,
         a_text=a.text,
         b_text=b.text,
+        reuser=reuser,
     )
+
+
+def _other_side(side: Reuser | None) -> Reuser | None:
+    if side is None:
+        return None
+    return "b" if side == "a" else "a"
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
@@ -453,6 +481,7 @@ def align_tokens(
     b_breaks: Sequence[int] = (),
     a_text: str | None = None,
     b_text: str | None = None,
+    reuser: Reuser | None = None,
 ) -> list[Passage]:
     """The aligner on pre-tokenised input (for engines that tokenise once).
 
@@ -468,6 +497,8 @@ def align_tokens(
         b_breaks: the same for b.
         a_text: a's text, needed only for ``params.end_punctuation``.
         b_text: the same for b.
+        reuser: the side known to have reused the other (see :func:`align`);
+            a summary is looked for only with that side summarising.
 
     Returns:
         Passages sorted by ``a_start``, ``attributed`` False.
@@ -510,7 +541,7 @@ def align_tokens(
         )
     if params.paraphrase and da.sentences and db.sentences:
         evidence = [c for c in passages if c.exact] if params.exact_only else passages
-        passages += _paraphrase_pairs(da, db, evidence, params)
+        passages += _paraphrase_pairs(da, db, evidence, params, reuser)
     if params.merge_gap > 0:
         if params.tail_run > 0:
             passages = _drop_tails(passages, da, db, params)
@@ -805,9 +836,14 @@ def _chain(
 
 
 def _paraphrase_pairs(
-    da: _Doc, db: _Doc, verbatim: list[_Cluster], params: AlignParams
+    da: _Doc,
+    db: _Doc,
+    verbatim: list[_Cluster],
+    params: AlignParams,
+    reuser: Reuser | None = None,
 ) -> list[_Cluster]:
-    """Sentence pairs that say the same thing in other words, matched one to one."""
+    """Sentence pairs that say the same thing in other words, matched one to one,
+    and summaries (by ``reuser`` only, when given) of a longer stretch."""
     cov_a = np.zeros(len(da.ids) + 1, np.int64)
     cov_b = np.zeros(len(db.ids) + 1, np.int64)
     for c in verbatim:
@@ -844,27 +880,29 @@ def _paraphrase_pairs(
     out: list[_Cluster] = []
     if params.summary_ratio > 0 and len(cos):
         n_total = len(da.sentences) + len(db.sentences)
-        out += _summaries(
-            da,
-            db,
-            sa,
-            sb,
-            cos,
-            params,
-            lambda lo, hi: bag_doc_cosine(bags_a, lo, hi, bags_b, n_total),
-            in_b,
-        )
-        mirrored = _summaries(
-            db,
-            da,
-            sb,
-            sa,
-            cos,
-            params,
-            lambda lo, hi: bag_doc_cosine(bags_b, lo, hi, bags_a, n_total),
-            in_a,
-        )
-        out += [_mirror_cluster(c) for c in mirrored]
+        if reuser != "b":  # a summarising b
+            out += _summaries(
+                da,
+                db,
+                sa,
+                sb,
+                cos,
+                params,
+                lambda lo, hi: bag_doc_cosine(bags_a, lo, hi, bags_b, n_total),
+                in_b,
+            )
+        if reuser != "a":  # b summarising a
+            mirrored = _summaries(
+                db,
+                da,
+                sb,
+                sa,
+                cos,
+                params,
+                lambda lo, hi: bag_doc_cosine(bags_b, lo, hi, bags_a, n_total),
+                in_a,
+            )
+            out += [_mirror_cluster(c) for c in mirrored]
     ok = (cos >= params.paraphrase_cosine) & (dice >= params.paraphrase_dice)
     ok &= cand_a[sa] & cand_b[sb]
     if not ok.any():

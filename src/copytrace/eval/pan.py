@@ -2,7 +2,9 @@
 
 Only the I/O is PAN's: every pair goes through the same aligner as ``compare``
 (``copytrace.align.align``), the suspicious document as article ``a`` and the
-source document as ``b``, both uncleaned (``content`` is the whole text).
+source document as ``b``, both uncleaned (``content`` is the whole text), and
+the suspicious document named the reuser (``reuser="a"``), as PAN's task
+defines it: a summary is only looked for on the suspicious side.
 
 The scorer re-implements the official PAN 2013 measures
 (``pan13-text-alignment-perfmeasures.py`` by Martin Potthast, webis.de) line for
@@ -571,10 +573,19 @@ def align_pair(
     return PairRun(pair, detections, cases)
 
 
-def _default_aligner() -> tuple[Aligner, Any]:
-    from copytrace.align import PRESETS, align
+def align_suspicious(a: Article, b: Article, params: Any) -> list[Passage]:
+    """``copytrace.align.align`` with ``a``, the suspicious document, as the known
+    reuser: PAN's task definition says the suspicious document reuses the
+    source, so a summary is only looked for on the suspicious side."""
+    from copytrace.align import align
 
-    return align, PRESETS["pan"]
+    return align(a, b, params, reuser="a")
+
+
+def _default_aligner() -> tuple[Aligner, Any]:
+    from copytrace.align import PRESETS
+
+    return align_suspicious, PRESETS["pan"]
 
 
 def document_order(pairs: Sequence[PanPair]) -> list[int]:
@@ -637,8 +648,9 @@ def run(
             as given to a custom ``aligner``).
         pairs_file: the pairs to run instead of ``root/pairs``.
         progress: called as ``progress(done, total)`` after each pair.
-        aligner: the alignment function, default ``copytrace.align.align``
-            (another one serves baselines and tests).
+        aligner: the alignment function, default :func:`align_suspicious`
+            (``copytrace.align.align`` told the suspicious side is the reuser;
+            another one serves baselines and tests).
 
     Raises:
         InputError: missing or unreadable corpus, pairs, document or truth file.
