@@ -6,9 +6,11 @@ tests/data pages and JSONL texts, examples/, the gen-10k corpus ($GEN articles,
 all by default) and 1,500 fuzzed pages (their lines with odd fragments).
 MODE ``each`` cleans page by page (``clean``), ``many`` through
 ``stages.clean_articles`` (the scan's path, ``clean_many`` where it exists).
+All pages are cleaned twice: without chrome, and with the chrome a
+``ChromeLearner`` learns over them (ids prefixed ``c:``).
 
 Usage (the start commit's code beside the working tree's):
-    git archive b7b2231 src | tar -x -C /tmp/old
+    git archive 82eb675 src | tar -x -C /tmp/old
     PYTHONPATH=/tmp/old/src python bench/clean_identity.py /tmp/old.pkl each
     python bench/clean_identity.py /tmp/new.pkl many
     python bench/clean_identity.py --compare /tmp/old.pkl /tmp/new.pkl
@@ -133,11 +135,29 @@ for j, t in enumerate(base):
         L[i] = "".join(s)
     pages.append((f"z:{j}", "\n".join(L), None))
 arts = [Article(id=k, text=t, source=s) for k, t, s in pages]
+# Again with learned chrome: the fuzzed pages take their base page's source (or
+# one of a few made-up ones), the chrome is learned over all of them.
+srcs = [s for _, _, s in pages[:200]] + [r.get("source") for r in gen[:1300]]
+carts = [
+    Article(id="c:" + a.id, text=a.text, source=a.source or f"s{i % 7}") for i, a in enumerate(arts)
+]
+for i, a in enumerate(carts):
+    if a.id.startswith("c:z:"):
+        j = int(a.id[4:])
+        carts[i] = Article(id=a.id, text=a.text, source=srcs[j] or f"s{j % 7}")
+from copytrace.chrome import ChromeLearner, chrome_for
+
+learner = ChromeLearner()
+for a in carts:
+    learner.add(a.source, a.text)
+model = learner.finish()
 mode = sys.argv[2]
 if mode == "many":
-    out = stages.clean_articles(arts)
+    out = stages.clean_articles(arts) + stages.clean_articles(carts, model)
 else:
-    out = [cl.clean(a) for a in arts]
+    out = [cl.clean(a) for a in arts] + [
+        cl.clean(a, chrome_for(model, a.source, a.text)) for a in carts
+    ]
 res = [(a.id, (a.content, a.title, a.published, a.dateline, a.source)) for a in out]
 pickle.dump(res, open(sys.argv[1], "wb"))
 print(len(res), "pages dumped", mode)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from copytrace.chrome import ChromeLearner, ChromeParams, chrome_for, key_hash
-from copytrace.clean import line_key
+from copytrace.chrome import ChromeLearner, ChromeParams, chrome_for, chrome_of_lines, key_hash
+from copytrace.clean import line_key, line_spans
 from copytrace.model import Article
 from copytrace.stages import clean_articles
 
@@ -94,3 +94,31 @@ def test_learned_chrome_is_removed_by_the_cleaner() -> None:
         kept = art.content_text()
         assert long_chrome not in kept
         assert PARAGRAPHS[int(art.id[1:])].strip()[:40] in kept
+
+
+def test_clean_many_finds_the_chrome_chrome_for_finds() -> None:
+    from copytrace.clean import clean, clean_many
+
+    # MENU again, longer than any line learned from: dropped only on a page where
+    # MENU itself (short enough) is chrome.
+    wide_menu = MENU.replace(" | ", " " * 150 + "| ")
+    assert line_key(wide_menu) == line_key(MENU) and len(wide_menu) > 400
+    texts = [page(k, n=k) for k in range(6)]
+    texts += [page(6).replace(MENU, wide_menu), page(7) + "\n" + wide_menu, PARAGRAPHS[8]]
+    arts = [Article(f"p{k}", t, source="s" if k != 5 else "other") for k, t in enumerate(texts)]
+    learner = ChromeLearner()
+    for a in arts:
+        learner.add(a.source, a.text)
+    model = learner.finish()
+    assert model["s"]
+    many = clean_many(arts, chrome_hashes=[model.get(a.source or "", frozenset()) for a in arts])
+    one = [clean(a, chrome_for(model, a.source, a.text)) for a in arts]
+    assert many == one
+    for a in arts:
+        lines = [(e - s, line_key(a.text[s:e])) for s, e in line_spans(a.text)]
+        known = model.get(a.source or "", frozenset())
+        assert chrome_of_lines(known, lines) == chrome_for(model, a.source, a.text)
+    # the wide line is no chrome on its own, but is with MENU on its page
+    assert line_key(MENU) not in chrome_for(model, "s", texts[6])
+    assert line_key(MENU) in chrome_for(model, "s", texts[7])
+    assert any(c for a in many for c in a.content)

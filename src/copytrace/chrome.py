@@ -114,6 +114,31 @@ def _line_entry(line: str) -> tuple[int, str] | None:
     return (key_hash(key), key) if _MIN_CHARS_RE.match(key) else None
 
 
+@functools.lru_cache(maxsize=_LINE_ENTRIES)
+def _key_entry(key: str) -> int | None:
+    """``key_hash(key)``, or None when the key is too short to count (as ``_line_entry``)."""
+    return key_hash(key) if _MIN_CHARS_RE.match(key) else None
+
+
+def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> frozenset[str]:
+    """:func:`chrome_for` given the known hashes and the page's lines as ``(length, line_key)``.
+
+    The cleaner has every line's key already: this saves keying the page again.
+
+    Example:
+        >>> chrome_of_lines(frozenset({key_hash("menu")}), [(4, "menu"), (5, "body")])
+        frozenset({'menu'})
+    """
+    out: dict[int, str] = {}
+    for n, key in lines:
+        if n > CHROME_MAX_LINE_CHARS:
+            continue
+        h = _key_entry(key)
+        if h is not None:
+            out.setdefault(h, key)
+    return frozenset(k for h, k in out.items() if h in known)
+
+
 def page_line_hashes(text: str) -> npt.NDArray[np.uint64]:
     """Sorted distinct line-key hashes of one page (what the first pass counts)."""
     return np.array(sorted(page_line_keys(text)), dtype=np.uint64)

@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from copytrace.align import PRESETS, AlignParams
-from copytrace.chrome import chrome_for, page_line_hashes
+from copytrace.chrome import page_line_hashes
 from copytrace.cluster import Cluster, Edge, build_clusters
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.model import Article, Passage
@@ -263,11 +263,14 @@ def clean_articles(
     from copytrace.clean import clean_many
 
     arts = list(articles)
-    lines = [
-        chrome_for(chrome or {}, art.source, art.text) if not art.is_html else frozenset()
+    model = chrome or {}
+    # Each page's source's chrome hashes: clean_many finds the page's chrome lines
+    # from the keys it computes anyway (as chrome_for would, without keying it twice).
+    known = [
+        model.get(art.source, frozenset()) if art.source and not art.is_html else frozenset()
         for art in arts
     ]
-    return clean_many(arts, lines)
+    return clean_many(arts, chrome_hashes=known)
 
 
 def clean_batch(
