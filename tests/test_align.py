@@ -583,23 +583,6 @@ def test_a_match_just_past_a_long_copy_that_repeats_its_words_is_dropped() -> No
     assert _consistent([short, near], 5, strict_run=30) == [short, near]
 
 
-def test_a_sentence_wrapped_over_lines_is_read_as_one_when_asked() -> None:
-    from copytrace.align import _joined_lines
-
-    text = "Prior to\nthat, children lack the maturity.\nThe Keyboard\nRows differ. Next one."
-    lines = sentence_spans(text)
-    assert [text[s:e] for s, e in lines][:2] == ["Prior to", "that, children lack the maturity."]
-    joined = [text[s:e] for s, e in _joined_lines(text, lines)]
-    # joined only where a single line break cuts before a lower-case word
-    assert joined == [
-        "Prior to\nthat, children lack the maturity.",
-        "The Keyboard",
-        "Rows differ.",
-        "Next one.",
-    ]
-    assert _joined_lines(text, lines) is _joined_lines(text, lines)  # cached per document
-
-
 def test_a_lone_rewrite_keeping_runs_of_words_needs_no_cosine() -> None:
     from copytrace.align import _Cluster, _finish, _shared_grams
 
@@ -700,3 +683,52 @@ def test_align_refuses_an_unknown_reuser() -> None:
     a = Article("a", "one two three")
     with pytest.raises(ValueError, match="reuser"):
         align(a, a, reuser="c")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sentence_similarity_is_the_same_floats_by_join_product_and_subset(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    import numpy as np
+
+    from copytrace import paraphrase
+
+    rng = random.Random(seed)
+
+    def doc(n: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        sents = [[rng.randrange(60) for _ in range(rng.randint(1, 12))] for _ in range(n)]
+        ends = np.cumsum([len(s) for s in sents]).tolist()
+        return np.array([s for sent in sents for s in sent]), list(
+            zip([0, *ends[:-1]], ends, strict=True)
+        )
+
+    (sa_, ba_), (sb_, bb_) = doc(40), doc(33)
+    bags_a, bags_b = paraphrase.sentence_bags(sa_, ba_), paraphrase.sentence_bags(sb_, bb_)
+    rows_a = np.array([rng.random() < 0.3 for _ in range(40)])
+    rows_b = np.array([rng.random() < 0.5 for _ in range(33)])
+
+    def run(join_max: int, floor: float, rows: bool) -> list[list[float]]:
+        monkeypatch.setattr(paraphrase, "JOIN_TERMS_MAX", join_max)
+        got = paraphrase.sentence_similarity(
+            bags_a, bags_b, 40, 33, 60, floor, *((rows_a, rows_b) if rows else (None, None))
+        )
+        return [x.tolist() for x in got]
+
+    for floor in (0.0, 0.2):
+        product = run(-1, floor, False)
+        assert len(product[0]) > 50
+        assert run(10**9, floor, False) == product  # exact floats, not approx
+        keep = [
+            k
+            for k, (x, y) in enumerate(zip(product[0], product[1], strict=True))
+            if rows_a[x] and rows_b[y]
+        ]
+        subset = [[col[k] for k in keep] for col in product]
+        assert 0 < len(keep) < len(product[0])
+        assert run(-1, floor, True) == subset
+        assert run(10**9, floor, True) == subset
+        monkeypatch.setattr(paraphrase, "DENSE_PAIRS_MAX", 0)  # sparse x sparse
+        assert run(10**9, floor, True) == subset
+        monkeypatch.setattr(paraphrase, "DENSE_PAIRS_MAX", 4_000_000)

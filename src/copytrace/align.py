@@ -145,9 +145,6 @@ class AlignParams:
         strict_run: with ``contradict_slack``, when > 0, a passage holding an
             exact run of this many words allows no slack: a match inside it in
             one text must overlap it in the other (a copy is copied whole).
-        join_lines: read a sentence broken by a single line break before a
-            lower-case word as one sentence (hard-wrapped text: PAN's obfuscated
-            passages break lines inside sentences).
         lone_rare: with ``merge_gap``, when > 0, a paraphrase case with no
             verbatim passage of ``min_chars`` inside (nor a summary) needs this
             many distinct content stems that both its stretches hold and that
@@ -213,7 +210,6 @@ class AlignParams:
     lone_grams: int = 0
     name_own: int = 0
     strict_run: int = 0
-    join_lines: bool = False
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -334,24 +330,24 @@ class _Doc:
     sentences: list[tuple[int, int]]  # [lo, hi) token ranges
     generation: int
     stems: np.ndarray  # stem id per token, -1: stop word
-    grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
-        default_factory=dict
-    )
+    bounds: np.ndarray  # the sentences as an (n, 2) array
+    lengths: np.ndarray  # words in each sentence
+    starts: list[int]  # first token of each sentence
+    grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     bags: SentenceBags | None = None
 
-    def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(keys, order, sorted keys, own count per position)`` of the n-grams."""
+    def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(order, sorted keys, own count)`` of the n-grams: ``order`` sorts them
+        by key; ``own[k]`` is how often the k-th of the sorted keys occurs here."""
         got = self.grams.get(n)
         if got is None:
             keys = _ngram_keys(self.ids, n)
             order = np.argsort(keys, kind="stable")
             sk = keys[order]
-            # how often each position's n-gram occurs here: run lengths of the sort
+            # run lengths of the sorted keys
             firsts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
             counts = np.diff(np.append(firsts, len(sk)))
-            own = np.empty(len(sk), np.int64)
-            own[order] = np.repeat(counts, counts)
-            got = self.grams[n] = (keys, order, sk, own)
+            got = self.grams[n] = (order, sk, np.repeat(counts, counts))
         return got
 
     def sentence_bags(self) -> SentenceBags:
@@ -455,18 +451,16 @@ def content_breaks(text: str, spans: Spans, tokens: Tokens) -> list[int]:
         >>> content_breaks(text, spans, tokenize(text, spans))
         [2]
     """
-    if len(spans) < 2:
+    if len(spans) < 2 or not len(tokens):
         return []
-    starts = [s for s, _ in spans]
+    starts = np.fromiter((s for s, _ in spans), np.int64, len(spans))
+    span = np.searchsorted(starts, np.asarray(tokens.starts, np.int64), "right") - 1
     out: list[int] = []
-    prev_span = -1
-    for k, pos in enumerate(tokens.starts):
-        span = bisect.bisect_right(starts, pos) - 1
-        if prev_span >= 0 and span != prev_span:
-            gap = text[spans[prev_span][1] : spans[span][0]]
-            if gap.strip():
-                out.append(k)
-        prev_span = span
+    # tokens whose span differs from the previous token's
+    for k in (np.flatnonzero(span[1:] != span[:-1]) + 1).tolist():
+        prev, cur = int(span[k - 1]), int(span[k])
+        if prev >= 0 and text[spans[prev][1] : spans[cur][0]].strip():
+            out.append(k)
     return out
 
 
@@ -510,12 +504,6 @@ def align_tokens(
         >>> [p.words for p in align_tokens(ta, tb)]
         [10]
     """
-    lines_a, lines_b = a_sentences, b_sentences
-    if params.join_lines:
-        if a_text is not None:
-            a_sentences = _joined_lines(a_text, a_sentences)
-        if b_text is not None:
-            b_sentences = _joined_lines(b_text, b_sentences)
     da = _prepare(a, a_breaks, a_sentences)
     db = _prepare(b, b_breaks, b_sentences)
     if da.generation != db.generation:  # the lexicon started afresh in between
@@ -585,55 +573,7 @@ def align_tokens(
                 )
             ]
         passages = _drop_overlaps(cases + summaries, params.copy_run)
-    da_starts = [lo for lo, _ in da.sentences]
-    db_starts = [lo for lo, _ in db.sentences]
-    if params.join_lines:  # the lone-case rule counts lines, as it was tuned
-        da_starts = _token_starts(a, lines_a)
-        db_starts = _token_starts(b, lines_b)
-    return _finish(passages, a, b, params, a_text, b_text, da_starts, db_starts)
-
-
-# id(sentences) -> (sentences, text, joined): a corpus run meets a document in
-# several pairs, and the prepared-document cache is keyed on the joined list
-_JOINED: dict[int, tuple[Spans, str, list[tuple[int, int]]]] = {}
-_JOINED_LOCK = threading.Lock()
-
-
-def _joined_lines(text: str, sentences: Spans) -> Spans:
-    """``sentences`` with each one that a single line break cuts before a
-    lower-case word joined to the next (hard-wrapped text)."""
-    key = id(sentences)
-    with _JOINED_LOCK:
-        got = _JOINED.get(key)
-        if got is not None and got[0] is sentences and got[1] is text:
-            return got[2]
-    out: list[tuple[int, int]] = []
-    for lo, hi in sentences:
-        if out:
-            prev_lo, prev_hi = out[-1]
-            between = text[prev_hi:lo]
-            if (
-                between.count("\n") == 1
-                and not between.strip()
-                and text[prev_hi - 1] not in ".!?"
-                and text[lo].islower()
-            ):
-                out[-1] = (prev_lo, hi)
-                continue
-        out.append((lo, hi))
-    with _JOINED_LOCK:
-        while len(_JOINED) >= DOC_CACHE_SIZE:
-            del _JOINED[next(iter(_JOINED))]
-        _JOINED[key] = (sentences, text, out)
-    return out
-
-
-def _token_starts(tokens: Tokens, sentences: Spans) -> list[int]:
-    """Index of the first token of each sentence (character spans)."""
-    if not sentences or not len(tokens):
-        return []
-    los = np.fromiter((lo for lo, _ in sentences), np.int64, len(sentences))
-    return np.searchsorted(np.asarray(tokens.starts), los, "left").tolist()
+    return _finish(passages, a, b, params, a_text, b_text, da.starts, db.starts)
 
 
 def _order_key(art: Article) -> tuple[int, str]:
@@ -693,7 +633,18 @@ def _prepare_doc(
         for lo, hi in bounds.reshape(-1, 2).tolist():
             if hi > lo:
                 sent_tok.append((lo, hi))
-    return _Doc(tokens, ids, np.cumsum(flags), sent_tok, generation, stems)
+    sent_bounds = np.asarray(sent_tok, np.int64).reshape(-1, 2)
+    return _Doc(
+        tokens,
+        ids,
+        np.cumsum(flags),
+        sent_tok,
+        generation,
+        stems,
+        sent_bounds,
+        sent_bounds[:, 1] - sent_bounds[:, 0],
+        [lo for lo, _ in sent_tok],
+    )
 
 
 def _crosses(doc: _Doc, lo: int, hi: int) -> bool:
@@ -718,23 +669,26 @@ def _ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
 def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]:
     """Exact matching stretches ``(a_start, b_start, length)`` in word indices."""
     n = params.seed_words
-    ha, order, sa, _ = da.ngrams(n)
-    hb, order_b, sb, cnt_b = db.ngrams(n)
-    if not len(ha) or not len(hb):
+    order, sa, _ = da.ngrams(n)
+    order_b, sb, cnt_b = db.ngrams(n)
+    if not len(sa) or not len(sb):
         return []
-    # look b's n-grams up in sorted order (4x faster than in text order)
-    lo = np.empty(len(hb), np.int64)
-    cnt_a = np.empty(len(hb), np.int64)
-    lo[order_b] = np.searchsorted(sa, sb, "left")
-    cnt_a[order_b] = np.searchsorted(sa, sb, "right") - lo[order_b]
+    # look b's n-grams up in sorted order (4x faster than in text order); the
+    # seeds are sorted below, so the order they are found in does not matter
+    lo = np.searchsorted(sa, sb, "left")
+    cnt_a = np.searchsorted(sa, sb, "right") - lo
     rep = params.max_seed_repeat
-    jb = np.nonzero((cnt_a > 0) & (cnt_a <= rep) & (cnt_b <= rep))[0]
-    if not len(jb):
+    kb = np.flatnonzero((cnt_a > 0) & (cnt_a <= rep) & (cnt_b <= rep))
+    if not len(kb):
         return []
-    c = cnt_a[jb]
-    j = np.repeat(jb, c)
-    offs = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-    i = order[np.repeat(lo[jb], c) + offs]
+    c = cnt_a[kb]
+    if int(c.max()) == 1:  # each n-gram once in a: one seed each
+        j = order_b[kb]
+        i = order[lo[kb]]
+    else:
+        j = np.repeat(order_b[kb], c)
+        offs = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        i = order[np.repeat(lo[kb], c) + offs]
     # verify (hash collisions) and refuse seeds that straddle chrome
     ok = np.ones(len(i), bool)
     for k in range(n):
@@ -855,8 +809,8 @@ def _paraphrase_pairs(
     in_b = np.cumsum(cov_b)[:-1] > 0
 
     def candidates(doc: _Doc, covered: np.ndarray) -> np.ndarray:
-        bounds = np.asarray(doc.sentences, np.int64).reshape(-1, 2)
-        length = bounds[:, 1] - bounds[:, 0]
+        bounds = doc.bounds
+        length = doc.lengths
         cum = np.concatenate(([0], np.cumsum(covered)))
         share = (cum[bounds[:, 1]] - cum[bounds[:, 0]]) / np.maximum(length, 1)
         return (length >= params.paraphrase_min_words) & (share <= params.sentence_covered)
@@ -874,8 +828,17 @@ def _paraphrase_pairs(
     floor = params.paraphrase_cosine
     if params.summary_ratio > 0:
         floor = min(floor, params.summary_cosine)
+    # without summaries (which read every sentence pair) only candidate pairs count
+    rows_a, rows_b = (None, None) if params.summary_ratio > 0 else (cand_a, cand_b)
     sa, sb, cos, dice = sentence_similarity(
-        bags_a, bags_b, len(da.sentences), len(db.sentences), size, max(floor, 0.0)
+        bags_a,
+        bags_b,
+        len(da.sentences),
+        len(db.sentences),
+        size,
+        max(floor, 0.0),
+        rows_a,
+        rows_b,
     )
     out: list[_Cluster] = []
     if params.summary_ratio > 0 and len(cos):
@@ -1345,7 +1308,11 @@ def _finish(
                 )
                 similarity = max(similarity, float(np.mean(c.sims)) if c.sims else 0.0)
         else:
-            similarity = Indel.normalized_similarity(a.words[c.a_s : c.a_e], b.words[c.b_s : c.b_e])
+            words_a, words_b = a.words[c.a_s : c.a_e], b.words[c.b_s : c.b_e]
+            # the same words: Indel's similarity is 1.0 (one exact run, most often)
+            similarity = (
+                1.0 if words_a == words_b else Indel.normalized_similarity(words_a, words_b)
+            )
             if similarity >= params.verbatim_similarity:
                 kind = "verbatim"
             elif similarity >= params.near_verbatim_similarity:

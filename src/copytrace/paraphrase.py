@@ -381,9 +381,15 @@ def sentence_similarity(
     n_b: int,
     vocab_size: int,
     min_cosine: float = 0.0,
+    rows_a: np.ndarray | None = None,
+    rows_b: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cosine and Dice of every sentence pair that shares at least one stem
     (and reaches ``min_cosine``).
+
+    ``rows_a`` / ``rows_b`` (boolean, one per sentence) limit the pairs to those
+    sentences; idf and norms still come from every sentence, so each pair's
+    figures are the same floats either way.
 
     Returns:
         ``(sa, sb, cosine, dice)`` arrays, one entry per sentence pair, ordered
@@ -421,10 +427,12 @@ def sentence_similarity(
         cosine = np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)
         cosine = np.minimum(cosine, 1.0)
         dice = 2.0 * shared / (a.sizes[sa] + b.sizes[sb])
-        if min_cosine > 0:
-            ok = cosine >= min_cosine
-            sa, sb, cosine, dice = sa[ok], sb[ok], cosine[ok], dice[ok]
-        return sa, sb, cosine, dice
+        ok = cosine >= min_cosine if min_cosine > 0 else np.ones(len(sa), bool)
+        if rows_a is not None:
+            ok &= rows_a[sa]
+        if rows_b is not None:
+            ok &= rows_b[sb]
+        return sa[ok], sb[ok], cosine[ok], dice[ok]
     # Sparse x dense products (compiled) over the stems both documents hold,
     # instead of enumerating every sentence pair that shares a stem: a's
     # sentence x stem weights times b's stem x sentence weights, and the same
@@ -436,22 +444,63 @@ def sentence_similarity(
     if n_common == 0:
         return none, none, np.empty(0), np.empty(0)
     keep_a, keep_b = common[a.stem], common[b.stem]
-    indptr = np.zeros(n_a + 1, np.int64)
-    np.cumsum(np.bincount(a.sent[keep_a], minlength=n_a), out=indptr[1:])
-    cols_a = col[a.stem[keep_a]]
-    rows, cols = col[b.stem[keep_b]], b.sent[keep_b]
-    grid_b = np.zeros((n_common, n_b))
-    grid_b[rows, cols] = wb[keep_b]
-    dot = csr_matrix((wa[keep_a], cols_a, indptr), shape=(n_a, n_common)) @ grid_b
+    # only the sentences asked for: rows of a, columns of b's grid (a sentence
+    # left out changes no other pair's sum: each runs over a's stems in order)
+    ia, pos_a, keep_a = _rows(rows_a, n_a, a.sent, keep_a)
+    ib, pos_b, keep_b = _rows(rows_b, n_b, b.sent, keep_b)
+    m_a, m_b = len(ia), len(ib)
+    if m_a == 0 or m_b == 0:
+        return none, none, np.empty(0), np.empty(0)
+    rows_of_a, cols_a, w_a = pos_a[a.sent[keep_a]], col[a.stem[keep_a]], wa[keep_a]
+    rows, cols, w_b = col[b.stem[keep_b]], pos_b[b.sent[keep_b]], wb[keep_b]
+    per_stem = np.bincount(rows, minlength=n_common)  # b's kept sentences holding each
+    reach = per_stem[cols_a]  # the b entries each a entry meets
+    terms = int(reach.sum())
+    pair_shared: np.ndarray | None = None
+    if terms <= JOIN_TERMS_MAX:
+        # few terms: join a's entries with b's on the stem and add the products
+        # cell by cell in a's (sentence, stem) order: the product's sums exactly
+        by_stem = np.argsort(rows, kind="stable")
+        first = np.zeros(n_common + 1, np.int64)
+        np.cumsum(per_stem, out=first[1:])
+        src = np.repeat(np.arange(len(cols_a)), reach)
+        offs = np.arange(terms) - np.repeat(np.cumsum(reach) - reach, reach)
+        hit = by_stem[np.repeat(first[cols_a], reach) + offs]
+        cell = rows_of_a[src] * m_b + cols[hit]
+        dot = np.bincount(cell, weights=w_a[src] * w_b[hit], minlength=m_a * m_b)
+        dot = dot.reshape(m_a, m_b)
+        pair_shared = np.bincount(cell, minlength=m_a * m_b)
+    else:
+        indptr = np.zeros(m_a + 1, np.int64)
+        np.cumsum(np.bincount(rows_of_a, minlength=m_a), out=indptr[1:])
+        grid_b = np.zeros((n_common, m_b))
+        grid_b[rows, cols] = w_b
+        dot = csr_matrix((w_a, cols_a, indptr), shape=(m_a, n_common)) @ grid_b
     with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0: no stems, not kept
-        cosine = dot / np.multiply.outer(norm_a, norm_b)
+        cosine = dot / np.multiply.outer(norm_a[ia], norm_b[ib])
     np.minimum(cosine, 1.0, out=cosine)
     # weights are > 0: dot > 0 when the sentences share a stem, and then cosine > 0
     uniq = np.flatnonzero(cosine >= min_cosine if min_cosine > 0 else dot > 0)
-    sa, sb = uniq // n_b, uniq % n_b
+    sa, sb = ia[uniq // m_b], ib[uniq % m_b]
     cosine = cosine.ravel()[uniq]
-    dice = 2.0 * _shared_stems(a, b, sa, sb, vocab_size) / (a.sizes[sa] + b.sizes[sb])
+    if pair_shared is None:
+        common_stems = _shared_stems(a, b, sa, sb, vocab_size)
+    else:
+        common_stems = pair_shared[uniq]
+    dice = 2.0 * common_stems / (a.sizes[sa] + b.sizes[sb])
     return sa, sb, cosine, dice
+
+
+def _rows(
+    rows: np.ndarray | None, n: int, sent: np.ndarray, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(sentences kept, position of each sentence among them, entries kept)``."""
+    if rows is None:
+        every = np.arange(n)
+        return every, every, keep
+    kept = np.flatnonzero(rows)
+    pos = np.cumsum(rows) - 1
+    return kept, pos, keep & rows[sent]
 
 
 def _shared_stems(
@@ -477,6 +526,9 @@ def _shared_stems(
 
 # Sentence-pair grids up to this size are computed densely (8 bytes a cell).
 DENSE_PAIRS_MAX = 4_000_000
+# Products of this many stem-sharing entry pairs or fewer are added up as a numpy
+# join (scipy's call overhead dominates small pairs; same floats either way).
+JOIN_TERMS_MAX = 4096
 
 
 def _bag_matrix(bags: SentenceBags, n: int, vocab_size: int, data: np.ndarray) -> csr_matrix:
