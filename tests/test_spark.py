@@ -97,6 +97,7 @@ def test_spark_engine_matches_the_local_engine_on_a_generated_corpus(
         ls.chrome_lines, ls.empty_articles, ls.df_limit,
     )  # fmt: skip
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert not (out / "_stages" / "_read_rows").exists()  # an intermediate, removed
     # every passage holds the reported text of both articles
     texts = {r["id"]: r["text"] for r in pq.read_table(out / "articles.parquet").to_pylist()}
     for line in (out / "passages.jsonl").read_text(encoding="utf-8").splitlines()[:50]:
@@ -166,6 +167,33 @@ def test_a_rerun_resumes_from_the_stage_checkpoints(
     fourth = spark_scan(spark, [corpus], out, config=other)  # type: ignore[arg-type]
     assert fourth.resumed_stages == []
     assert fourth.pairs >= first.pairs
+
+
+def _python_tasks(df: object) -> int:
+    """``mapInArrow`` operators in ``df``'s plan: each runs its Python task over its input."""
+    plan = df._jdf.queryExecution().optimizedPlan().toString()  # type: ignore[attr-defined]
+    return int(plan.count("MapInArrow"))
+
+
+def test_the_read_and_chrome_tasks_run_once(spark: object, corpus: Path, tmp_path: Path) -> None:
+    """Everything the parsed rows feed reads them from one checkpoint, not from the
+    input files again; the chrome pass scans the line hashes once, not per group-by."""
+    from copytrace.engines.spark import LINES, RAW, Checkpoints, _chrome, _lines_task, _read
+
+    ckpt = Checkpoints(spark, str(tmp_path / "stages"), "key", resume=False)  # type: ignore[arg-type]
+    saved: list[tuple[str, int]] = []
+
+    def save(name: str, df: object) -> object:
+        saved.append((name, _python_tasks(df)))
+        return ckpt.save(name, df)  # type: ignore[arg-type]
+
+    config = _spark_config()
+    articles, rejects = _read(spark, [corpus], config, 3, save)  # type: ignore[arg-type]
+    assert saved == [("_read_rows", 1)]
+    assert (_python_tasks(articles), _python_tasks(rejects)) == (0, 0)
+    assert rejects.count() == 2  # type: ignore[attr-defined]
+    lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
+    assert _python_tasks(_chrome(lines, config)) == 1
 
 
 def test_connected_components_label_each_node_with_its_components_least_id(

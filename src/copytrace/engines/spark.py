@@ -3,10 +3,12 @@
 The same pure stage functions as the local engine (:mod:`copytrace.stages`)
 run per partition through ``mapInArrow``; Spark does the shuffles:
 
-    read         input files spread over tasks, each read by ``copytrace.ingest``;
-                 duplicate ids dropped with a window over ``id`` (first read wins)
-    chrome       ``line_hashes_batch`` per partition, then a group-by on
-                 ``(source, line_hash)``; the (small) chrome table is broadcast
+    read         input files spread over tasks, each read by ``copytrace.ingest``
+                 once (the parsed rows are written to ``_stages/_read_rows``);
+                 duplicate ids dropped by a group-by on the ids alone (first read wins)
+    chrome       ``line_hashes_batch`` per partition, then one group-by on
+                 ``(source, line_hash)`` that also counts each source's pages;
+                 the (small) chrome table is broadcast
     clean        ``clean_batch`` per partition
     fingerprint  ``fingerprint_batch`` per partition
     candidates   a self-join on fingerprint hash within the document-frequency
@@ -37,6 +39,7 @@ import logging
 import os
 import re
 import resource
+import shutil
 import sys
 import threading
 import time
@@ -46,7 +49,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession
+import pyarrow.compute as pc
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 from pyspark.sql.types import StructType
@@ -146,9 +150,8 @@ _READ_EXTRA = pa.schema(
 READ_ROWS = spark_schema(pa.schema([*RAW_SCHEMA, *_READ_EXTRA]))
 RAW = spark_schema(RAW_SCHEMA)
 CLEAN = spark_schema(CLEAN_SCHEMA)
-LINES = spark_schema(
-    pa.schema([("id", pa.string()), ("source", pa.string()), ("line_hash", pa.int64())])
-)
+# a null line_hash marks a page (one row per page with lines): see _chrome
+LINES = spark_schema(pa.schema([("source", pa.string()), ("line_hash", pa.int64())]))
 FINGERPRINTS = spark_schema(
     pa.schema([("id", pa.string()), ("source", pa.string()), ("hash", pa.int64())])
 )
@@ -267,13 +270,19 @@ def _read_remote_task(
 
 
 def _lines_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Distinct line-key hashes of every page: ``(id, source, line_hash)``."""
+    """Distinct line-key hashes of every page, ``(source, line_hash)``, and one
+    ``(source, null)`` row per page with lines (its source's page count)."""
     for batch in batches:
         lines = line_hashes_batch(batch)
-        ids = batch.column("id").take(lines.column("page"))
+        pages = pc.unique(lines.column("page"))
         out = pa.RecordBatch.from_arrays(
-            [ids, lines.column("source"), lines.column("line_hash")],
-            names=["id", "source", "line_hash"],
+            [
+                pa.concat_arrays(
+                    [lines.column("source"), batch.column("source").take(pages).cast(pa.string())]
+                ),
+                pa.concat_arrays([lines.column("line_hash"), pa.nulls(len(pages), pa.uint64())]),
+            ],
+            names=["source", "line_hash"],
         )
         yield _conform(out, LINES)
 
@@ -376,6 +385,16 @@ class Checkpoints:
     def load(self, name: str) -> DataFrame:
         return self.spark.read.parquet(self.path(name))
 
+    def remove(self, name: str) -> None:
+        """Delete the checkpoint ``name`` (an intermediate no later stage reads)."""
+        path = self.path(name)
+        try:
+            jvm: Any = self.spark._jvm
+            p = jvm.org.apache.hadoop.fs.Path(path)
+            p.getFileSystem(self.spark._jsc.hadoopConfiguration()).delete(p, True)
+        except Exception:  # Spark Connect: no JVM gateway; local paths only
+            shutil.rmtree(path.removeprefix("file:"), ignore_errors=True)
+
 
 def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
     """What the checkpoints depend on: the inputs and every setting that changes a stage."""
@@ -477,9 +496,16 @@ def _input_tasks(
 
 
 def _read(
-    spark: SparkSession, inputs: Sequence[str | Path], config: ScanConfig, parts: int
+    spark: SparkSession,
+    inputs: Sequence[str | Path],
+    config: ScanConfig,
+    parts: int,
+    save: Callable[[str, DataFrame], DataFrame],
 ) -> tuple[DataFrame, DataFrame]:
-    """Articles (``RAW`` columns, first of each id) and rejects (``file``, ``record``, ...)."""
+    """Articles (``RAW`` columns, first of each id) and rejects (``file``, ``record``, ...).
+
+    ``save(name, df)`` writes the parsed rows once and reads them back (a checkpoint).
+    """
     tasks = _input_tasks(inputs, spark)
     remote = [t for t in tasks if is_url(t[1]) and not t[4]]  # (Spark writes file:/x, no //)
     local = [t for t in tasks if not (is_url(t[1]) and not t[4])]
@@ -505,7 +531,15 @@ def _read(
                 functools.partial(_read_remote_task, batch_size=config.batch_size), READ_ROWS
             )
         )
-    rows = rows.persist()
+    # The parsed rows feed several scans: the repeated ids, the articles, the
+    # bad records and the repeated ones (and the rejects' sort samples them).
+    # Written once as Parquet and read back, each scan reads only its columns:
+    # the texts once, for the articles; the others ids and record numbers. A
+    # cache (persist) made each scan read whole cached blocks: 5x the corpus at
+    # 1M articles, spilled to disk past a 4 GB driver's memory. On a cluster the
+    # checkpoint sits in the stages folder (HDFS, object storage), where a lost
+    # executor does not take it along (cached blocks are recomputed: parsed again).
+    rows = save("_read_rows", rows)
     ok = rows.where(F.col("reject_reason").isNull())
     # Repeated ids from the keys alone (small): the texts are not shuffled for it.
     order = F.struct("file_no", "item")
@@ -532,14 +566,22 @@ def _read(
 
 
 def _chrome(lines: DataFrame, config: ScanConfig) -> DataFrame:
-    """Per source, the line hashes on enough of its pages: the chrome candidates."""
+    """Per source, the line hashes on enough of its pages: the chrome candidates.
+
+    One group-by counts the pages of each ``(source, line_hash)`` and, in its
+    null-hash rows, the pages of each source: ``lines`` (a Python task's
+    output) is computed once, with no copy of it to cache or write. The rows
+    under ``min_pages`` are dropped before the window spreads the page counts.
+    """
     p = config.chrome
     counts = lines.groupBy("source", "line_hash").agg(F.count(F.lit(1)).alias("n"))
-    pages = lines.groupBy("source").agg(F.countDistinct("id").alias("pages"))
+    marker = F.col("line_hash").isNull()
+    kept = counts.where(marker | (F.col("n") >= p.min_pages))
+    pages = F.max(F.when(marker, F.col("n"))).over(Window.partitionBy("source"))
     return (
-        counts.where(F.col("n") >= p.min_pages)
-        .join(pages, "source")
-        .where(F.col("n") >= F.lit(p.min_share) * F.col("pages"))
+        kept.withColumn("pages", pages)
+        .where(~marker & (F.col("n") >= F.lit(p.min_share) * F.col("pages")))
+        .select("source", "line_hash", "n", "pages")
     )
 
 
@@ -896,9 +938,10 @@ def scan(
                 articles, rejects = ckpt.load("read"), ckpt.load("rejects")
             else:
                 ckpt.fresh = True
-                art_df, rej_df = _read(spark, inputs, cfg, parts)
+                art_df, rej_df = _read(spark, inputs, cfg, parts, ckpt.save)
                 rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
                 articles = ckpt.save("read", art_df)
+                ckpt.remove("_read_rows")  # the corpus once more: read/ holds the articles
                 ckpt.write_manifest()
             spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
             counts = articles.agg(
