@@ -18,9 +18,17 @@ The 5,000-word pairs are generated (fixed seed): article b takes about a fifth
 of its sentences from article a, verbatim or with a word changed, inserted or
 dropped, and writes the rest itself.
 
+``--align-stage JSONL --against REV`` times the scan's align stage instead: the
+local engine's stages up to the candidate pairs run once on JSONL (their spill
+and candidates captured), then each of ``--rounds`` fresh processes loads the
+package at REV (a renamed copy, ``copytrace_old``) and the current one and
+aligns every candidate chunk with both, alternating which goes first, in
+thread CPU time; every pair's record must be identical on both sides.
+
 Usage:
     .venv/bin/python bench/bench_compare.py [--pairs 10] [--repeat 5] [--json OUT]
         [--against REV [--corpus DIR]]
+    .venv/bin/python bench/bench_compare.py --align-stage JSONL --against REV [--rounds 3]
 """
 
 from __future__ import annotations
@@ -366,7 +374,141 @@ def against(
     return results
 
 
+def package_at(rev: str, into: Path, name: str = "copytrace_old") -> None:
+    """The ``copytrace`` package at git revision ``rev`` as package ``name`` in ``into``."""
+    import re
+    import tarfile
+    from io import BytesIO
+
+    archive = subprocess.run(
+        ["git", "archive", rev, "src/copytrace"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into / "tree", filter="data")
+    own = re.compile(r"(?<![\w/-])copytrace(?=[.\s\"'])")
+    for path in (into / "tree" / "src" / "copytrace").rglob("*"):
+        dest = into / name / path.relative_to(into / "tree" / "src" / "copytrace")
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".py":
+            dest.write_text(own.sub(name, path.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            dest.write_bytes(path.read_bytes())
+
+
+def capture_align_stage(source: Path, into: Path) -> int:
+    """Run the local engine on ``source`` up to its candidate pairs; keep the spill
+    (``raw.arrow``, ``meta.arrow``) and the candidates in ``into``. Returns the pairs."""
+    import contextlib
+    import pickle
+    import shutil
+
+    import copytrace.engines.local as local
+    from copytrace.scan import ScanConfig, scan
+
+    class Captured(Exception):
+        pass
+
+    real_pool = local._pool
+
+    @contextlib.contextmanager
+    def pool(jobs: int, work: Path, config: Any, timer: Any) -> Any:
+        with real_pool(jobs, work, config, timer) as imap:
+            try:
+                yield imap
+            except Captured as done:
+                for name in ("raw.arrow", "meta.arrow"):
+                    shutil.copy(work / name, into / name)
+                with (into / "candidates.pickle").open("wb") as fh:
+                    pickle.dump((*done.args, config), fh)
+                raise
+
+    def stop(imap: Any, a: Any, b: Any, progress: Any) -> Any:
+        raise Captured(a, b)
+
+    into.mkdir(parents=True, exist_ok=True)
+    saved = local._pool, local._align
+    local._pool, local._align = pool, stop  # type: ignore[assignment]
+    try:
+        scan([source], into / "out", config=ScanConfig(jobs=1, report=False))
+    except Captured as done:
+        return len(done.args[0])
+    finally:
+        local._pool, local._align = saved
+    raise RuntimeError("the scan ended without reaching its align stage")
+
+
+def align_stage_round(capture: Path, old_name: str) -> dict[str, float]:
+    """One round (run in a fresh process): align every candidate chunk with the old
+    and the current package alternately; thread CPU seconds of each, records compared."""
+    import pickle
+
+    import copytrace.engines.local as new
+
+    old = import_module(f"{old_name}.engines.local")
+    with (capture / "candidates.pickle").open("rb") as fh:
+        a, b, config = pickle.load(fh)
+    chunks = new._align_chunks(a, b)
+    cpu = {"old": 0.0, "now": 0.0}
+    differ = 0
+    for k, chunk in enumerate(chunks):
+        got: dict[str, Any] = {}
+        for side in ("old", "now") if k % 2 == 0 else ("now", "old"):
+            engine = old if side == "old" else new
+            engine._init_worker(str(capture), config)  # this side's worker state
+            t0 = time.thread_time()
+            got[side] = engine._align_task(chunk)
+            cpu[side] += time.thread_time() - t0
+        differ += [(n, r.to_dict()) for n, r in got["old"]] != [
+            (n, r.to_dict()) for n, r in got["now"]
+        ]
+    return {"pairs": float(len(a)), "old_s": cpu["old"], "now_s": cpu["now"], "differ": differ}
+
+
+def align_stage(source: Path, rev: str, rounds: int) -> dict[str, Any]:
+    """``--align-stage``: capture once, then ``rounds`` fresh processes."""
+    with tempfile.TemporaryDirectory(prefix="align-stage-") as tmp:
+        work = Path(tmp)
+        pairs = capture_align_stage(source, work / "capture")
+        package_at(rev, work / "pkg")
+        runs = []
+        for k in range(rounds):
+            load = os.getloadavg()
+            got = subprocess.run(
+                [sys.executable, __file__, "--_round", str(work / "capture")],
+                env={
+                    **os.environ,
+                    "PYTHONPATH": f"{work / 'pkg'}:{os.environ.get('PYTHONPATH', '')}",
+                },
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            run = json.loads(got.stdout.strip().splitlines()[-1])
+            run["load"] = load[0]
+            runs.append(run)
+            print(
+                f"round {k + 1}: {rev} {1000 * run['old_s'] / pairs:.3f} ms a pair, now "
+                f"{1000 * run['now_s'] / pairs:.3f} (ratio {run['now_s'] / run['old_s']:.3f}), "
+                f"chunks differing {run['differ']}, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+                flush=True,
+            )
+    old_ms = statistics.median(1000 * r["old_s"] / pairs for r in runs)
+    now_ms = statistics.median(1000 * r["now_s"] / pairs for r in runs)
+    ratio = statistics.median(r["now_s"] / r["old_s"] for r in runs)
+    print(
+        f"median of {rounds}: {rev} {old_ms:.3f} ms a pair, now {now_ms:.3f}, ratio of rounds "
+        f"{ratio:.3f}; {pairs} candidate pairs; differing chunks {sum(r['differ'] for r in runs)}"
+    )
+    return {"pairs": pairs, "rounds": runs, "old_ms": old_ms, "now_ms": now_ms, "ratio": ratio}
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--_round":  # one --align-stage round
+        print(json.dumps(align_stage_round(Path(sys.argv[2]), "copytrace_old")))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=10, help="generated 5,000-word pairs")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per pair")
@@ -380,7 +522,21 @@ def main() -> None:
         help="with --against: also check identical attribution on every true pair of "
         "this bench/gen_corpus.py output folder (JSONL)",
     )
+    parser.add_argument(
+        "--align-stage",
+        type=Path,
+        metavar="JSONL",
+        help="with --against: time the scan's align stage on this input instead",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="--align-stage rounds")
     args = parser.parse_args()
+    if args.align_stage:
+        if not args.against:
+            parser.error("--align-stage needs --against REV")
+        result = align_stage(args.align_stage, args.against, args.rounds)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        return
     load = {"load average before": os.getloadavg()[0]}
     if args.against:
         side_by_side = against(args.against, args.pairs, args.repeat, args.corpus)

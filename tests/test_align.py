@@ -732,3 +732,42 @@ def test_sentence_similarity_is_the_same_floats_by_join_product_and_subset(
         monkeypatch.setattr(paraphrase, "DENSE_PAIRS_MAX", 0)  # sparse x sparse
         assert run(10**9, floor, True) == subset
         monkeypatch.setattr(paraphrase, "DENSE_PAIRS_MAX", 4_000_000)
+        # Dice first: the pairs that reach it, the same floats
+        for min_dice in (0.25, 0.4):
+            dense = [k for k in keep if subset[3][keep.index(k)] >= min_dice]
+            want = [[col[k] for k in dense] for col in product]
+            assert 0 < len(dense) < len(keep)
+            got = paraphrase.sentence_similarity(
+                bags_a, bags_b, 40, 33, 60, floor, rows_a, rows_b, min_dice
+            )
+            assert [x.tolist() for x in got] == want
+        assert (
+            paraphrase.sentence_similarity(bags_a, bags_b, 40, 33, 60, floor, rows_a, rows_b, 1.01)[
+                0
+            ].tolist()
+            == []
+        )
+
+
+def test_seed_keys_are_exact_or_checked() -> None:
+    import numpy as np
+
+    from copytrace.align import _Doc, _ngram_keys, _runs
+
+    big = 1 << 21  # does not fit in a 3-gram key's 21 bits
+    keys, exact = _ngram_keys(np.array([5, 6, 7, 5, 6, 7]), 3)
+    assert exact and len(set(keys.tolist())) == 3 and keys[0] == keys[3]
+    assert not _ngram_keys(np.array([0, 0, big]), 3)[1]
+
+    def doc(ids: list[int]) -> _Doc:
+        arr = np.array(ids, np.int64)
+        none = np.zeros(0, np.int64)
+        breaks = np.zeros(len(ids) + 1, np.int64)
+        return _Doc(None, arr, breaks, [], 0, arr, none.reshape(0, 2), none, [])  # type: ignore[arg-type]
+
+    # (0, 0, big) and (0, 1, 0) share a packed key: checked, never a seed
+    a, b = doc([9, 0, 0, big, 9]), doc([9, 0, 1, 0, 9])
+    assert _ngram_keys(a.ids, 3)[0][1] == _ngram_keys(b.ids, 3)[0][1]
+    assert _runs(a, b, AlignParams(seed_words=3)) == []
+    assert _runs(doc([4, 0, 0, big, 9]), doc([4, 0, 0, big, 9]), AlignParams()) == [(0, 0, 5)]
+    assert _runs(doc([4, 1, 2, 3, 9]), doc([7, 1, 2, 3, 8]), AlignParams()) == [(1, 1, 3)]

@@ -333,21 +333,22 @@ class _Doc:
     bounds: np.ndarray  # the sentences as an (n, 2) array
     lengths: np.ndarray  # words in each sentence
     starts: list[int]  # first token of each sentence
-    grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = field(default_factory=dict)
     bags: SentenceBags | None = None
 
-    def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(order, sorted keys, own count)`` of the n-grams: ``order`` sorts them
-        by key; ``own[k]`` is how often the k-th of the sorted keys occurs here."""
+    def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """``(order, sorted keys, own count, exact)`` of the n-grams: ``order``
+        sorts them by key; ``own[k]`` is how often the k-th of the sorted keys
+        occurs here; ``exact``: see :func:`_ngram_keys`."""
         got = self.grams.get(n)
         if got is None:
-            keys = _ngram_keys(self.ids, n)
+            keys, exact = _ngram_keys(self.ids, n)
             order = np.argsort(keys, kind="stable")
             sk = keys[order]
             # run lengths of the sorted keys
             firsts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
             counts = np.diff(np.append(firsts, len(sk)))
-            got = self.grams[n] = (order, sk, np.repeat(counts, counts))
+            got = self.grams[n] = (order, sk, np.repeat(counts, counts), exact)
         return got
 
     def sentence_bags(self) -> SentenceBags:
@@ -654,31 +655,47 @@ def _crosses(doc: _Doc, lo: int, hi: int) -> bool:
     return bool(doc.breaks[hi] - doc.breaks[lo])
 
 
-def _ngram_keys(ids: np.ndarray, n: int) -> np.ndarray:
+# n-grams of up to this many words are keyed by their word ids packed into 64
+# bits (64 // n bits each): exact while every id fits, so no seed needs checking.
+PACK_WORDS = 4
+
+
+def _ngram_keys(ids: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
+    """A key per n-gram (equal n-grams, equal keys) and whether the keys are exact
+    (equal keys, equal n-grams); hashed keys may collide."""
     m = len(ids) - n + 1
     if m <= 0:
-        return np.empty(0, np.uint64)
-    vals = ids.astype(np.uint64) + np.uint64(1)
+        return np.empty(0, np.uint64), True
+    vals = ids.astype(np.uint64)
+    if n <= PACK_WORDS:
+        bits = 64 // n
+        h = vals[:m].copy()
+        for k in range(1, n):
+            h <<= np.uint64(bits)
+            h |= vals[k : k + m]
+        return h, int(ids.max()) < (1 << bits)
+    vals += np.uint64(1)
     h = np.zeros(m, np.uint64)
     mult = np.uint64(0x100000001B3)
     for k in range(n):
         h = h * mult + vals[k : k + m]
-    return h
+    return h, False
 
 
 def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]:
     """Exact matching stretches ``(a_start, b_start, length)`` in word indices."""
     n = params.seed_words
-    order, sa, _ = da.ngrams(n)
-    order_b, sb, cnt_b = db.ngrams(n)
+    order, sa, own_a, exact_a = da.ngrams(n)
+    order_b, sb, cnt_b, exact_b = db.ngrams(n)
     if not len(sa) or not len(sb):
         return []
     # look b's n-grams up in sorted order (4x faster than in text order); the
     # seeds are sorted below, so the order they are found in does not matter
     lo = np.searchsorted(sa, sb, "left")
-    cnt_a = np.searchsorted(sa, sb, "right") - lo
+    at = np.minimum(lo, len(sa) - 1)
+    cnt_a = own_a[at]  # how often the n-gram found there occurs in a
     rep = params.max_seed_repeat
-    kb = np.flatnonzero((cnt_a > 0) & (cnt_a <= rep) & (cnt_b <= rep))
+    kb = np.flatnonzero((sa[at] == sb) & (cnt_a <= rep) & (cnt_b <= rep))
     if not len(kb):
         return []
     c = cnt_a[kb]
@@ -689,42 +706,53 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
         j = np.repeat(order_b[kb], c)
         offs = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
         i = order[np.repeat(lo[kb], c) + offs]
-    # verify (hash collisions) and refuse seeds that straddle chrome
+    # verify (hashed keys may collide) and refuse seeds that straddle chrome
     ok = np.ones(len(i), bool)
-    for k in range(n):
-        ok &= da.ids[i + k] == db.ids[j + k]
-    ok &= da.breaks[i + n - 1] == da.breaks[i]
-    ok &= db.breaks[j + n - 1] == db.breaks[j]
-    i, j = i[ok], j[ok]
-    if not len(i):
-        return []
-    d = j - i
-    idx = np.lexsort((i, d))
-    i, d = i[idx], d[idx]
-    new = np.ones(len(i), bool)
-    new[1:] = (d[1:] != d[:-1]) | (i[1:] != i[:-1] + 1)
-    first = np.nonzero(new)[0]
-    last = np.append(first[1:], len(i)) - 1
-    ra = i[first]
-    rb = ra + d[first]
-    rl = i[last] - ra + n
+    if not (exact_a and exact_b):
+        for k in range(n):
+            ok &= da.ids[i + k] == db.ids[j + k]
+    if da.breaks[-1]:
+        ok &= da.breaks[i + n - 1] == da.breaks[i]
+    if db.breaks[-1]:
+        ok &= db.breaks[j + n - 1] == db.breaks[j]
+    if not ok.all():
+        i, j = i[ok], j[ok]
+        if not len(i):
+            return []
+    # seeds sorted by (diagonal, position in a) as one key: the seeds of a run
+    # (one diagonal, consecutive in a) are consecutive keys
+    na, nb = len(da.ids), len(db.ids)
+    width = na + 1
+    key = (j - i + na) * width + i
+    key.sort()
+    new = np.empty(len(key), bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1] + 1, out=new[1:])
+    first = np.flatnonzero(new)
+    ra = key[first] % width
+    rb = ra + key[first] // width - na
+    rl = np.empty(len(first), np.int64)
+    rl[:-1] = first[1:] - first[:-1]
+    rl[-1] = len(key) - first[-1]
+    rl += n - 1
     ids_a, ids_b = da.ids, db.ids
-    na, nb = len(ids_a), len(ids_b)
     out: list[tuple[int, int, int]] = []
+    extend = False
     for s_a, s_b, ln in zip(ra.tolist(), rb.tolist(), rl.tolist(), strict=True):
         # extend exactly, word by word, without crossing a barrier
         while s_a > 0 and s_b > 0 and ids_a[s_a - 1] == ids_b[s_b - 1]:
             if _crosses(da, s_a - 1, s_a) or _crosses(db, s_b - 1, s_b):
                 break
-            s_a, s_b, ln = s_a - 1, s_b - 1, ln + 1
+            s_a, s_b, ln, extend = s_a - 1, s_b - 1, ln + 1, True
         e_a, e_b = s_a + ln, s_b + ln
         while e_a < na and e_b < nb and ids_a[e_a] == ids_b[e_b]:
             if _crosses(da, e_a - 1, e_a) or _crosses(db, e_b - 1, e_b):
                 break
-            e_a, e_b, ln = e_a + 1, e_b + 1, ln + 1
+            e_a, e_b, ln, extend = e_a + 1, e_b + 1, ln + 1, True
         out.append((s_a, s_b, ln))
+    if extend:  # (without, ``out`` is already distinct and in this order)
+        out = sorted(set(out), key=lambda r: (r[1] - r[0], r[0]))
     # runs on one diagonal that now overlap are the same stretch
-    out = sorted(set(out), key=lambda r: (r[1] - r[0], r[0]))
     merged: list[tuple[int, int, int]] = []
     for r in out:
         if merged:
@@ -798,27 +826,27 @@ def _paraphrase_pairs(
 ) -> list[_Cluster]:
     """Sentence pairs that say the same thing in other words, matched one to one,
     and summaries (by ``reuser`` only, when given) of a longer stretch."""
-    cov_a = np.zeros(len(da.ids) + 1, np.int64)
-    cov_b = np.zeros(len(db.ids) + 1, np.int64)
-    for c in verbatim:
-        cov_a[c.a_s] += 1
-        cov_a[c.a_e] -= 1
-        cov_b[c.b_s] += 1
-        cov_b[c.b_e] -= 1
-    in_a = np.cumsum(cov_a)[:-1] > 0
-    in_b = np.cumsum(cov_b)[:-1] > 0
+    spans_a = _union([(c.a_s, c.a_e) for c in verbatim])
+    spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
 
-    def candidates(doc: _Doc, covered: np.ndarray) -> np.ndarray:
-        bounds = doc.bounds
+    def candidates(doc: _Doc, spans: list[tuple[int, int]]) -> np.ndarray:
         length = doc.lengths
-        cum = np.concatenate(([0], np.cumsum(covered)))
-        share = (cum[bounds[:, 1]] - cum[bounds[:, 0]]) / np.maximum(length, 1)
-        return (length >= params.paraphrase_min_words) & (share <= params.sentence_covered)
+        ok = length >= params.paraphrase_min_words
+        if spans:  # words of each sentence inside verbatim passages
+            cut = np.asarray(spans, np.int64)
+            inside = np.minimum(doc.bounds[:, 1:2], cut[:, 1]) - np.maximum(
+                doc.bounds[:, 0:1], cut[:, 0]
+            )
+            covered = np.maximum(inside, 0).sum(axis=1)
+            ok &= covered / np.maximum(length, 1) <= params.sentence_covered
+        return ok
 
-    cand_a = candidates(da, in_a)
-    cand_b = candidates(db, in_b)
+    cand_a = candidates(da, spans_a)
+    cand_b = candidates(db, spans_b)
     if not cand_a.any() or not cand_b.any():
         return []
+    in_a = _mask(len(da.ids), spans_a)
+    in_b = _mask(len(db.ids), spans_b)
     # bags and idf over every sentence of both texts, candidates filtered after
     bags_a = da.sentence_bags()
     bags_b = db.sentence_bags()
@@ -828,8 +856,10 @@ def _paraphrase_pairs(
     floor = params.paraphrase_cosine
     if params.summary_ratio > 0:
         floor = min(floor, params.summary_cosine)
-    # without summaries (which read every sentence pair) only candidate pairs count
+    # without summaries (which read every sentence pair) only candidate pairs
+    # that reach the Dice count
     rows_a, rows_b = (None, None) if params.summary_ratio > 0 else (cand_a, cand_b)
+    min_dice = 0.0 if params.summary_ratio > 0 else params.paraphrase_dice
     sa, sb, cos, dice = sentence_similarity(
         bags_a,
         bags_b,
@@ -839,6 +869,7 @@ def _paraphrase_pairs(
         max(floor, 0.0),
         rows_a,
         rows_b,
+        min_dice,
     )
     out: list[_Cluster] = []
     if params.summary_ratio > 0 and len(cos):
@@ -906,6 +937,25 @@ def _paraphrase_pairs(
         words = min(hi_a - lo_a, hi_b - lo_b)
         out.append(_Cluster(lo_a, hi_a, lo_b, hi_b, words, True, [sim]))
     return out
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The same tokens as ``[lo, hi)`` spans that do not overlap, sorted."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _mask(n: int, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Of ``n`` tokens, those inside ``spans``."""
+    inside = np.zeros(n, bool)
+    for lo, hi in spans:
+        inside[lo:hi] = True
+    return inside
 
 
 def _consistent(

@@ -383,13 +383,16 @@ def sentence_similarity(
     min_cosine: float = 0.0,
     rows_a: np.ndarray | None = None,
     rows_b: np.ndarray | None = None,
+    min_dice: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cosine and Dice of every sentence pair that shares at least one stem
-    (and reaches ``min_cosine``).
+    (and reaches ``min_cosine`` and ``min_dice``).
 
     ``rows_a`` / ``rows_b`` (boolean, one per sentence) limit the pairs to those
     sentences; idf and norms still come from every sentence, so each pair's
-    figures are the same floats either way.
+    figures are the same floats either way. With ``min_dice`` > 0, Dice (which
+    needs no weights) is worked out first and only the sentences of pairs that
+    reach it go on to the cosine.
 
     Returns:
         ``(sa, sb, cosine, dice)`` arrays, one entry per sentence pair, ordered
@@ -407,6 +410,11 @@ def sentence_similarity(
     none = np.empty(0, np.int64)
     if not len(a.sent) or not len(b.sent):
         return none, none, np.empty(0), np.empty(0)
+    if min_dice > 0:
+        rows = _dice_rows(a, b, n_a, n_b, rows_a, rows_b, min_dice)
+        if rows is None:
+            return none, none, np.empty(0), np.empty(0)
+        rows_a, rows_b = rows
     # only the stems of these two documents, renumbered in the same order (the
     # process-wide stem ids run into the hundreds of thousands in a corpus run)
     both, inverse = np.unique(np.concatenate((a.stem, b.stem)), return_inverse=True)
@@ -428,6 +436,8 @@ def sentence_similarity(
         cosine = np.minimum(cosine, 1.0)
         dice = 2.0 * shared / (a.sizes[sa] + b.sizes[sb])
         ok = cosine >= min_cosine if min_cosine > 0 else np.ones(len(sa), bool)
+        if min_dice > 0:
+            ok &= dice >= min_dice
         if rows_a is not None:
             ok &= rows_a[sa]
         if rows_b is not None:
@@ -488,7 +498,49 @@ def sentence_similarity(
     else:
         common_stems = pair_shared[uniq]
     dice = 2.0 * common_stems / (a.sizes[sa] + b.sizes[sb])
+    if min_dice > 0:
+        ok = dice >= min_dice
+        sa, sb, cosine, dice = sa[ok], sb[ok], cosine[ok], dice[ok]
     return sa, sb, cosine, dice
+
+
+def _dice_rows(
+    a: SentenceBags,
+    b: SentenceBags,
+    n_a: int,
+    n_b: int,
+    rows_a: np.ndarray | None,
+    rows_b: np.ndarray | None,
+    min_dice: float,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The sentences of a and of b (boolean, within ``rows_a`` / ``rows_b``) in a
+    pair whose Dice reaches ``min_dice``; None when no pair does. Dice as
+    :func:`sentence_similarity` works it out: shared stems (a join on the stem)
+    over the two sentences' distinct stems."""
+    take_a = np.ones(len(a.sent), bool) if rows_a is None else rows_a[a.sent]
+    take_b = np.ones(len(b.sent), bool) if rows_b is None else rows_b[b.sent]
+    sent_a, stem_a = a.sent[take_a], a.stem[take_a]
+    sent_b, stem_b = b.sent[take_b], b.stem[take_b]
+    by_stem = np.argsort(stem_b, kind="stable")
+    sorted_b = stem_b[by_stem]
+    lo = np.searchsorted(sorted_b, stem_a, "left")
+    reach = np.searchsorted(sorted_b, stem_a, "right") - lo
+    terms = int(reach.sum())
+    if terms == 0:
+        return None
+    offs = np.arange(terms) - np.repeat(np.cumsum(reach) - reach, reach)
+    x = np.repeat(sent_a, reach)
+    y = sent_b[by_stem[np.repeat(lo, reach) + offs]]
+    cells, shared = np.unique(x * n_b + y, return_counts=True)
+    x, y = cells // n_b, cells % n_b
+    ok = 2.0 * shared / (a.sizes[x] + b.sizes[y]) >= min_dice
+    if not ok.any():
+        return None
+    keep_a = np.zeros(n_a, bool)
+    keep_a[x[ok]] = True
+    keep_b = np.zeros(n_b, bool)
+    keep_b[y[ok]] = True
+    return keep_a, keep_b
 
 
 def _rows(
