@@ -119,3 +119,43 @@ def test_clean_many_equals_clean_page_by_page() -> None:
     one = [cl.clean(a, c) for a, c in zip(arts, chrome, strict=True)]
     assert many == one
     assert any(a.content for a in many)
+
+
+def test_pages_scored_together_score_as_one_by_one() -> None:
+    texts = _page_texts()
+    rng = random.Random(5)
+    for t in texts[:40]:  # pages of odd lines, and tiny pages
+        lines = t.split("\n")
+        rng.shuffle(lines)
+        texts.append("\n".join(lines[:7]))
+    texts += ["", "One line.", "\n\n", "Share\nMenu"]
+    pages = []
+    for t in texts:
+        spans = tuple(cl.line_spans(t))
+        pages.append((t, spans, cl._page(t, spans).lines))
+    assert sum(1 for p in pages if len(p[1]) == 1) >= 1
+    for k in (0, 17):  # two ways of cutting the pages into batches
+        batches = [pages[:k], pages[k:]] if k else [pages]
+        for batch in batches:
+            for (t, spans, _), (x, p2) in zip(
+                batch, cl._scores_many(batch, cl.DEFAULT_CLEANER), strict=True
+            ):
+                if not spans:
+                    assert len(x) == len(p2) == 0
+                    continue
+                x1 = cl.line_features(t, spans)
+                assert x.tobytes() == x1.tobytes(), t[:60]
+                assert p2.tobytes() == cl.DEFAULT_CLEANER.probabilities(x1).tobytes(), t[:60]
+    chrome = [
+        frozenset({"show more", "menu", cl.line_key(p[0][p[1][0][0] : p[1][0][1]])})
+        if p[1]
+        else frozenset()
+        for p in pages
+    ]
+    hard = [np.array([ln.hard for ln in p[2]], dtype=bool) for p in pages]
+    keeps = cl._keep_many(
+        [(*p, h) for p, h in zip(pages, hard, strict=True)], chrome, cl.DEFAULT_CLEANER
+    )
+    for (t, spans, _), c, keep in zip(pages, chrome, keeps, strict=True):
+        one = cl.DEFAULT_CLEANER.keep(t, spans, chrome=c) if spans else np.zeros(0, bool)
+        assert keep.tolist() == one.tolist()

@@ -39,7 +39,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, filterfalse
+from itertools import chain, filterfalse
 from typing import Any
 
 import numpy as np
@@ -817,8 +817,6 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         wb = _INNER_SEP_RE.sub(b"", wb).translate(_SEP_TO_SPACE)
     wlines = wb.decode("ascii").split("\n")
     words = [s.split() for s in wlines]
-    # (_content_words: the words are ASCII, so those of 4+ letters, in order)
-    content = [tuple(set(_LONG_WORD_RE.findall(s))) for s in wlines]
     # Keys (see line_key).
     kb = _ASCII_DIGITS_BYTES_RE.sub(b"0", lowb).translate(_KEY_BYTES_NL)
     keys = [" ".join(s.split()) for s in kb.decode("ascii").split("\n")]
@@ -959,7 +957,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         publisher[i] = None
     rows = x.tobytes()
     step = _NF * 8
-    stop_bytes = _stop_lang_bytes().get
+    stop_bytes = _stop_lang_bytes().__getitem__
+    is_stop = _stopwords().__contains__
     digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
     has_digit = digits > 0
     dated = (has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
@@ -986,16 +985,16 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             or (dated[i] and _is_stamp(t, w))
         )
         ln.row = array("d", rows[i * step : (i + 1) * step])
-        # The stopwords and their languages (the bytes of each, never empty).
-        langs = list(map(stop_bytes, w))
-        ln.stops = tuple(compress(w, langs))
-        ln.stop_langs = b"".join(filter(None, langs))
+        # The stopwords and their languages.
+        stops = tuple(filter(is_stop, w))
+        ln.stops = stops
+        ln.stop_langs = b"".join(map(stop_bytes, stops))
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._density = None
         ln._publisher = publisher[i]
         # (every date pattern holds a digit)
         ln._stamp = None if has_digit[i] else _NO_STAMP
-        ln._content = content[i]
+        ln._content = None  # (on first use: only the lines near a page's body need them)
         out.append(ln)
     return out
 
@@ -1412,9 +1411,12 @@ def _is_stamp(line: str, words: Sequence[str] | None = None) -> bool:
         return False
     if words is None:
         words = _words(line)
-    if not words or len(words) > 14 or parse_published(line) is None:
+    if not words or len(words) > 14:
         return False
-    return sum(1 for w in words if not _STAMP_WORD_RE.match(w)) <= 1
+    # (the word test first: parsing the date costs more)
+    if sum(1 for w in words if not _STAMP_WORD_RE.match(w)) > 1:
+        return False
+    return parse_published(line) is not None
 
 
 def hard_chrome(line: str) -> bool:
@@ -1550,6 +1552,220 @@ class Cleaner:
             return np.zeros(0, dtype=bool)
         hard = hard_chrome_mask(text, spans, chrome)
         return decide(x, self.probabilities(x), self.threshold, hard, self.margin)
+
+
+# --------------------------------------------------------------------------------------
+# Many pages at once: line_features, both stages and the hard rules over a batch
+# --------------------------------------------------------------------------------------
+
+
+def _keep_many(
+    pages: Sequence[tuple[str, Sequence[tuple[int, int]], list[_Line], np.ndarray]],
+    chromes: Sequence[frozenset[str]],
+    cleaner: Cleaner,
+) -> list[np.ndarray]:
+    """``[cleaner.keep(text, spans, chrome=c) ...]`` for many pages (text, spans, lines, hard)."""
+    out: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(pages)
+    scores = _scores_many([p[:3] for p in pages], cleaner)
+    for i, ((_, _, lines, hard), (x, p2)) in enumerate(zip(pages, scores, strict=True)):
+        if not lines:
+            continue
+        if chromes[i]:
+            hard = hard | np.array([ln.key in chromes[i] for ln in lines], dtype=bool)
+        out[i] = decide(x, p2, cleaner.threshold, hard, cleaner.margin)
+    return out
+
+
+def _scores_many(
+    pages: Sequence[tuple[str, Sequence[tuple[int, int]], list[_Line]]], cleaner: Cleaner
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(line_features, cleaner.probabilities)`` of many pages (text, spans, lines).
+
+    The same numbers as page by page: ``line_features`` and ``stage2_features``
+    column by column over all the pages' lines at once (elementwise operations,
+    neighbours taken within a page), the per-page parts (stoplist, densest block,
+    counts of keys and prefixes) page by page. Saves numpy's per-call cost on
+    small pages.
+    """
+    empty = (np.zeros((0, _NF)), np.zeros(0))
+    out: list[tuple[np.ndarray, np.ndarray]] = [empty] * len(pages)
+    todo = [i for i, p in enumerate(pages) if len(p[1])]
+    if not todo:
+        return out
+    ns = np.array([len(pages[i][1]) for i in todo], dtype=np.int64)
+    big = int(ns.sum())
+    starts = np.zeros(len(todo), dtype=np.int64)
+    np.cumsum(ns[:-1], out=starts[1:])
+    lasts = starts + ns - 1
+    all_lines = [ln for i in todo for ln in pages[i][2]]
+    col = _COL
+    x = np.frombuffer(bytearray(b"".join([ln.row for ln in all_lines])), dtype=np.float64)
+    x = x.reshape(big, _NF)
+    nwords = np.array([ln.nwords for ln in all_lines], dtype=np.float64)
+    stop_density = np.zeros(big)
+    no_stop = np.zeros(len(todo))
+    repeated: list[bool] = []
+    prefix_repeat: list[float] = []
+    blank_before: list[bool] = []
+    blank_after: list[bool] = []
+    for j, i in enumerate(todo):
+        text, spans, lines = pages[i]
+        lo = int(starts[j])
+        n = len(lines)
+        stop = _page_stop(lines, sum([ln.nwords for ln in lines]))
+        if stop:
+            stop_density[lo : lo + n] = [ln.stop_density(stop) for ln in lines]
+        no_stop[j] = float(not stop)
+        keys = Counter([ln.key for ln in lines])
+        repeated += [keys[ln.key] > 1 for ln in lines]
+        prefixes = [ln.prefix for ln in lines]
+        openings = Counter(prefixes)
+        prefix_repeat += [math.log1p(openings[q] - 1) if q else 0.0 for q in prefixes]
+        gaps = [text.count("\n", spans[k][1], spans[k + 1][0]) >= 2 for k in range(n - 1)]
+        blank_before += [True, *gaps]
+        blank_after += [*gaps, True]
+    page_of = np.repeat(np.arange(len(todo)), ns)
+    se = np.array([s for i in todo for s in pages[i][1]], dtype=np.int64).reshape(big, 2)
+    chars = np.array([max(1, len(pages[i][0])) for i in todo], dtype=np.int64)[page_of]
+    position = (se[:, 0] + se[:, 1]) / 2 / chars
+    x[:, col["stop"]] = stop_density
+    x[:, col["no_stoplist"]] = no_stop[page_of]
+    x[:, col["repeated"]] = repeated
+    x[:, col["position"]] = position
+    end_punct = x[:, col["end_punct"]] > 0
+    prose = (nwords >= _PROSE_MIN_WORDS) & (end_punct | (stop_density >= _PROSE_MIN_STOP))
+    x[:, col["prose"]] = prose
+    x[:, col["long_prose"]] = prose & (nwords > 30)
+    x[starts, col["first"]] = 1.0
+    x[lasts, col["last"]] = 1.0
+    # (sums of whole numbers: exact in any order)
+    prose_words = np.add.reduceat(np.where(prose, nwords, 0.0), starts)
+    all_words = np.add.reduceat(nwords, starts)
+    share = [
+        float(p / max(1.0, a))
+        for p, a in zip(prose_words.tolist(), all_words.tolist(), strict=True)
+    ]
+    x[:, col["page_prose_share"]] = np.array(share)[page_of]
+    x[:, col["page_log_lines"]] = np.array([math.log1p(n) for n in ns.tolist()])[page_of]
+    chromy = (x[:, col["chrome_phrase_short"]] > 0) | (x[:, col["separators"]] > 0)
+    chromy |= (x[:, col["glue"]] >= 0.5) | (x[:, col["template"]] > 0)
+    n_chromy = np.add.reduceat(chromy.astype(np.int64), starts).tolist()
+    x[:, col["page_chrome_lines"]] = np.array([math.log1p(c) for c in n_chromy])[page_of]
+    headers = x[:, col["comment_header"]]
+    for j in np.flatnonzero(np.add.reduceat(headers, starts) >= 2).tolist():
+        lo, hi = int(starts[j]), int(starts[j] + ns[j])
+        x[lo:hi, col["after_comments"]] = np.log1p(np.cumsum(headers[lo:hi]))
+    idx = np.arange(big) - starts[page_of]  # each line's index on its page
+    lo_of, hi_of = _blocks(prose, nwords, starts, ns)
+    x[:, col["in_core"]] = (idx >= lo_of[page_of]) & (idx < hi_of[page_of])
+    x[:, col["core_dist"]] = np.log1p(_block_dist(idx, lo_of[page_of], hi_of[page_of]))
+    # runs of short lines (a run ends at a page's edge)
+    short = nwords <= 4
+    new_run = np.ones(big, dtype=bool)
+    new_run[1:] = short[1:] != short[:-1]
+    new_run[starts] = True
+    run_id = np.cumsum(new_run) - 1
+    run_len = np.bincount(run_id)[run_id]
+    x[:, col["run_short"]] = np.log1p(np.where(short, run_len, 0).astype(np.float64))
+    x[:, col["prefix_repeat"]] = prefix_repeat
+    x[:, col["blank_before"]] = blank_before
+    x[:, col["blank_after"]] = blank_after
+    # neighbours on the same page
+    not_first = np.ones(big, dtype=bool)
+    not_first[starts] = False
+    not_last = np.ones(big, dtype=bool)
+    not_last[lasts] = False
+    after_first = np.flatnonzero(not_first)
+    before_last = np.flatnonzero(not_last)
+    lw = x[:, col["log_words"]]
+    x[after_first, col["prev_log_words"]] = lw[after_first - 1]
+    x[before_last, col["next_log_words"]] = lw[before_last + 1]
+    pf = prose.astype(np.float64)
+    x[after_first, col["prev_prose"]] = pf[after_first - 1]
+    x[before_last, col["next_prose"]] = pf[before_last + 1]
+    # the pages laid out _WINDOW zeros apart: a window never reaches another page
+    gap = _WINDOW
+    where = np.arange(big) + gap * (page_of + 1)
+    padded = np.zeros(big + gap * (len(todo) + 1))
+    padded[where] = pf
+    x[:, col["window_prose"]] = sum(padded[where + k - gap] for k in range(7)) / 7
+
+    # stage 1, then stage 2 from the neighbours' scores
+    bounds = list(zip(starts.tolist(), (starts + ns).tolist(), strict=True))
+    p1 = _score_pages(cleaner.stage1, x, bounds)
+    c = np.zeros((big, len(_CONTEXT)))
+    c[:, 0] = _logit(p1)
+    padded[where] = p1
+    c[:, 1] = padded[where - 1]
+    c[:, 2] = padded[where + 1]
+    c[:, 3] = padded[where - 2]
+    c[:, 4] = padded[where + 2]
+    windows = np.stack([padded[where + k] for k in range(-_WINDOW, _WINDOW + 1) if k])
+    c[:, 5] = windows.mean(axis=0)
+    c[:, 6] = windows.max(axis=0)
+    good = p1 >= 0.5
+    lo_of, hi_of = _blocks(good, np.expm1(x[:, col["log_words"]]), starts, ns)
+    c[:, 7] = (idx >= lo_of[page_of]) & (idx < hi_of[page_of])
+    c[:, 8] = np.log1p(_block_dist(idx, lo_of[page_of], hi_of[page_of]))
+    c[:, 9] = np.log1p(_good_dist_many(good, starts, ns, page_of, idx))
+    p2 = _score_pages(cleaner.stage2, np.hstack([x, c]), bounds)
+    for j, i in enumerate(todo):
+        lo, hi = int(starts[j]), int(starts[j] + ns[j])
+        out[i] = (x[lo:hi], p2[lo:hi])
+    return out
+
+
+def _score_pages(model: LineModel, x: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
+    """``model.score`` of each page's rows: the product page by page, as BLAS sums a
+    row's terms in an order that depends on the rows around it."""
+    w = np.asarray(model.weights, dtype=np.float64)
+    z = model.bias + np.concatenate([x[lo:hi] @ w for lo, hi in bounds])
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def _blocks(
+    prose: np.ndarray, nwords: np.ndarray, starts: np.ndarray, ns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each page's ``_densest_block`` (``lo``, ``hi`` arrays)."""
+    gain = np.where(prose, nwords, -_NONPROSE_COST - 0.1 * nwords).tolist()
+    los, his = [], []
+    for lo0, n in zip(starts.tolist(), ns.tolist(), strict=True):
+        best, best_lo, best_hi = 0.0, 0, 0
+        run, lo = 0.0, 0
+        for i, g in enumerate(gain[lo0 : lo0 + n]):
+            if run <= 0:
+                run, lo = 0.0, i
+            run += g
+            if run > best:
+                best, best_lo, best_hi = run, lo, i + 1
+        los.append(best_lo)
+        his.append(best_hi)
+    return np.array(los, dtype=np.int64), np.array(his, dtype=np.int64)
+
+
+def _block_dist(idx: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    return np.where(idx < lo, lo - idx, np.where(idx >= hi, idx - hi + 1, 0))
+
+
+def _good_dist_many(
+    good: np.ndarray, starts: np.ndarray, ns: np.ndarray, page_of: np.ndarray, idx: np.ndarray
+) -> np.ndarray:
+    """``_good_dist`` of each page's lines, for all pages at once."""
+    big = len(good)
+    n_of = ns[page_of]
+    at = np.arange(big)
+    # the last good line before each line (on its page), and the first after it
+    last_good = np.where(good, at, -1)
+    before = np.full(big, -1, dtype=np.int64)
+    before[1:] = np.maximum.accumulate(last_good)[:-1]
+    first_good = np.where(good, at, big)
+    after = np.full(big, big, dtype=np.int64)
+    after[:-1] = np.minimum.accumulate(first_good[::-1])[::-1][1:]
+    page_lo = starts[page_of]
+    page_hi = page_lo + n_of
+    dist_left = np.where(before >= page_lo, at - before, n_of)
+    dist_right = np.where(after < page_hi, after - at, n_of)
+    return np.minimum(np.minimum(dist_left, dist_right), n_of)
 
 
 # BEGIN FITTED
@@ -2150,11 +2366,13 @@ def _clean_text(
     spans: Sequence[tuple[int, int]],
     chrome: frozenset[str] = frozenset(),
     cleaner: Cleaner | None = None,
+    keep: np.ndarray | None = None,
 ) -> Article:
-    """``clean_text`` given the text's ``line_spans``."""
+    """``clean_text`` given the text's ``line_spans`` (and the model's ``keep`` when known)."""
     text = article.text
     model = cleaner or DEFAULT_CLEANER
-    keep = model.keep(text, spans, chrome=chrome) if spans else np.zeros(0, bool)
+    if keep is None:
+        keep = model.keep(text, spans, chrome=chrome) if spans else np.zeros(0, bool)
     if spans and not keep.any():
         hard = hard_chrome_mask(text, spans, chrome)
         keep = (
@@ -2268,14 +2486,11 @@ def _clean_many(
             for line, ln in zip(lines, _new_lines(lines), strict=True):
                 known[line] = _remember(line, ln)
         page_texts_of = iter(texts)
-        for art, sp, c, learned in zip(
-            articles[start:end], spans, chromes[start:end], known_of[start:end], strict=True
-        ):
-            if sp is None:  # (HTML: the collector as the caller had it)
-                if enabled:
-                    gc.enable()
-                out.append(clean(art, c))
-                gc.disable()
+        # The plain-text pages' lines, hard mask and chrome; their model decisions together.
+        pages: list[_Page] = []
+        page_chrome: list[frozenset[str]] = []
+        for sp, c, learned in zip(spans, chromes[start:end], known_of[start:end], strict=True):
+            if sp is None:
                 continue
             page = _Page.__new__(_Page)
             page.spans = sp
@@ -2285,8 +2500,25 @@ def _clean_many(
                     learned, [(e - s, ln.key) for (s, e), ln in zip(sp, page.lines, strict=True)]
                 )
             page.hard = np.array([ln.hard for ln in page.lines], dtype=bool)
+            pages.append(page)
+            page_chrome.append(c)
+        plain = [a for a, sp in zip(articles[start:end], spans, strict=True) if sp is not None]
+        keeps = _keep_many(
+            [(a.text, p.spans, p.lines, p.hard) for a, p in zip(plain, pages, strict=True)],
+            page_chrome,
+            DEFAULT_CLEANER,
+        )
+        done = iter(zip(pages, page_chrome, keeps, strict=True))
+        for art, sp, c in zip(articles[start:end], spans, chromes[start:end], strict=True):
+            if sp is None:  # (HTML: the collector as the caller had it)
+                if enabled:
+                    gc.enable()
+                out.append(clean(art, c))
+                gc.disable()
+                continue
+            page, c, keep = next(done)
             _LAST_PAGE[:] = [art.text, sp, sp, page]
-            out.append(_clean_text(art, sp, c))
+            out.append(_clean_text(art, sp, c, keep=keep))
         start = end
     return out
 
