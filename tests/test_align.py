@@ -763,7 +763,7 @@ def test_seed_keys_are_exact_or_checked() -> None:
         arr = np.array(ids, np.int64)
         none = np.zeros(0, np.int64)
         breaks = np.zeros(len(ids) + 1, np.int64)
-        return _Doc(None, arr, breaks, [], 0, arr, none.reshape(0, 2), none, [])  # type: ignore[arg-type]
+        return _Doc(None, arr, breaks, None, [], 0, arr, none.reshape(0, 2), none, [])  # type: ignore[arg-type]
 
     # (0, 0, big) and (0, 1, 0) share a packed key: checked, never a seed
     a, b = doc([9, 0, 0, big, 9]), doc([9, 0, 1, 0, 9])

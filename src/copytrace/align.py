@@ -327,6 +327,7 @@ class _Doc:
     tokens: Tokens
     ids: np.ndarray
     breaks: np.ndarray  # breaks[k]: number of barriers at token positions <= k
+    barriers: list[int] | None  # ``breaks`` as a list (one lookup at a time); None: none
     sentences: list[tuple[int, int]]  # [lo, hi) token ranges
     generation: int
     stems: np.ndarray  # stem id per token, -1: stop word
@@ -635,10 +636,12 @@ def _prepare_doc(
             if hi > lo:
                 sent_tok.append((lo, hi))
     sent_bounds = np.asarray(sent_tok, np.int64).reshape(-1, 2)
+    counts = np.cumsum(flags)
     return _Doc(
         tokens,
         ids,
-        np.cumsum(flags),
+        counts,
+        counts.tolist() if counts[-1] else None,
         sent_tok,
         generation,
         stems,
@@ -652,7 +655,8 @@ def _crosses(doc: _Doc, lo: int, hi: int) -> bool:
     """True when a barrier lies between tokens ``lo`` and ``hi`` (inclusive ends)."""
     if hi <= lo:
         return False
-    return bool(doc.breaks[hi] - doc.breaks[lo])
+    barriers = doc.barriers
+    return barriers is not None and barriers[hi] != barriers[lo]
 
 
 # n-grams of up to this many words are keyed by their word ids packed into 64
@@ -776,6 +780,7 @@ def _chain(
 ) -> list[_Cluster]:
     """Join runs into passages across gaps of at most ``gap`` words on each side."""
     back = gap if back < 0 else min(back, gap)
+    bar_a, bar_b = da.barriers, db.barriers
     done: list[_Cluster] = []
     active: list[_Cluster] = []
     for s_a, s_b, ln in runs:
@@ -798,7 +803,10 @@ def _chain(
                 continue  # far off the diagonal: a chance match
             if e_a <= c.a_e or e_b <= c.b_e:
                 continue
-            if _crosses(da, c.a_e - 1, s_a) or _crosses(db, c.b_e - 1, s_b):
+            # _crosses(da, c.a_e - 1, s_a) or _crosses(db, c.b_e - 1, s_b), inline
+            if (bar_a is not None and s_a > c.a_e - 1 and bar_a[s_a] != bar_a[c.a_e - 1]) or (
+                bar_b is not None and s_b > c.b_e - 1 and bar_b[s_b] != bar_b[c.b_e - 1]
+            ):
                 continue
             cost = abs(ga) + abs(gb)
             if best is None or cost < best_cost:

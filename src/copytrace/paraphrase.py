@@ -322,13 +322,16 @@ class Lexicon:
         if new:
             stem_of = self.stem_of
             add_stem = stem_of.setdefault
+            # new words are stemmed once here (the lexicon is their cache)
+            with _STEM_LOCK:
+                stems = _STEMMER.stemWords(new)
             # a new stem gets the next id (len() is taken before it is added)
             sids = np.fromiter(
                 (
                     -1
                     if w in STOP_WORDS or (len(w) == 1 and not w.isdigit())
                     else add_stem(st, len(stem_of))
-                    for w, st in zip(new, stem_words(new), strict=True)
+                    for w, st in zip(new, stems, strict=True)
                 ),
                 np.int64,
                 len(new),
