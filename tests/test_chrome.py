@@ -122,3 +122,19 @@ def test_clean_many_finds_the_chrome_chrome_for_finds() -> None:
     assert line_key(MENU) not in chrome_for(model, "s", texts[6])
     assert line_key(MENU) in chrome_for(model, "s", texts[7])
     assert any(c for a in many for c in a.content)
+
+
+def test_pages_line_hashes_equal_page_by_page() -> None:
+    from copytrace import chrome as mod
+
+    texts = [page(k, n=k) for k in range(12)] + ["", "Ünïcode — “quoted” 3 times\nMenu"]
+    texts.append(page(3).replace(" | ", " " * 400))  # a line too long to learn from
+    want = [mod.page_line_hashes(t).tolist() for t in texts]
+    assert [h.tolist() for h in mod.pages_line_hashes(texts)] == want
+    old = mod._LINE_ENTRIES
+    mod._LINE_ENTRIES = 5  # the memo overflows on every batch
+    try:
+        assert [h.tolist() for h in mod.pages_line_hashes(texts)] == want
+        assert [h.tolist() for h in mod.pages_line_hashes(texts[:3])] == want[:3]
+    finally:
+        mod._LINE_ENTRIES = old

@@ -159,3 +159,9 @@ def test_pages_scored_together_score_as_one_by_one() -> None:
     for (t, spans, _), c, keep in zip(pages, chrome, keeps, strict=True):
         one = cl.DEFAULT_CLEANER.keep(t, spans, chrome=c) if spans else np.zeros(0, bool)
         assert keep.tolist() == one.tolist()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_line_keys_equal_line_key(seed: int) -> None:
+    lines = [*_fuzzed_lines(_page_texts(), seed), "", "a\nb", "Ünïcode 12 ﬁx", "’’ ‘x’"]
+    assert cl.line_keys(lines) == [cl.line_key(t) for t in lines]

@@ -21,7 +21,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,6 +142,37 @@ def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> 
 def page_line_hashes(text: str) -> npt.NDArray[np.uint64]:
     """Sorted distinct line-key hashes of one page (what the first pass counts)."""
     return np.array(sorted(page_line_keys(text)), dtype=np.uint64)
+
+
+# Line -> its key's hash (or None), for pages_line_hashes: lines recur across pages.
+_HASH_OF_LINE: dict[str, int | None] = {}
+
+
+def pages_line_hashes(texts: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
+    """``[page_line_hashes(t) for t in texts]``, the lines not met before keyed together.
+
+    Example:
+        >>> texts = ["Menu\\nBody", ""]
+        >>> [len(h) for h in pages_line_hashes(texts)]
+        [2, 0]
+    """
+    from copytrace.clean import line_keys, line_spans
+
+    known = _HASH_OF_LINE
+    pages = [
+        [text[s:e] for s, e in line_spans(text) if e - s <= CHROME_MAX_LINE_CHARS] for text in texts
+    ]
+    new = list({line: None for lines in pages for line in lines if line not in known})
+    if len(known) + len(new) > _LINE_ENTRIES:  # a bounded memo: start again
+        known.clear()
+        new = list({line: None for lines in pages for line in lines})
+    for line, key in zip(new, line_keys(new), strict=True):
+        known[line] = _key_entry(key)
+    out = []
+    for lines in pages:
+        hashes = {h for h in map(known.__getitem__, lines) if h is not None}
+        out.append(np.array(sorted(hashes), dtype=np.uint64))
+    return out
 
 
 class ChromeLearner:

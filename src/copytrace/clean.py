@@ -58,6 +58,7 @@ __all__ = [
     "clean_text",
     "line_features",
     "line_key",
+    "line_keys",
     "line_spans",
     "parse_published",
 ]
@@ -76,6 +77,9 @@ _ALNUM_RUN_RE = re.compile(r"[^\W_]+")
 # rest becomes spaces).
 _ASCII_DIGITS_RE = re.compile(r"[0-9]+(?:[.,:][0-9]+)*")
 _KEY_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+# The same over lines joined by line breaks: the table keeps them.
+_KEY_BYTES_NL = _KEY_BYTES[:10] + b"\n" + _KEY_BYTES[11:]
+_ASCII_DIGITS_BYTES_RE = re.compile(_ASCII_DIGITS_RE.pattern.encode("ascii"))
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -113,6 +117,33 @@ def line_key(line: str) -> str:
         low = _ASCII_DIGITS_RE.sub("0", line.lower()).encode("ascii")
         return " ".join(low.translate(_KEY_BYTES).decode("ascii").split())
     return " ".join(_ALNUM_RUN_RE.findall(_DIGITS_RE.sub("0", line.casefold())))
+
+
+def line_keys(lines: Sequence[str]) -> list[str]:
+    """``[line_key(line) for line in lines]``, the ASCII lines keyed in one pass.
+
+    Example:
+        >>> line_keys(["Show more »", "You have 3 free articles"])
+        ['show more', 'you have 0 free articles']
+    """
+    out: list[str | None] = [None] * len(lines)
+    idx = [i for i, t in enumerate(lines) if "\n" not in t]
+    joined = "\n".join([lines[i] for i in idx])
+    if not joined.isascii():
+        # The near-ASCII punctuation separates words in a key as a space does (see
+        # _NEAR_ASCII); the lines with other characters go one by one.
+        parts = _NEAR_ASCII_RE.sub(" ", joined).split("\n")
+        ok = [j for j, part in enumerate(parts) if part.isascii()]
+        idx = [idx[j] for j in ok]
+        joined = "\n".join([parts[j] for j in ok])
+    if idx:
+        # line_key's ASCII path over the lines joined by line breaks (that no
+        # number run crosses and the table keeps)
+        low = joined.lower().encode("ascii")
+        kb = _ASCII_DIGITS_BYTES_RE.sub(b"0", low).translate(_KEY_BYTES_NL)
+        for i, k in zip(idx, kb.decode("ascii").split("\n"), strict=True):
+            out[i] = " ".join(k.split())
+    return [k if k is not None else line_key(t) for k, t in zip(out, lines, strict=True)]
 
 
 # --------------------------------------------------------------------------------------
@@ -668,10 +699,9 @@ _NEAR_ASCII = str.maketrans(
     {"\u2019": "'", "\u2018": "'", **dict.fromkeys("“”„©®™—–·›‹«»…•″′", "#")}
 )
 _NEAR_POINTS = np.array(sorted(_NEAR_ASCII), np.uint32)
+_NEAR_ASCII_RE = re.compile("[" + "".join(map(chr, sorted(_NEAR_ASCII))) + "]")
 # The word and key tables, keeping the line break that joins a batch's lines.
 _WORD_BYTES_NL = _WORD_BYTES[:10] + b"\n" + _WORD_BYTES[11:]
-_KEY_BYTES_NL = _KEY_BYTES[:10] + b"\n" + _KEY_BYTES[11:]
-_ASCII_DIGITS_BYTES_RE = re.compile(_ASCII_DIGITS_RE.pattern.encode("ascii"))
 _SEP_TO_SPACE = bytes.maketrans(b".'", b"  ")
 # A "." or "'" between two word characters: inside a word, which normalising drops.
 # (The class first, so the engine skips to candidates.)

@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from copytrace.align import PRESETS, AlignParams
-from copytrace.chrome import page_line_hashes
+from copytrace.chrome import pages_line_hashes
 from copytrace.cluster import Cluster, Edge, build_clusters
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.model import Article, Passage
@@ -225,21 +225,22 @@ def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """
     pages: list[int] = []
     sources: list[str] = []
-    hashes: list[np.ndarray] = []
-    for row, (source, text, is_html) in enumerate(
-        zip(
-            batch.column("source").to_pylist(),
-            batch.column("text").to_pylist(),
-            batch.column("is_html").to_pylist(),
-            strict=True,
+    rows = [
+        (row, source, text)
+        for row, (source, text, is_html) in enumerate(
+            zip(
+                batch.column("source").to_pylist(),
+                batch.column("text").to_pylist(),
+                batch.column("is_html").to_pylist(),
+                strict=True,
+            )
         )
-    ):
-        if not source or is_html:
-            continue
-        h = page_line_hashes(text)
+        if source and not is_html
+    ]
+    hashes = pages_line_hashes([text for _, _, text in rows])
+    for (row, source, _), h in zip(rows, hashes, strict=True):
         pages.extend([row] * len(h))
         sources.extend([source] * len(h))
-        hashes.append(h)
     flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
     return pa.RecordBatch.from_arrays(
         [pa.array(pages, pa.int32()), pa.array(sources, pa.string()), pa.array(flat, pa.uint64())],
