@@ -247,6 +247,35 @@ def test_content_breaks_mark_chrome_only() -> None:
     assert content_breaks(text, spans, tokenize(text, spans)) == [4]
 
 
+def test_content_breaks_match_a_token_by_token_walk() -> None:
+    import bisect
+    import random
+
+    rng = random.Random(5)
+
+    def walk(text: str, spans: list[tuple[int, int]]) -> list[int]:
+        starts = [s for s, _ in spans]
+        out, prev = [], -1
+        for k, pos in enumerate(tokenize(text, spans).starts):
+            span = bisect.bisect_right(starts, pos) - 1
+            if prev >= 0 and span != prev and text[spans[prev][1] : spans[span][0]].strip():
+                out.append(k)
+            prev = span
+        return out
+
+    for _ in range(200):
+        parts, spans, pos = [], [], 0
+        for _ in range(rng.randint(1, 6)):
+            body = " ".join(rng.choice(["a", "bb", "ccc"]) for _ in range(rng.randint(1, 4)))
+            gap = rng.choice(["", " ", "\n\n", " MENU ", "x"])
+            parts.append(body + gap)
+            spans.append((pos, pos + len(body)))
+            pos += len(body) + len(gap)
+        text = "".join(parts)
+        got = content_breaks(text, spans, tokenize(text, spans))
+        assert got == walk(text, spans)
+
+
 def test_paraphrased_sentence_is_a_paraphrase_passage() -> None:
     a = Article(
         "a",
