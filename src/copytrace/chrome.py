@@ -114,10 +114,17 @@ def _line_entry(line: str) -> tuple[int, str] | None:
     return (key_hash(key), key) if _MIN_CHARS_RE.match(key) else None
 
 
-@functools.lru_cache(maxsize=_LINE_ENTRIES)
-def _key_entry(key: str) -> int | None:
-    """``key_hash(key)``, or None when the key is too short to count (as ``_line_entry``)."""
+def key_entry(key: str) -> int | None:
+    """``key_hash(key)``, or None when the key is too short to count (as ``_line_entry``).
+
+    Example:
+        >>> key_entry("menu") == key_hash("menu"), key_entry("10")
+        (True, None)
+    """
     return key_hash(key) if _MIN_CHARS_RE.match(key) else None
+
+
+_key_entry = functools.lru_cache(maxsize=_LINE_ENTRIES)(key_entry)
 
 
 def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> frozenset[str]:
@@ -129,11 +136,18 @@ def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> 
         >>> chrome_of_lines(frozenset({key_hash("menu")}), [(4, "menu"), (5, "body")])
         frozenset({'menu'})
     """
+    return chrome_of_entries(
+        known, [(key, _key_entry(key)) for n, key in lines if n <= CHROME_MAX_LINE_CHARS]
+    )
+
+
+def chrome_of_entries(
+    known: frozenset[int], entries: Iterable[tuple[str, int | None]]
+) -> frozenset[str]:
+    """:func:`chrome_of_lines` given the page's lines short enough to learn from as
+    ``(line_key, key_entry(line_key))``."""
     out: dict[int, str] = {}
-    for n, key in lines:
-        if n > CHROME_MAX_LINE_CHARS:
-            continue
-        h = _key_entry(key)
+    for key, h in entries:
         if h is not None:
             out.setdefault(h, key)
     return frozenset(k for h, k in out.items() if h in known)

@@ -559,6 +559,7 @@ class _Line:
     __slots__ = (
         "_content",
         "_density",
+        "_entry",
         "_publisher",
         "_stamp",
         "_title",
@@ -596,6 +597,7 @@ class _Line:
         self._publisher: tuple[str | None, str | None] | None = None
         self._stamp: tuple[str | None] | None = None
         self._density: tuple[frozenset[str], float] | None = None
+        self._entry: int | None = -1
 
     def title_parts(self) -> tuple[bool, bool]:
         """(title-like, ends like a statement), on first use."""
@@ -617,6 +619,15 @@ class _Line:
         density = sum(map(stop.__contains__, self.stops)) / self.nwords if self.nwords else 0.0
         self._density = (stop, density)
         return density
+
+    def chrome_entry(self) -> int | None:
+        """``copytrace.chrome.key_entry`` of the line's key, on first use."""
+        h = self._entry
+        if h == -1:
+            from copytrace.chrome import key_entry
+
+            h = self._entry = key_entry(self.key)
+        return h
 
     def stamp(self) -> str | None:
         """The time the line states, when it may be a page's stamp (see _find_published)."""
@@ -1021,6 +1032,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.stop_langs = b"".join(map(stop_bytes, stops))
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._density = None
+        ln._entry = -1
         ln._publisher = publisher[i]
         # (every date pattern holds a digit)
         ln._stamp = None if has_digit[i] else _NO_STAMP
@@ -2480,7 +2492,7 @@ def _clean_many(
     enabled: bool,
     chrome_hashes: Sequence[frozenset[int]] | None = None,
 ) -> list[Article]:
-    from copytrace.chrome import chrome_of_lines
+    from copytrace.chrome import CHROME_MAX_LINE_CHARS, chrome_of_entries
 
     chromes = list(chrome) if chrome is not None else [frozenset()] * len(articles)
     known_of = list(chrome_hashes) if chrome_hashes is not None else [frozenset()] * len(articles)
@@ -2526,9 +2538,12 @@ def _clean_many(
             page.spans = sp
             page.lines = [known[t] for t in next(page_texts_of)]
             if learned:
-                c = c | chrome_of_lines(
-                    learned, [(e - s, ln.key) for (s, e), ln in zip(sp, page.lines, strict=True)]
-                )
+                entries = [
+                    (ln.key, ln.chrome_entry())
+                    for (s, e), ln in zip(sp, page.lines, strict=True)
+                    if e - s <= CHROME_MAX_LINE_CHARS
+                ]
+                c = c | chrome_of_entries(learned, entries)
             page.hard = np.array([ln.hard for ln in page.lines], dtype=bool)
             pages.append(page)
             page_chrome.append(c)
