@@ -459,24 +459,21 @@ def _stoplist_of_hits(
 @functools.lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     """Every stopword of every language."""
-    return frozenset(_stop_index())
+    return frozenset().union(*_stoplists().values())
 
 
 @functools.lru_cache(maxsize=1)
 def _stop_lang_bytes() -> dict[str, bytes]:
     """Each stopword's language ids (``_stop_arrays``) as intp bytes."""
-    lang_id = {lang: i for i, lang in enumerate(_stoplists())}
-    index = _stop_index()
-    # All the ids in one array, then each word's slice of its bytes.
-    ids = np.fromiter((lang_id[x] for xs in index.values() for x in xs), np.intp)
-    size = ids.itemsize
-    raw = ids.tobytes()
+    lists = _stoplists()
+    ids = np.arange(len(lists), dtype=np.intp)
     out: dict[str, bytes] = {}
-    at = 0
-    for w, xs in index.items():
-        end = at + len(xs) * size
-        out[w] = raw[at:end]
-        at = end
+    get = out.get
+    # (in the languages' order, as _stop_index lists them)
+    for i, words in enumerate(lists.values()):
+        b = ids[i].tobytes()
+        for w in words:
+            out[w] = get(w, b"") + b
     return out
 
 
