@@ -1605,20 +1605,86 @@ def _keep_many(
 ) -> list[np.ndarray]:
     """``[cleaner.keep(text, spans, chrome=c) ...]`` for many pages (text, spans, lines, hard)."""
     out: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(pages)
-    scores = _scores_many([p[:3] for p in pages], cleaner)
-    for i, ((_, _, lines, hard), (x, p2)) in enumerate(zip(pages, scores, strict=True)):
-        if not lines:
-            continue
+    batch = _scores_batch([p[:3] for p in pages], cleaner)
+    if batch is None:
+        return out
+    todo, starts, ns, x, p2 = batch
+    hard = np.concatenate([pages[i][3] for i in todo])
+    for j, i in enumerate(todo):
         if chromes[i]:
-            hard = hard | np.array([ln.key in chromes[i] for ln in lines], dtype=bool)
-        out[i] = decide(x, p2, cleaner.threshold, hard, cleaner.margin)
+            lo = int(starts[j])
+            hard[lo : lo + int(ns[j])] |= [ln.key in chromes[i] for ln in pages[i][2]]
+    keep = _decide_many(x, p2, hard, starts, ns, cleaner.threshold, cleaner.margin)
+    for j, i in enumerate(todo):
+        lo = int(starts[j])
+        out[i] = keep[lo : lo + int(ns[j])]
     return out
+
+
+def _decide_many(
+    x: np.ndarray,
+    p2: np.ndarray,
+    hard: np.ndarray,
+    starts: np.ndarray,
+    ns: np.ndarray,
+    threshold: float,
+    margin: float,
+) -> np.ndarray:
+    """:func:`decide` of each page (rows ``starts[j]`` on, ``ns[j]`` of them), at once."""
+    big = len(p2)
+    page_of = np.repeat(np.arange(len(ns)), ns)
+    lo = starts[page_of]
+    hi = lo + ns[page_of]
+    at = np.arange(big)
+    empty = x[:, _COL["log_words"]] <= 0
+    bad = hard | empty | (p2 < threshold - margin)
+    good = ~bad & (p2 >= threshold + margin)
+    keep = good.copy()
+    unsettled = ~good & ~bad
+    if unsettled.any():
+        settled = good | bad
+        sign = np.where(good, 1, -1)
+        # the nearest settled line before and after each line on its page (-1: the edge)
+        prev = np.full(big, -1, dtype=np.int64)
+        prev[1:] = np.maximum.accumulate(np.where(settled, at, -1))[:-1]
+        before = np.where(prev >= lo, sign[np.maximum(prev, 0)], -1)
+        nxt = np.full(big, big, dtype=np.int64)
+        nxt[:-1] = np.minimum.accumulate(np.where(settled, at, big)[::-1])[::-1][1:]
+        after = np.where(nxt < hi, sign[np.minimum(nxt, big - 1)], -1)
+        page_good = np.logical_or.reduceat(good, starts)[page_of]
+        own = np.where(page_good & (before == after), before > 0, p2 >= threshold)
+        keep = np.where(unsettled, own, keep)
+    nwords = np.expm1(x[:, _COL["log_words"]])
+    strong = (p2 >= _STRONG_P) & (nwords >= _STRONG_WORDS) & ~hard
+    nxt_strong = np.full(big, big, dtype=np.int64)
+    nxt_strong[:-1] = np.minimum.accumulate(np.where(strong, at, big)[::-1])[::-1][1:]
+    strong_after = nxt_strong < hi
+    first_kept = np.minimum.reduceat(np.where(keep, at, big), starts)[page_of]
+    cut_at = (x[:, _COL["section_end"]] != 0) & ~strong_after & (at > first_kept)
+    cut = np.minimum.reduceat(np.where(cut_at, at, big), starts)[page_of]
+    return keep & (at < cut)
 
 
 def _scores_many(
     pages: Sequence[tuple[str, Sequence[tuple[int, int]], list[_Line]]], cleaner: Cleaner
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``(line_features, cleaner.probabilities)`` of many pages (text, spans, lines).
+    """``(line_features, cleaner.probabilities)`` of many pages (text, spans, lines)."""
+    empty = (np.zeros((0, _NF)), np.zeros(0))
+    out: list[tuple[np.ndarray, np.ndarray]] = [empty] * len(pages)
+    batch = _scores_batch(pages, cleaner)
+    if batch is not None:
+        todo, starts, ns, x, p2 = batch
+        for j, i in enumerate(todo):
+            lo, hi = int(starts[j]), int(starts[j] + ns[j])
+            out[i] = (x[lo:hi], p2[lo:hi])
+    return out
+
+
+def _scores_batch(
+    pages: Sequence[tuple[str, Sequence[tuple[int, int]], list[_Line]]], cleaner: Cleaner
+) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The pages with lines, their first rows and line counts, and ``_scores_many``'s
+    features and scores of all their lines in one array each (None: no lines).
 
     The same numbers as page by page: ``line_features`` and ``stage2_features``
     column by column over all the pages' lines at once (elementwise operations,
@@ -1626,11 +1692,9 @@ def _scores_many(
     counts of keys and prefixes) page by page. Saves numpy's per-call cost on
     small pages.
     """
-    empty = (np.zeros((0, _NF)), np.zeros(0))
-    out: list[tuple[np.ndarray, np.ndarray]] = [empty] * len(pages)
     todo = [i for i, p in enumerate(pages) if len(p[1])]
     if not todo:
-        return out
+        return None
     ns = np.array([len(pages[i][1]) for i in todo], dtype=np.int64)
     big = int(ns.sum())
     starts = np.zeros(len(todo), dtype=np.int64)
@@ -1645,10 +1709,8 @@ def _scores_many(
     no_stop = np.zeros(len(todo))
     repeated: list[bool] = []
     prefix_repeat: list[float] = []
-    blank_before: list[bool] = []
-    blank_after: list[bool] = []
     for j, i in enumerate(todo):
-        text, spans, lines = pages[i]
+        lines = pages[i][2]
         lo = int(starts[j])
         n = len(lines)
         stop = _page_stop(lines, sum([ln.nwords for ln in lines]))
@@ -1660,11 +1722,20 @@ def _scores_many(
         prefixes = [ln.prefix for ln in lines]
         openings = Counter(prefixes)
         prefix_repeat += [math.log1p(openings[q] - 1) if q else 0.0 for q in prefixes]
-        gaps = [text.count("\n", spans[k][1], spans[k + 1][0]) >= 2 for k in range(n - 1)]
-        blank_before += [True, *gaps]
-        blank_after += [*gaps, True]
     page_of = np.repeat(np.arange(len(todo)), ns)
     se = np.array([s for i in todo for s in pages[i][1]], dtype=np.int64).reshape(big, 2)
+    # Two line breaks between a line and the next on its page (a gap of 2+ characters
+    # at least); a page's edges count.
+    two = np.zeros(big, dtype=bool)
+    wide = np.flatnonzero(se[1:, 0] - se[:-1, 1] >= 2)
+    for k in wide[np.isin(wide, lasts, invert=True)].tolist():
+        text = pages[todo[page_of[k]]][0]
+        two[k] = text.count("\n", se[k, 1], se[k + 1, 0]) >= 2
+    blank_after = two.copy()
+    blank_after[lasts] = True
+    blank_before = np.ones(big, dtype=bool)
+    blank_before[1:] = two[:-1]
+    blank_before[starts] = True
     chars = np.array([max(1, len(pages[i][0])) for i in todo], dtype=np.int64)[page_of]
     position = (se[:, 0] + se[:, 1]) / 2 / chars
     x[:, col["stop"]] = stop_density
@@ -1748,10 +1819,7 @@ def _scores_many(
     c[:, 8] = np.log1p(_block_dist(idx, lo_of[page_of], hi_of[page_of]))
     c[:, 9] = np.log1p(_good_dist_many(good, starts, ns, page_of, idx))
     p2 = _score_pages(cleaner.stage2, np.hstack([x, c]), bounds)
-    for j, i in enumerate(todo):
-        lo, hi = int(starts[j]), int(starts[j] + ns[j])
-        out[i] = (x[lo:hi], p2[lo:hi])
-    return out
+    return todo, starts, ns, x, p2
 
 
 def _score_pages(model: LineModel, x: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
@@ -2280,7 +2348,7 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
     first article lines those that read as a heading (a question may be one,
     a statement ending in a full stop or colon is not).
     """
-    kept = [int(i) for i in np.flatnonzero(keep)]
+    kept = np.flatnonzero(keep).tolist()
     if not kept:
         return None
     first = kept[0]
