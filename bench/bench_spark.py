@@ -16,7 +16,9 @@ the Spark session (a small ``spark.memory.fraction`` makes a small corpus hit
 what a big one hits: a cache that does not fit). Spark runs also report, per
 stage, what Spark's REST API says: bytes the tasks read as input (files and
 cached blocks), the JVM's CPU, and the rows that came out of the stage's
-Python tasks (``mapInArrow``): a task run twice shows as twice the rows.
+Python tasks (``mapInArrow``): a task run twice shows as twice the rows;
+``_cache`` is what stays cached at the end. Spark 4 leaves Parquet scans out
+of the input bytes (it counts the footers only); reads of cached blocks are in.
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ def spark_metrics(spark: object) -> dict[str, dict[str, float]]:
         add(g, "jvm_cpu_s", st["executorCpuTime"] / 1e9)
         add(g, "tasks", st["numTasks"])
         add(g, "spill_disk_mb", st["diskBytesSpilled"] / 1e6)
+    # what is still cached at the end (an engine that persists and spills shows disk here)
+    for rdd in get("storage/rdd"):
+        add("_cache", "memory_mb", rdd["memoryUsed"] / 1e6)
+        add("_cache", "disk_mb", rdd["diskUsed"] / 1e6)
     for ex in get("sql?details=true&planDescription=false"):
         jobs = [*ex.get("successJobIds", []), *ex.get("failedJobIds", [])]
         if not jobs:
