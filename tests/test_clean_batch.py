@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from copytrace import clean as cl
+from copytrace import clean_batch as cb
 from copytrace.ingest.files import read_article_file
 from copytrace.model import Article
 
@@ -138,7 +139,7 @@ def test_pages_scored_together_score_as_one_by_one() -> None:
         batches = [pages[:k], pages[k:]] if k else [pages]
         for batch in batches:
             for (t, spans, _), (x, p2) in zip(
-                batch, cl._scores_many(batch, cl.DEFAULT_CLEANER), strict=True
+                batch, cb._scores_many(batch, cl.DEFAULT_CLEANER), strict=True
             ):
                 if not spans:
                     assert len(x) == len(p2) == 0
@@ -153,7 +154,7 @@ def test_pages_scored_together_score_as_one_by_one() -> None:
         for p in pages
     ]
     hard = [np.array([ln.hard for ln in p[2]], dtype=bool) for p in pages]
-    keeps = cl._keep_many(
+    keeps = cb._keep_many(
         [(*p, h) for p, h in zip(pages, hard, strict=True)], chrome, cl.DEFAULT_CLEANER
     )
     for (t, spans, _), c, keep in zip(pages, chrome, keeps, strict=True):

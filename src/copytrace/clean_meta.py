@@ -1,0 +1,272 @@
+"""Metadata the cleaner reads off a page's lines: publication time, dateline and
+agency, publisher names (split from :mod:`copytrace.clean`, which re-exports
+``parse_published`` and ``find_dateline``)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        )
+    )
+    for m in names.split()
+}
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
+_ZONE = (
+    r"(?P<tz>(?:utc|gmt)\s*(?P<sign>[+-−])\s*(?P<tzh>\d{1,2})(?::?(?P<tzm>\d{2}))?"
+    r"|[+-]\d{2}:?\d{2}|z\b|utc\b|gmt\b|msk|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|cest|jst|kst"
+    r"|(?:et|ct|mt|pt)\b)"
+)
+# A numeric date: 11/13/19, 20/11/2019, 11.14.2019, 05.10.18 (order resolved in _numeric_date).
+_NUMERIC = (
+    r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/]|\.\d)"
+)
+_DATE_PATTERNS = (
+    # 2018-05-21T09:56:00+03:00, 2018-05-21 09:56, 2018/05/21
+    re.compile(
+        rf"(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[t\s]+{_TIME})?\s*(?:{_ZONE})?"
+    ),
+    # May 21, 2018, 9:56 UTC+3 / Nov 19, 2019, 10:31 pm CST
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+        rf"(?:(?:,|\s+at|\s*[-–|])?\s+{_TIME})?\s*(?:{_ZONE})?"
+    ),
+    # 21 May 2018, 09:56 GMT
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}})"
+        rf"(?:(?:,|\s+at|\s*[-–|])?\s+{_TIME})?\s*(?:{_ZONE})?"
+    ),
+    # 2:16 AM EST Nov 20, 2019
+    re.compile(
+        rf"{_TIME}\s*(?:{_ZONE})?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+    ),
+    # 14:53 GMT +3 20 November 2019
+    re.compile(
+        rf"{_TIME}\s*(?:{_ZONE})?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}})"
+    ),
+    # 11/13/19 at 4:00 PM EST, 20/11/2019 / 11:54 am, 11.14.2019 09:00 AM
+    re.compile(rf"{_NUMERIC}(?:(?:,|\s+at|\s*[-–|/])?\s+{_TIME})?\s*(?:{_ZONE})?"),
+    # 5:45 AM PST 11/19/2019, 11:15 05.10.18
+    re.compile(rf"{_TIME}\s*(?:{_ZONE})?\s+{_NUMERIC}"),
+)
+# US zones without a season: their offset depends on the date.
+_ZONE_NAMES = {
+    "et": "America/New_York",
+    "ct": "America/Chicago",
+    "mt": "America/Denver",
+    "pt": "America/Los_Angeles",
+}
+_ZONE_HOURS = {
+    "z": 0.0,
+    "utc": 0.0,
+    "gmt": 0.0,
+    "msk": 3.0,
+    "est": -5.0,
+    "edt": -4.0,
+    "cst": -6.0,
+    "cdt": -5.0,
+    "mst": -7.0,
+    "mdt": -6.0,
+    "pst": -8.0,
+    "pdt": -7.0,
+    "bst": 1.0,
+    "cet": 1.0,
+    "cest": 2.0,
+    "jst": 9.0,
+    "kst": 9.0,
+}
+
+
+def _offset(m: re.Match[str]) -> str | None:
+    tz = m.group("tz")
+    if not tz:
+        return None
+    tz = tz.casefold()
+    if m.group("sign"):
+        minutes = int(m.group("tzh")) * 60 + int(m.group("tzm") or 0)
+        sign = "-" if m.group("sign") in "-−" else "+"
+    elif tz[0] in "+-":
+        digits = tz[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:])
+        sign = tz[0]
+    elif tz in _ZONE_NAMES:
+        return None  # resolved with the date (see _zone_offset)
+    else:
+        hours = _ZONE_HOURS[tz]
+        minutes = int(abs(hours) * 60)
+        sign = "-" if hours < 0 else "+"
+    if minutes > 14 * 60:
+        return None
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_published(line: str) -> str | None:
+    """The first date (and time, and zone) in ``line`` as ISO 8601, or None.
+
+    With a time and a zone the result carries the UTC offset; with a date only it
+    is ``YYYY-MM-DD``.
+
+    Example:
+        >>> parse_published("May 21, 2018, 9:56 UTC+3 TOKYO")
+        '2018-05-21T09:56:00+03:00'
+        >>> parse_published("Published 2:16 AM EST Nov 20, 2019")
+        '2019-11-20T02:16:00-05:00'
+        >>> parse_published("21 May 2018"), parse_published("no date here")
+        ('2018-05-21', None)
+        >>> parse_published("11/13/19 at 4:00 PM EST"), parse_published("20/11/2019")
+        ('2019-11-13T16:00:00-05:00', '2019-11-20')
+        >>> parse_published("November 19, 2019 12:04AM ET")
+        '2019-11-19T00:04:00-05:00'
+    """
+    return _parse_published(line)
+
+
+# Stamp lookups revisit the same lines (hard rules, the stamp and its neighbours).
+@functools.lru_cache(maxsize=4096)
+def _parse_published(line: str) -> str | None:
+    low = line.casefold()
+    found: list[tuple[int, re.Match[str]]] = []
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(low)
+        if m:
+            found.append((m.start(), m))
+    for _, m in sorted(found, key=lambda sm: sm[0]):
+        groups = m.groupdict()
+        year = int(m.group("y"))
+        if groups.get("a"):
+            month, day = _numeric_date(int(m.group("a")), int(m.group("b")), m.group("sep"))
+            year += 2000 if year < 100 else 0
+        else:
+            month = int(m.group("m")) if groups.get("m") else _MONTHS[m.group("mon")]
+            day = int(m.group("d"))
+        if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+            continue
+        date = f"{year:04d}-{month:02d}-{day:02d}"
+        if not m.group("h"):
+            return date
+        hour, minute = int(m.group("h")), int(m.group("mi"))
+        ampm = (m.group("ampm") or "").replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59:
+            return date
+        second = int(m.group("s") or 0)
+        stamp = f"{date}T{hour:02d}:{minute:02d}:{second:02d}"
+        return stamp + (_offset(m) or _zone_offset(m, stamp) or "")
+    return None
+
+
+def _numeric_date(a: int, b: int, sep: str) -> tuple[int, int]:
+    """(month, day) of a numeric date: a part over 12 is the day; otherwise slashes
+    read month first (US: 11/05/19), dots day first (Europe: 05.11.19)."""
+    if a > 12 >= b:
+        return b, a
+    if b > 12 >= a:
+        return a, b
+    return (a, b) if sep == "/" else (b, a)
+
+
+def _zone_offset(m: re.Match[str], stamp: str) -> str | None:
+    """UTC offset of a US zone named without its season ("ET") at ``stamp``."""
+    tz = (m.group("tz") or "").casefold()
+    if tz not in _ZONE_NAMES:
+        return None
+    try:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        local = datetime.fromisoformat(stamp).replace(tzinfo=ZoneInfo(_ZONE_NAMES[tz]))
+    except (ImportError, ValueError, ZoneInfoNotFoundError):  # no time zone database
+        return None
+    return local.isoformat()[19:] or None
+
+
+_AGENCIES = (
+    r"TASS|Reuters|AP|AFP|Xinhua|Kyodo|Yonhap|Bloomberg|UPI|dpa|ANSA|EFE|Interfax|RIA Novosti"
+    r"|ITAR-TASS|Sputnik|PTI|IANS|CNA|Bernama|Antara|Anadolu|Jiji"
+)
+_MONTH_WORD = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "TOKYO, May 21. /TASS/." / "WASHINGTON (Reuters) -" / "TOKYO --" / "Paris, May 3 (AFP) -"
+_DATELINE_RE = re.compile(
+    rf"^\s*(?P<place>[A-Z][A-Z.'’-]*(?:[ -][A-Z][A-Z.'’-]*){{0,3}}"
+    rf"|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}(?=,\s*{_MONTH_WORD}\s+\d|\s*\())"
+    rf"(?:\s*,\s*(?P<date>{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD}))?"
+    rf"(?:\s*[.,]?\s*/(?P<agency1>[A-Z][\w-]*(?: [A-Z][\w-]*)?)/\.?"
+    rf"|\s*\((?P<agency2>{_AGENCIES}|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)?)\))?"
+    rf"\s*(?P<sep>--|—|–|-|:|\.)?\s+(?=[A-Z\"“‘'])"
+)
+_COPYRIGHT_RE = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*|copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
+    r"(?:by\s+)?(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
+    re.IGNORECASE,
+)
+_SUBSCRIPTION_RE = re.compile(
+    r"\baccess to (?:the )?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}) has expired"
+    r"|\bsubscribe to (?:the )?(?P<name2>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
+)
+
+
+def find_dateline(line: str) -> tuple[str | None, str | None]:
+    """``(dateline, agency)`` opening a body paragraph, each None when absent.
+
+    Example:
+        >>> find_dateline("TOKYO, May 21. /TASS/. The foreign and defense ministers met.")
+        ('TOKYO, May 21', 'TASS')
+        >>> find_dateline("TOKYO -- Japan and Russia intend to meet.")
+        ('TOKYO', None)
+        >>> find_dateline("WASHINGTON (Reuters) - The U.S. said on Monday.")
+        ('WASHINGTON', 'Reuters')
+        >>> find_dateline("The ministers met in Tokyo.")
+        (None, None)
+    """
+    m = _DATELINE_RE.match(line)
+    if not m:
+        return None, None
+    place, date = m.group("place"), m.group("date")
+    agency = m.group("agency1") or m.group("agency2")
+    # An upper-case word and a plain period is a sentence ("NATO. The ..."), and a
+    # place needs three letters.
+    if not (date or agency or m.group("sep") not in {None, "."}) or len(place) < 3:
+        return None, None
+    if date:
+        date = date.rstrip(".")
+    return (f"{place}, {date}" if date else place), agency
+
+
+def _copyright_name(line: str) -> str | None:
+    low = line.casefold()
+    if "©" in line or "copyright" in low or "rights reserved" in low:
+        m = _COPYRIGHT_RE.search(line)
+        year = re.search(r"\b(?:19|20)\d{2}\b", line)
+        if m and (year or "copyright" in low or "rights reserved" in low):
+            name = m.group("name").strip(" .,")
+            if name.casefold() not in {"copyright", "all", "the"}:
+                return name
+    return None
+
+
+def _subscription_name(line: str) -> str | None:
+    m = _SUBSCRIPTION_RE.search(line)
+    return (m.group("name") or m.group("name2")).strip(" .,") if m else None
