@@ -77,3 +77,17 @@ def test_lone_surrogate_in_jsonl_is_a_reject_not_a_crash_of_the_scan(tmp_path: P
     articles_to_batch(arts)
     summary = scan([path], tmp_path / "out", config=ScanConfig(jobs=1, report=False))
     assert (summary.articles, summary.rejected) == (1, 2)
+
+
+def test_parquet_whose_footer_names_a_column_in_invalid_utf8_is_a_reject(tmp_path: Path) -> None:
+    # Found by test_fuzz_parquet: a column name in the footer that is not UTF-8
+    # made pyarrow raise UnicodeDecodeError out of ParquetFile(), not OSError.
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": ["a"], "text": ["Some text."], "zqzq": ["x"]}), path)
+    data = path.read_bytes()
+    assert b"zqzq" in data  # in the footer's schema (the Arrow schema is base64)
+    path.write_bytes(data.replace(b"zqzq", b"\x80qzq"))
+    items = list(read_inputs([path]))
+    assert len(items) == 1 and isinstance(items[0], Reject)
+    assert items[0].file == str(path) and items[0].record is None
+    assert "cannot read Parquet" in items[0].reason

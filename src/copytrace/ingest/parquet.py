@@ -71,10 +71,12 @@ def read_parquet_numbered(
     name = str(path)
     try:
         pf = pq.ParquetFile(path)
-    except (OSError, pa.ArrowException) as exc:
+        names = pf.schema_arrow.names
+    except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
+        # a footer naming a column in invalid UTF-8 fails in pyarrow's decode
         yield None, Reject(name, None, f"cannot read Parquet: {exc}")
         return
-    columns = [c for c in FIELDS if c in pf.schema_arrow.names]
+    columns = [c for c in FIELDS if c in names]
     if "id" not in columns:
         yield None, Reject(name, None, "no 'id' column")
         return
@@ -105,7 +107,7 @@ def read_parquet_numbered(
                         except RecordError as exc:
                             item = Reject(name, row, str(exc))
                         yield row, item
-            except (OSError, pa.ArrowException) as exc:
+            except (OSError, pa.ArrowException, UnicodeDecodeError) as exc:
                 # The rest of this row group is lost; later row groups are still read.
                 lost = group_start + group_rows - row
                 reason = f"corrupt Parquet data ({lost} rows of row group {group} lost): {exc}"
