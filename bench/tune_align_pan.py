@@ -163,6 +163,7 @@ GRIDS: dict[str, dict[str, list[object]]] = {
     "grams": {"lone_grams": [0, 6, 8, 10, 12]},
     "names": {"name_own": [0, 5, 6, 8]},
     "cv6": {"lone_grams": [0, 6, 8, 10], "name_own": [0, 5, 8]},
+    "minc": {"min_chars": [150, 170, 200, 250]},
     "gap": {"merge_gap": [20, 30, 45], "paraphrase_cosine": [0.3, 0.33, 0.4]},
 }
 
