@@ -72,6 +72,7 @@ def _same_line(a: cl._Line, b: cl._Line) -> None:
         ],
     )
     assert (a.stops, a.stop_langs, a.prefix) == (b.stops, b.stop_langs, b.prefix), a.text
+    assert a.entry == b.entry, a.text
     assert a.content_words() == b.content_words(), a.text
     assert a.stamp() == b.stamp(), a.text
     assert a.publisher() == b.publisher(), a.text

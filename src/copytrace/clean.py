@@ -91,6 +91,46 @@ _KEY_BYTES_NL = _KEY_BYTES[:10] + b"\n" + _KEY_BYTES[11:]
 _ASCII_DIGITS_BYTES_RE = re.compile(_ASCII_DIGITS_RE.pattern.encode("ascii"))
 
 
+def _keys_of_lowered(low: bytes) -> list[str]:
+    """The keys of lowercased ASCII lines joined by line breaks: ``line_key``'s ASCII
+    path (number runs as "0", then ``_KEY_BYTES``, runs of spaces as one, no edges)
+    in a few numpy passes over all of them.
+    """
+    c = np.frombuffer(low, np.uint8)
+    n = len(c)
+    # _ASCII_DIGITS_RE runs -> "0": a run keeps its first digit; a digit right
+    # after a digit, or after a separator right after a digit, continues a run,
+    # as does a separator between two digits.
+    dig = (c >= 48) & (c <= 57)
+    k = np.frombuffer(low.translate(_KEY_BYTES_NL), np.uint8)
+    if n > 1:
+        cont = np.zeros(n, bool)
+        np.logical_and(dig[1:], dig[:-1], out=cont[1:])
+        if n > 2:
+            sep = (c[1:-1] == 46) | (c[1:-1] == 44) | (c[1:-1] == 58)
+            mid = sep & dig[:-2] & dig[2:]  # a separator inside a run
+            cont[1:-1] |= mid
+            cont[2:] |= dig[2:] & mid
+        if cont.any():
+            keep = ~cont
+            k = k[keep]
+            dig = dig[keep]
+    k = np.where(dig, np.uint8(48), k)
+    # One space between words: a run of spaces after a word character becomes one
+    # space, others go; then a space before a line break or the end goes.
+    space = k == 32
+    if space.any():
+        keep = ~space
+        keep[1:] |= space[1:] & (k[:-1] != 32) & (k[:-1] != 10)
+        k = k[keep]
+        if len(k) and k[-1] == 32:
+            k = k[:-1]
+        drop = (k[:-1] == 32) & (k[1:] == 10)
+        if drop.any():
+            k = k[np.append(~drop, True)]
+    return k.tobytes().decode("ascii").split("\n")
+
+
 def line_spans(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` spans of the non-blank lines of ``text``, trimmed of whitespace.
 
@@ -149,9 +189,8 @@ def line_keys(lines: Sequence[str]) -> list[str]:
         # line_key's ASCII path over the lines joined by line breaks (that no
         # number run crosses and the table keeps)
         low = joined.lower().encode("ascii")
-        kb = _ASCII_DIGITS_BYTES_RE.sub(b"0", low).translate(_KEY_BYTES_NL)
-        for i, k in zip(idx, kb.decode("ascii").split("\n"), strict=True):
-            out[i] = " ".join(k.split())
+        for i, k in zip(idx, _keys_of_lowered(low), strict=True):
+            out[i] = k
     return [k if k is not None else line_key(t) for k, t in zip(out, lines, strict=True)]
 
 
@@ -555,6 +594,14 @@ def _glued(line: str) -> int:
     return sum(1 for c in line.split() if _GLUE_RE.search(c))
 
 
+def _chrome_entry(key: str, chars: int) -> int | None:
+    """``copytrace.chrome.key_entry(key)`` of a line short enough to learn chrome from
+    (``chars`` characters at most ``CHROME_MAX_LINE_CHARS``), else None."""
+    from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
+
+    return key_entry(key) if chars <= CHROME_MAX_LINE_CHARS else None
+
+
 class _Line:
     """One line's text and the work on it that does not depend on its page.
 
@@ -565,10 +612,10 @@ class _Line:
     __slots__ = (
         "_content",
         "_density",
-        "_entry",
         "_publisher",
         "_stamp",
         "_title",
+        "entry",
         "glued",
         "hard",
         "key",
@@ -603,7 +650,7 @@ class _Line:
         self._publisher: tuple[str | None, str | None] | None = None
         self._stamp: tuple[str | None] | None = None
         self._density: tuple[frozenset[str], float] | None = None
-        self._entry: int | None = -1
+        self.entry = _chrome_entry(self.key, len(text))
 
     def title_parts(self) -> tuple[bool, bool]:
         """(title-like, ends like a statement), on first use."""
@@ -625,15 +672,6 @@ class _Line:
         density = sum(map(stop.__contains__, self.stops)) / self.nwords if self.nwords else 0.0
         self._density = (stop, density)
         return density
-
-    def chrome_entry(self) -> int | None:
-        """``copytrace.chrome.key_entry`` of the line's key, on first use."""
-        h = self._entry
-        if h == -1:
-            from copytrace.chrome import key_entry
-
-            h = self._entry = key_entry(self.key)
-        return h
 
     def stamp(self) -> str | None:
         """The time the line states, when it may be a page's stamp (see _find_published)."""
@@ -860,12 +898,21 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     # Words: each line's normalised words (see _words).
     wb = lowb.translate(_WORD_BYTES_NL)
     if b"." in wb or b"'" in wb:
-        wb = _INNER_SEP_RE.sub(b"", wb).translate(_SEP_TO_SPACE)
+        # (_INNER_SEP_RE's matches dropped, the other separators as spaces)
+        wv = np.frombuffer(wb, np.uint8)
+        sep = (wv == 46) | (wv == 39)
+        if len(wv) > 2:
+            wordc = (wv > 32) & ~sep  # (the table leaves word characters, " ", "\n")
+            inner = np.zeros(len(wv), bool)
+            inner[1:-1] = sep[1:-1] & wordc[:-2] & wordc[2:]
+            if inner.any():
+                wv = wv[~inner]
+                sep = sep[~inner]
+        wb = np.where(sep, np.uint8(32), wv).tobytes()
     wlines = wb.decode("ascii").split("\n")
     words = [s.split() for s in wlines]
     # Keys (see line_key).
-    kb = _ASCII_DIGITS_BYTES_RE.sub(b"0", lowb).translate(_KEY_BYTES_NL)
-    keys = [" ".join(s.split()) for s in kb.decode("ascii").split("\n")]
+    keys = _keys_of_lowered(lowb)
 
     k = np.fromiter(map(len, words), np.int64, m)
     x = np.zeros((m, _NF))
@@ -1010,6 +1057,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     dated = (has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
     has_digit = has_digit.tolist()
     credit_line = np.isin(head, _CREDIT_LINE_CODES).tolist()
+    from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
+
+    learnable = (lens <= CHROME_MAX_LINE_CHARS).tolist()
     out = []
     for i, t in enumerate(texts):
         w = words[i]
@@ -1037,7 +1087,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.stop_langs = b"".join(map(stop_bytes, stops))
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._density = None
-        ln._entry = -1
+        ln.entry = key_entry(keys[i]) if learnable[i] else None  # (see _chrome_entry)
         ln._publisher = publisher[i]
         # (every date pattern holds a digit)
         ln._stamp = None if has_digit[i] else _NO_STAMP
@@ -1816,7 +1866,7 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
     first = kept[0]
     page = _page(text, spans)
     lines, hard = page.lines, page.hard
-    body = Counter(chain.from_iterable([lines[i].content_words() for i in kept]))
+    body: set[str] | None = None  # the kept lines' words (built on first need)
     window: list[int] = []
     for i in range(first - 1, -1, -1):
         if len(window) == _TITLE_WINDOW:
@@ -1830,8 +1880,16 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         own = lines[i].content_words()
         if len(own) < _TITLE_MIN_CONTENT_WORDS:
             continue
-        # A kept heading is itself in the body: count only its words found elsewhere.
-        found = sum(1 for w in own if body[w] > (1 if keep[i] else 0))
+        # A kept heading is itself in the body: count only its words found elsewhere,
+        # in the other kept lines. (A content word is in a line's content words when
+        # it is in its words, so the kept lines' words stand for their content words.)
+        if keep[i]:
+            others = set().union(*[lines[j].words for j in kept if j != i])
+            found = len(others.intersection(own))
+        else:
+            if body is None:
+                body = set().union(*[lines[j].words for j in kept])
+            found = len(body.intersection(own))
         if found / len(own) >= _TITLE_MIN_OVERLAP:
             return i
     return None
@@ -2019,7 +2077,7 @@ def _clean_many(
     enabled: bool,
     chrome_hashes: Sequence[frozenset[int]] | None = None,
 ) -> list[Article]:
-    from copytrace.chrome import CHROME_MAX_LINE_CHARS, chrome_of_entries
+    from copytrace.chrome import chrome_of_entries
     from copytrace.clean_batch import _keep_many
 
     chromes = list(chrome) if chrome is not None else [frozenset()] * len(articles)
@@ -2066,12 +2124,11 @@ def _clean_many(
             page.spans = sp
             page.lines = [known[t] for t in next(page_texts_of)]
             if learned:
-                entries = [
-                    (ln.key, ln.chrome_entry())
-                    for (s, e), ln in zip(sp, page.lines, strict=True)
-                    if e - s <= CHROME_MAX_LINE_CHARS
-                ]
-                c = c | chrome_of_entries(learned, entries)
+                # (only the lines whose entry is learned chrome can name some)
+                hits = learned.intersection([ln.entry for ln in page.lines])
+                if hits:
+                    entries = [(ln.key, ln.entry) for ln in page.lines if ln.entry in hits]
+                    c = c | chrome_of_entries(learned, entries)
             page.hard = np.array([ln.hard for ln in page.lines], dtype=bool)
             pages.append(page)
             page_chrome.append(c)

@@ -1,0 +1,71 @@
+"""The cleaner's numpy passes against the regexes and per-line code they stand for."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from copytrace import clean as cl
+from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
+from copytrace.model import Article
+
+# Characters that matter to keys and words: digits and number separators, the
+# in-word separators, "_", spaces and line breaks.
+_ALPHABET = "ab1 2.,:_\n'x9Z  0-"
+
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    fixed = ["", "1", "1.2.3", "1..2", "a1.2b", " 1 ", "12:30,4", ".1.", "1.", "a  b", "x\n"]
+    return fixed + [
+        "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 16))) for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_keys_of_lowered_is_the_regex_key_path(seed: int) -> None:
+    for text in _random_texts(seed, 4000):
+        low = text.lower().encode("ascii")
+        subbed = cl._ASCII_DIGITS_BYTES_RE.sub(b"0", low).translate(cl._KEY_BYTES_NL)
+        want = [" ".join(k.split()) for k in subbed.decode("ascii").split("\n")]
+        assert cl._keys_of_lowered(low) == want, text
+        assert want == [cl.line_key(t) for t in text.split("\n")]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_batch_words_drop_inner_separators_as_the_regex_did(seed: int) -> None:
+    lines = [t for t in dict.fromkeys(_random_texts(seed, 4000)) if t and "\n" not in t]
+    lines = [t for t in dict.fromkeys(t.strip() for t in lines) if t]
+    for line, ln in zip(lines, cl._new_lines(lines), strict=True):
+        wb = line.lower().encode("ascii").translate(cl._WORD_BYTES)
+        want = cl._INNER_SEP_RE.sub(b"", wb).translate(cl._SEP_TO_SPACE).decode().split()
+        assert ln.words == want == cl._words(line), line
+        assert ln.key == cl.line_key(line), line
+
+
+def test_line_entry_is_the_key_entry_of_short_lines() -> None:
+    short = "Show more stories"
+    long = "word " * (CHROME_MAX_LINE_CHARS // 5 + 1)
+    lines = cl._new_lines([short, long.strip(), "10"])
+    assert lines[0].entry == key_entry("show more stories") is not None
+    assert lines[1].entry is None  # too long to learn chrome from
+    assert lines[2].entry is None  # a key too short to count
+    assert cl._Line(short).entry == lines[0].entry
+
+
+def test_title_overlap_counts_a_kept_headings_words_only_elsewhere() -> None:
+    # The heading is kept; its words recur in the body only once (in itself), so
+    # it is no title; with a body line sharing them, it is.
+    head = "Ministers agree budget reform plan"
+    body = "The talks will resume in the autumn, officials said on Monday evening."
+    text = f"{head}\n{body}\n{body} Again."
+    spans = cl.line_spans(text)
+    keep = [True, True, True]
+    assert cl._find_title(text, tuple(spans), np.array(keep)) is None
+    text2 = f"{head}\n{body} Ministers agree budget reform plan today.\n{body}"
+    spans2 = tuple(cl.line_spans(text2))
+    assert cl._find_title(text2, spans2, np.array(keep)) == 0
+    art = cl.clean_text(Article("x", text2))
+    assert art.title in (None, head)
