@@ -645,6 +645,7 @@ def clear_caches() -> None:
     _own_credits_cached.cache_clear()
     _names_of.cache_clear()
     _name_words.cache_clear()
+    _squash.cache_clear()
 
 
 class _WordsAt(NamedTuple):
@@ -890,9 +891,11 @@ _NAME_BREAK = re.compile(r"[.,;:]\s|\n")
 _DOMAIN_END = re.compile(r"\.[a-z]{2,}$", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
 def _squash(name: str) -> str:
     """A name's letters and digits, casefolded: "The Stonewick Beacon" and
-    "stonewickbeacon" (a host name's part) compare equal."""
+    "stonewickbeacon" (a host name's part) compare equal. Cached: an article's own
+    names are its source's, met again with every article of that source."""
     words = _name_words(name) or [name]
     return "".join(ch for ch in "".join(words).casefold() if ch.isalnum())
 

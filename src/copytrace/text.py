@@ -165,6 +165,96 @@ def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Token
     spans = [(lo, min(hi, len(text))) for lo, hi in spans if min(hi, len(text)) > lo]
     if not spans:
         return Tokens([], [], [])
+    # the spans joined by "\0" (neither letter nor connector), so no word runs across
+    # a span boundary without a mask per boundary
+    sub = "\0".join([text[lo:hi] for lo, hi in spans])
+    if sub.isascii():
+        cp: np.ndarray = np.frombuffer(sub.encode("ascii"), np.uint8)
+        letter_of, conn_of, byte_of = _ASCII_TABLES
+    else:  # surrogatepass: lone surrogates (surrogateescape input) encode too
+        cp = np.frombuffer(sub.encode("utf-32-le", "surrogatepass"), np.uint32)
+        if int(cp.max()) >= _SMALL_CODES:  # CJK (each ideograph a word) or astral
+            return _tokenize_spans(text, spans)
+        letter_of, conn_of, byte_of = _small_tables()
+        cp = cp.astype(np.intp)  # index once, not once per table
+    letter, conn = letter_of[cp], conn_of[cp]
+    n = len(cp)
+    # a connector joins two letters ("U.S", "Abe's")
+    word = letter.copy()
+    if n > 2:
+        word[1:-1] |= conn[1:-1] & letter[:-2] & letter[2:]
+    # where the word mask changes: the starts and (exclusive) ends of words, in turn
+    edge = np.empty(n + 1, bool)
+    edge[0], edge[n] = word[0], word[n - 1]
+    np.not_equal(word[1:], word[:-1], out=edge[1:n])
+    changes = np.flatnonzero(edge)
+    if not len(changes):
+        return Tokens([], [], [])
+    first, last = changes[0::2], changes[1::2]
+    # the normalised words in one byte string (str.translate is slow): ASCII
+    # lower-cased, connectors dropped, "\0" after each word (at its end: a non-word
+    # character or one past the text); a character past ASCII is "?" (no word
+    # character), and the words holding one are normalised one by one below
+    low = np.empty(n + 1, np.uint8)
+    low[:n] = byte_of[cp]
+    low[last] = 0
+    take = np.empty(n + 1, bool)
+    take[n] = False
+    np.logical_and(word, ~conn, out=take[:n])
+    take[last] = True
+    words = low[take].tobytes().decode("latin-1").split("\0")
+    words.pop()  # after the last "\0"
+    # back to offsets in text: each span's words shifted by its start
+    if len(spans) == 1:
+        shift = spans[0][0]
+        starts: list[int] = (first + shift).tolist()
+        ends: list[int] = (last + shift).tolist()
+    else:
+        joined_lo, shifts, pos = [], [], 0
+        for lo, hi in spans:
+            joined_lo.append(pos)  # the span's start in ``sub``
+            shifts.append(lo - pos)
+            pos += hi - lo + 1
+        shift_of = np.array(shifts)[np.searchsorted(joined_lo, first, "right") - 1]
+        starts = (first + shift_of).tolist()
+        ends = (last + shift_of).tolist()
+    if letter_of is _ASCII_TABLES[0]:
+        return Tokens(words, starts, ends)
+    wide = np.flatnonzero((cp > 127) & word)
+    if not len(wide):
+        return Tokens(words, starts, ends)
+    at = np.searchsorted(first, wide, "right") - 1
+    other = at[np.flatnonzero(at[1:] != at[:-1]) + 1].tolist()
+    other.insert(0, int(at[0]))
+    for k in other:
+        words[k] = _normalize_cached(text[starts[k] : ends[k]])
+    if not all(words[k] for k in other):
+        kept = [k for k, w in enumerate(words) if w]
+        return Tokens([words[k] for k in kept], [starts[k] for k in kept], [ends[k] for k in kept])
+    return Tokens(words, starts, ends)
+
+
+# Code points below this (0x3040: the first CJK range) hold no ideograph or kana:
+# text made of them takes :func:`_tokenize_plain`'s small-table pass.
+_SMALL_CODES = 0x3040
+# byte_of: ASCII letters lower-cased, other ASCII kept, the rest "?" (no word character)
+_BYTE_OF = np.array(
+    [c + 32 if 65 <= c <= 90 else c if c < 128 else 63 for c in range(256)], np.uint8
+)
+
+
+@functools.cache
+def _small_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(letter, connector, byte)`` of every code point below ``_SMALL_CODES``."""
+    cls = _bmp_classes()[:_SMALL_CODES]
+    byte = np.full(_SMALL_CODES, 63, np.uint8)
+    byte[:128] = _BYTE_OF[:128]
+    return (cls & _LETTER_BIT) != 0, (cls & _CONN_BIT) != 0, byte
+
+
+def _tokenize_spans(text: str, spans: list[tuple[int, int]]) -> Tokens:
+    """:func:`_tokenize_plain` over non-empty ``spans`` of a text with CJK characters
+    (each its own word): a mask per span boundary."""
     if len(spans) == 1:
         lo, hi = spans[0]
         sub = text[lo:hi] if (lo, hi) != (0, len(text)) else text
@@ -244,6 +334,11 @@ def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Token
 
 _ASCII_LETTER = np.array([chr(c).isalnum() or c == 95 for c in range(128)], bool)
 _ASCII_CONN = np.array([chr(c) in ".'" for c in range(128)], bool)
+_ASCII_TABLES = (
+    np.append(_ASCII_LETTER, np.zeros(128, bool)),
+    np.append(_ASCII_CONN, np.zeros(128, bool)),
+    _BYTE_OF,
+)
 _CONN_CODES = np.array(sorted(map(ord, ".'’‘ʼ")), np.uint32)
 _CJK_RANGES = (
     (0x3040, 0x30FF),
