@@ -43,8 +43,9 @@ def main() -> None:
     chrome = learner.finish()
     t = time.process_time()
     cl._stopwords()
-    if hasattr(cl, "_stop_lang_bytes"):
-        cl._stop_lang_bytes()
+    for name in ("_stop_lang_bytes", "_stop_ids"):  # (whichever the version has)
+        if hasattr(cl, name):
+            getattr(cl, name)()
     start = time.process_time() - t
     t = time.process_time()
     for i in range(0, len(arts), args.batch):

@@ -511,10 +511,16 @@ def _stopwords() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _lang_dtype() -> type[np.unsignedinteger[Any]]:
+    """The smallest type of the languages' ids (fewer bytes to join and count)."""
+    return np.uint8 if len(_stoplists()) <= 256 else np.uint16
+
+
+@functools.lru_cache(maxsize=1)
 def _stop_lang_bytes() -> dict[str, bytes]:
-    """Each stopword's language ids (``_stop_arrays``) as intp bytes."""
+    """Each stopword's language ids (``_stop_arrays``) as ``_lang_dtype`` bytes."""
     lists = _stoplists()
-    ids = np.arange(len(lists), dtype=np.intp)
+    ids = np.arange(len(lists), dtype=_lang_dtype())
     out: dict[str, bytes] = {}
     get = out.get
     # (in the languages' order, as _stop_index lists them)
@@ -642,7 +648,7 @@ class _Line:
         self.row = array("d", _static_row(self))
         # The words that are a stopword in some language (for the page's language).
         self.stops = tuple(filter(_stopwords().__contains__, words))
-        # and their languages: one native intp per stopword and language
+        # and their languages: one id (_lang_dtype) per stopword and language
         self.stop_langs = b"".join(map(_stop_lang_bytes().__getitem__, self.stops))
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
         self._title: tuple[bool, bool] | None = None
@@ -950,13 +956,14 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     x[:, col["upper"]] = np.where(has_alpha, n_upper / safe, 0.0)
     # digits: the share of words holding a digit (an ASCII word with one is not alpha).
     if (cls & _C_DIGIT).any():
+        # (a word's first digit: no digit since the last space or line break)
         wa = np.frombuffer(wb, np.uint8)
-        wsp = (wa == 32) | (wa == 10)
-        ws, we = _runs(~wsp)
-        cd = np.zeros(len(wa) + 1, np.int32)
-        np.cumsum(_CLASS[wa] & _C_DIGIT > 0, out=cd[1:])
-        wline = np.searchsorted(np.flatnonzero(wa == 10), ws)
-        n_dig = np.bincount(wline[cd[we] > cd[ws]], minlength=m)
+        d = np.flatnonzero((wa >= 48) & (wa <= 57))
+        gaps = np.searchsorted(np.flatnonzero(wa <= 32), d)
+        first_digit = np.ones(len(d), bool)
+        first_digit[1:] = gaps[1:] != gaps[:-1]
+        wline = np.searchsorted(np.flatnonzero(wa == 10), d[first_digit])
+        n_dig = np.bincount(wline, minlength=m)
         x[:, col["digits"]] = np.where(k > 0, n_dig / np.maximum(k, 1), 0.0)
     # Sentence ends (_SENT_END_RE): a mark, closers, then a space or the end.
     marks = np.flatnonzero(cls & _C_MARK)
@@ -1050,13 +1057,13 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         publisher[i] = None
     rows = x.tobytes()
     step = _NF * 8
-    stop_bytes = _stop_lang_bytes().__getitem__
     is_stop = _stopwords().__contains__
     digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
     has_digit = digits > 0
     dated = (has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
     has_digit = has_digit.tolist()
     credit_line = np.isin(head, _CREDIT_LINE_CODES).tolist()
+    stop_bytes = _stop_lang_bytes().__getitem__
     from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
 
     learnable = (lens <= CHROME_MAX_LINE_CHARS).tolist()
@@ -1279,7 +1286,7 @@ def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
     """
     if not n_words:
         return frozenset()
-    ids = np.frombuffer(b"".join([ln.stop_langs for ln in lines]), dtype=np.intp)
+    ids = np.frombuffer(b"".join([ln.stop_langs for ln in lines]), dtype=_lang_dtype())
     if not len(ids):
         return frozenset()
     # Each stopword's languages counted once per occurrence: the same integer sums
