@@ -631,7 +631,7 @@ def test_a_lone_rewrite_keeping_runs_of_words_needs_no_cosine() -> None:
     )
     assert _shared_grams(a, b, _Cluster(0, len(a), 0, len(b), 20), 3) >= 8
     assert _shared_grams(a, c, _Cluster(0, len(a), 0, len(c), 20), 3) == 0
-    params = replace(PRESETS["pan"], lone_grams=8)
+    params = replace(PRESETS["pan"], lone_grams=8, min_chars=150)  # texts of ~165 chars
     off = replace(params, lone_grams=0)
     for other, kept in ((b, True), (c, False)):
         case = _Cluster(0, len(a), 0, len(other), 20, True, [0.4])  # cosine under 0.5

@@ -341,6 +341,9 @@ class _Doc:
     lengths: np.ndarray  # words in each sentence
     starts: list[int]  # first token of each sentence
     grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = field(default_factory=dict)
+    seedable: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, bool, bool]] = field(
+        default_factory=dict
+    )
     bags: SentenceBags | None = None
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -356,6 +359,19 @@ class _Doc:
             firsts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
             counts = np.diff(np.append(firsts, len(sk)))
             got = self.grams[n] = (order, sk, np.repeat(counts, counts), exact)
+        return got
+
+    def seeds(self, n: int, repeat: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, bool]:
+        """:meth:`ngrams` without the n-grams occurring more than ``repeat`` times
+        (never seeds): ``(order, sorted keys, own count, every count 1, exact)``."""
+        key = (n, repeat)
+        got = self.seedable.get(key)
+        if got is None:
+            order, sk, own, exact = self.ngrams(n)
+            keep = own <= repeat
+            if not keep.all():
+                order, sk, own = order[keep], sk[keep], own[keep]
+            got = self.seedable[key] = (order, sk, own, not len(own) or int(own.max()) == 1, exact)
         return got
 
     def sentence_bags(self) -> SentenceBags:
@@ -695,37 +711,39 @@ def _ngram_keys(ids: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
 def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]:
     """Exact matching stretches ``(a_start, b_start, length)`` in word indices."""
     n = params.seed_words
-    order, sa, own_a, exact_a = da.ngrams(n)
-    order_b, sb, cnt_b, exact_b = db.ngrams(n)
+    # only n-grams occurring at most max_seed_repeat times on both sides seed
+    order, sa, own_a, once_a, exact_a = da.seeds(n, params.max_seed_repeat)
+    order_b, sb, _, _, exact_b = db.seeds(n, params.max_seed_repeat)
     if not len(sa) or not len(sb):
         return []
     # look b's n-grams up in sorted order (4x faster than in text order); the
     # seeds are sorted below, so the order they are found in does not matter
     lo = np.searchsorted(sa, sb, "left")
-    at = np.minimum(lo, len(sa) - 1)
-    cnt_a = own_a[at]  # how often the n-gram found there occurs in a
-    rep = params.max_seed_repeat
-    kb = np.flatnonzero((sa[at] == sb) & (cnt_a <= rep) & (cnt_b <= rep))
+    kb = np.flatnonzero(sa[np.minimum(lo, len(sa) - 1)] == sb)
     if not len(kb):
         return []
-    c = cnt_a[kb]
-    if int(c.max()) == 1:  # each n-gram once in a: one seed each
+    lo_kb = lo[kb]
+    c = None if once_a else own_a[lo_kb]  # how often each n-gram found occurs in a
+    if c is None or int(c.max()) == 1:  # each n-gram once in a: one seed each
         j = order_b[kb]
-        i = order[lo[kb]]
+        i = order[lo_kb]
     else:
         j = np.repeat(order_b[kb], c)
         offs = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-        i = order[np.repeat(lo[kb], c) + offs]
+        i = order[np.repeat(lo_kb, c) + offs]
     # verify (hashed keys may collide) and refuse seeds that straddle chrome
-    ok = np.ones(len(i), bool)
+    ok: np.ndarray | None = None
     if not (exact_a and exact_b):
+        ok = np.ones(len(i), bool)
         for k in range(n):
             ok &= da.ids[i + k] == db.ids[j + k]
     if da.breaks[-1]:
-        ok &= da.breaks[i + n - 1] == da.breaks[i]
+        same = da.breaks[i + n - 1] == da.breaks[i]
+        ok = same if ok is None else ok & same
     if db.breaks[-1]:
-        ok &= db.breaks[j + n - 1] == db.breaks[j]
-    if not ok.all():
+        same = db.breaks[j + n - 1] == db.breaks[j]
+        ok = same if ok is None else ok & same
+    if ok is not None and not ok.all():
         i, j = i[ok], j[ok]
         if not len(i):
             return []
@@ -739,12 +757,9 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     new[0] = True
     np.not_equal(key[1:], key[:-1] + 1, out=new[1:])
     first = np.flatnonzero(new)
-    ra = key[first] % width
-    rb = ra + key[first] // width - na
-    rl = np.empty(len(first), np.int64)
-    rl[:-1] = first[1:] - first[:-1]
-    rl[-1] = len(key) - first[-1]
-    rl += n - 1
+    diag, ra = np.divmod(key[first], width)
+    rb = ra + diag - na
+    rl = np.diff(first, append=len(key)) + (n - 1)
     ids_a, ids_b = da.ids, db.ids
     out: list[tuple[int, int, int]] = []
     extend = False
@@ -844,15 +859,24 @@ def _paraphrase_pairs(
     spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
 
     def candidates(doc: _Doc, spans: list[tuple[int, int]]) -> np.ndarray:
-        length = doc.lengths
-        ok = length >= params.paraphrase_min_words
-        if spans:  # words of each sentence inside verbatim passages
-            cut = np.asarray(spans, np.int64)
-            inside = np.minimum(doc.bounds[:, 1:2], cut[:, 1]) - np.maximum(
-                doc.bounds[:, 0:1], cut[:, 0]
-            )
-            covered = np.maximum(inside, 0).sum(axis=1)
-            ok &= covered / np.maximum(length, 1) <= params.sentence_covered
+        ok = doc.lengths >= params.paraphrase_min_words
+        # words of each sentence inside verbatim passages: the spans are sorted and
+        # apart, and so are the sentences, so each span meets a run of sentences
+        # found by bisection (a grid of sentences x spans costs more in numpy)
+        sents, starts = doc.sentences, doc.starts
+        covered: dict[int, int] = {}
+        for s, e in spans:
+            k = max(bisect.bisect_right(starts, s) - 1, 0)
+            while k < len(sents) and sents[k][0] < e:
+                lo, hi = sents[k]
+                inside = min(hi, e) - max(lo, s)
+                if inside > 0:
+                    covered[k] = covered.get(k, 0) + inside
+                k += 1
+        for k, words in covered.items():
+            lo, hi = sents[k]
+            if words / max(hi - lo, 1) > params.sentence_covered:
+                ok[k] = False
         return ok
 
     cand_a = candidates(da, spans_a)

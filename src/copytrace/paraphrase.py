@@ -534,7 +534,12 @@ def _dice_rows(
     offs = np.arange(terms) - np.repeat(np.cumsum(reach) - reach, reach)
     x = np.repeat(sent_a, reach)
     y = sent_b[by_stem[np.repeat(lo, reach) + offs]]
-    cells, shared = np.unique(x * n_b + y, return_counts=True)
+    if n_a * n_b <= DICE_GRID_MAX:  # count on the grid of sentence pairs (no sort)
+        grid = np.bincount(x * n_b + y, minlength=n_a * n_b)
+        cells = np.flatnonzero(grid)
+        shared = grid[cells]
+    else:
+        cells, shared = np.unique(x * n_b + y, return_counts=True)
     x, y = cells // n_b, cells % n_b
     ok = 2.0 * shared / (a.sizes[x] + b.sizes[y]) >= min_dice
     if not ok.any():
@@ -579,6 +584,9 @@ def _shared_stems(
     return np.bincount(np.repeat(np.arange(len(sa)), lens), weights=hit, minlength=len(sa))
 
 
+# Dice's shared-stem counts are added up on a grid of sentence pairs up to this
+# size (8 bytes a cell), with np.unique beyond.
+DICE_GRID_MAX = 1 << 16
 # Sentence-pair grids up to this size are computed densely (8 bytes a cell).
 DENSE_PAIRS_MAX = 4_000_000
 # Products of this many stem-sharing entry pairs or fewer are added up as a numpy
