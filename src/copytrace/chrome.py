@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -158,35 +159,137 @@ def page_line_hashes(text: str) -> npt.NDArray[np.uint64]:
     return np.array(sorted(page_line_keys(text)), dtype=np.uint64)
 
 
-# Line -> its key's hash (or None), for pages_line_hashes: lines recur across pages.
-_HASH_OF_LINE: dict[str, int | None] = {}
-
-
 def pages_line_hashes(texts: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
-    """``[page_line_hashes(t) for t in texts]``, the lines not met before keyed together.
+    """``[page_line_hashes(t) for t in texts]``, all pages keyed and hashed together.
 
     Example:
         >>> texts = ["Menu\\nBody", ""]
         >>> [len(h) for h in pages_line_hashes(texts)]
         [2, 0]
     """
-    from copytrace.clean import line_keys, line_spans
+    page, hashes = flat_line_hashes(texts)
+    cuts = np.searchsorted(page, np.arange(1, len(texts)))
+    return list(np.split(hashes, cuts)) if len(texts) else []
 
-    known = _HASH_OF_LINE
-    pages = [
-        [text[s:e] for s, e in line_spans(text) if e - s <= CHROME_MAX_LINE_CHARS] for text in texts
+
+# line_key's ASCII path as byte tables: [.,:] (which join the digit groups of a
+# number), and every byte to its key byte with the line break kept.
+_NUMBER_SEPS = np.zeros(256, dtype=bool)
+_NUMBER_SEPS[list(b".,:")] = True
+_DIGITS = np.zeros(256, dtype=bool)
+_DIGITS[list(b"0123456789")] = True
+_SPACE, _NL, _ZERO = ord(" "), ord("\n"), ord("0")
+# Line breaks of copytrace.clean.line_spans besides "\n".
+_OTHER_BREAKS = ("\r", "\u2028", "\u2029")
+
+
+def flat_line_hashes(
+    texts: Sequence[str],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """The distinct line-key hashes of each page (as :func:`page_line_hashes`), flat:
+    ``(page, hash)`` rows sorted by page, then hash.
+
+    The pages' lines are keyed together: the ASCII ones (most) in numpy over all
+    of them at once, the others by :func:`copytrace.clean.line_keys`; each
+    distinct line once.
+
+    Example:
+        >>> page, h = flat_line_hashes(["Menu\\nMenu\\nText", "", "Text"])
+        >>> page.tolist(), h[2] == key_hash("text")
+        ([0, 0, 2], True)
+    """
+    from copytrace.clean import _TRIMMED_LINE_RE
+
+    # The lines of a page without \r, U+2028 or U+2029 are its "\n"-pieces,
+    # stripped (re's \s, outside the lines, is str.isspace): no regex over the text.
+    per_page = [
+        _TRIMMED_LINE_RE.findall(t) if any(c in t for c in _OTHER_BREAKS) else t.split("\n")
+        for t in texts
     ]
-    new = list({line: None for lines in pages for line in lines if line not in known})
-    if len(known) + len(new) > _LINE_ENTRIES:  # a bounded memo: start again
-        known.clear()
-        new = list({line: None for lines in pages for line in lines})
-    for line, key in zip(new, line_keys(new), strict=True):
-        known[line] = _key_entry(key)
-    out = []
-    for lines in pages:
-        hashes = {h for h in map(known.__getitem__, lines) if h is not None}
-        out.append(np.array(sorted(hashes), dtype=np.uint64))
-    return out
+    lines = [line.strip() for line in itertools.chain.from_iterable(per_page)]
+    page = np.repeat(np.arange(len(texts), dtype=np.int64), [len(p) for p in per_page])
+    size = np.fromiter(map(len, lines), np.int64, len(lines))
+    keep = (size > 0) & (size <= CHROME_MAX_LINE_CHARS)
+    if not keep.all():
+        lines = list(itertools.compress(lines, keep.tolist()))
+        page = page[keep]
+    number = dict.fromkeys(lines)  # each distinct line, numbered in order
+    number = dict(zip(number, range(len(number)), strict=True))
+    hashes, valid = _line_hashes(list(number))
+    idx = np.fromiter(map(number.__getitem__, lines), np.int64, len(lines))
+    keep = valid[idx]
+    page, line_hash = page[keep], hashes[idx[keep]]
+    order = np.lexsort((line_hash, page))
+    page, line_hash = page[order], line_hash[order]
+    new = np.ones(len(page), dtype=bool)
+    new[1:] = (page[1:] != page[:-1]) | (line_hash[1:] != line_hash[:-1])
+    return page[new], line_hash[new]
+
+
+def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """``key_hash(line_key(line))`` of distinct lines, and whether each key counts
+    (has ``CHROME_MIN_LINE_CHARS`` word characters)."""
+    from copytrace.clean import line_keys
+
+    n = len(lines)
+    keys: list[bytes] = [b""] * n
+    valid = np.zeros(n, dtype=bool)
+    joined = "\n".join(lines)
+    if joined.isascii():
+        asc: Sequence[int] = range(n)
+    else:
+        asc = [i for i, t in enumerate(lines) if t.isascii()]
+        joined = "\n".join([lines[i] for i in asc])
+    if len(asc):
+        ascii_keys, counts = _ascii_keys(joined.lower().encode("ascii"))
+        valid[asc] = counts >= CHROME_MIN_LINE_CHARS
+        for i, k in zip(asc, ascii_keys, strict=True):
+            keys[i] = k
+    if len(asc) < n:
+        other = [i for i, t in enumerate(lines) if not t.isascii()]
+        for i, key in zip(other, line_keys([lines[i] for i in other]), strict=True):
+            keys[i] = key.encode("utf-8")
+            valid[i] = _MIN_CHARS_RE.match(key) is not None
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(k, digest_size=8).digest() for k in keys])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64), valid
+
+
+def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
+    """:func:`copytrace.clean.line_key` of lowercased ASCII lines joined by "\\n", in
+    numpy, and each key's characters other than spaces (all word characters).
+
+    As line_key: each number (digit groups joined by one of ``.,:``) becomes "0",
+    every byte but [0-9a-z] a space, then the spaces are collapsed and stripped.
+    """
+    from copytrace.clean import _KEY_BYTES_NL
+
+    b = np.frombuffer(low, dtype=np.uint8)
+    digit = _DIGITS[b]
+    # a separator inside a number: a digit on both sides
+    inner = _NUMBER_SEPS[b]
+    inner[0] = inner[-1] = False
+    inner[1:-1] &= digit[:-2] & digit[2:]
+    number = digit | inner
+    first = number.copy()
+    first[1:] &= ~number[:-1]
+    c = np.frombuffer(_KEY_BYTES_NL, dtype=np.uint8)[b]
+    c[first] = _ZERO
+    c = c[~number | first]
+    # spaces: drop those after a space, a line break or at the start, then those
+    # before a line break or at the end
+    space = c == _SPACE
+    lead = space.copy()
+    lead[1:] &= (c[:-1] == _SPACE) | (c[:-1] == _NL)
+    c = c[~lead]
+    space = c == _SPACE
+    trail = space.copy()
+    trail[:-1] &= c[1:] == _NL
+    c = c[~trail]
+    nl = c == _NL
+    line = np.cumsum(nl)
+    counts = np.bincount(line[~nl & (c != _SPACE)], minlength=int(line[-1]) + 1 if len(c) else 1)
+    return c.tobytes().split(b"\n"), counts
 
 
 class ChromeLearner:
@@ -239,11 +342,28 @@ class ChromeLearner:
             return
         page = batch.column("page").to_numpy()
         hashes = batch.column("line_hash").to_numpy()
-        sources = batch.column("source").to_pylist()
-        starts = np.flatnonzero(np.r_[True, page[1:] != page[:-1]])
-        ends = np.append(starts[1:], len(page))
-        for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-            self.add_hashes(sources[lo], hashes[lo:hi])
+        # each row's source as this learner's code, through the batch's few distinct names
+        encoded = batch.column("source").dictionary_encode()
+        names = encoded.dictionary.to_pylist()
+        for name in names:
+            if name not in self._codes:
+                self._codes[name] = len(self._codes)
+                self._pages.append(0)
+        code_of = np.array([self._codes[name] for name in names], dtype=np.int32)
+        src = code_of[encoded.indices.to_numpy()]
+        # a page's rows are together: each first row is one page of its source
+        firsts = np.flatnonzero(np.r_[True, page[1:] != page[:-1]])
+        per_code = np.bincount(src[firsts], minlength=len(self._pages))
+        for code in np.flatnonzero(per_code).tolist():
+            self._pages[code] += int(per_code[code])
+        rows = np.empty(len(hashes), dtype=_ROW)
+        rows["src"] = src
+        rows["h"] = hashes
+        rows["n"] = 1
+        self._pending.append(rows)
+        self._pending_rows += len(rows)
+        if self._pending_rows >= _COMPACT_ROWS:
+            self._compact()
 
     def _compact(self) -> None:
         if not self._pending:
@@ -263,12 +383,18 @@ class ChromeLearner:
     def finish(self) -> dict[str, frozenset[int]]:
         """Each source's chrome, as line-key hashes (sources with none are left out)."""
         self._compact()
-        table = self._table
-        pages = np.array(self._pages, dtype=np.int64)
+        # Only lines on min_pages pages can be chrome: most lines (a page's own
+        # sentences) are on one, and are left out before the per-row decision.
+        table = self._table[self._table["n"] >= self.params.min_pages]
         sources = {code: name for name, code in self._codes.items()}
         out = chrome_from_counts(
-            ((sources[int(r["src"])], int(r["h"]), int(r["n"])) for r in table),
-            {name: int(pages[code]) for name, code in self._codes.items()},
+            zip(
+                [sources[c] for c in table["src"].tolist()],
+                table["h"].tolist(),
+                table["n"].tolist(),
+                strict=True,
+            ),
+            {name: self._pages[code] for name, code in self._codes.items()},
             self.params,
         )
         log.info(

@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from copytrace.align import PRESETS, AlignParams
-from copytrace.chrome import pages_line_hashes
+from copytrace.chrome import flat_line_hashes
 from copytrace.cluster import Cluster, Edge, build_clusters
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.model import Article, Passage
@@ -223,27 +223,14 @@ def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         >>> line_hashes_batch(b).column("page").to_pylist()
         [0, 0]
     """
-    pages: list[int] = []
-    sources: list[str] = []
-    rows = [
-        (row, source, text)
-        for row, (source, text, is_html) in enumerate(
-            zip(
-                batch.column("source").to_pylist(),
-                batch.column("text").to_pylist(),
-                batch.column("is_html").to_pylist(),
-                strict=True,
-            )
-        )
-        if source and not is_html
-    ]
-    hashes = pages_line_hashes([text for _, _, text in rows])
-    for (row, source, _), h in zip(rows, hashes, strict=True):
-        pages.extend([row] * len(h))
-        sources.extend([source] * len(h))
-    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    source = batch.column("source")
+    learn = zip(source.to_pylist(), batch.column("is_html").to_pylist(), strict=True)
+    rows = np.array([row for row, (s, html) in enumerate(learn) if s and not html], np.int64)
+    texts = batch.column("text").take(pa.array(rows)).to_pylist()
+    page, hashes = flat_line_hashes(texts)
+    pages = pa.array(rows[page], pa.int32())
     return pa.RecordBatch.from_arrays(
-        [pa.array(pages, pa.int32()), pa.array(sources, pa.string()), pa.array(flat, pa.uint64())],
+        [pages, source.take(pages).cast(pa.string()), pa.array(hashes, pa.uint64())],
         schema=LINES_SCHEMA,
     )
 

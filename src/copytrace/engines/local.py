@@ -29,6 +29,7 @@ import contextlib
 import functools
 import logging
 import multiprocessing as mp
+import multiprocessing.pool
 import os
 import pickle
 import re
@@ -101,6 +102,7 @@ ARTICLE_CACHE = 512
 LOCK_NAME = ".copytrace-scan.lock"
 WORK_PREFIX = ".copytrace-work-"
 _WORK_DIR = re.compile(re.escape(WORK_PREFIX) + r"(\d+)-")
+_ARROW_MAGIC = b"ARROW1\x00\x00"
 
 
 class _Timer:
@@ -208,9 +210,22 @@ def _spill() -> Spill:
 _CleanResult = tuple[pa.RecordBatch, npt.NDArray[np.int32], npt.NDArray[np.uint64]]
 
 
-def _lines_task(batch_index: int) -> pa.RecordBatch:
-    """Distinct line-key hashes of every page of raw batch ``batch_index`` (chrome pass)."""
-    return line_hashes_batch(_spill().raw_batch(batch_index))
+def read_raw_batch(path: Path, offset: int) -> pa.RecordBatch:
+    """The raw batch whose IPC message starts at byte ``offset`` of ``raw.arrow``
+    (0: the first batch, after the schema), readable while later batches are
+    still being written."""
+    source = pa.memory_map(str(path))
+    source.seek(offset or len(_ARROW_MAGIC))
+    while True:
+        message = pa.ipc.read_message(source)
+        if message.type == "record batch":
+            return pa.ipc.read_record_batch(message, RAW_SCHEMA)
+
+
+def _lines_task(offset: int) -> pa.RecordBatch:
+    """Distinct line-key hashes of every page of the raw batch at ``offset`` (chrome
+    pass; it runs while the reader is still spilling later batches)."""
+    return line_hashes_batch(read_raw_batch(cast(Path, _W["work"]) / "raw.arrow", offset))
 
 
 def _clean_task(batch_index: int) -> _CleanResult:
@@ -250,22 +265,48 @@ def _cpu_call(fn: Callable[[object], object], item: object) -> tuple[object, flo
     return result, time.process_time() - c0
 
 
-@contextlib.contextmanager
-def _pool(
-    jobs: int, work: Path, config: ScanConfig, timer: _Timer
-) -> Iterator[Callable[[Callable[[object], object], Sequence[object]], Iterator[object]]]:
-    """An ordered ``imap``: a process pool for ``jobs > 1``, in-process otherwise.
+class _Task:
+    """A task given to the workers: ``get()`` waits for ``(result, CPU seconds)``."""
 
-    Workers' CPU seconds are added to the timer's current stage.
+    def __init__(self, get: Callable[[], tuple[object, float]], ready: Callable[[], bool]):
+        self.get = get
+        self.ready = ready
+
+
+class _Workers:
+    """The pool's two ways in: an ordered ``imap`` over known items, and ``submit``
+    for items that arrive one by one (the chrome pass runs while the reader reads).
+
+    Workers' CPU seconds are added to the timer's current stage by ``imap``; the
+    caller of ``submit`` gets them from the task.
     """
+
+    def __init__(self, pool: mp.pool.Pool | None, timer: _Timer) -> None:
+        self._pool = pool
+        self._timer = timer
+
+    def imap(self, fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
+        if self._pool is None:
+            yield from map(fn, items)
+            return
+        for result, cpu in self._pool.imap(functools.partial(_cpu_call, fn), items, chunksize=1):
+            self._timer.add_cpu(cpu)
+            yield result
+
+    def submit(self, fn: Callable[[object], object], item: object) -> _Task:
+        if self._pool is None:  # in-process: run when asked for (in the caller's stage)
+            return _Task(lambda: (fn(item), 0.0), lambda: False)
+        res = self._pool.apply_async(_cpu_call, (fn, item))
+        return _Task(lambda: cast(tuple[object, float], res.get()), res.ready)
+
+
+@contextlib.contextmanager
+def _pool(jobs: int, work: Path, config: ScanConfig, timer: _Timer) -> Iterator[_Workers]:
+    """The workers: a process pool for ``jobs > 1``, this process otherwise."""
     if jobs <= 1:
         _init_worker(str(work), config)
-
-        def imap_local(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
-            return map(fn, items)
-
         try:
-            yield imap_local
+            yield _Workers(None, timer)
         finally:
             _W.clear()
         return
@@ -273,13 +314,7 @@ def _pool(
     # memory), and behave the same on every platform.
     ctx = mp.get_context("spawn")
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(work), config)) as pool:
-
-        def imap_pool(fn: Callable[[object], object], items: Sequence[object]) -> Iterator[object]:
-            for result, cpu in pool.imap(functools.partial(_cpu_call, fn), items, chunksize=1):
-                timer.add_cpu(cpu)
-                yield result
-
-        yield imap_pool
+        yield _Workers(pool, timer)
 
 
 # ----------------------------------------------------------------------------- crash safety
@@ -380,13 +415,17 @@ def _run(
     summary = ScanSummary(out_dir=str(out_dir), jobs=config.effective_jobs())
     timer = _Timer()
     try:
-        with timer("read"):
-            _read(inputs, work, config, summary, progress)
-        spill_offsets = Spill(work).offsets
-        n_batches = len(spill_offsets) - 1
-        with _pool(summary.jobs, work, config, timer) as imap:
+        # The pool starts first: its workers start up while this process reads, and
+        # count each batch's lines as soon as it is spilled.
+        with _pool(summary.jobs, work, config, timer) as workers:
+            imap = workers.imap
+            chrome = _ChromePass(workers, config, timer, progress)
+            with timer("read"):
+                _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
+            spill_offsets = Spill(work).offsets
+            n_batches = len(spill_offsets) - 1
             with timer("chrome"):
-                _learn_chrome(imap, work, n_batches, config, summary, progress)
+                chrome.finish(work, summary)
             with timer("clean+fingerprint"):
                 corpus, counter = _clean_and_fingerprint(
                     imap, work, n_batches, spill_offsets, config, summary, progress
@@ -439,8 +478,13 @@ def _read(
     config: ScanConfig,
     summary: ScanSummary,
     progress: Progress | None,
+    on_batch: Callable[[int], object] | None = None,
 ) -> None:
-    """Pass 1: read every record, spill raw articles, reject bad records."""
+    """Pass 1: read every record, spill raw articles, reject bad records.
+
+    ``on_batch(offset)`` is called when a batch is in ``raw.arrow``, with where it
+    starts (see :func:`read_raw_batch`).
+    """
     seen: set[str] = set()
     rejects_path = work / "rejects.jsonl"
     with (
@@ -448,6 +492,7 @@ def _read(
         pa.ipc.new_file(sink, RAW_SCHEMA) as writer,
         rejects_path.open("w", encoding="utf-8", newline="\n") as rejects,
     ):
+        start = 0  # where the next batch starts in raw.arrow
         for articles, bad in ingest.iter_batches(inputs, config.batch_size):
             for r in bad:
                 rejects.write(json_line(ingest.reject_to_dict(r)) + "\n")
@@ -465,33 +510,74 @@ def _read(
                     continue
                 seen.add(art.id)
                 keep.append(art)
-                summary.text_bytes += len(art.text.encode("utf-8", "surrogatepass"))
             if keep:
-                writer.write_batch(articles_to_batch(keep))
+                batch = articles_to_batch(keep)
+                writer.write_batch(batch)
+                # UTF-8 bytes of the texts (Arrow holds them as UTF-8 already)
+                summary.text_bytes += len(batch.column("text").buffers()[2] or b"")
+                if on_batch is not None:
+                    on_batch(start)
+                start = sink.tell()
             summary.articles += len(keep)
             _report(progress, "read", summary.read, None)
     log.info("read %d articles, rejected %d", summary.articles, summary.rejected)
 
 
-def _learn_chrome(
-    imap: Callable[..., Iterator[object]],
-    work: Path,
-    n_batches: int,
-    config: ScanConfig,
-    summary: ScanSummary,
-    progress: Progress | None,
-) -> None:
-    """Count line keys per source over all pages (in the pool); save each source's chrome."""
-    learner = ChromeLearner(config.chrome)
-    _report(progress, "chrome", 0, n_batches)
-    for i, result in enumerate(imap(_lines_task, range(n_batches))):
-        learner.add_batch(cast(pa.RecordBatch, result))
-        _report(progress, "chrome", i + 1, n_batches)
-    chrome = learner.finish()
-    summary.chrome_sources = len(chrome)
-    summary.chrome_lines = sum(len(v) for v in chrome.values())
-    with (work / "chrome.pickle").open("wb") as fh:
-        pickle.dump(chrome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+class _ChromePass:
+    """Counts the lines of each spilled batch in the pool, as the reader spills them
+    (pass 2), then saves each source's chrome."""
+
+    def __init__(
+        self,
+        workers: _Workers,
+        config: ScanConfig,
+        timer: _Timer,
+        progress: Progress | None,
+    ) -> None:
+        self._workers = workers
+        self._timer = timer
+        self._progress = progress
+        self._learner = ChromeLearner(config.chrome)
+        self._tasks: list[_Task] = []
+        self._done = 0
+
+    def submit(self, offset: int) -> None:
+        """Count the batch at ``offset`` of ``raw.arrow``; take in what is done."""
+        self._tasks.append(
+            self._workers.submit(cast(Callable[[object], object], _lines_task), offset)
+        )
+        self._take(wait=False)
+
+    def _take(self, wait: bool) -> None:
+        # in order, so the learner sees the batches as a serial run would
+        while self._done < len(self._tasks) and (wait or self._tasks[self._done].ready()):
+            task = self._tasks[self._done]
+            self._tasks[self._done] = _DONE
+            result, cpu = task.get()
+            c0 = time.process_time()
+            self._learner.add_batch(cast(pa.RecordBatch, result))
+            # the workers' and the learner's seconds are the chrome pass's, whenever they run
+            self._timer.add_cpu(cpu, "chrome")
+            if self._timer.stage != "chrome":
+                learner = time.process_time() - c0
+                self._timer.add_cpu(learner, "chrome")
+                self._timer.add_cpu(-learner)
+            self._done += 1
+            if wait:  # (during the read, the reader reports)
+                _report(self._progress, "chrome", self._done, len(self._tasks))
+
+    def finish(self, work: Path, summary: ScanSummary) -> None:
+        """Wait for the rest; save the chrome to ``work/chrome.pickle``."""
+        _report(self._progress, "chrome", self._done, len(self._tasks))
+        self._take(wait=True)
+        chrome = self._learner.finish()
+        summary.chrome_sources = len(chrome)
+        summary.chrome_lines = sum(len(v) for v in chrome.values())
+        with (work / "chrome.pickle").open("wb") as fh:
+            pickle.dump(chrome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_DONE = _Task(lambda: (None, 0.0), lambda: True)
 
 
 def _clean_and_fingerprint(
