@@ -851,9 +851,10 @@ def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) ->
 def _expansions(items: Any) -> list[str] | None:
     """Every string a parsed regex (``re._parser``) matches, ignoring anchors and
     boundaries; None when that is no short finite list."""
-    from re import _constants as c
+    from re import _constants as c  # type: ignore[attr-defined]
 
     outs = [""]
+    alts: list[str] | None
     for op, av in items:
         if op is c.LITERAL:
             alts = [chr(av)]
@@ -903,13 +904,16 @@ def _phrase_first_keys() -> np.ndarray | None:
     there is the match's leading run of word characters, whole: it ends where the
     match has a non-word character, or at the match's end (a boundary follows).
     """
-    from re import _constants as c
-    from re import _parser
+    try:  # (re's parser is private: without it, no prefilter)
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
 
-    parsed = list(_parser.parse(_PHRASE_LOWER_RE.pattern))
-    if not parsed or parsed[0] != (c.AT, c.AT_BOUNDARY):
+        parsed = list(_parser.parse(_PHRASE_LOWER_RE.pattern))
+        if not parsed or parsed[0] != (c.AT, c.AT_BOUNDARY):
+            return None
+        found = _expansions(parsed)
+    except (ImportError, AttributeError, TypeError, ValueError, IndexError):
         return None
-    found = _expansions(parsed)
     if not found:
         return None
     firsts = set()
