@@ -80,21 +80,3 @@ def test_line_spans_split_path_is_the_regex(seed: int) -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         want = [m.span() for m in cl._TRIMMED_LINE_RE.finditer(text)]
         assert cl.line_spans(text) == want, repr(text)
-
-
-def test_phrase_prefilter_finds_the_lines_the_regex_finds() -> None:
-    assert cl._phrase_first_keys() is not None  # (the pattern is a word list it reads)
-    rng = random.Random(8)
-    words = ["share", "shared", "sign up", "sign", "login", "log in", "e-mail", "email", "e"]
-    words += ["tags:x", "tags: x", "don't miss", "dont miss", "editor's picks", "rss", "the"]
-    words += ["subscribers", "subscriptions", "advertisement", "homeless", "home", "in other media"]
-    words += ["_share", "share_", "9share", "Share", "SHARE", "é", "’", "print", "#menu#", "x"]
-    lines = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
-    low = "\n".join(lines).lower().encode("ascii", "replace")
-    lens = np.array([len(t) for t in lines], np.int64)
-    starts = np.zeros(len(lines), np.int64)
-    np.cumsum(lens[:-1] + 1, out=starts[1:])
-    want = np.unique(cl._lines_hit(cl._PHRASE_BYTES_RE, low, starts))
-    got = cl._phrase_lines(low, starts, lens)
-    assert 100 < len(want) < len(lines)
-    assert got.tolist() == want.tolist()

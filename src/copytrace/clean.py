@@ -848,109 +848,6 @@ def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) ->
     return np.searchsorted(starts, np.asarray(pos, np.int64), side="right") - 1
 
 
-def _expansions(items: Any) -> list[str] | None:
-    """Every string a parsed regex (``re._parser``) matches, ignoring anchors and
-    boundaries; None when that is no short finite list."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    outs = [""]
-    alts: list[str] | None
-    for op, av in items:
-        if op is c.LITERAL:
-            alts = [chr(av)]
-        elif op is c.AT:
-            continue
-        elif op is c.SUBPATTERN:
-            alts = _expansions(av[3])
-        elif op is c.BRANCH:
-            alts = []
-            for branch in av[1]:
-                more = _expansions(branch)
-                if more is None:
-                    return None
-                alts += more
-        elif op is c.MAX_REPEAT and av[1] <= 1:
-            sub = _expansions(av[2])
-            alts = None if sub is None else [""] * (av[0] == 0) + sub
-        else:
-            return None
-        if alts is None or len(outs) * len(alts) > 10_000:
-            return None
-        outs = [o + a for o in outs for a in alts]
-    return outs
-
-
-_TOKEN_MULT = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _token_keys(tokens: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """A key of each token (``lens[j]`` bytes at ``starts[j]`` of the uint8 array
-    ``tokens``): its first 8 bytes and its length. Equal tokens get equal keys."""
-    padded = np.zeros(len(tokens) + 8, np.uint8)
-    padded[: len(tokens)] = tokens
-    win = np.lib.stride_tricks.as_strided(padded, shape=(len(tokens), 8), strides=(1, 1))
-    head = win[starts]
-    head[np.arange(8) >= lens[:, None]] = 0
-    with np.errstate(over="ignore"):
-        return head.view("<u8").ravel() * _TOKEN_MULT + lens.astype(np.uint64)
-
-
-@functools.lru_cache(maxsize=1)
-def _phrase_first_keys() -> np.ndarray | None:
-    """The ``_token_keys`` of the tokens a ``_PHRASE_BYTES_RE`` match can start with
-    (sorted), or None when the pattern is not the word list this reads.
-
-    A match starts at a word boundary with a word character, so the line's token
-    there is the match's leading run of word characters, whole: it ends where the
-    match has a non-word character, or at the match's end (a boundary follows).
-    """
-    try:  # (re's parser is private: without it, no prefilter)
-        from re import _constants as c  # type: ignore[attr-defined]
-        from re import _parser  # type: ignore[attr-defined]
-
-        parsed = list(_parser.parse(_PHRASE_LOWER_RE.pattern))
-        if not parsed or parsed[0] != (c.AT, c.AT_BOUNDARY):
-            return None
-        found = _expansions(parsed)
-    except (ImportError, AttributeError, TypeError, ValueError, IndexError):
-        return None
-    if not found:
-        return None
-    firsts = set()
-    for e in found:
-        run = re.match(r"[0-9_a-z]*", e)
-        if run is None or not run.group():
-            return None
-        firsts.add(run.group().encode("ascii"))
-    joined = b" ".join(sorted(firsts))
-    tokens = np.frombuffer(joined, np.uint8)
-    ends = np.flatnonzero(np.append(tokens == 32, True))
-    starts = np.append(0, ends[:-1] + 1)
-    return np.unique(_token_keys(tokens, starts, ends - starts))
-
-
-def _phrase_lines(hashed: bytes, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Indices of the joined lines (lowered, non-ASCII as "#") holding a
-    ``_PHRASE_BYTES_RE`` match: the lines with a token a match can start with,
-    then the regex on those alone (the same as ``_lines_hit`` over all of them)."""
-    allowed = _phrase_first_keys()
-    if allowed is None:
-        return np.unique(_lines_hit(_PHRASE_BYTES_RE, hashed, starts))
-    h = np.frombuffer(hashed, np.uint8)
-    word = ((h >= 97) & (h <= 122)) | ((h >= 48) & (h <= 57)) | (h == 95)
-    first = word.copy()
-    first[1:] &= ~word[:-1]
-    last = word.copy()
-    last[:-1] &= ~word[1:]
-    s = np.flatnonzero(first)
-    keys = _token_keys(h, s, np.flatnonzero(last) + 1 - s)
-    at = np.minimum(np.searchsorted(allowed, keys), len(allowed) - 1)
-    cand = np.unique(np.searchsorted(starts, s[allowed[at] == keys], side="right") - 1)
-    search = _PHRASE_BYTES_RE.search
-    ends = (starts + lens).tolist()
-    return np.array([i for i in cand.tolist() if search(hashed, int(starts[i]), ends[i])], np.int64)
-
-
 def _lines_holding(needles: Sequence[bytes], joined: bytes, starts: np.ndarray) -> list[int]:
     """Indices of the joined lines holding one of ``needles`` (none holds a line break)."""
     pos = []
@@ -1109,7 +1006,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     teaser = sorted(set((np.searchsorted(starts, hint, side="right") - 1).tolist()))
     x[teaser, col["teaser_glue"]] = [_teaser_glue(texts[i]) for i in teaser]
     # (over bytes with the punctuation as "#": the same matches, found faster)
-    phrase = _phrase_lines(_HASH_OF[code].tobytes().lower(), starts, lens)
+    phrase = _lines_hit(_PHRASE_BYTES_RE, _HASH_OF[code].tobytes().lower(), starts)
     x[phrase, col["chrome_phrase"]] = 1.0
     x[phrase[k[phrase] <= 12], col["chrome_phrase_short"]] = 1.0
     sep_at = np.flatnonzero(cls & _C_SEP)
