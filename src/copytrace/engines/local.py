@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -46,6 +47,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 
@@ -164,13 +166,17 @@ class Spill:
         i = int(np.searchsorted(self.offsets, doc, side="right")) - 1
         return i, doc - int(self.offsets[i])
 
-    def _article(self, doc: int) -> Article:
-        i, j = self._locate(doc)
-        if self._meta_batches is None:  # opened on first use: pass 2 writes it
+    def meta_batches(self) -> list[pa.RecordBatch]:
+        """The batches of ``meta.arrow`` (opened on first use: pass 3 writes it)."""
+        if self._meta_batches is None:
             reader = pa.ipc.open_file(pa.memory_map(str(self._meta_path)))
             self._meta_batches = [reader.get_batch(k) for k in range(reader.num_record_batches)]
+        return self._meta_batches
+
+    def _article(self, doc: int) -> Article:
+        i, j = self._locate(doc)
         raw = self._raw_batches[i]
-        meta = self._meta_batches[i]
+        meta = self.meta_batches()[i]
         content = meta.column("content")[j].as_py() or []
         return Article(
             id=meta.column("id")[j].as_py(),
@@ -717,14 +723,6 @@ def _write(
     spill = Spill(work)
     order = sorted(range(len(corpus.ids)), key=corpus.ids.__getitem__)
     _report(progress, "write", 0, len(order))
-
-    def article_batches() -> Iterator[pa.RecordBatch]:
-        for lo in range(0, len(order), WRITE_CHUNK):
-            arts = [spill.article(d) for d in order[lo : lo + WRITE_CHUNK]]
-            spill.article.cache_clear()
-            yield articles_to_batch(arts, ARTICLES_SCHEMA)
-            _report(progress, "write", min(lo + WRITE_CHUNK, len(order)), len(order))
-
     outputs = {
         name: out_dir / name
         for name in (
@@ -736,38 +734,90 @@ def _write(
             "rejects.jsonl",
         )
     }
-    write_parquet(outputs["articles.parquet"], article_batches(), ARTICLES_SCHEMA)
-    prow = passage_rows(pairs)
-    write_parquet(
-        outputs["passages.parquet"],
-        [pa.RecordBatch.from_pylist(prow, schema=PASSAGES_SCHEMA)],
-        PASSAGES_SCHEMA,
-    )
-    write_jsonl(outputs["passages.jsonl"], prow)
-    write_jsonl(outputs["pairs.jsonl"], pair_rows(pairs))
-    write_jsonl(outputs["clusters.jsonl"], (c.to_dict() for c in clusters))
-    with atomic_path(outputs["rejects.jsonl"]) as tmp:
-        shutil.copyfile(work / "rejects.jsonl", tmp)
-    if config.report:
-        from copytrace.report.html import render_report
-
-        index = {doc_id: d for d, doc_id in enumerate(corpus.ids)}
-
-        def lookup(article_id: str) -> Article | None:
-            d = index.get(article_id)
-            return spill.article(d) if d is not None else None
-
-        outputs["report.html"] = out_dir / "report.html"
-        summary.stage_seconds = dict(timer.seconds)
-        summary.seconds = time.perf_counter() - t_start
-        summary.peak_rss_mb = peak_rss_mb()
-        html = render_report(
-            summary,
-            pairs,
-            clusters,
-            lookup,
-            sources=dict(zip(corpus.ids, corpus.sources, strict=True)),
-            max_pairs=config.report_pairs,
+    # articles.parquet (most of the bytes: Arrow and Parquet work, outside the GIL)
+    # is written in a thread while this one writes the rest.
+    spill.meta_batches()  # (opened here, not in both threads)
+    with ThreadPoolExecutor(1) as pool:
+        articles = pool.submit(
+            write_parquet,
+            outputs["articles.parquet"],
+            _article_batches(spill, order),
+            ARTICLES_SCHEMA,
         )
-        write_text(outputs["report.html"], html)
+        prow = passage_rows(pairs)
+        write_parquet(
+            outputs["passages.parquet"],
+            [pa.RecordBatch.from_pylist(prow, schema=PASSAGES_SCHEMA)],
+            PASSAGES_SCHEMA,
+        )
+        write_jsonl(outputs["passages.jsonl"], prow)
+        write_jsonl(outputs["pairs.jsonl"], pair_rows(pairs))
+        write_jsonl(outputs["clusters.jsonl"], (c.to_dict() for c in clusters))
+        with atomic_path(outputs["rejects.jsonl"]) as tmp:
+            shutil.copyfile(work / "rejects.jsonl", tmp)
+        if config.report:
+            _write_report(
+                spill, out_dir, outputs, corpus, pairs, clusters, config, summary, timer, t_start
+            )
+        articles.result()
+    _report(progress, "write", len(order), len(order))
     summary.outputs = {k: str(v) for k, v in outputs.items()}
+
+
+def _article_batches(spill: Spill, order: Sequence[int]) -> Iterator[pa.RecordBatch]:
+    """The rows of ``articles.parquet`` (documents in ``order``), ``WRITE_CHUNK`` per
+    batch, taken from the spill's columns as they are (no Python objects)."""
+    if not order:
+        return
+    meta = pa.Table.from_batches(spill.meta_batches(), schema=META_SCHEMA)
+    text = pa.Table.from_batches(
+        [spill.raw_batch(i) for i in range(len(spill.offsets) - 1)], schema=RAW_SCHEMA
+    ).column("text")
+    content = meta.column("content")
+    if content.null_count:  # an article without content spans has none: []
+        content = pc.if_else(pc.is_null(content), pa.scalar([], content.type), content)
+    columns = {name: meta.column(name) for name in META_SCHEMA.names}
+    columns["content"] = content
+    columns["text"] = text
+    for lo in range(0, len(order), WRITE_CHUNK):
+        rows = pa.array(order[lo : lo + WRITE_CHUNK], pa.int64())
+        yield pa.RecordBatch.from_arrays(
+            [columns[f.name].take(rows).combine_chunks().cast(f.type) for f in ARTICLES_SCHEMA],
+            schema=ARTICLES_SCHEMA,
+        )
+
+
+def _write_report(
+    spill: Spill,
+    out_dir: Path,
+    outputs: dict[str, Path],
+    corpus: _Corpus,
+    pairs: list[PairRecord],
+    clusters: list[Cluster],
+    config: ScanConfig,
+    summary: ScanSummary,
+    timer: _Timer,
+    t_start: float,
+) -> None:
+    """Write ``report.html`` (article texts of the shown pairs from the spill)."""
+    from copytrace.report.html import render_report
+
+    index = {doc_id: d for d, doc_id in enumerate(corpus.ids)}
+
+    def lookup(article_id: str) -> Article | None:
+        d = index.get(article_id)
+        return spill.article(d) if d is not None else None
+
+    outputs["report.html"] = out_dir / "report.html"
+    summary.stage_seconds = dict(timer.seconds)
+    summary.seconds = time.perf_counter() - t_start
+    summary.peak_rss_mb = peak_rss_mb()
+    html = render_report(
+        summary,
+        pairs,
+        clusters,
+        lookup,
+        sources=dict(zip(corpus.ids, corpus.sources, strict=True)),
+        max_pairs=config.report_pairs,
+    )
+    write_text(outputs["report.html"], html)

@@ -9,6 +9,7 @@ Every piece of article text, title, id and URL is HTML-escaped.
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 from collections import Counter, defaultdict
@@ -356,13 +357,27 @@ def render_text(art: Article, marks: Sequence[tuple[int, int, str]]) -> str:
     for s, e, _ in marks:
         cuts.update((s, e))
     edges = sorted(cuts)
+    # No piece crosses an edge, and the merged content spans are sorted and apart:
+    # the only one that can hold a piece is the last to start at or before it. The
+    # same for marks when they are sorted and do not overlap (as word_marks gives).
+    c_starts = [s for s, _ in content]
+    c_ends = [e for _, e in content]
+    ordered = all(s < e for s, e, _ in marks) and all(
+        a[1] <= b[0] for a, b in itertools.pairwise(marks)
+    )
+    m_starts = [s for s, _, _ in marks]
     out: list[str] = []
     for lo, hi in itertools.pairwise(edges):
         if hi <= lo:
             continue
         piece = text[lo:hi]
-        in_content = any(s <= lo and hi <= e for s, e in content)
-        mark = next((c for s, e, c in marks if s <= lo and hi <= e), None)
+        j = bisect.bisect_right(c_starts, lo) - 1
+        in_content = j >= 0 and hi <= c_ends[j]
+        if ordered:
+            k = bisect.bisect_right(m_starts, lo) - 1
+            mark = marks[k][2] if k >= 0 and hi <= marks[k][1] else None
+        else:
+            mark = next((c for s, e, c in marks if s <= lo and hi <= e), None)
         if mark == "mark":
             out.append(f"<mark>{esc(piece)}</mark>")
         elif mark == "para":
