@@ -1043,22 +1043,25 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             x[i, col["glue"]] = min(g, 4) / 4
             x[i, col["glue_any"]] = 1.0
     x[:, col["template"]] = template
-    comment_re, date_re = _LOWER_RES[2], _LOWER_RES[3]
-    c_comment, c_section, c_date = col["comment_header"], col["section_end"], col["date_short"]
-    for i in np.flatnonzero(k <= 14).tolist():
-        t = texts[i]
-        n = len(words[i])
-        probe = t.lower()
-        if _COMMENT_ENDS.search(probe):
-            x[i, c_comment] = comment_re.search(probe) is not None
-        else:
-            x[i, c_comment] = comment_re.match(probe) is not None
-        if n <= 12:
-            x[i, c_date] = (
-                bool(_DIGIT_RE.search(t)) or bool(_DATE_WORDS.search(probe))
-            ) and date_re.search(probe) is not None
-            if n <= 8:
-                x[i, c_section] = _SECTION_END_RE.match(keys[i]) is not None
+    comment_search, comment_match = _LOWER_RES[2].search, _LOWER_RES[2].match
+    date_search = _LOWER_RES[3].search
+    ends_search, digit_search = _COMMENT_ENDS.search, _DIGIT_RE.search
+    date_words, section_match = _DATE_WORDS.search, _SECTION_END_RE.match
+    # (the values gathered in lists, then set column by column)
+    short = np.flatnonzero(k <= 14).tolist()
+    probes = [texts[i].lower() for i in short]
+    x[short, col["comment_header"]] = [
+        (comment_search if ends_search(probe) else comment_match)(probe) is not None
+        for probe in probes
+    ]
+    dated_at = [j for j, i in enumerate(short) if len(words[i]) <= 12]
+    x[[short[j] for j in dated_at], col["date_short"]] = [
+        (digit_search(texts[short[j]]) is not None or date_words(probes[j]) is not None)
+        and date_search(probes[j]) is not None
+        for j in dated_at
+    ]
+    section_at = [i for i in short if len(words[i]) <= 8]
+    x[section_at, col["section_end"]] = [section_match(keys[i]) is not None for i in section_at]
 
     # Publisher names (see _Line.publisher): only lines holding their literals can name one.
     publisher: list[tuple[str | None, str | None] | None] = [(None, None)] * m

@@ -149,7 +149,11 @@ def _scores_batch(
         n = len(lines)
         stop = _page_stop(lines, sum([ln.nwords for ln in lines]))
         if stop:
-            stop_density[lo : lo + n] = [ln.stop_density(stop) for ln in lines]
+            # (each line remembers its density for the last stoplist: read it inline)
+            stop_density[lo : lo + n] = [
+                d[1] if (d := ln._density) is not None and d[0] is stop else ln.stop_density(stop)
+                for ln in lines
+            ]
         no_stop[j] = float(not stop)
         keys = Counter([ln.key for ln in lines])
         repeated += [keys[ln.key] > 1 for ln in lines]
