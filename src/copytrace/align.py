@@ -759,7 +759,10 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     first = np.flatnonzero(new)
     diag, ra = np.divmod(key[first], width)
     rb = ra + diag - na
-    rl = np.diff(first, append=len(key)) + (n - 1)
+    rl = np.empty(len(first), np.int64)  # (np.diff's append= costs more than this)
+    np.subtract(first[1:], first[:-1], out=rl[:-1])
+    rl[-1] = len(key) - first[-1]
+    rl += n - 1
     ids_a, ids_b = da.ids, db.ids
     out: list[tuple[int, int, int]] = []
     extend = False
@@ -859,24 +862,15 @@ def _paraphrase_pairs(
     spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
 
     def candidates(doc: _Doc, spans: list[tuple[int, int]]) -> np.ndarray:
-        ok = doc.lengths >= params.paraphrase_min_words
-        # words of each sentence inside verbatim passages: the spans are sorted and
-        # apart, and so are the sentences, so each span meets a run of sentences
-        # found by bisection (a grid of sentences x spans costs more in numpy)
-        sents, starts = doc.sentences, doc.starts
-        covered: dict[int, int] = {}
-        for s, e in spans:
-            k = max(bisect.bisect_right(starts, s) - 1, 0)
-            while k < len(sents) and sents[k][0] < e:
-                lo, hi = sents[k]
-                inside = min(hi, e) - max(lo, s)
-                if inside > 0:
-                    covered[k] = covered.get(k, 0) + inside
-                k += 1
-        for k, words in covered.items():
-            lo, hi = sents[k]
-            if words / max(hi - lo, 1) > params.sentence_covered:
-                ok[k] = False
+        length = doc.lengths
+        ok = length >= params.paraphrase_min_words
+        if spans:  # words of each sentence inside verbatim passages
+            cut = np.asarray(spans, np.int64)
+            inside = np.minimum(doc.bounds[:, 1:2], cut[:, 1]) - np.maximum(
+                doc.bounds[:, 0:1], cut[:, 0]
+            )
+            covered = np.maximum(inside, 0).sum(axis=1)
+            ok &= covered / np.maximum(length, 1) <= params.sentence_covered
         return ok
 
     cand_a = candidates(da, spans_a)
