@@ -152,3 +152,48 @@ def test_learner_finish_decides_as_chrome_from_counts() -> None:
     assert learner.finish() == chrome_from_counts(counts, {"s": 3, "t": 1}, learner.params)
     assert chrome_from_counts(counts, {"s": 3, "t": 1}, learner.params) == {"s": frozenset({1})}
     assert np.uint64(5) not in learner.finish().get("t", frozenset())
+
+
+def _counts_by_hand(pages: list[tuple[str, list[int]]]) -> dict[str, frozenset[int]]:
+    seen: dict[tuple[str, int], int] = {}
+    per_source: dict[str, int] = {}
+    for source, hashes in pages:
+        per_source[source] = per_source.get(source, 0) + 1
+        for h in set(hashes):
+            seen[(source, h)] = seen.get((source, h), 0) + 1
+    counts = [(s, h, n) for (s, h), n in seen.items()]
+    return chrome_from_counts(counts, per_source, ChromeParams(min_pages=2, min_share=0.0))
+
+
+def test_learner_compacting_often_counts_the_same(monkeypatch: object) -> None:
+    from copytrace import chrome as mod
+
+    rng = random.Random(11)
+    pages = [
+        (rng.choice("ABCD"), sorted({rng.randrange(40) for _ in range(rng.randrange(1, 9))}))
+        for _ in range(300)
+    ]
+    want = _counts_by_hand(pages)
+    for every in (1, 7, 50, 10**9):
+        monkeypatch.setattr(mod, "_COMPACT_ROWS", every)  # type: ignore[attr-defined]
+        learner = ChromeLearner(ChromeParams(min_pages=2, min_share=0.0))
+        for source, hashes in pages:
+            learner.add_hashes(source, np.array(hashes, dtype=np.uint64))
+        assert learner.finish() == want, every
+    assert want
+
+
+def test_learner_with_two_rows_sharing_a_merge_key(monkeypatch: object) -> None:
+    from copytrace import chrome as mod
+
+    monkeypatch.setattr(mod, "_COMPACT_ROWS", 1)  # type: ignore[attr-defined]
+    mix = int(mod._MIX)
+    # source codes 0 ("a") and 1 ("b"): h and h ^ _MIX have the same merge key
+    pages = [("a", [5, 9])] * 3 + [("b", [5 ^ mix, 9])] * 2 + [("a", [5 ^ mix])] * 2
+    learner = ChromeLearner(ChromeParams(min_pages=2, min_share=0.0))
+    for source, hashes in pages:
+        learner.add_hashes(source, np.array(hashes, dtype=np.uint64))
+    model = learner.finish()
+    assert model == _counts_by_hand(pages)
+    assert model == {"a": frozenset({5, 9, 5 ^ mix}), "b": frozenset({5 ^ mix, 9})}
+    assert learner._keys is None  # it fell back to sorting by both columns

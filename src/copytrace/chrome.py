@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +53,8 @@ _COMPACT_ROWS = 4_000_000
 
 _MIN_CHARS_RE = re.compile(rf"(?:.*?[^\W_]){{{CHROME_MIN_LINE_CHARS}}}", re.S)
 _ROW = np.dtype([("src", "<i4"), ("h", "<u8"), ("n", "<i8")])
+# Mixes a row's source into its line hash: one 64-bit sort key per (source, line).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +295,22 @@ def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
     return c.tobytes().split(b"\n"), counts
 
 
+def _sum_runs(
+    rows: npt.NDArray[np.void], keys: tuple[npt.NDArray[Any], ...]
+) -> npt.NDArray[np.void]:
+    """Sorted ``rows`` with one row per run of equal ``keys``, its ``n`` summed."""
+    if not len(rows):
+        return rows
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = False
+    for k in keys:
+        new[1:] |= k[1:] != k[:-1]
+    starts = np.flatnonzero(new)
+    out = rows[starts]
+    out["n"] = np.add.reduceat(rows["n"], starts)
+    return out
+
+
 class ChromeLearner:
     """Counts lines per source over a stream of pages, then names the chrome.
 
@@ -312,6 +331,8 @@ class ChromeLearner:
         self._pending: list[npt.NDArray[np.void]] = []
         self._pending_rows = 0
         self._table = np.zeros(0, dtype=_ROW)
+        # each table row's key (see _merge); None once two rows shared one
+        self._keys: npt.NDArray[np.uint64] | None = np.zeros(0, dtype=np.uint64)
 
     def add(self, source: str | None, text: str, *, is_html: bool = False) -> None:
         """Count the lines of one page of ``source`` (ignored without a source, or HTML)."""
@@ -366,19 +387,50 @@ class ChromeLearner:
             self._compact()
 
     def _compact(self) -> None:
+        """Fold the pending rows into the table: one row per (source, line) with its
+        page count."""
         if not self._pending:
             return
-        rows = np.concatenate([self._table, *self._pending])
+        rows = np.concatenate(self._pending)
         self._pending.clear()
         self._pending_rows = 0
+        if self._keys is not None and self._merge(rows):
+            return
+        # (a key shared by two (source, line) rows: sort them all by both instead)
+        self._keys = None
+        rows = np.concatenate([self._table, rows])
         order = np.lexsort((rows["h"], rows["src"]))
-        rows = rows[order]
-        new = np.ones(len(rows), dtype=bool)
-        new[1:] = (rows["src"][1:] != rows["src"][:-1]) | (rows["h"][1:] != rows["h"][:-1])
+        self._table = _sum_runs(rows[order], (rows["src"][order], rows["h"][order]))
+
+    def _merge(self, rows: npt.NDArray[np.void]) -> bool:
+        """Merge rows into the table kept sorted by one 64-bit key per (source, line)
+        (a sort of the new rows and a merge, not a sort of the whole table again);
+        False, with the table untouched, if two (source, line) rows share a key."""
+        assert self._keys is not None
+        key = rows["h"] ^ (rows["src"].astype(np.uint64) * _MIX)
+        order = np.argsort(key)
+        rows, key = rows[order], key[order]
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = key[1:] != key[:-1]
+        group = np.cumsum(new) - 1
         starts = np.flatnonzero(new)
-        table = rows[starts]
-        table["n"] = np.add.reduceat(rows["n"], starts)
-        self._table = table
+        if (rows["src"] != rows["src"][starts][group]).any() or (
+            rows["h"] != rows["h"][starts][group]
+        ).any():
+            return False
+        add = _sum_runs(rows, (key,))
+        add_key = key[starts]
+        pos = np.searchsorted(self._keys, add_key)
+        hit = pos < len(self._keys)
+        hit[hit] = self._keys[pos[hit]] == add_key[hit]
+        old = self._table[pos[hit]]
+        if (old["src"] != add["src"][hit]).any() or (old["h"] != add["h"][hit]).any():
+            return False
+        self._table["n"][pos[hit]] += add["n"][hit]
+        miss = ~hit
+        self._table = np.insert(self._table, pos[miss], add[miss])
+        self._keys = np.insert(self._keys, pos[miss], add_key[miss])
+        return True
 
     def finish(self) -> dict[str, frozenset[int]]:
         """Each source's chrome, as line-key hashes (sources with none are left out)."""
