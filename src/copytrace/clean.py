@@ -39,7 +39,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, filterfalse
+from itertools import chain, filterfalse, islice
 from typing import Any
 
 import numpy as np
@@ -957,11 +957,11 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     alpha_first = upper[s] | lower[s]
     n_alpha = np.bincount(line_s[alpha_first], minlength=m)
     n_title = np.bincount(line_s[upper[s]], minlength=m)
-    cu = np.zeros(len(a) + 1, np.int32)
-    np.cumsum(upper, out=cu[1:])
-    cl = np.zeros(len(a) + 1, np.int32)
-    np.cumsum(lower, out=cl[1:])
-    upper_chunk = alpha_first & (cu[e] > cu[s]) & (cl[e] == cl[s]) & (e - s > 1)
+    # (a chunk's capitals and small letters: sums from its start to the next chunk's,
+    # as the spaces between hold neither)
+    n_up = np.add.reduceat(upper, s, dtype=np.int32)
+    n_low = np.add.reduceat(lower, s, dtype=np.int32)
+    upper_chunk = alpha_first & (n_up > 0) & (n_low == 0) & (e - s > 1)
     n_upper = np.bincount(line_s[upper_chunk], minlength=m)
     has_alpha = n_alpha > 0
     safe = np.maximum(n_alpha, 1)
@@ -1967,12 +1967,13 @@ def _find_published(
     lines = _lines(text, spans)
 
     def stamp(i: int) -> str | None:
-        return lines[i].stamp()
+        known = lines[i]._stamp  # (remembered: read inline)
+        return known[0] if known is not None else lines[i].stamp()
 
-    before = [i for i in range(first - 1, -1, -1) if lines[i].words]
-    order = before[:_STAMP_WINDOW]
-    order += list(range(first, min(last + 1, first + _STAMP_BODY_LINES)))
-    order += list(range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW)))
+    before = (i for i in range(first - 1, -1, -1) if lines[i].words)
+    order = list(islice(before, _STAMP_WINDOW))
+    order += range(first, min(last + 1, first + _STAMP_BODY_LINES))
+    order += range(last + 1, min(len(spans), last + 1 + _STAMP_WINDOW))
     found = {i: stamp(i) for i in order}
     for i in order:
         if not found[i]:
