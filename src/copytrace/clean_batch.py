@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -155,13 +156,23 @@ def _scores_batch(
                 for ln in lines
             ]
         no_stop[j] = float(not stop)
-        keys = Counter([ln.key for ln in lines])
-        repeated += [keys[ln.key] > 1 for ln in lines]
+        # (most pages repeat no key and no opening: then no counting)
+        page_keys = [ln.key for ln in lines]
+        if len(set(page_keys)) == n:
+            repeated += [False] * n
+        else:
+            keys = Counter(page_keys)
+            repeated += [keys[k] > 1 for k in page_keys]
         prefixes = [ln.prefix for ln in lines]
-        openings = Counter(prefixes)
-        prefix_repeat += [math.log1p(openings[q] - 1) if q else 0.0 for q in prefixes]
+        opened = [q for q in prefixes if q]
+        if len(set(opened)) == len(opened):
+            prefix_repeat += [0.0] * n  # (log1p(1 - 1) for each opening)
+        else:
+            openings = Counter(opened)
+            prefix_repeat += [math.log1p(openings[q] - 1) if q else 0.0 for q in prefixes]
     page_of = np.repeat(np.arange(len(todo)), ns)
-    se = np.array([s for i in todo for s in pages[i][1]], dtype=np.int64).reshape(big, 2)
+    flat = chain.from_iterable(chain.from_iterable([pages[i][1] for i in todo]))
+    se = np.fromiter(flat, np.int64, 2 * big).reshape(big, 2)
     # Two line breaks between a line and the next on its page (a gap of 2+ characters
     # at least); a page's edges count.
     two = np.zeros(big, dtype=bool)
