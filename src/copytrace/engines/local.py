@@ -99,6 +99,8 @@ ALIGN_CHUNK = 64
 ALIGN_GROUP_CHUNK = 256
 # Articles written per batch of articles.parquet.
 WRITE_CHUNK = 10_000
+# Side-by-side views of report.html per task (a few tasks per worker: they differ in cost).
+VIEW_CHUNK = 25
 # Articles a worker keeps decoded (pairs sorted by their first article).
 ARTICLE_CACHE = 512
 LOCK_NAME = ".copytrace-scan.lock"
@@ -443,18 +445,23 @@ def _run(
                 _report(progress, "candidates", len(cands), len(cands))
             with timer("align"):
                 pairs = _align(imap, cands.a, cands.b, progress)
-        summary.pairs = len(pairs)
-        summary.directed_pairs = sum(p.source_id is not None for p in pairs)
-        summary.passages = sum(len(p.passages) for p in pairs)
-        with timer("cluster"):
-            pub = dict(zip(corpus.ids, corpus.published, strict=True))
-            clusters = cluster_pairs(pairs, pub)
-        summary.clusters = len(clusters)
-        summary.clustered_articles = sum(len(c.article_ids) for c in clusters)
-        with timer("write"):
-            _write(
-                work, out_dir, corpus, pairs, clusters, config, summary, progress, timer, t_start
-            )
+            summary.pairs = len(pairs)
+            summary.directed_pairs = sum(p.source_id is not None for p in pairs)
+            summary.passages = sum(len(p.passages) for p in pairs)
+            with timer("cluster"):
+                pub = dict(zip(corpus.ids, corpus.published, strict=True))
+                clusters = cluster_pairs(pairs, pub)
+            summary.clusters = len(clusters)
+            summary.clustered_articles = sum(len(c.article_ids) for c in clusters)
+            with timer("write"):
+                _write(
+                    work,
+                    out_dir,
+                    corpus,
+                    pairs,
+                    clusters,
+                    _Run(config, summary, progress, timer, t_start, workers),
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary.seconds = time.perf_counter() - t_start
@@ -707,22 +714,37 @@ def _align_chunks(
     return chunks
 
 
+@dataclass
+class _Run:
+    """What the write stage needs of the run besides its results."""
+
+    config: ScanConfig
+    summary: ScanSummary
+    progress: Progress | None
+    timer: _Timer
+    t_start: float
+    workers: _Workers
+
+
 def _write(
     work: Path,
     out_dir: Path,
     corpus: _Corpus,
     pairs: list[PairRecord],
     clusters: list[Cluster],
-    config: ScanConfig,
-    summary: ScanSummary,
-    progress: Progress | None,
-    timer: _Timer,
-    t_start: float,
+    run: _Run,
 ) -> None:
-    """Write every output atomically, rows sorted."""
+    """Write every output atomically, rows sorted.
+
+    The workers render report.html's side-by-side views, a thread writes
+    articles.parquet, and this one the rest, all at once.
+    """
+    config, summary, progress = run.config, run.summary, run.progress
     spill = Spill(work)
     order = sorted(range(len(corpus.ids)), key=corpus.ids.__getitem__)
     _report(progress, "write", 0, len(order))
+    index = {doc_id: d for d, doc_id in enumerate(corpus.ids)}
+    views = _submit_views(run.workers, pairs, index, config) if config.report else []
     outputs = {
         name: out_dir / name
         for name in (
@@ -756,9 +778,12 @@ def _write(
         with atomic_path(outputs["rejects.jsonl"]) as tmp:
             shutil.copyfile(work / "rejects.jsonl", tmp)
         if config.report:
-            _write_report(
-                spill, out_dir, outputs, corpus, pairs, clusters, config, summary, timer, t_start
-            )
+            rendered = []
+            for task in views:
+                result, cpu = task.get()
+                run.timer.add_cpu(cpu)
+                rendered += cast(list[str], result)
+            _write_report(spill, out_dir, outputs, corpus, index, pairs, clusters, run, rendered)
         articles.result()
     _report(progress, "write", len(order), len(order))
     summary.outputs = {k: str(v) for k, v in outputs.items()}
@@ -792,17 +817,16 @@ def _write_report(
     out_dir: Path,
     outputs: dict[str, Path],
     corpus: _Corpus,
+    index: Mapping[str, int],
     pairs: list[PairRecord],
     clusters: list[Cluster],
-    config: ScanConfig,
-    summary: ScanSummary,
-    timer: _Timer,
-    t_start: float,
+    run: _Run,
+    views: list[str],
 ) -> None:
     """Write ``report.html`` (article texts of the shown pairs from the spill)."""
     from copytrace.report.html import render_report
 
-    index = {doc_id: d for d, doc_id in enumerate(corpus.ids)}
+    summary, timer = run.summary, run.timer
 
     def lookup(article_id: str) -> Article | None:
         d = index.get(article_id)
@@ -810,7 +834,7 @@ def _write_report(
 
     outputs["report.html"] = out_dir / "report.html"
     summary.stage_seconds = dict(timer.seconds)
-    summary.seconds = time.perf_counter() - t_start
+    summary.seconds = time.perf_counter() - run.t_start
     summary.peak_rss_mb = peak_rss_mb()
     html = render_report(
         summary,
@@ -818,6 +842,39 @@ def _write_report(
         clusters,
         lookup,
         sources=dict(zip(corpus.ids, corpus.sources, strict=True)),
-        max_pairs=config.report_pairs,
+        max_pairs=run.config.report_pairs,
+        views=views,
     )
     write_text(outputs["report.html"], html)
+
+
+def _submit_views(
+    workers: _Workers, pairs: Sequence[PairRecord], index: Mapping[str, int], config: ScanConfig
+) -> list[_Task]:
+    """Give the workers report.html's side-by-side views to render."""
+    from copytrace.report.html import shown_pairs
+
+    items = [
+        (p, anchor, {i: index[i] for i in (p.a_id, p.b_id) if i in index})
+        for p, anchor in shown_pairs(pairs, config.report_pairs)
+    ]
+    task = cast(Callable[[object], object], _views_task)
+    return [
+        workers.submit(task, items[k : k + VIEW_CHUNK]) for k in range(0, len(items), VIEW_CHUNK)
+    ]
+
+
+def _views_task(items: list[tuple[PairRecord, str, dict[str, int]]]) -> list[str]:
+    """Render side-by-side views: ``(pair, anchor, {article id: document})`` each."""
+    from copytrace.report.html import pair_view
+
+    spill = _spill()
+    out = []
+    for pair, anchor, docs in items:
+
+        def lookup(article_id: str, docs: dict[str, int] = docs) -> Article | None:
+            d = docs.get(article_id)
+            return spill.article(d) if d is not None else None
+
+        out.append(pair_view(pair, anchor, lookup))
+    return out

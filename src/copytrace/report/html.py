@@ -77,6 +77,7 @@ def render_report(
     *,
     sources: Mapping[str, str | None] | None = None,
     max_pairs: int = 200,
+    views: Sequence[str] | None = None,
 ) -> str:
     """The report page as one HTML string.
 
@@ -87,6 +88,8 @@ def render_report(
         lookup: article by id (text, content, metadata) for the shown pairs.
         sources: source of every article id (for the rankings); looked up when missing.
         max_pairs: pairs shown side by side (those with the most reused words).
+        views: the side-by-side views of ``shown_pairs(pairs, max_pairs)``, rendered
+            already (by :func:`pair_view`, elsewhere: in worker processes).
 
     Example:
         >>> from copytrace.scan import ScanSummary
@@ -95,8 +98,11 @@ def render_report(
         True
     """
     src_of = _source_lookup(pairs, lookup, sources)
-    shown = sorted(pairs, key=lambda p: (-p.words, p.a_id, p.b_id))[:max_pairs]
-    anchors = {(p.a_id, p.b_id): f"pair-{k + 1}" for k, p in enumerate(shown)}
+    shown_anchors = shown_pairs(pairs, max_pairs)
+    shown = [p for p, _ in shown_anchors]
+    anchors = {(p.a_id, p.b_id): anchor for p, anchor in shown_anchors}
+    if views is None:
+        views = [pair_view(p, anchor, lookup) for p, anchor in shown_anchors]
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -110,10 +116,17 @@ def render_report(
         _clusters_section(clusters, pairs, anchors, lookup),
         _rankings_section(pairs, src_of),
         _pairs_table(shown, anchors, lookup, len(pairs)),
-        *(_pair_view(p, anchors[(p.a_id, p.b_id)], lookup) for p in shown),
+        *views,
         "</main></body></html>\n",
     ]
     return "\n".join(parts)
+
+
+def shown_pairs(pairs: Sequence[PairRecord], max_pairs: int) -> list[tuple[PairRecord, str]]:
+    """The pairs with a side-by-side view (the most reused words first), each with
+    its anchor."""
+    shown = sorted(pairs, key=lambda p: (-p.words, p.a_id, p.b_id))[:max_pairs]
+    return [(p, f"pair-{k + 1}") for k, p in enumerate(shown)]
 
 
 def _source_lookup(
@@ -262,7 +275,8 @@ def _pairs_table(
     return "\n".join(out)
 
 
-def _pair_view(p: PairRecord, anchor: str, lookup: Callable[[str], Article | None]) -> str:
+def pair_view(p: PairRecord, anchor: str, lookup: Callable[[str], Article | None]) -> str:
+    """The side-by-side view of one pair (a ``section`` with id ``anchor``)."""
     src_id = p.source_id or p.a_id
     tgt_id = p.b_id if src_id == p.a_id else p.a_id
     src_art, tgt_art = lookup(src_id), lookup(tgt_id)

@@ -1,0 +1,141 @@
+"""The scan's write stage: articles.parquet from the spill's columns, report views."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pyarrow as pa
+
+from copytrace.engines.local import META_SCHEMA, Spill, _article_batches
+from copytrace.model import Article
+from copytrace.report.html import esc, pair_view, render_report, render_text, shown_pairs
+from copytrace.scan import ScanSummary
+from copytrace.stages import (
+    CLEAN_SCHEMA,
+    RAW_SCHEMA,
+    PairRecord,
+    PassageRecord,
+    articles_to_batch,
+)
+from copytrace.store import ARTICLES_SCHEMA
+from copytrace.text import merge_spans
+
+
+def _spill(work: Path, batches: list[list[Article]]) -> None:
+    with (
+        pa.OSFile(str(work / "raw.arrow"), "wb") as raw_sink,
+        pa.ipc.new_file(raw_sink, RAW_SCHEMA) as raw,
+        pa.OSFile(str(work / "meta.arrow"), "wb") as meta_sink,
+        pa.ipc.new_file(meta_sink, META_SCHEMA) as meta,
+    ):
+        for arts in batches:
+            raw.write_batch(articles_to_batch(arts))
+            clean = articles_to_batch(arts, CLEAN_SCHEMA).drop_columns(["text"])
+            meta.write_batch(clean.cast(META_SCHEMA))
+
+
+def test_article_batches_equal_the_articles_rebuilt_one_by_one(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    arts = [
+        Article(
+            f"id-{rng.randrange(10**6):06d}-{k}",
+            "Text ünïcode\n" * rng.randrange(0, 4),
+            content=tuple((s, s + 3) for s in range(0, rng.randrange(0, 12), 4)),
+            title=rng.choice([None, "T", "Tïtle"]),
+            published=rng.choice([None, "2024-01-01T00:00:00+00:00"]),
+            source=rng.choice([None, "S", ""]),
+            dateline=rng.choice([None, "PARIS"]),
+            url=rng.choice([None, "https://x.example/a"]),
+        )
+        for k in range(23)
+    ]
+    _spill(tmp_path, [arts[:10], arts[10:11], arts[11:]])
+    spill = Spill(tmp_path)
+    order = sorted(range(len(arts)), key=lambda d: arts[d].id)
+    import copytrace.engines.local as local
+
+    old = local.WRITE_CHUNK
+    local.WRITE_CHUNK = 7  # several batches, each across spill batches
+    try:
+        got = list(_article_batches(spill, order))
+    finally:
+        local.WRITE_CHUNK = old
+    want = [
+        articles_to_batch([spill.article(d) for d in order[lo : lo + 7]], ARTICLES_SCHEMA)
+        for lo in range(0, len(order), 7)
+    ]
+    assert [b.num_rows for b in got] == [7, 7, 7, 2]
+    assert all(g.equals(w) for g, w in zip(got, want, strict=True))
+    assert got[0].column("id").to_pylist() == sorted(a.id for a in arts)[:7]
+    assert list(_article_batches(spill, [])) == []
+
+
+def _render_text_by_scanning(art: Article, marks: list[tuple[int, int, str]]) -> str:
+    """render_text as it was: every piece tested against every span and mark."""
+    from copytrace.report.html import _elide
+
+    text = art.text
+    content = merge_spans(art.content or [(0, len(text))])
+    cuts = {0, len(text)}
+    for s, e in content:
+        cuts.update((s, e))
+    for s, e, _ in marks:
+        cuts.update((s, e))
+    out = []
+    for lo, hi in itertools.pairwise(sorted(cuts)):
+        if hi <= lo:
+            continue
+        piece = text[lo:hi]
+        in_content = any(s <= lo and hi <= e for s, e in content)
+        mark = next((c for s, e, c in marks if s <= lo and hi <= e), None)
+        if mark == "mark":
+            out.append(f"<mark>{esc(piece)}</mark>")
+        elif mark == "para":
+            out.append(f'<mark class="para">{esc(piece)}</mark>')
+        elif mark == "diff":
+            out.append(f'<span class="diff">{esc(piece)}</span>')
+        elif not in_content:
+            out.append(f'<span class="chrome">{_elide(piece)}</span>')
+        else:
+            out.append(_elide(piece))
+    return "".join(out)
+
+
+def test_render_text_equals_scanning_every_span() -> None:
+    rng = random.Random(9)
+    for _ in range(300):
+        n = rng.randrange(0, 3000)
+        text = "".join(rng.choice("ab <&\n") for _ in range(n))
+        spans = [tuple(sorted((rng.randrange(n + 1), rng.randrange(n + 1)))) for _ in range(5)]
+        art = Article("a", text, content=tuple(spans[: rng.randrange(0, 5)]))  # type: ignore[arg-type]
+        marks = []
+        for _ in range(rng.randrange(0, 8)):
+            s, e = sorted((rng.randrange(n + 1), rng.randrange(n + 1)))
+            marks.append((s, e, rng.choice(["mark", "diff"])))
+        if rng.random() < 0.5:  # as word_marks gives them: sorted, apart
+            marks = [m for m in sorted(marks) if m[0] < m[1]]
+            marks = [m for k, m in enumerate(marks) if k == 0 or marks[k - 1][1] <= m[0]]
+        assert render_text(art, marks) == _render_text_by_scanning(art, marks)
+
+
+def test_report_with_views_rendered_elsewhere_is_the_same_page() -> None:
+    texts = {
+        "a": "Menu\nThe talks will resume in the autumn, officials said on Monday.",
+        "b": "The talks will resume in the autumn, officials said. More text.",
+        "c": "Officials said the talks will resume in the autumn.",
+    }
+    arts = {k: Article(k, t, content=((0, len(t)),), source=k.upper()) for k, t in texts.items()}
+
+    def pair(a: str, b: str, words: int) -> PairRecord:
+        p = PassageRecord(a, b, 5, 40, 0, 35, "near-verbatim", words, 0.9, False)
+        return PairRecord(a, b, a, 0.8, 0.5, 0.5, (p,))
+
+    pairs = [pair("a", "b", 7), pair("a", "c", 9), pair("b", "c", 3)]
+    summary = ScanSummary(out_dir="out", pairs=3)
+    default = render_report(summary, pairs, [], arts.get, max_pairs=2)
+    views = [pair_view(p, anchor, arts.get) for p, anchor in shown_pairs(pairs, 2)]
+    assert [p.b_id for p, _ in shown_pairs(pairs, 2)] == ["c", "b"]
+    assert render_report(summary, pairs, [], arts.get, max_pairs=2, views=views) == default
+    assert 'id="pair-2"' in default and 'id="pair-3"' not in default
