@@ -356,8 +356,14 @@ class _Doc:
             order = np.argsort(keys, kind="stable")
             sk = keys[order]
             # run lengths of the sorted keys
-            firsts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
-            counts = np.diff(np.append(firsts, len(sk)))
+            # (np.concatenate, np.append and np.diff cost more than these on short texts)
+            new = np.empty(len(sk), bool)
+            new[:1] = True
+            np.not_equal(sk[1:], sk[:-1], out=new[1:])
+            firsts = np.flatnonzero(new)
+            counts = np.empty(len(firsts), np.int64)
+            np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
+            counts[-1:] = len(sk) - firsts[-1:]
             got = self.grams[n] = (order, sk, np.repeat(counts, counts), exact)
         return got
 

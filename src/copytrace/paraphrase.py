@@ -372,7 +372,17 @@ def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]])
         empty = np.empty(0, np.int64)
         return SentenceBags(empty, empty, empty, np.zeros(n, np.int64))
     width = int(stem.max()) + 1
-    uniq, count = np.unique(sent * width + stem, return_counts=True)
+    # np.unique's counts without its wrapper (a third of the time on a news article)
+    keys = sent * width + stem
+    keys.sort()
+    new = np.empty(len(keys), bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    firsts = np.flatnonzero(new)
+    uniq = keys[firsts]
+    count = np.empty(len(firsts), np.int64)
+    np.subtract(firsts[1:], firsts[:-1], out=count[:-1])
+    count[-1] = len(keys) - firsts[-1]
     sent, stem = uniq // width, uniq % width
     return SentenceBags(sent, stem, count, np.bincount(sent, minlength=n))
 
