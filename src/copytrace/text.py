@@ -253,8 +253,9 @@ def _small_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _tokenize_spans(text: str, spans: list[tuple[int, int]]) -> Tokens:
-    """:func:`_tokenize_plain` over non-empty ``spans`` of a text with CJK characters
-    (each its own word): a mask per span boundary."""
+    """:func:`_tokenize_plain` over non-empty ``spans`` of a text with a code point of
+    ``_SMALL_CODES`` or more (CJK: each ideograph its own word; astral; surrogates):
+    the class table of the whole basic plane, and a mask per span boundary."""
     if len(spans) == 1:
         lo, hi = spans[0]
         sub = text[lo:hi] if (lo, hi) != (0, len(text)) else text
