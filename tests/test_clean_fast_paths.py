@@ -80,3 +80,24 @@ def test_line_spans_split_path_is_the_regex(seed: int) -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         want = [m.span() for m in cl._TRIMMED_LINE_RE.finditer(text)]
         assert cl.line_spans(text) == want, repr(text)
+
+
+def test_phrase_lines_from_tokens_are_the_regex_lines() -> None:
+    assert cl._phrase_tokens() is not None  # (the pattern is a word list it reads)
+    rng = random.Random(8)
+    words = ["share", "shared", "sign up", "sign", "login", "log in", "e-mail", "email", "e"]
+    words += ["tags:x", "tags: x", "don't miss", "dont miss", "editor's picks", "rss", "the"]
+    words += ["subscribers", "advertisement", "homeless", "home", "in other media", "in"]
+    words += ["_share", "share_", "9share", "Share", "SHARE", "é", "’", "print", "#menu#", "x"]
+    words += ["o'share", "U.S.", "a.home", "home.b", "don’t miss", "in  other media", "”"]
+    lines = list(
+        dict.fromkeys(
+            " ".join(rng.choice(words) for _ in range(rng.randint(1, 6))).strip()
+            for _ in range(4000)
+        )
+    )
+    col = cl._COL["chrome_phrase"]
+    want = [cl._PHRASE_CASELESS_RE.search(t) is not None for t in lines]
+    got = [ln.row[col] == 1.0 for ln in cl._new_lines(lines)]
+    assert 100 < sum(want) < len(lines)
+    assert got == want

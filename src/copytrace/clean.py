@@ -838,6 +838,100 @@ _NO_STAMP: tuple[str | None] = (None,)
 _COL_IDS = tuple(_COL[c] for c in ("short", "words_4_7", "words_8_15", "words_16_30", "long"))
 
 
+def _expansions(items: Any) -> list[str] | None:
+    """Every string a parsed regex (``re._parser``) matches, ignoring anchors and
+    boundaries; None when that is no short finite list."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    outs = [""]
+    alts: list[str] | None
+    for op, av in items:
+        if op is c.LITERAL:
+            alts = [chr(av)]
+        elif op is c.AT:
+            continue
+        elif op is c.SUBPATTERN:
+            alts = _expansions(av[3])
+        elif op is c.BRANCH:
+            alts = []
+            for branch in av[1]:
+                more = _expansions(branch)
+                if more is None:
+                    return None
+                alts += more
+        elif op is c.MAX_REPEAT and av[1] <= 1:
+            sub = _expansions(av[2])
+            alts = None if sub is None else [""] * (av[0] == 0) + sub
+        else:
+            return None
+        if alts is None or len(outs) * len(alts) > 10_000:
+            return None
+        outs = [o + a for o in outs for a in alts]
+    return outs
+
+
+_RUN_RE = re.compile(r"[0-9_a-z]*")
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_tokens() -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]] | None:
+    """What a line's tokens (runs of ``[0-9_a-z]``) hold when ``_PHRASE_BYTES_RE``
+    matches in it: a token of the first set, or two tokens in a row of the third
+    set (their first in the second set). None when the pattern is not the word
+    list this reads.
+
+    A match starts at a word boundary with a word character, so the token there
+    is the match's leading run of word characters, whole (it ends where the
+    match has a non-word character, or at the match's end, a boundary); when
+    one non-word character and a word character follow in the match, the next
+    token is the match's next run, whole.
+    """
+    try:  # (re's parser is private: without it, no prefilter)
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = list(_parser.parse(_PHRASE_LOWER_RE.pattern))
+        if not parsed or parsed[0] != (c.AT, c.AT_BOUNDARY):
+            return None
+        found = _expansions(parsed)
+    except (ImportError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    if not found:
+        return None
+    singles: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for e in found:
+        first = _RUN_RE.match(e).group()  # type: ignore[union-attr]
+        if not first:
+            return None
+        rest = e[len(first) :]
+        second = _RUN_RE.match(rest, 1).group() if len(rest) > 1 else ""  # type: ignore[union-attr]
+        if second and not _RUN_RE.fullmatch(rest[0]):
+            pairs.add((first, second))
+        else:
+            singles.add(first)
+    return frozenset(singles), frozenset(a for a, _ in pairs), frozenset(pairs)
+
+
+def _phrase_candidates(tokens: Sequence[list[str]]) -> list[int]:
+    """The lines (given as their tokens) that may hold a ``_PHRASE_BYTES_RE`` match
+    (see ``_phrase_tokens``; every line when it is None)."""
+    sets = _phrase_tokens()
+    if sets is None:
+        return list(range(len(tokens)))
+    singles, firsts, pairs = sets
+    out = []
+    for i, toks in enumerate(tokens):
+        if not singles.isdisjoint(toks):
+            out.append(i)
+        elif not firsts.isdisjoint(toks):
+            for j in range(len(toks) - 1):
+                if toks[j] in firsts and (toks[j], toks[j + 1]) in pairs:
+                    out.append(i)
+                    break
+    return out
+
+
 def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) -> np.ndarray:
     """Indices (sorted, with repeats) of the joined lines holding a match of ``pattern``.
 
@@ -916,7 +1010,12 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
 
     # Words: each line's normalised words (see _words).
     wb = lowb.translate(_WORD_BYTES_NL)
+    # Tokens (runs of [0-9_a-z], as the phrase regex sees words): the words, but on
+    # lines where a "." or "'" joined two of them into one word.
+    joined_tokens: bytes | None = None
+    inner_lines: list[int] = []
     if b"." in wb or b"'" in wb:
+        joined_tokens = wb.translate(_SEP_TO_SPACE)
         # (_INNER_SEP_RE's matches dropped, the other separators as spaces)
         wv = np.frombuffer(wb, np.uint8)
         sep = (wv == 46) | (wv == 39)
@@ -925,6 +1024,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             inner = np.zeros(len(wv), bool)
             inner[1:-1] = sep[1:-1] & wordc[:-2] & wordc[2:]
             if inner.any():
+                at = np.flatnonzero(inner)
+                inner_lines = np.unique(np.searchsorted(starts, at, side="right") - 1).tolist()
                 wv = wv[~inner]
                 sep = sep[~inner]
         wb = np.where(sep, np.uint8(32), wv).tobytes()
@@ -1006,7 +1107,21 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     teaser = sorted(set((np.searchsorted(starts, hint, side="right") - 1).tolist()))
     x[teaser, col["teaser_glue"]] = [_teaser_glue(texts[i]) for i in teaser]
     # (over bytes with the punctuation as "#": the same matches, found faster)
-    phrase = _lines_hit(_PHRASE_BYTES_RE, _HASH_OF[code].tobytes().lower(), starts)
+    # (the regex on the lines whose tokens may hold a match: the same lines as
+    # _lines_hit over all of them)
+    line_starts = starts.tolist()
+    line_ends = (starts + lens).tolist()
+    tokens: list[list[str]] = words
+    if inner_lines and joined_tokens is not None:
+        tokens = list(words)
+        for i in inner_lines:
+            tokens[i] = joined_tokens[line_starts[i] : line_ends[i]].decode("ascii").split()
+    hashed = _HASH_OF[code].tobytes().lower()
+    search = _PHRASE_BYTES_RE.search
+    phrase = np.array(
+        [i for i in _phrase_candidates(tokens) if search(hashed, line_starts[i], line_ends[i])],
+        np.int64,
+    )
     x[phrase, col["chrome_phrase"]] = 1.0
     x[phrase[k[phrase] <= 12], col["chrome_phrase_short"]] = 1.0
     sep_at = np.flatnonzero(cls & _C_SEP)
