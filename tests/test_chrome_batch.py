@@ -197,3 +197,18 @@ def test_learner_with_two_rows_sharing_a_merge_key(monkeypatch: object) -> None:
     assert model == _counts_by_hand(pages)
     assert model == {"a": frozenset({5, 9, 5 ^ mix}), "b": frozenset({5 ^ mix, 9})}
     assert learner._keys is None  # it fell back to sorting by both columns
+
+
+def test_ascii_keys_equal_line_key_on_random_lines() -> None:
+    from copytrace.chrome import _ascii_keys
+
+    rng = random.Random(13)
+    for _ in range(200):
+        lines = [
+            "".join(rng.choice("aZ 09.,:_-\t") for _ in range(rng.randrange(0, 12)))
+            for _ in range(rng.randrange(1, 30))
+        ]
+        keys, counts = _ascii_keys("\n".join(lines).lower().encode("ascii"))
+        want = [line_key(t) for t in lines]
+        assert [k.decode("ascii") for k in keys] == want
+        assert counts.tolist() == [len(k.replace(" ", "")) for k in want]

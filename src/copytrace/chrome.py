@@ -177,10 +177,8 @@ def pages_line_hashes(texts: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
 
 # line_key's ASCII path as byte tables: [.,:] (which join the digit groups of a
 # number), and every byte to its key byte with the line break kept.
-_NUMBER_SEPS = np.zeros(256, dtype=bool)
-_NUMBER_SEPS[list(b".,:")] = True
-_DIGITS = np.zeros(256, dtype=bool)
-_DIGITS[list(b"0123456789")] = True
+_SEP_BYTES = bytes(c in b".,:" for c in range(256))
+_DIGIT_BYTES = bytes(48 <= c <= 57 for c in range(256))
 _SPACE, _NL, _ZERO = ord(" "), ord("\n"), ord("0")
 # Line breaks of copytrace.clean.line_spans besides "\n".
 _OTHER_BREAKS = ("\r", "\u2028", "\u2029")
@@ -232,7 +230,7 @@ def flat_line_hashes(
 def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
     """``key_hash(line_key(line))`` of distinct lines, and whether each key counts
     (has ``CHROME_MIN_LINE_CHARS`` word characters)."""
-    from copytrace.clean import line_keys
+    from copytrace.clean import _NEAR_ASCII_RE, line_keys
 
     n = len(lines)
     keys: list[bytes] = [b""] * n
@@ -241,15 +239,26 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
     if joined.isascii():
         asc: Sequence[int] = range(n)
     else:
-        asc = [i for i, t in enumerate(lines) if t.isascii()]
-        joined = "\n".join([lines[i] for i in asc])
+        # As line_keys: the near-ASCII punctuation (curly quotes, dashes) separates
+        # words as a space does; the lines ASCII after that are keyed together too.
+        parts = list(lines)
+        odd = [i for i, t in enumerate(lines) if not t.isascii()]
+        for i, t in zip(
+            odd,
+            _NEAR_ASCII_RE.sub(" ", "\n".join([lines[i] for i in odd])).split("\n"),
+            strict=True,
+        ):
+            parts[i] = t
+        asc = [i for i, t in enumerate(parts) if t.isascii()]
+        joined = "\n".join([parts[i] for i in asc])
     if len(asc):
         ascii_keys, counts = _ascii_keys(joined.lower().encode("ascii"))
         valid[asc] = counts >= CHROME_MIN_LINE_CHARS
         for i, k in zip(asc, ascii_keys, strict=True):
             keys[i] = k
     if len(asc) < n:
-        other = [i for i, t in enumerate(lines) if not t.isascii()]
+        done = set(asc)
+        other = [i for i in range(n) if i not in done]
         for i, key in zip(other, line_keys([lines[i] for i in other]), strict=True):
             keys[i] = key.encode("utf-8")
             valid[i] = _MIN_CHARS_RE.match(key) is not None
@@ -267,32 +276,36 @@ def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
     """
     from copytrace.clean import _KEY_BYTES_NL
 
-    b = np.frombuffer(low, dtype=np.uint8)
-    digit = _DIGITS[b]
-    # a separator inside a number: a digit on both sides
-    inner = _NUMBER_SEPS[b]
-    inner[0] = inner[-1] = False
-    inner[1:-1] &= digit[:-2] & digit[2:]
-    number = digit | inner
-    first = number.copy()
-    first[1:] &= ~number[:-1]
-    c = np.frombuffer(_KEY_BYTES_NL, dtype=np.uint8)[b]
-    c[first] = _ZERO
-    c = c[~number | first]
-    # spaces: drop those after a space, a line break or at the start, then those
-    # before a line break or at the end
+    n = len(low)
+    digit = np.frombuffer(low.translate(_DIGIT_BYTES), dtype=bool)
+    c = np.frombuffer(low.translate(_KEY_BYTES_NL), dtype=np.uint8).copy()
+    # a number: digits, and the separators with a digit on both sides; its first
+    # character stays (as "0"), the rest go
+    number = digit.copy()
+    if n > 2:
+        sep = np.frombuffer(low.translate(_SEP_BYTES), dtype=bool)
+        number[1:-1] |= sep[1:-1] & digit[:-2] & digit[2:]
+    c[number] = _ZERO
+    drop = np.zeros(n, dtype=bool)
+    drop[1:] = number[1:] & number[:-1]
+    # spaces: of each run the first stays, unless the run starts or ends a line
     space = c == _SPACE
-    lead = space.copy()
-    lead[1:] &= (c[:-1] == _SPACE) | (c[:-1] == _NL)
-    c = c[~lead]
-    space = c == _SPACE
-    trail = space.copy()
-    trail[:-1] &= c[1:] == _NL
-    c = c[~trail]
-    nl = c == _NL
-    line = np.cumsum(nl)
-    counts = np.bincount(line[~nl & (c != _SPACE)], minlength=int(line[-1]) + 1 if len(c) else 1)
-    return c.tobytes().split(b"\n"), counts
+    drop[1:] |= space[1:] & space[:-1]
+    first = space.copy()
+    first[1:] &= ~space[:-1]
+    last = space.copy()
+    last[:-1] &= ~space[1:]
+    starts, ends = np.flatnonzero(first), np.flatnonzero(last)
+    at_edge = (starts == 0) | (c[np.maximum(starts - 1, 0)] == _NL)
+    at_edge |= (ends == n - 1) | (c[np.minimum(ends + 1, n - 1)] == _NL)
+    drop[starts[at_edge]] = True
+    out = c[~drop]
+    breaks = np.flatnonzero(out == _NL)
+    lengths = np.diff(np.concatenate([[-1], breaks, [len(out)]])) - 1
+    spaces = np.bincount(
+        np.searchsorted(breaks, np.flatnonzero(out == _SPACE)), minlength=len(lengths)
+    )
+    return out.tobytes().split(b"\n"), lengths - spaces
 
 
 def _sum_runs(

@@ -8,12 +8,15 @@ hash-partitioned files and are joined one partition at a time
 workers as document numbers only.
 
 Passes:
-    1. read -> ``raw.arrow``
-    2. count lines per source, in the pool -> the chrome of each source
+    1. read -> ``raw.arrow``; the pool counts the lines per source of each batch as
+       soon as it is spilled (the workers start up while this process reads)
+    2. -> the chrome of each source
     3. clean (with the learned chrome) + fingerprint, in the pool -> ``meta.arrow``
-    3. candidates: the join over fingerprints
-    4. align + attribute the candidate pairs, in the pool
-    5. cluster, then write the outputs (atomically, rows sorted)
+    4. candidates: the join over fingerprints
+    5. align + attribute the candidate pairs, in the pool
+    6. cluster, then write the outputs (atomically, rows sorted): articles.parquet
+       from the spill's Arrow columns in a thread, report.html's side-by-side
+       views in the pool, the rest in this process, all at once
 
 Crash safety: a scan holds an exclusive lock on ``DIR/.copytrace-scan.lock``
 while it runs (a second scan into the same folder gets ``ScanLockedError``),
