@@ -359,16 +359,8 @@ class ChromeLearner:
         if code == len(self._pages):
             self._pages.append(0)
         self._pages[code] += 1
-        if not len(hashes):
-            return
-        rows = np.empty(len(hashes), dtype=_ROW)
-        rows["src"] = code
-        rows["h"] = hashes
-        rows["n"] = 1
-        self._pending.append(rows)
-        self._pending_rows += len(rows)
-        if self._pending_rows >= _COMPACT_ROWS:
-            self._compact()
+        if len(hashes):
+            self._push(code, hashes)
 
     def add_batch(self, batch: pa.RecordBatch) -> None:
         """Count the pages of a :func:`copytrace.stages.line_hashes_batch` batch."""
@@ -390,6 +382,10 @@ class ChromeLearner:
         per_code = np.bincount(src[firsts], minlength=len(self._pages))
         for code in np.flatnonzero(per_code).tolist():
             self._pages[code] += int(per_code[code])
+        self._push(src, hashes)
+
+    def _push(self, src: int | npt.NDArray[np.int32], hashes: npt.NDArray[np.uint64]) -> None:
+        """Queue one count per (source, line hash); compact when enough are pending."""
         rows = np.empty(len(hashes), dtype=_ROW)
         rows["src"] = src
         rows["h"] = hashes

@@ -587,6 +587,10 @@ class _ChromePass:
         _report(self._progress, "chrome", self._done, len(self._tasks))
         self._take(wait=True)
         chrome = self._learner.finish()
+        # the counts table is ~20 bytes a distinct (source, line): ~1 GB at 1M pages,
+        # which the rest of the run must not keep
+        del self._learner
+        self._tasks = []
         summary.chrome_sources = len(chrome)
         summary.chrome_lines = sum(len(v) for v in chrome.values())
         with (work / "chrome.pickle").open("wb") as fh:
@@ -794,25 +798,44 @@ def _write(
 
 def _article_batches(spill: Spill, order: Sequence[int]) -> Iterator[pa.RecordBatch]:
     """The rows of ``articles.parquet`` (documents in ``order``), ``WRITE_CHUNK`` per
-    batch, taken from the spill's columns as they are (no Python objects)."""
+    batch, taken from the spill's columns as they are (no Python objects).
+
+    Rows are taken batch by batch of the spill: a take over the whole chunked text
+    column would first join its chunks, i.e. hold every text in memory (3 GB at 1M).
+    """
     if not order:
         return
-    meta = pa.Table.from_batches(spill.meta_batches(), schema=META_SCHEMA)
-    text = pa.Table.from_batches(
-        [spill.raw_batch(i) for i in range(len(spill.offsets) - 1)], schema=RAW_SCHEMA
-    ).column("text")
-    content = meta.column("content")
-    if content.null_count:  # an article without content spans has none: []
-        content = pc.if_else(pc.is_null(content), pa.scalar([], content.type), content)
-    columns = {name: meta.column(name) for name in META_SCHEMA.names}
-    columns["content"] = content
-    columns["text"] = text
-    for lo in range(0, len(order), WRITE_CHUNK):
-        rows = pa.array(order[lo : lo + WRITE_CHUNK], pa.int64())
-        yield pa.RecordBatch.from_arrays(
-            [columns[f.name].take(rows).combine_chunks().cast(f.type) for f in ARTICLES_SCHEMA],
-            schema=ARTICLES_SCHEMA,
+    metas = spill.meta_batches()
+
+    @functools.cache
+    def rows_of(i: int) -> pa.RecordBatch:  # spilled batch i with the output's columns
+        meta = metas[i]
+        content = meta.column("content")
+        if content.null_count:  # an article without content spans has none: []
+            content = pc.if_else(pc.is_null(content), pa.scalar([], content.type), content)
+        columns = {name: meta.column(name) for name in META_SCHEMA.names}
+        columns["content"] = content
+        columns["text"] = spill.raw_batch(i).column("text")
+        return pa.RecordBatch.from_arrays(
+            [columns[f.name].cast(f.type) for f in ARTICLES_SCHEMA], schema=ARTICLES_SCHEMA
         )
+
+    offsets = spill.offsets
+    for lo in range(0, len(order), WRITE_CHUNK):
+        docs = np.asarray(order[lo : lo + WRITE_CHUNK], dtype=np.int64)
+        where = np.searchsorted(offsets, docs, side="right") - 1
+        by_batch = np.argsort(where, kind="stable")
+        grouped = where[by_batch]
+        cuts = np.flatnonzero(grouped[1:] != grouped[:-1]) + 1
+        pieces = []
+        for run in np.split(by_batch, cuts):
+            i = int(where[run[0]])
+            rows = pa.array(docs[run] - offsets[i], pa.int64())
+            pieces.append(rows_of(i).take(rows))
+        gathered = pa.Table.from_batches(pieces, schema=ARTICLES_SCHEMA).combine_chunks()
+        back = np.empty(len(docs), dtype=np.int64)
+        back[by_batch] = np.arange(len(docs))
+        yield from gathered.take(pa.array(back)).combine_chunks().to_batches()
 
 
 def _write_report(
