@@ -7,7 +7,8 @@ all by default) and 1,500 fuzzed pages (their lines with odd fragments).
 MODE ``each`` cleans page by page (``clean``), ``many`` through
 ``stages.clean_articles`` (the scan's path, ``clean_many`` where it exists).
 All pages are cleaned twice: without chrome, and with the chrome a
-``ChromeLearner`` learns over them (ids prefixed ``c:``).
+``ChromeLearner`` learns over them (ids prefixed ``c:``). With FP=1 (the
+default) the fingerprints of every cleaned page are dumped too (ids ``fp:``).
 
 Usage (the start commit's code beside the working tree's):
     git archive 82eb675 src | tar -x -C /tmp/old
@@ -159,5 +160,16 @@ else:
         cl.clean(a, chrome_for(model, a.source, a.text)) for a in carts
     ]
 res = [(a.id, (a.content, a.title, a.published, a.dateline, a.source)) for a in out]
+if os.environ.get("FP", "1") == "1":
+    # The scan's fingerprints of the cleaned pages (as engines/local.py makes
+    # them), in batches of 1,000: each page's (hash, pos) rows.
+    from copytrace.fingerprint import content_text, fingerprint_texts
+
+    for i in range(0, len(out), 1000):
+        chunk = out[i : i + 1000]
+        fp = fingerprint_texts([content_text(a) if a.content else "" for a in chunk])
+        for j, a in enumerate(chunk):
+            lo, hi = fp.doc.searchsorted([j, j + 1])
+            res.append(("fp:" + a.id, (fp.hash[lo:hi].tobytes(), fp.pos[lo:hi].tobytes())))
 pickle.dump(res, open(sys.argv[1], "wb"))
 print(len(res), "pages dumped", mode)

@@ -81,6 +81,26 @@ def test_normalize_text_folds_character_by_character_like_nfkd_of_the_whole_text
     assert normalize_text("Café Ǆemal") == "cafe dzemal"
 
 
+def test_word_classes_learned_per_text_match_a_full_table_of_word_characters() -> None:
+    # The classes are filled in as texts bring code points: each must be what a
+    # table built over every code point at once (\\w, CJK apart) says.
+    import random
+
+    from copytrace.fingerprint import _CJK_RANGES, _char_classes
+
+    rng = random.Random(3)
+    points = [c for c in rng.sample(range(0x110000), 20_000) if not 0xD800 <= c < 0xE000]
+    points += [ord(c) for c in "aZ_9 é’“—ǅ½ⅣΣ한日ー\u0301\u200b\U0001f600"]
+    for chunk in (points[:7], points[7:5000], points[5000:]):  # (three batches)
+        got = _char_classes(np.array(chunk, dtype=np.uint32)).tolist()
+        word = re.compile(r"\w")
+        want = [
+            2 if any(lo <= c < hi for lo, hi in _CJK_RANGES) else int(bool(word.match(chr(c))))
+            for c in chunk
+        ]
+        assert got == want
+
+
 def test_cjk_characters_are_words_of_their_own() -> None:
     _, off = word_hashes(["東京で会談", "abc def"])
     assert off.tolist() == [0, 5, 7]

@@ -133,33 +133,41 @@ class Fingerprints:
 
 
 @lru_cache(maxsize=1)
-def _combining_re() -> re.Pattern[str]:
-    """Every combining mark (what ``text.normalize_word`` strips after NFKD)."""
-    marks = [c for c in range(0x110000) if unicodedata.combining(chr(c))]
-    ranges: list[tuple[int, int]] = []
-    for c in marks:
-        if ranges and c == ranges[-1][1] + 1:
-            ranges[-1] = (ranges[-1][0], c)
-        else:
-            ranges.append((c, c))
-    body = "".join(
-        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
-    )
-    return re.compile(f"[{body}]")
-
-
-@lru_cache(maxsize=1)
-def _char_classes() -> npt.NDArray[np.uint8]:
-    """Code point -> 0 (not a word char), 1 (word char), 2 (CJK: a word by itself)."""
+def _class_table() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """Code point -> 0 (not a word char), 1 (word char), 2 (CJK: a word by itself),
+    and which code points are classified yet: Latin-1, CJK and the surrogates at
+    first, the others as texts bring them (see ``_char_classes``)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    # Every code point except surrogates, as one string, classified by ``\w``.
-    chars = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
-    idx = np.fromiter((m.start() for m in re.finditer(r"\w", chars)), dtype=np.int64, count=-1)
-    idx[idx >= 0xD800] += 0xE000 - 0xD800
-    table[idx] = 1
+    known = np.zeros(0x110000, dtype=bool)
+    _classify(table, known, np.arange(256, dtype=np.int64))
+    known[0xD800:0xE000] = True  # (no text holds one: not a word char)
     for lo, hi in _CJK_RANGES:
         table[lo:hi] = 2
-    return table
+        known[lo:hi] = True
+    return table, known
+
+
+def _classify(table: npt.NDArray[np.uint8], known: npt.NDArray[np.bool_], points: I64) -> None:
+    """Classify ``points`` (none CJK, no surrogate) by ``\\w``, as one string."""
+    chars = "".join(map(chr, points.tolist()))
+    hits = [m.start() for m in re.finditer(r"\w", chars)]
+    table[points[np.asarray(hits, dtype=np.int64)]] = 1
+    known[points] = True
+
+
+def _char_classes(cp: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+    """The class (see ``_class_table``) of each code point of ``cp``.
+
+    Only the code points a text holds are classified (once per process): the
+    whole table costs 0.2 s to build, paid by every worker otherwise.
+    """
+    table, known = _class_table()
+    if len(cp) and cp.max() >= 256:
+        high = np.unique(cp[cp >= 256])
+        new = high[~known[high]]
+        if len(new):
+            _classify(table, known, new.astype(np.int64))
+    return table[cp]
 
 
 def normalize_text(text: str) -> str:
@@ -187,7 +195,10 @@ _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 @lru_cache(maxsize=1 << 16)
 def _fold_char(ch: str) -> str:
     """One code point decomposed (NFKD) without its combining marks."""
-    return _combining_re().sub("", unicodedata.normalize("NFKD", ch))
+    return "".join([c for c in unicodedata.normalize("NFKD", ch) if not _combining(c)])
+
+
+_combining = unicodedata.combining
 
 
 def _fold_match(m: re.Match[str]) -> str:
@@ -200,7 +211,8 @@ _POWERS: list[U64] = []
 def _powers(n: int) -> tuple[U64, U64]:
     """``B**(k+1)`` and ``B**-(k+1)`` mod 2**64 for ``k < n`` (cached, grown on demand)."""
     if not _POWERS or len(_POWERS[0]) < n:
-        size = max(n, 1 << 20)
+        # (a quarter spare: batches grow a little at a time, each regrowth a full pass)
+        size = max(n + n // 4, 1 << 20)
         with np.errstate(over="ignore"):
             _POWERS[:] = [
                 np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64),
@@ -240,7 +252,7 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         text_starts[1:] = np.cumsum(lengths[:-1] + len(_SEPARATOR))
     if len(cp) == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    cls = _char_classes()[cp]
+    cls = _char_classes(cp)
     word = cls > 0
     prev = np.empty_like(cls)
     prev[0] = 0
