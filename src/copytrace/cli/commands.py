@@ -1,4 +1,5 @@
-"""Imports every command module so each registers on ``main``."""
+"""Imports every command module so each registers on ``main`` (the CLI itself
+imports a command's module only when the command is looked up)."""
 
 from copytrace.cli import (
     clean_cmd,  # noqa: F401

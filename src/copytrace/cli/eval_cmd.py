@@ -11,3 +11,7 @@ from copytrace.cli import main
 @main.group("eval")
 def eval_group() -> None:
     """Measure copytrace on standard evaluation corpora."""
+
+
+# The corpus modules register themselves on ``eval_group`` when imported.
+from copytrace.cli import eval_extraction_cmd, eval_pan_cmd  # noqa: E402,F401

@@ -207,6 +207,10 @@ def scan_cmd(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
+    if engine == "local":
+        from copytrace.engines.local import skip_pandas_check
+
+        skip_pandas_check()  # (this process runs the scan only)
     try:
         with Progress(*columns, console=console, transient=False) as bars:
             summary = scan(

@@ -51,8 +51,6 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 
 from copytrace import ingest
 from copytrace.align import PRESETS
@@ -202,8 +200,39 @@ class Spill:
 _W: dict[str, object] = {}
 
 
+class _NoPandas:
+    """Import finder that refuses pandas (see :func:`skip_pandas_check`)."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas":
+            raise ImportError("pandas is not needed here")
+
+
+def skip_pandas_check() -> None:
+    """Have pyarrow settle, without importing pandas, that no pandas is about.
+
+    pyarrow imports pandas (~0.3 s of CPU) the first time it converts a Python
+    list, only to ask whether the list is a pandas object; a scan's processes
+    never hold one. pyarrow asks once: refused then, it treats lists as lists, and
+    whatever truly needs pandas later (``to_pandas``, ``from_pandas``) still
+    imports it, since pyarrow tries again on such calls. Only for processes that
+    run nothing but the scan (the CLI's, the pool's workers): after it, a pandas
+    object given to ``pa.array`` before pandas is imported through pyarrow would
+    be read as a plain sequence.
+    """
+    if "pandas" in sys.modules:
+        return
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        pa.array([0])  # pyarrow's one question: pandas there? (refused: no)
+    finally:
+        sys.meta_path.remove(blocker)
+
+
 def _init_worker(work: str, config: ScanConfig) -> None:
     """Pool initializer: where the spill is, and the settings."""
+    skip_pandas_check()
     _W.clear()
     _W.update(work=Path(work), config=config)
     logging.getLogger("copytrace").setLevel(logging.WARNING)
@@ -685,6 +714,10 @@ def _align_chunks(
     total = len(a)
     if not total:
         return []
+    # (imported here: the workers import this module and never need scipy)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
+
     docs, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
     ia, ib = inverse[:total], inverse[total:]
     n = len(docs)
