@@ -483,14 +483,24 @@ def content_breaks(text: str, spans: Spans, tokens: Tokens) -> list[int]:
     """
     if len(spans) < 2 or not len(tokens):
         return []
-    starts = np.fromiter((s for s, _ in spans), np.int64, len(spans))
-    span = np.searchsorted(starts, np.asarray(tokens.starts, np.int64), "right") - 1
+    # A token belongs to the last span starting at or before it: span j holds the
+    # tokens from first[j] (the first starting at or after spans[j][0]) up to the
+    # next span's first. The breaks are the first tokens of the spans holding any,
+    # but the earliest such span; what lies between a span and the previous one
+    # holding tokens decides.
+    starts = tokens.starts
+    n = len(starts)
+    first = [bisect.bisect_left(starts, s) for s, _ in spans]
+    first.append(n)
     out: list[int] = []
-    # tokens whose span differs from the previous token's
-    for k in (np.flatnonzero(span[1:] != span[:-1]) + 1).tolist():
-        prev, cur = int(span[k - 1]), int(span[k])
-        if prev >= 0 and text[spans[prev][1] : spans[cur][0]].strip():
+    prev = -1  # the last span seen holding tokens
+    for j in range(len(spans)):
+        k = first[j]
+        if first[j + 1] <= k:  # no token starts in span j
+            continue
+        if prev >= 0 and text[spans[prev][1] : spans[j][0]].strip():
             out.append(k)
+        prev = j
     return out
 
 
@@ -880,8 +890,10 @@ def _paraphrase_pairs(
         return ok
 
     cand_a = candidates(da, spans_a)
+    if not cand_a.any():
+        return []
     cand_b = candidates(db, spans_b)
-    if not cand_a.any() or not cand_b.any():
+    if not cand_b.any():
         return []
     in_a = _mask(len(da.ids), spans_a)
     in_b = _mask(len(db.ids), spans_b)
