@@ -1188,48 +1188,58 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         publisher[i] = None
     rows = x.tobytes()
     step = _NF * 8
-    is_stop = _stopwords().__contains__
     digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
     has_digit = digits > 0
-    dated = (has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
-    has_digit = has_digit.tolist()
-    credit_line = np.isin(head, _CREDIT_LINE_CODES).tolist()
-    stop_bytes = _stop_lang_bytes().__getitem__
+    dated = np.flatnonzero(has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
+    stamp = [None if d else _NO_STAMP for d in has_digit.tolist()]
     from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
 
-    learnable = (lens <= CHROME_MAX_LINE_CHARS).tolist()
+    # The hard rules (_hard_line), the rare tests on the few lines they can hold for.
+    # (a stamp line has a digit and at most _STAMP_MAX_CHARS characters)
+    chrome_match = _CHROME_LINE_RE.match
+    hard = [chrome_match(key) is not None for key in keys]
+    for i in np.flatnonzero(np.isin(head, _CREDIT_LINE_CODES)).tolist():
+        hard[i] = hard[i] or _CREDIT_LINE_RE.match(texts[i]) is not None
+    for i in dated:
+        hard[i] = hard[i] or _is_stamp(texts[i], words[i])
+    for i, g in enumerate(glued):
+        if g >= _GLUE_MIN_CHUNKS and g >= _GLUE_MIN_SHARE * len(texts[i].split()):
+            hard[i] = True
+    for i, tm in enumerate(template):
+        if tm:
+            hard[i] = True
+    # The stopwords and their languages (the languages' keys are the stopwords).
+    stop_langs = _stop_lang_bytes()
+    is_stop, stop_bytes = stop_langs.__contains__, stop_langs.__getitem__
+    stops = [tuple(filter(is_stop, w)) for w in words]
+    langs = [b"".join(map(stop_bytes, st)) for st in stops]
+    # (see _chrome_entry)
+    entries = [
+        key_entry(key) if short else None
+        for key, short in zip(keys, (lens <= CHROME_MAX_LINE_CHARS).tolist(), strict=True)
+    ]
     out = []
+    new_line = _Line.__new__
     for i, t in enumerate(texts):
         w = words[i]
-        n = len(w)
-        g = glued[i]
-        ln = _Line.__new__(_Line)
+        ln = new_line(_Line)
         ln.text = t
         ln.words = w
         ln.key = keys[i]
-        ln.glued = g
+        ln.glued = glued[i]
         ln.template = template[i]
-        ln.nwords = n
-        # (_hard_line; a stamp line has a digit and at most _STAMP_MAX_CHARS characters)
-        ln.hard = (
-            template[i]
-            or (g >= _GLUE_MIN_CHUNKS and g >= _GLUE_MIN_SHARE * len(t.split()))
-            or _CHROME_LINE_RE.match(keys[i]) is not None
-            or (credit_line[i] and _CREDIT_LINE_RE.match(t) is not None)
-            or (dated[i] and _is_stamp(t, w))
-        )
+        ln.nwords = n = len(w)
+        ln.hard = hard[i]
         ln.row = array("d", rows[i * step : (i + 1) * step])
-        # The stopwords and their languages.
-        stops = tuple(filter(is_stop, w))
-        ln.stops = stops
-        ln.stop_langs = b"".join(map(stop_bytes, stops))
+        ln.stops = stops[i]
+        ln.stop_langs = langs[i]
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
-        ln._title = ln._density = None
-        ln.entry = key_entry(keys[i]) if learnable[i] else None  # (see _chrome_entry)
+        ln._title = ln._density = ln._content = None
+        ln.entry = entries[i]
         ln._publisher = publisher[i]
         # (every date pattern holds a digit)
-        ln._stamp = None if has_digit[i] else _NO_STAMP
-        ln._content = None  # (on first use: only the lines near a page's body need them)
+        ln._stamp = stamp[i]
+        # (_content on first use: only the lines near a page's body need them)
         out.append(ln)
     return out
 
