@@ -1050,12 +1050,11 @@ def _quoted(text: str, start: int, end: int) -> bool:
     after = text[end : end + 3].lstrip(" ,.;:!?")
     opens = bool(before) and before[-1] in _OPEN_QUOTES
     closes = bool(after) and after[0] in _CLOSE_QUOTES
+    if opens == closes:  # both, or neither (then the passage itself is not read)
+        return opens
     inner = text[start:end]
-    return (
-        (opens and closes)
-        or (opens and any(q in inner for q in _CLOSE_QUOTES))
-        or (closes and any(q in inner for q in _OPEN_QUOTES))
-    )
+    quotes = _CLOSE_QUOTES if opens else _OPEN_QUOTES
+    return any(q in inner for q in quotes)
 
 
 def _quote_cues(a: Article, b: Article, passages: Sequence[Passage]) -> list[_Cue]:

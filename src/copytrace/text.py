@@ -471,13 +471,21 @@ def sentence_spans(
     return out
 
 
+# Characters before a period looked at for the word it ends (see _is_abbreviation).
+_ABBREV_TAIL = 40
+
+
 def _is_abbreviation(text: str, start: int, end: int) -> bool:
     """True when the period before ``end`` closes an abbreviation, not a sentence."""
     if end == 0 or text[end - 1] != ".":
         return False
-    head = text[start : end - 1]
-    last = head.rsplit(None, 1)[-1] if head.strip() else ""
-    last = last.lstrip("\"'“‘(").casefold()
+    # the last word before the period, read from a short tail of the sentence when
+    # that tail holds a space before its last word (the whole sentence otherwise)
+    lo = max(start, end - 1 - _ABBREV_TAIL)
+    words = text[lo : end - 1].rsplit(None, 1)
+    if len(words) < 2 and lo > start:  # the last word may begin before the tail
+        words = text[start : end - 1].rsplit(None, 1)
+    last = words[-1].lstrip("\"'“‘(").casefold() if words else ""
     return last in _ABBREV or (len(last) == 1 and last.isalpha())
 
 
