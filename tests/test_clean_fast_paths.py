@@ -80,6 +80,8 @@ def test_line_spans_split_path_is_the_regex(seed: int) -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         want = [m.span() for m in cl._TRIMMED_LINE_RE.finditer(text)]
         assert cl.line_spans(text) == want, repr(text)
+        spans, lines = cl._spans_and_lines(text)
+        assert spans == tuple(want) and lines == [text[s:e] for s, e in want], repr(text)
 
 
 def test_phrase_lines_from_tokens_are_the_regex_lines() -> None:

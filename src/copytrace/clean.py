@@ -161,6 +161,28 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _spans_and_lines(text: str) -> tuple[tuple[tuple[int, int], ...], list[str]]:
+    """``line_spans(text)`` as a tuple, and the lines they hold (``text[s:e]``)."""
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        spans = tuple(m.span() for m in _TRIMMED_LINE_RE.finditer(text))
+        return spans, [text[s:e] for s, e in spans]
+    # (line_spans' split and strip, keeping the stripped lines)
+    out = []
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        n = len(line)
+        if n:
+            rest = line.lstrip()
+            if rest:
+                start = pos + n - len(rest)
+                body = rest.rstrip()
+                out.append((start, start + len(body)))
+                lines.append(body)
+        pos += n + 1
+    return tuple(out), lines
+
+
 def line_key(line: str) -> str:
     """A line's identity across pages: casefolded, numbers and whitespace collapsed.
 
@@ -2014,7 +2036,6 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
     first = kept[0]
     page = _page(text, spans)
     lines, hard = page.lines, page.hard
-    body: set[str] | None = None  # the kept lines' words (built on first need)
     window: list[int] = []
     for i in range(first - 1, -1, -1):
         if len(window) == _TITLE_WINDOW:
@@ -2031,13 +2052,15 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         # A kept heading is itself in the body: count only its words found elsewhere,
         # in the other kept lines. (A content word is in a line's content words when
         # it is in its words, so the kept lines' words stand for their content words.)
-        if keep[i]:
-            others = set().union(*[lines[j].words for j in kept if j != i])
-            found = len(others.intersection(own))
-        else:
-            if body is None:
-                body = set().union(*[lines[j].words for j in kept])
-            found = len(body.intersection(own))
+        # (own's words struck off line by line: no set of all the body's words;
+        # a line not kept is not in ``kept``)
+        missing = set(own)
+        for j in kept:
+            if j != i:
+                missing.difference_update(lines[j].words)
+                if not missing:
+                    break
+        found = len(own) - len(missing)
         if found / len(own) >= _TITLE_MIN_OVERLAP:
             return i
     return None
@@ -2247,9 +2270,8 @@ def _clean_many(
                 spans.append(None)
                 continue
             text = art.text
-            page_spans = tuple(line_spans(text))
+            page_spans, page_texts = _spans_and_lines(text)
             spans.append(page_spans)
-            page_texts = [text[s:e] for s, e in page_spans]
             texts.append(page_texts)
             for line in page_texts:
                 ln = memo.get(line)
