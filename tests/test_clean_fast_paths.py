@@ -103,3 +103,25 @@ def test_phrase_lines_from_tokens_are_the_regex_lines() -> None:
     got = [ln.row[col] == 1.0 for ln in cl._new_lines(lines)]
     assert 100 < sum(want) < len(lines)
     assert got == want
+
+
+def test_stop_density_from_language_ids_is_the_share_of_stopwords() -> None:
+    # A line's density for a language's list is read off its stopwords' language
+    # ids: it must be the share of its words in that list, for every list.
+    lists = list(cl._stoplists().values())
+    lines = [
+        "The minister said on Monday that the talks would go on.",
+        "Der Minister sagte am Montag, dass die Gespräche weitergehen.",
+        "El ministro dijo el lunes que las conversaciones seguirán a la una.",
+        "a an in i o e y de la le",
+        "Xyzzy plugh",
+    ]
+    for text in lines:
+        ln = cl._Line(text)
+        for stop in lists:
+            want = sum(w in stop for w in ln.words) / ln.nwords
+            ln._density = None
+            assert ln.stop_density(stop) == want
+        # (any other set: counted word by word)
+        other = frozenset({"the", "on", "die"})
+        assert ln.stop_density(other) == sum(w in other for w in ln.words) / ln.nwords

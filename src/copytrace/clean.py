@@ -567,6 +567,14 @@ def _stop_lang_bytes() -> dict[str, bytes]:
 
 
 @functools.lru_cache(maxsize=1)
+def _stop_list_ids() -> dict[int, tuple[frozenset[str], bytes]]:
+    """Each language's stoplist (by ``id``) with its id as one byte, when ids are bytes."""
+    if _lang_dtype() is not np.uint8:
+        return {}
+    return {id(words): (words, bytes([i])) for i, words in enumerate(_stoplists().values())}
+
+
+@functools.lru_cache(maxsize=1)
 def _stop_langs() -> tuple[list[str], np.ndarray]:
     """Languages and each list's log size."""
     lists = _stoplists()
@@ -664,7 +672,6 @@ class _Line:
         "prefix",
         "row",
         "stop_langs",
-        "stops",
         "template",
         "text",
         "words",
@@ -681,10 +688,10 @@ class _Line:
         self.hard = _hard_line(self)
         # The columns of the line's feature row that do not depend on its page.
         self.row = array("d", _static_row(self))
-        # The words that are a stopword in some language (for the page's language).
-        self.stops = tuple(filter(_stopwords().__contains__, words))
-        # and their languages: one id (_lang_dtype) per stopword and language
-        self.stop_langs = b"".join(map(_stop_lang_bytes().__getitem__, self.stops))
+        # The languages of the words that are a stopword in some language (for the
+        # page's language): one id (_lang_dtype) per stopword and language.
+        langs = _stop_lang_bytes()
+        self.stop_langs = b"".join(map(langs.__getitem__, filter(langs.__contains__, words)))
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
         self._title: tuple[bool, bool] | None = None
         self._content: tuple[str, ...] | None = None
@@ -705,12 +712,26 @@ class _Line:
             self._content = tuple(_content_words(self.words))  # (a tuple: smaller than a set)
         return self._content
 
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """The words that are a stopword in some language."""
+        return tuple(filter(_stop_lang_bytes().__contains__, self.words))
+
     def stop_density(self, stop: frozenset[str]) -> float:
         """The share of the line's words in ``stop`` (remembered for the last stoplist)."""
         last = self._density
         if last is not None and last[0] is stop:
             return last[1]
-        density = sum(map(stop.__contains__, self.stops)) / self.nwords if self.nwords else 0.0
+        if not self.nwords:
+            density = 0.0
+        else:
+            # One language's list: its id's count among the stopwords' languages
+            # (each stopword holds each of its languages' ids once).
+            lang = _stop_list_ids().get(id(stop))
+            if lang is not None and lang[0] is stop:
+                density = self.stop_langs.count(lang[1]) / self.nwords
+            else:
+                density = sum(map(stop.__contains__, self.stops)) / self.nwords
         self._density = (stop, density)
         return density
 
@@ -1230,11 +1251,10 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     for i, tm in enumerate(template):
         if tm:
             hard[i] = True
-    # The stopwords and their languages (the languages' keys are the stopwords).
+    # The stopwords' languages (the languages' keys are the stopwords).
     stop_langs = _stop_lang_bytes()
     is_stop, stop_bytes = stop_langs.__contains__, stop_langs.__getitem__
-    stops = [tuple(filter(is_stop, w)) for w in words]
-    langs = [b"".join(map(stop_bytes, st)) for st in stops]
+    langs = [b"".join(map(stop_bytes, filter(is_stop, w))) for w in words]
     # (see _chrome_entry)
     entries = [
         key_entry(key) if short else None
@@ -1253,7 +1273,6 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.nwords = n = len(w)
         ln.hard = hard[i]
         ln.row = array("d", rows[i * step : (i + 1) * step])
-        ln.stops = stops[i]
         ln.stop_langs = langs[i]
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._density = ln._content = None
