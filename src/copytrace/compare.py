@@ -13,7 +13,6 @@ from pathlib import Path
 
 from copytrace.align import PRESETS, AlignParams, align
 from copytrace.attribute import attribute_and_cover
-from copytrace.ingest.files import read_article_file
 from copytrace.model import Article, PairResult, Passage
 
 logger = logging.getLogger(__name__)
@@ -92,6 +91,8 @@ def compare_files(
     Raises:
         copytrace.errors.InputError: a missing, empty, binary or undecodable file.
     """
+    from copytrace.ingest.files import read_article_file  # (the readers: only here)
+
     a = read_article_file(path_a)
     b = read_article_file(path_b)
     return compare(a, b, params=params)

@@ -52,7 +52,6 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from copytrace import ingest
 from copytrace.align import PRESETS
 from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
@@ -530,6 +529,8 @@ def _read(
     ``on_batch(offset)`` is called when a batch is in ``raw.arrow``, with where it
     starts (see :func:`read_raw_batch`).
     """
+    from copytrace import ingest  # (here: the workers, which import this module, read nothing)
+
     seen: set[str] = set()
     rejects_path = work / "rejects.jsonl"
     with (
