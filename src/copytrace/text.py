@@ -26,9 +26,30 @@ _ENTITY = r"&#?\w{1,10};"
 _WORD = rf"{_LETTER}+(?:[.'’‘ʼ]{_LETTER}+)*"
 _WORD_HTML = rf"(?:{_LETTER}|{_ENTITY})+(?:(?:[.'’‘ʼ]|&#?\w{{1,10}};){_LETTER}+)*"
 WORD_RE = re.compile(rf"[{_CJK}]|{_WORD}")
-WORD_HTML_RE = re.compile(rf"[{_CJK}]|{_WORD_HTML}")
+
+
+@functools.cache
+def _word_html_re() -> re.Pattern[str]:
+    """``WORD_HTML_RE``, compiled on first use (6 ms: plain-text runs never need it)."""
+    return re.compile(rf"[{_CJK}]|{_WORD_HTML}")
+
+
 # The same words as one capturing group: re.split yields gap, word, gap, ...
-_WORD_SPLIT_RE = re.compile(rf"([{_CJK}]|{_WORD})")
+@functools.cache
+def _word_split_re() -> re.Pattern[str]:
+    """The same words as one capturing group (compiled on first use, as above)."""
+    return re.compile(rf"([{_CJK}]|{_WORD})")
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    # the lazily compiled patterns under their module-level names
+    if name == "WORD_HTML_RE":
+        return _word_html_re()
+    if name == "_WORD_SPLIT_RE":
+        return _word_split_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _STRIP = str.maketrans("", "", ".'’‘ʼ")
 
 # Sentence ends: terminal punctuation (with closing quotes/brackets) then space
@@ -132,7 +153,7 @@ def tokenize(
     """
     if not is_html and _span_chars(text, spans) >= NUMPY_TOKENIZE_MIN_CHARS:
         return _tokenize_plain(text, spans)
-    regex = WORD_HTML_RE if is_html else WORD_RE
+    regex = _word_html_re() if is_html else WORD_RE
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -407,7 +428,7 @@ def _tokenize_regex(text: str, spans: Sequence[tuple[int, int]]) -> Tokens:
     starts: list[int] = []
     ends: list[int] = []
     for lo, hi in spans:
-        parts = _WORD_SPLIT_RE.split(text[lo:hi])
+        parts = _word_split_re().split(text[lo:hi])
         if len(parts) < 2:
             continue
         raw = parts[1::2]
