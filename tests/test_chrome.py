@@ -138,3 +138,21 @@ def test_pages_line_hashes_equal_page_by_page() -> None:
         assert [h.tolist() for h in mod.pages_line_hashes(texts[:3])] == want[:3]
     finally:
         mod._LINE_ENTRIES = old
+
+
+def test_ascii_key_entries_are_key_entry() -> None:
+    import random
+
+    from copytrace.chrome import ascii_key_entries, key_entry
+    from copytrace.clean import line_key
+
+    rng = random.Random(5)
+    pieces = ["a", "b", "menu", "0", "12", "x", " ", "  ", "-", "_", ".", "Share", "é?", "3:45"]
+    keys = [
+        line_key("".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))) for _ in range(3000)
+    ]
+    keys = [k for k in keys if k.isascii()]
+    ok = [rng.random() < 0.8 for _ in keys]
+    want = [key_entry(k) if o else None for k, o in zip(keys, ok, strict=True)]
+    assert ascii_key_entries(keys, ok) == want
+    assert any(w is None for w, o in zip(want, ok, strict=True) if o)  # (short keys met)

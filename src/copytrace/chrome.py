@@ -131,6 +131,24 @@ def key_entry(key: str) -> int | None:
 _key_entry = functools.lru_cache(maxsize=_LINE_ENTRIES)(key_entry)
 
 
+def ascii_key_entries(keys: Sequence[str], learnable: Sequence[bool]) -> list[int | None]:
+    """``[key_entry(k) if ok else None ...]`` for keys of ASCII letters and digits
+    one space apart (``line_key`` of ASCII lines): such a key has enough letters
+    and digits when its length less its spaces is enough (no regex per key).
+
+    Example:
+        >>> ascii_key_entries(["menu", "a b", "menu"], [True, True, False])[1:]
+        [None, None]
+    """
+    blake, from_bytes, least = hashlib.blake2b, int.from_bytes, CHROME_MIN_LINE_CHARS
+    return [
+        from_bytes(blake(key.encode(), digest_size=8).digest(), "little")
+        if ok and len(key) - key.count(" ") >= least
+        else None
+        for key, ok in zip(keys, learnable, strict=True)
+    ]
+
+
 def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> frozenset[str]:
     """:func:`chrome_for` given the known hashes and the page's lines as ``(length, line_key)``.
 
@@ -196,7 +214,7 @@ def flat_line_hashes(
 
     Example:
         >>> page, h = flat_line_hashes(["Menu\\nMenu\\nText", "", "Text"])
-        >>> page.tolist(), h[2] == key_hash("text")
+        >>> page.tolist(), bool(h[2] == key_hash("text"))
         ([0, 0, 2], True)
     """
     from copytrace.clean import _TRIMMED_LINE_RE

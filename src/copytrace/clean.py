@@ -1235,7 +1235,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     has_digit = digits > 0
     dated = np.flatnonzero(has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
     stamp = [None if d else _NO_STAMP for d in has_digit.tolist()]
-    from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
+    from copytrace.chrome import CHROME_MAX_LINE_CHARS, ascii_key_entries
 
     # The hard rules (_hard_line), the rare tests on the few lines they can hold for.
     # (a stamp line has a digit and at most _STAMP_MAX_CHARS characters)
@@ -1256,10 +1256,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     is_stop, stop_bytes = stop_langs.__contains__, stop_langs.__getitem__
     langs = [b"".join(map(stop_bytes, filter(is_stop, w))) for w in words]
     # (see _chrome_entry)
-    entries = [
-        key_entry(key) if short else None
-        for key, short in zip(keys, (lens <= CHROME_MAX_LINE_CHARS).tolist(), strict=True)
-    ]
+    entries = ascii_key_entries(keys, (lens <= CHROME_MAX_LINE_CHARS).tolist())
     out = []
     new_line = _Line.__new__
     for i, t in enumerate(texts):
@@ -2071,14 +2068,10 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         # A kept heading is itself in the body: count only its words found elsewhere,
         # in the other kept lines. (A content word is in a line's content words when
         # it is in its words, so the kept lines' words stand for their content words.)
-        # (own's words struck off line by line: no set of all the body's words;
-        # a line not kept is not in ``kept``)
+        # (own's words struck off by the other kept lines' words: no set of all
+        # the body's words; a line not kept is not in ``kept``)
         missing = set(own)
-        for j in kept:
-            if j != i:
-                missing.difference_update(lines[j].words)
-                if not missing:
-                    break
+        missing.difference_update(*[lines[j].words for j in kept if j != i])
         found = len(own) - len(missing)
         if found / len(own) >= _TITLE_MIN_OVERLAP:
             return i
