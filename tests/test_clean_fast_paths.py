@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -125,3 +126,22 @@ def test_stop_density_from_language_ids_is_the_share_of_stopwords() -> None:
         # (any other set: counted word by word)
         other = frozenset({"the", "on", "die"})
         assert ln.stop_density(other) == sum(w in other for w in ln.words) / ln.nwords
+
+
+def test_phrase_candidates_are_the_lines_holding_a_listed_token_or_pair() -> None:
+    singles, firsts, pairs = cl._phrase_tokens()  # type: ignore[misc]
+    rng = random.Random(9)
+    vocab = sorted(singles)[:5] + sorted(firsts) + [b for _, b in sorted(pairs)] + ["x", "the"]
+    tokens = [[rng.choice(vocab) for _ in range(rng.randint(0, 4))] for _ in range(3000)]
+
+    def holds(toks: list[str]) -> bool:
+        pair = any(p in pairs for p in itertools.pairwise(toks))
+        return not singles.isdisjoint(toks) or pair
+
+    want = [i for i, toks in enumerate(tokens) if holds(toks)]
+    assert 0 < len(want) < len(tokens)
+    assert cl._phrase_candidates(tokens) == want
+    # (a pair split over two lines is none)
+    a, b = sorted(pairs)[0]
+    if a not in singles and b not in singles:
+        assert cl._phrase_candidates([["x", a], [b, "x"]]) == []
