@@ -963,20 +963,16 @@ def _phrase_candidates(tokens: Sequence[list[str]]) -> list[int]:
     if sets is None:
         return list(range(len(tokens)))
     singles, firsts, pairs = sets
-    # (all lines' tokens in one list: one membership pass each, no call per line)
-    flat = list(chain.from_iterable(tokens))
-    n = len(flat)
-    if not n:
-        return []
-    line_of = np.repeat(np.arange(len(tokens)), np.fromiter(map(len, tokens), np.int64))
-    hit = np.fromiter(map(singles.__contains__, flat), bool, n)
-    # two tokens in a row on one line: a first and a pair it opens
-    at = np.flatnonzero(np.fromiter(map(firsts.__contains__, flat), bool, n)[:-1])
-    at = at[line_of[at] == line_of[at + 1]]
-    for j in at.tolist():
-        if (flat[j], flat[j + 1]) in pairs:
-            hit[j] = True
-    return np.unique(line_of[hit]).tolist()
+    out = []
+    for i, toks in enumerate(tokens):
+        if not singles.isdisjoint(toks):
+            out.append(i)
+        elif not firsts.isdisjoint(toks):
+            for j in range(len(toks) - 1):
+                if toks[j] in firsts and (toks[j], toks[j + 1]) in pairs:
+                    out.append(i)
+                    break
+    return out
 
 
 def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) -> np.ndarray:
