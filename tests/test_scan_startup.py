@@ -62,3 +62,18 @@ def test_skip_pandas_check_keeps_pandas_working() -> None:
         "DataFrame [1, 2]",
         "dictionary<values=string, indices=int8, ordered=0>",
     ]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pandas") is None, reason="pandas not installed")
+def test_in_process_scan_leaves_pyarrow_pandas_check_alone(tmp_path: object) -> None:
+    # jobs=1 runs the tasks in the caller's process, which may use pandas later:
+    # only pool workers and the CLI skip the check
+    out = _run(
+        "import sys, pyarrow as pa\n"
+        "from copytrace.engines.local import _init_worker\n"
+        "from copytrace.scan import ScanConfig\n"
+        f"_init_worker({str(tmp_path)!r}, ScanConfig(jobs=1))\n"
+        "pa.array([1])\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    assert out == "True"

@@ -229,9 +229,14 @@ def skip_pandas_check() -> None:
         sys.meta_path.remove(blocker)
 
 
-def _init_worker(work: str, config: ScanConfig) -> None:
-    """Pool initializer: where the spill is, and the settings."""
+def _init_pool_worker(work: str, config: ScanConfig) -> None:
+    """Pool initializer (a worker process runs nothing but the scan's tasks)."""
     skip_pandas_check()
+    _init_worker(work, config)
+
+
+def _init_worker(work: str, config: ScanConfig) -> None:
+    """Where the spill is, and the settings (a worker's, or this process's for ``jobs=1``)."""
     _W.clear()
     _W.update(work=Path(work), config=config)
     logging.getLogger("copytrace").setLevel(logging.WARNING)
@@ -352,7 +357,7 @@ def _pool(jobs: int, work: Path, config: ScanConfig, timer: _Timer) -> Iterator[
     # spawn: workers start clean (no inherited Arrow thread pools or big parent
     # memory), and behave the same on every platform.
     ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(work), config)) as pool:
+    with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=(str(work), config)) as pool:
         yield _Workers(pool, timer)
 
 
