@@ -101,6 +101,22 @@ def test_word_classes_learned_per_text_match_a_full_table_of_word_characters() -
         assert got == want
 
 
+def test_folded_characters_fold_to_themselves() -> None:
+    # normalize_text replaces each distinct non-ASCII character by its folding in
+    # turn: right only when no folding holds a character that folds otherwise.
+    import random
+
+    from copytrace.fingerprint import _fold_char
+
+    rng = random.Random(4)
+    points = [c for c in rng.sample(range(0x80, 0x110000), 30_000) if not 0xD800 <= c < 0xE000]
+    points += [ord(c) for c in "ﬁ½Ǆǅ㎒ℌ①Ａé\u1e9b\u0344\u0f73\ufdfa"]
+    for c in points:
+        for d in _fold_char(chr(c)):
+            assert _fold_char(d) == d, (hex(c), d)
+    assert normalize_text("ǄEMAL ½ ﬁne “x”") == "džemal 1⁄2 fine “x”".replace("ž", "z")
+
+
 def test_cjk_characters_are_words_of_their_own() -> None:
     _, off = word_hashes(["東京で会談", "abc def"])
     assert off.tolist() == [0, 5, 7]

@@ -185,7 +185,13 @@ def normalize_text(text: str) -> str:
         # Character by character: NFKD decomposes each code point on its own and
         # only reorders combining marks, which are all dropped, so folding the
         # few non-ASCII characters (cached) equals folding the whole text, 10x faster.
-        text = _NON_ASCII_RE.sub(_fold_match, text)
+        # Each distinct one replaced in turn: a folded character folds to itself
+        # (NFKD's output is decomposed, its marks gone), so no replacement makes
+        # text another one changes; most (quotes, dashes) fold to themselves.
+        for ch in set(_NON_ASCII_RE.findall(text)):
+            folded = _fold_char(ch)
+            if folded != ch:
+                text = text.replace(ch, folded)
     return text
 
 
@@ -199,10 +205,6 @@ def _fold_char(ch: str) -> str:
 
 
 _combining = unicodedata.combining
-
-
-def _fold_match(m: re.Match[str]) -> str:
-    return _fold_char(m.group())
 
 
 _POWERS: list[U64] = []
