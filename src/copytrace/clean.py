@@ -2294,8 +2294,12 @@ def _clean_many(
                     new[line] = None
         if new:
             lines = list(new)
-            for line, ln in zip(lines, _new_lines(lines), strict=True):
-                known[line] = _remember(line, ln)
+            found = dict(zip(lines, _new_lines(lines), strict=True))
+            known.update(found)
+            # (_remember for all at once: the same lines are left, the newest)
+            memo.update(found)
+            for _ in range(len(memo) - _LINE_MEMO_SIZE):
+                memo.popitem(last=False)
         page_texts_of = iter(texts)
         # The plain-text pages' lines, hard mask and chrome; their model decisions together.
         pages: list[_Page] = []
