@@ -34,7 +34,7 @@ def test_content_breaks_matches_definition_on_random_spans() -> None:
         cuts = sorted(rng.sample(range(len(text) + 1), rng.randrange(2, 14)))
         spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
         if rng.random() < 0.3:  # some empty or touching spans
-            spans = sorted(spans + [(spans[0][1], spans[0][1])])
+            spans = sorted([*spans, (spans[0][1], spans[0][1])])
         tokens = tokenize(text)  # also tokens outside the spans (before the first)
         assert content_breaks(text, spans, tokens) == _breaks_by_token(text, spans, tokens.starts)
         inner = tokenize(text, spans)
