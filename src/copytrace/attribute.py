@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from copytrace.model import Article, Direction, Passage
 from copytrace.text import covered_chars
@@ -337,13 +337,15 @@ def attribute_and_cover(
 ) -> tuple[list[Passage], Direction, float, float]:
     """:func:`attribute`, and the :func:`coverage` of ``a`` and ``b`` by the passages
     (which it works out anyway)."""
-    cov_a = coverage(a, [(p.a_start, p.a_end) for p in passages])
-    cov_b = coverage(b, [(p.b_start, p.b_end) for p in passages])
     if not passages:
+        cov_a, cov_b = coverage(a, []), coverage(b, [])
         return [], Direction(None, 0.0, ("no reused text, so no direction",)), cov_a, cov_b
     names = {"a": publisher_names(a), "b": publisher_names(b)}
     arts = {"a": a, "b": b}
     own = {side: _own_credits(arts[side], tuple(names[side])) for side in "ab"}
+    # (coverage with each article's content size from its cached credit work)
+    cov_a = _covered(own["a"].content_chars, [(p.a_start, p.a_end) for p in passages])
+    cov_b = _covered(own["b"].content_chars, [(p.b_start, p.b_end) for p in passages])
     cues: list[_Cue] = []
     cues += _time_cues(a, b)
     credited: dict[str, list[bool]] = {}
@@ -400,6 +402,19 @@ def publisher_names(art: Article) -> list[str]:
 
 @functools.lru_cache(maxsize=1024)
 def _names_of(source: str | None, dateline: str | None, url: str | None) -> tuple[str, ...]:
+    names = _meta_names(source, dateline)
+    if url:
+        host = urlsplit(url).hostname or ""
+        parts = [p for p in host.split(".") if p not in _HOST_PARTS]
+        if parts and len(parts[-1]) >= 3:
+            name = parts[-1].strip()  # "asia.nikkei.com" -> "nikkei"
+            if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
+                return (*names, name)
+    return names
+
+
+@functools.lru_cache(maxsize=1024)  # (urls differ from article to article; sources do not)
+def _meta_names(source: str | None, dateline: str | None) -> tuple[str, ...]:
     names: list[str] = []
 
     def add(name: str) -> None:
@@ -419,11 +434,6 @@ def _names_of(source: str | None, dateline: str | None, url: str | None) -> tupl
         for word in re.findall(r"[A-Z][\w&’'-]+", raw):
             if word.casefold() not in _NOT_NAMES and len(word) >= 3:
                 add(word)
-    if url:
-        host = urlparse(url).hostname or ""
-        parts = [p for p in host.split(".") if p not in _HOST_PARTS]
-        if parts and len(parts[-1]) >= 3:
-            add(parts[-1])  # "asia.nikkei.com" -> "nikkei"
     return tuple(names)
 
 
@@ -529,7 +539,7 @@ def _name_matches(
     """
     folded = {w.casefold() for w in words}
     for k in known:
-        if folded & {w.casefold() for w in _name_words(k)} or k.casefold() in folded:
+        if not folded.isdisjoint(_folded_words(k)) or k.casefold() in folded:
             return True
     texts = [_masthead(other) if masthead is None else masthead]
     if strong:
@@ -539,6 +549,11 @@ def _name_matches(
             if text and _has_word(text, w):
                 return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_words(name: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _name_words(name))
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -603,6 +618,7 @@ class _OwnCredits(NamedTuple):
     # on the other's masthead is no evidence: see _third_party_or_own)
     lines: tuple[tuple[str, str, bool], ...]
     outside: str  # the page text outside the content (_outside_content)
+    content_chars: int  # the characters of the content (for coverage)
 
 
 def _own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
@@ -622,7 +638,8 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     own = {w.casefold() for n in own_names for w in (n, *_name_words(n))}
     named: list[tuple[int, int, str, tuple[str, ...], bool]] = []
     text = art.text
-    words_at = _words_at(art)
+    plain = _letter_runs(text)  # (read by both the phrase and the line searches)
+    words_at = _words_at(art, plain)
     for rx, where in _NAMED_STARTS:
         for m in _matches_in(rx, where, text, words_at):
             words = _name_words(m.group("name"))
@@ -635,7 +652,11 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
     )
     return _OwnCredits(
-        tuple(named), tuple(generic), tuple(_line_names(art, own_names)), _outside_content(art)
+        tuple(named),
+        tuple(generic),
+        tuple(_line_names(art, own_names, plain)),
+        _outside_content(art),
+        _content_chars(art),
     )
 
 
@@ -647,9 +668,12 @@ def clear_caches() -> None:
     that time a fresh pair)."""
     _own_credits_cached.cache_clear()
     _names_of.cache_clear()
+    _meta_names.cache_clear()
     _name_words.cache_clear()
     _squash.cache_clear()
     _parse_time.cache_clear()
+    _known_folded.cache_clear()
+    _folded_words.cache_clear()
 
 
 class _WordsAt(NamedTuple):
@@ -658,10 +682,12 @@ class _WordsAt(NamedTuple):
     runs: bytes  # the text as _letter_runs sees it, with the IGNORECASE look-alikes
 
 
-def _words_at(art: Article) -> _WordsAt:
-    """The trigger windows of ``art``'s content and the trigger words of its text."""
+def _words_at(art: Article, runs: bytes | None = None) -> _WordsAt:
+    """The trigger windows of ``art``'s content and the trigger words of its text
+    (``runs``: ``_letter_runs(art.text)`` when the caller has it)."""
     text = art.text
-    runs = _letter_runs(text)
+    if runs is None:
+        runs = _letter_runs(text)
     found = _word_starts(runs)
     windows = _trigger_windows(art, runs, found)
     if not windows:
@@ -833,8 +859,7 @@ def _credit_line(
     lines = (own[0] if own else _own_credits(art, tuple(own_names))).lines
     if not lines:
         return None
-    known = {k.casefold() for k in other_names}
-    known |= {" ".join(_name_words(k)).casefold() for k in other_names}
+    known = _known_folded(tuple(other_names))
     masthead = own[1] if own else _masthead(other)
     for name, line, no_evidence in lines:
         if name.casefold() in known:
@@ -844,13 +869,24 @@ def _credit_line(
     return None
 
 
-def _line_names(art: Article, own_names: Sequence[str]) -> Iterator[tuple[str, str, bool]]:
+@functools.lru_cache(maxsize=1024)
+def _known_folded(names: tuple[str, ...]) -> frozenset[str]:
+    """Publisher ``names``, and their name words joined, casefolded (per pair, cached)."""
+    return frozenset(
+        {k.casefold() for k in names} | {" ".join(_name_words(k)).casefold() for k in names}
+    )
+
+
+def _line_names(
+    art: Article, own_names: Sequence[str], plain: bytes | None = None
+) -> Iterator[tuple[str, str, bool]]:
     """The credit lines of ``art`` in the order :func:`_credit_line` tries them:
     (the credited name, the line, whether the name is no evidence when it stands on
-    the other's masthead)."""
+    the other's masthead). ``plain``: ``_letter_runs(art.text)`` when known."""
     own = {_squash(n) for n in own_names} | {_squash(_DOMAIN_END.sub("", n)) for n in own_names}
     text = art.text
-    plain = _letter_runs(text)
+    if plain is None:
+        plain = _letter_runs(text)
     # each pattern runs only on pages with its word in ``text.lower()``; a letter word
     # is in it where it is in ``plain``, unless one of the two characters whose lower
     # case holds an ASCII letter is on the page
@@ -1095,7 +1131,15 @@ def coverage(art: Article, spans: Sequence[tuple[int, int]]) -> float:
         >>> coverage(Article("x", "0123456789"), [(0, 5)])
         0.5
     """
-    total = sum(e - s for s, e in _content(art))
+    return _covered(_content_chars(art), spans)
+
+
+def _content_chars(art: Article) -> int:
+    return sum(e - s for s, e in _content(art))
+
+
+def _covered(total: int, spans: Sequence[tuple[int, int]]) -> float:
+    """:func:`coverage` of an article with ``total`` content characters."""
     if total == 0:
         return 0.0
     return min(1.0, covered_chars(spans) / total)
