@@ -1029,6 +1029,9 @@ def _credit_cues(
     flags: list[bool] = []
     named: list[str] = []
     generic: list[str] = []
+    if not named_hits and not generic_hits:  # (most pages: no passage's context to read)
+        flags = [bool(credit_line)] * len(passages)
+        passages = ()
     for p in passages:
         start, end = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
         lo, hi = _context(art, start, end)
