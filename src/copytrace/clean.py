@@ -143,22 +143,8 @@ def line_spans(text: str) -> list[tuple[int, int]]:
         >>> [t[s:e] for s, e in line_spans(t)]
         ['Menu', 'Body text.']
     """
-    # From a line's first non-space character to its last (re's \s is exactly
-    # str.isspace, so this is each line stripped; blank lines do not match).
-    if "\r" in text or "\u2028" in text or "\u2029" in text:
-        return [m.span() for m in _TRIMMED_LINE_RE.finditer(text)]
-    # Only "\n" ends lines: split and strip (the same spans, about twice as fast).
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        n = len(line)
-        if n:
-            rest = line.lstrip()
-            if rest:
-                start = pos + n - len(rest)
-                out.append((start, start + len(rest.rstrip())))
-        pos += n + 1
-    return out
+    # (each line stripped, blank lines dropped: see _spans_and_lines)
+    return list(_spans_and_lines(text)[0])
 
 
 def _spans_and_lines(text: str) -> tuple[tuple[tuple[int, int], ...], list[str]]:
