@@ -36,6 +36,7 @@ import itertools
 import logging
 import math
 import multiprocessing
+import os
 import re
 import threading
 import time
@@ -152,6 +153,19 @@ _FP_TABLES = ("fingerprints", "fingerprints_tail")
 U64 = npt.NDArray[np.uint64]
 
 
+def _create_file(path: Path) -> None:
+    """A new index file with its schema, made beside ``path`` and renamed onto it:
+    a run killed while creating it leaves no file, never one without tables."""
+    tmp = path.with_name(path.name + ".new")
+    for f in (tmp, tmp.with_name(tmp.name + ".wal")):
+        f.unlink(missing_ok=True)
+    duckdb.connect(str(tmp)).close()  # (an existing file: Index fills in its schema)
+    with Index(tmp):
+        pass
+    tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)  # (checkpointed on close)
+    os.replace(tmp, path)
+
+
 class IndexLockedError(Exception):
     """Another process (or another writer in this one) holds the index file.
 
@@ -261,6 +275,8 @@ class Index:
             raise InputError(str(self.path), "is a directory, expected an index file")
         if read_only and not self.path.exists():
             raise InputError(str(self.path), "no such index file")
+        if not read_only and not memory and not self.path.exists():
+            _create_file(self.path)
         self._con = duckdb.connect(":memory:")
         try:
             self._attach()
