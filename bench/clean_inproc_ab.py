@@ -11,8 +11,16 @@ new code), so keep the other modules the same on both sides.
 
     python bench/clean_inproc_ab.py /work/bench-data/gen-100k/articles.jsonl --old /tmp/base/src
 
+``--share W/J`` keeps one scan worker's share, as ``engines/local.py`` deals
+clean batches to ``J`` workers (batch ``b`` of ``--batch`` articles to worker
+``b % J``: every other batch for 2), for the line memo's hit rate at scale;
+CORPUS may then be several files, comma-separated, read in turn. ``--stream``
+reads the batches as it goes (no chrome learned: fine for the memo and RSS);
+``--side new`` (or ``old``) runs one side alone, for its peak RSS.
+
 Prints one JSON line: CPU seconds and ms an article of each side (clean,
-fingerprint), the new/old ratios, whether the outputs are equal, the load.
+fingerprint), the new/old ratios, the new (memo-missing) lines an article each
+side worked out, whether the outputs are equal, peak RSS, the load.
 """
 
 from __future__ import annotations
@@ -22,8 +30,10 @@ import importlib.util
 import itertools
 import json
 import os
+import resource
 import sys
 import time
+from collections.abc import Callable, Iterator
 from types import ModuleType
 
 from copytrace import clean as new_clean
@@ -41,27 +51,68 @@ def _load(path: str, name: str) -> ModuleType:
     return mod
 
 
+def _batches(args: argparse.Namespace) -> Iterator[list[Article]]:
+    """The articles, ``--batch`` at a time, the ``--share`` of them."""
+    w, j = map(int, args.share.split("/"))
+    k = 0  # articles read
+    rows: list[Article] = []
+    for path in args.corpus.split(","):
+        with open(path, encoding="utf-8") as fh:
+            for line in itertools.islice(fh, args.skip, args.skip + args.limit):
+                if (k // args.batch) % j == w:
+                    r = json.loads(line)
+                    rows.append(Article(id=r["id"], text=r["text"], source=r.get("source")))
+                    if len(rows) == args.batch:
+                        yield rows
+                        rows = []
+                k += 1
+    if rows:
+        yield rows
+
+
+def _counting(
+    f: Callable[[list[str]], list[object]], counts: dict[str, int], side: str
+) -> Callable[[list[str]], list[object]]:
+    def counted(texts: list[str]) -> list[object]:
+        counts[side] += len(texts)
+        return f(texts)
+
+    return counted
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--old", required=True, help="the old code's src folder")
-    ap.add_argument("--limit", type=int, default=6000)
-    ap.add_argument("--skip", type=int, default=0, help="articles to skip first")
+    ap.add_argument("--limit", type=int, default=6000, help="articles read (each file)")
+    ap.add_argument("--skip", type=int, default=0, help="articles to skip first (each file)")
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=1, help="passes over the articles")
+    ap.add_argument("--share", default="0/1", help="W/J: scan worker W of J's batches")
+    ap.add_argument("--stream", action="store_true", help="read as it goes; no chrome")
+    ap.add_argument("--side", default="both", choices=["both", "old", "new"])
     args = ap.parse_args()
     old_clean = _load(f"{args.old}/copytrace/clean.py", "copytrace_old_clean")
     old_fp = _load(f"{args.old}/copytrace/fingerprint.py", "copytrace_old_fingerprint")
-    with open(args.corpus, encoding="utf-8") as fh:
-        rows = [json.loads(x) for x in itertools.islice(fh, args.skip, args.skip + args.limit)]
-    arts = [Article(id=r["id"], text=r["text"], source=r.get("source")) for r in rows]
-    learner = ChromeLearner()
-    for a in arts:
-        learner.add(a.source, a.text)
-    model = learner.finish()
-    known = [model.get(a.source, frozenset()) if a.source else frozenset() for a in arts]
-    sides = {"old": (old_clean, old_fp), "new": (new_clean, new_fp)}
+    if args.stream:
+        batches: Iterator[list[Article]] | list[list[Article]] = _batches(args)
+        learned: dict[str, frozenset[int]] = {}
+    else:
+        batches = list(_batches(args))
+        learner = ChromeLearner()
+        for a in itertools.chain.from_iterable(batches):
+            learner.add(a.source, a.text)
+        learned = learner.finish()
+    sides: dict[str, tuple[ModuleType, ModuleType]] = {
+        "old": (old_clean, old_fp),
+        "new": (new_clean, new_fp),
+    }
+    if args.side != "both":
+        sides = {args.side: sides[args.side]}
     cpu = {k: {"clean": 0.0, "fingerprint": 0.0} for k in sides}
+    new_lines = dict.fromkeys(sides, 0)
+    for side, (cm, _) in sides.items():  # count the lines each side works out
+        setattr(cm, "_new_lines", _counting(getattr(cm, "_new_lines"), new_lines, side))  # noqa: B009, B010
     first = {}
     for side, (cm, fm) in sides.items():  # the one-time costs, apart
         t = time.process_time()
@@ -70,15 +121,17 @@ def main() -> None:
         fm.fingerprint_texts(["Café “x” Ǆemal ﬁne 東京 one two three four five"])
         first[side] = round(time.process_time() - t, 3)
     same = True
-    for r in range(args.rounds):
-        for b, i in enumerate(range(0, len(arts), args.batch)):
+    n = 0
+    for r in range(args.rounds if isinstance(batches, list) else 1):
+        for b, arts in enumerate(batches):
+            n += len(arts)
+            known = [learned.get(a.source, frozenset()) if a.source else frozenset() for a in arts]
             order = ["old", "new"] if (b + r) % 2 == 0 else ["new", "old"]
             got = {}
-            for side in order:
+            for side in [s for s in order if s in sides]:
                 cm, fm = sides[side]
                 t = time.process_time()
-                j = i + args.batch
-                cleaned = cm.clean_many(arts[i:j], chrome_hashes=known[i:j])
+                cleaned = cm.clean_many(arts, chrome_hashes=known)
                 t2 = time.process_time()
                 fp = fm.fingerprint_texts(
                     [fm.content_text(a) if a.content else "" for a in cleaned]
@@ -92,21 +145,23 @@ def main() -> None:
                     fp.hash.tobytes(),
                     fp.pos.tobytes(),
                 )
-            same = same and got["old"] == got["new"]
-    n = len(arts) * args.rounds
-    out: dict[str, object] = {"articles": n, "one_time_cpu_s": first}
+            same = same and len(set(map(repr, got.values()))) == 1
+    out: dict[str, object] = {"articles": n, "share": args.share, "one_time_cpu_s": first}
     for side in sides:
         c, f = cpu[side]["clean"], cpu[side]["fingerprint"]
         out[side] = {
             "clean_ms": round(c / n * 1000, 4),
             "fingerprint_ms": round(f / n * 1000, 4),
             "total_ms": round((c + f) / n * 1000, 4),
+            "new_lines_an_article": round(new_lines[side] / n, 2),
         }
-    for part in ("clean", "fingerprint"):
-        out[f"{part}_new_over_old"] = round(cpu["new"][part] / cpu["old"][part], 3)
-    total = {s: cpu[s]["clean"] + cpu[s]["fingerprint"] for s in sides}
-    out["total_new_over_old"] = round(total["new"] / total["old"], 3)
-    out["outputs_equal"] = same
+    if len(sides) == 2:
+        for part in ("clean", "fingerprint"):
+            out[f"{part}_new_over_old"] = round(cpu["new"][part] / cpu["old"][part], 3)
+        total = {s: cpu[s]["clean"] + cpu[s]["fingerprint"] for s in sides}
+        out["total_new_over_old"] = round(total["new"] / total["old"], 3)
+        out["outputs_equal"] = same
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     out["load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(json.dumps(out))
 

@@ -739,34 +739,56 @@ class _Line:
         return self._publisher
 
 
-# How many distinct lines to remember (a few KB each: about 100 MB). Tuned on the
-# generated 10k corpus: a scan worker meets 55% of its lines before (28% of the
-# characters), 54.8% with this memo, 55.4% with twice the size, 52.5% with 4,096.
+# The line memo, two least-recently-used lists: a line not met before waits in
+# _MEMO; met again there, it moves to _KEPT, which only lines met twice enter, so
+# the many one-off lines (most body text) cannot push out the lines that recur
+# (chrome, stock lines, reprinted paragraphs). _KEPT's oldest go back to _MEMO's
+# newest end. A few KB a line: ~110 MB a scan worker in all.
+# Tuned on gen-1m (one scan worker's share, every other batch of 1,000 articles,
+# of parts 0-1: 100k articles): new lines an article 18.7 with one list of 16,384
+# (the old memo), 17.4 with 32,768, 16.0 with 65,536, 15.2 with 131,072, 14.4
+# unbounded; these two lists of 16,384 each: 15.4 (32,768 + 16,384: 15.2).
 _LINE_MEMO_SIZE = 1 << 14
+_LINE_KEPT_SIZE = 1 << 14
 
 
 _MEMO: OrderedDict[str, _Line] = OrderedDict()
+_KEPT: OrderedDict[str, _Line] = OrderedDict()
 
 
 def _line(text: str) -> _Line:
     """The remembered ``_Line`` of ``text`` (least recently used lines are dropped)."""
-    ln = _MEMO.get(text)
+    ln = _KEPT.get(text)
+    if ln is not None:
+        _KEPT.move_to_end(text)
+        return ln
+    ln = _MEMO.pop(text, None)
     if ln is None:
-        ln = _remember(text, _Line(text))
-    else:
-        _MEMO.move_to_end(text)
+        return _remember(text, _Line(text))
+    _KEPT[text] = ln
+    _trim_memo()
     return ln
 
 
 def _remember(text: str, ln: _Line) -> _Line:
     _MEMO[text] = ln
-    if len(_MEMO) > _LINE_MEMO_SIZE:
-        _MEMO.popitem(last=False)
+    _trim_memo()
     return ln
+
+
+def _trim_memo() -> None:
+    """_KEPT's oldest lines over its size back to _MEMO, _MEMO's oldest over its size out."""
+    kept, memo = _KEPT, _MEMO
+    for _ in range(len(kept) - _LINE_KEPT_SIZE):
+        text, ln = kept.popitem(last=False)
+        memo[text] = ln
+    for _ in range(len(memo) - _LINE_MEMO_SIZE):
+        memo.popitem(last=False)
 
 
 def _line_cache_clear() -> None:
     _MEMO.clear()
+    _KEPT.clear()
 
 
 _line.cache_clear = _line_cache_clear  # type: ignore[attr-defined]
@@ -774,22 +796,27 @@ _line.cache_clear = _line_cache_clear  # type: ignore[attr-defined]
 
 def _page_lines(texts: list[str]) -> list[_Line]:
     """``[_line(t) for t in texts]``, the lines not remembered computed together."""
-    memo = _MEMO
+    memo, kept = _MEMO, _KEPT
     out: list[_Line | None] = []
     missing: dict[str, list[int]] = {}
     for i, t in enumerate(texts):
-        ln = memo.get(t)
-        if ln is None:
-            missing.setdefault(t, []).append(i)
+        ln = kept.get(t)
+        if ln is not None:
+            kept.move_to_end(t)
         else:
-            memo.move_to_end(t)
+            ln = memo.pop(t, None)
+            if ln is not None:
+                kept[t] = ln
+            else:
+                missing.setdefault(t, []).append(i)
         out.append(ln)
     if missing:
         new = list(missing)
         for t, ln in zip(new, _new_lines(new), strict=True):
-            _remember(t, ln)
+            memo[t] = ln
             for i in missing[t]:
                 out[i] = ln
+    _trim_memo()
     return out  # type: ignore[return-value]
 
 
@@ -2207,8 +2234,9 @@ def _clean_text(
 
 
 # ``clean_many`` works out the lines its pages have in common with none met before
-# together, this many at most (the memo keeps them until their pages are cleaned).
-_BATCH_NEW_LINES = _LINE_MEMO_SIZE // 4
+# together, this many at most (numpy's per-call cost spread over many lines; the
+# batch's pages and their lines held meanwhile). Tuned on gen-10k (session 6).
+_BATCH_NEW_LINES = 1 << 12
 
 
 def clean_many(
@@ -2252,7 +2280,7 @@ def _clean_many(
 
     chromes = list(chrome) if chrome is not None else [frozenset()] * len(articles)
     known_of = list(chrome_hashes) if chrome_hashes is not None else [frozenset()] * len(articles)
-    memo = _MEMO
+    memo, kept = _MEMO, _KEPT
     out: list[Article] = []
     start = 0
     while start < len(articles):
@@ -2272,9 +2300,12 @@ def _clean_many(
             spans.append(page_spans)
             texts.append(page_texts)
             for line in page_texts:
-                ln = memo.get(line)
+                ln = kept.get(line)
                 if ln is not None:
-                    memo.move_to_end(line)  # (keep it while the new lines come in)
+                    kept.move_to_end(line)
+                    known[line] = ln
+                elif (ln := memo.pop(line, None)) is not None:
+                    kept[line] = ln  # (met again: kept)
                     known[line] = ln
                 elif line not in new:
                     new[line] = None
@@ -2282,10 +2313,15 @@ def _clean_many(
             lines = list(new)
             found = dict(zip(lines, _new_lines(lines), strict=True))
             known.update(found)
-            # (_remember for all at once: the same lines are left, the newest)
+            # (_remember for all at once, after the batch's lines met again are kept)
+            for _ in range(len(kept) - _LINE_KEPT_SIZE):
+                back, ln = kept.popitem(last=False)
+                memo[back] = ln
             memo.update(found)
             for _ in range(len(memo) - _LINE_MEMO_SIZE):
                 memo.popitem(last=False)
+        else:
+            _trim_memo()
         page_texts_of = iter(texts)
         # The plain-text pages' lines, hard mask and chrome; their model decisions together.
         pages: list[_Page] = []
