@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -325,6 +326,42 @@ DOC_CACHE_SIZE = 32
 PRESETS: dict[str, AlignParams] = {"news": AlignParams(), "pan": PAN_PARAMS}
 
 
+# A seed's sort key is (diagonal, position in a) packed as diagonal * _KEY_WIDTH +
+# position: exact in int64 while both texts are shorter than _KEY_MAX_WORDS.
+_KEY_WIDTH = 1 << 32
+_KEY_MAX_WORDS = 1 << 30
+# After the last sorted n-gram key: a key looked up past the end meets this
+# (unless it is this value: see _runs).
+_KEY_PAD = (1 << 64) - 1
+
+
+class _Seeds(NamedTuple):
+    """A side's n-grams that may seed, sorted by key (see :meth:`_Doc.seeds`)."""
+
+    order: np.ndarray  # token position of each
+    keys: np.ndarray  # their sorted keys
+    own: np.ndarray  # own[k]: how many of these hold the k-th key
+    once: bool  # every own count 1
+    exact: bool  # equal keys, equal n-grams (see _ngram_keys)
+    a_key: np.ndarray  # as side a: (len - order) * _KEY_WIDTH + order
+    b_key: np.ndarray  # as side b: order * _KEY_WIDTH
+    padded: np.ndarray  # keys, then _KEY_PAD
+
+
+def _run_counts(sk: np.ndarray) -> np.ndarray:
+    """For each of the sorted keys ``sk``, how many equal it."""
+    # run lengths of the sorted keys
+    # (np.concatenate, np.append and np.diff cost more than these on short texts)
+    new = np.empty(len(sk), bool)
+    new[:1] = True
+    np.not_equal(sk[1:], sk[:-1], out=new[1:])
+    firsts = np.flatnonzero(new)
+    counts = np.empty(len(firsts), np.int64)
+    np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
+    counts[-1:] = len(sk) - firsts[-1:]
+    return np.repeat(counts, counts)
+
+
 @dataclass(slots=True)
 class _Doc:
     """One side, prepared once per document: word ids, barriers, sentences,
@@ -341,9 +378,7 @@ class _Doc:
     lengths: np.ndarray  # words in each sentence
     starts: list[int]  # first token of each sentence
     grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = field(default_factory=dict)
-    seedable: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, bool, bool]] = field(
-        default_factory=dict
-    )
+    seedable: dict[tuple[int, int], _Seeds] = field(default_factory=dict)
     bags: SentenceBags | None = None
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -355,21 +390,12 @@ class _Doc:
             keys, exact = _ngram_keys(self.ids, n)
             order = np.argsort(keys, kind="stable")
             sk = keys[order]
-            # run lengths of the sorted keys
-            # (np.concatenate, np.append and np.diff cost more than these on short texts)
-            new = np.empty(len(sk), bool)
-            new[:1] = True
-            np.not_equal(sk[1:], sk[:-1], out=new[1:])
-            firsts = np.flatnonzero(new)
-            counts = np.empty(len(firsts), np.int64)
-            np.subtract(firsts[1:], firsts[:-1], out=counts[:-1])
-            counts[-1:] = len(sk) - firsts[-1:]
-            got = self.grams[n] = (order, sk, np.repeat(counts, counts), exact)
+            got = self.grams[n] = (order, sk, _run_counts(sk), exact)
         return got
 
-    def seeds(self, n: int, repeat: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, bool]:
-        """:meth:`ngrams` without the n-grams occurring more than ``repeat`` times
-        (never seeds): ``(order, sorted keys, own count, every count 1, exact)``."""
+    def seeds(self, n: int, repeat: int) -> _Seeds:
+        """:meth:`ngrams` without the n-grams that never seed: those occurring more
+        than ``repeat`` times, and those straddling a barrier (see :class:`_Seeds`)."""
         key = (n, repeat)
         got = self.seedable.get(key)
         if got is None:
@@ -377,7 +403,31 @@ class _Doc:
             keep = own <= repeat
             if not keep.all():
                 order, sk, own = order[keep], sk[keep], own[keep]
-            got = self.seedable[key] = (order, sk, own, not len(own) or int(own.max()) == 1, exact)
+            once = not len(own) or int(own.max()) == 1
+            if self.barriers is not None and len(order):
+                keep = self.breaks[order + (n - 1)] == self.breaks[order]
+                if not keep.all():
+                    order, sk = order[keep], sk[keep]
+                    if once:
+                        own = own[keep]
+                    else:  # fewer of a key may be left: count again
+                        own = _run_counts(sk)
+                        once = not len(own) or int(own.max()) == 1
+            na = len(self.ids)
+            padded = np.empty(len(sk) + 1, np.uint64)
+            padded[:-1] = sk
+            padded[-1] = _KEY_PAD
+            small = na < _KEY_MAX_WORDS  # (the keys below are used only then)
+            got = self.seedable[key] = _Seeds(
+                order,
+                sk,
+                own,
+                once,
+                exact,
+                order * (1 - _KEY_WIDTH) + na * _KEY_WIDTH if small else order,
+                order * _KEY_WIDTH if small else order,
+                padded,
+            )
         return got
 
     def sentence_bags(self) -> SentenceBags:
@@ -668,12 +718,17 @@ def _prepare_doc(
             flags[k] = 1
     sent_tok: list[tuple[int, int]] = []
     if sentences and len(tokens):
-        starts = np.asarray(tokens.starts)
-        bounds = np.searchsorted(starts, np.asarray(sentences, np.int64).ravel(), "left")
-        for lo, hi in bounds.reshape(-1, 2).tolist():
+        # a bisect per boundary (a news article has a few dozen sentences): no
+        # array of the token starts, which costs more than the search
+        starts, find = tokens.starts, bisect.bisect_left
+        for s, e in sentences:
+            lo = find(starts, s)
+            hi = find(starts, e, lo)
             if hi > lo:
                 sent_tok.append((lo, hi))
-    sent_bounds = np.asarray(sent_tok, np.int64).reshape(-1, 2)
+    sent_bounds = np.fromiter(
+        itertools.chain.from_iterable(sent_tok), np.int64, 2 * len(sent_tok)
+    ).reshape(-1, 2)
     counts = np.cumsum(flags)
     return _Doc(
         tokens,
@@ -727,47 +782,50 @@ def _ngram_keys(ids: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
 def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]:
     """Exact matching stretches ``(a_start, b_start, length)`` in word indices."""
     n = params.seed_words
-    # only n-grams occurring at most max_seed_repeat times on both sides seed
-    order, sa, own_a, once_a, exact_a = da.seeds(n, params.max_seed_repeat)
-    order_b, sb, _, _, exact_b = db.seeds(n, params.max_seed_repeat)
+    # only n-grams occurring at most max_seed_repeat times on both sides, and not
+    # straddling a barrier, seed
+    seeds_a = da.seeds(n, params.max_seed_repeat)
+    seeds_b = db.seeds(n, params.max_seed_repeat)
+    sa, sb = seeds_a.keys, seeds_b.keys
     if not len(sa) or not len(sb):
         return []
     # look b's n-grams up in sorted order (4x faster than in text order); the
     # seeds are sorted below, so the order they are found in does not matter
     lo = np.searchsorted(sa, sb, "left")
-    kb = np.flatnonzero(sa[np.minimum(lo, len(sa) - 1)] == sb)
+    if int(sb[-1]) != _KEY_PAD:  # (lo is len(sa) past a's last key)
+        kb = np.flatnonzero(seeds_a.padded[lo] == sb)
+    else:
+        kb = np.flatnonzero(sa[np.minimum(lo, len(sa) - 1)] == sb)
     if not len(kb):
         return []
     lo_kb = lo[kb]
-    c = None if once_a else own_a[lo_kb]  # how often each n-gram found occurs in a
-    if c is None or int(c.max()) == 1:  # each n-gram once in a: one seed each
-        j = order_b[kb]
-        i = order[lo_kb]
+    na, nb = len(da.ids), len(db.ids)
+    width = _KEY_WIDTH if max(na, nb) < _KEY_MAX_WORDS else na + 1
+    c = None if seeds_a.once else seeds_a.own[lo_kb]  # how often each n-gram found occurs in a
+    once = c is None or int(c.max()) == 1  # each n-gram once in a: one seed each
+    if once and seeds_a.exact and seeds_b.exact and width == _KEY_WIDTH:
+        # the usual case: each side's share of the key is ready
+        key = seeds_b.b_key[kb] + seeds_a.a_key[lo_kb]
     else:
-        j = np.repeat(order_b[kb], c)
-        offs = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-        i = order[np.repeat(lo_kb, c) + offs]
-    # verify (hashed keys may collide) and refuse seeds that straddle chrome
-    ok: np.ndarray | None = None
-    if not (exact_a and exact_b):
-        ok = np.ones(len(i), bool)
-        for k in range(n):
-            ok &= da.ids[i + k] == db.ids[j + k]
-    if da.breaks[-1]:
-        same = da.breaks[i + n - 1] == da.breaks[i]
-        ok = same if ok is None else ok & same
-    if db.breaks[-1]:
-        same = db.breaks[j + n - 1] == db.breaks[j]
-        ok = same if ok is None else ok & same
-    if ok is not None and not ok.all():
-        i, j = i[ok], j[ok]
-        if not len(i):
-            return []
+        if once:
+            j = seeds_b.order[kb]
+            i = seeds_a.order[lo_kb]
+        else:
+            assert c is not None
+            j = np.repeat(seeds_b.order[kb], c)
+            offs = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+            i = seeds_a.order[np.repeat(lo_kb, c) + offs]
+        if not (seeds_a.exact and seeds_b.exact):  # verify: hashed keys may collide
+            ok = np.ones(len(i), bool)
+            for k in range(n):
+                ok &= da.ids[i + k] == db.ids[j + k]
+            if not ok.all():
+                i, j = i[ok], j[ok]
+                if not len(i):
+                    return []
+        key = (j - i + na) * width + i
     # seeds sorted by (diagonal, position in a) as one key: the seeds of a run
     # (one diagonal, consecutive in a) are consecutive keys
-    na, nb = len(da.ids), len(db.ids)
-    width = na + 1
-    key = (j - i + na) * width + i
     key.sort()
     new = np.empty(len(key), bool)
     new[0] = True
