@@ -9,6 +9,7 @@ random texts with repeated words, barriers and hashed (long) n-gram keys.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -111,17 +112,11 @@ def test_runs_match_the_reference(seed_words: int) -> None:
         breaks_b = sorted(rng.sample(range(len(tb) + 2), min(len(tb) + 2, rng.randint(0, 4))))
         da = _prepare_doc(ta, breaks_a, [], lexicon)
         db = _prepare_doc(tb, breaks_b, [], lexicon)
-        got = _runs(da, db, params.__class__(**{**vars_of(params), "seed_words": seed_words}))
+        got = _runs(da, db, replace(params, seed_words=seed_words))
         want = _runs_reference(da, db, seed_words, repeat)
         assert got == want, trial
         checked += bool(got)
     assert checked > 100  # most trials share something
-
-
-def vars_of(params: object) -> dict[str, object]:
-    from dataclasses import fields
-
-    return {f.name: getattr(params, f.name) for f in fields(params)}  # type: ignore[arg-type]
 
 
 def test_runs_wide_texts_take_the_general_key() -> None:
