@@ -5,9 +5,11 @@ versions share the process, the cache and the moments of contention: each
 1,000-article batch is cleaned (``clean_many``, the scan's path) and
 fingerprinted by the old code, then by the new (the order flips every batch),
 and the CPU seconds of each are summed. The old ``clean.py`` and
-``fingerprint.py`` are loaded from ``--old SRC`` as modules of their own (their
-own line memo); whatever they import comes from the installed copytrace (the
-new code), so keep the other modules the same on both sides.
+``fingerprint.py`` (with its ``clean_meta.py`` and ``clean_batch.py``) are
+loaded from ``--old SRC`` as modules of their own (their own line memo), each
+importing the others' old versions (swapped in while the old side runs); any
+other module they import comes from the installed copytrace (the new code), so
+keep the other modules the same on both sides.
 
     python bench/clean_inproc_ab.py /work/bench-data/gen-100k/articles.jsonl --old /tmp/base/src
 
@@ -36,7 +38,9 @@ import time
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
+import copytrace
 from copytrace import clean as new_clean
+from copytrace import clean_batch, clean_meta
 from copytrace import fingerprint as new_fp
 from copytrace.chrome import ChromeLearner
 from copytrace.model import Article
@@ -80,6 +84,38 @@ def _counting(
     return counted
 
 
+_OWN = ("clean_meta", "clean", "clean_batch", "fingerprint")  # (in import order)
+
+
+class _Modules:
+    """``copytrace.<name>`` of the modules in ``_OWN`` set to ``mods`` meanwhile."""
+
+    def __init__(self, mods: dict[str, ModuleType]) -> None:
+        self.mods = mods
+        self.saved: dict[str, ModuleType] = {}
+
+    def __enter__(self) -> None:
+        for name, mod in self.mods.items():
+            self.saved[name] = sys.modules[f"copytrace.{name}"]
+            sys.modules[f"copytrace.{name}"] = mod
+            setattr(copytrace, name, mod)
+
+    def __exit__(self, *exc: object) -> None:
+        for name, mod in self.saved.items():
+            sys.modules[f"copytrace.{name}"] = mod
+            setattr(copytrace, name, mod)
+
+
+def _load_old(src: str) -> dict[str, ModuleType]:
+    """The old versions of ``_OWN`` from ``src``, each importing the others' old ones."""
+    assert clean_meta and clean_batch  # (the new ones loaded first)
+    old: dict[str, ModuleType] = {}
+    for name in _OWN:
+        with _Modules(old):
+            old[name] = _load(f"{src}/copytrace/{name}.py", f"copytrace_old_{name}")
+    return old
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
@@ -92,8 +128,9 @@ def main() -> None:
     ap.add_argument("--stream", action="store_true", help="read as it goes; no chrome")
     ap.add_argument("--side", default="both", choices=["both", "old", "new"])
     args = ap.parse_args()
-    old_clean = _load(f"{args.old}/copytrace/clean.py", "copytrace_old_clean")
-    old_fp = _load(f"{args.old}/copytrace/fingerprint.py", "copytrace_old_fingerprint")
+    old = _load_old(args.old)
+    old_clean, old_fp = old["clean"], old["fingerprint"]
+    swap = {"old": lambda: _Modules(old), "new": lambda: _Modules({})}
     if args.stream:
         batches: Iterator[list[Article]] | list[list[Article]] = _batches(args)
         learned: dict[str, frozenset[int]] = {}
@@ -130,13 +167,14 @@ def main() -> None:
             got = {}
             for side in [s for s in order if s in sides]:
                 cm, fm = sides[side]
-                t = time.process_time()
-                cleaned = cm.clean_many(arts, chrome_hashes=known)
-                t2 = time.process_time()
-                fp = fm.fingerprint_texts(
-                    [fm.content_text(a) if a.content else "" for a in cleaned]
-                )
-                t3 = time.process_time()
+                with swap[side]():
+                    t = time.process_time()
+                    cleaned = cm.clean_many(arts, chrome_hashes=known)
+                    t2 = time.process_time()
+                    fp = fm.fingerprint_texts(
+                        [fm.content_text(a) if a.content else "" for a in cleaned]
+                    )
+                    t3 = time.process_time()
                 cpu[side]["clean"] += t2 - t
                 cpu[side]["fingerprint"] += t3 - t2
                 got[side] = (

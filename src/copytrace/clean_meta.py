@@ -69,6 +69,15 @@ _DATE_PATTERNS = (
     # 5:45 AM PST 11/19/2019, 11:15 05.10.18
     re.compile(rf"{_TIME}\s*(?:{_ZONE})?\s+{_NUMERIC}"),
 )
+# What each date pattern's match holds (searched first: most lines with a digit
+# hold no date, and the patterns cost ~20 us a line): a four-digit year (the
+# first five), after it a separator and a digit (the first), a month's first
+# three letters (the second to fifth), a digit, "/" or "." and a digit (the
+# last two, _NUMERIC).
+_YEAR_HINT_RE = re.compile(r"\d{4}")
+_ISO_HINT_RE = re.compile(r"\d{4}[-/.]\d")
+_MONTH_HINT_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_NUMERIC_HINT_RE = re.compile(r"\d[/.]\d")
 # US zones without a season: their offset depends on the date.
 _ZONE_NAMES = {
     "et": "America/New_York",
@@ -145,9 +154,17 @@ def parse_published(line: str) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _parse_published(line: str) -> str | None:
     low = line.casefold()
+    year = _YEAR_HINT_RE.search(low) is not None
+    numeric = _NUMERIC_HINT_RE.search(low) is not None
+    if not (year or numeric):
+        return None
+    named = year and _MONTH_HINT_RE.search(low) is not None
+    iso = year and _ISO_HINT_RE.search(low) is not None
     found: list[tuple[int, re.Match[str]]] = []
-    for pattern in _DATE_PATTERNS:
-        m = pattern.search(low)
+    for pattern, hinted in zip(
+        _DATE_PATTERNS, (iso, named, named, named, named, numeric, numeric), strict=True
+    ):
+        m = pattern.search(low) if hinted else None
         if m:
             found.append((m.start(), m))
     for _, m in sorted(found, key=lambda sm: sm[0]):
