@@ -154,12 +154,12 @@ def parse_published(line: str) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _parse_published(line: str) -> str | None:
     low = line.casefold()
-    year = _YEAR_HINT_RE.search(low) is not None
+    has_year = _YEAR_HINT_RE.search(low) is not None
     numeric = _NUMERIC_HINT_RE.search(low) is not None
-    if not (year or numeric):
+    if not (has_year or numeric):
         return None
-    named = year and _MONTH_HINT_RE.search(low) is not None
-    iso = year and _ISO_HINT_RE.search(low) is not None
+    named = has_year and _MONTH_HINT_RE.search(low) is not None
+    iso = has_year and _ISO_HINT_RE.search(low) is not None
     found: list[tuple[int, re.Match[str]]] = []
     for pattern, hinted in zip(
         _DATE_PATTERNS, (iso, named, named, named, named, numeric, numeric), strict=True
