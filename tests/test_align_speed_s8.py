@@ -162,3 +162,28 @@ def test_prepare_doc_sentence_bounds_match_searchsorted() -> None:
         assert doc.bounds.tolist() == [list(p) for p in want]
         assert doc.lengths.tolist() == [hi - lo for lo, hi in want]
         assert doc.starts == [lo for lo, _ in want]
+
+
+def test_a_cluster_as_long_as_its_longest_run_holds_the_same_words() -> None:
+    """``_finish`` gives similarity 1.0 without comparing the words when a cluster
+    spans no more than its longest exact run: check that such clusters (chained
+    runs, as ``align_tokens`` makes them) hold the same words on both sides."""
+    from copytrace.align import _chain
+
+    rng = random.Random(11)
+    params = PRESETS["news"]
+    lexicon = Lexicon()
+    whole = 0
+    for _ in range(300):
+        vocab = [f"w{k}" for k in range(rng.choice([4, 12, 60]))]
+        ta, tb = _shared_text(rng, vocab)
+        da = _prepare_doc(ta, [], [], lexicon)
+        db = _prepare_doc(tb, [], [], lexicon)
+        runs = _runs(da, db, params)
+        for c in _chain(runs, da, db, params.join_gap, params.join_back, params.join_skew):
+            if c.longest == c.a_e - c.a_s == c.b_e - c.b_s:
+                whole += 1
+                assert ta.words[c.a_s : c.a_e] == tb.words[c.b_s : c.b_e]
+            else:
+                assert c.longest < max(c.a_e - c.a_s, c.b_e - c.b_s)
+    assert whole > 100

@@ -1466,11 +1466,16 @@ def _finish(
                 )
                 similarity = max(similarity, float(np.mean(c.sims)) if c.sims else 0.0)
         else:
-            words_a, words_b = a.words[c.a_s : c.a_e], b.words[c.b_s : c.b_e]
-            # the same words: Indel's similarity is 1.0 (one exact run, most often)
-            similarity = (
-                1.0 if words_a == words_b else Indel.normalized_similarity(words_a, words_b)
-            )
+            if c.longest == c.a_e - c.a_s == c.b_e - c.b_s:
+                # one exact run spans it (spans only grow around their runs): the
+                # same words, without copying and comparing them
+                similarity = 1.0
+            else:
+                words_a, words_b = a.words[c.a_s : c.a_e], b.words[c.b_s : c.b_e]
+                # the same words: Indel's similarity is 1.0 (one exact run, most often)
+                similarity = (
+                    1.0 if words_a == words_b else Indel.normalized_similarity(words_a, words_b)
+                )
             if similarity >= params.verbatim_similarity:
                 kind = "verbatim"
             elif similarity >= params.near_verbatim_similarity:
