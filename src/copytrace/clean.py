@@ -1246,7 +1246,6 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     step = _NF * 8
     digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
     has_digit = digits > 0
-    dated = np.flatnonzero(has_digit & (lens <= _STAMP_MAX_CHARS)).tolist()
     stamp = [None if d else _NO_STAMP for d in has_digit.tolist()]
     from copytrace.chrome import CHROME_MAX_LINE_CHARS, ascii_key_entries
 
@@ -1256,8 +1255,15 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     hard = [chrome_match(key) is not None for key in keys]
     for i in np.flatnonzero(np.isin(head, _CREDIT_LINE_CODES)).tolist():
         hard[i] = hard[i] or _CREDIT_LINE_RE.match(texts[i]) is not None
-    for i in dated:
-        hard[i] = hard[i] or _is_stamp(texts[i], words[i])
+    # (_is_stamp: 1 to 14 words; the date it parses is the line's stamp, see _Line.stamp)
+    stamp_word = _STAMP_WORD_RE.match
+    for i in np.flatnonzero(has_digit & (lens <= _STAMP_MAX_CHARS) & (k >= 1) & (k <= 14)).tolist():
+        if hard[i] or sum(1 for w in words[i] if not stamp_word(w)) > 1:
+            continue
+        t = texts[i]
+        found = parse_published(t)
+        hard[i] = found is not None
+        stamp[i] = (found if "(@" not in t else None,)
     for i, g in enumerate(glued):
         if g >= _GLUE_MIN_CHUNKS and g >= _GLUE_MIN_SHARE * len(texts[i].split()):
             hard[i] = True
@@ -1266,8 +1272,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             hard[i] = True
     # The stopwords' languages (the languages' keys are the stopwords).
     stop_langs = _stop_lang_bytes()
-    is_stop, stop_bytes = stop_langs.__contains__, stop_langs.__getitem__
-    langs = [b"".join(map(stop_bytes, filter(is_stop, w))) for w in words]
+    # (no language is b"": filter(None) drops exactly the words in no list)
+    stop_get = stop_langs.get
+    langs = [b"".join(filter(None, map(stop_get, w))) for w in words]
     # (see _chrome_entry)
     entries = ascii_key_entries(keys, (lens <= CHROME_MAX_LINE_CHARS).tolist())
     out = []
