@@ -187,3 +187,46 @@ def test_a_cluster_as_long_as_its_longest_run_holds_the_same_words() -> None:
             else:
                 assert c.longest < max(c.a_e - c.a_s, c.b_e - c.b_s)
     assert whole > 100
+
+
+def _candidates_reference(
+    doc: _Doc, spans: list[tuple[int, int]], min_words: int, most: float
+) -> list[bool]:
+    """The sentence candidates as numpy worked them out before session 8."""
+    ok = doc.lengths >= min_words
+    if spans:
+        cut = np.asarray(spans, np.int64)
+        inside = np.minimum(doc.bounds[:, 1:2], cut[:, 1]) - np.maximum(
+            doc.bounds[:, 0:1], cut[:, 0]
+        )
+        covered = np.maximum(inside, 0).sum(axis=1)
+        ok &= covered / np.maximum(doc.lengths, 1) <= most
+    return [bool(x) for x in ok]
+
+
+def test_sentence_candidates_match_the_reference() -> None:
+    from copytrace.align import _sentence_candidates, _union
+
+    rng = random.Random(5)
+    lexicon = Lexicon()
+    kinds = set()
+    for trial in range(400):
+        n = rng.randint(1, 120)
+        tokens = Tokens([f"w{k % 7}" for k in range(n)], list(range(0, 2 * n, 2)), [])
+        cuts = sorted(rng.sample(range(2 * n + 2), min(2 * n + 2, 2 * rng.randint(1, 12))))
+        sentences = list(zip(cuts[0::2], cuts[1::2], strict=True))
+        if trial % 5 == 0 and len(sentences) > 1:  # overlapping: the numpy path
+            sentences.append((sentences[0][0], sentences[-1][1]))
+        doc = _prepare_doc(tokens, [], sentences, lexicon)
+        kinds.add(doc.ordered)
+        spans = _union(
+            [
+                (lo, lo + rng.randint(1, 30))
+                for lo in (rng.randrange(n) for _ in range(rng.randint(0, 4)))
+            ]
+        )
+        for min_words in (1, 3):
+            for most in (0.0, 0.5, 1.0, -0.1, float("nan")):
+                got = _sentence_candidates(doc, spans, min_words, most).tolist()
+                assert got == _candidates_reference(doc, spans, min_words, most), trial
+    assert kinds == {True, False}

@@ -380,6 +380,7 @@ class _Doc:
     grams: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = field(default_factory=dict)
     seedable: dict[tuple[int, int], _Seeds] = field(default_factory=dict)
     bags: SentenceBags | None = None
+    ordered: bool = False  # the sentences sorted and apart (as sentence_spans gives them)
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """``(order, sorted keys, own count, exact)`` of the n-grams: ``order``
@@ -717,14 +718,18 @@ def _prepare_doc(
         if 0 < k < len(tokens):
             flags[k] = 1
     sent_tok: list[tuple[int, int]] = []
+    ordered = True
     if sentences and len(tokens):
         # a bisect per boundary (a news article has a few dozen sentences): no
         # array of the token starts, which costs more than the search
         starts, find = tokens.starts, bisect.bisect_left
+        end = 0
         for s, e in sentences:
             lo = find(starts, s)
             hi = find(starts, e, lo)
             if hi > lo:
+                ordered = ordered and lo >= end
+                end = hi
                 sent_tok.append((lo, hi))
     sent_bounds = np.fromiter(
         itertools.chain.from_iterable(sent_tok), np.int64, 2 * len(sent_tok)
@@ -741,6 +746,7 @@ def _prepare_doc(
         sent_bounds,
         sent_bounds[:, 1] - sent_bounds[:, 0],
         [lo for lo, _ in sent_tok],
+        ordered=ordered,
     )
 
 
@@ -935,22 +941,11 @@ def _paraphrase_pairs(
     spans_a = _union([(c.a_s, c.a_e) for c in verbatim])
     spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
 
-    def candidates(doc: _Doc, spans: list[tuple[int, int]]) -> np.ndarray:
-        length = doc.lengths
-        ok = length >= params.paraphrase_min_words
-        if spans:  # words of each sentence inside verbatim passages
-            cut = np.asarray(spans, np.int64)
-            inside = np.minimum(doc.bounds[:, 1:2], cut[:, 1]) - np.maximum(
-                doc.bounds[:, 0:1], cut[:, 0]
-            )
-            covered = np.maximum(inside, 0).sum(axis=1)
-            ok &= covered / np.maximum(length, 1) <= params.sentence_covered
-        return ok
-
-    cand_a = candidates(da, spans_a)
+    min_words, most = params.paraphrase_min_words, params.sentence_covered
+    cand_a = _sentence_candidates(da, spans_a, min_words, most)
     if not cand_a.any():
         return []
-    cand_b = candidates(db, spans_b)
+    cand_b = _sentence_candidates(db, spans_b, min_words, most)
     if not cand_b.any():
         return []
     in_a = _mask(len(da.ids), spans_a)
@@ -1045,6 +1040,43 @@ def _paraphrase_pairs(
         words = min(hi_a - lo_a, hi_b - lo_b)
         out.append(_Cluster(lo_a, hi_a, lo_b, hi_b, words, True, [sim]))
     return out
+
+
+def _sentence_candidates(
+    doc: _Doc, spans: list[tuple[int, int]], min_words: int, most: float
+) -> np.ndarray:
+    """Sentences of ``doc`` that may pair as paraphrases: at least ``min_words``
+    words, at most a ``most`` share of them inside ``spans`` (verbatim passages;
+    sorted, apart)."""
+    length = doc.lengths
+    ok = length >= min_words
+    if not spans:
+        return ok
+    if doc.ordered and most >= 0:
+        # the sentences each span meets, by bisection: a few spans and sentences
+        # a pair, where numpy's calls cost more than the sums
+        sents, firsts, n = doc.sentences, doc.starts, len(doc.sentences)
+        covered: dict[int, int] = {}
+        for s, e in spans:
+            k = max(bisect.bisect_right(firsts, s) - 1, 0)
+            while k < n:
+                lo, hi = sents[k]
+                if lo >= e:
+                    break
+                inside = min(hi, e) - max(lo, s)
+                if inside > 0:
+                    covered[k] = covered.get(k, 0) + inside
+                k += 1
+        for k, words in covered.items():
+            lo, hi = sents[k]
+            if not words / max(hi - lo, 1) <= most:
+                ok[k] = False
+        return ok
+    cut = np.asarray(spans, np.int64)  # words of each sentence inside the spans
+    inside = np.minimum(doc.bounds[:, 1:2], cut[:, 1]) - np.maximum(doc.bounds[:, 0:1], cut[:, 0])
+    covered_words = np.maximum(inside, 0).sum(axis=1)
+    ok &= covered_words / np.maximum(length, 1) <= most
+    return ok
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
