@@ -34,6 +34,7 @@ import math
 import operator
 import pkgutil
 import re
+import struct
 import unicodedata
 from array import array
 from collections import Counter, OrderedDict
@@ -648,6 +649,7 @@ class _Line:
         "_content",
         "_density",
         "_publisher",
+        "_row",
         "_stamp",
         "_title",
         "entry",
@@ -656,7 +658,6 @@ class _Line:
         "key",
         "nwords",
         "prefix",
-        "row",
         "stop_langs",
         "template",
         "text",
@@ -673,7 +674,7 @@ class _Line:
         self.nwords = len(words)
         self.hard = _hard_line(self)
         # The columns of the line's feature row that do not depend on its page.
-        self.row = array("d", _static_row(self))
+        self._row = array("d", _static_row(self)).tobytes()
         # The languages of the words that are a stopword in some language (for the
         # page's language): one id (_lang_dtype) per stopword and language.
         langs = _stop_lang_bytes()
@@ -685,6 +686,12 @@ class _Line:
         self._stamp: tuple[str | None] | None = None
         self._density: tuple[frozenset[str], float] | None = None
         self.entry = _chrome_entry(self.key, len(text))
+
+    @property
+    def row(self) -> array[float]:
+        """The columns of the line's feature row that do not depend on its page (kept
+        as bytes, ``_row``: one copy, not two, for each new line)."""
+        return array("d", self._row)
 
     def title_parts(self) -> tuple[bool, bool]:
         """(title-like, ends like a statement), on first use."""
@@ -1289,7 +1296,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.template = template[i]
         ln.nwords = n = len(w)
         ln.hard = hard[i]
-        ln.row = array("d", rows[i * step : (i + 1) * step])
+        ln._row = rows[i * step : (i + 1) * step]
         ln.stop_langs = langs[i]
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._density = ln._content = None
@@ -1512,7 +1519,7 @@ def line_features(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     if n == 0:
         return np.zeros((0, len(FEATURES)), dtype=np.float64)
     col = _COL
-    x = np.frombuffer(bytearray(b"".join([ln.row for ln in lines])), dtype=np.float64)
+    x = np.frombuffer(bytearray(b"".join([ln._row for ln in lines])), dtype=np.float64)
     x = x.reshape(n, _NF)
     nwords = np.array([ln.nwords for ln in lines], dtype=np.float64)
     stop = _page_stop(lines, int(nwords.sum()))
@@ -2044,15 +2051,23 @@ def _title_like(ln: _Line) -> bool:
         return False
     # Short share/follow/subscribe labels ("Share this with Email", "More RSS feeds").
     # (the row's chrome_phrase: the same yes/no as _CHROME_PHRASE_RE.search(line))
-    if len(words) <= _TITLE_MAX_LABEL_WORDS and ln.row[_COL["chrome_phrase"]]:
+    row = ln._row
+    if len(words) <= _TITLE_MAX_LABEL_WORDS and _feature(row, "chrome_phrase"):
         return False
     if line.endswith(".") and len(words) > 20:
         return False
     if _CAPTION_CREDIT_RE.search(line):
         return False
     # The row's credit, url and separators: whether those patterns match the line.
-    row = ln.row
-    return not (row[_COL["credit"]] or row[_COL["url"]] or row[_COL["separators"]])
+    return not (_feature(row, "credit") or _feature(row, "url") or _feature(row, "separators"))
+
+
+_F64 = struct.Struct("d")
+
+
+def _feature(row: bytes, name: str) -> float:
+    """Feature ``name`` of a line's row (``_Line._row``)."""
+    return float(_F64.unpack_from(row, 8 * _COL[name])[0])
 
 
 def _content_words(words: Sequence[str]) -> set[str]:

@@ -18,6 +18,7 @@ import numpy as np
 from copytrace.clean import (
     _COL,
     _CONTEXT,
+    _MIN_STOPLIST_COVERAGE,
     _NF,
     _NONPROSE_COST,
     _PROSE_MIN_STOP,
@@ -27,9 +28,12 @@ from copytrace.clean import (
     _WINDOW,
     Cleaner,
     LineModel,
+    _lang_dtype,
     _Line,
     _logit,
     _page_stop,
+    _stop_langs,
+    _stoplists,
 )
 
 
@@ -137,18 +141,19 @@ def _scores_batch(
     lasts = starts + ns - 1
     all_lines = [ln for i in todo for ln in pages[i][2]]
     col = _COL
-    x = np.frombuffer(bytearray(b"".join([ln.row for ln in all_lines])), dtype=np.float64)
+    x = np.frombuffer(bytearray(b"".join([ln._row for ln in all_lines])), dtype=np.float64)
     x = x.reshape(big, _NF)
     nwords = np.array([ln.nwords for ln in all_lines], dtype=np.float64)
     stop_density = np.zeros(big)
     no_stop = np.zeros(len(todo))
     repeated: list[bool] = []
     prefix_repeat: list[float] = []
+    page_stops = _page_stops([pages[i][2] for i in todo], all_lines, starts)
     for j, i in enumerate(todo):
         lines = pages[i][2]
         lo = int(starts[j])
         n = len(lines)
-        stop = _page_stop(lines, sum([ln.nwords for ln in lines]))
+        stop = page_stops[j]
         if stop:
             # (each line remembers its density for the last stoplist: read it inline)
             stop_density[lo : lo + n] = [
@@ -269,6 +274,48 @@ def _scores_batch(
     c[:, 9] = np.log1p(_good_dist_many(good, starts, ns, page_of, idx))
     p2 = _score_pages(cleaner.stage2, np.hstack([x, c]), bounds)
     return todo, starts, ns, x, p2
+
+
+def _page_stops(
+    page_lines: list[list[_Line]], all_lines: list[_Line], starts: np.ndarray
+) -> list[frozenset[str]]:
+    """``_page_stop`` of each page (its lines ``page_lines[j]``, from row ``starts[j]``
+    of ``all_lines``), the languages' counts and scores of all pages at once.
+
+    The same numbers page by page: each page's row of counts is its ids' bincount,
+    the scores the same divisions; a tie goes to ``_page_stop``.
+    """
+    langs, denom = _stop_langs()
+    n_langs = len(langs)
+    dtype = _lang_dtype()
+    size = np.dtype(dtype).itemsize
+    stop_langs = [ln.stop_langs for ln in all_lines]
+    ids = np.frombuffer(b"".join(stop_langs), dtype=dtype)
+    per_line = np.fromiter(map(len, stop_langs), np.int64, len(stop_langs)) // size
+    per_page = np.add.reduceat(per_line, starts)
+    page_words = np.add.reduceat(
+        np.fromiter([ln.nwords for ln in all_lines], np.int64, len(all_lines)), starts
+    )
+    page_of = np.repeat(np.arange(len(starts)), per_page)
+    hits = np.bincount(page_of * n_langs + ids, minlength=len(starts) * n_langs)
+    hits = hits.reshape(len(starts), n_langs).astype(np.float64)
+    score = hits / denom
+    top = score.max(axis=1)
+    n_top = (score == top[:, None]).sum(axis=1).tolist()
+    best = np.argmax(score, axis=1)  # (the first of the highest, as flatnonzero's first)
+    best_hits = hits[np.arange(len(starts)), best].tolist()
+    lists = _stoplists()
+    out: list[frozenset[str]] = []
+    for j, (n_words, n_ids) in enumerate(zip(page_words.tolist(), per_page.tolist(), strict=True)):
+        if not n_words or not n_ids:
+            out.append(frozenset())
+        elif n_top[j] > 1:
+            out.append(_page_stop(page_lines[j], n_words))
+        elif int(best_hits[j]) < _MIN_STOPLIST_COVERAGE * n_words:
+            out.append(frozenset())
+        else:
+            out.append(lists[langs[int(best[j])]])
+    return out
 
 
 def _score_pages(model: LineModel, x: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
