@@ -389,7 +389,9 @@ class _Doc:
         got = self.grams.get(n)
         if got is None:
             keys, exact = _ngram_keys(self.ids, n)
-            order = np.argsort(keys, kind="stable")
+            # (any order among equal keys: each of their positions seeds, and the
+            # seeds are sorted by position after)
+            order = np.argsort(keys)
             sk = keys[order]
             got = self.grams[n] = (order, sk, _run_counts(sk), exact)
         return got
@@ -433,7 +435,7 @@ class _Doc:
 
     def sentence_bags(self) -> SentenceBags:
         if self.bags is None:
-            self.bags = sentence_bags(self.stems, self.sentences)
+            self.bags = sentence_bags(self.stems, self.bounds)  # (the array: no conversion)
         return self.bags
 
 

@@ -352,8 +352,11 @@ class Lexicon:
         return ids
 
 
-def sentence_bags(token_stems: np.ndarray, sentences: Sequence[tuple[int, int]]) -> SentenceBags:
-    """Bags of stems for the token ranges ``sentences`` (``[lo, hi)`` word indices).
+def sentence_bags(
+    token_stems: np.ndarray, sentences: Sequence[tuple[int, int]] | np.ndarray
+) -> SentenceBags:
+    """Bags of stems for the token ranges ``sentences`` (``[lo, hi)`` word indices;
+    a list of pairs, or an ``(n, 2)`` array, which spares a conversion).
 
     ``token_stems`` holds each token's stem id (-1: ignored), see :func:`stem_ids`.
 
