@@ -1055,20 +1055,23 @@ def _sentence_candidates(
     if not spans:
         return ok
     if doc.ordered and most >= 0:
-        # the sentences each span meets, by bisection: a few spans and sentences
-        # a pair, where numpy's calls cost more than the sums
-        sents, firsts, n = doc.sentences, doc.starts, len(doc.sentences)
+        # by bisection: a span holds whole the sentences between the first and the
+        # last it meets (their share inside is 1), and those two in part
+        sents, firsts = doc.sentences, doc.starts
         covered: dict[int, int] = {}
+        whole_out = most < 1.0  # (most >= 0 here: no NaN)
         for s, e in spans:
-            k = max(bisect.bisect_right(firsts, s) - 1, 0)
-            while k < n:
+            first = max(bisect.bisect_right(firsts, s) - 1, 0)
+            last = bisect.bisect_left(firsts, e) - 1  # the last starting before e
+            if last < first:
+                continue
+            for k in (first, last) if last > first else (first,):
                 lo, hi = sents[k]
-                if lo >= e:
-                    break
                 inside = min(hi, e) - max(lo, s)
                 if inside > 0:
                     covered[k] = covered.get(k, 0) + inside
-                k += 1
+            if whole_out and last - first > 1:
+                ok[first + 1 : last] = False
         for k, words in covered.items():
             lo, hi = sents[k]
             if not words / max(hi - lo, 1) <= most:
