@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from copytrace.engines.local import META_SCHEMA, Spill, _article_batches
 from copytrace.model import Article
@@ -139,3 +141,43 @@ def test_report_with_views_rendered_elsewhere_is_the_same_page() -> None:
     assert [p.b_id for p, _ in shown_pairs(pairs, 2)] == ["c", "b"]
     assert render_report(summary, pairs, [], arts.get, max_pairs=2, views=views) == default
     assert 'id="pair-2"' in default and 'id="pair-3"' not in default
+
+
+def test_a_run_failing_after_pass_3_leaves_no_articles_parquet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """articles.parquet is written ahead in the work folder; a run that fails
+    later (here in the align stage) stops that thread and places no file, and
+    the outputs of an earlier run stay as they were."""
+    import threading
+
+    from copytrace.engines import local
+    from copytrace.scan import scan
+
+    rows = [
+        {"id": f"a{i}", "source": f"s{i % 3}", "text": f"Story {i}.\n\n" + "word " * 50}
+        for i in range(30)
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    scan([corpus], out, jobs=1)
+    before = (out / "articles.parquet").read_bytes()
+    (out / "articles.parquet").unlink()
+    threads = threading.active_count()
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("align failed")
+
+    monkeypatch.setattr(local, "_align", boom)
+    with pytest.raises(RuntimeError, match="align failed"):
+        scan([corpus], out, jobs=1)
+    assert not (out / "articles.parquet").exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] in (
+        [],
+        [local.LOCK_NAME],
+    )
+    assert threading.active_count() == threads
+    monkeypatch.undo()
+    scan([corpus], out, jobs=1)
+    assert (out / "articles.parquet").read_bytes() == before

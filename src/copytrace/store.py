@@ -12,10 +12,12 @@ The Arrow schemas of the Parquet outputs live here (``ARTICLES_SCHEMA``,
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -158,6 +160,31 @@ def write_jsonl(path: str | Path, rows: Iterable[Mapping[str, object]]) -> int:
             fh.write("\n")
             n += 1
     return n
+
+
+def move_file(src: str | Path, dest: str | Path) -> None:
+    """Move a finished file onto ``dest`` atomically (a rename, or a copy made
+    beside ``dest`` and renamed when the two are on different file systems).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (d / "a.txt").write_text("done")
+        >>> move_file(d / "a.txt", d / "b.txt")
+        >>> (d / "b.txt").read_text(), (d / "a.txt").exists()
+        ('done', False)
+    """
+    src, dest = Path(src), Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(src, dest)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        with atomic_path(dest) as tmp:
+            shutil.copyfile(src, tmp)
+        src.unlink()
+    _fsync_dir(dest.parent)
 
 
 def write_parquet(
