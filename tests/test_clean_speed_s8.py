@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from copytrace import clean as cl
@@ -72,3 +73,25 @@ def test_outputs_do_not_depend_on_the_memo(monkeypatch: pytest.MonkeyPatch) -> N
     cl._line.cache_clear()  # type: ignore[attr-defined]
     assert small == big
     assert any(a.content for a in big)
+
+
+def _lines_by_find(needles: tuple[bytes, ...], lines: list[bytes]) -> list[int]:
+    return [i for i, ln in enumerate(lines) if any(n in ln for n in needles)]
+
+
+def test_lines_holding_finds_the_lines_bytes_find_finds() -> None:
+    rng = random.Random(11)
+    alphabet = b"ab(c):/w. xyz"
+    needles = [(b"(c)", b"ab", b"w"), (b"://", b"www."), (b"abc", b"c)"), (b"a",)]
+    for n_lines in (1, 2, 3, 7, 40):
+        for _ in range(30):
+            lines = [
+                bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+                for _ in range(n_lines)
+            ]
+            joined = b"\n".join(lines)
+            starts = np.cumsum([0] + [len(ln) + 1 for ln in lines[:-1]])
+            hay = cl._Haystack(joined)
+            for group in needles:
+                got = cl._lines_holding(group, hay, starts)
+                assert got == _lines_by_find(group, lines), (lines, group)

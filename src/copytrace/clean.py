@@ -1005,17 +1005,47 @@ def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) ->
     return np.searchsorted(starts, np.asarray(pos, np.int64), side="right") - 1
 
 
-def _lines_holding(needles: Sequence[bytes], joined: bytes, starts: np.ndarray) -> list[int]:
-    """Indices of the joined lines holding one of ``needles`` (none holds a line break)."""
-    pos = []
+class _Haystack:
+    """Lines joined by line breaks, as bytes and as an array, and each byte with the
+    next as one little-endian number: the pairs at even places (``even[k]``: bytes
+    ``2k``, ``2k + 1``) and at odd ones (``odd[k]``: ``2k + 1``, ``2k + 2``), views of
+    the bytes (no copy). For ``_lines_holding``."""
+
+    __slots__ = ("a", "even", "joined", "odd")
+
+    def __init__(self, joined: bytes) -> None:
+        n = len(joined)
+        self.joined = joined
+        self.a = np.frombuffer(joined, np.uint8)
+        self.even = np.frombuffer(joined, "<u2", n // 2)
+        self.odd = np.frombuffer(joined, "<u2", max(0, n - 1) // 2, offset=min(1, n))
+
+
+def _lines_holding(needles: Sequence[bytes], hay: _Haystack, starts: np.ndarray) -> list[int]:
+    """Indices of the joined lines holding one of ``needles`` (none holds a line break).
+
+    A needle's places: where its first two bytes are (numpy passes over the byte
+    pairs, ~3x faster than ``bytes.find`` through the text), its other bytes
+    checked there.
+    """
+    a = hay.a
+    found = []
     for needle in needles:
-        i = joined.find(needle)
-        while i >= 0:
-            pos.append(i)
-            i = joined.find(needle, i + 1)
-    if not pos:
+        if len(needle) == 1:
+            found.append(np.flatnonzero(a == needle[0]))
+            continue
+        pair = needle[0] | needle[1] << 8
+        at = np.concatenate(
+            [2 * np.flatnonzero(hay.even == pair), 2 * np.flatnonzero(hay.odd == pair) + 1]
+        )
+        at = at[at + len(needle) <= len(a)]
+        for j in range(2, len(needle)):
+            at = at[a[at + j] == needle[j]]
+        found.append(at)
+    pos = np.concatenate(found) if found else np.zeros(0, np.int64)
+    if not len(pos):
         return []
-    return sorted(set((np.searchsorted(starts, pos, side="right") - 1).tolist()))
+    return np.unique(np.searchsorted(starts, pos, side="right") - 1).tolist()
 
 
 def _new_lines(texts: list[str]) -> list[_Line]:
@@ -1070,6 +1100,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     a = _ASCII_OF[code]
     raw = a.tobytes()
     lowb = raw.lower()
+    raw_hay, low_hay = _Haystack(raw), _Haystack(lowb)
 
     # Words: each line's normalised words (see _words).
     wb = lowb.translate(_WORD_BYTES_NL)
@@ -1163,7 +1194,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     for i in set((np.searchsorted(starts, glue_at, side="right") - 1).tolist()):
         glued[i] = _glued(texts[i])
     template = [False] * m
-    for i in _lines_holding((b"{", b"<%", b"[["), raw, starts):
+    for i in _lines_holding((b"{", b"<%", b"[["), raw_hay, starts):
         template[i] = _TEMPLATE_RE.search(texts[i]) is not None
     # _TEASER_HINT_RE: a capital between a glue character and a lowercase letter.
     hint = np.flatnonzero((cls[:-2] & _C_TEASER).astype(bool) & upper[1:-1] & lower[2:])
@@ -1192,9 +1223,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     x[seps, col["separators"]] = [
         min(len(_SEPARATOR_FAST_RE.findall(texts[i])), 4) / 4 for i in seps
     ]
-    url = _lines_holding((b"://", b"www.", b"@"), raw, starts)
+    url = _lines_holding((b"://", b"www.", b"@"), raw_hay, starts)
     x[url, col["url"]] = [_URL_RE.search(texts[i]) is not None for i in url]
-    credit = _lines_holding(_CREDIT_HINTS, lowb, starts)
+    credit = _lines_holding(_CREDIT_HINTS, low_hay, starts)
     copyright_at = np.flatnonzero(code == _codes("©")[0])
     if len(copyright_at):
         at = np.searchsorted(starts, copyright_at, side="right") - 1
@@ -1243,11 +1274,11 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
 
     # Publisher names (see _Line.publisher): only lines holding their literals can name one.
     publisher: list[tuple[str | None, str | None] | None] = [(None, None)] * m
-    for i in _lines_holding((b"copyright", b"rights reserved"), lowb, starts):
+    for i in _lines_holding((b"copyright", b"rights reserved"), low_hay, starts):
         publisher[i] = None
     for i in np.flatnonzero(code == _codes("©")[0]).tolist():
         publisher[int(np.searchsorted(starts, i, side="right")) - 1] = None
-    for i in _lines_holding((b"access to ", b"subscribe to "), raw, starts):
+    for i in _lines_holding((b"access to ", b"subscribe to "), raw_hay, starts):
         publisher[i] = None
     rows = x.tobytes()
     step = _NF * 8
