@@ -95,6 +95,43 @@ def test_group_pairs_emits_every_pair_of_a_group_once_per_hash() -> None:
     assert got == sorted(want)
 
 
+@pytest.mark.parametrize("big", [False, True])
+def test_group_pairs_emits_in_the_same_order_for_any_document_numbers(big: bool) -> None:
+    # (a mostly-unique partition with a few repeated hashes, the same document
+    # twice under one hash, a group over the limit; document numbers that fit
+    # the one-key sort and ones that do not)
+    rng = np.random.default_rng(11)
+    h = rng.integers(0, 2**63, size=3000, dtype=np.uint64)
+    h[rng.integers(0, 3000, 600)] = h[rng.integers(0, 50, 600)]
+    d = rng.integers(0, 5000, size=3000) + (2**40 if big else 0)
+    d[:40] = d[40:80]
+    h[:40] = h[40:80]
+    a, b = group_pairs(h, d, limit=12)
+    order = np.lexsort((d, h))
+    ref_a, ref_b = _reference_emission(h[order], d[order], 12)
+    assert a.tolist() == ref_a and b.tolist() == ref_b
+    assert len(a) > 500
+
+
+def _reference_emission(h: np.ndarray, d: np.ndarray, limit: int) -> tuple[list[int], list[int]]:
+    groups: list[list[int]] = []
+    pairs = zip(h.tolist(), d.tolist(), strict=True)
+    for _key, rows in itertools.groupby(pairs, key=lambda r: r[0]):
+        docs = sorted({doc for _, doc in rows})
+        if 2 <= len(docs) <= limit:
+            groups.append(docs)
+    a: list[int] = []
+    b: list[int] = []
+    step = 1
+    while any(len(g) > step for g in groups):
+        for g in groups:
+            for i in range(len(g) - step):
+                a.append(g[i])
+                b.append(g[i + step])
+        step += 1
+    return a, b
+
+
 def test_spilled_join_equals_the_in_memory_join(tmp_path: Path) -> None:
     rng = np.random.default_rng(11)
     n_docs = 500

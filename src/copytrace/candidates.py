@@ -138,9 +138,33 @@ def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
     empty = np.zeros(0, dtype=np.int64)
     if len(hashes) < 2:
         return empty, empty
-    order = np.lexsort((docs, hashes))
-    h = hashes[order]
-    d = np.asarray(docs, dtype=np.int64)[order]
+    docs = np.asarray(docs, dtype=np.int64)
+    # Most hashes occur once and can make no pair: one plain sort by hash (numpy's
+    # vectorised one) finds the repeated ones; their rows are numbered by hash
+    # (h: 1, 2, ... in hash order) and sorted by (h, doc) as one 64-bit key:
+    # the rows come out in the order a two-key lexsort of all rows gave, faster.
+    by_hash = np.argsort(hashes)
+    sorted_h = hashes[by_hash]
+    same = sorted_h[1:] == sorted_h[:-1]
+    repeat = np.zeros(len(sorted_h), dtype=bool)
+    repeat[1:] = same
+    repeat[:-1] |= same
+    rows = by_hash[repeat]
+    if not len(rows):
+        return empty, empty
+    docs = docs[rows]
+    if docs.min() < 0 or docs.max() >= 1 << 32:  # (numbers that do not fit the key)
+        order = np.lexsort((docs, hashes[rows]))
+        h, d = hashes[rows][order], docs[order]
+    else:
+        repeated = sorted_h[repeat]
+        first_of = np.ones(len(rows), dtype=bool)
+        first_of[1:] = repeated[1:] != repeated[:-1]
+        h = np.cumsum(first_of, dtype=np.uint64)
+        key = (h << np.uint64(32)) | docs.astype(np.uint64)
+        key.sort()
+        h = key >> np.uint64(32)
+        d = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
     # One row per (hash, doc).
     first = np.ones(len(h), dtype=bool)
     first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
@@ -283,7 +307,9 @@ class PairCounter:
         if len(docs64) and (docs64.min() < 0 or docs64.max() >= self.n_docs):
             raise ValueError(f"document numbers must be in 0..{self.n_docs - 1}")
         self.fingerprints += len(hashes)
-        self.doc_fingerprints += np.bincount(docs64, minlength=self.n_docs)
+        if len(docs64):  # (a batch's documents: counted over their range, not all n_docs)
+            lo = int(docs64.min())
+            self.doc_fingerprints[lo : int(docs64.max()) + 1] += np.bincount(docs64 - lo)
         if not self._spill:
             self._mem.append((docs64, np.asarray(hashes, dtype=np.uint64)))
             return
