@@ -180,8 +180,10 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float, flo
 
 
 def child_scan(corpus: Path, out: Path, jobs: int) -> dict[str, Any]:
+    from copytrace.engines.local import skip_pandas_check
     from copytrace.scan import ScanConfig, scan
 
+    skip_pandas_check()  # (as `copytrace scan` does: this process runs the scan only)
     summary = scan(corpus_files(corpus), out, config=ScanConfig(jobs=jobs, report=True))
     return {
         "articles": summary.articles,
