@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import operator
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -309,6 +310,11 @@ class Lexicon:
         if len(self.words) > self.max_words:
             self.reset()
         vocab = self.words
+        if len(words) > 1:
+            try:  # every word known (most documents, once the lexicon has grown)
+                return np.fromiter(operator.itemgetter(*words)(vocab), np.int64, len(words))
+            except KeyError:  # (one C call: about half the cost of the map below)
+                pass
         # known words in one C-level pass (-1: new)
         ids = np.fromiter(map(vocab.get, words, itertools.repeat(-1)), np.int64, len(words))
         if not len(ids) or ids.min() >= 0:
