@@ -230,3 +230,18 @@ def test_sentence_candidates_match_the_reference() -> None:
                 got = _sentence_candidates(doc, spans, min_words, most).tolist()
                 assert got == _candidates_reference(doc, spans, min_words, most), trial
     assert kinds == {True, False}
+
+
+def test_lexicon_ids_known_and_new_words() -> None:
+    """All words known (one itemgetter call) or some new (the map): the same ids as
+    word-by-word numbering in order of first occurrence."""
+    rng = random.Random(9)
+    lexicon = Lexicon()
+    seen: dict[str, int] = {}
+    for _ in range(300):
+        words = [f"w{rng.randrange(400)}" for _ in range(rng.randint(0, 30))]
+        want = [seen.setdefault(w, len(seen)) for w in words]
+        ids, stems, _ = lexicon.lookup(words)
+        assert ids.tolist() == want
+        assert len(stems) == len(words)
+    assert lexicon.ids(["w1"]).tolist() == [seen.get("w1", len(seen))]
