@@ -381,6 +381,7 @@ class _Doc:
     seedable: dict[tuple[int, int], _Seeds] = field(default_factory=dict)
     bags: SentenceBags | None = None
     ordered: bool = False  # the sentences sorted and apart (as sentence_spans gives them)
+    stem_max: int = 0  # the largest stem id (0 when none is larger)
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """``(order, sorted keys, own count, exact)`` of the n-grams: ``order``
@@ -749,6 +750,7 @@ def _prepare_doc(
         sent_bounds[:, 1] - sent_bounds[:, 0],
         [lo for lo, _ in sent_tok],
         ordered=ordered,
+        stem_max=int(stems.max(initial=0)),
     )
 
 
@@ -955,7 +957,7 @@ def _paraphrase_pairs(
     # bags and idf over every sentence of both texts, candidates filtered after
     bags_a = da.sentence_bags()
     bags_b = db.sentence_bags()
-    size = max(int(da.stems.max(initial=0)), int(db.stems.max(initial=0))) + 1
+    size = max(da.stem_max, db.stem_max) + 1
     # only pairs that reach a threshold below are used (summaries filter on
     # summary_cosine first thing, sentence pairs on paraphrase_cosine)
     floor = params.paraphrase_cosine
