@@ -1,0 +1,65 @@
+"""The pool worker's collector pause around clean tasks (engines/local.py)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from copytrace.engines import local
+
+
+@pytest.fixture
+def pool_worker() -> Iterator[None]:
+    saved = dict(local._W)
+    local._W.clear()
+    local._W["pool"] = True
+    try:
+        yield
+    finally:
+        local._W.clear()
+        local._W.update(saved)
+        gc.unfreeze()
+        gc.enable()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_a_task_runs_without_the_collector_and_its_survivors_are_frozen(pool_worker: None) -> None:
+    kept = []
+    before = gc.get_freeze_count()
+    with local._collector_paused():
+        assert not gc.isenabled()
+        kept = [_Node() for _ in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= before + 1000
+    assert all(isinstance(k, _Node) for k in kept)
+
+
+def test_cycles_left_by_tasks_are_collected_every_few_tasks(pool_worker: None) -> None:
+    import weakref
+
+    refs = []
+    for _ in range(local.UNFREEZE_TASKS - 1):
+        with local._collector_paused():
+            a, b = _Node(), _Node()
+            a.other, b.other = b, a  # a cycle nothing refers to after the task
+            refs.append(weakref.ref(a))
+            del a, b
+    assert all(r() is not None for r in refs)  # frozen: not collected yet
+    with local._collector_paused():
+        pass
+    assert all(r() is None for r in refs)
+
+
+def test_outside_a_pool_worker_nothing_changes() -> None:
+    assert not local._W.get("pool")
+    before = gc.get_freeze_count()
+    with local._collector_paused():
+        assert gc.isenabled()
+        _ = [_Node() for _ in range(100)]
+    assert gc.get_freeze_count() == before
