@@ -16,12 +16,9 @@ kept in ``--capture`` and reused when it is already there.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import pickle
-import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,63 +28,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from bench_compare import capture_align_stage as capture
+from bench_compare import copy_package
+
 OLD_NAME = "copytrace_old"
-
-
-def copy_package(src: Path, into: Path, name: str = OLD_NAME) -> None:
-    """``src/copytrace`` copied as package ``name`` in ``into``, its own imports renamed."""
-    own = re.compile(r"(?<![\w/-])copytrace(?=[.\s\"'])")
-    root = src / "copytrace"
-    for path in root.rglob("*"):
-        if "__pycache__" in path.parts:
-            continue
-        dest = into / name / path.relative_to(root)
-        if path.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".py":
-            dest.write_text(own.sub(name, path.read_text(encoding="utf-8")), encoding="utf-8")
-        else:
-            dest.write_bytes(path.read_bytes())
-
-
-def capture(source: Path, into: Path) -> int:
-    """Run the local engine on ``source`` up to its candidate pairs; keep the spill
-    (``raw.arrow``, ``meta.arrow``) and the candidates in ``into``. Returns the pairs."""
-    import copytrace.engines.local as local
-    from copytrace.scan import ScanConfig, scan
-
-    class Captured(Exception):
-        pass
-
-    real_pool = local._pool
-
-    @contextlib.contextmanager
-    def pool(jobs: int, work: Path, config: Any, timer: Any) -> Any:
-        with real_pool(jobs, work, config, timer) as imap:
-            try:
-                yield imap
-            except Captured as done:
-                for name in ("raw.arrow", "meta.arrow"):
-                    shutil.copy(work / name, into / name)
-                with (into / "candidates.pickle").open("wb") as fh:
-                    pickle.dump((*done.args, config), fh)
-                raise
-
-    def stop(imap: Any, a: Any, b: Any, progress: Any) -> Any:
-        raise Captured(a, b)
-
-    into.mkdir(parents=True, exist_ok=True)
-    saved = local._pool, local._align
-    local._pool, local._align = pool, stop  # type: ignore[assignment]
-    try:
-        scan([source], into / "out", config=ScanConfig(jobs=1, report=False))
-    except Captured as done:
-        return len(done.args[0])
-    finally:
-        local._pool, local._align = saved
-    raise RuntimeError("the scan ended without reaching its align stage")
 
 
 def one_round(cap: Path) -> dict[str, float]:

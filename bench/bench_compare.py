@@ -376,7 +376,6 @@ def against(
 
 def package_at(rev: str, into: Path, name: str = "copytrace_old") -> None:
     """The ``copytrace`` package at git revision ``rev`` as package ``name`` in ``into``."""
-    import re
     import tarfile
     from io import BytesIO
 
@@ -385,9 +384,19 @@ def package_at(rev: str, into: Path, name: str = "copytrace_old") -> None:
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into / "tree", filter="data")
+    copy_package(into / "tree" / "src", into, name)
+
+
+def copy_package(src: Path, into: Path, name: str = "copytrace_old") -> None:
+    """``src/copytrace`` copied as package ``name`` in ``into``, its own imports renamed."""
+    import re
+
     own = re.compile(r"(?<![\w/-])copytrace(?=[.\s\"'])")
-    for path in (into / "tree" / "src" / "copytrace").rglob("*"):
-        dest = into / name / path.relative_to(into / "tree" / "src" / "copytrace")
+    root = src / "copytrace"
+    for path in root.rglob("*"):
+        if "__pycache__" in path.parts:
+            continue
+        dest = into / name / path.relative_to(root)
         if path.is_dir():
             dest.mkdir(parents=True, exist_ok=True)
             continue
