@@ -476,17 +476,33 @@ def align_stage_round(capture: Path, old_name: str) -> dict[str, float]:
     return {"pairs": float(len(a)), "old_s": cpu["old"], "now_s": cpu["now"], "differ": differ}
 
 
-def align_stage(source: Path, rev: str, rounds: int) -> dict[str, Any]:
-    """``--align-stage``: capture once, then ``rounds`` fresh processes."""
+def align_stage(
+    source: Path,
+    rev: str,
+    rounds: int,
+    old_src: Path | None = None,
+    capture: Path | None = None,
+) -> dict[str, Any]:
+    """``--align-stage``: capture once (or reuse ``capture``), then ``rounds`` fresh
+    processes; the old side is git revision ``rev``, or the package in ``old_src``."""
+    import pickle
+
     with tempfile.TemporaryDirectory(prefix="align-stage-") as tmp:
         work = Path(tmp)
-        pairs = capture_align_stage(source, work / "capture")
-        package_at(rev, work / "pkg")
+        cap = capture or work / "capture"
+        if not (cap / "candidates.pickle").exists():
+            capture_align_stage(source, cap)
+        with (cap / "candidates.pickle").open("rb") as fh:
+            pairs = len(pickle.load(fh)[0])
+        if old_src is not None:
+            copy_package(old_src, work / "pkg")
+        else:
+            package_at(rev, work / "pkg")
         runs = []
         for k in range(rounds):
             load = os.getloadavg()
             got = subprocess.run(
-                [sys.executable, __file__, "--_round", str(work / "capture")],
+                [sys.executable, __file__, "--_round", str(cap)],
                 env={
                     **os.environ,
                     "PYTHONPATH": f"{work / 'pkg'}:{os.environ.get('PYTHONPATH', '')}",
@@ -538,11 +554,21 @@ def main() -> None:
         help="with --against: time the scan's align stage on this input instead",
     )
     parser.add_argument("--rounds", type=int, default=3, help="--align-stage rounds")
+    parser.add_argument(
+        "--old-src",
+        type=Path,
+        help="with --align-stage: the old side is the copytrace package in this src "
+        "folder (instead of --against REV)",
+    )
+    parser.add_argument(
+        "--capture", type=Path, help="with --align-stage: keep the capture here and reuse it"
+    )
     args = parser.parse_args()
     if args.align_stage:
-        if not args.against:
-            parser.error("--align-stage needs --against REV")
-        result = align_stage(args.align_stage, args.against, args.rounds)
+        if not args.against and not args.old_src:
+            parser.error("--align-stage needs --against REV or --old-src DIR")
+        label = args.against or str(args.old_src)
+        result = align_stage(args.align_stage, label, args.rounds, args.old_src, args.capture)
         if args.json:
             args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
         return
