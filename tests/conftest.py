@@ -21,3 +21,13 @@ def nikkei_path() -> Path:
 @pytest.fixture
 def tass_path() -> Path:
     return TASS
+
+
+@pytest.fixture(scope="session")
+def bundled_pages() -> list[str]:
+    """The text of every bundled page: examples/ and tests/data/**/*.txt."""
+    from copytrace.ingest.files import read_article_file
+
+    texts = [read_article_file(p).text for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(DATA.rglob("*.txt"))]
+    return texts

@@ -11,7 +11,6 @@ import pytest
 
 from copytrace import clean as cl
 from copytrace import clean_batch as cb
-from copytrace.ingest.files import read_article_file
 from copytrace.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,15 +26,6 @@ _FRAGMENTS = (
     *("© 2026 The Springbury Times", "access to The Daily Post has expired", "don’t miss"),
     *("Привет", "日本語", "3 Comments", "Related stories", "(@handle)", "— ", "– 4"),
 )
-
-
-def _page_texts() -> list[str]:
-    texts = [read_article_file(p).text for p in sorted((ROOT / "examples").glob("*.txt"))]
-    texts += [
-        p.read_text(encoding="utf-8", errors="replace")
-        for p in sorted((ROOT / "tests/data").rglob("*.txt"))
-    ]
-    return texts
 
 
 def _fuzzed_lines(texts: list[str], seed: int) -> list[str]:
@@ -80,8 +70,8 @@ def _same_line(a: cl._Line, b: cl._Line) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_batch_lines_equal_one_by_one_lines(seed: int) -> None:
-    lines = _fuzzed_lines(_page_texts(), seed)
+def test_batch_lines_equal_one_by_one_lines(seed: int, bundled_pages: list[str]) -> None:
+    lines = _fuzzed_lines(bundled_pages, seed)
     assert len(lines) > 300
     batch = cl._new_lines(lines)
     near = sum(1 for t in lines if t.translate(cl._NEAR_ASCII).isascii())
@@ -103,8 +93,8 @@ def test_near_ascii_punctuation_behaves_like_its_ascii_stand_in() -> None:
         assert (ascii_char == "'") == (ch in "’‘")
 
 
-def test_clean_many_equals_clean_page_by_page() -> None:
-    texts = _page_texts()
+def test_clean_many_equals_clean_page_by_page(bundled_pages: list[str]) -> None:
+    texts = list(bundled_pages)
     rng = random.Random(3)
     pages = list(texts)
     for t in texts:  # the pages again with odd fragments, and pages of mixed lines
@@ -123,8 +113,8 @@ def test_clean_many_equals_clean_page_by_page() -> None:
     assert any(a.content for a in many)
 
 
-def test_pages_scored_together_score_as_one_by_one() -> None:
-    texts = _page_texts()
+def test_pages_scored_together_score_as_one_by_one(bundled_pages: list[str]) -> None:
+    texts = list(bundled_pages)
     rng = random.Random(5)
     for t in texts[:40]:  # pages of odd lines, and tiny pages
         lines = t.split("\n")
@@ -164,6 +154,6 @@ def test_pages_scored_together_score_as_one_by_one() -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_line_keys_equal_line_key(seed: int) -> None:
-    lines = [*_fuzzed_lines(_page_texts(), seed), "", "a\nb", "Ünïcode 12 ﬁx", "’’ ‘x’"]
+def test_line_keys_equal_line_key(seed: int, bundled_pages: list[str]) -> None:
+    lines = [*_fuzzed_lines(bundled_pages, seed), "", "a\nb", "Ünïcode 12 ﬁx", "’’ ‘x’"]
     assert cl.line_keys(lines) == [cl.line_key(t) for t in lines]

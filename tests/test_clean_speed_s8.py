@@ -10,19 +10,9 @@ import numpy as np
 import pytest
 
 from copytrace import clean as cl
-from copytrace.ingest.files import read_article_file
 from copytrace.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _pages() -> list[str]:
-    texts = [read_article_file(p).text for p in sorted((ROOT / "examples").glob("*.txt"))]
-    texts += [
-        p.read_text(encoding="utf-8", errors="replace")
-        for p in sorted((ROOT / "tests/data").rglob("*.txt"))
-    ]
-    return texts
 
 
 @pytest.fixture
@@ -58,9 +48,11 @@ def test_kept_lines_over_its_size_go_back_to_the_memo(small_memo: None) -> None:
     assert list(cl._MEMO)[-2:] == lines[:2]
 
 
-def test_outputs_do_not_depend_on_the_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outputs_do_not_depend_on_the_memo(
+    monkeypatch: pytest.MonkeyPatch, bundled_pages: list[str]
+) -> None:
     rng = random.Random(8)
-    pages = _pages()
+    pages = list(bundled_pages)
     arts = [Article(str(i), t) for i, t in enumerate(pages + rng.sample(pages, len(pages)))]
     cl._line.cache_clear()  # type: ignore[attr-defined]
     big = cl.clean_many(arts)
