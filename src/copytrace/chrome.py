@@ -196,7 +196,10 @@ def pages_line_hashes(texts: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
 # line_key's ASCII path as byte tables: [.,:] (which join the digit groups of a
 # number), and every byte to its key byte with the line break kept.
 _SEP_BYTES = bytes(c in b".,:" for c in range(256))
-_DIGIT_BYTES = bytes(48 <= c <= 57 for c in range(256))
+# Digits as "0", [a-z], [.,:] and the line break kept, every other byte a space.
+_NUMBER_BYTES = bytes(
+    48 if 48 <= c <= 57 else c if 97 <= c <= 122 or c in b".,:\n" else 32 for c in range(256)
+)
 _SPACE, _NL, _ZERO = ord(" "), ord("\n"), ord("0")
 # Line breaks of copytrace.clean.line_spans besides "\n".
 _OTHER_BREAKS = ("\r", "\u2028", "\u2029")
@@ -248,7 +251,7 @@ def flat_line_hashes(
 def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
     """``key_hash(line_key(line))`` of distinct lines, and whether each key counts
     (has ``CHROME_MIN_LINE_CHARS`` word characters)."""
-    from copytrace.clean import _NEAR_ASCII_RE, line_keys
+    from copytrace.clean import line_keys
 
     n = len(lines)
     keys: list[bytes] = [b""] * n
@@ -261,11 +264,7 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
         # words as a space does; the lines ASCII after that are keyed together too.
         parts = list(lines)
         odd = [i for i, t in enumerate(lines) if not t.isascii()]
-        for i, t in zip(
-            odd,
-            _NEAR_ASCII_RE.sub(" ", "\n".join([lines[i] for i in odd])).split("\n"),
-            strict=True,
-        ):
+        for i, t in zip(odd, _near_ascii_spaced("\n".join([lines[i] for i in odd])), strict=True):
             parts[i] = t
         asc = [i for i, t in enumerate(parts) if t.isascii()]
         joined = "\n".join([parts[i] for i in asc])
@@ -285,6 +284,17 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
     return np.frombuffer(digests, dtype="<u8").astype(np.uint64), valid
 
 
+def _near_ascii_spaced(text: str) -> list[str]:
+    """``_NEAR_ASCII_RE.sub(" ", text).split("\\n")``: a replace per character present
+    (a few; faster than the regex over the text)."""
+    from copytrace.clean import _NEAR_ASCII
+
+    for ch in map(chr, _NEAR_ASCII):
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text.split("\n")
+
+
 def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
     """:func:`copytrace.clean.line_key` of lowercased ASCII lines joined by "\\n", in
     numpy, and each key's characters other than spaces (all word characters).
@@ -292,37 +302,44 @@ def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
     As line_key: each number (digit groups joined by one of ``.,:``) becomes "0",
     every byte but [0-9a-z] a space, then the spaces are collapsed and stripped.
     """
-    from copytrace.clean import _KEY_BYTES_NL
-
-    n = len(low)
-    digit = np.frombuffer(low.translate(_DIGIT_BYTES), dtype=bool)
-    c = np.frombuffer(low.translate(_KEY_BYTES_NL), dtype=np.uint8).copy()
+    # (one table first: digits as "0", the separators kept; fewer passes after)
+    t = low.translate(_NUMBER_BYTES)
+    k = np.frombuffer(t, dtype=np.uint8)
+    n = len(k)
+    digit = k == _ZERO
+    sep = np.frombuffer(t.translate(_SEP_BYTES), dtype=bool)
     # a number: digits, and the separators with a digit on both sides; its first
-    # character stays (as "0"), the rest go
-    number = digit.copy()
-    if n > 2:
-        sep = np.frombuffer(low.translate(_SEP_BYTES), dtype=bool)
-        number[1:-1] |= sep[1:-1] & digit[:-2] & digit[2:]
-    c[number] = _ZERO
-    drop = np.zeros(n, dtype=bool)
-    drop[1:] = number[1:] & number[:-1]
-    # spaces: of each run the first stays, unless the run starts or ends a line
-    space = c == _SPACE
-    drop[1:] |= space[1:] & space[:-1]
-    first = space.copy()
-    first[1:] &= ~space[:-1]
-    last = space.copy()
-    last[:-1] &= ~space[1:]
-    starts, ends = np.flatnonzero(first), np.flatnonzero(last)
-    at_edge = (starts == 0) | (c[np.maximum(starts - 1, 0)] == _NL)
-    at_edge |= (ends == n - 1) | (c[np.minimum(ends + 1, n - 1)] == _NL)
-    drop[starts[at_edge]] = True
-    out = c[~drop]
+    # character stays, the rest go
+    keep = np.ones(n, dtype=bool)
+    if n > 1:
+        cont = np.zeros(n, dtype=bool)
+        np.logical_and(digit[1:], digit[:-1], out=cont[1:])
+        if n > 2:
+            inner = sep[1:-1] & digit[:-2] & digit[2:]
+            cont[1:-1] |= inner
+            cont[2:] |= inner  # (the digit right after it)
+        np.logical_not(cont, out=keep)
+    # the other separators are spaces; of a run of spaces the first stays if it
+    # follows a word character (not a line's start) ...
+    space = (k == _SPACE) | sep
+    if n:
+        after_word = np.zeros(n, dtype=bool)
+        np.logical_not(space[:-1], out=after_word[1:])
+        after_word[1:] &= k[:-1] != _NL
+        keep &= ~space | after_word
+    out = np.where(sep, np.uint8(_SPACE), k)[keep]
+    # ... and is not before a line break or the end
+    if len(out):
+        drop = np.zeros(len(out), dtype=bool)
+        np.logical_and(out[:-1] == _SPACE, out[1:] == _NL, out=drop[:-1])
+        drop[-1] = out[-1] == _SPACE
+        if drop.any():
+            out = out[~drop]
     breaks = np.flatnonzero(out == _NL)
-    lengths = np.diff(np.concatenate([[-1], breaks, [len(out)]])) - 1
-    spaces = np.bincount(
-        np.searchsorted(breaks, np.flatnonzero(out == _SPACE)), minlength=len(lengths)
-    )
+    starts = np.append(0, breaks + 1)
+    lengths = np.append(breaks, len(out)) - starts
+    # (an empty key's start is the next line break, or the sentinel: no space)
+    spaces = np.add.reduceat(np.append(out == _SPACE, False), starts, dtype=np.int64)
     return out.tobytes().split(b"\n"), lengths - spaces
 
 
