@@ -10,7 +10,9 @@ from __future__ import annotations
 import random
 
 from copytrace.chrome import (
+    _MIN_CHARS_RE,
     CHROME_MAX_LINE_CHARS,
+    _ascii_key_parts,
     _ascii_keys,
     _near_ascii_spaced,
     flat_line_hashes,
@@ -74,3 +76,14 @@ def test_near_ascii_spaced_equals_the_regex() -> None:
     for _ in range(200):
         text = "".join(rng.choice(_ALPHABET + "\n") for _ in range(rng.randrange(0, 40)))
         assert _near_ascii_spaced(text) == _NEAR_ASCII_RE.sub(" ", text).split("\n")
+
+
+def test_ascii_key_parts_count_as_the_regex() -> None:
+    rng = random.Random(11)
+    lines = ["".join(rng.choice("ab 1.-") for _ in range(rng.randrange(0, 9))) for _ in range(3000)]
+    keys, lengths, valid = _ascii_key_parts("\n".join(lines).encode("ascii"))
+    want = [line_key(t) for t in lines]
+    assert [k.decode("ascii") for k in keys] == want
+    assert lengths.tolist() == [len(k) for k in want]
+    assert valid.tolist() == [_MIN_CHARS_RE.match(k) is not None for k in want]
+    assert 100 < sum(valid.tolist()) < len(lines) - 100
