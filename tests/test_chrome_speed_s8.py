@@ -87,3 +87,14 @@ def test_ascii_key_parts_count_as_the_regex() -> None:
     assert lengths.tolist() == [len(k) for k in want]
     assert valid.tolist() == [_MIN_CHARS_RE.match(k) is not None for k in want]
     assert 100 < sum(valid.tolist()) < len(lines) - 100
+
+
+def test_non_ascii_equals_the_regex_with_surrogates_and_astral() -> None:
+    from copytrace.fingerprint import _NON_ASCII_RE, _non_ascii, normalize_text
+
+    rng = random.Random(12)
+    alphabet = "aZ.' \n’é€ß\ud800\udc00😀İΣ"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        assert _non_ascii(text) == "".join(_NON_ASCII_RE.findall(text))
+    assert normalize_text("Café’s ÉTÉ 😀") == "cafes ete 😀"
