@@ -98,3 +98,12 @@ def test_non_ascii_equals_the_regex_with_surrogates_and_astral() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
         assert _non_ascii(text) == "".join(_NON_ASCII_RE.findall(text))
     assert normalize_text("Café’s ÉTÉ 😀") == "cafes ete 😀"
+
+
+def test_long_lines_count_by_their_stripped_length() -> None:
+    fits = "  " + "a" * (CHROME_MAX_LINE_CHARS - 1) + " \u00a0"
+    over = " " + "b" * (CHROME_MAX_LINE_CHARS + 1)
+    blank = " \t\u00a0 "
+    texts = [f"{fits}\n{over}\n{blank}\nMenu", f"\t{fits}\r\n{over}"]
+    assert _flat(texts) == _by_one(texts)
+    assert _flat(texts)[1] == [key_hash("a" * (CHROME_MAX_LINE_CHARS - 1))]

@@ -225,14 +225,19 @@ def flat_line_hashes(
 
     # The lines of a page without \r, U+2028 or U+2029 are its "\n"-pieces,
     # stripped (re's \s, outside the lines, is str.isspace): no regex over the text.
+    # They are not stripped here: a key is the same without the whitespace at the
+    # ends (and a blank line's key too short to count); only a long line's length
+    # is taken stripped.
     per_page = [
         _TRIMMED_LINE_RE.findall(t) if any(c in t for c in _OTHER_BREAKS) else t.split("\n")
         for t in texts
     ]
-    lines = [line.strip() for line in itertools.chain.from_iterable(per_page)]
+    lines = list(itertools.chain.from_iterable(per_page))
     page = np.repeat(np.arange(len(texts), dtype=np.int64), [len(p) for p in per_page])
     size = np.fromiter(map(len, lines), np.int64, len(lines))
     keep = (size > 0) & (size <= CHROME_MAX_LINE_CHARS)
+    long = np.flatnonzero(size > CHROME_MAX_LINE_CHARS).tolist()
+    keep[long] = [len(lines[i].strip()) <= CHROME_MAX_LINE_CHARS for i in long]
     if not keep.all():
         lines = list(itertools.compress(lines, keep.tolist()))
         page = page[keep]
