@@ -107,3 +107,13 @@ def test_long_lines_count_by_their_stripped_length() -> None:
     texts = [f"{fits}\n{over}\n{blank}\nMenu", f"\t{fits}\r\n{over}"]
     assert _flat(texts) == _by_one(texts)
     assert _flat(texts)[1] == [key_hash("a" * (CHROME_MAX_LINE_CHARS - 1))]
+
+
+def test_blake_keys_equal_key_hash() -> None:
+    from copytrace.chrome import _blake_keys
+
+    rng = random.Random(14)
+    keys = ["", "a", "menu", "x" * 128, "y" * 129, "é 0 ж"]
+    keys += ["".join(rng.choice("ab 0é") for _ in range(rng.randrange(0, 300))) for _ in range(200)]
+    got = _blake_keys([k.encode("utf-8") for k in keys]).tolist()
+    assert got == [key_hash(k) for k in keys]

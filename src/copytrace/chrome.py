@@ -329,9 +329,18 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
 
 def _blake_keys(keys: Sequence[bytes]) -> npt.NDArray[np.uint64]:
     """``key_hash`` of each (encoded) key."""
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(k, digest_size=8).digest() for k in keys])
-    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+    # (copying a fresh 8-byte hasher and feeding it the key is the same hash as
+    # blake2b(key, digest_size=8), a third faster than making one from its arguments)
+    copy = _BLAKE8.copy
+    digests = []
+    for k in keys:
+        h = copy()
+        h.update(k)
+        digests.append(h.digest())
+    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
+
+
+_BLAKE8 = hashlib.blake2b(digest_size=8)
 
 
 def _near_ascii_spaced(text: str) -> list[str]:
