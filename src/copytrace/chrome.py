@@ -141,13 +141,16 @@ def ascii_key_entries(keys: Sequence[str], learnable: Sequence[bool]) -> list[in
         >>> ascii_key_entries(["menu", "a b", "menu"], [True, True, False])[1:]
         [None, None]
     """
-    blake, from_bytes, least = hashlib.blake2b, int.from_bytes, CHROME_MIN_LINE_CHARS
-    return [
-        from_bytes(blake(key.encode(), digest_size=8).digest(), "little")
-        if ok and len(key) - key.count(" ") >= least
-        else None
-        for key, ok in zip(keys, learnable, strict=True)
-    ]
+    copy, from_bytes, least = _BLAKE8.copy, int.from_bytes, CHROME_MIN_LINE_CHARS
+    out: list[int | None] = []
+    for key, ok in zip(keys, learnable, strict=True):
+        if ok and len(key) - key.count(" ") >= least:
+            h = copy()  # (as in _blake_keys)
+            h.update(key.encode())
+            out.append(from_bytes(h.digest(), "little"))
+        else:
+            out.append(None)
+    return out
 
 
 def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> frozenset[str]:
