@@ -21,6 +21,7 @@ import functools
 import hashlib
 import itertools
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -296,6 +297,8 @@ class _LineMemo:
 
 
 _MEMO = _LineMemo(_MEMO_LINES)
+if hasattr(os, "register_at_fork"):  # (a worker forked while a thread held the lock)
+    os.register_at_fork(after_in_child=lambda: setattr(_MEMO, "lock", threading.Lock()))
 
 
 def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
