@@ -206,8 +206,6 @@ _NUMBER_BYTES = bytes(
     48 if 48 <= c <= 57 else c if 97 <= c <= 122 or c in b".,:\n" else 32 for c in range(256)
 )
 _SPACE, _NL, _ZERO = ord(" "), ord("\n"), ord("0")
-# Line breaks of copytrace.clean.line_spans besides "\n".
-_OTHER_BREAKS = ("\r", "\u2028", "\u2029")
 
 
 def flat_line_hashes(
@@ -233,7 +231,9 @@ def flat_line_hashes(
     # ends (and a blank line's key too short to count); only a long line's length
     # is taken stripped.
     per_page = [
-        _TRIMMED_LINE_RE.findall(t) if any(c in t for c in _OTHER_BREAKS) else t.split("\n")
+        _TRIMMED_LINE_RE.findall(t)
+        if "\r" in t or "\u2028" in t or "\u2029" in t  # (line_spans' other breaks)
+        else t.split("\n")
         for t in texts
     ]
     lines = list(itertools.chain.from_iterable(per_page))
