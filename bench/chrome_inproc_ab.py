@@ -48,7 +48,7 @@ def _batches(path: str, skip: int, size: int) -> Iterator[list[dict[str, Any]]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
-    ap.add_argument("--old", default="/tmp/base-s8/src")
+    ap.add_argument("--old", required=True, help="the old code's src folder")
     ap.add_argument("--batches", type=int, default=60)
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--skip", type=int, default=0)
