@@ -256,9 +256,11 @@ def flat_line_hashes(
 
 # Lines remembered across calls of one process, with their hashes: a site's chrome
 # recurs batch after batch (on gen-1m batches of 1,000 pages ~28% of the distinct
-# lines were in an earlier batch). Cleared when full: at most ~35 MB (32 MB measured
-# on gen-1m pages; 2^16 lines kept fewer hits, about 3% slower).
-_MEMO_LINES = 1 << 17
+# lines were in an earlier batch). Cleared when full. 2^17 lines took 32 MB on gen-1m
+# pages, half the headroom tests/test_reliability_memory.py allows the whole
+# read-and-fingerprint stream; 2^15 (~8 MB) costs a few % of this pass (2^16: ~3%),
+# well under 1% of a scan.
+_MEMO_LINES = 1 << 15
 
 
 class _LineMemo:
