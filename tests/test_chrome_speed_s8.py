@@ -7,11 +7,7 @@ whatever the shortcuts, each page's rows must be ``page_line_keys``' hashes.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-
-import pytest
 
 from copytrace.chrome import (
     _MIN_CHARS_RE,
@@ -121,17 +117,3 @@ def test_blake_keys_equal_key_hash() -> None:
     keys += ["".join(rng.choice("ab 0é") for _ in range(rng.randrange(0, 300))) for _ in range(200)]
     got = _blake_keys([k.encode("utf-8") for k in keys]).tolist()
     assert got == [key_hash(k) for k in keys]
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_worker_forked_while_the_memo_is_locked_can_use_it() -> None:
-    from copytrace import chrome
-
-    with chrome._MEMO.lock:
-        pid = os.fork()
-        if pid == 0:  # the child: the lock held at fork must not block it
-            signal.alarm(10)
-            ok = _flat(["Menu\nText"]) == _by_one(["Menu\nText"])
-            os._exit(0 if ok else 1)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

@@ -21,9 +21,7 @@ import functools
 import hashlib
 import itertools
 import logging
-import os
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -245,62 +243,17 @@ def flat_line_hashes(
     if not keep.all():
         lines = list(itertools.compress(lines, keep.tolist()))
         page = page[keep]
-    hashes, keep = _MEMO.lookup(lines)
-    page, line_hash = page[keep], hashes[keep]
+    number = dict.fromkeys(lines)  # each distinct line, numbered in order
+    number = dict(zip(number, range(len(number)), strict=True))
+    hashes, valid = _line_hashes(list(number))
+    idx = np.fromiter(map(number.__getitem__, lines), np.int64, len(lines))
+    keep = valid[idx]
+    page, line_hash = page[keep], hashes[idx[keep]]
     order = np.lexsort((line_hash, page))
     page, line_hash = page[order], line_hash[order]
     new = np.ones(len(page), dtype=bool)
     new[1:] = (page[1:] != page[:-1]) | (line_hash[1:] != line_hash[:-1])
     return page[new], line_hash[new]
-
-
-# Lines remembered across calls of one process, with their hashes: a site's chrome
-# recurs batch after batch (on gen-1m batches of 1,000 pages ~28% of the distinct
-# lines were in an earlier batch). Cleared when full. 2^17 lines took 32 MB on gen-1m
-# pages, half the headroom tests/test_reliability_memory.py allows the whole
-# read-and-fingerprint stream; 2^15 (~8 MB) costs a few % of this pass (2^16: ~3%),
-# well under 1% of a scan.
-_MEMO_LINES = 1 << 15
-
-
-class _LineMemo:
-    """Line -> slot in arrays of ``_line_hashes`` results, for up to ``size`` lines."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.slot: dict[str, int] = {}
-        self.hashes = np.zeros(0, dtype=np.uint64)
-        self.valid = np.zeros(0, dtype=bool)
-        self.lock = threading.Lock()
-
-    def lookup(self, lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
-        """``_line_hashes(lines)``, each distinct line not remembered worked out once."""
-        with self.lock:
-            slot = self.slot
-            if len(slot) + len(lines) > self.size:
-                slot.clear()
-            idx = np.fromiter(map(slot.get, lines, itertools.repeat(-1)), np.int64, len(lines))
-            miss = np.flatnonzero(idx < 0)
-            if len(miss):
-                missed = [lines[i] for i in miss.tolist()]
-                new = list(dict.fromkeys(missed))  # each distinct line once, in order
-                start = len(slot)
-                hashes, valid = _line_hashes(new)
-                end = start + len(new)
-                if end > len(self.hashes):
-                    grow = max(end, min(2 * len(self.hashes), self.size))
-                    self.hashes = np.resize(self.hashes, grow)
-                    self.valid = np.resize(self.valid, grow)
-                self.hashes[start:end] = hashes
-                self.valid[start:end] = valid
-                slot.update(zip(new, range(start, end), strict=True))
-                idx[miss] = np.fromiter(map(slot.__getitem__, missed), np.int64, len(missed))
-            return self.hashes[idx], self.valid[idx]
-
-
-_MEMO = _LineMemo(_MEMO_LINES)
-if hasattr(os, "register_at_fork"):  # (a worker forked while a thread held the lock)
-    os.register_at_fork(after_in_child=lambda: setattr(_MEMO, "lock", threading.Lock()))
 
 
 def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
