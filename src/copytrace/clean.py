@@ -765,15 +765,23 @@ _KEPT: OrderedDict[str, _Line] = OrderedDict()
 
 def _line(text: str) -> _Line:
     """The remembered ``_Line`` of ``text`` (least recently used lines are dropped)."""
+    ln = _recall(text)
+    if ln is None:
+        return _remember(text, _Line(text))
+    _trim_memo()
+    return ln
+
+
+def _recall(text: str) -> _Line | None:
+    """The memo's ``_Line`` of ``text``, now the newest of _KEPT, or None (not
+    trimmed: see _trim_memo). _clean_many does the same inline, line by line."""
     ln = _KEPT.get(text)
     if ln is not None:
         _KEPT.move_to_end(text)
         return ln
     ln = _MEMO.pop(text, None)
-    if ln is None:
-        return _remember(text, _Line(text))
-    _KEPT[text] = ln
-    _trim_memo()
+    if ln is not None:
+        _KEPT[text] = ln
     return ln
 
 
@@ -803,19 +811,13 @@ _line.cache_clear = _line_cache_clear  # type: ignore[attr-defined]
 
 def _page_lines(texts: list[str]) -> list[_Line]:
     """``[_line(t) for t in texts]``, the lines not remembered computed together."""
-    memo, kept = _MEMO, _KEPT
+    memo = _MEMO
     out: list[_Line | None] = []
     missing: dict[str, list[int]] = {}
     for i, t in enumerate(texts):
-        ln = kept.get(t)
-        if ln is not None:
-            kept.move_to_end(t)
-        else:
-            ln = memo.pop(t, None)
-            if ln is not None:
-                kept[t] = ln
-            else:
-                missing.setdefault(t, []).append(i)
+        ln = _recall(t)
+        if ln is None:
+            missing.setdefault(t, []).append(i)
         out.append(ln)
     if missing:
         new = list(missing)
