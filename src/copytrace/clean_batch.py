@@ -33,6 +33,7 @@ from copytrace.clean import (
     _logit,
     _page_stop,
     _stop_langs,
+    _stop_list_ids,
     _stoplists,
 )
 
@@ -148,18 +149,14 @@ def _scores_batch(
     no_stop = np.zeros(len(todo))
     repeated: list[bool] = []
     prefix_repeat: list[float] = []
-    page_stops = _page_stops([pages[i][2] for i in todo], all_lines, starts)
+    page_stops, counted, stop_counts = _page_stops([pages[i][2] for i in todo], all_lines, starts)
     for j, i in enumerate(todo):
         lines = pages[i][2]
         lo = int(starts[j])
         n = len(lines)
         stop = page_stops[j]
-        if stop:
-            # (each line remembers its density for the last stoplist: read it inline)
-            stop_density[lo : lo + n] = [
-                d[1] if (d := ln._density) is not None and d[0] is stop else ln.stop_density(stop)
-                for ln in lines
-            ]
+        if stop and not counted[j]:
+            stop_density[lo : lo + n] = [ln.stop_density(stop) for ln in lines]
         no_stop[j] = float(not stop)
         # (most pages repeat no key and no opening: then no counting)
         page_keys = [ln.key for ln in lines]
@@ -176,6 +173,9 @@ def _scores_batch(
             openings = Counter(opened)
             prefix_repeat += [math.log1p(openings[q] - 1) if q else 0.0 for q in prefixes]
     page_of = np.repeat(np.arange(len(todo)), ns)
+    if counted.any():  # (the lines' words in their page's stoplist, counted above)
+        on = counted[page_of]
+        stop_density[on] = stop_counts[on] / np.maximum(nwords[on], 1.0)
     flat = chain.from_iterable(chain.from_iterable([pages[i][1] for i in todo]))
     se = np.fromiter(flat, np.int64, 2 * big).reshape(big, 2)
     # Two line breaks between a line and the next on its page (a gap of 2+ characters
@@ -278,9 +278,11 @@ def _scores_batch(
 
 def _page_stops(
     page_lines: list[list[_Line]], all_lines: list[_Line], starts: np.ndarray
-) -> list[frozenset[str]]:
+) -> tuple[list[frozenset[str]], np.ndarray, np.ndarray]:
     """``_page_stop`` of each page (its lines ``page_lines[j]``, from row ``starts[j]``
-    of ``all_lines``), the languages' counts and scores of all pages at once.
+    of ``all_lines``), the languages' counts and scores of all pages at once; which
+    pages' stoplist is one language's list with a one-byte id, and for their lines
+    the count of words in it (``_Line.stop_density`` times the words).
 
     The same numbers page by page: each page's row of counts is its ids' bincount,
     the scores the same divisions; a tie goes to ``_page_stop``.
@@ -296,9 +298,13 @@ def _page_stops(
     page_words = np.add.reduceat(
         np.fromiter([ln.nwords for ln in all_lines], np.int64, len(all_lines)), starts
     )
-    page_of = np.repeat(np.arange(len(starts)), per_page)
-    hits = np.bincount(page_of * n_langs + ids, minlength=len(starts) * n_langs)
-    hits = hits.reshape(len(starts), n_langs).astype(np.float64)
+    # (page by page: one bincount over all pages' ids would need each id's page)
+    bounds = np.zeros(len(starts) + 1, np.int64)
+    np.cumsum(per_page, out=bounds[1:])
+    at = bounds.tolist()
+    hits = np.zeros((len(starts), n_langs))
+    for j in np.flatnonzero(per_page).tolist():
+        hits[j] = np.bincount(ids[at[j] : at[j + 1]], minlength=n_langs)
     score = hits / denom
     top = score.max(axis=1)
     n_top = (score == top[:, None]).sum(axis=1).tolist()
@@ -315,7 +321,19 @@ def _page_stops(
             out.append(frozenset())
         else:
             out.append(lists[langs[int(best[j])]])
-    return out
+    # Each line's ids equal to its page's list's id, counted (as stop_density does).
+    counted = np.zeros(len(starts), bool)
+    match = np.zeros(len(ids), bool)
+    list_ids = _stop_list_ids()
+    for j, stop in enumerate(out):
+        lang = list_ids.get(id(stop)) if stop else None
+        if lang is not None and lang[0] is stop:
+            counted[j] = True
+            np.equal(ids[at[j] : at[j + 1]], lang[1][0], out=match[at[j] : at[j + 1]])
+    ends = np.cumsum(per_line)
+    total = np.zeros(len(match) + 1, np.int64)
+    np.cumsum(match, out=total[1:])
+    return out, counted, (total[ends] - total[ends - per_line]).astype(np.float64)
 
 
 def _score_pages(model: LineModel, x: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
