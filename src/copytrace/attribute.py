@@ -635,7 +635,7 @@ def _masthead(art: Article) -> str:
 
 
 def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
-    own = {w.casefold() for n in own_names for w in (n, *_name_words(n))}
+    own = _own_words(own_names)
     named: list[tuple[int, int, str, tuple[str, ...], bool]] = []
     text = art.text
     plain = _letter_runs(text)  # (read by both the phrase and the line searches)
@@ -663,6 +663,20 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
 _own_credits_cached = functools.lru_cache(maxsize=OWN_CREDITS_CACHE)(_find_own_credits)
 
 
+@functools.lru_cache(maxsize=1024)  # (per publisher: the articles of a source share it)
+def _own_words(own_names: tuple[str, ...]) -> frozenset[str]:
+    """A page's own names and their name words, casefolded (credits to them are no credits)."""
+    return frozenset(w.casefold() for n in own_names for w in (n, *_name_words(n)))
+
+
+@functools.lru_cache(maxsize=1024)  # (per publisher, as above)
+def _own_squashed(own_names: tuple[str, ...]) -> frozenset[str]:
+    """A page's own names squashed, with and without a domain ending (see _line_names)."""
+    return frozenset(_squash(n) for n in own_names) | {
+        _squash(_DOMAIN_END.sub("", n)) for n in own_names
+    }
+
+
 def clear_caches() -> None:
     """Forget every article's remembered credit work and publisher names (benchmarks
     that time a fresh pair)."""
@@ -674,6 +688,9 @@ def clear_caches() -> None:
     _parse_time.cache_clear()
     _known_folded.cache_clear()
     _folded_words.cache_clear()
+    _own_words.cache_clear()
+    _own_squashed.cache_clear()
+    _third_party_or_own.cache_clear()
 
 
 class _WordsAt(NamedTuple):
@@ -774,7 +791,14 @@ def _trigger_windows(
     slice of the text (a word cut by the span's ends is a shorter word)."""
     windows: list[tuple[int, int]] = []
     starts = [k for k, _ in found]
+    n, size = len(starts), len(runs)
     for lo, hi in _content(art):
+        k = bisect.bisect_left(starts, lo)
+        if (k == n or starts[k] >= hi) and not (
+            lo < min(hi, size)
+            and ((lo > 0 and runs[lo - 1] != 32) or (hi < size and runs[hi] != 32))
+        ):
+            continue  # no trigger word starts in the span, and none is cut by its ends
         for start, word in _words_within(runs, found, starts, lo, hi):
             s = max(lo, start - TRIGGER_REACH)
             e = min(hi, start + len(word) + TRIGGER_REACH)
@@ -883,7 +907,7 @@ def _line_names(
     """The credit lines of ``art`` in the order :func:`_credit_line` tries them:
     (the credited name, the line, whether the name is no evidence when it stands on
     the other's masthead). ``plain``: ``_letter_runs(art.text)`` when known."""
-    own = {_squash(n) for n in own_names} | {_squash(_DOMAIN_END.sub("", n)) for n in own_names}
+    own = _own_squashed(tuple(own_names))
     text = art.text
     if plain is None:
         plain = _letter_runs(text)
@@ -916,7 +940,8 @@ def _line_names(
             yield name, m.group().strip(), _third_party_or_own(name, piece, own)
 
 
-def _third_party_or_own(name: str, piece: str, own: set[str]) -> bool:
+@functools.lru_cache(maxsize=4096)  # (a publisher's credit lines recur on its pages)
+def _third_party_or_own(name: str, piece: str, own: frozenset[str]) -> bool:
     """Whether a credited ``name`` found on the other's masthead is no evidence: a news
     agency (reprints name it on their pages: a third party both credit) or the
     crediting page's own publisher ("© 2026 The Springbury Times" on springburytimes.com;
