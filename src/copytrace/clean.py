@@ -978,23 +978,64 @@ def _phrase_tokens() -> tuple[frozenset[str], frozenset[str], frozenset[tuple[st
     return frozenset(singles), frozenset(a for a, _ in pairs), frozenset(pairs)
 
 
-def _phrase_candidates(tokens: Sequence[list[str]]) -> list[int]:
-    """The lines (given as their tokens) that may hold a ``_PHRASE_BYTES_RE`` match
-    (see ``_phrase_tokens``; every line when it is None)."""
+# Two tokens in a row as one number (see _phrase_lines).
+_PAIR_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _token_hashes(buf: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A 64-bit hash of each run of bytes over the space in ``buf`` (its tokens, apart
+    by spaces and line breaks) that depends on the token's bytes only, and where each
+    token starts: a polynomial hash through prefix sums (as ``word_hashes``)."""
+    from copytrace.fingerprint import _powers
+
+    c = np.frombuffer(buf, np.uint8)
+    s, e = _runs(c > 32)
+    powers, inv = _powers(len(c))
+    prefix = np.zeros(len(c) + 1, np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(c * powers, out=prefix[1:])
+        return (prefix[e] - prefix[s]) * inv[s], s
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_hashes() -> tuple[np.ndarray, np.ndarray] | None:
+    """``_phrase_tokens``' single tokens and pairs as sorted ``_token_hashes`` (a pair:
+    its first token's hash times ``_PAIR_MULT`` plus its second's)."""
     sets = _phrase_tokens()
     if sets is None:
-        return list(range(len(tokens)))
-    singles, firsts, pairs = sets
-    out = []
-    for i, toks in enumerate(tokens):
-        if not singles.isdisjoint(toks):
-            out.append(i)
-        elif not firsts.isdisjoint(toks):
-            for j in range(len(toks) - 1):
-                if toks[j] in firsts and (toks[j], toks[j + 1]) in pairs:
-                    out.append(i)
-                    break
-    return out
+        return None
+    singles, _, pairs = sets
+    firsts, seconds = zip(*sorted(pairs), strict=True) if pairs else ((), ())
+    one = _token_hashes(" ".join(sorted(singles)).encode("ascii"))[0]
+    a = _token_hashes(" ".join(firsts).encode("ascii"))[0]
+    b = _token_hashes(" ".join(seconds).encode("ascii"))[0]
+    with np.errstate(over="ignore"):
+        return np.unique(one), np.unique(a * _PAIR_MULT + b)
+
+
+def _sorted_holds(table: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in the sorted ``table``."""
+    if not len(table):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values
+
+
+def _phrase_lines(tokens: bytes, starts: np.ndarray) -> list[int]:
+    """The lines (joined by line breaks, from ``starts``; their tokens apart by spaces)
+    that may hold a ``_PHRASE_BYTES_RE`` match: those holding a single token or a pair
+    of ``_phrase_tokens`` (every line when it is None). Tokens are compared by hash,
+    so a few other lines may come along (never one fewer)."""
+    tables = _phrase_hashes()
+    if tables is None:
+        return list(range(len(starts)))
+    singles, pairs = tables
+    h, at = _token_hashes(tokens)
+    line = np.searchsorted(starts, at, side="right") - 1
+    with np.errstate(over="ignore"):
+        pair = _sorted_holds(pairs, h[:-1] * _PAIR_MULT + h[1:]) & (line[1:] == line[:-1])
+    hit = np.concatenate([line[_sorted_holds(singles, h)], line[:-1][pair]])
+    return np.unique(hit).tolist()
 
 
 def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) -> np.ndarray:
@@ -1106,10 +1147,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
 
     # Words: each line's normalised words (see _words).
     wb = lowb.translate(_WORD_BYTES_NL)
-    # Tokens (runs of [0-9_a-z], as the phrase regex sees words): the words, but on
-    # lines where a "." or "'" joined two of them into one word.
+    # Tokens (runs of [0-9_a-z], as the phrase regex sees words): the words' bytes
+    # with every "." and "'" as a space (a word may join two tokens).
     joined_tokens: bytes | None = None
-    inner_lines: list[int] = []
     if b"." in wb or b"'" in wb:
         joined_tokens = wb.translate(_SEP_TO_SPACE)
         # (_INNER_SEP_RE's matches dropped, the other separators as spaces)
@@ -1120,8 +1160,6 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             inner = np.zeros(len(wv), bool)
             inner[1:-1] = sep[1:-1] & wordc[:-2] & wordc[2:]
             if inner.any():
-                at = np.flatnonzero(inner)
-                inner_lines = np.unique(np.searchsorted(starts, at, side="right") - 1).tolist()
                 wv = wv[~inner]
                 sep = sep[~inner]
         wb = np.where(sep, np.uint8(32), wv).tobytes()
@@ -1207,16 +1245,11 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     # _lines_hit over all of them)
     line_starts = starts.tolist()
     line_ends = (starts + lens).tolist()
-    tokens: list[list[str]] = words
-    if inner_lines and joined_tokens is not None:
-        tokens = list(words)
-        for i in inner_lines:
-            tokens[i] = joined_tokens[line_starts[i] : line_ends[i]].decode("ascii").split()
     hashed = _HASH_OF[code].tobytes().lower()
     search = _PHRASE_BYTES_RE.search
+    candidates = _phrase_lines(wb if joined_tokens is None else joined_tokens, starts)
     phrase = np.array(
-        [i for i in _phrase_candidates(tokens) if search(hashed, line_starts[i], line_ends[i])],
-        np.int64,
+        [i for i in candidates if search(hashed, line_starts[i], line_ends[i])], np.int64
     )
     x[phrase, col["chrome_phrase"]] = 1.0
     x[phrase[k[phrase] <= 12], col["chrome_phrase_short"]] = 1.0
