@@ -330,10 +330,9 @@ def _page_stops(
         if lang is not None and lang[0] is stop:
             counted[j] = True
             np.equal(ids[at[j] : at[j + 1]], lang[1][0], out=match[at[j] : at[j + 1]])
-    ends = np.cumsum(per_line)
-    total = np.zeros(len(match) + 1, np.int64)
-    np.cumsum(match, out=total[1:])
-    return out, counted, (total[ends] - total[ends - per_line]).astype(np.float64)
+    # (line l's ids end at ends[l]: a match's line is the first that ends after it)
+    line_of = np.searchsorted(np.cumsum(per_line), np.flatnonzero(match), side="right")
+    return out, counted, np.bincount(line_of, minlength=len(all_lines)).astype(np.float64)
 
 
 def _score_pages(model: LineModel, x: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
