@@ -172,10 +172,13 @@ def median_ms(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def clear_article_caches() -> None:
-    """Empty what the aligner and attribution remember per article."""
+def clear_article_caches(*old: types.ModuleType) -> None:
+    """Empty what the aligner and attribution remember per article (and what the
+    ``old`` attribution modules remember: both sides of a comparison start afresh)."""
     _tokens.cache_clear()
     clear_caches()
+    for module in old:
+        getattr(module, "clear_caches", lambda: None)()
 
 
 def with_coverage(attribute_fn: Callable[..., Any], coverage_fn: Callable[..., float]) -> Any:
@@ -299,7 +302,7 @@ def check_corpus(old: types.ModuleType, rev: str, corpus: Path) -> dict[str, flo
         for x, y in ((a, b), (b, a)):
             passages = align(x, y)
             for side, fn in ((rev, old.attribute), ("now", attribute)):
-                clear_caches()  # time each ordered pair afresh
+                clear_article_caches(old)  # time each ordered pair afresh
                 t0 = time.thread_time()
                 fn(x, y, passages)
                 times[side].append((time.thread_time() - t0) * 1000)
@@ -360,7 +363,7 @@ def against(
         times: dict[tuple[str, str], list[float]] = {key: [] for key in fns}
         for _ in range(n):
             for key, fn in fns.items():
-                clear_article_caches()
+                clear_article_caches(old)
                 t0 = time.thread_time()
                 fn()
                 times[key].append((time.thread_time() - t0) * 1000)
