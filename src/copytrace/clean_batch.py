@@ -146,18 +146,15 @@ def _scores_batch(
     x = x.reshape(big, _NF)
     nwords = np.array([ln.nwords for ln in all_lines], dtype=np.float64)
     stop_density = np.zeros(big)
-    no_stop = np.zeros(len(todo))
     repeated: list[bool] = []
     prefix_repeat: list[float] = []
     page_stops, counted, stop_counts = _page_stops([pages[i][2] for i in todo], all_lines, starts)
-    for j, i in enumerate(todo):
+    no_stop = np.array([float(not stop) for stop in page_stops])
+    for i, lo, stop, known in zip(todo, starts.tolist(), page_stops, counted.tolist(), strict=True):
         lines = pages[i][2]
-        lo = int(starts[j])
         n = len(lines)
-        stop = page_stops[j]
-        if stop and not counted[j]:
+        if stop and not known:
             stop_density[lo : lo + n] = [ln.stop_density(stop) for ln in lines]
-        no_stop[j] = float(not stop)
         # (most pages repeat no key and no opening: then no counting)
         page_keys = [ln.key for ln in lines]
         if len(set(page_keys)) == n:
@@ -182,9 +179,11 @@ def _scores_batch(
     # at least); a page's edges count.
     two = np.zeros(big, dtype=bool)
     wide = np.flatnonzero(se[1:, 0] - se[:-1, 1] >= 2)
-    for k in wide[np.isin(wide, lasts, invert=True)].tolist():
-        text = pages[todo[page_of[k]]][0]
-        two[k] = text.count("\n", se[k, 1], se[k + 1, 0]) >= 2
+    wide = wide[np.isin(wide, lasts, invert=True)]
+    # (as lists: no numpy scalar per gap)
+    texts = [pages[i][0] for i in todo]
+    gaps = zip(page_of[wide].tolist(), se[wide, 1].tolist(), se[wide + 1, 0].tolist(), strict=True)
+    two[wide] = [texts[j].count("\n", a, b) >= 2 for j, a, b in gaps]
     blank_after = two.copy()
     blank_after[lasts] = True
     blank_before = np.ones(big, dtype=bool)
