@@ -1192,11 +1192,12 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     alpha_first = upper[s] | lower[s]
     n_alpha = np.bincount(line_s[alpha_first], minlength=m)
     n_title = np.bincount(line_s[upper[s]], minlength=m)
-    # (a chunk's capitals and small letters: sums from its start to the next chunk's,
-    # as the spaces between hold neither)
-    n_up = np.add.reduceat(upper, s, dtype=np.int32)
-    n_low = np.add.reduceat(lower, s, dtype=np.int32)
-    upper_chunk = alpha_first & (n_up > 0) & (n_low == 0) & (e - s > 1)
+    # (a chunk opening with a letter is all capitals when it opens with one and holds
+    # no small letter: small letters counted through a running sum, not a reduceat
+    # over the many short chunks)
+    n_low = np.zeros(len(lower) + 1, np.int64)
+    np.cumsum(lower, out=n_low[1:])
+    upper_chunk = upper[s] & (n_low[e] == n_low[s]) & (e - s > 1)
     n_upper = np.bincount(line_s[upper_chunk], minlength=m)
     has_alpha = n_alpha > 0
     safe = np.maximum(n_alpha, 1)
@@ -1317,8 +1318,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         publisher[i] = None
     rows = x.tobytes()
     step = _NF * 8
-    digits = np.add.reduceat(cls & _C_DIGIT, starts, dtype=np.int64)
-    has_digit = digits > 0
+    has_digit = np.logical_or.reduceat((cls & _C_DIGIT).astype(bool), starts)
     stamp = [None if d else _NO_STAMP for d in has_digit.tolist()]
     from copytrace.chrome import CHROME_MAX_LINE_CHARS, ascii_key_entries
 
