@@ -993,14 +993,16 @@ def _token_hashes(buf: bytes) -> tuple[np.ndarray, np.ndarray]:
     powers, inv = _powers(len(c))
     prefix = np.zeros(len(c) + 1, np.uint64)
     with np.errstate(over="ignore"):
-        np.cumsum(c * powers, out=prefix[1:])
+        np.multiply(c, powers, out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])  # (in place: no second array)
         return (prefix[e] - prefix[s]) * inv[s], s
 
 
 @functools.lru_cache(maxsize=1)
-def _phrase_hashes() -> tuple[np.ndarray, np.ndarray] | None:
+def _phrase_hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """``_phrase_tokens``' single tokens and pairs as sorted ``_token_hashes`` (a pair:
-    its first token's hash times ``_PAIR_MULT`` plus its second's)."""
+    its first token's hash times ``_PAIR_MULT`` plus its second's), each with its
+    ``_top_bits``."""
     sets = _phrase_tokens()
     if sets is None:
         return None
@@ -1010,15 +1012,28 @@ def _phrase_hashes() -> tuple[np.ndarray, np.ndarray] | None:
     a = _token_hashes(" ".join(firsts).encode("ascii"))[0]
     b = _token_hashes(" ".join(seconds).encode("ascii"))[0]
     with np.errstate(over="ignore"):
-        return np.unique(one), np.unique(a * _PAIR_MULT + b)
+        one_h, two_h = np.unique(one), np.unique(a * _PAIR_MULT + b)
+    return one_h, _top_bits(one_h), two_h, _top_bits(two_h)
 
 
-def _sorted_holds(table: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in the sorted ``table``."""
-    if not len(table):
-        return np.zeros(len(values), bool)
-    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
-    return table[at] == values
+# A table's hashes by their top bits (a bitmap of 2**16): most values are told apart
+# from a small table by one look there, not a binary search.
+_TOP_SHIFT = np.uint64(48)
+
+
+def _held(table: np.ndarray, top: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Indices of ``values`` in the sorted ``table`` (``top``: its bitmap)."""
+    maybe = np.flatnonzero(top[values >> _TOP_SHIFT])
+    if not len(maybe) or not len(table):
+        return maybe[:0]
+    at = np.minimum(np.searchsorted(table, values[maybe]), len(table) - 1)
+    return maybe[table[at] == values[maybe]]
+
+
+def _top_bits(table: np.ndarray) -> np.ndarray:
+    top = np.zeros(1 << 16, bool)
+    top[table >> _TOP_SHIFT] = True
+    return top
 
 
 def _phrase_lines(tokens: bytes, starts: np.ndarray) -> list[int]:
@@ -1029,12 +1044,15 @@ def _phrase_lines(tokens: bytes, starts: np.ndarray) -> list[int]:
     tables = _phrase_hashes()
     if tables is None:
         return list(range(len(starts)))
-    singles, pairs = tables
+    singles, single_top, pairs, pair_top = tables
     h, at = _token_hashes(tokens)
-    line = np.searchsorted(starts, at, side="right") - 1
+    one = _held(singles, single_top, h)
     with np.errstate(over="ignore"):
-        pair = _sorted_holds(pairs, h[:-1] * _PAIR_MULT + h[1:]) & (line[1:] == line[:-1])
-    hit = np.concatenate([line[_sorted_holds(singles, h)], line[:-1][pair]])
+        two = _held(pairs, pair_top, h[:-1] * _PAIR_MULT + h[1:])
+    # (a pair counts within one line: its tokens' lines are one)
+    first = np.searchsorted(starts, at[two], side="right")
+    two = first[first == np.searchsorted(starts, at[two + 1], side="right")]
+    hit = np.concatenate([np.searchsorted(starts, at[one], side="right"), two]) - 1
     return np.unique(hit).tolist()
 
 
