@@ -209,7 +209,7 @@ def child_stages(corpus: Path, work: Path, jobs: int) -> dict[str, Any]:
     every candidate would not fit in a benchmark run.
     """
     from copytrace.candidates import PairCounter
-    from copytrace.engines.local import Spill, _learn_chrome, _pool, _read, _Timer
+    from copytrace.engines.local import Spill, _ChromePass, _pool, _read, _Timer
     from copytrace.fingerprint import fingerprint_texts
     from copytrace.scan import ScanConfig, ScanSummary
 
@@ -217,12 +217,14 @@ def child_stages(corpus: Path, work: Path, jobs: int) -> dict[str, Any]:
     summary = ScanSummary(out_dir=str(work))
     timer = _Timer()
     work.mkdir(parents=True, exist_ok=True)
-    with timer("read"):
-        _read(corpus_files(corpus), work, config, summary, None)
+    with _pool(jobs, work, config, timer) as workers:  # (as the scan: chrome counted while read)
+        chrome = _ChromePass(workers, config, timer, None)
+        with timer("read"):
+            _read(corpus_files(corpus), work, config, summary, None, on_batch=chrome.submit)
+        with timer("chrome"):
+            chrome.finish(work, summary)
     spill = Spill(work)
     n_batches = len(spill.offsets) - 1
-    with _pool(jobs, work, config, timer) as imap, timer("chrome"):
-        _learn_chrome(imap, work, n_batches, config, summary, None)
     import numpy as np
 
     n_docs = len(spill)
