@@ -61,7 +61,7 @@ def spark_metrics(spark: object) -> dict[str, dict[str, float]]:
             return json.load(fh)
 
     group_of = {j["jobId"]: j.get("jobGroup") or "-" for j in get("jobs")}
-    stage_group = {}
+    stage_group: dict[int, str] = {}
     for j in get("jobs"):
         for sid in j["stageIds"]:
             stage_group.setdefault(sid, group_of[j["jobId"]])

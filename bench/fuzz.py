@@ -20,14 +20,16 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.strategies import SearchStrategy
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_targets() -> dict[str, tuple[object, object]]:
+def load_targets() -> dict[str, tuple[Callable[[bytes], object], SearchStrategy[bytes]]]:
     spec = importlib.util.spec_from_file_location("fuzz_targets", ROOT / "tests" / "test_fuzz.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -36,7 +38,9 @@ def load_targets() -> dict[str, tuple[object, object]]:
     return dict(module.TARGETS)
 
 
-def run_round(name: str, target: object, strategy: object, examples: int) -> tuple[int, str | None]:
+def run_round(
+    name: str, target: Callable[[bytes], object], strategy: SearchStrategy[bytes], examples: int
+) -> tuple[int, str | None]:
     """One round of ``examples`` random inputs; returns (examples run, failure or None)."""
     seen = 0
     last: list[bytes] = []
@@ -49,12 +53,12 @@ def run_round(name: str, target: object, strategy: object, examples: int) -> tup
         suppress_health_check=list(HealthCheck),
         print_blob=True,
     )
-    @given(strategy)  # type: ignore[misc]
+    @given(strategy)
     def check(data: bytes) -> None:
         nonlocal seen
         seen += 1
         last[:] = [data]
-        target(data)  # type: ignore[operator]
+        target(data)
 
     try:
         check()

@@ -171,7 +171,7 @@ GRIDS: dict[str, dict[str, list[object]]] = {
 def settings(grid: dict[str, list[object]], base: AlignParams) -> Iterator[AlignParams]:
     keys = list(grid)
     for values in itertools.product(*(grid[k] for k in keys)):
-        yield replace(base, **dict(zip(keys, values, strict=True)))
+        yield replace(base, **dict(zip(keys, values, strict=True)))  # type: ignore[arg-type]
 
 
 def main() -> None:
