@@ -277,7 +277,10 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     powers, inv = _powers(len(cp))
     with np.errstate(over="ignore"):
         prefix = np.zeros(len(cp) + 1, dtype=np.uint64)
-        np.cumsum((cp.astype(np.uint64) + np.uint64(1)) * powers, out=prefix[1:])
+        # (in place: no temporary arrays of the text's length, each new memory)
+        np.add(cp, np.uint64(1), out=prefix[1:])
+        np.multiply(prefix[1:], powers, out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
         raw = (prefix[ends] - prefix[starts]) * inv[starts]
         raw += (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     hashes = _splitmix(raw)
