@@ -21,6 +21,7 @@ import functools
 import hashlib
 import itertools
 import logging
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -265,23 +266,28 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
     hashes = np.zeros(n, dtype=np.uint64)
     valid = np.zeros(n, dtype=bool)
     joined = "\n".join(lines)
-    if joined.isascii():
-        asc: Sequence[int] = range(n)
-    else:
+    asc: Sequence[int] | np.ndarray = range(n)
+    other: list[int] = []
+    if not joined.isascii():
         # As line_keys: the near-ASCII punctuation (curly quotes, dashes) separates
         # words as a space does; the lines ASCII after that are keyed together too.
+        # (only the lines not ASCII looked at again, none by a loop over all lines)
+        odd = list(itertools.compress(range(n), map(operator.not_, map(str.isascii, lines))))
+        spaced = _near_ascii_spaced("\n".join([lines[i] for i in odd]))
         parts = list(lines)
-        odd = [i for i, t in enumerate(lines) if not t.isascii()]
-        for i, t in zip(odd, _near_ascii_spaced("\n".join([lines[i] for i in odd])), strict=True):
+        for i, t in zip(odd, spaced, strict=True):
             parts[i] = t
-        asc = [i for i, t in enumerate(parts) if t.isascii()]
-        joined = "\n".join([parts[i] for i in asc])
+        other = [i for i, t in zip(odd, spaced, strict=True) if not t.isascii()]
+        if other:
+            ok = np.ones(n, dtype=bool)
+            ok[other] = False
+            asc = np.flatnonzero(ok)
+            parts = list(itertools.compress(parts, ok.tolist()))
+        joined = "\n".join(parts)
     if len(asc):
         ascii_keys, _, valid[asc] = _ascii_key_parts(joined.lower().encode("ascii"))
         hashes[asc] = _blake_keys(ascii_keys)
-    if len(asc) < n:
-        done = set(asc)
-        other = [i for i in range(n) if i not in done]
+    if other:
         keys = line_keys([lines[i] for i in other])
         valid[other] = [_MIN_CHARS_RE.match(key) is not None for key in keys]
         hashes[other] = _blake_keys([key.encode("utf-8") for key in keys])
