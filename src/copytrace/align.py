@@ -30,11 +30,12 @@ whitespace are barriers no run or passage may cross.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import itertools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -49,7 +50,7 @@ from copytrace.paraphrase import (
     sentence_bags,
     sentence_similarity,
 )
-from copytrace.text import Tokens, sentence_spans, tokenize
+from copytrace.text import Tokens, sentence_spans, tokenize, tokenize_many
 
 logger = logging.getLogger(__name__)
 
@@ -491,8 +492,8 @@ def align(
             (_mirror(p) for p in align(b, a, params, reuser=flipped)),
             key=lambda p: (p.a_start, p.a_end),
         )
-    tok_a, sent_a, breaks_a = _tokens(a.text, a.content, a.is_html, params.paraphrase)
-    tok_b, sent_b, breaks_b = _tokens(b.text, b.content, b.is_html, params.paraphrase)
+    tok_a, sent_a, breaks_a = _article_tokens(a.text, a.content, a.is_html, params.paraphrase)
+    tok_b, sent_b, breaks_b = _article_tokens(b.text, b.content, b.is_html, params.paraphrase)
     return align_tokens(
         tok_a,
         tok_b,
@@ -511,6 +512,64 @@ def _other_side(side: Reuser | None) -> Reuser | None:
     if side is None:
         return None
     return "b" if side == "a" else "a"
+
+
+# What _tokens gives: tokens, sentence spans, chrome breaks.
+_Prepared = tuple[Tokens, list[tuple[int, int]], list[int]]
+# The documents of the pairs being aligned together (see :func:`prepared`), per
+# thread: ``texts`` maps _tokens' arguments to its result, ``docs`` id(tokens) to
+# the prepared document.
+_BATCH = threading.local()
+
+
+def _article_tokens(
+    text: str, content: tuple[tuple[int, int], ...], is_html: bool, sentences: bool
+) -> _Prepared:
+    """:func:`_tokens`, from the pairs being aligned together when they hold it."""
+    batch = getattr(_BATCH, "texts", None)
+    if batch is not None:
+        got = batch.get((text, content, is_html, sentences))
+        if got is not None:
+            return got
+    return _tokens(text, content, is_html, sentences)
+
+
+@contextlib.contextmanager
+def prepared(pairs: Sequence[tuple[Article, Article]], params: AlignParams) -> Iterator[None]:
+    """Within it, :func:`align` on these pairs finds their articles prepared.
+
+    Every article is prepared at once, so the per-call costs of the numpy passes
+    and the lexicon are paid once for all (an engine aligns a chunk of pairs whose
+    articles recur). The lexicon meets the articles in the order the pairs would
+    (each pair's canonical first side first): the same word ids as pair by pair.
+    """
+    seen: dict[tuple[str, tuple[tuple[int, int], ...], bool], None] = {}
+    for a, b in pairs:
+        first, second = (b, a) if _order_key(b) < _order_key(a) else (a, b)
+        seen[(first.text, first.content, first.is_html)] = None
+        seen[(second.text, second.content, second.is_html)] = None
+    keys = list(seen)
+    tokens = tokenize_many([(t, c or ((0, len(t)),), html) for t, c, html in keys])
+    texts: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], _Prepared] = {}
+    docs: dict[int, _Doc] = {}
+    ids, stems, generation = _LEXICON.lookup(
+        list(itertools.chain.from_iterable(t.words for t in tokens))
+    )
+    at = 0
+    for (text, content, is_html), tok in zip(keys, tokens, strict=True):
+        spans = content or ((0, len(text)),)
+        sents = sentence_spans(text, spans) if params.paraphrase else []
+        breaks = content_breaks(text, spans, tok)
+        texts[(text, content, is_html, params.paraphrase)] = (tok, sents, breaks)
+        end = at + len(tok)
+        docs[id(tok)] = _build_doc(tok, breaks, sents, ids[at:end], stems[at:end], generation)
+        at = end
+    outer = getattr(_BATCH, "texts", None), getattr(_BATCH, "docs", None)
+    _BATCH.texts, _BATCH.docs = texts, docs
+    try:
+        yield
+    finally:
+        _BATCH.texts, _BATCH.docs = outer
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
@@ -691,6 +750,11 @@ _DOCS_LOCK = threading.Lock()
 def _prepare(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
     """The prepared document for these tokens, from the cache when it has it."""
     key = id(tokens)
+    batch = getattr(_BATCH, "docs", None)
+    if batch is not None:
+        doc = batch.get(key)
+        if doc is not None and doc.tokens is tokens and doc.generation == _LEXICON.generation:
+            return doc
     with _DOCS_LOCK:
         got = _DOCS.get(key)
         if (
@@ -715,7 +779,18 @@ def _prepare_doc(
     tokens: Tokens, breaks: Sequence[int], sentences: Spans, lexicon: Lexicon | None = None
 ) -> _Doc:
     lexicon = lexicon or _LEXICON
-    ids, stems, generation = lexicon.lookup(tokens.words)
+    return _build_doc(tokens, breaks, sentences, *lexicon.lookup(tokens.words))
+
+
+def _build_doc(
+    tokens: Tokens,
+    breaks: Sequence[int],
+    sentences: Spans,
+    ids: np.ndarray,
+    stems: np.ndarray,
+    generation: int,
+) -> _Doc:
+    """The prepared document, given its words' ids and stems in the lexicon."""
     flags = np.zeros(len(tokens) + 1, np.int64)
     for k in breaks:
         if 0 < k < len(tokens):

@@ -20,6 +20,7 @@ through ``mapInArrow`` (signatures and schemas in ``docs/scan.md``):
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from copytrace.align import PRESETS, AlignParams
+from copytrace.align import PRESETS, AlignParams, prepared
 from copytrace.chrome import flat_line_hashes
 from copytrace.cluster import Cluster, Edge, build_clusters
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 # Floats in the outputs are rounded so they read well and compare exactly.
 FLOAT_DIGITS = 4
+# Pairs whose articles align_pairs prepares at once (as the local engine's chunks).
+ALIGN_BATCH_PAIRS = 256
 
 RAW_SCHEMA = pa.schema(
     [
@@ -367,12 +370,19 @@ def _passage_record(p: Passage, a_id: str, b_id: str, flip: bool) -> PassageReco
 def align_pairs(
     pairs: Iterable[tuple[Article, Article]], params: AlignParams = PRESETS["news"]
 ) -> list[PairRecord]:
-    """:func:`align_pair` over pairs; pairs with no reused passage are left out."""
+    """:func:`align_pair` over pairs; pairs with no reused passage are left out.
+
+    The articles of each ``ALIGN_BATCH_PAIRS`` pairs are prepared together (see
+    :func:`copytrace.align.prepared`).
+    """
     out = []
-    for a, b in pairs:
-        rec = align_pair(a, b, params)
-        if rec.passages:
-            out.append(rec)
+    it = iter(pairs)
+    while batch := list(itertools.islice(it, ALIGN_BATCH_PAIRS)):
+        with prepared(batch, params):
+            for a, b in batch:
+                rec = align_pair(a, b, params)
+                if rec.passages:
+                    out.append(rec)
     return out
 
 

@@ -56,7 +56,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from copytrace.align import PRESETS
+from copytrace.align import PRESETS, prepared
 from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
 from copytrace.cluster import Cluster
@@ -340,11 +340,15 @@ def _align_task(pairs: npt.NDArray[np.int64]) -> list[tuple[int, PairRecord]]:
     config: ScanConfig = _W["config"]  # type: ignore[assignment]
     spill = _spill()
     params = PRESETS[config.preset]
+    rows = pairs.tolist()
+    arts = {d: spill.article(d) for _, a, b in rows for d in (a, b)}
     out = []
-    for k, a, b in pairs.tolist():
-        rec = align_pair(spill.article(a), spill.article(b), params)
-        if rec.passages:
-            out.append((k, rec))
+    # the chunk's articles prepared together (they recur in its pairs)
+    with prepared([(arts[a], arts[b]) for _, a, b in rows], params):
+        for k, a, b in rows:
+            rec = align_pair(arts[a], arts[b], params)
+            if rec.passages:
+                out.append((k, rec))
     return out
 
 
