@@ -149,6 +149,33 @@ def test_winnow_picks_window_minima_in_order() -> None:
     assert pos.tolist() == [1, 4, 7]
 
 
+def _winnow_reference(sh: np.ndarray, offsets: np.ndarray, window: int) -> list[tuple[int, int]]:
+    """Winnowing document by document: each window's leftmost minimum, once in a row."""
+    out: list[tuple[int, int]] = []
+    for d in range(len(offsets) - 1):
+        part = sh[offsets[d] : offsets[d + 1]].tolist()
+        picks: list[int] = []
+        for lo in range(max(1, len(part) - window + 1) if part else 0):
+            win = part[lo : lo + window]
+            at = lo + win.index(min(win))
+            if not picks or picks[-1] != at:
+                picks.append(at)
+        out += [(d, p) for p in picks]
+    return out
+
+
+def test_winnow_of_long_short_and_empty_documents_together_is_sorted_by_document() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        lens = rng.integers(0, 12, int(rng.integers(1, 8)))
+        offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+        sh = rng.integers(0, 5, int(offsets[-1])).astype(np.uint64)
+        window = int(rng.integers(2, 6))
+        doc, pos = winnow(sh, offsets, window)
+        got = list(zip(doc.tolist(), pos.tolist(), strict=True))
+        assert got == _winnow_reference(sh, offsets, window), trial
+
+
 def test_fingerprint_density_is_bounded_by_the_window() -> None:
     text = " ".join(PARAGRAPHS)
     n_words = len(tokenize(text))

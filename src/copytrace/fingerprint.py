@@ -373,9 +373,13 @@ def winnow(shingles: U64, offsets: I64, window: int) -> tuple[I64, I64]:
         pos_out.append(mins)
     if not docs_out:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if len(docs_out) == 1:  # (one kind of document: in order already)
+        return docs_out[0], pos_out[0]
     doc = np.concatenate(docs_out)
     pos = np.concatenate(pos_out)
-    order = np.lexsort((pos, doc))
+    # (a document's rows all come from one part, in order there: a stable sort by
+    # document alone orders them by position too)
+    order = np.argsort(doc, kind="stable")
     return doc[order], pos[order]
 
 
