@@ -95,3 +95,26 @@ def test_align_pairs_in_batches(fresh_lexicon: None, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(stages, "ALIGN_BATCH_PAIRS", 7)
     assert align_pairs(iter(pairs)) == whole
     assert whole
+
+
+def test_prepared_documents_only_with_their_own_sentences(fresh_lexicon: None) -> None:
+    from copytrace.align import _article_tokens, align_tokens
+
+    pairs = _pairs()
+    params = PRESETS["news"]
+    with prepared(pairs, params):
+        found = []
+        for a, b in pairs:
+            ta = _article_tokens(a.text, a.content, a.is_html, True)[0]
+            tb = _article_tokens(b.text, b.content, b.is_html, True)[0]
+            # no sentences given: no paraphrases, as outside the block
+            found.append(align_tokens(ta, tb, params))
+    assert all(p.kind != "paraphrase" for ps in found for p in ps)
+    assert found == [
+        align_tokens(
+            _article_tokens(a.text, a.content, a.is_html, True)[0],
+            _article_tokens(b.text, b.content, b.is_html, True)[0],
+            params,
+        )
+        for a, b in pairs
+    ]

@@ -518,7 +518,7 @@ def _other_side(side: Reuser | None) -> Reuser | None:
 _Prepared = tuple[Tokens, list[tuple[int, int]], list[int]]
 # The documents of the pairs being aligned together (see :func:`prepared`), per
 # thread: ``texts`` maps _tokens' arguments to its result, ``docs`` id(tokens) to
-# the prepared document.
+# them and their prepared document (as _DOCS).
 _BATCH = threading.local()
 
 
@@ -551,7 +551,7 @@ def prepared(pairs: Sequence[tuple[Article, Article]], params: AlignParams) -> I
     keys = list(seen)
     tokens = tokenize_many([(t, c or ((0, len(t)),), html) for t, c, html in keys])
     texts: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], _Prepared] = {}
-    docs: dict[int, _Doc] = {}
+    docs: dict[int, tuple[Tokens, Spans, Sequence[int], _Doc]] = {}
     ids, stems, generation = _LEXICON.lookup(
         list(itertools.chain.from_iterable(t.words for t in tokens))
     )
@@ -562,7 +562,8 @@ def prepared(pairs: Sequence[tuple[Article, Article]], params: AlignParams) -> I
         breaks = content_breaks(text, spans, tok)
         texts[(text, content, is_html, params.paraphrase)] = (tok, sents, breaks)
         end = at + len(tok)
-        docs[id(tok)] = _build_doc(tok, breaks, sents, ids[at:end], stems[at:end], generation)
+        doc = _build_doc(tok, breaks, sents, ids[at:end], stems[at:end], generation)
+        docs[id(tok)] = (tok, sents, breaks, doc)
         at = end
     outer = getattr(_BATCH, "texts", None), getattr(_BATCH, "docs", None)
     _BATCH.texts, _BATCH.docs = texts, docs
@@ -752,9 +753,15 @@ def _prepare(tokens: Tokens, breaks: Sequence[int], sentences: Spans) -> _Doc:
     key = id(tokens)
     batch = getattr(_BATCH, "docs", None)
     if batch is not None:
-        doc = batch.get(key)
-        if doc is not None and doc.tokens is tokens and doc.generation == _LEXICON.generation:
-            return doc
+        got = batch.get(key)
+        if (
+            got is not None
+            and got[0] is tokens
+            and got[1] is sentences
+            and got[2] is breaks
+            and got[3].generation == _LEXICON.generation
+        ):
+            return got[3]
     with _DOCS_LOCK:
         got = _DOCS.get(key)
         if (
