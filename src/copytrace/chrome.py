@@ -244,10 +244,15 @@ def flat_line_hashes(
     if not keep.all():
         lines = list(itertools.compress(lines, keep.tolist()))
         page = page[keep]
-    number = dict.fromkeys(lines)  # each distinct line, numbered in order
-    number = dict(zip(number, range(len(number)), strict=True))
-    hashes, valid = _line_hashes(list(number))
-    idx = np.fromiter(map(number.__getitem__, lines), np.int64, len(lines))
+    # Each distinct line once, in order: one pass of setdefault gives each line the
+    # place where its text first comes, the first places then numbered in order.
+    first: dict[str, int] = {}
+    idx = np.fromiter(map(first.setdefault, lines, itertools.count()), np.int64, len(lines))
+    new_at = np.flatnonzero(idx == np.arange(len(lines)))
+    number = np.zeros(len(lines), np.int64)
+    number[new_at] = np.arange(len(new_at))
+    idx = number[idx]
+    hashes, valid = _line_hashes(list(first))
     keep = valid[idx]
     page, line_hash = page[keep], hashes[idx[keep]]
     order = np.lexsort((line_hash, page))
