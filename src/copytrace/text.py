@@ -179,6 +179,39 @@ def _span_chars(text: str, spans: Sequence[tuple[int, int]] | None) -> int:
     return sum(max(0, min(hi, n) - lo) for lo, hi in spans)
 
 
+def _words_of(
+    cp: np.ndarray, letter_of: np.ndarray, conn_of: np.ndarray, byte_of: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The words of code points ``cp`` (through the given tables): the word mask,
+    each word's first and (exclusive) last position, and the words normalised."""
+    letter, conn = letter_of[cp], conn_of[cp]
+    n = len(cp)
+    # a connector joins two letters ("U.S", "Abe's")
+    word = letter.copy()
+    if n > 2:
+        word[1:-1] |= conn[1:-1] & letter[:-2] & letter[2:]
+    # where the word mask changes: the starts and (exclusive) ends of words, in turn
+    edge = np.empty(n + 1, bool)
+    edge[0], edge[n] = word[0], word[n - 1]
+    np.not_equal(word[1:], word[:-1], out=edge[1:n])
+    changes = np.flatnonzero(edge)
+    first, last = changes[0::2], changes[1::2]
+    # the normalised words in one byte string (str.translate is slow): ASCII
+    # lower-cased, connectors dropped, "\0" after each word (at its end: a non-word
+    # character or one past the text); a character past ASCII is "?" (no word
+    # character), and the words holding one are normalised one by one by the callers
+    low = np.empty(n + 1, np.uint8)
+    low[:n] = byte_of[cp]
+    low[last] = 0
+    take = np.empty(n + 1, bool)
+    take[n] = False
+    np.logical_and(word, ~conn, out=take[:n])
+    take[last] = True
+    words = low[take].tobytes().decode("latin-1").split("\0")
+    words.pop()  # after the last "\0"
+    return word, first, last, words
+
+
 def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Tokens:
     """``tokenize`` for plain text: the tokens ``WORD_RE`` finds, classified with
     numpy over the code points (a regex match per word costs several times more)."""
@@ -198,33 +231,9 @@ def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Token
             return _tokenize_spans(text, spans)
         letter_of, conn_of, byte_of = _small_tables()
         cp = cp.astype(np.intp)  # index once, not once per table
-    letter, conn = letter_of[cp], conn_of[cp]
-    n = len(cp)
-    # a connector joins two letters ("U.S", "Abe's")
-    word = letter.copy()
-    if n > 2:
-        word[1:-1] |= conn[1:-1] & letter[:-2] & letter[2:]
-    # where the word mask changes: the starts and (exclusive) ends of words, in turn
-    edge = np.empty(n + 1, bool)
-    edge[0], edge[n] = word[0], word[n - 1]
-    np.not_equal(word[1:], word[:-1], out=edge[1:n])
-    changes = np.flatnonzero(edge)
-    if not len(changes):
+    word, first, last, words = _words_of(cp, letter_of, conn_of, byte_of)
+    if not len(first):
         return Tokens([], [], [])
-    first, last = changes[0::2], changes[1::2]
-    # the normalised words in one byte string (str.translate is slow): ASCII
-    # lower-cased, connectors dropped, "\0" after each word (at its end: a non-word
-    # character or one past the text); a character past ASCII is "?" (no word
-    # character), and the words holding one are normalised one by one below
-    low = np.empty(n + 1, np.uint8)
-    low[:n] = byte_of[cp]
-    low[last] = 0
-    take = np.empty(n + 1, bool)
-    take[n] = False
-    np.logical_and(word, ~conn, out=take[:n])
-    take[last] = True
-    words = low[take].tobytes().decode("latin-1").split("\0")
-    words.pop()  # after the last "\0"
     # back to offsets in text: each span's words shifted by its start
     if len(spans) == 1:
         shift = spans[0][0]
@@ -320,25 +329,7 @@ def _tokenize_joined(
                 out[member[j]] = tokenize(text, spans)
         letter_of, conn_of, byte_of = _small_tables()
         cp = cp.astype(np.intp)  # index once, not once per table
-    letter, conn = letter_of[cp], conn_of[cp]
-    n = len(cp)
-    word = letter.copy()
-    if n > 2:
-        word[1:-1] |= conn[1:-1] & letter[:-2] & letter[2:]
-    edge = np.empty(n + 1, bool)
-    edge[0], edge[n] = word[0], word[n - 1]
-    np.not_equal(word[1:], word[:-1], out=edge[1:n])
-    changes = np.flatnonzero(edge)
-    first, last = changes[0::2], changes[1::2]
-    low = np.empty(n + 1, np.uint8)
-    low[:n] = byte_of[cp]
-    low[last] = 0
-    take = np.empty(n + 1, bool)
-    take[n] = False
-    np.logical_and(word, ~conn, out=take[:n])
-    take[last] = True
-    words = low[take].tobytes().decode("latin-1").split("\0")
-    words.pop()  # after the last "\0"
+    word, first, last, words = _words_of(cp, letter_of, conn_of, byte_of)
     shift_of = np.array(seg_shift)[np.searchsorted(seg_pos, first, "right") - 1]
     starts: list[int] = (first + shift_of).tolist()
     ends_at: list[int] = (last + shift_of).tolist()
