@@ -34,6 +34,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -220,16 +221,12 @@ def bench(pairs: int, repeat: int) -> dict[str, dict[str, float]]:
             cb = ensure_clean(read_article_file(pb))
             # generated text has no chrome: content is the whole text either way
             ca = replace(ca, content=ca.content or ((0, len(ta)),))
-            rows["align"].append(median_ms(lambda ca=ca, cb=cb: align(ca, cb), repeat))
-            rows["compare (cleaned)"].append(
-                median_ms(lambda ca=ca, cb=cb: compare(ca, cb), repeat)
-            )
+            rows["align"].append(median_ms(functools.partial(align, ca, cb), repeat))
+            rows["compare (cleaned)"].append(median_ms(functools.partial(compare, ca, cb), repeat))
             ps = align(ca, cb)
-            rows["attribute"].append(
-                median_ms(lambda ca=ca, cb=cb, ps=ps: attribute(ca, cb, ps), repeat)
-            )
+            rows["attribute"].append(median_ms(functools.partial(attribute, ca, cb, ps), repeat))
             rows["compare_files (end to end)"].append(
-                median_ms(lambda pa=pa, pb=pb: compare_files(pa, pb), repeat)
+                median_ms(functools.partial(compare_files, pa, pb), repeat)
             )
             rows["passages"].append(float(len(compare(ca, cb).passages)))
     results["5,000-word pairs"] = {k: statistics.median(v) for k, v in rows.items()}
@@ -352,8 +349,8 @@ def against(
         if compare_with(old_and_cover) != compare(a, b):
             raise AssertionError(f"{case}: compare with attribution at {rev} differs from now")
         fns: dict[tuple[str, str], Callable[[], object]] = {
-            ("attribute", rev): lambda a=a, b=b, ps=passages: old.attribute(a, b, ps),
-            ("attribute", "now"): lambda a=a, b=b, ps=passages: attribute(a, b, ps),
+            ("attribute", rev): functools.partial(old.attribute, a, b, passages),
+            ("attribute", "now"): functools.partial(attribute, a, b, passages),
             ("compare (cleaned)", rev): lambda: compare_with(old_and_cover),
             ("compare (cleaned)", "now"): lambda: compare_with(attribute_and_cover),
         }
@@ -442,7 +439,7 @@ def capture_align_stage(source: Path, into: Path) -> int:
 
     into.mkdir(parents=True, exist_ok=True)
     saved = local._pool, local._align
-    local._pool, local._align = pool, stop  # type: ignore[assignment]
+    local._pool, local._align = pool, stop
     try:
         scan([source], into / "out", config=ScanConfig(jobs=1, report=False))
     except Captured as done:

@@ -131,8 +131,8 @@ for j, t in enumerate(base):
     for _ in range(rng.randint(1, 12)):
         i = rng.randrange(len(L))
         s = list(L[i])
-        p = rng.randint(0, len(s))
-        s[p:p] = rng.choice(frags)
+        at = rng.randint(0, len(s))
+        s[at:at] = rng.choice(frags)
         L[i] = "".join(s)
     pages.append((f"z:{j}", "\n".join(L), None))
 arts = [Article(id=k, text=t, source=s) for k, t, s in pages]
@@ -159,7 +159,9 @@ else:
     out = [cl.clean(a) for a in arts] + [
         cl.clean(a, chrome_for(model, a.source, a.text)) for a in carts
     ]
-res = [(a.id, (a.content, a.title, a.published, a.dateline, a.source)) for a in out]
+res: list[tuple[str, object]] = [
+    (a.id, (a.content, a.title, a.published, a.dateline, a.source)) for a in out
+]
 if os.environ.get("FP", "1") == "1":
     # The scan's fingerprints of the cleaned pages (as engines/local.py makes
     # them), in batches of 1,000: each page's (hash, pos) rows.

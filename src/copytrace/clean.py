@@ -986,11 +986,11 @@ def _token_hashes(buf: bytes) -> tuple[np.ndarray, np.ndarray]:
     """A 64-bit hash of each run of bytes over the space in ``buf`` (its tokens, apart
     by spaces and line breaks) that depends on the token's bytes only, and where each
     token starts: a polynomial hash through prefix sums (as ``word_hashes``)."""
-    from copytrace.fingerprint import _powers
+    from copytrace.fingerprint import hash_powers
 
     c = np.frombuffer(buf, np.uint8)
     s, e = _runs(c > 32)
-    powers, inv = _powers(len(c))
+    powers, inv = hash_powers(len(c))
     prefix = np.zeros(len(c) + 1, np.uint64)
     with np.errstate(over="ignore"):
         np.multiply(c, powers, out=prefix[1:])

@@ -218,8 +218,9 @@ _combining = unicodedata.combining
 _POWERS: list[U64] = []
 
 
-def _powers(n: int) -> tuple[U64, U64]:
-    """``B**(k+1)`` and ``B**-(k+1)`` mod 2**64 for ``k < n`` (cached, grown on demand)."""
+def hash_powers(n: int) -> tuple[U64, U64]:
+    """``B**(k+1)`` and ``B**-(k+1)`` mod 2**64 for ``k < n`` (cached, grown on demand):
+    the polynomial hash of ``word_hashes``, shared with the cleaner's token hashes."""
     if not _POWERS or len(_POWERS[0]) < n:
         # (a quarter spare: batches grow a little at a time, each regrowth a full pass)
         size = max(n + n // 4, 1 << 20)
@@ -274,7 +275,7 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     ends = np.flatnonzero(word & ((nxt == 0) | (cls == 2) | (nxt == 2))) + 1
     # Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through
     # prefix sums of x_k * B**(k+1) scaled back by B**-(start+1).
-    powers, inv = _powers(len(cp))
+    powers, inv = hash_powers(len(cp))
     with np.errstate(over="ignore"):
         prefix = np.zeros(len(cp) + 1, dtype=np.uint64)
         # (in place: no temporary arrays of the text's length, each new memory)
