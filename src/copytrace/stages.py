@@ -20,8 +20,10 @@ through ``mapInArrow`` (signatures and schemas in ``docs/scan.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -178,13 +180,8 @@ def articles_to_batch(
         >>> b.num_rows, b.column("source")[0].as_py()
         (1, 'S')
     """
-    cols: dict[str, list[object]] = {f.name: [] for f in schema}
-    for art in articles:
-        for name, values in cols.items():
-            if name == "content":
-                values.append([list(span) for span in art.content])
-            else:
-                values.append(getattr(art, name))
+    # Column by column (the content spans as they are: tuples convert as lists do).
+    cols = {f.name: list(map(operator.attrgetter(f.name), articles)) for f in schema}
     return pa.RecordBatch.from_pydict(cols, schema=schema)
 
 
@@ -197,18 +194,24 @@ def batch_to_articles(batch: pa.RecordBatch, prefix: str = "") -> list[Article]:
         ('x', ())
     """
     names = set(batch.schema.names)
-    columns = {
-        f.name: batch.column(prefix + f.name).to_pylist()
-        for f in CLEAN_SCHEMA
-        if prefix + f.name in names
-    }
-    out = []
-    for i in range(batch.num_rows):
-        kw = {name: values[i] for name, values in columns.items()}
-        kw["content"] = tuple((int(s), int(e)) for s, e in (kw.get("content") or ()))
-        kw["is_html"] = bool(kw.get("is_html"))
-        out.append(Article(**kw))
-    return out
+    n = batch.num_rows
+    # Article's fields in order, each a column or its default (positional arguments,
+    # column by column: no dict a row).
+    args: list[Iterable[object]] = []
+    for f in dataclasses.fields(Article):
+        name = prefix + f.name
+        if name in names and f.name in CLEAN_SCHEMA.names:
+            values = batch.column(name).to_pylist()
+            if f.name == "content":
+                values = [tuple([(int(s), int(e)) for s, e in c]) if c else () for c in values]
+            elif f.name == "is_html":
+                values = list(map(bool, values))
+            args.append(values)
+        elif f.default is not dataclasses.MISSING:
+            args.append(itertools.repeat(f.default, n))
+        else:
+            raise TypeError(f"batch_to_articles: no column {name!r}")
+    return list(map(Article, *args))
 
 
 # ----------------------------------------------------------------------------- chrome
