@@ -2158,28 +2158,38 @@ def _content_words(words: Sequence[str]) -> set[str]:
     return {w for w in words if len(w) >= 4 or not w.isascii()}
 
 
-def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -> int | None:
+def _find_title(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    keep: np.ndarray,
+    kept: list[int] | None = None,
+) -> int | None:
     """Index of the title line: the first heading-like line before the body about the body.
 
     Candidates lie in the window before the first article line, and among the
     first article lines those that read as a heading (a question may be one,
-    a statement ending in a full stop or colon is not).
+    a statement ending in a full stop or colon is not). ``kept``: the kept lines'
+    indices (``np.flatnonzero(keep)``), when known.
     """
-    kept = np.flatnonzero(keep).tolist()
+    if kept is None:
+        kept = np.flatnonzero(keep).tolist()
     if not kept:
         return None
     first = kept[0]
-    page = _page(text, spans)
-    lines, hard = page.lines, page.hard
+    lines = _page(text, spans).lines
     window: list[int] = []
     for i in range(first - 1, -1, -1):
         if len(window) == _TITLE_WINDOW:
             break
-        if lines[i].words and not hard[i]:
+        ln = lines[i]
+        if ln.words and not ln.hard:
             window.append(i)
+    # (the kept lines' words, once: a candidate among them counts the others')
+    kept_words: list[list[str]] | None = None
     for i in [*reversed(window), *kept[:_TITLE_BODY_LINES]]:
         title_like, statement = lines[i].title_parts()
-        if not title_like or (keep[i] and statement):
+        # (the window lies before the first kept line: a line from ``first`` on is kept)
+        if not title_like or (i >= first and statement):
             continue
         own = lines[i].content_words()
         if len(own) < _TITLE_MIN_CONTENT_WORDS:
@@ -2189,8 +2199,14 @@ def _find_title(text: str, spans: Sequence[tuple[int, int]], keep: np.ndarray) -
         # it is in its words, so the kept lines' words stand for their content words.)
         # (own's words struck off by the other kept lines' words: no set of all
         # the body's words; a line not kept is not in ``kept``)
+        if kept_words is None:
+            kept_words = [lines[j].words for j in kept]
         missing = set(own)
-        missing.difference_update(*[lines[j].words for j in kept if j != i])
+        if i >= first:
+            at = kept.index(i)
+            missing.difference_update(*kept_words[:at], *kept_words[at + 1 :])
+        else:
+            missing.difference_update(*kept_words)
         found = len(own) - len(missing)
         if found / len(own) >= _TITLE_MIN_OVERLAP:
             return i
@@ -2310,24 +2326,29 @@ def _clean_text(
             & ~hard
         )
         logger.info("%s: no line scored as article text; kept long lines", article.id)
-    title_i = _find_title(text, spans, keep)
+    kept_at = np.flatnonzero(keep).tolist()
+    title_i = _find_title(text, spans, keep, kept_at)
     title = None
     if title_i is not None:
         title = text[slice(*spans[title_i])]
         keep[title_i] = False
-    kept = [spans[i] for i in np.flatnonzero(keep).tolist()]
+        if title_i >= kept_at[0]:  # (a kept heading: out of the body)
+            kept_at.remove(title_i)
+    kept = [spans[i] for i in kept_at]
 
+    # Metadata the reader gave wins over the page's: it is not looked for (a scan's
+    # JSONL and WARC records mostly give the time and the source).
     published = None
     dateline, agency = None, None
     if kept:
-        first = spans.index(kept[0])
-        last = spans.index(kept[-1])
-        published = _find_published(text, spans, first, last)
-        for s, e in kept[:_DATELINE_LINES]:
-            dateline, agency = find_dateline(text[s:e])
-            if dateline:
-                break
-    source = agency or _publisher(_lines(text, spans))
+        if not article.published:
+            published = _find_published(text, spans, kept_at[0], kept_at[-1])
+        if not (article.dateline and article.source):  # (the agency is a source)
+            for s, e in kept[:_DATELINE_LINES]:
+                dateline, agency = find_dateline(text[s:e])
+                if dateline:
+                    break
+    source = article.source or agency or _publisher(_lines(text, spans))
     _forget_page()  # the page is done: do not hold its lines
     return dataclasses.replace(
         article,
