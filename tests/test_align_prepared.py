@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import copytrace.align as align_module
@@ -118,3 +119,66 @@ def test_prepared_documents_only_with_their_own_sentences(fresh_lexicon: None) -
         )
         for a, b in pairs
     ]
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_documents_prepared_together_hold_what_each_alone_does(n: int) -> None:
+    """A chunk's n-grams, seeds and sentence bags, worked out for all its documents at
+    once, are each document's own (keys with their positions: the order among equal
+    keys is free), barriers, empty and short documents included."""
+    rng = random.Random(11)
+    lexicon = Lexicon()
+    texts = [
+        "",
+        "one",
+        "one two",
+        "The talks. The talks. The talks will go on, said the minister. Talks!",
+    ]
+    vocab = ["the", "talks", "will", "held", "in", "moscow", "autumn", "said", "peace", "sides"]
+    for _ in range(30):
+        words = [rng.choice(vocab) for _ in range(rng.randrange(0, 120))]
+        texts.append(" ".join(w + ("." if rng.random() < 0.1 else "") for w in words))
+    prepared_docs = []
+    for text in texts:
+        spans = [(0, len(text))]
+        if len(text) > 40 and rng.random() < 0.5:  # chrome in between: barriers
+            cut = text.find(" ", len(text) // 2)
+            spans = [(0, cut), (cut + 1, len(text))] if cut > 0 else spans
+            text = text[:cut] + "|" + text[cut + 1 :] if cut > 0 else text
+        tokens = align_module.tokenize(text, spans)
+        sents = align_module.sentence_spans(text, spans)
+        breaks = align_module.content_breaks(text, spans, tokens)
+        prepared_docs.append((tokens, breaks, sents))
+    ids, stems, generation = lexicon.lookup(
+        [w for tokens, _, _ in prepared_docs for w in tokens.words]
+    )
+    together, alone, at = [], [], 0
+    for tokens, breaks, sents in prepared_docs:
+        end = at + len(tokens)
+        args = (tokens, breaks, sents, ids[at:end], stems[at:end], generation)
+        together.append(align_module._build_doc(*args))
+        alone.append(align_module._build_doc(*args))
+        at = end
+    assert any(d.barriers for d in together)
+    align_module._seeds_together(together, ids, n, 2)
+    align_module._bags_together(together, stems)
+
+    def pairs(order: np.ndarray, keys: np.ndarray) -> list[tuple[int, int]]:
+        return sorted(zip(keys.tolist(), order.tolist(), strict=True))
+
+    for x, y in zip(together, alone, strict=True):
+        gx, gy = x.grams[n], y.ngrams(n)
+        assert pairs(gx[0], gx[1]) == pairs(gy[0], gy[1])
+        assert gx[2].tolist() == gy[2].tolist() and gx[3] == gy[3]
+        sx, sy = x.seedable[(n, 2)], y.seeds(n, 2)
+        assert pairs(sx.order, sx.keys) == pairs(sy.order, sy.keys)
+        assert pairs(sx.a_key, sx.keys) == pairs(sy.a_key, sy.keys)
+        assert pairs(sx.b_key, sx.keys) == pairs(sy.b_key, sy.keys)
+        assert sx.own.tolist() == sy.own.tolist()
+        assert (sx.once, sx.exact) == (sy.once, sy.exact)
+        assert sx.padded.tolist() == sy.padded.tolist()
+        assert sx.padded.dtype == sy.padded.dtype and sx.a_key.dtype == sy.a_key.dtype
+        bx, by = x.sentence_bags(), y.sentence_bags()
+        for field in ("sent", "stem", "count", "sizes"):
+            got, want = getattr(bx, field), getattr(by, field)
+            assert got.tolist() == want.tolist() and got.dtype == want.dtype

@@ -596,12 +596,16 @@ def sentence_spans(
 
 # Characters before a period looked at for the word it ends (see _is_abbreviation).
 _ABBREV_TAIL = 40
+# The longest abbreviation: a period after more letters or digits than this ends none.
+_ABBREV_MAX = max(map(len, _ABBREV))
 
 
 def _is_abbreviation(text: str, start: int, end: int) -> bool:
     """True when the period before ``end`` closes an abbreviation, not a sentence."""
     if end == 0 or text[end - 1] != ".":
         return False
+    if end - 1 - start > _ABBREV_MAX and text[end - 2 - _ABBREV_MAX : end - 1].isalnum():
+        return False  # (the last word is longer than any abbreviation, casefolded too)
     # the last word before the period, read from a short tail of the sentence when
     # that tail holds a space before its last word (the whole sentence otherwise)
     lo = max(start, end - 1 - _ABBREV_TAIL)
