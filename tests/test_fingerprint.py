@@ -81,6 +81,24 @@ def test_normalize_text_folds_character_by_character_like_nfkd_of_the_whole_text
     assert normalize_text("Café Ǆemal") == "cafe dzemal"
 
 
+def test_normalize_text_over_utf8_is_the_character_path() -> None:
+    # Texts whose non-ASCII characters lower to themselves go through their UTF-8
+    # bytes; capitals, sigmas, dotted I, surrogates and folds must come out the same.
+    import random
+
+    from copytrace.fingerprint import _normalize_chars, _normalize_utf8
+
+    rng = random.Random(4)
+    pieces = [*"aZ.'’‘ʼ“”—…éÉΣσςİıſKßﬁℌ™½²\u0301\u0308日本\n \t", "\ud800", "\udc00"]
+    pieces += ["ΟΔΟΣ", "Σ.", "U.S.", "Abe’s", "café", "\ud83d\ude00", "😀", "․x"]
+    fast = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert normalize_text(text) == _normalize_chars(text), repr(text)
+        fast += _normalize_utf8(text) is not None and not text.isascii()
+    assert fast > 1000  # (the bytes path is taken)
+
+
 def test_word_classes_learned_per_text_match_a_full_table_of_word_characters() -> None:
     # The classes are filled in as texts bring code points: each must be what a
     # table built over every code point at once (\\w, CJK apart) says.

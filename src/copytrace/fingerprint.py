@@ -177,6 +177,15 @@ def normalize_text(text: str) -> str:
         >>> normalize_text("The U.S. envoy’s café")
         'the us envoys cafe'
     """
+    if not text.isascii():
+        fast = _normalize_utf8(text)
+        if fast is not None:
+            return fast
+    return _normalize_chars(text)
+
+
+def _normalize_chars(text: str) -> str:
+    """``normalize_text`` character by character (any text)."""
     text = text.lower()
     for ch in ".'’‘ʼ":
         if ch in text:
@@ -193,6 +202,39 @@ def normalize_text(text: str) -> str:
             if folded != ch:
                 text = text.replace(ch, folded)
     return text
+
+
+_DROPPED_UTF8 = tuple(ch.encode("utf-8") for ch in "’‘ʼ")
+
+
+def _normalize_utf8(text: str) -> str | None:
+    """``normalize_text`` over the text's UTF-8 (bytes passes, ~2x faster than over a
+    text of wide characters), when each of its non-ASCII characters lowers to itself
+    (none is a capital, no final sigma): then ``str.lower`` only lowers the ASCII
+    letters, as ``bytes.lower`` does; else None. The same steps in the same order:
+    lower, drop the apostrophes and dots, fold."""
+    utf8 = text.encode("utf-8", "surrogatepass")
+    others = utf8.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    chars = set(others)
+    if not all(map(_lowers_to_itself, chars)):
+        return None
+    utf8 = utf8.lower().translate(None, b".'")
+    for ch, dropped in zip("’‘ʼ", _DROPPED_UTF8, strict=True):
+        if ch in chars:
+            utf8 = utf8.replace(dropped, b"")
+            chars.discard(ch)
+    for ch in chars:  # (see normalize_text)
+        folded = _fold_char(ch)
+        if folded != ch:
+            utf8 = utf8.replace(
+                ch.encode("utf-8", "surrogatepass"), folded.encode("utf-8", "surrogatepass")
+            )
+    return utf8.decode("utf-8", "surrogatepass")
+
+
+@lru_cache(maxsize=1 << 16)
+def _lowers_to_itself(ch: str) -> bool:
+    return ch.lower() == ch
 
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
