@@ -151,3 +151,11 @@ def test_phrase_lines_are_the_lines_holding_a_listed_token_or_pair() -> None:
     a, b = sorted(pairs)[0]
     if a not in singles and b not in singles:
         assert lines([["x", a], [b, "x"]]) == []
+
+
+def test_statement_end_is_the_regex() -> None:
+    rng = random.Random(8)
+    pieces = [*".!?。！…:;\"'”’»)]a \n", "ab", "Q?", "end."]
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert cl._statement(line) == (cl._STATEMENT_END_RE.search(line) is not None), line

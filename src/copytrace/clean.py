@@ -696,7 +696,7 @@ class _Line:
     def title_parts(self) -> tuple[bool, bool]:
         """(title-like, ends like a statement), on first use."""
         if self._title is None:
-            self._title = (_title_like(self), _STATEMENT_END_RE.search(self.text) is not None)
+            self._title = (_title_like(self), _statement(self.text))
         return self._title
 
     def content_words(self) -> tuple[str, ...]:
@@ -2120,6 +2120,18 @@ _TITLE_MIN_CONTENT_WORDS = 3
 # Kept lines at the top of the body that may still be the headline.
 _TITLE_BODY_LINES = 3
 _STATEMENT_END_RE = re.compile(r"[.!。！…:;][\"'”’»)\]]*$")
+_STATEMENT_MARKS = ".!。！…:;"
+
+
+def _statement(line: str) -> bool:
+    """Whether ``line`` ends like a statement (``_STATEMENT_END_RE``): a mark, then only
+    closing quotes and brackets."""
+    if "\n" in line:  # ($ also matches before a final line break)
+        return _STATEMENT_END_RE.search(line) is not None
+    bare = line.rstrip(_CLOSERS)
+    return bare != "" and bare[-1] in _STATEMENT_MARKS
+
+
 _BULLET_OR_BYLINE_RE = re.compile(
     r"^(?:[*+•·▪►›»‣◦–—-]\s|\d{1,2}[.)]\s|by\s|image \d|photo \d)", re.I
 )
@@ -2187,8 +2199,13 @@ def _find_title(
     # (the kept lines' words, once: a candidate among them counts the others')
     kept_words: list[list[str]] | None = None
     for i in [*reversed(window), *kept[:_TITLE_BODY_LINES]]:
-        title_like, statement = lines[i].title_parts()
-        # (the window lies before the first kept line: a line from ``first`` on is kept)
+        ln = lines[i]
+        # (the window lies before the first kept line: a line from ``first`` on is kept;
+        # a kept statement is no title, whether title-like or not: most are, and
+        # their title-likeness is not worked out)
+        if i >= first and ln._title is None and _statement(ln.text):
+            continue
+        title_like, statement = ln.title_parts()
         if not title_like or (i >= first and statement):
             continue
         own = lines[i].content_words()
