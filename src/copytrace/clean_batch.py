@@ -148,7 +148,9 @@ def _scores_batch(
     stop_density = np.zeros(big)
     repeated: list[bool] = []
     prefix_repeat: list[float] = []
-    page_stops, counted, stop_counts = _page_stops([pages[i][2] for i in todo], all_lines, starts)
+    page_stops, counted, stop_counts = _page_stops(
+        [pages[i][2] for i in todo], all_lines, starts, nwords
+    )
     no_stop = np.array([float(not stop) for stop in page_stops])
     for i, lo, stop, known in zip(todo, starts.tolist(), page_stops, counted.tolist(), strict=True):
         lines = pages[i][2]
@@ -276,10 +278,11 @@ def _scores_batch(
 
 
 def _page_stops(
-    page_lines: list[list[_Line]], all_lines: list[_Line], starts: np.ndarray
+    page_lines: list[list[_Line]], all_lines: list[_Line], starts: np.ndarray, nwords: np.ndarray
 ) -> tuple[list[frozenset[str]], np.ndarray, np.ndarray]:
     """``_page_stop`` of each page (its lines ``page_lines[j]``, from row ``starts[j]``
-    of ``all_lines``), the languages' counts and scores of all pages at once; which
+    of ``all_lines``; ``nwords``: their words), the languages' counts and scores of all
+    pages at once; which
     pages' stoplist is one language's list with a one-byte id, and for their lines
     the count of words in it (``_Line.stop_density`` times the words).
 
@@ -294,9 +297,8 @@ def _page_stops(
     ids = np.frombuffer(b"".join(stop_langs), dtype=dtype)
     per_line = np.fromiter(map(len, stop_langs), np.int64, len(stop_langs)) // size
     per_page = np.add.reduceat(per_line, starts)
-    page_words = np.add.reduceat(
-        np.fromiter([ln.nwords for ln in all_lines], np.int64, len(all_lines)), starts
-    )
+    # (sums of whole numbers: exact)
+    page_words = np.add.reduceat(nwords, starts).astype(np.int64)
     # (page by page: one bincount over all pages' ids would need each id's page)
     bounds = np.zeros(len(starts) + 1, np.int64)
     np.cumsum(per_page, out=bounds[1:])
@@ -329,9 +331,15 @@ def _page_stops(
         if lang is not None and lang[0] is stop:
             counted[j] = True
             np.equal(ids[at[j] : at[j + 1]], lang[1][0], out=match[at[j] : at[j + 1]])
-    # (line l's ids end at ends[l]: a match's line is the first that ends after it)
-    line_of = np.searchsorted(np.cumsum(per_line), np.flatnonzero(match), side="right")
-    return out, counted, np.bincount(line_of, minlength=len(all_lines)).astype(np.float64)
+    # Each line's matches summed over its ids (the lines with ids: a sum from one's
+    # first id runs to the next one's, over the lines between without any).
+    counts = np.zeros(len(all_lines))
+    has = np.flatnonzero(per_line)
+    if len(has):
+        first = np.zeros(len(all_lines), np.int64)
+        np.cumsum(per_line[:-1], out=first[1:])
+        counts[has] = np.add.reduceat(match, first[has], dtype=np.int64)
+    return out, counted, counts
 
 
 def _score_pages(model: LineModel, x: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
