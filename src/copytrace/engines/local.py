@@ -329,7 +329,7 @@ def _clean_task(batch_index: int) -> _CleanResult:
         fp = fingerprint_texts(
             [content_text(a) if a.content else "" for a in cleaned], config.fingerprint
         )
-        meta = articles_to_batch(cleaned, CLEAN_SCHEMA).drop_columns(["text"])
+        meta = articles_to_batch(cleaned, META_SCHEMA)  # (no text: the spill has it)
         del arts, cleaned  # (before the freeze: only the memo and the results stay)
     return meta, fp.doc, fp.hash
 
