@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from pathlib import Path
 
 from copytrace.ingest import read_jsonl
+from copytrace.ingest.jsonl import parse_line
+from copytrace.ingest.records import RecordError, record_to_article
 from copytrace.model import Article, Reject
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
@@ -129,3 +132,38 @@ def test_corrupt_gzip_is_one_reject(tmp_path: Path) -> None:
 def test_missing_file_is_a_reject_without_record(tmp_path: Path) -> None:
     (rej,) = list(read_jsonl(tmp_path / "nope.jsonl"))
     assert isinstance(rej, Reject) and rej.record is None and "cannot read" in rej.reason
+
+
+def test_surrogate_checks_skipped_only_where_no_escape_can_make_one() -> None:
+    # parse_line checks strings for lone surrogates only when the line holds a
+    # \ud / \uD escape; every line must read exactly as with the checks always on.
+    rng = random.Random(7)
+    pieces = [
+        "plain",
+        "caf\u00e9",
+        "\u2014",
+        "\\ud800",
+        "\\uDFFF",
+        "\\udbff",
+        "\\uD83D\\uDE00",  # a valid pair: one character, no lone surrogate
+        "\\\\ud800",  # an escaped backslash, then text
+        "\\u00e9",
+        "\\n",
+        " ",
+        "",
+    ]
+    fields = ["id", "text", "html", "title", "published", "date", "source", "series", "url"]
+
+    def value() -> str:
+        return '"' + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) + '"'
+
+    for lineno in range(1, 3001):
+        keys = rng.sample(fields, rng.randint(1, len(fields)))
+        line = ("{" + ", ".join(f'"{k}": {value()}' for k in keys) + "}").encode()
+        got = parse_line(line, "x.jsonl", lineno)
+        try:
+            rec = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            want: Article | Reject = record_to_article(rec, "x.jsonl", check_surrogates=True)
+        except RecordError as exc:
+            want = Reject("x.jsonl", lineno, str(exc))
+        assert got == want, line

@@ -10,7 +10,14 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from copytrace.engines.local import META_SCHEMA, Spill, _article_batches
+from copytrace.engines.local import (
+    _PAIR_ORDER,
+    META_SCHEMA,
+    Spill,
+    _article_batches,
+    _passages_batch,
+    _sorted_passages,
+)
 from copytrace.model import Article
 from copytrace.report.html import esc, pair_view, render_report, render_text, shown_pairs
 from copytrace.scan import ScanSummary
@@ -20,8 +27,10 @@ from copytrace.stages import (
     PairRecord,
     PassageRecord,
     articles_to_batch,
+    pair_rows,
+    passage_rows,
 )
-from copytrace.store import ARTICLES_SCHEMA
+from copytrace.store import ARTICLES_SCHEMA, PASSAGES_SCHEMA
 from copytrace.text import merge_spans
 
 
@@ -181,3 +190,62 @@ def test_a_run_failing_after_pass_3_leaves_no_articles_parquet(
     monkeypatch.undo()
     scan([corpus], out, jobs=1)
     assert (out / "articles.parquet").read_bytes() == before
+
+
+def _random_pairs(rng: random.Random, n: int) -> list[PairRecord]:
+    ids = [f"a{i:03d}" for i in range(40)]
+    pairs: dict[tuple[str, str], PairRecord] = {}
+    for _ in range(n):
+        a, b = sorted(rng.sample(ids, 2))
+        source = rng.choice([a, b, None])
+        src, tgt = (b, a) if source == b else (a, b)
+        flip = rng.random() < 0.2  # (not made by the scan: rows of both orientations)
+        passages = tuple(
+            PassageRecord(
+                *((tgt, src) if flip and rng.random() < 0.5 else (src, tgt)),
+                s := rng.randint(0, 5),  # few offsets: ties on the first keys
+                s + rng.randint(1, 3),
+                t := rng.randint(0, 5),
+                t + rng.randint(1, 3),
+                rng.choice(["verbatim", "near-verbatim", "paraphrase"]),
+                rng.randint(1, 99),
+                round(rng.random(), 4),
+                rng.random() < 0.5,
+            )
+            for _ in range(rng.randint(0, 4))
+        )
+        pairs[a, b] = PairRecord(a, b, source, 0.5, rng.random(), rng.random(), passages)
+    out = list(pairs.values())
+    out += out[: len(out) // 10]  # (nor this: pairs twice, so rows tie on every key)
+    rng.shuffle(out)
+    return out
+
+
+def test_passage_and_pair_rows_in_the_order_and_columns_of_stages() -> None:
+    # the write stage sorts with C-built keys and builds passages.parquet column by
+    # column: the rows must be stages.passage_rows' and pair_rows', in their order
+    rng = random.Random(5)
+    for n in (0, 1, 30, 300):
+        pairs = _random_pairs(rng, n)
+        passages = _sorted_passages(pairs)
+        want = passage_rows(pairs)
+        assert [r.to_dict() for r in passages] == want
+        assert [id(r) for r in passages] == [
+            id(r) for r in sorted((r for p in pairs for r in p.passages), key=_lambda_key)
+        ]
+        batch = _passages_batch(passages)
+        assert batch.equals(pa.RecordBatch.from_pylist(want, schema=PASSAGES_SCHEMA))
+        assert batch.schema.equals(PASSAGES_SCHEMA, check_metadata=True)
+        assert [p.to_dict() for p in sorted(pairs, key=_PAIR_ORDER)] == pair_rows(pairs)
+
+
+def _lambda_key(r: PassageRecord) -> tuple[object, ...]:
+    return (
+        r.source_id,
+        r.target_id,
+        r.source_start,
+        r.source_end,
+        r.target_start,
+        r.target_end,
+        r.kind,
+    )

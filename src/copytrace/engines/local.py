@@ -36,6 +36,7 @@ import gc
 import logging
 import multiprocessing as mp
 import multiprocessing.pool
+import operator
 import os
 import pickle
 import re
@@ -69,14 +70,13 @@ from copytrace.stages import (
     CLEAN_SCHEMA,
     RAW_SCHEMA,
     PairRecord,
+    PassageRecord,
     align_pair,
     articles_to_batch,
     batch_to_articles,
     clean_articles,
     cluster_pairs,
     line_hashes_batch,
-    pair_rows,
-    passage_rows,
 )
 from copytrace.store import (
     ARTICLES_SCHEMA,
@@ -885,14 +885,10 @@ def _write(
             "rejects.jsonl",
         )
     }
-    prow = passage_rows(pairs)
-    write_parquet(
-        outputs["passages.parquet"],
-        [pa.RecordBatch.from_pylist(prow, schema=PASSAGES_SCHEMA)],
-        PASSAGES_SCHEMA,
-    )
-    write_jsonl(outputs["passages.jsonl"], prow)
-    write_jsonl(outputs["pairs.jsonl"], pair_rows(pairs))
+    passages = _sorted_passages(pairs)
+    write_parquet(outputs["passages.parquet"], [_passages_batch(passages)], PASSAGES_SCHEMA)
+    write_jsonl(outputs["passages.jsonl"], (r.to_dict() for r in passages))
+    write_jsonl(outputs["pairs.jsonl"], (p.to_dict() for p in sorted(pairs, key=_PAIR_ORDER)))
     write_jsonl(outputs["clusters.jsonl"], (c.to_dict() for c in clusters))
     with atomic_path(outputs["rejects.jsonl"]) as tmp:
         shutil.copyfile(run.work / "rejects.jsonl", tmp)
@@ -906,6 +902,46 @@ def _write(
     move_file(articles_file(), outputs["articles.parquet"])
     _report(progress, "write", n_docs, n_docs)
     summary.outputs = {k: str(v) for k, v in outputs.items()}
+
+
+# The rows' output order, as stages.passage_rows and stages.pair_rows sort them
+# (keys built in C: no Python call a row).
+_PAIR_ORDER = operator.attrgetter("a_id", "b_id")
+_PASSAGE_GROUP = operator.attrgetter("source_id", "target_id")
+_PASSAGE_OFFSETS = operator.attrgetter(
+    "source_start", "source_end", "target_start", "target_end", "kind"
+)
+
+
+def _sorted_passages(pairs: Sequence[PairRecord]) -> list[PassageRecord]:
+    """Every passage of ``pairs`` in ``passages.jsonl``'s order: by (source, target),
+    then offsets and kind; ties in the order given (as one stable sort on the whole
+    key, stages.passage_rows', but ~3x faster: the 7-tuple comparisons were most of
+    it; here the (source, target) groups are sorted, then each group's few rows)."""
+    groups: dict[tuple[str, str], list[PassageRecord]] = {}
+    for pair in pairs:
+        for r in pair.passages:
+            key = _PASSAGE_GROUP(r)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [r]
+            else:
+                group.append(r)
+    passages: list[PassageRecord] = []
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) > 1:
+            group.sort(key=_PASSAGE_OFFSETS)
+        passages += group
+    return passages
+
+
+def _passages_batch(passages: Sequence[PassageRecord]) -> pa.RecordBatch:
+    """``passages.parquet``'s rows, column by column (no dict a row)."""
+    columns = [
+        pa.array(list(map(operator.attrgetter(f.name), passages)), f.type) for f in PASSAGES_SCHEMA
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=PASSAGES_SCHEMA)
 
 
 def _article_batches(

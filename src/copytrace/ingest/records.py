@@ -49,14 +49,14 @@ class RecordError(ValueError):
     """A record that cannot become an article; ``str()`` is the reason."""
 
 
-def _optional_str(rec: Mapping[str, Any], *names: str) -> str | None:
+def _optional_str(rec: Mapping[str, Any], *names: str, check_surrogates: bool) -> str | None:
     """The first of ``names`` that is present and not null, as a string."""
     for name in names:
         value = rec.get(name)
         if value is None:
             continue
         if isinstance(value, str):
-            reason = surrogate_reason(value, name)
+            reason = surrogate_reason(value, name) if check_surrogates else None
             if reason is not None:
                 raise RecordError(reason)
             return value if value.strip() else None
@@ -66,7 +66,7 @@ def _optional_str(rec: Mapping[str, Any], *names: str) -> str | None:
     return None
 
 
-def _published(rec: Mapping[str, Any]) -> str | None:
+def _published(rec: Mapping[str, Any], *, check_surrogates: bool) -> str | None:
     """``published`` (or ``date``) as ISO 8601; epoch seconds and datetimes converted."""
     for name in ("published", "date"):
         value = rec.get(name)
@@ -82,7 +82,7 @@ def _published(rec: Mapping[str, Any]) -> str | None:
             except (OverflowError, OSError, ValueError):
                 raise RecordError(f"field {name!r}: {value!r} is not a valid epoch time") from None
         if isinstance(value, str):
-            reason = surrogate_reason(value, name)
+            reason = surrogate_reason(value, name) if check_surrogates else None
             if reason is not None:
                 raise RecordError(reason)
             return value.strip() or None
@@ -90,8 +90,11 @@ def _published(rec: Mapping[str, Any]) -> str | None:
     return None
 
 
-def record_to_article(rec: Any, path: str) -> Article:
+def record_to_article(rec: Any, path: str, *, check_surrogates: bool = True) -> Article:
     """Turn one decoded record into a raw ``Article`` (``content`` still empty).
+
+    ``check_surrogates=False`` skips the lone-surrogate checks (every string
+    encoded once more): for a caller that knows no string of ``rec`` can hold one.
 
     Example:
         >>> a = record_to_article({"id": 7, "html": "<p>Hi</p>", "series": "AP"}, "x.jsonl")
@@ -112,7 +115,7 @@ def record_to_article(rec: Any, path: str) -> Article:
     article_id = str(raw_id).strip()
     if not article_id:
         raise RecordError("empty id")
-    reason = surrogate_reason(article_id, "id")
+    reason = surrogate_reason(article_id, "id") if check_surrogates else None
     if reason is not None:
         raise RecordError(reason)
     is_html = False
@@ -125,20 +128,21 @@ def record_to_article(rec: Any, path: str) -> Article:
     if not isinstance(body, str):
         field = "html" if is_html else "text"
         raise RecordError(f"field {field!r} must be a string, got {type(body).__name__}")
-    if not body.strip():
+    if not body or body.isspace():  # (= not body.strip(), without copying the text)
         raise RecordError("empty text")
     if len(body) > MAX_TEXT_CHARS:
         raise RecordError(too_long_reason(len(body)))
-    reason = surrogate_reason(body, "html" if is_html else "text")
-    if reason is not None:
-        raise RecordError(reason)
+    if check_surrogates:
+        reason = surrogate_reason(body, "html" if is_html else "text")
+        if reason is not None:
+            raise RecordError(reason)
     return Article(
         id=article_id,
         text=body,
-        title=_optional_str(rec, "title"),
-        published=_published(rec),
-        source=_optional_str(rec, "source", "series"),
-        url=_optional_str(rec, "url"),
+        title=_optional_str(rec, "title", check_surrogates=check_surrogates),
+        published=_published(rec, check_surrogates=check_surrogates),
+        source=_optional_str(rec, "source", "series", check_surrogates=check_surrogates),
+        url=_optional_str(rec, "url", check_surrogates=check_surrogates),
         path=path,
         is_html=is_html,
     )
