@@ -379,3 +379,41 @@ def test_agency_credited_by_both_pages_is_no_credit_line_to_either() -> None:
     )  # fmt: skip
     _, direction = attribute(one, two, align(one, two))
     assert not any("credits" in e for e in direction.evidence)
+
+
+def test_known_names_match_as_each_name_tried_in_turn() -> None:
+    # reference: each known name's words, then the whole name, casefolded
+    from copytrace.attribute import _folded_words, _name_matches
+
+    rng = random.Random(15)
+    pool = ["Nikkei", "nikkei", "Asian", "Review", "TASS", "Harbour Herald", "The Daily", "ſun"]
+    for _ in range(500):
+        words = tuple(rng.sample(["Nikkei", "NIKKEI", "Herald", "Sun", "Review", "Kyodo"], 2))
+        known = tuple(rng.sample(pool, rng.randint(0, 3)))
+        folded = {w.casefold() for w in words}
+        want = any(not folded.isdisjoint(_folded_words(k)) or k.casefold() in folded for k in known)
+        other = Article("o", "")
+        assert _name_matches(words, known, other, True, "") is want, (words, known)
+
+
+def test_hostname_is_what_urlsplit_reads() -> None:
+    from urllib.parse import urlsplit
+
+    from copytrace.attribute import _PLAIN_HOST, _hostname
+
+    rng = random.Random(16)
+    plain = 0
+    pieces = ["https://", "http://", "HTTP://", "ftp://", " https://", "//", "www.", "asia."]
+    pieces += ["nikkei", "Nikkei", "co.uk", ".com", "-x", "9", ":8080", "@", "u:p@", "[::1]"]
+    pieces += ["/", "/a/b", "?q=1", "#f", "\t", "\n", "\r", "é", "%", ".", ""]
+    for _ in range(3000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        if rng.random() < 0.5:  # (a scheme first, as most urls)
+            url = rng.choice(pieces[:2]) + url
+        try:
+            want = urlsplit(url).hostname or ""
+        except ValueError:
+            continue
+        assert _hostname(url) == want, url
+        plain += bool(_PLAIN_HOST.match(url))
+    assert plain > 300, plain

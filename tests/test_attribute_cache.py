@@ -106,13 +106,24 @@ CONTRIBUTED_PIECES = [
     "\u212aelvin",
     "Reporting by",
 ]
+# the other credit-line keywords, whole and not
+LINE_PIECES = [
+    *CONTRIBUTED_PIECES,
+    "Provided by the",
+    "unprovided by",
+    "prov\u0131ded by",
+    "courtesy of",
+    "Republished with permission from",
+    "reprinted from",
+    "Reprinted with permission from",
+    "originally appeared in",
+    "Originally published by",
+]
 GAPS = [" ", " ", "\n", "\n\n", ", ", ". ", "; ", " — ", "’s ", "-", '"', ""]
 
 
-def _credit_line_text(rng: random.Random) -> str:
-    return "".join(
-        rng.choice(CONTRIBUTED_PIECES) + rng.choice(GAPS) for _ in range(rng.randint(1, 40))
-    )
+def _credit_line_text(rng: random.Random, pieces: list[str] = CONTRIBUTED_PIECES) -> str:
+    return "".join(rng.choice(pieces) + rng.choice(GAPS) for _ in range(rng.randint(1, 40)))
 
 
 def test_contributed_lines_are_found_as_a_full_scan_finds_them() -> None:
@@ -136,7 +147,7 @@ def test_credit_line_patterns_run_on_the_pages_a_lower_case_search_picks() -> No
     rng = random.Random(14)
     seen = 0
     for _ in range(1500):
-        text = _credit_line_text(rng)
+        text = _credit_line_text(rng, LINE_PIECES)
         low = text.lower()
         want = []
         for word, rx in attribute_mod._CREDIT_LINE_RE:

@@ -24,7 +24,6 @@ import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
@@ -148,19 +147,31 @@ _TRIGGER_BYTES = tuple(
     sorted(w.encode() for w in _TRIGGER_WORDS if len(w) >= 4 and w.isascii() and w.isalpha())
 )
 _TRIGGER_SET = frozenset(_TRIGGER_BYTES)
-# A trigger word between spaces in _letter_runs' bytes, alternatives grouped by first
-# letter (sre tries one group per word start, not every word).
-_TRIGGER_RUN = re.compile(
-    b" ("
-    + b"|".join(
-        re.escape(first)
-        + b"(?:"
-        + b"|".join(w[1:] for w in _TRIGGER_BYTES if w[:1] == first)
-        + b")"
-        for first in sorted({w[:1] for w in _TRIGGER_BYTES})
+
+
+def _run_search(words: Sequence[bytes]) -> re.Pattern[bytes]:
+    """A search for ``words`` between spaces in _letter_runs' bytes, alternatives grouped
+    by first letter (sre tries one group per word start, not every word)."""
+    return re.compile(
+        b" ("
+        + b"|".join(
+            re.escape(first) + b"(?:" + b"|".join(w[1:] for w in words if w[:1] == first) + b")"
+            for first in sorted({w[:1] for w in words})
+        )
+        + b")(?= )"
     )
-    + b")(?= )"
+
+
+_TRIGGER_RUN = _run_search(_TRIGGER_BYTES)
+# The credit-line words that stand whole in every match of their pattern (a word
+# boundary or a blank before them, a blank after; not "copyright", which may follow a
+# letter): a page without look-alike letters (_with_lookalikes) and without one as a
+# whole run of _letter_runs' bytes has no match of its pattern.
+_WHOLE_LINE_WORDS = frozenset(
+    [b"contributed", b"provided", b"courtesy", b"republished", b"reprinted", b"originally"]
 )
+# _TRIGGER_RUN that also finds those words: one pass over a page for both.
+_TRIGGER_OR_LINE_RUN = _run_search(sorted(_TRIGGER_SET | _WHOLE_LINE_WORDS))
 TRIGGER_REACH = 80
 
 
@@ -299,11 +310,14 @@ _OPEN_QUOTES = "\"“„«‘'"
 _CLOSE_QUOTES = "\"”»’'“"
 
 
-@dataclass(frozen=True, slots=True)
-class _Cue:
+class _Cue(NamedTuple):  # (a tuple: built for every cue of every pair)
     side: str  # "a" or "b": the side that is the source according to this cue
     weight: float
     text: str
+
+
+def _weight(cue: _Cue) -> float:
+    return cue.weight
 
 
 def attribute(
@@ -340,34 +354,33 @@ def attribute_and_cover(
     if not passages:
         cov_a, cov_b = coverage(a, []), coverage(b, [])
         return [], Direction(None, 0.0, ("no reused text, so no direction",)), cov_a, cov_b
-    names = {"a": publisher_names(a), "b": publisher_names(b)}
-    arts = {"a": a, "b": b}
-    own = {side: _own_credits(arts[side], tuple(names[side])) for side in "ab"}
+    names_a = _names_of(a.source, a.dateline, a.url)  # (publisher_names, as a tuple)
+    names_b = _names_of(b.source, b.dateline, b.url)
+    own_a, own_b = _own_credits(a, names_a), _own_credits(b, names_b)
     # (coverage with each article's content size from its cached credit work)
-    cov_a = _covered(own["a"].content_chars, [(p.a_start, p.a_end) for p in passages])
-    cov_b = _covered(own["b"].content_chars, [(p.b_start, p.b_end) for p in passages])
-    cues: list[_Cue] = []
-    cues += _time_cues(a, b)
-    credited: dict[str, list[bool]] = {}
-    for side, other in (("b", "a"), ("a", "b")):
-        # does article `side` credit article `other`?
-        flags, side_cues = _credit_cues(
-            arts[side],
-            side,
-            other,
-            names[other],
-            names[side],
-            arts[other],
-            passages,
-            own=(own[side], own[other].outside),
-        )
-        credited[side] = flags
-        cues += side_cues
+    cov_a = _covered(own_a.content_chars, [(p.a_start, p.a_end) for p in passages])
+    cov_b = _covered(own_b.content_chars, [(p.b_start, p.b_end) for p in passages])
+    cues = _time_cues(a, b)
+    # does b credit a, then does a credit b?
+    credited_b, b_cues = _credit_cues(
+        b, "b", "a", names_a, names_b, a, passages, own=(own_b, own_a.outside)
+    )
+    credited_a, a_cues = _credit_cues(
+        a, "a", "b", names_b, names_a, b, passages, own=(own_a, own_b.outside)
+    )
+    cues += b_cues
+    cues += a_cues
     cues += _quote_cues(a, b, passages)
     cues += _containment_cues(a, b, cov_a, cov_b)
 
-    p_a = _noisy_or(c.weight for c in cues if c.side == "a")
-    p_b = _noisy_or(c.weight for c in cues if c.side == "b")
+    # each side's weights combined as independent cues (noisy-or), in cue order
+    q_a = q_b = 1.0
+    for c in cues:
+        if c.side == "a":
+            q_a *= 1.0 - float(c.weight)
+        elif c.side == "b":
+            q_b *= 1.0 - float(c.weight)
+    p_a, p_b = 1.0 - q_a, 1.0 - q_b
     if p_a > p_b:
         source: str | None = "a"
     elif p_b > p_a:
@@ -375,13 +388,19 @@ def attribute_and_cover(
     else:
         source = None
     confidence = round(abs(p_a - p_b), 3)
-    evidence = tuple(c.text for c in sorted(cues, key=lambda c: -c.weight))
+    # (heaviest first; a stable sort keeps the cue order among equal weights)
+    evidence = tuple(c.text for c in sorted(cues, key=_weight, reverse=True))
     if source is None:
         evidence = (*evidence, "no evidence of which article came first")
-    derived = {"a": "b", "b": "a"}.get(source or "")
+    # the copy's credits when the direction is known, else either side's
+    if source == "a":
+        flags = credited_b
+    elif source == "b":
+        flags = credited_a
+    else:
+        flags = [x or y for x, y in zip(credited_a, credited_b, strict=True)]
     out: list[Passage] = []
-    for k, p in enumerate(passages):
-        flag = credited[derived][k] if derived else (credited["a"][k] or credited["b"][k])
+    for p, flag in zip(passages, flags, strict=True):
         if p.attributed != flag:  # (dataclasses.replace, at a third of its cost)
             p = Passage(p.kind, p.a_start, p.a_end, p.b_start, p.b_end, p.words, p.similarity, flag)
         out.append(p)
@@ -404,13 +423,32 @@ def publisher_names(art: Article) -> list[str]:
 def _names_of(source: str | None, dateline: str | None, url: str | None) -> tuple[str, ...]:
     names = _meta_names(source, dateline)
     if url:
-        host = urlsplit(url).hostname or ""
-        parts = [p for p in host.split(".") if p not in _HOST_PARTS]
-        if parts and len(parts[-1]) >= 3:
-            name = parts[-1].strip()  # "asia.nikkei.com" -> "nikkei"
-            if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
-                return (*names, name)
+        return _with_host_name(names, _hostname(url))
     return names
+
+
+@functools.lru_cache(maxsize=1024)  # (per publisher: urls differ, their hosts do not)
+def _with_host_name(names: tuple[str, ...], host: str) -> tuple[str, ...]:
+    parts = [p for p in host.split(".") if p not in _HOST_PARTS]
+    if parts and len(parts[-1]) >= 3:
+        name = parts[-1].strip()  # "asia.nikkei.com" -> "nikkei"
+        if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
+            return (*names, name)
+    return names
+
+
+# A url whose host urlsplit would take as it stands: a lowercase http(s) scheme, then
+# a host of lowercase letters, digits, dots and hyphens (no user, port, brackets, or
+# characters urlsplit removes), up to the path, query, fragment or end.
+_PLAIN_HOST = re.compile(r"https?://([a-z0-9.-]*)(?=[/?#]|\Z)")
+
+
+def _hostname(url: str) -> str:
+    """``urlsplit(url).hostname or ""``, read straight off a plain url (most urls)."""
+    m = _PLAIN_HOST.match(url)
+    if m:
+        return m.group(1)
+    return urlsplit(url).hostname or ""
 
 
 @functools.lru_cache(maxsize=1024)  # (urls differ from article to article; sources do not)
@@ -435,13 +473,6 @@ def _meta_names(source: str | None, dateline: str | None) -> tuple[str, ...]:
             if word.casefold() not in _NOT_NAMES and len(word) >= 3:
                 add(word)
     return tuple(names)
-
-
-def _noisy_or(weights: object) -> float:
-    p = 1.0
-    for w in weights:  # type: ignore[attr-defined]
-        p *= 1.0 - float(w)
-    return 1.0 - p
 
 
 def _label(side: str, art: Article) -> str:
@@ -538,17 +569,24 @@ def _name_matches(
     "X's sources") also counts when it occurs in the other page at all.
     """
     folded = {w.casefold() for w in words}
-    for k in known:
-        if not folded.isdisjoint(_folded_words(k)) or k.casefold() in folded:
-            return True
+    if not folded.isdisjoint(_known_words(tuple(known))):
+        return True
     texts = [_masthead(other) if masthead is None else masthead]
     if strong:
         texts.append(other.text)
     for text in texts:
         for w in reversed(words):  # the head word of "Japan's Nikkei" is "Nikkei"
-            if text and _has_word(text, w):
+            # (``in`` first: most credited names are nowhere on the other page)
+            if text and w in text and _has_word(text, w):
                 return True
     return False
+
+
+@functools.lru_cache(maxsize=1024)  # (per publisher)
+def _known_words(names: tuple[str, ...]) -> frozenset[str]:
+    """Publisher ``names`` casefolded, and their name words: a credited name matches a
+    known name when its casefolded words meet these."""
+    return frozenset({k.casefold() for k in names}.union(*(_folded_words(k) for k in names)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -591,10 +629,10 @@ def _credit_hits(
     ``own``: ``art``'s own credit work and ``other``'s masthead, when the caller has them.
     """
     mine, masthead = own or (_own_credits(art, tuple(own_names)), _masthead(other))
-    verdicts: dict[tuple[str, bool], bool] = {}
+    verdicts: dict[tuple[tuple[str, ...], bool], bool] = {}
     named: list[_Hit] = []
     for start, end, phrase, words, strong in mine.named:
-        key = (" ".join(words), strong)
+        key = (words, strong)  # (no name word holds a space)
         if key not in verdicts:
             verdicts[key] = _name_matches(words, other_names, other, strong, masthead)
         if verdicts[key]:
@@ -639,7 +677,8 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     named: list[tuple[int, int, str, tuple[str, ...], bool]] = []
     text = art.text
     plain = _letter_runs(text)  # (read by both the phrase and the line searches)
-    words_at = _words_at(art, plain)
+    both = _word_starts(plain, _TRIGGER_OR_LINE_RUN)  # (trigger and credit-line words)
+    words_at = _words_at(art, plain, [x for x in both if x[1] not in _WHOLE_LINE_WORDS])
     for rx, where in _NAMED_STARTS:
         for m in _matches_in(rx, where, text, words_at):
             words = _name_words(m.group("name"))
@@ -654,7 +693,7 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     return _OwnCredits(
         tuple(named),
         tuple(generic),
-        tuple(_line_names(art, own_names, plain)),
+        tuple(_line_names(art, own_names, plain, both)),
         _outside_content(art),
         _content_chars(art),
     )
@@ -682,12 +721,14 @@ def clear_caches() -> None:
     that time a fresh pair)."""
     _own_credits_cached.cache_clear()
     _names_of.cache_clear()
+    _with_host_name.cache_clear()
     _meta_names.cache_clear()
     _name_words.cache_clear()
     _squash.cache_clear()
     _parse_time.cache_clear()
     _known_folded.cache_clear()
     _folded_words.cache_clear()
+    _known_words.cache_clear()
     _own_words.cache_clear()
     _own_squashed.cache_clear()
     _third_party_or_own.cache_clear()
@@ -699,13 +740,17 @@ class _WordsAt(NamedTuple):
     runs: bytes  # the text as _letter_runs sees it, with the IGNORECASE look-alikes
 
 
-def _words_at(art: Article, runs: bytes | None = None) -> _WordsAt:
+def _words_at(
+    art: Article, runs: bytes | None = None, found: list[tuple[int, bytes]] | None = None
+) -> _WordsAt:
     """The trigger windows of ``art``'s content and the trigger words of its text
-    (``runs``: ``_letter_runs(art.text)`` when the caller has it)."""
+    (``runs``: ``_letter_runs(art.text)``, ``found``: ``_word_starts(runs)``, when the
+    caller has them)."""
     text = art.text
     if runs is None:
         runs = _letter_runs(text)
-    found = _word_starts(runs)
+    if found is None:
+        found = _word_starts(runs)
     windows = _trigger_windows(art, runs, found)
     if not windows:
         return _WordsAt([], [], runs)
@@ -863,9 +908,10 @@ def _with_lookalikes(text: str, runs: bytes) -> bytes:
     return bytes(buf)
 
 
-def _word_starts(runs: bytes) -> list[tuple[int, bytes]]:
-    """Sorted (start, word) of every whole run of letters in ``runs`` that is a trigger word."""
-    return [(m.start(), m.group(1)) for m in _TRIGGER_RUN.finditer(b" " + runs + b" ")]
+def _word_starts(runs: bytes, search: re.Pattern[bytes] = _TRIGGER_RUN) -> list[tuple[int, bytes]]:
+    """Sorted (start, word) of every whole run of letters in ``runs`` that is a trigger word
+    (or a word of another :func:`_run_search`)."""
+    return [(m.start(), m.group(1)) for m in search.finditer(b" " + runs + b" ")]
 
 
 def _credit_line(
@@ -888,7 +934,7 @@ def _credit_line(
     for name, line, no_evidence in lines:
         if name.casefold() in known:
             return line
-        if masthead and not no_evidence and _has_word(masthead, name):
+        if masthead and not no_evidence and name in masthead and _has_word(masthead, name):
             return line
     return None
 
@@ -902,31 +948,46 @@ def _known_folded(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def _line_names(
-    art: Article, own_names: Sequence[str], plain: bytes | None = None
+    art: Article,
+    own_names: Sequence[str],
+    plain: bytes | None = None,
+    both: list[tuple[int, bytes]] | None = None,
 ) -> Iterator[tuple[str, str, bool]]:
     """The credit lines of ``art`` in the order :func:`_credit_line` tries them:
     (the credited name, the line, whether the name is no evidence when it stands on
-    the other's masthead). ``plain``: ``_letter_runs(art.text)`` when known."""
+    the other's masthead). ``plain``: ``_letter_runs(art.text)``, ``both``:
+    ``_word_starts(plain, _TRIGGER_OR_LINE_RUN)``, when known."""
     own = _own_squashed(tuple(own_names))
     text = art.text
     if plain is None:
         plain = _letter_runs(text)
+    runs = _with_lookalikes(text, plain)
+    # the _WHOLE_LINE_WORDS standing whole on the page, when it has no look-alike
+    # letters (with them, a pattern may match a word spelled with one while another
+    # spelling passes the gate below: "provıded by X ... unprovided")
+    whole: frozenset[bytes] | None = None
+    if runs is plain:
+        if both is None:
+            both = _word_starts(plain, _TRIGGER_OR_LINE_RUN)
+        whole = frozenset(w for _, w in both if w in _WHOLE_LINE_WORDS)
     # each pattern runs only on pages with its word in ``text.lower()``; a letter word
     # is in it where it is in ``plain``, unless one of the two characters whose lower
-    # case holds an ASCII letter is on the page
+    # case holds an ASCII letter is on the page; a word that stands whole in every
+    # match need only be looked up in ``whole``
     low = text.lower() if "\u212a" in text or "\u0130" in text else None
-    runs = b""
     for word, rx in _CREDIT_LINE_RE:
         if low is not None:
             if word not in low:
                 continue
         elif word.isalpha() and word.isascii():
-            if word.encode() not in plain:
+            key = word.encode()
+            if whole is not None and key in _WHOLE_LINE_WORDS:
+                if key not in whole:
+                    continue
+            elif key not in plain:
                 continue
         elif word not in text:  # "", "©", "(": caseless
             continue
-        if (word in _WORD_LED or word == "contributed") and not runs:
-            runs = _with_lookalikes(text, plain)
         for m in _line_matches(word, rx, art.text, runs):
             # "Copyright 2026 Reuters. All rights reserved." names Reuters; a name
             # before its keyword is the last piece ("... Mennis.\n\nThe Associated
@@ -1068,6 +1129,8 @@ def _credit_cues(
         elif generic_hit:
             generic.append(generic_hit)
     cues: list[_Cue] = []
+    if not (named or generic or credit_line or named_hits):  # (most sides: no cue)
+        return flags, cues
     label = _label(side, art)
     other_label = _label(other, other_art)
     if named:
@@ -1123,11 +1186,12 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def _quote_cues(a: Article, b: Article, passages: Sequence[Passage]) -> list[_Cue]:
     only_a = only_b = 0
+    text_a, text_b = a.text, b.text
     for p in passages:
         if p.kind == "paraphrase":
             continue
-        qa = _quoted(a.text, p.a_start, p.a_end)
-        qb = _quoted(b.text, p.b_start, p.b_end)
+        qa = _quoted(text_a, p.a_start, p.a_end)
+        qb = _quoted(text_b, p.b_start, p.b_end)
         only_a += qa and not qb
         only_b += qb and not qa
     cues: list[_Cue] = []
@@ -1170,6 +1234,9 @@ def _covered(total: int, spans: Sequence[tuple[int, int]]) -> float:
     """:func:`coverage` of an article with ``total`` content characters."""
     if total == 0:
         return 0.0
+    if len(spans) == 1:  # (the union of one span: most pairs have one passage)
+        s, e = spans[0]
+        return min(1.0, (e - s) / total)
     return min(1.0, covered_chars(spans) / total)
 
 
