@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
+import math
 import random
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from copytrace.engines.local import (
     META_SCHEMA,
     Spill,
     _article_batches,
+    _passage_columns,
+    _passage_lines,
     _passages_batch,
     _sorted_passages,
 )
@@ -30,7 +34,7 @@ from copytrace.stages import (
     pair_rows,
     passage_rows,
 )
-from copytrace.store import ARTICLES_SCHEMA, PASSAGES_SCHEMA
+from copytrace.store import ARTICLES_SCHEMA, PASSAGES_SCHEMA, json_line
 from copytrace.text import merge_spans
 
 
@@ -233,9 +237,12 @@ def test_passage_and_pair_rows_in_the_order_and_columns_of_stages() -> None:
         assert [id(r) for r in passages] == [
             id(r) for r in sorted((r for p in pairs for r in p.passages), key=_lambda_key)
         ]
-        batch = _passages_batch(passages)
+        columns = _passage_columns(passages)
+        batch = _passages_batch(columns)
         assert batch.equals(pa.RecordBatch.from_pylist(want, schema=PASSAGES_SCHEMA))
         assert batch.schema.equals(PASSAGES_SCHEMA, check_metadata=True)
+        lines = _passage_lines(columns)
+        assert lines is not None and list(lines) == [json_line(row) for row in want]
         assert [p.to_dict() for p in sorted(pairs, key=_PAIR_ORDER)] == pair_rows(pairs)
 
 
@@ -249,3 +256,36 @@ def _lambda_key(r: PassageRecord) -> tuple[object, ...]:
         r.target_end,
         r.kind,
     )
+
+
+def test_passage_lines_are_json_line_or_left_to_it() -> None:
+    # odd values json writes its own way (or refuses): the lines are json_line's,
+    # or None (then the scan writes the rows with json_line)
+    base = PassageRecord('s\u00e9 "q"', "t\n\u2028", 0, 10, 2, 12, "verbatim", 3, 0.25, True)
+    odd: list[dict[str, object]] = [
+        {},
+        {"source_id": "\ud800 \x00 \U0001f600"},
+        {"similarity": 1e-300},
+        {"similarity": 123456789.125},
+        {"similarity": -0.0},
+        {"words": 2**70},
+        {"attributed": False},
+        {"source_start": True},
+        {"similarity": 1},
+        {"similarity": math.nan},
+        {"similarity": math.inf},
+        {"attributed": 1},
+        {"kind": None},
+    ]
+    for change in odd:
+        r = dataclasses.replace(base, **change)  # type: ignore[arg-type]
+        lines = _passage_lines(_passage_columns([base, r]))
+        try:
+            want = [json_line(base.to_dict()), json_line(r.to_dict())]
+        except ValueError:
+            assert lines is None, change
+            continue
+        assert lines is None or list(lines) == want, change
+        typed = all(type(v) is type(getattr(base, k)) for k, v in change.items())
+        finite = math.isfinite(r.similarity) if isinstance(r.similarity, float) else True
+        assert (lines is not None) == (typed and finite), change

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import itertools
 import json
 import json.encoder
 import logging
@@ -184,28 +185,31 @@ def write_jsonl(path: str | Path, rows: Iterable[Mapping[str, object]]) -> int:
         >>> p.read_text().splitlines()[1]
         '{"id": "b"}'
     """
+    return write_lines(path, ("".join(_encode_row(row, 0)) for row in rows))
+
+
+def write_lines(path: str | Path, lines: Iterable[str]) -> int:
+    """Write lines (each without its newline) atomically; returns their number.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "rows.jsonl"
+        >>> write_lines(p, ['{"id": "a"}'])
+        1
+    """
     n = 0
     with atomic_writer(path) as fh:
         # many lines a write: a write call costs as much as encoding a short row
-        lines: list[str] = []
-        for row in rows:
-            lines.append("".join(_encode_row(row, 0)))
-            if len(lines) == _LINES_PER_WRITE:
-                n += _write_lines(fh, lines)
-                lines = []
-        n += _write_lines(fh, lines)
+        it = iter(lines)
+        while batch := list(itertools.islice(it, _LINES_PER_WRITE)):
+            fh.write("\n".join(batch))
+            fh.write("\n")
+            n += len(batch)
     return n
 
 
-# Lines joined into one write by write_jsonl (~1 MB of a scan's rows).
+# Lines joined into one write by write_lines (~1 MB of a scan's rows).
 _LINES_PER_WRITE = 4096
-
-
-def _write_lines(fh: IO[str], lines: list[str]) -> int:
-    if lines:
-        fh.write("\n".join(lines))
-        fh.write("\n")
-    return len(lines)
 
 
 def move_file(src: str | Path, dest: str | Path) -> None:
