@@ -32,6 +32,7 @@ from copytrace.stages import (
     PassageRecord,
     articles_to_batch,
     pair_rows,
+    passage_order,
     passage_rows,
 )
 from copytrace.store import ARTICLES_SCHEMA, PASSAGES_SCHEMA, json_line
@@ -235,7 +236,7 @@ def test_passage_and_pair_rows_in_the_order_and_columns_of_stages() -> None:
         want = passage_rows(pairs)
         assert [r.to_dict() for r in passages] == want
         assert [id(r) for r in passages] == [
-            id(r) for r in sorted((r for p in pairs for r in p.passages), key=_lambda_key)
+            id(r) for r in sorted((r for p in pairs for r in p.passages), key=passage_order)
         ]
         columns = _passage_columns(passages)
         batch = _passages_batch(columns)
@@ -244,18 +245,6 @@ def test_passage_and_pair_rows_in_the_order_and_columns_of_stages() -> None:
         lines = _passage_lines(columns)
         assert lines is not None and list(lines) == [json_line(row) for row in want]
         assert [p.to_dict() for p in sorted(pairs, key=_PAIR_ORDER)] == pair_rows(pairs)
-
-
-def _lambda_key(r: PassageRecord) -> tuple[object, ...]:
-    return (
-        r.source_id,
-        r.target_id,
-        r.source_start,
-        r.source_end,
-        r.target_start,
-        r.target_end,
-        r.kind,
-    )
 
 
 def test_passage_lines_are_json_line_or_left_to_it() -> None:

@@ -460,15 +460,18 @@ def pair_rows(pairs: Iterable[PairRecord]) -> list[dict[str, object]]:
 def passage_rows(pairs: Iterable[PairRecord]) -> list[dict[str, object]]:
     """``passages.jsonl`` rows, sorted by source, target and offsets."""
     recs = [p for pair in pairs for p in pair.passages]
-    recs.sort(
-        key=lambda r: (
-            r.source_id,
-            r.target_id,
-            r.source_start,
-            r.source_end,
-            r.target_start,
-            r.target_end,
-            r.kind,
-        )
-    )
+    recs.sort(key=passage_order)
     return [r.to_dict() for r in recs]
+
+
+def passage_order(r: PassageRecord) -> tuple[str, str, int, int, int, int, str]:
+    """A passage's sort key in ``passages.jsonl``: source, target, offsets, kind."""
+    return (
+        r.source_id,
+        r.target_id,
+        r.source_start,
+        r.source_end,
+        r.target_start,
+        r.target_end,
+        r.kind,
+    )
