@@ -185,7 +185,7 @@ def write_jsonl(path: str | Path, rows: Iterable[Mapping[str, object]]) -> int:
         >>> p.read_text().splitlines()[1]
         '{"id": "b"}'
     """
-    return write_lines(path, ("".join(_encode_row(row, 0)) for row in rows))
+    return write_lines(path, map(json_line, rows))
 
 
 def write_lines(path: str | Path, lines: Iterable[str]) -> int:
