@@ -31,7 +31,7 @@ SOURCES = [None, "Harbour Herald", "wire:AP", "Coast Gazette", "harbourherald.co
 
 
 def _clear() -> None:
-    attribute_mod._own_credits_cached.cache_clear()
+    attribute_mod.clear_caches()
 
 
 def _article(rng: random.Random, name: str) -> Article:

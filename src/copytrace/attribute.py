@@ -354,9 +354,8 @@ def attribute_and_cover(
     if not passages:
         cov_a, cov_b = coverage(a, []), coverage(b, [])
         return [], Direction(None, 0.0, ("no reused text, so no direction",)), cov_a, cov_b
-    names_a = _names_of(a.source, a.dateline, a.url)  # (publisher_names, as a tuple)
-    names_b = _names_of(b.source, b.dateline, b.url)
-    own_a, own_b = _own_credits(a, names_a), _own_credits(b, names_b)
+    names_a, own_a = _article_work(a)
+    names_b, own_b = _article_work(b)
     # (coverage with each article's content size from its cached credit work)
     cov_a = _covered(own_a.content_chars, [(p.a_start, p.a_end) for p in passages])
     cov_b = _covered(own_b.content_chars, [(p.b_start, p.b_end) for p in passages])
@@ -429,12 +428,21 @@ def _names_of(source: str | None, dateline: str | None, url: str | None) -> tupl
 
 @functools.lru_cache(maxsize=1024)  # (per publisher: urls differ, their hosts do not)
 def _with_host_name(names: tuple[str, ...], host: str) -> tuple[str, ...]:
+    name = _host_name(host)
+    if name and name.casefold() not in {n.casefold() for n in names}:
+        return (*names, name)
+    return names
+
+
+@functools.lru_cache(maxsize=1024)  # (per host: ``names`` also hold the page's dateline)
+def _host_name(host: str) -> str | None:
+    """The publisher name a host gives ("asia.nikkei.com" -> "nikkei"), or None."""
     parts = [p for p in host.split(".") if p not in _HOST_PARTS]
     if parts and len(parts[-1]) >= 3:
-        name = parts[-1].strip()  # "asia.nikkei.com" -> "nikkei"
-        if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
-            return (*names, name)
-    return names
+        name = parts[-1].strip()
+        if len(name) >= 2:
+            return name
+    return None
 
 
 # A url whose host urlsplit would take as it stands: a lowercase http(s) scheme, then
@@ -453,6 +461,16 @@ def _hostname(url: str) -> str:
 
 @functools.lru_cache(maxsize=1024)  # (urls differ from article to article; sources do not)
 def _meta_names(source: str | None, dateline: str | None) -> tuple[str, ...]:
+    names = list(_raw_names(source)) if source else []
+    if dateline:
+        folded = {n.casefold() for n in names}
+        names += [n for n in _raw_names(dateline) if n.casefold() not in folded]
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=1024)  # (per source, and per dateline: its pairs with sources vary)
+def _raw_names(raw: str) -> tuple[str, ...]:
+    """The names one metadata field gives, first spelling of each (casefolded) kept."""
     names: list[str] = []
 
     def add(name: str) -> None:
@@ -460,18 +478,15 @@ def _meta_names(source: str | None, dateline: str | None) -> tuple[str, ...]:
         if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
 
-    for raw in (source, dateline):
-        if not raw:
-            continue
-        raw = raw.strip(" /()-—")
-        raw = raw.removeprefix("wire:")
-        for alias in _AGENCY_OF.get(raw.casefold(), ()):
-            add(alias)
-        if raw.isupper() or " " in raw or len(raw) > 3:
-            add(raw)
-        for word in re.findall(r"[A-Z][\w&’'-]+", raw):
-            if word.casefold() not in _NOT_NAMES and len(word) >= 3:
-                add(word)
+    raw = raw.strip(" /()-—")
+    raw = raw.removeprefix("wire:")
+    for alias in _AGENCY_OF.get(raw.casefold(), ()):
+        add(alias)
+    if raw.isupper() or " " in raw or len(raw) > 3:
+        add(raw)
+    for word in re.findall(r"[A-Z][\w&’'-]+", raw):
+        if word.casefold() not in _NOT_NAMES and len(word) >= 3:
+            add(word)
     return tuple(names)
 
 
@@ -582,11 +597,29 @@ def _name_matches(
     return False
 
 
-@functools.lru_cache(maxsize=1024)  # (per publisher)
+# The sets of a page's names below are made per names tuple, which holds the page's
+# dateline (a town) as well as its publisher's names and so recurs less than each name:
+# a miss joins the sets of each name (cached per name).
+@functools.lru_cache(maxsize=1024)
 def _known_words(names: tuple[str, ...]) -> frozenset[str]:
     """Publisher ``names`` casefolded, and their name words: a credited name matches a
     known name when its casefolded words meet these."""
-    return frozenset({k.casefold() for k in names}.union(*(_folded_words(k) for k in names)))
+    return frozenset().union(*(_name_forms(k).words for k in names))
+
+
+class _NameForms(NamedTuple):
+    words: frozenset[str]  # the name and its name words, casefolded
+    joined: frozenset[str]  # the name and its name words joined, casefolded
+    squashed: frozenset[str]  # the name squashed, with and without a domain ending
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_forms(name: str) -> _NameForms:
+    return _NameForms(
+        frozenset({name.casefold(), *_folded_words(name)}),
+        frozenset({name.casefold(), " ".join(_name_words(name)).casefold()}),
+        frozenset({_squash(name), _squash(_DOMAIN_END.sub("", name))}),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -659,6 +692,28 @@ class _OwnCredits(NamedTuple):
     content_chars: int  # the characters of the content (for coverage)
 
 
+# The last articles' (publisher names, own credit work), by the article object: the
+# engine hands attribution one object per article for all the pairs of a chunk, and
+# hashing an Article (its text, its content spans) for the lru caches on every pair
+# costs more than the lookup. (A held article's id is not reused.)
+_WORK_BY_ID: dict[int, tuple[Article, tuple[tuple[str, ...], _OwnCredits]]] = {}
+
+
+def _article_work(art: Article) -> tuple[tuple[str, ...], _OwnCredits]:
+    """``(_names_of(...), _own_credits(...))`` of ``art`` (its publisher names as a tuple,
+    its own credit work), remembered for the last OWN_CREDITS_CACHE article objects."""
+    hit = _WORK_BY_ID.get(id(art))
+    if hit is not None and hit[0] is art:
+        return hit[1]
+    names = _names_of(art.source, art.dateline, art.url)
+    work = (names, _own_credits(art, names))
+    if type(art.content) is tuple:  # (not an article whose content list may change)
+        if len(_WORK_BY_ID) >= OWN_CREDITS_CACHE:
+            del _WORK_BY_ID[next(iter(_WORK_BY_ID))]  # the oldest
+        _WORK_BY_ID[id(art)] = (art, work)
+    return work
+
+
 def _own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     """The credit work on ``art`` that does not depend on the other article, cached."""
     try:
@@ -702,23 +757,21 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
 _own_credits_cached = functools.lru_cache(maxsize=OWN_CREDITS_CACHE)(_find_own_credits)
 
 
-@functools.lru_cache(maxsize=1024)  # (per publisher: the articles of a source share it)
 def _own_words(own_names: tuple[str, ...]) -> frozenset[str]:
     """A page's own names and their name words, casefolded (credits to them are no credits)."""
-    return frozenset(w.casefold() for n in own_names for w in (n, *_name_words(n)))
+    return _known_words(own_names)
 
 
-@functools.lru_cache(maxsize=1024)  # (per publisher, as above)
+@functools.lru_cache(maxsize=1024)  # (per page's names, as _known_words)
 def _own_squashed(own_names: tuple[str, ...]) -> frozenset[str]:
     """A page's own names squashed, with and without a domain ending (see _line_names)."""
-    return frozenset(_squash(n) for n in own_names) | {
-        _squash(_DOMAIN_END.sub("", n)) for n in own_names
-    }
+    return frozenset().union(*(_name_forms(n).squashed for n in own_names))
 
 
 def clear_caches() -> None:
     """Forget every article's remembered credit work and publisher names (benchmarks
     that time a fresh pair)."""
+    _WORK_BY_ID.clear()
     _own_credits_cached.cache_clear()
     _names_of.cache_clear()
     _with_host_name.cache_clear()
@@ -729,8 +782,11 @@ def clear_caches() -> None:
     _known_folded.cache_clear()
     _folded_words.cache_clear()
     _known_words.cache_clear()
-    _own_words.cache_clear()
     _own_squashed.cache_clear()
+    _host_name.cache_clear()
+    _raw_names.cache_clear()
+    _name_forms.cache_clear()
+    _alnum_folded.cache_clear()
     _third_party_or_own.cache_clear()
 
 
@@ -939,12 +995,10 @@ def _credit_line(
     return None
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=1024)  # (per page's names, as _known_words)
 def _known_folded(names: tuple[str, ...]) -> frozenset[str]:
-    """Publisher ``names``, and their name words joined, casefolded (per pair, cached)."""
-    return frozenset(
-        {k.casefold() for k in names} | {" ".join(_name_words(k)).casefold() for k in names}
-    )
+    """Publisher ``names``, and their name words joined, casefolded."""
+    return frozenset().union(*(_name_forms(k).joined for k in names))
 
 
 def _line_names(
@@ -1009,8 +1063,13 @@ def _third_party_or_own(name: str, piece: str, own: frozenset[str]) -> bool:
     ``own``: its squashed names)."""
     if name.casefold() in _AGENCY_OF:
         return True
-    short, full = _squash(name), "".join(ch for ch in piece.casefold() if ch.isalnum())
+    short, full = _squash(name), _alnum_folded(piece)
     return any(len(o) >= 4 and ((short and short in o) or o in full) for o in own)
+
+
+@functools.lru_cache(maxsize=4096)  # (per credited piece: ``own`` varies more)
+def _alnum_folded(piece: str) -> str:
+    return "".join(ch for ch in piece.casefold() if ch.isalnum())
 
 
 _NAME_BREAK = re.compile(r"[.,;:]\s|\n")

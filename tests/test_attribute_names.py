@@ -1,0 +1,101 @@
+"""Attribution's per-name caches agree with the plain definitions."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from copytrace import attribute as at
+from copytrace.model import Article
+
+WORDS = ["The", "the", "Daily", "Nikkei", "nikkei", "AP", "Press", "Al-Ahram", "O'Neil", "of"]
+SOURCES = [
+    "wire:AP",
+    "AP",
+    "The Associated Press",
+    "Nikkei Asian Review",
+    "nikkei.com",
+    " (Reuters) ",
+    "ELMRIDGE",
+    "Elmridge",
+    "TASS",
+    "",
+]
+
+
+def _reference_meta_names(source: str | None, dateline: str | None) -> tuple[str, ...]:
+    """``_meta_names`` as it was: one pass over both fields."""
+    names: list[str] = []
+
+    def add(name: str) -> None:
+        name = name.strip()
+        if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+
+    for raw in (source, dateline):
+        if not raw:
+            continue
+        raw = raw.strip(" /()-—").removeprefix("wire:")
+        for alias in at._AGENCY_OF.get(raw.casefold(), ()):
+            add(alias)
+        if raw.isupper() or " " in raw or len(raw) > 3:
+            add(raw)
+        for word in re.findall(r"[A-Z][\w&’'-]+", raw):
+            if word.casefold() not in at._NOT_NAMES and len(word) >= 3:
+                add(word)
+    return tuple(names)
+
+
+def _random_name(rng: random.Random) -> str:
+    name = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
+    return name + rng.choice(["", "", ".com", ".co.uk", "'s"])
+
+
+def test_meta_names_join_each_fields_names_as_one_pass_does() -> None:
+    rng = random.Random(5)
+    fields = [*SOURCES, None, *(_random_name(rng) for _ in range(40))]
+    for _ in range(3000):
+        source, dateline = rng.choice(fields), rng.choice(fields)
+        assert at._meta_names(source, dateline) == _reference_meta_names(source, dateline)
+
+
+def test_name_sets_are_the_sets_of_all_names_at_once() -> None:
+    rng = random.Random(6)
+    for _ in range(2000):
+        names = tuple(_random_name(rng) for _ in range(rng.randint(0, 4)))
+        at.clear_caches()
+        words = {k.casefold() for k in names}.union(*(at._folded_words(k) for k in names))
+        joined = {k.casefold() for k in names} | {
+            " ".join(at._name_words(k)).casefold() for k in names
+        }
+        squashed = {at._squash(n) for n in names} | {
+            at._squash(at._DOMAIN_END.sub("", n)) for n in names
+        }
+        assert at._known_words(names) == words
+        assert at._own_words(names) == {
+            w.casefold() for n in names for w in (n, *at._name_words(n))
+        }
+        assert at._known_folded(names) == joined
+        assert at._own_squashed(names) == squashed
+
+
+def test_host_name_is_added_as_before() -> None:
+    for host in ["asia.nikkei.com", "www.ap.org", "co.uk", "wire.example", "", "x.y.news"]:
+        for names in [(), ("Nikkei",), ("NIKKEI", "AP"), ("example",)]:
+            parts = [p for p in host.split(".") if p not in at._HOST_PARTS]
+            want = names
+            if parts and len(parts[-1]) >= 3:
+                name = parts[-1].strip()
+                if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
+                    want = (*names, name)
+            assert at._with_host_name(names, host) == want
+
+
+def test_an_article_object_is_remembered_while_its_equal_copy_is_worked_out_alike() -> None:
+    text = "According to the Harbour Herald, the port closed.\n\n© 2026 The Coast Gazette"
+    art = Article("x", text, content=((0, 49),), source="Coast Gazette")
+    copy = Article("x", text, content=((0, 49),), source="Coast Gazette")
+    at.clear_caches()
+    first = at._article_work(art)
+    assert at._article_work(art) is first  # (by the object)
+    assert at._article_work(copy) == first
