@@ -1,9 +1,10 @@
-"""Attribution's per-name caches agree with the plain definitions."""
+"""Attribution's per-name caches and time keys agree with the plain definitions."""
 
 from __future__ import annotations
 
 import random
 import re
+from datetime import datetime, timedelta, timezone
 
 from copytrace import attribute as at
 from copytrace.model import Article
@@ -89,6 +90,40 @@ def test_host_name_is_added_as_before() -> None:
                 if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
                     want = (*names, name)
             assert at._with_host_name(names, host) == want
+
+
+def _random_time(rng: random.Random) -> str:
+    t = datetime(2026, 1, 1) + timedelta(
+        minutes=rng.randint(0, 3000), microseconds=rng.choice([0, 0, rng.randint(0, 999999)])
+    )
+    text = t.isoformat()
+    kind = rng.randint(0, 3)
+    if kind == 1:
+        return text + "Z"
+    if kind == 2:
+        offset = timedelta(minutes=rng.choice([-600, -90, 0, 60, 330, 540]))
+        return t.replace(tzinfo=timezone(offset)).isoformat()
+    return text if kind == 0 else "not a time"
+
+
+def test_time_cues_order_times_as_the_datetimes_do() -> None:
+    rng = random.Random(7)
+    times = [_random_time(rng) for _ in range(60)]
+    for _ in range(4000):
+        pa, pb = rng.choice(times), rng.choice(times)
+        a = Article("a", "x", published=pa)
+        b = Article("b", "x", published=pb)
+        ta, tb = at._parse_time(pa), at._parse_time(pb)
+        cues = at._time_cues(a, b)
+        if ta is None or tb is None:
+            assert cues == []
+            continue
+        if (ta.tzinfo is None) != (tb.tzinfo is None):
+            ta, tb = ta.replace(tzinfo=None), tb.replace(tzinfo=None)
+        if ta == tb:
+            assert cues == []
+        else:
+            assert [c.side for c in cues] == (["a"] if ta < tb else ["b"])
 
 
 def test_an_article_object_is_remembered_while_its_equal_copy_is_worked_out_alike() -> None:
