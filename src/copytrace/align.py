@@ -602,7 +602,7 @@ def _seeds_together(docs: Sequence[_Doc], ids: np.ndarray, n: int, repeat: int) 
     # each document's keys sorted (a sort per document: 3x faster than one lexsort
     # by document and key)
     bounds = [0, *cuts.tolist()]
-    order = np.concatenate([np.argsort(keys[lo:hi]) for lo, hi in itertools.pairwise(bounds)])
+    order = np.concatenate([keys[lo:hi].argsort() for lo, hi in itertools.pairwise(bounds)])
     sk = keys[order + (cuts - per_doc)[owner]]
     own = _run_counts(sk, cuts[:-1])
     exact = [False] * len(docs)
@@ -894,10 +894,13 @@ def _build_doc(
 ) -> _Doc:
     """The prepared document, given its words' ids and stems in the lexicon."""
     flags = np.zeros(len(tokens) + 1, np.int64)
+    barrier = False
     for k in breaks:
         if 0 < k < len(tokens):
             flags[k] = 1
+            barrier = True
     sent_tok: list[tuple[int, int]] = []
+    firsts: list[int] = []
     ordered = True
     if sentences and len(tokens):
         # a bisect per boundary (a news article has a few dozen sentences): no
@@ -911,21 +914,22 @@ def _build_doc(
                 ordered = ordered and lo >= end
                 end = hi
                 sent_tok.append((lo, hi))
+                firsts.append(lo)
     sent_bounds = np.fromiter(
         itertools.chain.from_iterable(sent_tok), np.int64, 2 * len(sent_tok)
     ).reshape(-1, 2)
-    counts = np.cumsum(flags)
+    counts = flags.cumsum() if barrier else flags  # (no barrier: all 0)
     return _Doc(
         tokens,
         ids,
         counts,
-        counts.tolist() if counts[-1] else None,
+        counts.tolist() if barrier else None,
         sent_tok,
         generation,
         stems,
         sent_bounds,
         sent_bounds[:, 1] - sent_bounds[:, 0],
-        [lo for lo, _ in sent_tok],
+        firsts,
         ordered=ordered,
         stem_max=int(stems.max(initial=0)),
     )
@@ -978,11 +982,13 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
         return []
     # look b's n-grams up in sorted order (4x faster than in text order); the
     # seeds are sorted below, so the order they are found in does not matter
-    lo = np.searchsorted(sa, sb, "left")
+    # (array methods, not np.searchsorted / np.flatnonzero: their Python wrappers
+    # cost a few us a call, and _runs makes a dozen numpy calls a pair)
+    lo = sa.searchsorted(sb)
     if int(sb[-1]) != _KEY_PAD:  # (lo is len(sa) past a's last key)
-        kb = np.flatnonzero(seeds_a.padded[lo] == sb)
+        kb = (seeds_a.padded[lo] == sb).nonzero()[0]
     else:
-        kb = np.flatnonzero(sa[np.minimum(lo, len(sa) - 1)] == sb)
+        kb = (sa[np.minimum(lo, len(sa) - 1)] == sb).nonzero()[0]
     if not len(kb):
         return []
     lo_kb = lo[kb]
@@ -1017,17 +1023,19 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     new = np.empty(len(key), bool)
     new[0] = True
     np.not_equal(key[1:], key[:-1] + 1, out=new[1:])
-    first = np.flatnonzero(new)
-    diag, ra = np.divmod(key[first], width)
-    rb = ra + diag - na
-    rl = np.empty(len(first), np.int64)  # (np.diff's append= costs more than this)
-    np.subtract(first[1:], first[:-1], out=rl[:-1])
-    rl[-1] = len(key) - first[-1]
-    rl += n - 1
+    first = new.nonzero()[0]
+    # each run's start (its first key) and length (seeds + n - 1), read in the
+    # loop: a pair has a few runs, and a numpy call costs as much as a dozen of them
+    packed = key[first].tolist()
+    bounds = first.tolist()
+    bounds.append(len(key))
     ids_a, ids_b = da.ids, db.ids
     out: list[tuple[int, int, int]] = []
     extend = False
-    for s_a, s_b, ln in zip(ra.tolist(), rb.tolist(), rl.tolist(), strict=True):
+    for k, at in enumerate(packed):
+        diag, s_a = divmod(at, width)
+        s_b = s_a + diag - na
+        ln = bounds[k + 1] - bounds[k] + n - 1
         # extend exactly, word by word, without crossing a barrier
         while s_a > 0 and s_b > 0 and ids_a[s_a - 1] == ids_b[s_b - 1]:
             if _crosses(da, s_a - 1, s_a) or _crosses(db, s_b - 1, s_b):
@@ -1039,8 +1047,13 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
                 break
             e_a, e_b, ln, extend = e_a + 1, e_b + 1, ln + 1, True
         out.append((s_a, s_b, ln))
-    if extend:  # (without, ``out`` is already distinct and in this order)
-        out = sorted(set(out), key=lambda r: (r[1] - r[0], r[0]))
+    if not extend:
+        # ``out`` is distinct, and no two of its runs on one diagonal overlap: a
+        # seed inside a run's last n - 1 words would have extended it (seeds
+        # straddle no barrier)
+        out.sort()
+        return out
+    out = sorted(set(out), key=lambda r: (r[1] - r[0], r[0]))
     # runs on one diagonal that now overlap are the same stretch
     merged: list[tuple[int, int, int]] = []
     for r in out:
@@ -1123,11 +1136,12 @@ def _paraphrase_pairs(
     spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
 
     min_words, most = params.paraphrase_min_words, params.sentence_covered
+    # (np.count_nonzero: a third of ndarray.any's cost on a few dozen sentences)
     cand_a = _sentence_candidates(da, spans_a, min_words, most)
-    if not cand_a.any():
+    if not np.count_nonzero(cand_a):
         return []
     cand_b = _sentence_candidates(db, spans_b, min_words, most)
-    if not cand_b.any():
+    if not np.count_nonzero(cand_b):
         return []
     # bags and idf over every sentence of both texts, candidates filtered after
     bags_a = da.sentence_bags()
@@ -1700,16 +1714,10 @@ def _finish(
                 kind = "near-verbatim"
             else:
                 continue
+        # (by position: a third faster than by keyword)
+        words = int(min(c.matched, c.a_e - c.a_s, c.b_e - c.b_s))
         out.append(
-            Passage(
-                kind=kind,
-                a_start=a_start,
-                a_end=a_end,
-                b_start=b_start,
-                b_end=b_end,
-                words=int(min(c.matched, c.a_e - c.a_s, c.b_e - c.b_s)),
-                similarity=round(float(similarity), 4),
-            )
+            Passage(kind, a_start, a_end, b_start, b_end, words, round(float(similarity), 4))
         )
     out.sort(key=lambda p: (p.a_start, p.a_end, p.b_start))
     return out
