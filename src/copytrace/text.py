@@ -562,14 +562,16 @@ def sentence_spans(
         ['Mr. Abe met the U.S. envoy.', 'Talks went well.']
     """
     out: list[tuple[int, int]] = []
+    push = out.append
+    finditer = _SENT_END_RE.finditer
     n = len(text)
     for lo, hi in spans if spans is not None else ((0, n),):
-        lo, hi = min(lo, n), min(hi, n)  # spans past the end read as far as the text goes
+        if lo > n or hi > n:  # spans past the end read as far as the text goes
+            lo, hi = min(lo, n), min(hi, n)
         start = lo
         # a stop just before lo still ends a sentence there
         scan = lo - 1 if lo > 0 and text[lo - 1] in ".!?。！？" else lo
-        push = out.append
-        for m in _SENT_END_RE.finditer(text, scan, hi):
+        for m in finditer(text, scan, hi):
             kind = m.lastgroup
             if kind == "stop":
                 end = m.start() + 1
@@ -581,7 +583,8 @@ def sentence_spans(
                     continue
             else:  # a line ends before "\n", a CJK sentence after its stop
                 end = m.start() if kind == "line" else m.start() + 1
-            # _push inlined (a call per sentence is a tenth of the time)
+            # the sentence trimmed of whitespace (inline: a call per sentence is a
+            # tenth of the time)
             while start < end and text[start].isspace():
                 start += 1
             e = end
@@ -590,7 +593,14 @@ def sentence_spans(
             if e > start:
                 push((start, e))
             start = m.end()
-        _push(text, start, hi, out)
+        # the rest of the span, trimmed likewise (inline too: a content span, a
+        # paragraph, holds a sentence or two, so this runs about as often)
+        while start < hi and text[start].isspace():
+            start += 1
+        while hi > start and text[hi - 1].isspace():
+            hi -= 1
+        if hi > start:
+            push((start, hi))
     return out
 
 
@@ -614,15 +624,6 @@ def _is_abbreviation(text: str, start: int, end: int) -> bool:
         words = text[start : end - 1].rsplit(None, 1)
     last = words[-1].lstrip("\"'“‘(").casefold() if words else ""
     return last in _ABBREV or (len(last) == 1 and last.isalpha())
-
-
-def _push(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append((start, end))
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
