@@ -417,3 +417,20 @@ def test_hostname_is_what_urlsplit_reads() -> None:
         assert _hostname(url) == want, url
         plain += bool(_PLAIN_HOST.match(url))
     assert plain > 300, plain
+
+
+def test_name_led_credit_pattern_with_whole_name_words_matches_as_with_backtracking() -> None:
+    from copytrace.attribute import _NAME, _NAME_WHOLE_WORDS, _NAMED_RE
+
+    rx = _NAMED_RE[2]
+    assert _NAME_WHOLE_WORDS in rx.pattern
+    backtracking = re.compile(rx.pattern.replace(_NAME_WHOLE_WORDS, _NAME))
+    rng = random.Random(12)
+    extra = ["Nikkei's said", "Nikkei’s  said", "Kyodo's's wrote", "AP Went on", "Le Monde de"]
+    found = 0
+    for _ in range(1500):
+        text = fuzz_text(rng) + rng.choice(["", *extra])
+        got = [(m.span(), m.group("name")) for m in rx.finditer(text)]
+        assert got == [(m.span(), m.group("name")) for m in backtracking.finditer(text)], text
+        found += len(got)
+    assert found > 500, found

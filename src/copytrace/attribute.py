@@ -57,6 +57,11 @@ _VERB = (
 )
 _NAME = r"(?P<name>[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.’'-]*|of|de|du|al))*)"
 _APOS = r"(?:['’]s?)"
+# _NAME with each word's letters taken whole (possessive), for a name that a blank must
+# follow, or an apostrophe-s and then a blank: the letters a shorter word would leave
+# over could only be that apostrophe-s, after which the rest is tried as after the
+# whole word. The same matches, without retrying every shorter word at a failed start.
+_NAME_WHOLE_WORDS = _NAME.replace(r"[\w&.’'-]*", r"[\w&.’'-]*+")
 _BY_VERB = r"(?:cited|quoted|reported)"
 _OWN_NOUNS = "sources|report|article|story|correspondent"  # "Nikkei's sources"
 _IN_VERB = r"(?:told|wrote\s+in|reported\s+in|said\s+in)"
@@ -64,7 +69,7 @@ _IN_VERB = r"(?:told|wrote\s+in|reported\s+in|said\s+in)"
 _NAMED_RE = [
     re.compile(rf"\b(?i:according\s+to\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"\b(?i:(?:as\s+)?{_BY_VERB}\s+by\s+(?:the\s+)?){_NAME}"),
-    re.compile(rf"{_NAME}{_APOS}?\s+(?i:(?:{_GENERIC_NOUN}\s+)?(?:also\s+)?{_VERB})\b"),
+    re.compile(rf"{_NAME_WHOLE_WORDS}{_APOS}?\s+(?i:(?:{_GENERIC_NOUN}\s+)?(?:also\s+)?{_VERB})\b"),
     re.compile(rf"{_NAME}{_APOS}\s+(?i:{_OWN_NOUNS})"),
     re.compile(rf"\b(?i:{_IN_VERB}\s+(?:the\s+)?){_NAME}"),
     re.compile(rf"\b(?i:{_VERB}\s+(?:the\s+)?){_NAME}"),
