@@ -134,3 +134,24 @@ def test_an_article_object_is_remembered_while_its_equal_copy_is_worked_out_alik
     first = at._article_work(art)
     assert at._article_work(art) is first  # (by the object)
     assert at._article_work(copy) == first
+
+
+def test_union_chars_is_covered_chars() -> None:
+    from copytrace.text import covered_chars
+
+    rng = random.Random(9)
+    for _ in range(20000):
+        spans = [(rng.randint(0, 60), rng.randint(0, 60)) for _ in range(rng.randint(0, 7))]
+        assert at._union_chars(spans) == covered_chars(spans), spans
+
+
+def test_line_gates_are_each_words_own_kind() -> None:
+    assert [(w, rx) for w, _, _, rx in at._LINE_GATES] == list(at._CREDIT_LINE_RE)
+    for word, key, gate, _ in at._LINE_GATES:
+        assert key == word.encode()
+        if not (word.isalpha() and word.isascii()):
+            assert gate is at._GATE_TEXT
+        elif key in at._WHOLE_LINE_WORDS:
+            assert gate is at._GATE_WHOLE
+        else:
+            assert gate is at._GATE_LETTERS

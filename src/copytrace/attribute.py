@@ -29,7 +29,6 @@ from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from copytrace.model import Article, Direction, Passage
-from copytrace.text import covered_chars
 
 logger = logging.getLogger(__name__)
 
@@ -811,6 +810,7 @@ def clear_caches() -> None:
     _name_forms.cache_clear()
     _alnum_folded.cache_clear()
     _third_party_or_own.cache_clear()
+    _line_name.cache_clear()
 
 
 class _WordsAt(NamedTuple):
@@ -1052,30 +1052,54 @@ def _line_names(
     # case holds an ASCII letter is on the page; a word that stands whole in every
     # match need only be looked up in ``whole``
     low = text.lower() if "\u212a" in text or "\u0130" in text else None
-    for word, rx in _CREDIT_LINE_RE:
+    for word, key, gate, rx in _LINE_GATES:
         if low is not None:
             if word not in low:
                 continue
-        elif word.isalpha() and word.isascii():
-            key = word.encode()
-            if whole is not None and key in _WHOLE_LINE_WORDS:
-                if key not in whole:
-                    continue
-            elif key not in plain:
+        elif gate is _GATE_WHOLE and whole is not None:
+            if key not in whole:
+                continue
+        elif gate is not _GATE_TEXT:
+            if key not in plain:
                 continue
         elif word not in text:  # "", "©", "(": caseless
             continue
         for m in _line_matches(word, rx, art.text, runs):
-            # "Copyright 2026 Reuters. All rights reserved." names Reuters; a name
-            # before its keyword is the last piece ("... Mennis.\n\nThe Associated
-            # Press contributed to this report")
-            pieces = _NAME_BREAK.split(m.group("name"))
-            piece = pieces[-1] if word == "contributed" else pieces[0]
-            words = _name_words(piece.rstrip("."))
-            if not words:
-                continue
-            name = " ".join(words)
-            yield name, m.group().strip(), _third_party_or_own(name, piece, own)
+            named = _line_name(m.group("name"), word == "contributed")
+            if named is not None:
+                name, piece = named
+                yield name, m.group().strip(), _third_party_or_own(name, piece, own)
+
+
+# How _line_names looks for each credit-line pattern's word on a page (when it has no
+# look-alike letters): in the whole _WHOLE_LINE_WORDS runs, in ``plain`` (another
+# letter word), or in the text as it stands ("", "©", "(").
+_GATE_WHOLE, _GATE_LETTERS, _GATE_TEXT = "whole", "letters", "text"
+_LINE_GATES = tuple(
+    (
+        word,
+        word.encode(),
+        (_GATE_WHOLE if word.encode() in _WHOLE_LINE_WORDS else _GATE_LETTERS)
+        if word.isalpha() and word.isascii()
+        else _GATE_TEXT,
+        rx,
+    )
+    for word, rx in _CREDIT_LINE_RE
+)
+
+
+@functools.lru_cache(maxsize=4096)  # (a publisher's credit lines recur on its pages)
+def _line_name(group: str, last: bool) -> tuple[str, str] | None:
+    """(The name, the piece it is read from) of a credit line's name ``group``, or None.
+    "Copyright 2026 Reuters. All rights reserved." names Reuters; a name before its
+    keyword is the last piece (``last``: "... Mennis.\n\nThe Associated Press
+    contributed to this report")."""
+    pieces = _NAME_BREAK.split(group)
+    piece = pieces[-1] if last else pieces[0]
+    words = _name_words(piece.rstrip("."))
+    if not words:
+        return None
+    return " ".join(words), piece
 
 
 @functools.lru_cache(maxsize=4096)  # (a publisher's credit lines recur on its pages)
@@ -1319,7 +1343,21 @@ def _covered(total: int, spans: Sequence[tuple[int, int]]) -> float:
     if len(spans) == 1:  # (the union of one span: most pairs have one passage)
         s, e = spans[0]
         return min(1.0, (e - s) / total)
-    return min(1.0, covered_chars(spans) / total)
+    return min(1.0, _union_chars(spans) / total)
+
+
+def _union_chars(spans: Iterable[tuple[int, int]]) -> int:
+    """``covered_chars(spans)`` counted in one pass over the sorted spans (no merged list)."""
+    out = 0
+    end: int | None = None  # where the merged run so far ends
+    for s, e in sorted(spans):
+        if end is None or s > end:
+            out += e - s
+            end = e
+        elif e > end:
+            out += e - end
+            end = e
+    return out
 
 
 def _containment_cues(a: Article, b: Article, cov_a: float, cov_b: float) -> list[_Cue]:
