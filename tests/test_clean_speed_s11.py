@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from copytrace import clean as cl
 
@@ -45,3 +46,34 @@ def test_near_ascii_lines_stop_langs_are_the_dictionarys(bundled_pages: list[str
     texts = sorted({t.strip() for page in bundled_pages for t in page.split("\n")} - {""})
     lines = cl._new_lines(texts)
     assert [ln.stop_langs for ln in lines] == _stop_langs_by_dict([ln.words for ln in lines])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_teaser_glue_column_is_the_per_line_test(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["abc", "Ab", "A", "a", "Xy", "McDonald", "?", "!", "”", '"', "'", ")", "1", " ", " "]
+    pieces += ["\t", "Word", "word", "Title", "Is It?Violence", "AthleteA", "” ", "—", "·"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    texts = [t.strip() for t in texts if t.strip() and "\n" not in t]
+    col = cl._COL["teaser_glue"]
+    got = [ln.row[col] == 1.0 for ln in cl._new_lines(texts)]
+    assert got == [cl._teaser_glue(t) for t in texts]
+    assert 50 < sum(got) < len(texts) - 50
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_comment_and_date_columns_are_the_one_line_paths(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["says", "Said", ":", " ", " ", "\t", "x_says", "wrote", "Replied", "writes:", "—"]
+    pieces += ["3 Comments", "comment", "Leave a reply", "2 days ago", "an hour ago", "Reply"]
+    pieces += ["Rating: 5 votes", "join the discussion", "Updated", "o'published", "posted_x"]
+    pieces += ["May 3", "12:30", "2019-05-03", "“", "Score", "a", "log in to reply", "9"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
+    texts = sorted({t.strip() for t in texts} - {""})
+    names = ("comment_header", "date_short", "section_end")
+    cols = [cl._COL[name] for name in names]
+    batch = cl._new_lines(texts)
+    for t, ln in zip(texts, batch, strict=True):
+        assert [ln.row[c] for c in cols] == [cl._Line(t).row[c] for c in cols], t
+    for c in cols[:2]:
+        assert 100 < sum(ln.row[c] == 1.0 for ln in batch) < len(batch) - 100
