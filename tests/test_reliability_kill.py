@@ -25,6 +25,7 @@ import pytest
 
 from copytrace.engines.local import LOCK_NAME, WORK_PREFIX, out_dir_lock, remove_leftovers
 from copytrace.errors import ScanLockedError
+from copytrace.proctree import process_tree
 from copytrace.scan import OUTPUT_FILES, ScanConfig, scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +186,47 @@ def test_scan_killed_inside_each_stage_then_rerun_is_byte_identical(
     print("killed inside:", hit)
     assert len(hit) >= 3, f"kills landed only in {hit}"
     finish_and_compare(corpus, out, ref)
+
+
+def pool_workers(pid: int) -> list[int]:
+    """The scan's pool worker processes (spawned: their command runs spawn_main)."""
+    found = []
+    for child in process_tree(pid)[1:]:
+        try:
+            cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmd:
+            found.append(child)
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_killed_worker_ends_the_scan_with_a_clear_error(tmp_path: Path) -> None:
+    # (multiprocessing.Pool waited forever for the task of a killed worker)
+    corpus = make_corpus(tmp_path / "corpus", 400)
+    out = tmp_path / "out"
+    proc = start_scan([corpus], out)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := pool_workers(proc.pid)) < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            time.sleep(0.05)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = err.decode()
+    assert proc.returncode == 1, text[-2000:]
+    assert "Traceback" not in text
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "scan worker process died" in last, last
+    assert not (out / "pairs.jsonl").exists()
+    with_workers_gone(proc)
 
 
 def test_second_scan_into_the_same_folder_is_refused_clearly(tmp_path: Path) -> None:

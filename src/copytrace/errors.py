@@ -22,3 +22,15 @@ class ScanLockedError(Exception):
         self.pid = pid
         who = f" (PID {pid})" if pid else ""
         super().__init__(f"{out_dir}: another scan is writing this folder{who}")
+
+
+class WorkerDiedError(Exception):
+    """A worker process of a local scan died mid-task (killed: often the system's
+    out-of-memory killer); ``str()`` is one line saying so."""
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        super().__init__(
+            f"a scan worker process died during the {stage} stage (killed? out of memory?); "
+            "try fewer --jobs or a smaller --batch-size"
+        )

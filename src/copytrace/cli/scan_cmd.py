@@ -23,7 +23,7 @@ from rich.table import Table
 from copytrace.align import PRESETS
 from copytrace.cli import main
 from copytrace.engines import ENGINES
-from copytrace.errors import ScanLockedError
+from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.scan import ScanConfig, SparkOptions, scan
 
 _STAGE_LABELS = {
@@ -216,7 +216,7 @@ def scan_cmd(
             summary = scan(
                 list(inputs), out_dir, engine=engine, config=config, progress=_RichProgress(bars)
             )
-    except ScanLockedError as exc:
+    except (ScanLockedError, WorkerDiedError) as exc:
         raise ScanFailure(str(exc)) from None
     table = Table(title=f"copytrace scan -> {out_dir}", show_header=False)
     table.add_column("what")

@@ -37,7 +37,6 @@ import json.encoder
 import logging
 import math
 import multiprocessing as mp
-import multiprocessing.pool
 import operator
 import os
 import pickle
@@ -49,7 +48,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -64,7 +64,7 @@ from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
 from copytrace.cluster import Cluster
 from copytrace.engines import Progress
-from copytrace.errors import ScanLockedError
+from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.fingerprint import content_text, fingerprint_texts
 from copytrace.model import Article
 from copytrace.scan import OUTPUT_FILES, ScanConfig, ScanSummary
@@ -375,10 +375,12 @@ class _Workers:
     for items that arrive one by one (the chrome pass runs while the reader reads).
 
     Workers' CPU seconds are added to the timer's current stage by ``imap``; the
-    caller of ``submit`` gets them from the task.
+    caller of ``submit`` gets them from the task. A worker that dies mid-task (the
+    out-of-memory killer) raises :class:`WorkerDiedError` here, instead of a wait
+    for a result that never comes.
     """
 
-    def __init__(self, pool: mp.pool.Pool | None, timer: _Timer) -> None:
+    def __init__(self, pool: ProcessPoolExecutor | None, timer: _Timer) -> None:
         self._pool = pool
         self._timer = timer
 
@@ -386,20 +388,39 @@ class _Workers:
         if self._pool is None:
             yield from map(fn, items)
             return
-        for result, cpu in self._pool.imap(functools.partial(_cpu_call, fn), items, chunksize=1):
-            self._timer.add_cpu(cpu)
-            yield result
+        try:
+            for result, cpu in self._pool.map(functools.partial(_cpu_call, fn), items):
+                self._timer.add_cpu(cpu)
+                yield result
+        except BrokenProcessPool:
+            raise WorkerDiedError(self._timer.stage or "scan") from None
 
     def submit(self, fn: Callable[[object], object], item: object) -> _Task:
         if self._pool is None:  # in-process: run when asked for (in the caller's stage)
             return _Task(lambda: (fn(item), 0.0), lambda: False)
-        res = self._pool.apply_async(_cpu_call, (fn, item))
-        return _Task(lambda: cast(tuple[object, float], res.get()), res.ready)
+        try:
+            future = self._pool.submit(_cpu_call, fn, item)
+        except BrokenProcessPool:
+            raise WorkerDiedError(self._timer.stage or "scan") from None
+
+        def get() -> tuple[object, float]:
+            try:
+                return cast(tuple[object, float], future.result())
+            except BrokenProcessPool:
+                raise WorkerDiedError(self._timer.stage or "scan") from None
+
+        return _Task(get, future.done)
 
 
 @contextlib.contextmanager
 def _pool(jobs: int, work: Path, config: ScanConfig, timer: _Timer) -> Iterator[_Workers]:
-    """The workers: a process pool for ``jobs > 1``, this process otherwise."""
+    """The workers: a process pool for ``jobs > 1``, this process otherwise.
+
+    (concurrent.futures' pool, not multiprocessing.Pool: that one's worker-handler
+    thread also waits on the results pipe, so it spins while a large result is in
+    the pipe, ~3% of a core through a scan; and it waits forever for the task of a
+    worker that was killed.)
+    """
     if jobs <= 1:
         _init_worker(str(work), config)
         try:
@@ -409,9 +430,20 @@ def _pool(jobs: int, work: Path, config: ScanConfig, timer: _Timer) -> Iterator[
         return
     # spawn: workers start clean (no inherited Arrow thread pools or big parent
     # memory), and behave the same on every platform.
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_pool_worker, initargs=(str(work), config)) as pool:
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=mp.get_context("spawn"),
+        initializer=_init_pool_worker,
+        initargs=(str(work), config),
+    )
+    try:
+        for _ in range(jobs):  # (start every worker now: they start up while we read)
+            pool.submit(int)
         yield _Workers(pool, timer)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 # ----------------------------------------------------------------------------- crash safety
