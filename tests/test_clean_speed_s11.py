@@ -77,3 +77,40 @@ def test_comment_and_date_columns_are_the_one_line_paths(seed: int) -> None:
         assert [ln.row[c] for c in cols] == [cl._Line(t).row[c] for c in cols], t
     for c in cols[:2]:
         assert 100 < sum(ln.row[c] == 1.0 for ln in batch) < len(batch) - 100
+
+
+def _top_alternatives(pattern: str) -> list[str]:
+    alts, depth, cur, escaped = [], 0, "", False
+    for ch in pattern:
+        if not escaped and ch == "|" and depth == 0:
+            alts.append(cur)
+            cur = ""
+            continue
+        if not escaped:
+            depth += (ch == "(") - (ch == ")")
+        escaped = not escaped and ch == "\\"
+        cur += ch
+    return [*alts, cur]
+
+
+def test_credit_alternatives_by_hint_are_the_credit_patterns() -> None:
+    split = [a for alts in cl._CREDIT_BY_HINT.values() for a in _top_alternatives(alts)]
+    assert sorted([*split, "©"]) == sorted(_top_alternatives(cl._CREDIT_RE.pattern))
+    for hint, alts in cl._CREDIT_BY_HINT.items():
+        assert hint in cl._CREDIT_HINTS
+        for alt in _top_alternatives(alts):  # (each holds its hint, unescaped)
+            assert hint.decode() in alt.replace("\\", ""), alt
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_credit_column_is_the_one_line_path(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["Photo", "photos", "photograph", " ", ":", "by", "credit", "Image", "Getty Images"]
+    pieces += ["(c)", "©", "Copyright", "credit:", "AFP", "/", "Reuters", "iStock", "ap", "x"]
+    pieces += ["Shutterstock", "file photo", "—", "“", "imagery", "photon", "afpx", "_reuters"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
+    texts = sorted({t.strip() for t in texts} - {""})
+    c = cl._COL["credit"]
+    got = [ln.row[c] for ln in cl._new_lines(texts)]
+    assert got == [cl._Line(t).row[c] for t in texts]
+    assert 100 < sum(got) < len(texts) - 100

@@ -856,6 +856,20 @@ _SEPARATOR_FAST_RE = re.compile(r"[\s|](?:(?<=\s)[|/»›·•]\s|(?<=\s)[|]|(?<
 # A substring every credit match on the lowered line holds (see _credit_hint).
 # ("©" is no ASCII: found by its code)
 _CREDIT_HINTS = tuple(b"photo image (c) copyright credit: afp reuters istock shutterstock".split())
+# _CREDIT_RE's alternatives (lowercase) by the hint each one's every match holds ("©"
+# is one alone): a line is searched for those of the hints it holds only.
+_CREDIT_BY_HINT = {
+    b"photo": r"\bphoto(?:s|graph)?\s*(?:by|:|credit)|\bap photo\b|\bfile photo\b",
+    b"image": r"\bimage\s*(?:by|:|credit)|getty images",
+    b"(c)": r"\(c\)",
+    b"copyright": r"\bcopyright\b",
+    b"credit:": r"\bcredit:",
+    b"afp": r"\bafp\b\s*(?:photo|/)",
+    b"reuters": r"/\s*reuters\b",
+    b"istock": r"\bistock\b",
+    b"shutterstock": r"shutterstock",
+}
+_CREDIT_HINT_RES = {hint: re.compile(alts) for hint, alts in _CREDIT_BY_HINT.items()}
 # Character classes of _near_ascii_lines' codes (ASCII, then 128 + index in _NEAR_POINTS).
 _C_SPACE, _C_UPPER, _C_LOWER, _C_DIGIT, _C_MARK, _C_CLOSER, _C_TEASER = 1, 2, 4, 8, 16, 32, 64
 _C_SEP = 128
@@ -1408,13 +1422,16 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     ]
     url = _lines_holding((b"://", b"www.", b"@"), raw_hay, starts)
     x[url, col["url"]] = [_URL_RE.search(texts[i]) is not None for i in url]
-    credit = _lines_holding(_CREDIT_HINTS, low_hay, starts)
-    copyright_at = np.flatnonzero(code == _codes("©")[0])
-    if len(copyright_at):
-        at = np.searchsorted(starts, copyright_at, side="right") - 1
-        credit = sorted({*credit, *at.tolist()})
-    credit_re = _LOWER_RES[1]
-    x[credit, col["credit"]] = [credit_re.search(texts[i].lower()) is not None for i in credit]
+    # (a line with "©" is one; a line with a hint is searched for the alternatives
+    # that hold it, not all of them at each place: see _CREDIT_BY_HINT)
+    credit = np.zeros(m, bool)
+    credit[np.searchsorted(starts, np.flatnonzero(code == _codes("©")[0]), side="right") - 1] = True
+    for hint, pattern in _CREDIT_HINT_RES.items():
+        search = pattern.search
+        for i in _lines_holding((hint,), low_hay, starts):
+            if not credit[i]:
+                credit[i] = search(texts[i].lower()) is not None
+    x[:, col["credit"]] = credit
 
     # The first and last characters' tests (end_punct, colon_end, lower_start, quote).
     head = code[starts]
