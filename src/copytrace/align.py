@@ -1132,14 +1132,13 @@ def _paraphrase_pairs(
 ) -> list[_Cluster]:
     """Sentence pairs that say the same thing in other words, matched one to one,
     and summaries (by ``reuser`` only, when given) of a longer stretch."""
-    spans_a = _union([(c.a_s, c.a_e) for c in verbatim])
-    spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
-
     min_words, most = params.paraphrase_min_words, params.sentence_covered
     # (np.count_nonzero: a third of ndarray.any's cost on a few dozen sentences)
+    spans_a = _union([(c.a_s, c.a_e) for c in verbatim])
     cand_a = _sentence_candidates(da, spans_a, min_words, most)
     if not np.count_nonzero(cand_a):
-        return []
+        return []  # (half the pairs of news articles: b's spans are not needed)
+    spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
     cand_b = _sentence_candidates(db, spans_b, min_words, most)
     if not np.count_nonzero(cand_b):
         return []
