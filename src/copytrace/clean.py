@@ -1426,11 +1426,10 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     # that hold it, not all of them at each place: see _CREDIT_BY_HINT)
     credit = np.zeros(m, bool)
     credit[np.searchsorted(starts, np.flatnonzero(code == _codes("©")[0]), side="right") - 1] = True
-    for hint, pattern in _CREDIT_HINT_RES.items():
-        search = pattern.search
-        for i in _lines_holding((hint,), low_hay, starts):
+    for needle, credit_re in _CREDIT_HINT_RES.items():
+        for i in _lines_holding((needle,), low_hay, starts):
             if not credit[i]:
-                credit[i] = search(texts[i].lower()) is not None
+                credit[i] = credit_re.search(texts[i].lower()) is not None
     x[:, col["credit"]] = credit
 
     # The first and last characters' tests (end_punct, colon_end, lower_start, quote).
