@@ -338,7 +338,9 @@ def _page_stops(
     if len(has):
         first = np.zeros(len(all_lines), np.int64)
         np.cumsum(per_line[:-1], out=first[1:])
-        counts[has] = np.add.reduceat(match, first[has], dtype=np.int64)
+        # (int32 sums: ~2x faster than int64 ones, exact below 2**31 ids in all)
+        wide = np.int32 if len(match) < 2**31 else np.int64
+        counts[has] = np.add.reduceat(match, first[has], dtype=wide)
     return out, counted, counts
 
 
