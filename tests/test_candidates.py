@@ -15,6 +15,7 @@ from copytrace.candidates import (
     count_pairs,
     df_limit,
     group_pairs,
+    partition_order,
 )
 from copytrace.fingerprint import fingerprint_texts
 
@@ -158,3 +159,36 @@ def test_document_numbers_out_of_range_are_refused() -> None:
     pc = PairCounter(2, spill=False)
     with pytest.raises(ValueError, match=r"0\.\.1"):
         pc.add(np.array([2]), np.array([1], dtype=np.uint64))
+
+
+def test_group_pairs_tells_hashes_apart_that_share_their_top_bits() -> None:
+    # (the first pass groups rows by a hash's top 40 bits; rows whose hashes agree
+    # there and differ below must not pair)
+    rng = np.random.default_rng(5)
+    top = rng.integers(0, 30, size=4000).astype(np.uint64) << np.uint64(24)
+    low = rng.integers(0, 6, size=4000).astype(np.uint64)
+    h = top | low
+    d = rng.integers(0, 900, size=4000)
+    a, b = group_pairs(h, d, limit=40)
+    order = np.lexsort((d, h))
+    ref_a, ref_b = _reference_emission(h[order], d[order], 40)
+    assert a.tolist() == ref_a and b.tolist() == ref_b
+    assert len(a) > 1000
+
+
+@pytest.mark.parametrize("partitions", [7, 32, 300, 70_000])
+def test_partition_order_is_the_stable_order_by_partition(partitions: int) -> None:
+    rng = np.random.default_rng(partitions)
+    part = rng.integers(0, 2**63, size=20_000, dtype=np.uint64) % np.uint64(partitions)
+    want = np.argsort(part, kind="stable")
+    assert np.array_equal(partition_order(part, partitions), want)
+
+
+def test_count_pairs_without_weights_counts_each_row_once() -> None:
+    rng = np.random.default_rng(8)
+    a = rng.integers(0, 50, size=5000)
+    b = rng.integers(0, 50, size=5000)
+    got = count_pairs(a, b)
+    want = count_pairs(a, b, np.ones(len(a), dtype=np.int64))
+    assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+    assert got[2].dtype == np.int64 and int(got[2].sum()) == 5000

@@ -139,11 +139,13 @@ def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
     if len(hashes) < 2:
         return empty, empty
     docs = np.asarray(docs, dtype=np.int64)
-    # Most hashes occur once and can make no pair: one plain sort by hash (numpy's
-    # vectorised one) finds the repeated ones; their rows are numbered by hash
-    # (h: 1, 2, ... in hash order) and sorted by (h, doc) as one 64-bit key:
-    # the rows come out in the order a two-key lexsort of all rows gave, faster.
-    by_hash = np.argsort(hashes)
+    # Most hashes occur once and can make no pair: the rows that may repeat (their
+    # hash's top bits do) are found by a plain sort of (top bits, row) keys, ~4x
+    # faster than an argsort of the hashes, which is then done on those rows only;
+    # the repeated ones are numbered by hash (h: 1, 2, ... in hash order) and
+    # sorted by (h, doc) as one 64-bit key: the rows come out in the order a
+    # two-key lexsort of all rows gave, faster.
+    by_hash = _by_hash_maybe_repeated(hashes)
     sorted_h = hashes[by_hash]
     same = sorted_h[1:] == sorted_h[:-1]
     repeat = np.zeros(len(sorted_h), dtype=bool)
@@ -195,6 +197,43 @@ def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
+# group_pairs' first pass: a row number in the low bits of a hash's top bits.
+_ROW_BITS = 24
+_ROW_MASK = np.uint64((1 << _ROW_BITS) - 1)
+_TOP_MASK = ~_ROW_MASK
+
+
+def _by_hash_maybe_repeated(hashes: U64) -> I64:
+    """Rows in hash order (ties in any order): every row whose hash repeats, and
+    the few others whose hash's top 40 bits repeat (all rows for a partition of
+    ``2**24`` rows or more)."""
+    n = len(hashes)
+    if n >= 1 << _ROW_BITS:
+        return np.argsort(hashes)
+    key = (hashes & _TOP_MASK) | np.arange(n, dtype=np.uint64)
+    key.sort()
+    top = key & _TOP_MASK
+    same = top[1:] == top[:-1]
+    maybe = np.zeros(n, dtype=bool)
+    maybe[1:] = same
+    maybe[:-1] |= same
+    rows = (key[maybe] & _ROW_MASK).astype(np.int64)
+    return rows[np.argsort(hashes[rows])]
+
+
+def partition_order(part: npt.NDArray[np.integer], partitions: int) -> I64:
+    """Rows in order of their partition number (``0 <= part < partitions``), stable.
+
+    (as 8- or 16-bit numbers where they fit: numpy sorts those by radix, ~5x
+    faster than a merge sort of 64-bit ones)
+    """
+    if partitions <= 1 << 8:
+        part = part.astype(np.uint8)
+    elif partitions <= 1 << 16:
+        part = part.astype(np.uint16)
+    return np.argsort(part, kind="stable")
+
+
 def count_pairs(a: I64, b: I64, weights: I64 | None = None) -> tuple[I64, I64, I64]:
     """Sum repeated ``(a, b)`` pairs: ``(a, b, count)`` sorted by ``(a, b)``.
 
@@ -207,19 +246,28 @@ def count_pairs(a: I64, b: I64, weights: I64 | None = None) -> tuple[I64, I64, I
     if len(a) == 0:
         return empty, empty, empty
     key = (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
-    w = np.ones(len(key), dtype=np.int64) if weights is None else weights.astype(np.int64)
-    order = np.argsort(key, kind="stable")
-    key, w = key[order], w[order]
-    new = np.ones(len(key), dtype=bool)
-    new[1:] = key[1:] != key[:-1]
-    starts = np.flatnonzero(new)
-    counts = np.add.reduceat(w, starts)
+    if weights is None:  # (each row counts 1: the keys alone sorted, ~8x faster)
+        key = np.sort(key)
+        starts = _starts(key)
+        counts = np.diff(starts, append=len(key))
+    else:  # (equal keys' weights are summed: their order does not matter)
+        order = np.argsort(key)
+        key = key[order]
+        starts = _starts(key)
+        counts = np.add.reduceat(weights.astype(np.int64)[order], starts)
     k = key[starts]
     return (
         (k >> np.uint64(32)).astype(np.int64),
         (k & np.uint64(0xFFFFFFFF)).astype(np.int64),
         counts,
     )
+
+
+def _starts(key: U64) -> I64:
+    """Where each run of equal values of the sorted ``key`` starts."""
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    return np.flatnonzero(new)
 
 
 def drop_same_source(a: I64, b: I64, sources: I32) -> npt.NDArray[np.bool_]:
@@ -316,7 +364,7 @@ class PairCounter:
         # (middle bits: winnowing keeps each window's smallest hash, so the top bits
         # lean to 0: by them the largest of 32 partitions held 3.5x its share)
         part = (hashes >> np.uint64(32)) % np.uint64(self.partitions)
-        order = np.argsort(part, kind="stable")
+        order = partition_order(part, self.partitions)
         part = part[order]
         bounds = np.searchsorted(part, np.arange(self.partitions + 1, dtype=np.uint64))
         rows = np.empty(len(hashes), dtype=[("h", "<u8"), ("d", "<i8")])
@@ -389,7 +437,7 @@ class PairCounter:
 
     def _spill_pairs(self, a: I64, b: I64, c: I64) -> None:
         part = a % self.partitions
-        order = np.argsort(part, kind="stable")
+        order = partition_order(part, self.partitions)
         bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
         rows = np.empty(len(a), dtype=[("a", "<i8"), ("b", "<i8"), ("c", "<i8")])
         rows["a"], rows["b"], rows["c"] = a[order], b[order], c[order]
