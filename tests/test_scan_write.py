@@ -13,7 +13,6 @@ import pyarrow as pa
 import pytest
 
 from copytrace.engines.local import (
-    _PAIR_ORDER,
     META_SCHEMA,
     Spill,
     _article_batches,
@@ -31,6 +30,7 @@ from copytrace.stages import (
     PairRecord,
     PassageRecord,
     articles_to_batch,
+    pair_order,
     pair_rows,
     passage_order,
     passage_rows,
@@ -244,7 +244,7 @@ def test_passage_and_pair_rows_in_the_order_and_columns_of_stages() -> None:
         assert batch.schema.equals(PASSAGES_SCHEMA, check_metadata=True)
         lines = _passage_lines(columns)
         assert lines is not None and list(lines) == [json_line(row) for row in want]
-        assert [p.to_dict() for p in sorted(pairs, key=_PAIR_ORDER)] == pair_rows(pairs)
+        assert [p.to_dict() for p in sorted(pairs, key=pair_order)] == pair_rows(pairs)
 
 
 def test_passage_lines_are_json_line_or_left_to_it() -> None:

@@ -79,6 +79,8 @@ from copytrace.stages import (
     clean_articles,
     cluster_pairs,
     line_hashes_batch,
+    pair_order,
+    passage_offsets,
 )
 from copytrace.store import (
     ARTICLES_SCHEMA,
@@ -929,7 +931,7 @@ def _write(
     else:
         write_jsonl(outputs["passages.jsonl"], (r.to_dict() for r in passages))
     del columns, lines
-    write_jsonl(outputs["pairs.jsonl"], (p.to_dict() for p in sorted(pairs, key=_PAIR_ORDER)))
+    write_jsonl(outputs["pairs.jsonl"], (p.to_dict() for p in sorted(pairs, key=pair_order)))
     write_jsonl(outputs["clusters.jsonl"], (c.to_dict() for c in clusters))
     with atomic_path(outputs["rejects.jsonl"]) as tmp:
         shutil.copyfile(run.work / "rejects.jsonl", tmp)
@@ -945,13 +947,8 @@ def _write(
     summary.outputs = {k: str(v) for k, v in outputs.items()}
 
 
-# The rows' output order, as stages.passage_rows and stages.pair_rows sort them
-# (keys built in C: no Python call a row).
-_PAIR_ORDER = operator.attrgetter("a_id", "b_id")
+# passages.jsonl's (source, target) groups (as stages.passage_rows orders them)
 _PASSAGE_GROUP = operator.attrgetter("source_id", "target_id")
-_PASSAGE_OFFSETS = operator.attrgetter(
-    "source_start", "source_end", "target_start", "target_end", "kind"
-)
 
 
 def _sorted_passages(pairs: Sequence[PairRecord]) -> list[PassageRecord]:
@@ -972,7 +969,7 @@ def _sorted_passages(pairs: Sequence[PairRecord]) -> list[PassageRecord]:
     for key in sorted(groups):
         group = groups[key]
         if len(group) > 1:
-            group.sort(key=_PASSAGE_OFFSETS)
+            group.sort(key=passage_offsets)
         passages += group
     return passages
 
