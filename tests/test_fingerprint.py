@@ -226,3 +226,22 @@ def test_document_frequency_counts_documents_not_occurrences() -> None:
 def test_invalid_params_are_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="window"):
         FingerprintParams(window=0)
+
+
+def test_winnow_equals_the_window_by_window_reference_on_long_documents_and_windows() -> None:
+    # (the run counts near each document's ends, ties, short documents, and a window
+    # too wide for byte counts)
+    rng = np.random.default_rng(11)
+    for trial in range(200):
+        lens = rng.integers(0, 40, int(rng.integers(1, 10)))
+        offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+        sh = rng.integers(0, int(rng.integers(2, 50)), int(offsets[-1])).astype(np.uint64)
+        window = int(rng.integers(2, 13))
+        doc, pos = winnow(sh, offsets, window)
+        got = list(zip(doc.tolist(), pos.tolist(), strict=True))
+        assert got == _winnow_reference(sh, offsets, window), trial
+    offsets = np.array([0, 700, 1000, 1400], dtype=np.int64)
+    sh = rng.integers(0, 1000, 1400).astype(np.uint64)
+    doc, pos = winnow(sh, offsets, 300)
+    got = list(zip(doc.tolist(), pos.tolist(), strict=True))
+    assert got == _winnow_reference(sh, offsets, 300)
