@@ -114,3 +114,22 @@ def test_credit_column_is_the_one_line_path(seed: int) -> None:
     got = [ln.row[c] for ln in cl._new_lines(texts)]
     assert got == [cl._Line(t).row[c] for t in texts]
     assert 100 < sum(got) < len(texts) - 100
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_glued_chunks_are_the_one_line_paths(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["IconIcon", "aBc", "ArtboardCreated", "x", "Ab", " ", " ", "\t", "—", "McDonald"]
+    pieces += ["ChevronTitle", "ab", "ABC", "iPhone", "{{x}}", "eBay", "·", "a"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(4000)]
+    texts = sorted({t.strip() for t in texts} - {""})
+    cols = [cl._COL["glue"], cl._COL["glue_any"]]
+    batch = cl._new_lines(texts)
+    for t, ln in zip(texts, batch, strict=True):
+        one = cl._Line(t)
+        assert (ln.glued, ln.hard, [ln.row[c] for c in cols]) == (
+            one.glued,
+            one.hard,
+            [one.row[c] for c in cols],
+        ), t
+    assert 100 < sum(ln.hard for ln in batch) < len(batch) - 100

@@ -1364,11 +1364,12 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         x[:, col["sentences"]] = np.minimum(sent, 5) / 5
 
     # Rare features: the lines a joined pass finds, then the per-line test.
-    glued = [0] * m
-    # _GLUE_RE: a lowercase letter, a capital, a lowercase letter.
+    # _GLUE_RE: a lowercase letter, a capital, a lowercase letter (no space: all in
+    # one chunk); a line's glued chunks (_glued) are its chunks holding one.
     glue_at = np.flatnonzero(lower[:-2] & upper[1:-1] & lower[2:])
-    for i in set((np.searchsorted(starts, glue_at, side="right") - 1).tolist()):
-        glued[i] = _glued(texts[i])
+    glue_chunks = np.unique(np.searchsorted(s, glue_at, side="right") - 1)
+    n_glued = np.bincount(line_s[glue_chunks], minlength=m)
+    glued = n_glued.tolist()
     template = [False] * m
     for i in _lines_holding((b"{", b"<%", b"[["), raw_hay, starts):
         template[i] = _TEMPLATE_RE.search(texts[i]) is not None
@@ -1446,10 +1447,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     x[:, col["end_punct"]] = end_punct
     for i in np.flatnonzero(np.isin(head, _BULLET_CODES)).tolist():
         x[i, col["bullet"]] = _BULLET_RE.match(texts[i]) is not None
-    for i, g in enumerate(glued):
-        if g:
-            x[i, col["glue"]] = min(g, 4) / 4
-            x[i, col["glue_any"]] = 1.0
+    x[:, col["glue"]] = np.minimum(n_glued, 4) / 4
+    x[:, col["glue_any"]] = n_glued > 0
     x[:, col["template"]] = template
     comment_search, comment_match = _LOWER_RES[2].search, _LOWER_RES[2].match
     date_search, section_match = _LOWER_RES[3].search, _SECTION_END_RE.match
@@ -1501,12 +1500,11 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         found = parse_published(t)
         hard[i] = found is not None
         stamp[i] = (found if "(@" not in t else None,)
-    for i, g in enumerate(glued):
-        if g >= _GLUE_MIN_CHUNKS and g >= _GLUE_MIN_SHARE * len(texts[i].split()):
+    for i in np.flatnonzero(n_glued >= _GLUE_MIN_CHUNKS).tolist():
+        if glued[i] >= _GLUE_MIN_SHARE * len(texts[i].split()):
             hard[i] = True
-    for i, tm in enumerate(template):
-        if tm:
-            hard[i] = True
+    for i in np.flatnonzero(template).tolist():
+        hard[i] = True
     langs = _joined_stop_langs(wb, k)  # (the stopwords' languages)
     # (see _chrome_entry)
     entries = ascii_key_entries(keys, (lens <= CHROME_MAX_LINE_CHARS).tolist())
