@@ -278,3 +278,18 @@ def test_passage_lines_are_json_line_or_left_to_it() -> None:
         typed = all(type(v) is type(getattr(base, k)) for k, v in change.items())
         finite = math.isfinite(r.similarity) if isinstance(r.similarity, float) else True
         assert (lines is not None) == (typed and finite), change
+
+
+def test_records_survive_pickling_field_for_field() -> None:
+    # (the workers send them to the scan's process pickled, by their own __reduce__)
+    import pickle
+
+    passage = PassageRecord("a", "b", 1, 9, 3, 11, "verbatim", 2, 0.5, True)
+    pair = PairRecord("a", "b", "a", 0.9, 0.25, 0.5, (passage, passage), ("older",))
+    bare = PairRecord("a", "b", None, 0.0, 0.0, 0.0, ())
+    for rec in (passage, pair, bare):
+        back = pickle.loads(pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == rec and type(back) is type(rec)
+        assert [getattr(back, f.name) for f in dataclasses.fields(rec)] == [
+            getattr(rec, f.name) for f in dataclasses.fields(rec)
+        ]

@@ -26,6 +26,7 @@ import logging
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -127,6 +128,11 @@ class PassageRecord:
             "attributed": self.attributed,
         }
 
+    def __reduce__(self) -> tuple[type[PassageRecord], tuple[Any, ...]]:
+        # (the fields as a tuple: pickled and unpickled ~2x faster than through the
+        # dataclass's state methods; the workers send every record this way)
+        return (PassageRecord, _PASSAGE_FIELDS(self))
+
 
 @dataclass(frozen=True, slots=True)
 class PairRecord:
@@ -165,6 +171,13 @@ class PairRecord:
             "passages": len(self.passages),
             "words": self.words,
         }
+
+    def __reduce__(self) -> tuple[type[PairRecord], tuple[Any, ...]]:
+        return (PairRecord, _PAIR_FIELDS(self))
+
+
+_PASSAGE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(PassageRecord)))
+_PAIR_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(PairRecord)))
 
 
 # ----------------------------------------------------------------------------- read
