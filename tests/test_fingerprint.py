@@ -245,3 +245,14 @@ def test_winnow_equals_the_window_by_window_reference_on_long_documents_and_wind
     doc, pos = winnow(sh, offsets, 300)
     got = list(zip(doc.tolist(), pos.tolist(), strict=True))
     assert got == _winnow_reference(sh, offsets, 300)
+
+
+def test_word_bounds_without_cjk_are_the_general_ones() -> None:
+    from copytrace.fingerprint import _word_bounds
+
+    rng = np.random.default_rng(5)
+    for trial in range(100):
+        cls = rng.integers(0, 2, int(rng.integers(1, 60))).astype(np.uint8)
+        fast = _word_bounds(cls, cjk=False)
+        general = _word_bounds(cls, cjk=True)
+        assert [a.tolist() for a in fast] == [a.tolist() for a in general], trial

@@ -305,21 +305,13 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         text_starts[1:] = np.cumsum(lengths[:-1] + len(_SEPARATOR))
     if len(cp) == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    cls = _char_classes(cp)
-    word = cls > 0
-    prev = np.empty_like(cls)
-    prev[0] = 0
-    prev[1:] = cls[:-1]
-    nxt = np.empty_like(cls)
-    nxt[-1] = 0
-    nxt[:-1] = cls[1:]
-    starts = np.flatnonzero(word & ((prev == 0) | (cls == 2) | (prev == 2)))
-    ends = np.flatnonzero(word & ((nxt == 0) | (cls == 2) | (nxt == 2))) + 1
+    starts, ends = _word_bounds(_char_classes(cp), cjk=int(cp.max()) >= _CJK_RANGES[0][0])
     # Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through
     # prefix sums of x_k * B**(k+1) scaled back by B**-(start+1).
     powers, inv = hash_powers(len(cp))
     with np.errstate(over="ignore"):
-        prefix = np.zeros(len(cp) + 1, dtype=np.uint64)
+        prefix = np.empty(len(cp) + 1, dtype=np.uint64)  # (each written below: no memset)
+        prefix[0] = 0
         # (in place: no temporary arrays of the text's length, each new memory)
         np.add(cp, np.uint64(1), out=prefix[1:])
         np.multiply(prefix[1:], powers, out=prefix[1:])
@@ -331,6 +323,26 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     offsets[1:] = np.searchsorted(starts, text_starts + lengths, side="left")
     offsets[0] = 0
     return hashes, offsets
+
+
+def _word_bounds(cls: npt.NDArray[np.uint8], *, cjk: bool) -> tuple[I64, I64]:
+    """Where each word starts and ends (exclusive) in a text of character classes;
+    ``cjk``: whether it may hold CJK (class 2) characters, each a word of its own."""
+    if not cjk:  # words are the runs of word characters: between changes of class
+        padded = np.zeros(len(cls) + 2, dtype=np.uint8)
+        padded[1:-1] = cls
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
+        return edges[0::2], edges[1::2]
+    word = cls > 0
+    prev = np.empty_like(cls)
+    prev[0] = 0
+    prev[1:] = cls[:-1]
+    nxt = np.empty_like(cls)
+    nxt[-1] = 0
+    nxt[:-1] = cls[1:]
+    starts = np.flatnonzero(word & ((prev == 0) | (cls == 2) | (prev == 2)))
+    ends = np.flatnonzero(word & ((nxt == 0) | (cls == 2) | (nxt == 2))) + 1
+    return starts, ends
 
 
 def shingle_hashes(hashes: U64, offsets: I64, ngram: int) -> tuple[U64, I64]:
