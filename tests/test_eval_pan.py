@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from copytrace.cli import main
-from copytrace.errors import InputError
+from copytrace.errors import InputError, WorkerDiedError
 from copytrace.eval.pan import (
     DETECTION_TAG,
     TRUTH_TAG,
@@ -366,6 +368,16 @@ def test_unreadable_document_in_a_worker_is_reported_with_its_name(tmp_path: Pat
     (root / "susp" / "suspicious-document00040.txt").write_bytes(b"\xff\xfe bad")
     with pytest.raises(InputError, match=r"suspicious-document00040\.txt: not valid UTF-8"):
         run(root, None, jobs=2, params=None, aligner=ngram_matcher)
+
+
+def test_a_killed_worker_ends_the_run_with_an_error() -> None:
+    # (multiprocessing.Pool waited forever for the task of a killed worker)
+    def killed(a: Article, b: Article, params: Any) -> Sequence[Passage]:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return []
+
+    with pytest.raises(WorkerDiedError, match="worker process died during the PAN evaluation"):
+        run(MINI, None, jobs=2, params=None, aligner=killed)
 
 
 def test_out_of_range_passage_is_refused(tmp_path: Path) -> None:

@@ -224,7 +224,8 @@ def test_a_killed_worker_ends_the_scan_with_a_clear_error(tmp_path: Path) -> Non
     assert proc.returncode == 1, text[-2000:]
     assert "Traceback" not in text
     last = text.strip().splitlines()[-1]
-    assert last.startswith("error: ") and "scan worker process died" in last, last
+    assert last.startswith("error: ") and "worker process died during the" in last, last
+    assert "--batch-size" in last
     assert not (out / "pairs.jsonl").exists()
     with_workers_gone(proc)
 

@@ -25,12 +25,11 @@ class ScanLockedError(Exception):
 
 
 class WorkerDiedError(Exception):
-    """A worker process of a local scan died mid-task (killed: often the system's
-    out-of-memory killer); ``str()`` is one line saying so."""
+    """A worker process died mid-task (killed: often by the system's out-of-memory
+    killer); ``str()`` is one line saying so, with ``hint`` on what to try."""
 
-    def __init__(self, stage: str) -> None:
+    def __init__(self, stage: str, hint: str = "try fewer --jobs") -> None:
         self.stage = stage
         super().__init__(
-            f"a scan worker process died during the {stage} stage (killed? out of memory?); "
-            "try fewer --jobs or a smaller --batch-size"
+            f"a worker process died during the {stage} stage (killed? out of memory?); {hint}"
         )

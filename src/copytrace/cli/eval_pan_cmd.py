@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from copytrace.cli.eval_cmd import eval_group
-from copytrace.errors import InputError
+from copytrace.errors import InputError, WorkerDiedError
 from copytrace.eval.pan import Report, Scores, categories_of, read_corpus, report_dict, run
 
 PRESET_NAMES = ("pan", "news")
@@ -128,6 +128,8 @@ def pan_command(
             )
     except InputError as exc:
         raise InputFailure(str(exc)) from None
+    except WorkerDiedError as exc:  # (not the input's fault: exit 1)
+        raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(report_dict(report) | {"preset": preset}, indent=2))
         return

@@ -372,6 +372,9 @@ class _Task:
         self.ready = ready
 
 
+_WORKER_HINT = "try fewer --jobs or a smaller --batch-size"
+
+
 class _Workers:
     """The pool's two ways in: an ordered ``imap`` over known items, and ``submit``
     for items that arrive one by one (the chrome pass runs while the reader reads).
@@ -395,7 +398,7 @@ class _Workers:
                 self._timer.add_cpu(cpu)
                 yield result
         except BrokenProcessPool:
-            raise WorkerDiedError(self._timer.stage or "scan") from None
+            raise WorkerDiedError(self._timer.stage or "scan", _WORKER_HINT) from None
 
     def submit(self, fn: Callable[[object], object], item: object) -> _Task:
         if self._pool is None:  # in-process: run when asked for (in the caller's stage)
@@ -403,13 +406,13 @@ class _Workers:
         try:
             future = self._pool.submit(_cpu_call, fn, item)
         except BrokenProcessPool:
-            raise WorkerDiedError(self._timer.stage or "scan") from None
+            raise WorkerDiedError(self._timer.stage or "scan", _WORKER_HINT) from None
 
         def get() -> tuple[object, float]:
             try:
                 return cast(tuple[object, float], future.result())
             except BrokenProcessPool:
-                raise WorkerDiedError(self._timer.stage or "scan") from None
+                raise WorkerDiedError(self._timer.stage or "scan", _WORKER_HINT) from None
 
         return _Task(get, future.done)
 

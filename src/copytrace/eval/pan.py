@@ -29,12 +29,14 @@ import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import quoteattr
 
-from copytrace.errors import InputError
+from copytrace.errors import InputError, WorkerDiedError
 from copytrace.model import Article, Passage
 
 if TYPE_CHECKING:
@@ -687,9 +689,18 @@ def run(
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         # consecutive pairs share documents (document_order): keep them together
         chunk = max(1, min(32, total // (workers * 8)))
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(aligner, params, out)) as pool:
-            for done, outcome in enumerate(pool.imap_unordered(_align_one, tasks, chunk), 1):
+        # (concurrent.futures' pool: a killed worker ends the run with an error, where
+        # multiprocessing.Pool waited for its task forever)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_worker, initargs=(aligner, params, out)
+        )
+        try:
+            for done, outcome in enumerate(pool.map(_align_one, tasks, chunksize=chunk), 1):
                 collect(*outcome, done)
+        except BrokenProcessPool:
+            raise WorkerDiedError("PAN evaluation") from None
+        finally:  # (an error: the pairs not started yet are dropped, not run)
+            pool.shutdown(cancel_futures=True)
     seconds = time.perf_counter() - started
     runs = tuple(r for r in results if r is not None)
     categories, overall = score_runs(runs)
