@@ -23,6 +23,9 @@ from copytrace.model import Article, Reject
 logger = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
+# Read buffer of a plain file: lines (a few KB each) come out of one big read, not
+# one or two 8 KB reads (system calls) each (line iteration ~3x faster).
+READ_BUFFER = 1 << 20
 # How a lone UTF-16 surrogate gets into a decoded line: only as a JSON escape
 # \ud800-\udfff (hex digits in either case; the line itself is strict UTF-8).
 # (A regex: one pass, 2x faster than two `in` tests of the bytes.)
@@ -31,7 +34,7 @@ SURROGATE_ESCAPE = re.compile(rb"\\u[dD]")
 
 def _open(path: Path) -> io.BufferedIOBase:
     """Open a file for binary line reading, gunzipping when it starts with gzip magic."""
-    raw = path.open("rb")
+    raw = io.BufferedReader(io.FileIO(path, "rb"), buffer_size=READ_BUFFER)
     try:
         is_gzip = raw.read(2) == GZIP_MAGIC
         raw.seek(0)
