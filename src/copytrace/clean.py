@@ -2273,6 +2273,9 @@ _TITLE_MIN_OVERLAP = 0.5
 _TITLE_MIN_CONTENT_WORDS = 3
 # Kept lines at the top of the body that may still be the headline.
 _TITLE_BODY_LINES = 3
+# The title's words are looked for in this many of the body's first lines, then in
+# the rest when too few are found there.
+_TITLE_EARLY_LINES = 8
 _STATEMENT_END_RE = re.compile(r"[.!。！…:;][\"'”’»)\]]*$")
 _STATEMENT_MARKS = ".!。！…:;"
 
@@ -2372,15 +2375,18 @@ def _find_title(
         # the body's words; a line not kept is not in ``kept``)
         if kept_words is None:
             kept_words = [lines[j].words for j in kept]
-        missing = set(own)
+        others = kept_words
         if i >= first:
             at = kept.index(i)
-            missing.difference_update(*kept_words[:at], *kept_words[at + 1 :])
-        else:
-            missing.difference_update(*kept_words)
-        found = len(own) - len(missing)
-        if found / len(own) >= _TITLE_MIN_OVERLAP:
-            return i
+            others = [*kept_words[:at], *kept_words[at + 1 :]]
+        missing = set(own)
+        # (the body's first lines first: a title's words are mostly there, and the
+        # share found only grows, so once it is enough the other lines are not read)
+        for part in (others[:_TITLE_EARLY_LINES], others[_TITLE_EARLY_LINES:]):
+            missing.difference_update(*part)
+            found = len(own) - len(missing)
+            if found / len(own) >= _TITLE_MIN_OVERLAP:
+                return i
     return None
 
 
