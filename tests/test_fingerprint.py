@@ -256,3 +256,49 @@ def test_word_bounds_without_cjk_are_the_general_ones() -> None:
         fast = _word_bounds(cls, cjk=False)
         general = _word_bounds(cls, cjk=True)
         assert [a.tolist() for a in fast] == [a.tolist() for a in general], trial
+
+
+def _reference_word_hashes(text: str) -> list[int]:
+    """word_hashes of one text, character by character in Python: its normalised
+    words (runs of \\w characters, each CJK one alone) hashed one by one."""
+    from copytrace.fingerprint import _BASE, _CJK_RANGES, _splitmix
+
+    words: list[str] = []
+    run = ""
+    for ch in normalize_text(text) + " ":
+        if any(lo <= ord(ch) < hi for lo, hi in _CJK_RANGES):
+            words += [run, ch] if run else [ch]
+            run = ""
+        elif re.match(r"\w", ch):
+            run += ch
+        elif run:
+            words.append(run)
+            run = ""
+    raw = [
+        (sum((ord(c) + 1) * _BASE**i for i, c in enumerate(w)) + len(w) * 0x9E3779B97F4A7C15)
+        % 2**64
+        for w in words
+    ]
+    return _splitmix(np.array(raw, dtype=np.uint64)).tolist()
+
+
+def test_word_hashes_of_a_batch_are_those_of_each_normalised_text() -> None:
+    # (characters the batch's code-point table changes: capitals, dropped ones, folded
+    # ones, ones that fold to nothing or to several, and the final sigma's batches,
+    # which go text by text)
+    alphabets = [
+        "abXY09 .'’‘ʼ\n-_,éÉçÇ…ﬁ½İǅßẞσςДжø東京でｶ゛\u0301ǄĲ™①²ªº·㈱豈",
+        "ab .’éΣσ",
+        "abcXYZ .'’éÉ",
+    ]
+    rng = np.random.default_rng(13)
+    for trial in range(300):
+        alphabet = alphabets[trial % len(alphabets)]
+        texts = [
+            "".join(rng.choice(list(alphabet), int(rng.integers(0, 30))))
+            for _ in range(int(rng.integers(1, 6)))
+        ]
+        hashes, offsets = word_hashes(texts)
+        for i, text in enumerate(texts):
+            got = hashes[offsets[i] : offsets[i + 1]].tolist()
+            assert got == _reference_word_hashes(text), (trial, texts)

@@ -204,6 +204,7 @@ def _normalize_chars(text: str) -> str:
     return text
 
 
+_DROPPED = ".'’‘ʼ"
 _DROPPED_UTF8 = tuple(ch.encode("utf-8") for ch in "’‘ʼ")
 
 
@@ -295,17 +296,10 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         >>> bool((h[:3] == h[3:]).all())
         True
     """
-    normed = [normalize_text(t) for t in texts]
-    joined = _SEPARATOR.join(normed)
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    # Where each text starts in ``joined`` (a separator between texts).
-    lengths = np.fromiter((len(t) for t in normed), dtype=np.int64, count=len(normed))
-    text_starts = np.zeros(len(normed), dtype=np.int64)
-    if len(normed) > 1:
-        text_starts[1:] = np.cumsum(lengths[:-1] + len(_SEPARATOR))
+    cp, cls, text_ends = _normalized_code_points(texts)
     if len(cp) == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    starts, ends = _word_bounds(_char_classes(cp), cjk=int(cp.max()) >= _CJK_RANGES[0][0])
+    starts, ends = _word_bounds(cls, cjk=int(cp.max()) >= _CJK_RANGES[0][0])
     # Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through
     # prefix sums of x_k * B**(k+1) scaled back by B**-(start+1).
     powers, inv = hash_powers(len(cp))
@@ -320,9 +314,141 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         raw += (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     hashes = _splitmix(raw)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    offsets[1:] = np.searchsorted(starts, text_starts + lengths, side="left")
+    offsets[1:] = np.searchsorted(starts, text_ends, side="left")
     offsets[0] = 0
     return hashes, offsets
+
+
+# The bits of a code point's entry in ``_norm_table``: the class (see ``_class_table``)
+# of what ``normalize_text`` makes of it when that is one character, and flags.
+_CLASS_BITS = 3
+_CHANGED = 4  # normalize_text changes it: to another character or as flagged below
+_DELETED = 8  # to nothing
+_EXPANDED = 16  # to several characters
+_IN_CONTEXT = 32  # by its neighbours: the final sigma
+_SIGMA = 0x3A3
+
+
+@dataclass(slots=True)
+class _NormTable:
+    """What ``normalize_text`` makes of each code point: ASCII known at first, the
+    others learned as texts bring them (the class table's way)."""
+
+    info: npt.NDArray[np.uint8]  # class and flags (above)
+    target: npt.NDArray[np.uint32]  # the character it becomes, when one
+    known: npt.NDArray[np.bool_]
+    expansions: dict[int, str]  # what it becomes, when several characters
+
+    def learn(self, points: npt.NDArray[np.uint32]) -> None:
+        for p in points.tolist():
+            ch = chr(p)
+            # normalize_text character by character: lower, drop, fold (each step
+            # works on characters alone, but the final sigma's lowering)
+            norm = "".join(
+                c if c.isascii() else _fold_char(c) for c in ch.lower() if c not in _DROPPED
+            )
+            flags = 0
+            if p == _SIGMA:
+                flags = _CHANGED | _IN_CONTEXT
+            elif not norm:
+                flags = _CHANGED | _DELETED
+            elif len(norm) > 1:
+                flags = _CHANGED | _EXPANDED
+                self.expansions[p] = norm
+            else:
+                self.target[p] = ord(norm)
+                flags = _CHANGED if norm != ch else 0
+            if len(norm) == 1:
+                flags |= int(_char_classes(np.array([ord(norm)], dtype=np.uint32))[0])
+            self.info[p] = flags
+        self.known[points] = True
+
+
+@lru_cache(maxsize=1)
+def _norm_table() -> _NormTable:
+    table = _NormTable(
+        np.zeros(0x110000, dtype=np.uint8),
+        np.zeros(0x110000, dtype=np.uint32),
+        np.zeros(0x110000, dtype=bool),
+        {},
+    )
+    table.learn(np.arange(128, dtype=np.uint32))
+    return table
+
+
+def _normalized_code_points(
+    texts: Sequence[str],
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8], I64]:
+    """The code points of the normalised texts (``normalize_text``) joined by
+    ``_SEPARATOR``, their classes, and where each text ends.
+
+    Normalised code point by code point over the whole batch (a table lookup, then
+    the few changed ones rewritten), not text by text through strings.
+    """
+    joined = _SEPARATOR.join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    text_ends = np.cumsum(lengths + len(_SEPARATOR)) - len(_SEPARATOR)
+    table = _norm_table()
+    high = cp[cp >= 128]
+    new = high[~table.known[high]]
+    if len(new):
+        table.learn(np.unique(new))
+    flags = table.info[cp]
+    cls = flags & np.uint8(_CLASS_BITS)
+    at = np.flatnonzero(flags >= _CHANGED)
+    if len(at) == 0:
+        return cp, cls, text_ends
+    how = flags[at]
+    if (how & _IN_CONTEXT).any():  # (text by text, as strings)
+        normed = [normalize_text(t) for t in texts]
+        cp = np.frombuffer(_SEPARATOR.join(normed).encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(t) for t in normed), dtype=np.int64, count=len(normed))
+        text_ends = np.cumsum(lengths + len(_SEPARATOR)) - len(_SEPARATOR)
+        return cp, _char_classes(cp), text_ends
+    if (how & _EXPANDED).any():
+        return _expand(cp, cls, text_ends, at, table)
+    cp = cp.copy()  # (a buffer's view is read-only)
+    gone = (how & _DELETED) != 0
+    one = at[~gone]
+    cp[one] = table.target[cp[one]]  # (their classes are their targets' already)
+    if gone.any():
+        dropped = at[gone]
+        keep = np.ones(len(cp), dtype=bool)
+        keep[dropped] = False
+        cp, cls = cp[keep], cls[keep]
+        text_ends = text_ends - np.searchsorted(dropped, text_ends)
+    return cp, cls, text_ends
+
+
+def _expand(
+    cp: npt.NDArray[np.uint32],
+    cls: npt.NDArray[np.uint8],
+    text_ends: I64,
+    at: I64,
+    table: _NormTable,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8], I64]:
+    """``_normalized_code_points`` when some code point becomes several: each
+    ``cp[at[i]]`` replaced by what it becomes (none, one or several characters)."""
+    how = table.info[cp[at]]
+    subs = [
+        "" if f & _DELETED else table.expansions[p] if f & _EXPANDED else chr(table.target[p])
+        for p, f in zip(cp[at].tolist(), how.tolist(), strict=True)
+    ]
+    sub_len = np.fromiter(map(len, subs), dtype=np.int64, count=len(subs))
+    counts = np.ones(len(cp), dtype=np.int64)
+    counts[at] = sub_len
+    out_start = np.zeros(len(cp) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_start[1:])
+    src = np.repeat(np.arange(len(cp), dtype=np.int64), counts)
+    cp, cls = cp[src], cls[src]
+    sub_cp = np.frombuffer("".join(subs).encode("utf-32-le"), dtype=np.uint32)
+    if len(sub_cp):
+        first = np.cumsum(sub_len) - sub_len
+        dest = np.repeat(out_start[at] - first, sub_len) + np.arange(len(sub_cp))
+        cp[dest] = sub_cp
+        cls[dest] = _char_classes(sub_cp)
+    return cp, cls, out_start[text_ends]
 
 
 def _word_bounds(cls: npt.NDArray[np.uint8], *, cjk: bool) -> tuple[I64, I64]:
