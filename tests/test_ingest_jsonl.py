@@ -167,3 +167,38 @@ def test_surrogate_checks_skipped_only_where_no_escape_can_make_one() -> None:
         except RecordError as exc:
             want = Reject("x.jsonl", lineno, str(exc))
         assert got == want, line
+
+
+def test_loads_is_json_loads_values_and_errors() -> None:
+    from copytrace.ingest.jsonl import _loads
+
+    def outcome(load: object, text: str) -> object:
+        try:
+            return ("value", load(text))  # type: ignore[operator]
+        except (ValueError, RecursionError) as exc:
+            return (type(exc).__name__, str(exc))
+
+    texts = [
+        '{"id": "a", "text": "x"}\n',
+        '{"id": "a"}',
+        '  {"id": "a"}\n',
+        '{"id": "a"} \t\r\n',
+        '{"id": "a"} x\n',
+        '{"id": "a"}\x0c\n',
+        '{"id": "a"}\u00a0',
+        "\ufeff{}",
+        "[1, 2]",
+        "3.5\n",
+        '"s"',
+        "",
+        "\n",
+        "{",
+        '{"a": 1,}',
+        "nul",
+        "NaN",
+        '"\\ud800"',
+        '{"a": "\\x"}',
+        "[" * 100_000,
+    ]
+    for text in texts:
+        assert outcome(_loads, text) == outcome(json.loads, text), repr(text[:20])

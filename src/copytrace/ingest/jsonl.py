@@ -14,8 +14,9 @@ import json
 import logging
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from copytrace.ingest.records import RecordError, record_to_article
 from copytrace.model import Article, Reject
@@ -30,6 +31,10 @@ READ_BUFFER = 1 << 20
 # \ud800-\udfff (hex digits in either case; the line itself is strict UTF-8).
 # (A regex: one pass, 2x faster than two `in` tests of the bytes.)
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD]")
+# json.loads' own scanner (a decoder's attribute the type stubs lack), called past
+# json.loads' two layers of Python (see _loads).
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_JSON_WHITESPACE = " \t\n\r"
 
 
 def _open(path: Path) -> io.BufferedIOBase:
@@ -63,7 +68,7 @@ def parse_line(line: bytes, name: str, lineno: int) -> Article | Reject | None:
     except UnicodeDecodeError as exc:
         return Reject(name, lineno, f"undecodable bytes: not valid UTF-8 at byte {exc.start}")
     try:
-        rec = json.loads(text)
+        rec = _loads(text)
     except json.JSONDecodeError as exc:
         return Reject(name, lineno, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except RecursionError:
@@ -75,6 +80,20 @@ def parse_line(line: bytes, name: str, lineno: int) -> Article | Reject | None:
         return record_to_article(rec, name, check_surrogates=check)
     except RecordError as exc:
         return Reject(name, lineno, str(exc))
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``, ~10% faster for a line that is one JSON value: its
+    scanner called directly (json.loads checks for a BOM, skips leading whitespace,
+    scans, then checks the rest is whitespace). Anything else, errors included, goes
+    through json.loads itself, for its exact value or error."""
+    try:
+        value, end = _SCAN_ONCE(text, 0)
+    except (StopIteration, ValueError):
+        return json.loads(text)
+    if end != len(text) and text[end:].strip(_JSON_WHITESPACE):
+        return json.loads(text)  # (extra data: its error)
+    return value
 
 
 def read_jsonl(path: str | Path) -> Iterator[Article | Reject]:
