@@ -327,17 +327,19 @@ _DELETED = 8  # to nothing
 _EXPANDED = 16  # to several characters
 _IN_CONTEXT = 32  # by its neighbours: the final sigma
 _SIGMA = 0x3A3
+_LATIN1_MAX = 0xFF
 
 
 @dataclass(slots=True)
 class _NormTable:
-    """What ``normalize_text`` makes of each code point: ASCII known at first, the
+    """What ``normalize_text`` makes of each code point: Latin-1 known at first, the
     others learned as texts bring them (the class table's way)."""
 
     info: npt.NDArray[np.uint8]  # class and flags (above)
     target: npt.NDArray[np.uint32]  # the character it becomes, when one
     known: npt.NDArray[np.bool_]
     expansions: dict[int, str]  # what it becomes, when several characters
+    latin1: bytes = b""  # the entries of code points 0-255 (a translation table)
 
     def learn(self, points: npt.NDArray[np.uint32]) -> None:
         for p in points.tolist():
@@ -372,7 +374,8 @@ def _norm_table() -> _NormTable:
         np.zeros(0x110000, dtype=bool),
         {},
     )
-    table.learn(np.arange(128, dtype=np.uint32))
+    table.learn(np.arange(_LATIN1_MAX + 1, dtype=np.uint32))
+    table.latin1 = table.info[: _LATIN1_MAX + 1].tobytes()
     return table
 
 
@@ -390,11 +393,17 @@ def _normalized_code_points(
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     text_ends = np.cumsum(lengths + len(_SEPARATOR)) - len(_SEPARATOR)
     table = _norm_table()
-    high = cp[cp >= 128]
+    hi = np.flatnonzero(cp > _LATIN1_MAX)
+    high = cp[hi]
     new = high[~table.known[high]]
     if len(new):
         table.learn(np.unique(new))
-    flags = table.info[cp]
+    # Each code point's entry: the low bytes translated by Latin-1's entries, then the
+    # few past Latin-1 looked up (2x one lookup of all, its indices widened to int64).
+    flags = np.frombuffer(
+        bytearray(cp.astype(np.uint8).tobytes().translate(table.latin1)), dtype=np.uint8
+    )
+    flags[hi] = table.info[high]
     cls = flags & np.uint8(_CLASS_BITS)
     at = np.flatnonzero(flags >= _CHANGED)
     if len(at) == 0:
