@@ -562,7 +562,7 @@ def winnow(shingles: U64, offsets: I64, window: int) -> tuple[I64, I64]:
         rows = np.repeat(short, n_sh)
         keep[rows] = total[rows] == np.repeat(n_sh[short] - 1, n_sh[short])
     kept = np.flatnonzero(keep)
-    doc = np.searchsorted(offsets, kept, side="right") - 1
+    doc = np.repeat(np.arange(len(n_sh), dtype=np.int64), n_sh)[kept]  # (6x a searchsorted)
     return doc, kept - offsets[doc]
 
 
