@@ -16,6 +16,7 @@ from copytrace.engines.local import (
     META_SCHEMA,
     Spill,
     _article_batches,
+    _empty_content,
     _passage_columns,
     _passage_lines,
     _passages_batch,
@@ -293,3 +294,9 @@ def test_records_survive_pickling_field_for_field() -> None:
         assert [getattr(back, f.name) for f in dataclasses.fields(rec)] == [
             getattr(rec, f.name) for f in dataclasses.fields(rec)
         ]
+
+
+def test_empty_content_counts_missing_and_empty_span_lists() -> None:
+    content = pa.array([[[0, 4]], [], None, [[1, 2], [5, 9]], []], pa.list_(pa.list_(pa.int64())))
+    assert _empty_content(content) == 3
+    assert _empty_content(content.slice(3)) == 1  # (an offset into the offsets)
