@@ -899,6 +899,9 @@ _CLASS, _ASCII_OF = _class_table()
 # over bytes: "#" is no word character and in no phrase, as none of them is.
 _HASH_OF = np.where(np.arange(256) < 128, np.arange(256), ord("#")).astype(np.uint8)
 _PHRASE_BYTES_RE = re.compile(_PHRASE_LOWER_RE.pattern.encode("ascii"))
+# The three tables as bytes.translate tables: a batch's codes looked up ~3x as fast
+# as numpy's gather (``_CLASS[code]``).
+_CLASS_BYTES, _ASCII_BYTES, _HASH_BYTES = (t.tobytes() for t in (_CLASS, _ASCII_OF, _HASH_OF))
 
 
 def _codes(chars: str) -> np.ndarray:
@@ -1275,8 +1278,9 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     far = cp >= 128
     if far.any():
         code[far] = 128 + np.searchsorted(_NEAR_POINTS, cp[far])
-    a = _ASCII_OF[code]
-    raw = a.tobytes()
+    code_bytes = code.tobytes()
+    raw = code_bytes.translate(_ASCII_BYTES)
+    a = np.frombuffer(raw, np.uint8)
     lowb = raw.lower()
     raw_hay, low_hay = _Haystack(raw), _Haystack(lowb)
 
@@ -1314,7 +1318,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     x[:, _COL_IDS[4]] = k > 30
 
     # Character classes; counts per line (each line's segment runs to the next line).
-    cls = _CLASS[code]
+    cls = np.frombuffer(code_bytes.translate(_CLASS_BYTES), np.uint8)
     space = (cls & _C_SPACE).astype(bool)
     upper = (cls & _C_UPPER).astype(bool)
     lower = (cls & _C_LOWER).astype(bool)
@@ -1408,7 +1412,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     # _lines_hit over all of them)
     line_starts = starts.tolist()
     line_ends = (starts + lens).tolist()
-    hashed = _HASH_OF[code].tobytes().lower()
+    hashed = code_bytes.translate(_HASH_BYTES).lower()
     search = _PHRASE_BYTES_RE.search
     candidates = _phrase_lines(wb if joined_tokens is None else joined_tokens, starts)
     phrase = np.array(
