@@ -150,7 +150,7 @@ class PairRecord:
     @property
     def words(self) -> int:
         """Reused words over all passages."""
-        return sum(p.words for p in self.passages)
+        return sum(map(_WORDS, self.passages))
 
     @property
     def target_id(self) -> str | None:
@@ -176,6 +176,7 @@ class PairRecord:
         return (PairRecord, _PAIR_FIELDS(self))
 
 
+_WORDS = operator.attrgetter("words")
 _PASSAGE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(PassageRecord)))
 _PAIR_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(PairRecord)))
 

@@ -10,6 +10,7 @@ Every piece of article text, title, id and URL is HTML-escaped.
 from __future__ import annotations
 
 import bisect
+import heapq
 import html
 import itertools
 from collections import Counter, defaultdict
@@ -125,7 +126,8 @@ def render_report(
 def shown_pairs(pairs: Sequence[PairRecord], max_pairs: int) -> list[tuple[PairRecord, str]]:
     """The pairs with a side-by-side view (the most reused words first), each with
     its anchor."""
-    shown = sorted(pairs, key=lambda p: (-p.words, p.a_id, p.b_id))[:max_pairs]
+    # (sorted(...)[:max_pairs], without sorting every pair of the corpus)
+    shown = heapq.nsmallest(max_pairs, pairs, key=lambda p: (-p.words, p.a_id, p.b_id))
     return [(p, f"pair-{k + 1}") for k, p in enumerate(shown)]
 
 
@@ -224,10 +226,11 @@ def _rankings_section(pairs: Sequence[PairRecord], src: Callable[[str], str]) ->
         target = p.target_id
         if p.source_id is None or target is None:
             continue
+        reused = p.words
         copier_pairs[src(target)] += 1
-        copier_words[src(target)] += p.words
+        copier_words[src(target)] += reused
         copied_pairs[src(p.source_id)] += 1
-        copied_words[src(p.source_id)] += p.words
+        copied_words[src(p.source_id)] += reused
     out = ['<h2 id="sources">Who copies whom</h2><div class="side">']
     for title, counts, words in (
         ("Top copiers (sources of the copying articles)", copier_pairs, copier_words),
