@@ -12,6 +12,9 @@ for byte, ``articles.parquet`` and ``passages.parquet`` as tables.
 
     python bench/scan_ab.py /work/bench-data/gen-100k --old /tmp/base/src --rounds 2
 
+``--new SRC`` runs the new side from another tree too (a commit unpacked with
+``git archive``), so edits in the work tree stay out of it.
+
 Prints one line per run and a JSON summary: median wall and CPU seconds (the
 process tree's user + system) of each side, per-stage CPU medians, new/old
 ratios, whether the outputs were identical. ``--json`` also writes it.
@@ -76,6 +79,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", type=Path, help="a bench/gen_corpus.py output folder")
     ap.add_argument("--old", required=True, help="the old tree's src folder")
+    ap.add_argument(
+        "--new", help="the new tree's src folder (default: the installed copytrace, the work tree)"
+    )
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "scan-ab")
@@ -87,7 +93,7 @@ def main() -> None:
     for k in range(args.rounds):
         for side in ("old", "new") if k % 2 == 0 else ("new", "old"):
             out = args.work / side
-            run = _run(args.corpus, out, args.jobs, args.old if side == "old" else None)
+            run = _run(args.corpus, out, args.jobs, args.old if side == "old" else args.new)
             runs[side].append(run)
             if not reference.exists():
                 out.rename(reference)
