@@ -142,7 +142,8 @@ def _scores_batch(
     lasts = starts + ns - 1
     all_lines = [ln for i in todo for ln in pages[i][2]]
     col = _COL
-    x = np.frombuffer(bytearray(b"".join([ln._row for ln in all_lines])), dtype=np.float64)
+    # (joined straight into a writable buffer: no second copy of the rows)
+    x = np.frombuffer(bytearray().join([ln._row for ln in all_lines]), dtype=np.float64)
     x = x.reshape(big, _NF)
     nwords = np.array([ln.nwords for ln in all_lines], dtype=np.float64)
     stop_density = np.zeros(big)
