@@ -2459,8 +2459,12 @@ def _find_published(
         if not found:
             continue
         # A list of dated links (related posts, comments) is not the page's stamp.
-        near = range(max(0, i - _STAMP_LIST_SPAN), min(len(spans), i + _STAMP_LIST_SPAN + 1))
-        dated = sum(1 for j in near if j != i and stamp(j))
+        # (the lines around it read inline, the stamp's own line among them)
+        dated = -1
+        for ln in lines[max(0, i - _STAMP_LIST_SPAN) : i + _STAMP_LIST_SPAN + 1]:
+            known = ln._stamp
+            if known[0] if known is not None else ln.stamp():
+                dated += 1
         if dated < _STAMP_LIST_MIN:
             return found
     return None
