@@ -1241,10 +1241,11 @@ def _new_lines(texts: list[str]) -> list[_Line]:
     idx = [i for i, t in enumerate(texts) if t and "\n" not in t]
     joined, cp = _joined_points([texts[i] for i in idx])
     if len(cp) and cp.max() >= 128:
-        lens = np.fromiter((len(texts[i]) + 1 for i in idx), np.int64, len(idx))
         far = np.flatnonzero((cp >= 128) & ~np.isin(cp, _NEAR_POINTS))
         if len(far):
-            bad = set(np.repeat(np.arange(len(idx)), lens)[far].tolist())
+            # (each far character's line: the line breaks before it, as the lines
+            # hold none of their own)
+            bad = set(np.searchsorted(np.flatnonzero(cp == 10), far).tolist())
             idx = [i for j, i in enumerate(idx) if j not in bad]
             joined, cp = _joined_points([texts[i] for i in idx])
     if idx:
