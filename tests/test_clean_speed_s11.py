@@ -79,26 +79,12 @@ def test_comment_and_date_columns_are_the_one_line_paths(seed: int) -> None:
         assert 100 < sum(ln.row[c] == 1.0 for ln in batch) < len(batch) - 100
 
 
-def _top_alternatives(pattern: str) -> list[str]:
-    alts, depth, cur, escaped = [], 0, "", False
-    for ch in pattern:
-        if not escaped and ch == "|" and depth == 0:
-            alts.append(cur)
-            cur = ""
-            continue
-        if not escaped:
-            depth += (ch == "(") - (ch == ")")
-        escaped = not escaped and ch == "\\"
-        cur += ch
-    return [*alts, cur]
-
-
 def test_credit_alternatives_by_hint_are_the_credit_patterns() -> None:
-    split = [a for alts in cl._CREDIT_BY_HINT.values() for a in _top_alternatives(alts)]
-    assert sorted([*split, "©"]) == sorted(_top_alternatives(cl._CREDIT_RE.pattern))
+    split = [a for alts in cl._CREDIT_BY_HINT.values() for a in cl.top_alternatives(alts)]
+    assert sorted([*split, "©"]) == sorted(cl.top_alternatives(cl._CREDIT_RE.pattern))
     for hint, alts in cl._CREDIT_BY_HINT.items():
         assert hint in cl._CREDIT_HINTS
-        for alt in _top_alternatives(alts):  # (each holds its hint, unescaped)
+        for alt in cl.top_alternatives(alts):  # (each holds its hint, unescaped)
             assert hint.decode() in alt.replace("\\", ""), alt
 
 

@@ -285,6 +285,26 @@ _CASELESS_RES = (_CHROME_PHRASE_RE, _CREDIT_RE, _COMMENT_RE, _DATE_RE)
 _LOWER_RES = tuple(re.compile(r.pattern) for r in _CASELESS_RES)
 
 
+def top_alternatives(pattern: str) -> list[str]:
+    r"""A regex's top-level alternatives (the ``|`` outside any group).
+
+    Example:
+        >>> top_alternatives(r"a(?:b|c)|d\|e")
+        ['a(?:b|c)', 'd\\|e']
+    """
+    alts, depth, cur, escaped = [], 0, "", False
+    for ch in pattern:
+        if not escaped and ch == "|" and depth == 0:
+            alts.append(cur)
+            cur = ""
+            continue
+        if not escaped:
+            depth += (ch == "(") - (ch == ")")
+        escaped = not escaped and ch == "\\"
+        cur += ch
+    return [*alts, cur]
+
+
 def _by_first_letter(pattern: str) -> str:
     r"""``\b(?:alt|alt|...)\b`` with its alternatives grouped by first letter.
 
@@ -296,20 +316,8 @@ def _by_first_letter(pattern: str) -> str:
         >>> _by_first_letter(r"\b(?:share (?:this|on)|sign in|menu)\b")
         '\\b(?:s(?:hare (?:this|on)|ign in)|m(?:enu))\\b'
     """
-    body = pattern[len(r"\b(?:") : -len(r")\b")]
-    alts, depth, cur, escaped = [], 0, "", False
-    for ch in body:
-        if not escaped and ch == "|" and depth == 0:
-            alts.append(cur)
-            cur = ""
-            continue
-        if not escaped:
-            depth += (ch == "(") - (ch == ")")
-        escaped = not escaped and ch == "\\"
-        cur += ch
-    alts.append(cur)
     groups: dict[str, list[str]] = {}
-    for alt in alts:
+    for alt in top_alternatives(pattern[len(r"\b(?:") : -len(r")\b")]):
         if not alt[:1].isalpha() or alt[1:2] in ("?", "*", "+", "{"):
             return pattern  # not a plain word list: keep it as it is
         groups.setdefault(alt[0], []).append(alt[1:])
