@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from copytrace.cluster import Edge, UnionFind, build_clusters, choose_origin, cluster_id_for
+from copytrace.cluster import (
+    Cluster,
+    Edge,
+    UnionFind,
+    build_clusters,
+    choose_origin,
+    cluster_id_for,
+)
 
 
 def test_every_article_with_an_edge_is_in_exactly_one_cluster() -> None:
@@ -50,3 +57,39 @@ def test_union_find_groups() -> None:
         uf.union(x, y)
     uf.add("z")
     assert uf.groups() == [["a", "b", "c", "d"], ["z"]]
+
+
+def _reference_clusters(edges: list[Edge], published: dict[str, str | None]) -> list[Cluster]:
+    """build_clusters as it was: a union-find over the ids, choose_origin per group."""
+    uf = UnionFind()
+    for e in edges:
+        uf.union(e.a_id, e.b_id)
+    by_root: dict[str, list[Edge]] = {}
+    for e in edges:
+        by_root.setdefault(uf.find(e.a_id), []).append(e)
+    out = [
+        Cluster(cluster_id_for(g), tuple(g), choose_origin(g, by_root[uf.find(g[0])], published))
+        for g in uf.groups()
+    ]
+    out.sort(key=lambda c: (-len(c.article_ids), c.article_ids[0]))
+    return out
+
+
+def test_build_clusters_matches_a_union_find_with_choose_origin() -> None:
+    rng = random.Random(12)
+    for trial in range(300):
+        n = rng.randint(1, 40)
+        ids = [rng.choice(["", "x", "Z", "é"]) + f"{rng.randint(0, 10**6)}" for _ in range(n)]
+        ids = list(dict.fromkeys(ids))
+        edges = []
+        for _ in range(rng.randint(1, 60)):
+            a, b = rng.choice(ids), rng.choice(ids)  # (self-loops and repeats too)
+            source = rng.choice([None, None, a, b, "elsewhere"])
+            edges.append(Edge(a, b, source))
+        published = {
+            i: rng.choice([None, "", "bad", "2024-01-01T00:00:00Z", "2024-01-01T01:00:00+02:00"])
+            for i in ids
+            if rng.random() < 0.7
+        }
+        assert build_clusters(edges, published) == _reference_clusters(edges, published), trial
+    assert build_clusters([]) == []
