@@ -63,3 +63,20 @@ def test_outside_a_pool_worker_nothing_changes() -> None:
         assert gc.isenabled()
         _ = [_Node() for _ in range(100)]
     assert gc.get_freeze_count() == before
+
+
+def test_the_scans_own_process_pauses_the_collector_and_restores_it() -> None:
+    assert gc.isenabled()
+    with local._no_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), local._no_collection():
+        raise RuntimeError("a failed stage")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with local._no_collection():
+            pass
+        assert not gc.isenabled()  # (a caller's own setting is left as it was)
+    finally:
+        gc.enable()
