@@ -607,6 +607,14 @@ def _name_matches(
     folded = {w.casefold() for w in words}
     if not folded.isdisjoint(_known_words(tuple(known))):
         return True
+    return _named_on_page(words, other, strong, masthead)
+
+
+def _named_on_page(
+    words: Sequence[str], other: Article, strong: bool, masthead: str | None
+) -> bool:
+    """The page half of :func:`_name_matches`: a name word on ``other``'s masthead (or,
+    ``strong``, anywhere in its text)."""
     texts = [_masthead(other) if masthead is None else masthead]
     if strong:
         texts.append(other.text)
@@ -677,22 +685,29 @@ def _credit_hits(
     own_names: Sequence[str],
     other: Article,
     own: tuple[_OwnCredits, str] | None = None,
-) -> tuple[list[_Hit], list[_Hit]]:
+) -> tuple[list[_Hit], Sequence[_Hit]]:
     """Credit phrases in ``art``'s content: (those naming ``other``'s publisher, generic).
 
     ``own``: ``art``'s own credit work and ``other``'s masthead, when the caller has them.
     """
     mine, masthead = own or (_own_credits(art, tuple(own_names)), _masthead(other))
+    if not mine.named:
+        return [], mine.generic
+    # (_name_matches, with the other's known words looked up once and each credited
+    # name's casefolded words from the article's own work)
+    known = _known_words(tuple(other_names))
     verdicts: dict[tuple[tuple[str, ...], bool], bool] = {}
     named: list[_Hit] = []
-    for start, end, phrase, words, strong in mine.named:
+    for start, end, phrase, words, strong, folded in mine.named:
         key = (words, strong)  # (no name word holds a space)
-        if key not in verdicts:
-            verdicts[key] = _name_matches(words, other_names, other, strong, masthead)
-        if verdicts[key]:
+        verdict = verdicts.get(key)
+        if verdict is None:
+            verdict = not folded.isdisjoint(known) or _named_on_page(words, other, strong, masthead)
+            verdicts[key] = verdict
+        if verdict:
             named.append((start, end, phrase))
     named.sort()
-    return named, list(mine.generic)
+    return named, mine.generic
 
 
 # Articles whose own credit work is kept per process (trigger windows, credit-phrase
@@ -703,8 +718,9 @@ OWN_CREDITS_CACHE = 64
 
 class _OwnCredits(NamedTuple):
     # credit phrases that name someone other than ``art``'s own publisher, in match
-    # order: (start, end, phrase, name words, named with a publisher form)
-    named: tuple[tuple[int, int, str, tuple[str, ...], bool], ...]
+    # order: (start, end, phrase, name words, named with a publisher form, the name
+    # words casefolded)
+    named: tuple[tuple[int, int, str, tuple[str, ...], bool, frozenset[str]], ...]
     generic: tuple[_Hit, ...]  # generic credit phrases, sorted
     # credit lines in match order: (credited name, the line, whether a name found
     # on the other's masthead is no evidence: see _third_party_or_own)
@@ -750,18 +766,22 @@ def _masthead(art: Article) -> str:
 
 def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     own = _own_words(own_names)
-    named: list[tuple[int, int, str, tuple[str, ...], bool]] = []
+    named: list[tuple[int, int, str, tuple[str, ...], bool, frozenset[str]]] = []
     text = art.text
     plain = _letter_runs(text)  # (read by both the phrase and the line searches)
+    runs = _with_lookalikes(text, plain)  # (... as is this)
     both = _word_starts(plain, _TRIGGER_OR_LINE_RUN)  # (trigger and credit-line words)
-    words_at = _words_at(art, plain, [x for x in both if x[1] not in _WHOLE_LINE_WORDS])
+    words_at = _words_at(art, plain, [x for x in both if x[1] not in _WHOLE_LINE_WORDS], runs)
     for rx, where in _NAMED_STARTS:
         for m in _matches_in(rx, where, text, words_at):
             words = _name_words(m.group("name"))
-            if not words or any(w.casefold() in own for w in words):
+            if not words:
+                continue
+            folded = frozenset(w.casefold() for w in words)
+            if not folded.isdisjoint(own):
                 continue
             strong = bool(_PUBLISHER_FORM.search(m.group()))
-            named.append((m.start(), m.end(), m.group().strip(), words, strong))
+            named.append((m.start(), m.end(), m.group().strip(), words, strong, folded))
     generic = sorted(
         (m.start(), m.end(), m.group().strip())
         for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
@@ -769,7 +789,7 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     return _OwnCredits(
         tuple(named),
         tuple(generic),
-        tuple(_line_names(art, own_names, plain, both)),
+        tuple(_line_names(art, own_names, plain, both, runs)),
         _outside_content(art),
         _content_chars(art),
     )
@@ -820,11 +840,14 @@ class _WordsAt(NamedTuple):
 
 
 def _words_at(
-    art: Article, runs: bytes | None = None, found: list[tuple[int, bytes]] | None = None
+    art: Article,
+    runs: bytes | None = None,
+    found: list[tuple[int, bytes]] | None = None,
+    runs_i: bytes | None = None,
 ) -> _WordsAt:
     """The trigger windows of ``art``'s content and the trigger words of its text
-    (``runs``: ``_letter_runs(art.text)``, ``found``: ``_word_starts(runs)``, when the
-    caller has them)."""
+    (``runs``: ``_letter_runs(art.text)``, ``found``: ``_word_starts(runs)``, ``runs_i``:
+    ``_with_lookalikes(art.text, runs)``, when the caller has them)."""
     text = art.text
     if runs is None:
         runs = _letter_runs(text)
@@ -833,7 +856,8 @@ def _words_at(
     windows = _trigger_windows(art, runs, found)
     if not windows:
         return _WordsAt([], [], runs)
-    runs_i = _with_lookalikes(text, runs)
+    if runs_i is None:
+        runs_i = _with_lookalikes(text, runs)
     if runs_i is not runs:
         found = _word_starts(runs_i)
     return _WordsAt(windows, found, runs_i)
@@ -916,14 +940,23 @@ def _trigger_windows(
     windows: list[tuple[int, int]] = []
     starts = [k for k, _ in found]
     n, size = len(starts), len(runs)
+    k = prev = 0  # (the first word at or after the span, found by walking: spans are sorted)
     for lo, hi in _content(art):
-        k = bisect.bisect_left(starts, lo)
-        if (k == n or starts[k] >= hi) and not (
-            lo < min(hi, size)
-            and ((lo > 0 and runs[lo - 1] != 32) or (hi < size and runs[hi] != 32))
-        ):
-            continue  # no trigger word starts in the span, and none is cut by its ends
-        for start, word in _words_within(runs, found, starts, lo, hi):
+        if lo < prev:  # (spans out of order, against the contract: walk from the top)
+            k = 0
+        prev = lo
+        while k < n and starts[k] < lo:
+            k += 1
+        j = k
+        while j < n and starts[j] < hi:
+            j += 1
+        if (0 < lo <= size and runs[lo - 1] != 32) or (hi < size and runs[hi] != 32):
+            words = _words_within(runs, found, starts, lo, hi)  # (an end may cut a word)
+        elif j > k:  # (no end cuts a run of letters: the span's words are the text's)
+            words = found[k:j]
+        else:
+            continue  # no trigger word in the span
+        for start, word in words:
             s = max(lo, start - TRIGGER_REACH)
             e = min(hi, start + len(word) + TRIGGER_REACH)
             if windows and s <= windows[-1][1]:
@@ -1029,16 +1062,19 @@ def _line_names(
     own_names: Sequence[str],
     plain: bytes | None = None,
     both: list[tuple[int, bytes]] | None = None,
+    runs: bytes | None = None,
 ) -> Iterator[tuple[str, str, bool]]:
     """The credit lines of ``art`` in the order :func:`_credit_line` tries them:
     (the credited name, the line, whether the name is no evidence when it stands on
     the other's masthead). ``plain``: ``_letter_runs(art.text)``, ``both``:
-    ``_word_starts(plain, _TRIGGER_OR_LINE_RUN)``, when known."""
+    ``_word_starts(plain, _TRIGGER_OR_LINE_RUN)``, ``runs``: ``_with_lookalikes(art.text,
+    plain)``, when known."""
     own = _own_squashed(tuple(own_names))
     text = art.text
     if plain is None:
         plain = _letter_runs(text)
-    runs = _with_lookalikes(text, plain)
+    if runs is None:
+        runs = _with_lookalikes(text, plain)
     # the _WHOLE_LINE_WORDS standing whole on the page, when it has no look-alike
     # letters (with them, a pattern may match a word spelled with one while another
     # spelling passes the gate below: "provıded by X ... unprovided")
@@ -1050,8 +1086,11 @@ def _line_names(
     # each pattern runs only on pages with its word in ``text.lower()``; a letter word
     # is in it where it is in ``plain``, unless one of the two characters whose lower
     # case holds an ASCII letter is on the page; a word that stands whole in every
-    # match need only be looked up in ``whole``
-    low = text.lower() if "\u212a" in text or "\u0130" in text else None
+    # match need only be looked up in ``whole`` (both characters are look-alikes: a page
+    # without look-alikes has neither)
+    low = None
+    if runs is not plain and ("\u212a" in text or "\u0130" in text):
+        low = text.lower()
     for word, key, gate, rx in _LINE_GATES:
         if low is not None:
             if word not in low:
@@ -1064,7 +1103,7 @@ def _line_names(
                 continue
         elif word not in text:  # "", "©", "(": caseless
             continue
-        for m in _line_matches(word, rx, art.text, runs):
+        for m in _line_matches(word, rx, text, runs):
             named = _line_name(m.group("name"), word == "contributed")
             if named is not None:
                 name, piece = named
