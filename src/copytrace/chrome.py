@@ -18,7 +18,6 @@ either: trafilatura removes their boilerplate from the markup.
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import logging
 import operator
@@ -84,7 +83,53 @@ def key_hash(key: str) -> int:
         >>> key_hash("show more") == key_hash("show more")
         True
     """
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+    return int(_blake_keys([key.encode("utf-8")])[0])
+
+
+# key_hash in numpy over many keys at once (a blake2b a key cost ~0.5 us of Python
+# each; the hashes are only compared within one scan, which learns and applies them):
+# each 8 bytes of a key (little-endian, the last zero-padded) mixed with its place
+# by splitmix64's finalizer, the mixes summed, the sum mixed with the key's length.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_LENGTH_MIX = np.uint64(0xD6E8FEB86659FD93)
+_SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31))
+# The low k bytes of a number (k = 0..8).
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], np.uint64)
+
+
+def _mix64(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64's finalizer (a bijection of 64-bit numbers), in place."""
+    z ^= z >> _SHIFTS[0]
+    z *= _MIX1
+    z ^= z >> _SHIFTS[1]
+    z *= _MIX2
+    z ^= z >> _SHIFTS[2]
+    return z
+
+
+def _joined_key_hashes(
+    buf: bytes, starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> npt.NDArray[np.uint64]:
+    """``key_hash`` of the keys at ``starts`` (``lengths`` bytes each) in ``buf``."""
+    n = len(starts)
+    chunks = (lengths + 7) // 8
+    first = np.zeros(n + 1, np.int64)
+    np.cumsum(chunks, out=first[1:])
+    key = np.repeat(np.arange(n), chunks)
+    place = np.arange(first[-1]) - first[key]
+    at = starts[key] + 8 * place
+    # (overlapping 8-byte windows, one a byte, over buf and zeros after it)
+    windows = np.ndarray((len(buf) + 1,), "<u8", buf + bytes(8), strides=(1,))
+    left = np.minimum(lengths[key] - 8 * place, 8)
+    z = windows[at] & _LOW_BYTES[left]
+    z += (place + 1).astype(np.uint64) * _GOLDEN
+    sums = np.zeros(len(z) + 1, np.uint64)
+    np.cumsum(_mix64(z), out=sums[1:])  # (wraps around: the sums are mod 2**64)
+    h = sums[first[1:]] - sums[first[:-1]]
+    h += lengths.astype(np.uint64) * _LENGTH_MIX
+    return _mix64(h)
 
 
 def page_line_keys(text: str) -> dict[int, str]:
@@ -132,7 +177,25 @@ def key_entry(key: str) -> int | None:
 _key_entry = functools.lru_cache(maxsize=_LINE_ENTRIES)(key_entry)
 
 
-def ascii_key_entries(keys: Sequence[str], learnable: Sequence[bool]) -> list[int | None]:
+def key_entries(keys: Sequence[str], learnable: Sequence[bool]) -> list[int | None]:
+    """``[key_entry(k) if ok else None ...]``, the keys hashed together.
+
+    Example:
+        >>> key_entries(["menu", "10", "menu"], [True, True, False])[1:]
+        [None, None]
+    """
+    match = _MIN_CHARS_RE.match
+    at = [i for i, (k, ok) in enumerate(zip(keys, learnable, strict=True)) if ok and match(k)]
+    out: list[int | None] = [None] * len(keys)
+    hashes = _blake_keys([keys[i].encode("utf-8") for i in at]).tolist()
+    for i, h in zip(at, hashes, strict=True):
+        out[i] = h
+    return out
+
+
+def ascii_key_entries(
+    keys: Sequence[str], learnable: Sequence[bool] | npt.NDArray[np.bool_]
+) -> list[int | None]:
     """``[key_entry(k) if ok else None ...]`` for keys of ASCII letters and digits
     one space apart (``line_key`` of ASCII lines): such a key has enough letters
     and digits when its length less its spaces is enough (no regex per key).
@@ -141,16 +204,37 @@ def ascii_key_entries(keys: Sequence[str], learnable: Sequence[bool]) -> list[in
         >>> ascii_key_entries(["menu", "a b", "menu"], [True, True, False])[1:]
         [None, None]
     """
-    copy, from_bytes, least = _BLAKE8.copy, int.from_bytes, CHROME_MIN_LINE_CHARS
-    out: list[int | None] = []
-    for key, ok in zip(keys, learnable, strict=True):
-        if ok and len(key) - key.count(" ") >= least:
-            h = copy()  # (as in _blake_keys)
-            h.update(key.encode())
-            out.append(from_bytes(h.digest(), "little"))
-        else:
-            out.append(None)
-    return out
+    return joined_key_entries("\n".join(keys).encode("ascii"), np.asarray(learnable, bool))
+
+
+def joined_key_entries(joined: bytes, learnable: npt.NDArray[np.bool_]) -> list[int | None]:
+    """:func:`ascii_key_entries` of the keys joined by line breaks (as bytes): hashed
+    where they lie in ``joined``.
+
+    Example:
+        >>> joined_key_entries(b"menu\\na b", np.array([True, True]))[1:]
+        [None]
+    """
+    if not len(learnable):
+        return []
+    a = np.frombuffer(joined, np.uint8)
+    breaks = np.flatnonzero(a == _NL)
+    starts = np.append(0, breaks + 1)
+    lengths = np.append(breaks, len(a)) - starts
+    # (as _ascii_key_table: a key of single spaces between words of L characters has
+    # at least (L + 1) / 2 word characters; only the few shorter ones counted)
+    least = CHROME_MIN_LINE_CHARS
+    long = lengths >= 2 * least - 2
+    ok = learnable & long
+    few = np.flatnonzero(learnable & (lengths >= least) & ~long).tolist()
+    ok[few] = [
+        n - joined.count(b" ", s, s + n) >= least
+        for s, n in zip(starts[few].tolist(), lengths[few].tolist(), strict=True)
+    ]
+    at = np.flatnonzero(ok)
+    out = np.full(len(learnable), None, object)
+    out[at] = _joined_key_hashes(joined, starts[at], lengths[at])  # (as Python ints)
+    return out.tolist()
 
 
 def chrome_of_lines(known: frozenset[int], lines: Iterable[tuple[int, str]]) -> frozenset[str]:
@@ -290,8 +374,8 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
             parts = list(itertools.compress(parts, ok.tolist()))
         joined = "\n".join(parts)
     if len(asc):
-        ascii_keys, _, valid[asc] = _ascii_key_parts(joined.lower().encode("ascii"))
-        hashes[asc] = _blake_keys(ascii_keys)
+        keys_joined, starts, lengths, valid[asc] = _ascii_key_table(joined.lower().encode("ascii"))
+        hashes[asc] = _joined_key_hashes(keys_joined, starts, lengths)
     if other:
         keys = line_keys([lines[i] for i in other])
         valid[other] = [_MIN_CHARS_RE.match(key) is not None for key in keys]
@@ -300,19 +384,11 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
 
 
 def _blake_keys(keys: Sequence[bytes]) -> npt.NDArray[np.uint64]:
-    """``key_hash`` of each (encoded) key."""
-    # (copying a fresh 8-byte hasher and feeding it the key is the same hash as
-    # blake2b(key, digest_size=8), a third faster than making one from its arguments)
-    copy = _BLAKE8.copy
-    digests = []
-    for k in keys:
-        h = copy()
-        h.update(k)
-        digests.append(h.digest())
-    return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
-
-
-_BLAKE8 = hashlib.blake2b(digest_size=8)
+    """``key_hash`` of each (encoded) key (the name is from when it was blake2b)."""
+    lengths = np.fromiter(map(len, keys), np.int64, len(keys))
+    starts = np.zeros(len(keys), np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    return _joined_key_hashes(b"".join(keys), starts, lengths)
 
 
 def _near_ascii_spaced(text: str) -> list[str]:
@@ -338,7 +414,16 @@ def _ascii_key_parts(
     low: bytes,
 ) -> tuple[list[bytes], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """The keys of :func:`_ascii_keys`, their lengths, and whether each counts
-    (``CHROME_MIN_LINE_CHARS`` word characters).
+    (``CHROME_MIN_LINE_CHARS`` word characters)."""
+    joined, _, lengths, valid = _ascii_key_table(low)
+    return joined.split(b"\n"), lengths, valid
+
+
+def _ascii_key_table(
+    low: bytes,
+) -> tuple[bytes, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """:func:`_ascii_key_parts` with the keys as they are joined by line breaks, and
+    where each starts there.
 
     As line_key: each number (digit groups joined by one of ``.,:``) becomes "0",
     every byte but [0-9a-z] a space, then the spaces are collapsed and stripped.
@@ -379,14 +464,17 @@ def _ascii_key_parts(
     breaks = np.flatnonzero(out == _NL)
     starts = np.append(0, breaks + 1)
     lengths = np.append(breaks, len(out)) - starts
-    keys = out.tobytes().split(b"\n")
+    joined = out.tobytes()
     # A key holds single spaces between words: of L characters, at least (L + 1) / 2
     # are word characters; only the few shorter keys are counted.
     least = CHROME_MIN_LINE_CHARS
     valid = lengths >= 2 * least - 2
     few = np.flatnonzero((lengths >= least) & ~valid).tolist()
-    valid[few] = [len(keys[i]) - keys[i].count(b" ") >= least for i in few]
-    return keys, lengths, valid
+    valid[few] = [
+        n - joined.count(b" ", a, a + n) >= least
+        for a, n in zip(starts[few].tolist(), lengths[few].tolist(), strict=True)
+    ]
+    return joined, starts, lengths, valid
 
 
 def _sum_runs(

@@ -41,7 +41,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse, islice, pairwise
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -97,6 +97,11 @@ def _keys_of_lowered(low: bytes) -> list[str]:
     path (number runs as "0", then ``_KEY_BYTES``, runs of spaces as one, no edges)
     in a few numpy passes over all of them.
     """
+    return _joined_keys_of_lowered(low).decode("ascii").split("\n")
+
+
+def _joined_keys_of_lowered(low: bytes) -> bytes:
+    """``_keys_of_lowered(low)`` joined by line breaks (as bytes)."""
     c = np.frombuffer(low, np.uint8)
     n = len(c)
     # _ASCII_DIGITS_RE runs -> "0": a run keeps its first digit; a digit right
@@ -129,7 +134,7 @@ def _keys_of_lowered(low: bytes) -> list[str]:
         drop = (k[:-1] == 32) & (k[1:] == 10)
         if drop.any():
             k = k[np.append(~drop, True)]
-    return k.tobytes().decode("ascii").split("\n")
+    return k.tobytes()
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -678,7 +683,9 @@ class _Line:
         "words",
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, entry: bool = True) -> None:
+        """``entry``: whether to work out ``self.entry`` too (else None, for the caller
+        to set)."""
         words = _words(text)
         self.text = text
         self.words = words
@@ -699,7 +706,7 @@ class _Line:
         self._publisher: tuple[str | None, str | None] | None = None
         self._stamp: tuple[str | None] | None = None
         self._density: tuple[frozenset[str], float] | None = None
-        self.entry = _chrome_entry(self.key, len(text))
+        self.entry = _chrome_entry(self.key, len(text)) if entry else None
 
     @property
     def row(self) -> array[float]:
@@ -1259,7 +1266,19 @@ def _new_lines(texts: list[str]) -> list[_Line]:
     if idx:
         for i, ln in zip(idx, _near_ascii_lines([texts[i] for i in idx], joined, cp), strict=True):
             out[i] = ln
-    return [ln if ln is not None else _Line(t) for ln, t in zip(out, texts, strict=True)]
+    rest = [i for i, ln in enumerate(out) if ln is None]
+    if rest:
+        from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entries
+
+        # (their chrome entries hashed together, as the near-ASCII lines' are)
+        lines = [_Line(texts[i], entry=False) for i in rest]
+        short = [len(ln.text) <= CHROME_MAX_LINE_CHARS for ln in lines]
+        for i, ln, entry in zip(
+            rest, lines, key_entries([ln.key for ln in lines], short), strict=True
+        ):
+            ln.entry = entry
+            out[i] = ln
+    return cast(list[_Line], out)
 
 
 def _joined_points(texts: list[str]) -> tuple[str, np.ndarray]:
@@ -1314,7 +1333,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     wlines = wb.decode("ascii").split("\n")
     words = [s.split() for s in wlines]
     # Keys (see line_key).
-    keys = _keys_of_lowered(lowb)
+    joined_keys = _joined_keys_of_lowered(lowb)
+    keys = joined_keys.decode("ascii").split("\n")
 
     k = np.fromiter(map(len, words), np.int64, m)
     x = np.zeros((m, _NF))
@@ -1496,7 +1516,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     rows = x.tobytes()
     step = _NF * 8
     stamp = [None if d else _NO_STAMP for d in has_digit.tolist()]
-    from copytrace.chrome import CHROME_MAX_LINE_CHARS, ascii_key_entries
+    from copytrace.chrome import CHROME_MAX_LINE_CHARS, joined_key_entries
 
     # The hard rules (_hard_line), the rare tests on the few lines they can hold for.
     # (a stamp line has a digit and at most _STAMP_MAX_CHARS characters)
@@ -1520,7 +1540,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         hard[i] = True
     langs = _joined_stop_langs(wb, k)  # (the stopwords' languages)
     # (see _chrome_entry)
-    entries = ascii_key_entries(keys, (lens <= CHROME_MAX_LINE_CHARS).tolist())
+    entries = joined_key_entries(joined_keys, lens <= CHROME_MAX_LINE_CHARS)
     out = []
     new_line = _Line.__new__
     row_of = [rows[a : a + step] for a in range(0, len(rows), step)]

@@ -1,0 +1,71 @@
+"""The numpy line-key hash (session 12): every batched path gives ``key_hash``."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from copytrace.chrome import (
+    _blake_keys,
+    _joined_key_hashes,
+    ascii_key_entries,
+    joined_key_entries,
+    key_entries,
+    key_entry,
+    key_hash,
+)
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _ascii_key(rng: random.Random) -> str:
+    words = [
+        "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 12)))
+        for _ in range(rng.randint(0, 8))
+    ]
+    return " ".join(words)
+
+
+def test_batched_hashes_are_key_hash() -> None:
+    rng = random.Random(12)
+    keys = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "x" * 16, "x" * 17, "東京 ё"]
+    keys += [_ascii_key(rng) for _ in range(300)]
+    want = [key_hash(k) for k in keys]
+    assert _blake_keys([k.encode("utf-8") for k in keys]).tolist() == want
+    # (keys anywhere in a buffer: only their own bytes count)
+    buf = b"#".join(k.encode("utf-8") for k in keys) + b"#tail"
+    lengths = np.array([len(k.encode("utf-8")) for k in keys], np.int64)
+    starts = np.zeros(len(keys), np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    assert _joined_key_hashes(buf, starts, lengths).tolist() == want
+    assert all(0 <= h < 2**64 for h in want)
+
+
+def test_entries_are_key_entry() -> None:
+    rng = random.Random(7)
+    keys = ["", "a", "a b", "ab c", "a b c", "abc", "0 0", "menu"]
+    keys += [_ascii_key(rng) for _ in range(500)]
+    ok = [rng.random() < 0.8 for _ in keys]
+    want = [key_entry(k) if good else None for k, good in zip(keys, ok, strict=True)]
+    assert ascii_key_entries(keys, ok) == want
+    assert joined_key_entries("\n".join(keys).encode("ascii"), np.array(ok)) == want
+    odd = [*keys[:50], "東京 都", "ё", "名"]
+    ok_odd = [True] * len(odd)
+    assert key_entries(odd, ok_odd) == [key_entry(k) for k in odd]
+    assert joined_key_entries(b"", np.zeros(0, bool)) == []
+    assert key_entries([], []) == []
+
+
+def test_no_collisions_on_close_keys() -> None:
+    rng = random.Random(3)
+    keys = {_ascii_key(rng) for _ in range(50_000)}
+    base = "abcdefghijklmnop" * 3
+    # chunks swapped, a byte moved across a chunk's edge, zero bytes at the end,
+    # one character changed at each place
+    keys |= {base, base[8:16] + base[:8] + base[16:], base[1:] + base[:1], "ab", "ab\0"}
+    keys |= {base[:i] + "#" + base[i + 1 :] for i in range(len(base))}
+    keys |= {"a" * n for n in range(40)}
+    ordered = sorted(keys)
+    hashes = _blake_keys([k.encode("utf-8") for k in ordered]).tolist()
+    assert len(set(hashes)) == len(ordered)
