@@ -363,13 +363,13 @@ def attribute_and_cover(
     # (coverage with each article's content size from its cached credit work)
     cov_a = _covered(own_a.content_chars, [(p.a_start, p.a_end) for p in passages])
     cov_b = _covered(own_b.content_chars, [(p.b_start, p.b_end) for p in passages])
-    cues = _time_cues(a, b)
+    cues = _time_cues_of(a, b, own_a.time_keys, own_b.time_keys)
     # does b credit a, then does a credit b?
     credited_b, b_cues = _credit_cues(
-        b, "b", "a", names_a, names_b, a, passages, own=(own_b, own_a.outside)
+        b, "b", "a", names_a, names_b, a, passages, own=(own_b, own_a)
     )
     credited_a, a_cues = _credit_cues(
-        a, "a", "b", names_b, names_a, b, passages, own=(own_a, own_b.outside)
+        a, "a", "b", names_b, names_a, b, passages, own=(own_a, own_b)
     )
     cues += b_cues
     cues += a_cues
@@ -513,8 +513,11 @@ _EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
+_TimeKeys = tuple[int | None, int]
+
+
 @functools.lru_cache(maxsize=1024)  # (a scan meets each article in several pairs)
-def _time_keys(value: str | None) -> tuple[int | None, int] | None:
+def _time_keys(value: str | None) -> _TimeKeys | None:
     """A publication time as whole microseconds since 1970: (of the instant when the time
     has an offset, else None; of the wall-clock time), or None when there is no time.
     Ints compare as the datetimes do (fixed offsets), at a fraction of the cost."""
@@ -526,7 +529,12 @@ def _time_keys(value: str | None) -> tuple[int | None, int] | None:
 
 
 def _time_cues(a: Article, b: Article) -> list[_Cue]:
-    ka, kb = _time_keys(a.published), _time_keys(b.published)
+    return _time_cues_of(a, b, _time_keys(a.published), _time_keys(b.published))
+
+
+def _time_cues_of(a: Article, b: Article, ka: _TimeKeys | None, kb: _TimeKeys | None) -> list[_Cue]:
+    """:func:`_time_cues` given ``ka``, ``kb``: the :func:`_time_keys` of ``a.published``
+    and ``b.published`` (from each article's own work)."""
     if ka is None or kb is None:
         return []
     # instants when both times have an offset, else wall-clock times (as comparing
@@ -684,18 +692,22 @@ def _credit_hits(
     other_names: Sequence[str],
     own_names: Sequence[str],
     other: Article,
-    own: tuple[_OwnCredits, str] | None = None,
+    own: tuple[_OwnCredits, _OwnCredits] | None = None,
 ) -> tuple[list[_Hit], Sequence[_Hit]]:
     """Credit phrases in ``art``'s content: (those naming ``other``'s publisher, generic).
 
-    ``own``: ``art``'s own credit work and ``other``'s masthead, when the caller has them.
+    ``own``: the own credit work of ``art`` and of ``other`` (with ``other_names``),
+    when the caller has them.
     """
-    mine, masthead = own or (_own_credits(art, tuple(own_names)), _masthead(other))
+    mine = own[0] if own else _own_credits(art, tuple(own_names))
     if not mine.named:
         return [], mine.generic
     # (_name_matches, with the other's known words looked up once and each credited
     # name's casefolded words from the article's own work)
-    known = _known_words(tuple(other_names))
+    if own:
+        masthead, known = own[1].outside, own[1].known_words
+    else:
+        masthead, known = _masthead(other), _known_words(tuple(other_names))
     verdicts: dict[tuple[tuple[str, ...], bool], bool] = {}
     named: list[_Hit] = []
     for start, end, phrase, words, strong, folded in mine.named:
@@ -727,6 +739,11 @@ class _OwnCredits(NamedTuple):
     lines: tuple[tuple[str, str, bool], ...]
     outside: str  # the page text outside the content (_outside_content)
     content_chars: int  # the characters of the content (for coverage)
+    # what the other article of a pair reads of this one's names: _known_words and
+    # _known_folded of its own names (a credit names it when it meets these)
+    known_words: frozenset[str]
+    known_folded: frozenset[str]
+    time_keys: _TimeKeys | None  # _time_keys(art.published)
 
 
 # The last articles' (publisher names, own credit work), by the article object: the
@@ -792,6 +809,9 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         tuple(_line_names(art, own_names, plain, both, runs)),
         _outside_content(art),
         _content_chars(art),
+        own,
+        _known_folded(own_names),
+        _time_keys(art.published),
     )
 
 
@@ -1031,7 +1051,7 @@ def _credit_line(
     other_names: Sequence[str],
     other: Article,
     own_names: Sequence[str] = (),
-    own: tuple[_OwnCredits, str] | None = None,
+    own: tuple[_OwnCredits, _OwnCredits] | None = None,
 ) -> str | None:
     """A credit line anywhere in ``art`` naming ``other``'s publisher (the whole name, or
     a name on ``other``'s masthead), or None. Credit lines often sit in what the
@@ -1041,8 +1061,10 @@ def _credit_line(
     lines = (own[0] if own else _own_credits(art, tuple(own_names))).lines
     if not lines:
         return None
-    known = _known_folded(tuple(other_names))
-    masthead = own[1] if own else _masthead(other)
+    if own:
+        known, masthead = own[1].known_folded, own[1].outside
+    else:
+        known, masthead = _known_folded(tuple(other_names)), _masthead(other)
     for name, line, no_evidence in lines:
         if name.casefold() in known:
             return line
@@ -1250,11 +1272,12 @@ def _credit_cues(
     own_names: Sequence[str],
     other_art: Article,
     passages: Sequence[Passage],
-    own: tuple[_OwnCredits, str] | None = None,
+    own: tuple[_OwnCredits, _OwnCredits] | None = None,
 ) -> tuple[list[bool], list[_Cue]]:
     """Whether ``art`` (side ``side``) credits ``other_art`` at each passage.
 
-    ``own``: ``art``'s own credit work and ``other_art``'s masthead, when known."""
+    ``own``: the own credit work of ``art`` and of ``other_art`` (with ``other_names``),
+    when known."""
     named_hits, generic_hits = _credit_hits(art, other_names, own_names, other_art, own)
     credit_line = _credit_line(art, other_names, other_art, own_names, own)
     flags: list[bool] = []
