@@ -69,3 +69,20 @@ def test_no_collisions_on_close_keys() -> None:
     ordered = sorted(keys)
     hashes = _blake_keys([k.encode("utf-8") for k in ordered]).tolist()
     assert len(set(hashes)) == len(ordered)
+
+
+def test_ascii_keys_of_numbers_as_line_key() -> None:
+    from copytrace.chrome import _ascii_key_table
+    from copytrace.clean import line_key
+
+    rng = random.Random(11)
+    lines = ["", "1", "1.", ".1", "1.2.3", " 4. 5 ", "a 1,2:3 b", "0", "12:30 p.m."]
+    lines += [
+        "".join(rng.choice("0123456789.,: ab-") for _ in range(rng.randint(0, 30)))
+        for _ in range(3000)
+    ]
+    joined, starts, lengths, _ = _ascii_key_table("\n".join(lines).encode("ascii"))
+    assert joined.split(b"\n") == [line_key(t).encode("ascii") for t in lines]
+    assert [joined[a : a + n] for a, n in zip(starts.tolist(), lengths.tolist(), strict=True)] == (
+        joined.split(b"\n")
+    )

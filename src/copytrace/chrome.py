@@ -284,9 +284,9 @@ def pages_line_hashes(texts: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
 # line_key's ASCII path as byte tables: [.,:] (which join the digit groups of a
 # number), and every byte to its key byte with the line break kept.
 _SEP_BYTES = bytes(c in b".,:" for c in range(256))
-# Digits as "0", [a-z], [.,:] and the line break kept, every other byte a space.
+# Digits as "0", [a-z] and the line break kept, every other byte ([.,:] too) a space.
 _NUMBER_BYTES = bytes(
-    48 if 48 <= c <= 57 else c if 97 <= c <= 122 or c in b".,:\n" else 32 for c in range(256)
+    48 if 48 <= c <= 57 else c if 97 <= c <= 122 or c == 10 else 32 for c in range(256)
 )
 _SPACE, _NL, _ZERO = ord(" "), ord("\n"), ord("0")
 
@@ -428,15 +428,14 @@ def _ascii_key_table(
     As line_key: each number (digit groups joined by one of ``.,:``) becomes "0",
     every byte but [0-9a-z] a space, then the spaces are collapsed and stripped.
     """
-    # (one table first: digits as "0", the separators kept; fewer passes after)
-    t = low.translate(_NUMBER_BYTES)
-    k = np.frombuffer(t, dtype=np.uint8)
+    # (the separators as spaces already: the ones inside a number go, the others
+    # are spaces; where they are found apart)
+    k = np.frombuffer(low.translate(_NUMBER_BYTES), dtype=np.uint8)
     n = len(k)
     digit = k == _ZERO
-    sep = np.frombuffer(t.translate(_SEP_BYTES), dtype=bool)
+    sep = np.frombuffer(low.translate(_SEP_BYTES), dtype=bool)
     # a number: digits, and the separators with a digit on both sides; its first
     # character stays, the rest go
-    keep = np.ones(n, dtype=bool)
     if n > 1:
         cont = np.zeros(n, dtype=bool)
         np.logical_and(digit[1:], digit[:-1], out=cont[1:])
@@ -444,16 +443,18 @@ def _ascii_key_table(
             inner = sep[1:-1] & digit[:-2] & digit[2:]
             cont[1:-1] |= inner
             cont[2:] |= inner  # (the digit right after it)
-        np.logical_not(cont, out=keep)
+        keep = ~cont
+    else:
+        keep = np.ones(n, dtype=bool)
     # the other separators are spaces; of a run of spaces the first stays if it
     # follows a word character (not a line's start) ...
-    space = (k == _SPACE) | sep
+    space = k == _SPACE
     if n:
         after_word = np.zeros(n, dtype=bool)
         np.logical_not(space[:-1], out=after_word[1:])
         after_word[1:] &= k[:-1] != _NL
         keep &= ~space | after_word
-    out = np.where(sep, np.uint8(_SPACE), k)[keep]
+    out = k[keep]
     # ... and is not before a line break or the end
     if len(out):
         drop = np.zeros(len(out), dtype=bool)

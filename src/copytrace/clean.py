@@ -89,6 +89,10 @@ _ASCII_DIGITS_RE = re.compile(r"[0-9]+(?:[.,:][0-9]+)*")
 _KEY_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 # The same over lines joined by line breaks: the table keeps them.
 _KEY_BYTES_NL = _KEY_BYTES[:10] + b"\n" + _KEY_BYTES[11:]
+# ... with every digit as "0" (a number's first digit is what stays of it), and the
+# separators that join a number's digit groups as ones.
+_KEY_ZERO_BYTES_NL = bytes(48 if 48 <= c <= 57 else b for c, b in enumerate(_KEY_BYTES_NL))
+_NUMBER_SEP_BYTES = bytes(c in b".,:" for c in range(256))
 _ASCII_DIGITS_BYTES_RE = re.compile(_ASCII_DIGITS_RE.pattern.encode("ascii"))
 
 
@@ -102,26 +106,23 @@ def _keys_of_lowered(low: bytes) -> list[str]:
 
 def _joined_keys_of_lowered(low: bytes) -> bytes:
     """``_keys_of_lowered(low)`` joined by line breaks (as bytes)."""
-    c = np.frombuffer(low, np.uint8)
-    n = len(c)
+    # (byte tables, one pass each: the digits as "0" already, the separators apart)
+    k = np.frombuffer(low.translate(_KEY_ZERO_BYTES_NL), np.uint8)
+    n = len(k)
     # _ASCII_DIGITS_RE runs -> "0": a run keeps its first digit; a digit right
     # after a digit, or after a separator right after a digit, continues a run,
     # as does a separator between two digits.
-    dig = (c >= 48) & (c <= 57)
-    k = np.frombuffer(low.translate(_KEY_BYTES_NL), np.uint8)
+    dig = k == 48
     if n > 1:
         cont = np.zeros(n, bool)
         np.logical_and(dig[1:], dig[:-1], out=cont[1:])
         if n > 2:
-            sep = (c[1:-1] == 46) | (c[1:-1] == 44) | (c[1:-1] == 58)
+            sep = np.frombuffer(low.translate(_NUMBER_SEP_BYTES), bool)[1:-1]
             mid = sep & dig[:-2] & dig[2:]  # a separator inside a run
             cont[1:-1] |= mid
             cont[2:] |= dig[2:] & mid
         if cont.any():
-            keep = ~cont
-            k = k[keep]
-            dig = dig[keep]
-    k = np.where(dig, np.uint8(48), k)
+            k = k[~cont]
     # One space between words: a run of spaces after a word character becomes one
     # space, others go; then a space before a line break or the end goes.
     space = k == 32
