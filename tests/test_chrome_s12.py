@@ -86,3 +86,20 @@ def test_ascii_keys_of_numbers_as_line_key() -> None:
     assert [joined[a : a + n] for a, n in zip(starts.tolist(), lengths.tolist(), strict=True)] == (
         joined.split(b"\n")
     )
+
+
+def test_mixed_lines_hash_as_key_hash() -> None:
+    from copytrace.chrome import CHROME_MIN_LINE_CHARS, _line_hashes
+    from copytrace.clean import line_key
+
+    rng = random.Random(9)
+    alphabet = "ab 1.“”—ё東\u2019xY"
+    lines = ["", "東", "“a”", "ab—cd", "x ё y", "menu"]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    lines = list(dict.fromkeys(lines))
+    for group in (lines, lines[::-1], [t for t in lines if not t.isascii()], ["東", "a"]):
+        hashes, valid = _line_hashes(group)
+        keys = [line_key(t) for t in group]
+        assert hashes.tolist() == [key_hash(k) for k in keys]
+        want = [sum(c.isalnum() for c in k) >= CHROME_MIN_LINE_CHARS for k in keys]
+        assert valid.tolist() == want

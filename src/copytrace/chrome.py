@@ -354,28 +354,24 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
     n = len(lines)
     hashes = np.zeros(n, dtype=np.uint64)
     valid = np.zeros(n, dtype=bool)
-    joined = "\n".join(lines)
-    asc: Sequence[int] | np.ndarray = range(n)
+    plain: Sequence[int] = range(n)
     other: list[int] = []
-    if not joined.isascii():
-        # As line_keys: the near-ASCII punctuation (curly quotes, dashes) separates
-        # words as a space does; the lines ASCII after that are keyed together too.
-        # (only the lines not ASCII looked at again, none by a loop over all lines)
+    if not "\n".join(lines).isascii():
+        plain = list(itertools.compress(range(n), map(str.isascii, lines)))
         odd = list(itertools.compress(range(n), map(operator.not_, map(str.isascii, lines))))
-        spaced = _near_ascii_spaced("\n".join([lines[i] for i in odd]))
-        parts = list(lines)
-        for i, t in zip(odd, spaced, strict=True):
-            parts[i] = t
-        other = [i for i, t in zip(odd, spaced, strict=True) if not t.isascii()]
-        if other:
-            ok = np.ones(n, dtype=bool)
-            ok[other] = False
-            asc = np.flatnonzero(ok)
-            parts = list(itertools.compress(parts, ok.tolist()))
-        joined = "\n".join(parts)
-    if len(asc):
-        keys_joined, starts, lengths, valid[asc] = _ascii_key_table(joined.lower().encode("ascii"))
-        hashes[asc] = _joined_key_hashes(keys_joined, starts, lengths)
+        # As line_keys: the near-ASCII punctuation (curly quotes, dashes) separates
+        # words as a space does; the lines ASCII after that are keyed apart from
+        # the plain ones, their code points as bytes.
+        low, near, other = _near_ascii_bytes([lines[i] for i in odd])
+        near = [odd[i] for i in near]
+        other = [odd[i] for i in other]
+        if near:
+            keys_joined, starts, lengths, valid[near] = _ascii_key_table(low)
+            hashes[near] = _joined_key_hashes(keys_joined, starts, lengths)
+    if len(plain):
+        ascii_low = "\n".join([lines[i] for i in plain]).lower().encode("ascii")
+        keys_joined, starts, lengths, valid[plain] = _ascii_key_table(ascii_low)
+        hashes[plain] = _joined_key_hashes(keys_joined, starts, lengths)
     if other:
         keys = line_keys([lines[i] for i in other])
         valid[other] = [_MIN_CHARS_RE.match(key) is not None for key in keys]
@@ -389,6 +385,35 @@ def _blake_keys(keys: Sequence[bytes]) -> npt.NDArray[np.uint64]:
     starts = np.zeros(len(keys), np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     return _joined_key_hashes(b"".join(keys), starts, lengths)
+
+
+def _near_ascii_bytes(lines: list[str]) -> tuple[bytes, list[int], list[int]]:
+    """The lines (none with a line break) that are ASCII once the near-ASCII
+    punctuation is a space, lowercased and joined by line breaks as bytes, which
+    lines they are, and the others."""
+    from copytrace.clean import _NEAR_POINTS
+
+    cp = np.frombuffer("\n".join(lines).encode("utf-32-le", "surrogatepass"), np.uint32)
+    high = np.flatnonzero(cp >= 128)
+    is_near = np.isin(cp[high], _NEAR_POINTS)
+    breaks = np.flatnonzero(cp == _NL)
+    # (a far character's line: the line breaks before it)
+    far = np.unique(np.searchsorted(breaks, high[~is_near]))
+    code = cp.astype(np.uint8)
+    code[high[is_near]] = _SPACE
+    if len(far):
+        ok = np.ones(len(lines), bool)
+        ok[far] = False
+        # each kept line's characters and the line break after it (the last line
+        # has none: the last kept line's goes when the last line is not kept)
+        lengths = np.diff(np.concatenate([[0], breaks + 1, [len(cp)]]))
+        code = code[np.repeat(ok, lengths)]
+        if not ok[-1] and len(code):
+            code = code[:-1]
+        near = np.flatnonzero(ok).tolist()
+    else:
+        near = list(range(len(lines)))
+    return code.tobytes().lower(), near, far.tolist()
 
 
 def _near_ascii_spaced(text: str) -> list[str]:
