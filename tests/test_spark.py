@@ -233,3 +233,21 @@ def test_cli_scan_with_the_spark_engine(corpus: Path, tmp_path: Path, spark: obj
     # the articles stay in the distributed checkpoint only
     assert not (out / "articles.parquet").exists()
     assert (out / "_stages" / "clean" / "_SUCCESS").exists()
+
+
+def test_checkpoints_of_another_copytrace_or_checkpoint_form_are_not_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copytrace
+    from copytrace.engines import spark as engine
+
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    cfg = ScanConfig()
+    key = engine._checkpoint_key([str(data)], cfg)
+    assert engine._checkpoint_key([str(data)], cfg) == key
+    monkeypatch.setattr(engine, "CHECKPOINT_FORMAT", engine.CHECKPOINT_FORMAT + 1)
+    assert engine._checkpoint_key([str(data)], cfg) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(copytrace, "__version__", "0.0.0-other")
+    assert engine._checkpoint_key([str(data)], cfg) != key

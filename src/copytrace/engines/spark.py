@@ -55,6 +55,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 from pyspark.sql.types import StructType
 
+import copytrace
 from copytrace.candidates import df_limit
 from copytrace.chrome import chrome_from_counts
 from copytrace.cluster import Cluster, Edge, choose_origin, cluster_id_for
@@ -396,8 +397,15 @@ class Checkpoints:
             shutil.rmtree(path.removeprefix("file:"), ignore_errors=True)
 
 
+# The stored form of the stages' checkpoints: bumped when a stage stores its rows
+# differently, so a run of newer code never resumes from an older run's checkpoints
+# (2: chrome line hashes by a numpy hash of the keys, session 12; they were blake2b's).
+CHECKPOINT_FORMAT = 2
+
+
 def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
-    """What the checkpoints depend on: the inputs and every setting that changes a stage."""
+    """What the checkpoints depend on: the inputs, every setting that changes a stage,
+    and the version of copytrace and of the checkpoints' form."""
     settings = dataclasses.asdict(config)
     for name in ("jobs", "report", "report_pairs", "work_dir", "spark"):
         settings.pop(name, None)
@@ -406,7 +414,15 @@ def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
         p = Path(raw)
         st = p.stat() if p.exists() else None
         files.append([str(raw), st.st_size if st else None, st.st_mtime_ns if st else None])
-    blob = json.dumps({"inputs": files, "settings": settings}, sort_keys=True, default=str)
+    blob = json.dumps(
+        {
+            "inputs": files,
+            "settings": settings,
+            "version": [copytrace.__version__, CHECKPOINT_FORMAT],
+        },
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
