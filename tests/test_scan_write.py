@@ -89,6 +89,35 @@ def test_article_batches_equal_the_articles_rebuilt_one_by_one(tmp_path: Path) -
     assert list(_article_batches(spill, [])) == []
 
 
+def test_spill_articles_are_the_spilled_articles(tmp_path: Path) -> None:
+    # Spill.article reads the columns' buffers itself: every field as written,
+    # nulls, empty strings, non-ASCII text, no content, HTML pages, several batches
+    rng = random.Random(9)
+    arts = [
+        Article(
+            f"id-{k}-" + rng.choice(["", "é", "\U0001f600"]),
+            rng.choice(["", "Text ünïcode\n", "東京 text\u2028more", "a" * 300])
+            * rng.randrange(1, 4),
+            content=tuple((s, s + 2) for s in range(0, rng.randrange(0, 9), 3)),
+            title=rng.choice([None, "", "T", "Tïtle"]),
+            published=rng.choice([None, "2024-01-01T00:00:00+00:00"]),
+            source=rng.choice([None, "S", ""]),
+            dateline=rng.choice([None, "PARIS", "SÃO PAULO"]),
+            url=rng.choice([None, "https://x.example/a"]),
+            path=rng.choice([None, "in/ä.jsonl"]),
+            is_html=rng.random() < 0.3,
+        )
+        for k in range(40)
+    ]
+    _spill(tmp_path, [arts[:13], arts[13:14], [], arts[14:]])
+    spill = Spill(tmp_path)
+    assert len(spill) == len(arts)
+    got = [spill.article(d) for d in range(len(arts))]
+    assert got == arts
+    assert all(type(a.content) is tuple for a in got)
+    assert all(type(s) is tuple and type(s[0]) is int for a in got for s in a.content)
+
+
 def _render_text_by_scanning(art: Article, marks: list[tuple[int, int, str]]) -> str:
     """render_text as it was: every piece tested against every span and mark."""
     from copytrace.report.html import _elide
