@@ -50,7 +50,7 @@ from copytrace.paraphrase import (
     sentence_bags,
     sentence_similarity,
 )
-from copytrace.text import Tokens, sentence_spans, tokenize, tokenize_many
+from copytrace.text import Tokens, sentence_spans, tokenize, tokenize_many_starts
 
 logger = logging.getLogger(__name__)
 
@@ -552,24 +552,26 @@ def prepared(pairs: Sequence[tuple[Article, Article]], params: AlignParams) -> I
         seen[(first.text, first.content, first.is_html)] = None
         seen[(second.text, second.content, second.is_html)] = None
     keys = list(seen)
-    tokens = tokenize_many([(t, c or ((0, len(t)),), html) for t, c, html in keys])
+    tokens, token_starts = tokenize_many_starts(
+        [(t, c or ((0, len(t)),), html) for t, c, html in keys]
+    )
     texts: dict[tuple[str, tuple[tuple[int, int], ...], bool, bool], _Prepared] = {}
     docs: dict[int, tuple[Tokens, Spans, Sequence[int], _Doc]] = {}
     ids, stems, generation = _LEXICON.lookup(
         list(itertools.chain.from_iterable(t.words for t in tokens))
     )
-    at = 0
-    built: list[_Doc] = []
-    for (text, content, is_html), tok in zip(keys, tokens, strict=True):
-        spans = content or ((0, len(text)),)
-        sents = sentence_spans(text, spans) if params.paraphrase else []
-        breaks = content_breaks(text, spans, tok)
-        texts[(text, content, is_html, params.paraphrase)] = (tok, sents, breaks)
-        end = at + len(tok)
-        doc = _build_doc(tok, breaks, sents, ids[at:end], stems[at:end], generation)
-        docs[id(tok)] = (tok, sents, breaks, doc)
-        built.append(doc)
-        at = end
+    spans = [content or ((0, len(text)),) for text, content, _ in keys]
+    sents = [
+        sentence_spans(k[0], s) if params.paraphrase else []
+        for k, s in zip(keys, spans, strict=True)
+    ]
+    breaks = [content_breaks(k[0], s, t) for k, s, t in zip(keys, spans, tokens, strict=True)]
+    built = _build_docs(
+        tokens, breaks, sents, [len(k[0]) for k in keys], token_starts, ids, stems, generation
+    )
+    for key, tok, sent, brk, doc in zip(keys, tokens, sents, breaks, built, strict=True):
+        texts[(*key, params.paraphrase)] = (tok, sent, brk)
+        docs[id(tok)] = (tok, sent, brk, doc)
     # the documents' n-grams, seeds and sentence bags in one numpy pass each (a pass
     # per document costs more in calls than in work)
     _seeds_together(built, ids, params.seed_words, params.max_seed_repeat)
@@ -933,6 +935,115 @@ def _build_doc(
         ordered=ordered,
         stem_max=int(stems.max(initial=0)),
     )
+
+
+def _build_docs(
+    tokens: Sequence[Tokens],
+    breaks: Sequence[Sequence[int]],
+    sentences: Sequence[Spans],
+    text_lengths: Sequence[int],
+    token_starts: np.ndarray | None,
+    ids: np.ndarray,
+    stems: np.ndarray,
+    generation: int,
+) -> list[_Doc]:
+    """:func:`_build_doc` of each document, by numpy passes over them all (a bisect
+    pair per sentence and a few numpy calls per document cost more): the same
+    documents, their arrays views of shared ones. ``ids``, ``stems`` and (when
+    given) ``token_starts``: the documents' one after another; ``text_lengths``:
+    their texts' lengths."""
+    n_docs = len(tokens)
+    lens = [len(t) for t in tokens]
+    tok_at = np.zeros(n_docs + 1, np.int64)
+    np.cumsum(lens, out=tok_at[1:])
+    bounds = tok_at.tolist()
+    # each document's token starts shifted past the previous documents' texts: one
+    # sorted array to search every sentence in (when each document's is sorted)
+    shift = np.zeros(n_docs, np.int64)
+    np.cumsum(np.array(text_lengths[:-1], np.int64) + 1, out=shift[1:])
+    if token_starts is None or len(token_starts) != bounds[-1]:
+        token_starts = np.fromiter(
+            itertools.chain.from_iterable(t.starts for t in tokens), np.int64, bounds[-1]
+        )
+    starts = token_starts + np.repeat(shift, lens)
+    if len(ids) != bounds[-1] or (len(starts) > 1 and (starts[1:] < starts[:-1]).any()):
+        return [  # (unsorted spans: the search differs from a bisect)
+            _build_doc(t, b, s, ids[lo:hi], stems[lo:hi], generation)
+            for t, b, s, lo, hi in zip(tokens, breaks, sentences, bounds, bounds[1:], strict=False)
+        ]
+    # the barrier counts: each document's len + 1 of them, counted from its first
+    flag_at = [
+        base + k
+        for base, n, doc_breaks in zip(
+            (tok_at[:-1] + np.arange(n_docs)).tolist(), lens, breaks, strict=True
+        )
+        for k in doc_breaks
+        if 0 < k < n
+    ]
+    flagged = np.array(flag_at, np.int64)
+    flags = np.zeros(bounds[-1] + n_docs, np.int64)
+    flags[flagged] = 1
+    counts = flags.cumsum()
+    counts -= np.repeat(counts[tok_at[:-1] + np.arange(n_docs)], np.add(lens, 1))
+    has_barrier = np.bincount(
+        np.searchsorted(tok_at[1:] + np.arange(1, n_docs + 1), flagged, "right"),
+        minlength=n_docs,
+    ).tolist()
+    # the sentences' token ranges, those holding a token kept
+    per_doc = [len(s) for s in sentences]
+    spans = np.fromiter(
+        itertools.chain.from_iterable(itertools.chain.from_iterable(sentences)),
+        np.int64,
+        2 * sum(per_doc),
+    ).reshape(-1, 2)
+    sent_doc = np.repeat(np.arange(n_docs), per_doc)
+    found = np.searchsorted(starts, spans + shift[sent_doc, None]) - tok_at[sent_doc, None]
+    keep = found[:, 1] > found[:, 0]
+    found, sent_doc = found[keep], sent_doc[keep]
+    cuts = np.zeros(n_docs + 1, np.int64)
+    np.cumsum(np.bincount(sent_doc, minlength=n_docs), out=cuts[1:])
+    # ordered: each sentence after the previous one of its document
+    overlap = (found[1:, 0] < found[:-1, 1]) & (sent_doc[1:] == sent_doc[:-1])
+    unordered = set(sent_doc[1:][overlap].tolist())
+    lengths = found[:, 1] - found[:, 0]
+    lo_list: list[int] = found[:, 0].tolist()
+    hi_list: list[int] = found[:, 1].tolist()
+    most = np.zeros(n_docs, np.int64)
+    held = np.flatnonzero(np.array(lens) > 0)
+    if len(held):
+        most[held] = np.maximum.reduceat(stems, tok_at[held])
+    np.maximum(most, 0, out=most)
+    docs: list[_Doc] = []
+    for k, (lo, hi, s_lo, s_hi, stem_max, barrier) in enumerate(
+        zip(
+            bounds,
+            bounds[1:],
+            cuts.tolist(),
+            cuts[1:].tolist(),
+            most.tolist(),
+            has_barrier,
+            strict=False,
+        )
+    ):
+        doc_counts = counts[lo + k : hi + k + 1]
+        firsts = lo_list[s_lo:s_hi]
+        docs.append(
+            _Doc(
+                tokens[k],
+                ids[lo:hi],
+                doc_counts,
+                doc_counts.tolist() if barrier else None,
+                list(zip(firsts, hi_list[s_lo:s_hi], strict=True)),
+                generation,
+                stems[lo:hi],
+                found[s_lo:s_hi],
+                lengths[s_lo:s_hi],
+                firsts,
+                ordered=k not in unordered,
+                stem_max=stem_max,
+            )
+        )
+    return docs
 
 
 def _crosses(doc: _Doc, lo: int, hi: int) -> bool:

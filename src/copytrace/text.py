@@ -275,31 +275,51 @@ def tokenize_many(
         >>> [t.words for t in tokenize_many([("The U.S. said", None, False), ("No.", None, False)])]
         [['the', 'us', 'said'], ['no']]
     """
+    return tokenize_many_starts(items)[0]
+
+
+def tokenize_many_starts(
+    items: Sequence[tuple[str, Sequence[tuple[int, int]] | None, bool]],
+) -> tuple[list[Tokens], np.ndarray | None]:
+    """:func:`tokenize_many`, and the tokens' starts one after another as an array
+    when the joined pass gave them all (no text HTML, tokenized alone or with a word
+    normalised away; None otherwise): the aligner searches them."""
     out: list[Tokens | None] = [None] * len(items)
     member: list[int] = []  # the items in the joined pass
-    member_pos: list[int] = []  # where each starts in it
-    subs: list[str] = []
-    seg_pos: list[int] = []  # each span's start in the joined text
-    seg_shift: list[int] = []  # and what takes it back to its text's offsets
-    pos = 0
     for k, (text, spans, is_html) in enumerate(items):
         if is_html:
             out[k] = tokenize(text, spans, True)
-            continue
-        n = len(text)
-        member.append(k)
-        member_pos.append(pos)
-        for lo, hi in spans if spans is not None else ((0, n),):
-            hi = min(hi, n)
-            if hi > lo:
-                seg_pos.append(pos)
-                seg_shift.append(lo - pos)
-                subs.append(text[lo:hi])
-                pos += hi - lo + 1
-    if subs:
+        else:
+            member.append(k)
+    span_lists = [
+        spans if spans is not None else ((0, len(text)),)
+        for text, spans, _ in (items[k] for k in member)
+    ]
+    # each span's text (one past the end or reversed: empty, no word)
+    subs = [
+        text[lo:hi]
+        for k, spans in zip(member, span_lists, strict=True)
+        for text in (items[k][0],)
+        for lo, hi in spans
+    ]
+    # where each span starts in the joined text, what takes it back to its text's
+    # offsets, and where each member's spans start there
+    per_member = np.fromiter(map(len, span_lists), np.int64, len(span_lists))
+    at = np.zeros(len(subs) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, subs), np.int64, len(subs)) + 1, out=at[1:])
+    lo_of = np.fromiter((lo for spans in span_lists for lo, _ in spans), np.int64, len(subs))
+    seg_pos: list[int] = at[:-1].tolist()
+    seg_shift: list[int] = (lo_of - at[:-1]).tolist()
+    member_pos: list[int] = at[np.cumsum(per_member) - per_member].tolist()
+    starts = None
+    if at[-1] > len(subs):  # (a character to read)
         # the spans joined by "\0" (no word runs across it), as in _tokenize_plain
-        _tokenize_joined("\0".join(subs), items, member, member_pos, seg_pos, seg_shift, out)
-    return [t if t is not None else Tokens([], [], []) for t in out]
+        starts = _tokenize_joined(
+            "\0".join(subs), items, member, member_pos, seg_pos, seg_shift, out
+        )
+    if len(member) < len(items):
+        starts = None
+    return [t if t is not None else Tokens([], [], []) for t in out], starts
 
 
 def _tokenize_joined(
@@ -310,10 +330,12 @@ def _tokenize_joined(
     seg_pos: list[int],
     seg_shift: list[int],
     out: list[Tokens | None],
-) -> None:
+) -> np.ndarray | None:
     """:func:`_tokenize_plain` over the joined spans of the ``member`` items (each
     starting at ``member_pos`` in ``joined``): their tokens into ``out``. A text
-    with a code point of ``_SMALL_CODES`` or more is blanked and tokenized alone."""
+    with a code point of ``_SMALL_CODES`` or more is blanked and tokenized alone.
+    Returns the tokens' starts when they are all the members' (None otherwise)."""
+    whole = True  # every member's tokens from this pass, none dropped
     if joined.isascii():
         cp: np.ndarray = np.frombuffer(joined.encode("ascii"), np.uint8)
         letter_of, conn_of, byte_of = _ASCII_TABLES
@@ -321,6 +343,7 @@ def _tokenize_joined(
         cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
         large = np.flatnonzero(cp >= _SMALL_CODES)
         if len(large):
+            whole = False
             cp = cp.copy()
             ends = [*member_pos[1:], len(cp) + 1]
             for j in np.unique(np.searchsorted(member_pos, large, "right") - 1).tolist():
@@ -331,7 +354,8 @@ def _tokenize_joined(
         cp = cp.astype(np.intp)  # index once, not once per table
     word, first, last, words = _words_of(cp, letter_of, conn_of, byte_of)
     shift_of = np.array(seg_shift)[np.searchsorted(seg_pos, first, "right") - 1]
-    starts: list[int] = (first + shift_of).tolist()
+    start_at = first + shift_of
+    starts: list[int] = start_at.tolist()
     ends_at: list[int] = (last + shift_of).tolist()
     cuts: list[int] = np.searchsorted(first, member_pos).tolist()
     cuts.append(len(words))
@@ -355,6 +379,7 @@ def _tokenize_joined(
             kept = [i for i, w in enumerate(ws) if w]
             ws, ss, es = [ws[i] for i in kept], [ss[i] for i in kept], [es[i] for i in kept]
         out[k] = Tokens(ws, ss, es)
+    return start_at if whole and not emptied else None
 
 
 # Code points below this (0x3040: the first CJK range) hold no ideograph or kana:
