@@ -296,10 +296,14 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         >>> bool((h[:3] == h[3:]).all())
         True
     """
-    cp, cls, text_ends = _normalized_code_points(texts)
+    norm = _normalized_code_points(texts)
+    cp, cls = norm.cp, norm.cls
     if len(cp) == 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
-    starts, ends = _word_bounds(cls, cjk=int(cp.max()) >= _CJK_RANGES[0][0])
+    # (dropped characters are left in place: a copy of the batch less ~1% of it costs
+    # more than the words they join, whose hashes are made again below)
+    lo, hi = _joining_runs(norm.dropped, cls)
+    starts, ends = _word_bounds(cls, cjk=int(cls.max()) >= _CJK_CLASS)
     # Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through
     # prefix sums of x_k * B**(k+1) scaled back by B**-(start+1).
     powers, inv = hash_powers(len(cp))
@@ -308,20 +312,83 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         prefix[0] = 0
         # (in place: no temporary arrays of the text's length, each new memory)
         np.add(cp, np.uint64(1), out=prefix[1:])
+        prefix[norm.fix_at + 1] = norm.fix_to.astype(np.uint64) + np.uint64(1)
         np.multiply(prefix[1:], powers, out=prefix[1:])
         np.cumsum(prefix[1:], out=prefix[1:])
-        raw = (prefix[ends] - prefix[starts]) * inv[starts]
-        raw += (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        raw = prefix[ends]
+        raw -= prefix[starts]
+        raw *= inv[starts]
+    lengths = ends - starts
+    if len(lo):
+        _rehash_joined(raw, lengths, starts, ends, lo, hi, prefix, inv)
+    with np.errstate(over="ignore"):
+        raw += lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     hashes = _splitmix(raw)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    offsets[1:] = np.searchsorted(starts, text_ends, side="left")
-    offsets[0] = 0
+    offsets[1:] = np.searchsorted(starts, norm.text_ends, side="left")
     return hashes, offsets
+
+
+def _joining_runs(dropped: I64, cls: npt.NDArray[np.uint8]) -> tuple[I64, I64]:
+    """The runs ``[lo, hi)`` of consecutive dropped characters that join two words
+    once gone ("U.S" -> "US"): those between two word characters (not CJK ones,
+    words by themselves). Their characters are marked word characters in ``cls``
+    (so each joined word is one word), to be hashed as absent (``_rehash_joined``)."""
+    if len(dropped) == 0:
+        return dropped, dropped
+    run_start = np.ones(len(dropped), dtype=bool)
+    run_start[1:] = np.diff(dropped) != 1
+    run = np.cumsum(run_start) - 1
+    lo = dropped[run_start]
+    hi = dropped[np.r_[np.flatnonzero(run_start)[1:] - 1, len(dropped) - 1]] + 1
+    # (clamped: a run at either end of the batch joins nothing)
+    before = cls[np.maximum(lo - 1, 0)]
+    after = cls[np.minimum(hi, len(cls) - 1)]
+    joins = (lo > 0) & (hi < len(cls)) & (before == _WORD_CLASS) & (after == _WORD_CLASS)
+    cls[dropped[joins[run]]] = _WORD_CLASS
+    return lo[joins], hi[joins]
+
+
+def _rehash_joined(
+    raw: U64, lengths: I64, starts: I64, ends: I64, lo: I64, hi: I64, prefix: U64, inv: U64
+) -> None:
+    """The hashes (``raw``, before the length's term) and lengths of the words that hold
+    the dropped runs ``[lo, hi)``, made again without them: each word the sum of its
+    parts between the runs, each part's code points shifted by the dropped ones before
+    it in its word."""
+    word = np.searchsorted(starts, lo, side="right") - 1
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = word[1:] != word[:-1]
+    last = np.ones(len(lo), dtype=bool)
+    last[:-1] = first[1:]
+    # The parts, in order: the one before each run, and after a word's last run its tail.
+    before_run = np.arange(len(lo)) + np.cumsum(first) - 1
+    tail = before_run[last] + 1
+    n_parts = len(lo) + int(last.sum())
+    part_lo = np.empty(n_parts, dtype=np.int64)
+    part_hi = np.empty(n_parts, dtype=np.int64)
+    part_lo[before_run] = np.where(first, starts[word], np.r_[0, hi[:-1]])
+    part_hi[before_run] = lo
+    part_lo[tail] = hi[last]
+    part_hi[tail] = ends[word[last]]
+    part_len = part_hi - part_lo
+    heads = before_run[first]
+    # (each part's code points as if at its position less the dropped ones before it
+    # in its word: part_lo less the parts' lengths before it in its word)
+    length_before = np.cumsum(part_len) - part_len
+    group_size = np.diff(np.r_[heads, n_parts])
+    length_before -= np.repeat(length_before[heads], group_size)
+    with np.errstate(over="ignore"):
+        terms = (prefix[part_hi] - prefix[part_lo]) * inv[part_lo - length_before]
+        raw[word[first]] = np.add.reduceat(terms, heads)
+    lengths[word[first]] = np.add.reduceat(part_len, heads)
 
 
 # The bits of a code point's entry in ``_norm_table``: the class (see ``_class_table``)
 # of what ``normalize_text`` makes of it when that is one character, and flags.
 _CLASS_BITS = 3
+_WORD_CLASS = 1
+_CJK_CLASS = 2
 _CHANGED = 4  # normalize_text changes it: to another character or as flagged below
 _DELETED = 8  # to nothing
 _EXPANDED = 16  # to several characters
@@ -379,14 +446,34 @@ def _norm_table() -> _NormTable:
     return table
 
 
-def _normalized_code_points(
-    texts: Sequence[str],
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8], I64]:
-    """The code points of the normalised texts (``normalize_text``) joined by
-    ``_SEPARATOR``, their classes, and where each text ends.
+@dataclass(frozen=True, slots=True)
+class _Normalized:
+    """The code points of a batch of texts, normalised (``normalize_text``) but for
+    two steps left to the hash: the code points at ``fix_at`` become ``fix_to``, and
+    those at ``dropped`` (sorted; of class 0) are dropped."""
 
-    Normalised code point by code point over the whole batch (a table lookup, then
-    the few changed ones rewritten), not text by text through strings.
+    cp: npt.NDArray[np.uint32]
+    cls: npt.NDArray[np.uint8]  # each code point's class (as it becomes)
+    text_ends: I64  # where each text ends (the texts joined by ``_SEPARATOR``)
+    fix_at: I64
+    fix_to: npt.NDArray[np.uint32]
+    dropped: I64
+
+
+def _normalized(
+    cp: npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], text_ends: I64
+) -> _Normalized:
+    """Code points normalised already (nothing to fix, none to drop)."""
+    none = np.zeros(0, dtype=np.int64)
+    return _Normalized(cp, cls, text_ends, none, np.zeros(0, dtype=np.uint32), none)
+
+
+def _normalized_code_points(texts: Sequence[str]) -> _Normalized:
+    """The code points of the texts joined by ``_SEPARATOR``, normalised
+    (``normalize_text``), with their classes and where each text ends.
+
+    Normalised code point by code point over the whole batch (a table lookup, the
+    few changed ones then listed), not text by text through strings.
     """
     joined = _SEPARATOR.join(texts)
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
@@ -407,27 +494,20 @@ def _normalized_code_points(
     cls = flags & np.uint8(_CLASS_BITS)
     at = np.flatnonzero(flags >= _CHANGED)
     if len(at) == 0:
-        return cp, cls, text_ends
+        return _normalized(cp, cls, text_ends)
     how = flags[at]
     if (how & _IN_CONTEXT).any():  # (text by text, as strings)
         normed = [normalize_text(t) for t in texts]
         cp = np.frombuffer(_SEPARATOR.join(normed).encode("utf-32-le"), dtype=np.uint32)
         lengths = np.fromiter((len(t) for t in normed), dtype=np.int64, count=len(normed))
         text_ends = np.cumsum(lengths + len(_SEPARATOR)) - len(_SEPARATOR)
-        return cp, _char_classes(cp), text_ends
+        return _normalized(cp, _char_classes(cp), text_ends)
     if (how & _EXPANDED).any():
-        return _expand(cp, cls, text_ends, at, table)
-    cp = cp.copy()  # (a buffer's view is read-only)
+        return _normalized(*_expand(cp, cls, text_ends, at, table))
+    # (their classes are their targets' already; the dropped ones' is 0)
     gone = (how & _DELETED) != 0
-    one = at[~gone]
-    cp[one] = table.target[cp[one]]  # (their classes are their targets' already)
-    if gone.any():
-        dropped = at[gone]
-        keep = np.ones(len(cp), dtype=bool)
-        keep[dropped] = False
-        cp, cls = cp[keep], cls[keep]
-        text_ends = text_ends - np.searchsorted(dropped, text_ends)
-    return cp, cls, text_ends
+    fix_at = at[~gone]
+    return _Normalized(cp, cls, text_ends, fix_at, table.target[cp[fix_at]], at[gone])
 
 
 def _expand(

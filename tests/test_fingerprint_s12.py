@@ -1,0 +1,30 @@
+"""word_hashes with dropped characters left in place (session 12): the words they
+join hashed again, equal to hashing the normalised texts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from copytrace.fingerprint import normalize_text, word_hashes
+
+
+def test_words_joined_across_dropped_runs_hash_as_the_normalised_text() -> None:
+    # (runs of dropped characters between letters, digits, CJK, separators and the
+    # texts' ends; several runs in one word; capitals beside them)
+    alphabet = [*"abZ9 .'’‘ʼ-\n東é", "U.S.", "a.'b", "x’y’z", "..", "''"]
+    rng = np.random.default_rng(12)
+    for trial in range(400):
+        texts = [
+            "".join(rng.choice(alphabet, int(rng.integers(0, 25))))
+            for _ in range(int(rng.integers(1, 5)))
+        ]
+        hashes, offsets = word_hashes(texts)
+        normed, normed_offsets = word_hashes([normalize_text(t) for t in texts])
+        assert offsets.tolist() == normed_offsets.tolist(), (trial, texts)
+        assert hashes.tolist() == normed.tolist(), (trial, texts)
+
+
+def test_joined_words() -> None:
+    hashes, offsets = word_hashes(["U.S. envoy’s ''x.'y'' a.b.c", "US envoys xy abc"])
+    assert offsets.tolist() == [0, 4, 8]
+    assert hashes[:4].tolist() == hashes[4:].tolist()
