@@ -28,3 +28,14 @@ def test_joined_words() -> None:
     hashes, offsets = word_hashes(["U.S. envoy’s ''x.'y'' a.b.c", "US envoys xy abc"])
     assert offsets.tolist() == [0, 4, 8]
     assert hashes[:4].tolist() == hashes[4:].tolist()
+
+
+def test_code_points_past_the_bmp_hash_as_the_normalised_text() -> None:
+    # (a batch with one is read as UTF-32, not UTF-16: "𝐚" folds to "a", "😀" is no
+    # word character, "𠀀" a word character outside the CJK ranges)
+    texts = ["𝐚b c.d 😀 x", "Ab c", "𠀀 e’f", "plain"]
+    hashes, offsets = word_hashes(texts)
+    normed, normed_offsets = word_hashes([normalize_text(t) for t in texts])
+    assert offsets.tolist() == normed_offsets.tolist()
+    assert hashes.tolist() == normed.tolist()
+    assert hashes[:1].tolist() == hashes[offsets[1] : offsets[1] + 1].tolist()

@@ -452,7 +452,7 @@ class _Normalized:
     two steps left to the hash: the code points at ``fix_at`` become ``fix_to``, and
     those at ``dropped`` (sorted; of class 0) are dropped."""
 
-    cp: npt.NDArray[np.uint32]
+    cp: npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
     cls: npt.NDArray[np.uint8]  # each code point's class (as it becomes)
     text_ends: I64  # where each text ends (the texts joined by ``_SEPARATOR``)
     fix_at: I64
@@ -461,7 +461,7 @@ class _Normalized:
 
 
 def _normalized(
-    cp: npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], text_ends: I64
+    cp: npt.NDArray[np.uint16] | npt.NDArray[np.uint32], cls: npt.NDArray[np.uint8], text_ends: I64
 ) -> _Normalized:
     """Code points normalised already (nothing to fix, none to drop)."""
     none = np.zeros(0, dtype=np.int64)
@@ -476,7 +476,14 @@ def _normalized_code_points(texts: Sequence[str]) -> _Normalized:
     few changed ones then listed), not text by text through strings.
     """
     joined = _SEPARATOR.join(texts)
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    # (UTF-16, half the bytes of UTF-32 to write and read, when it holds each code
+    # point in one unit: when none is past the BMP)
+    utf16 = joined.encode("utf-16-le")
+    cp: npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
+    if len(utf16) == 2 * len(joined):
+        cp = np.frombuffer(utf16, dtype=np.uint16)
+    else:
+        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     text_ends = np.cumsum(lengths + len(_SEPARATOR)) - len(_SEPARATOR)
     table = _norm_table()
@@ -503,7 +510,7 @@ def _normalized_code_points(texts: Sequence[str]) -> _Normalized:
         text_ends = np.cumsum(lengths + len(_SEPARATOR)) - len(_SEPARATOR)
         return _normalized(cp, _char_classes(cp), text_ends)
     if (how & _EXPANDED).any():
-        return _normalized(*_expand(cp, cls, text_ends, at, table))
+        return _normalized(*_expand(cp.astype(np.uint32), cls, text_ends, at, table))
     # (their classes are their targets' already; the dropped ones' is 0)
     gone = (how & _DELETED) != 0
     fix_at = at[~gone]
