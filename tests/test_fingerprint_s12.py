@@ -39,3 +39,23 @@ def test_code_points_past_the_bmp_hash_as_the_normalised_text() -> None:
     assert offsets.tolist() == normed_offsets.tolist()
     assert hashes.tolist() == normed.tolist()
     assert hashes[:1].tolist() == hashes[offsets[1] : offsets[1] + 1].tolist()
+
+
+def test_shingle_hashes_are_those_of_each_document_alone() -> None:
+    from copytrace.fingerprint import _POSITION_MULT, _splitmix, shingle_hashes
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        ngram = int(rng.integers(1, 7))
+        n_words = rng.integers(0, 9, int(rng.integers(1, 6)))
+        offsets = np.r_[0, np.cumsum(n_words)].astype(np.int64)
+        hashes = rng.integers(0, 2**63, int(offsets[-1]), dtype=np.uint64)
+        got, got_offsets = shingle_hashes(hashes, offsets, ngram)
+        want: list[int] = []
+        for lo, hi in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+            for t in range(lo, hi - ngram + 1):
+                raw = sum(_POSITION_MULT[j] * int(hashes[t + j]) for j in range(ngram)) % 2**64
+                want.append(raw)
+        assert got.tolist() == _splitmix(np.array(want, dtype=np.uint64)).tolist(), trial
+        n_shingles = np.maximum(n_words - ngram + 1, 0)
+        assert got_offsets.tolist() == np.r_[0, np.cumsum(n_shingles)].tolist()
