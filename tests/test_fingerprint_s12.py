@@ -59,3 +59,24 @@ def test_shingle_hashes_are_those_of_each_document_alone() -> None:
         assert got.tolist() == _splitmix(np.array(want, dtype=np.uint64)).tolist(), trial
         n_shingles = np.maximum(n_words - ngram + 1, 0)
         assert got_offsets.tolist() == np.r_[0, np.cumsum(n_shingles)].tolist()
+
+
+def test_winnow_with_run_counts_whose_sum_passes_a_byte() -> None:
+    # (window 200: counts in bytes, their sums in int64)
+    from copytrace.fingerprint import winnow
+
+    rng = np.random.default_rng(3)
+    offsets = np.array([0, 450, 450, 600, 1000], dtype=np.int64)
+    shingles = rng.integers(0, 300, int(offsets[-1])).astype(np.uint64)
+    for window in (6, 127, 128, 200):
+        doc, pos = winnow(shingles, offsets, window)
+        want = []
+        bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
+        for d, (lo, hi) in enumerate(bounds):
+            picked = {
+                i + int(np.argmin(shingles[i : min(i + window, hi)])) - lo
+                for i in range(lo, max(hi - window, lo) + 1)
+                if hi > lo
+            }
+            want += [(d, p) for p in sorted(picked)]
+        assert list(zip(doc.tolist(), pos.tolist(), strict=True)) == want, window

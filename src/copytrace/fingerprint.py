@@ -645,7 +645,9 @@ def winnow(shingles: U64, offsets: I64, window: int) -> tuple[I64, I64]:
         left[at] = np.minimum(left[at], j)
         at = ends[has] - 1 - j
         right[at] = np.minimum(right[at], j)
-    total = left.astype(np.int64) + right
+    # (in the counts' own dtype when their sum fits: bytes, not int64)
+    fits = 2 * reach <= np.iinfo(left.dtype).max
+    total = left + right if fits else left.astype(np.int64) + right
     keep = total >= reach
     short = (n_sh > 0) & (n_sh < window)
     if short.any():  # (their runs add up to less than ``reach``: never kept above)
