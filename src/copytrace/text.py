@@ -597,27 +597,30 @@ def sentence_spans(
         # a stop just before lo still ends a sentence there
         scan = lo - 1 if lo > 0 and text[lo - 1] in ".!?。！？" else lo
         for m in finditer(text, scan, hi):
-            kind = m.lastgroup
-            if kind == "stop":
-                end = m.start() + 1
+            # the match's kind by its first character: "\n" starts only a line's
+            at, after = m.span()
+            if text[at] == "\n":  # a line ends before its "\n", trimmed of whitespace
+                end = at
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+            else:  # other sentences after their stop (no whitespace to trim there)
+                end = at + 1
                 if (
-                    text[m.start()] == "."
-                    and "\n" not in m.group(kind)
+                    text[at] == "."
+                    and "\n" not in text[end:after]  # (the stop's closers and space)
+                    # (a word longer than any abbreviation before the period: none,
+                    # told here without the call)
+                    and not (at - start > _ABBREV_MAX and text[at - _ABBREV_MAX - 1 : at].isalnum())
                     and _is_abbreviation(text, start, end)
                 ):
                     continue
-            else:  # a line ends before "\n", a CJK sentence after its stop
-                end = m.start() if kind == "line" else m.start() + 1
-            # the sentence trimmed of whitespace (inline: a call per sentence is a
-            # tenth of the time)
+            # the sentence trimmed of leading whitespace (inline: a call per sentence
+            # is a tenth of the time)
             while start < end and text[start].isspace():
                 start += 1
-            e = end
-            while e > start and text[e - 1].isspace():
-                e -= 1
-            if e > start:
-                push((start, e))
-            start = m.end()
+            if end > start:
+                push((start, end))
+            start = after
         # the rest of the span, trimmed likewise (inline too: a content span, a
         # paragraph, holds a sentence or two, so this runs about as often)
         while start < hi and text[start].isspace():
