@@ -171,8 +171,9 @@ class Spill:
         self._meta_path = work / "meta.arrow"
         self._meta_batches: list[pa.RecordBatch] | None = None
         # each meta batch's columns, read straight off their buffers (see _Columns)
-        self._meta_columns: list[_Columns] | None = None
-        self._text_columns = [_StringColumn(t) for t in self._raw_texts]
+        self._meta_columns: list[_Columns | None] | None = None
+        # (made on first use: a worker reads the texts of a few batches at a time)
+        self._text_columns: list[_StringColumn | None] = [None] * len(self._raw_texts)
         self.article = functools.lru_cache(maxsize=ARTICLE_CACHE)(self._article)
 
     def __len__(self) -> int:
@@ -196,11 +197,16 @@ class Spill:
     def _article(self, doc: int) -> Article:
         i, j = self._locate(doc)
         if self._meta_columns is None:
-            self._meta_columns = [_Columns(b) for b in self.meta_batches()]
+            self._meta_columns = [None] * len(self.meta_batches())
         meta = self._meta_columns[i]
+        if meta is None:  # (made on first use, as the texts)
+            meta = self._meta_columns[i] = _Columns(self.meta_batches()[i])
+        texts = self._text_columns[i]
+        if texts is None:
+            texts = self._text_columns[i] = _StringColumn(self._raw_texts[i])
         return Article(
             id=meta.id[j],  # type: ignore[arg-type]  # (never null)
-            text=self._text_columns[i][j],  # type: ignore[arg-type]
+            text=texts[j],  # type: ignore[arg-type]
             content=meta.content(j),
             title=meta.title[j],
             published=meta.published[j],
