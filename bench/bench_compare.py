@@ -462,11 +462,14 @@ def align_stage_round(capture: Path, old_name: str) -> dict[str, float]:
     chunks = new._align_chunks(a, b)
     cpu = {"old": 0.0, "now": 0.0}
     differ = 0
+    # each side's worker state, set up once as a pool worker's is (the two packages
+    # are apart: each has its own worker state, spill reader and caches)
+    for engine in (old, new):
+        engine._init_worker(str(capture), config)
     for k, chunk in enumerate(chunks):
         got: dict[str, Any] = {}
         for side in ("old", "now") if k % 2 == 0 else ("now", "old"):
             engine = old if side == "old" else new
-            engine._init_worker(str(capture), config)  # this side's worker state
             t0 = time.thread_time()
             got[side] = engine._align_task(chunk)
             cpu[side] += time.thread_time() - t0
