@@ -160,39 +160,59 @@ def _parse_published(line: str) -> str | None:
         return None
     named = has_year and _MONTH_HINT_RE.search(low) is not None
     iso = has_year and _ISO_HINT_RE.search(low) is not None
+    month_first = _DATE_PATTERNS[_MONTH_FIRST].search(low) if named else None
+    # (every other pattern's match opens with a digit: a month-first match before
+    # the line's first digit is the first of all; valid, it is the date, and the
+    # other patterns are not searched (most stamps read "Oct. 9, 2026 7:59 AM"))
+    if month_first and _DIGIT_RE.search(low, 0, month_first.start()) is None:
+        stamp = _stamp(month_first)
+        if stamp is not None:
+            return stamp
     found: list[tuple[int, re.Match[str]]] = []
-    for pattern, hinted in zip(
-        _DATE_PATTERNS, (iso, named, named, named, named, numeric, numeric), strict=True
+    for k, (pattern, hinted) in enumerate(
+        zip(_DATE_PATTERNS, (iso, named, named, named, named, numeric, numeric), strict=True)
     ):
-        m = pattern.search(low) if hinted else None
+        m = (month_first if k == _MONTH_FIRST else pattern.search(low)) if hinted else None
         if m:
             found.append((m.start(), m))
     for _, m in sorted(found, key=lambda sm: sm[0]):
-        groups = m.groupdict()
-        year = int(m.group("y"))
-        if groups.get("a"):
-            month, day = _numeric_date(int(m.group("a")), int(m.group("b")), m.group("sep"))
-            year += 2000 if year < 100 else 0
-        else:
-            month = int(m.group("m")) if groups.get("m") else _MONTHS[m.group("mon")]
-            day = int(m.group("d"))
-        if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
-            continue
-        date = f"{year:04d}-{month:02d}-{day:02d}"
-        if not m.group("h"):
-            return date
-        hour, minute = int(m.group("h")), int(m.group("mi"))
-        ampm = (m.group("ampm") or "").replace(".", "")
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
-        if hour > 23 or minute > 59:
-            return date
-        second = int(m.group("s") or 0)
-        stamp = f"{date}T{hour:02d}:{minute:02d}:{second:02d}"
-        return stamp + (_offset(m) or _zone_offset(m, stamp) or "")
+        stamp = _stamp(m)
+        if stamp is not None:
+            return stamp
     return None
+
+
+# The date pattern whose match opens with a month's name (the others' with a digit).
+_MONTH_FIRST = 1
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _stamp(m: re.Match[str]) -> str | None:
+    """The ISO 8601 stamp of a date pattern's match; None when no such date is."""
+    groups = m.groupdict()
+    year = int(m.group("y"))
+    if groups.get("a"):
+        month, day = _numeric_date(int(m.group("a")), int(m.group("b")), m.group("sep"))
+        year += 2000 if year < 100 else 0
+    else:
+        month = int(m.group("m")) if groups.get("m") else _MONTHS[m.group("mon")]
+        day = int(m.group("d"))
+    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+        return None
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    if not m.group("h"):
+        return date
+    hour, minute = int(m.group("h")), int(m.group("mi"))
+    ampm = (m.group("ampm") or "").replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return date
+    second = int(m.group("s") or 0)
+    stamp = f"{date}T{hour:02d}:{minute:02d}:{second:02d}"
+    return stamp + (_offset(m) or _zone_offset(m, stamp) or "")
 
 
 def _numeric_date(a: int, b: int, sep: str) -> tuple[int, int]:
