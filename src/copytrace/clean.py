@@ -1159,17 +1159,20 @@ def _joined_stop_langs(wb: bytes, nwords: np.ndarray) -> list[bytes]:
     size = e - s
     head = _packed(wb, s, size, 0)
     # The words equal to a stopword in their first 8 bytes and length (its row).
-    lo = table.first[_stop_bucket(head, size)]
-    n = table.first[_stop_bucket(head, size) + 1] - lo
+    bucket = _stop_bucket(head, size)
+    lo = table.first[bucket]
+    n = table.first[bucket + 1] - lo
+    # (the words whose bucket holds a row ``j`` on: fewer each time)
+    live = np.flatnonzero(n)
     hit_parts, row_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for j in range(table.most):
-        live = np.flatnonzero(n > j)
-        if not len(live):
-            break
+    j = 0
+    while len(live):
         at = lo[live] + j
         same = (table.packed[at, 0] == head[live]) & (table.size[at] == size[live])
         hit_parts.append(live[same])
         row_parts.append(at[same])
+        j += 1
+        live = live[n[live] > j]
     hit, row = np.concatenate(hit_parts), np.concatenate(row_parts)
     order = np.argsort(hit, kind="stable")  # (in the words' order again)
     hit, row = hit[order], row[order]
@@ -1289,11 +1292,12 @@ def _joined_points(texts: list[str]) -> tuple[str, np.ndarray]:
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends (``[s, e)``) of the runs of True in ``mask``."""
-    first = mask.copy()
-    first[1:] &= ~mask[:-1]
-    last = mask.copy()
-    last[:-1] &= ~mask[1:]
-    return np.flatnonzero(first), np.flatnonzero(last) + 1
+    # (the places where the mask, False at both ends, changes: a run's start, then
+    # its end, in turn: one pass for both, ~1.5x faster than a pass for each)
+    padded = np.zeros(len(mask) + 2, bool)
+    padded[1:-1] = mask
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return change[0::2].copy(), change[1::2].copy()
 
 
 def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Line]:
