@@ -580,6 +580,21 @@ def _dice_rows(
     return keep_a, keep_b
 
 
+def dice_reaches(
+    sets_a: Sequence[frozenset[int]], sets_b: Sequence[frozenset[int]], min_dice: float
+) -> bool:
+    """Whether a sentence pair (one stem set of ``sets_a``, one of ``sets_b``: each
+    sentence's distinct stems, as in its bag) reaches ``min_dice`` (> 0): the
+    same floats and test as :func:`sentence_similarity`'s Dice, for a few
+    sentences (a set intersection costs less than a numpy call)."""
+    for x in sets_a:
+        for y in sets_b:
+            shared = len(x & y)
+            if shared and 2.0 * shared / (len(x) + len(y)) >= min_dice:
+                return True
+    return False
+
+
 def _rows(
     rows: np.ndarray | None, n: int, sent: np.ndarray, keep: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
