@@ -154,3 +154,21 @@ def test_align_tokens_same_without_shortcut(preset: str, monkeypatch: pytest.Mon
             )
             assert have == want
         monkeypatch.undo()
+
+
+def test_candidate_rows_equal_sentence_candidates() -> None:
+    rng = random.Random(5)
+    for _ in range(400):
+        text = " ".join(_pair(rng))
+        doc = align_module._prepare(tokenize(text), (), sentence_spans(text))
+        n = len(doc.ids)
+        for _ in range(10):
+            cuts = sorted(rng.randrange(0, n + 3) for _ in range(2 * rng.randrange(0, 6)))
+            spans = align_module._union(
+                [(lo, hi) for lo, hi in zip(cuts[0::2], cuts[1::2], strict=True) if lo < hi]
+            )
+            for min_words in (0, 3, 8):
+                for most in (0.0, 0.3, 0.5, 0.99, 1.0, -1.0):
+                    want = align_module._sentence_candidates(doc, spans, min_words, most)
+                    got = align_module._candidate_rows(doc, spans, min_words, most)
+                    assert got == want.nonzero()[0].tolist()

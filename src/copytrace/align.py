@@ -393,6 +393,7 @@ class _Doc:
     ordered: bool = False  # the sentences sorted and apart (as sentence_spans gives them)
     stem_max: int = 0  # the largest stem id (0 when none is larger)
     stem_sets: dict[int, frozenset[int]] = field(default_factory=dict)  # see stem_set
+    long_rows: tuple[int, list[int]] = (-1, [])  # (min_words, its sentences): see long
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """``(order, sorted keys, own count, exact)`` of the n-grams: ``order``
@@ -449,6 +450,12 @@ class _Doc:
         if self.bags is None:
             self.bags = sentence_bags(self.stems, self.bounds)  # (the array: no conversion)
         return self.bags
+
+    def long(self, min_words: int) -> list[int]:
+        """The sentences of at least ``min_words`` words, in order."""
+        if self.long_rows[0] != min_words:
+            self.long_rows = (min_words, (self.lengths >= min_words).nonzero()[0].tolist())
+        return self.long_rows[1]
 
     def stem_set(self, k: int) -> frozenset[int]:
         """The distinct stems of sentence ``k`` (its bag's, without the bags)."""
@@ -1261,26 +1268,32 @@ def _paraphrase_pairs(
     """Sentence pairs that say the same thing in other words, matched one to one,
     and summaries (by ``reuser`` only, when given) of a longer stretch."""
     min_words, most = params.paraphrase_min_words, params.sentence_covered
-    # (np.count_nonzero: a third of ndarray.any's cost on a few dozen sentences)
     spans_a = _union([(c.a_s, c.a_e) for c in verbatim])
-    cand_a = _sentence_candidates(da, spans_a, min_words, most)
-    if not np.count_nonzero(cand_a):
+    pick_a = _candidate_rows(da, spans_a, min_words, most)
+    if not pick_a:
         return []  # (half the pairs of news articles: b's spans are not needed)
     spans_b = _union([(c.b_s, c.b_e) for c in verbatim])
-    cand_b = _sentence_candidates(db, spans_b, min_words, most)
-    if not np.count_nonzero(cand_b):
+    pick_b = _candidate_rows(db, spans_b, min_words, most)
+    if not pick_b:
         return []
-    if params.summary_ratio <= 0 and params.paraphrase_dice > 0:
-        # most pairs have a few candidate sentences a side, and no pair of them
-        # reaches the Dice count: told by set intersections (sentence_similarity
-        # would find no pair either, after a few dozen numpy calls and the bags)
-        pick_a, pick_b = cand_a.nonzero()[0].tolist(), cand_b.nonzero()[0].tolist()
-        if len(pick_a) * len(pick_b) <= DICE_SETS_MAX and not dice_reaches(
+    # most pairs have a few candidate sentences a side, and no pair of them
+    # reaches the Dice count: told by set intersections (sentence_similarity
+    # would find no pair either, after a few dozen numpy calls and the bags)
+    if (
+        params.summary_ratio <= 0
+        and params.paraphrase_dice > 0
+        and len(pick_a) * len(pick_b) <= DICE_SETS_MAX
+        and not dice_reaches(
             [da.stem_set(k) for k in pick_a],
             [db.stem_set(k) for k in pick_b],
             params.paraphrase_dice,
-        ):
-            return []
+        )
+    ):
+        return []
+    cand_a = np.zeros(len(da.sentences), bool)
+    cand_a[pick_a] = True
+    cand_b = np.zeros(len(db.sentences), bool)
+    cand_b[pick_b] = True
     # bags and idf over every sentence of both texts, candidates filtered after
     bags_a = da.sentence_bags()
     bags_b = db.sentence_bags()
@@ -1375,6 +1388,45 @@ def _paraphrase_pairs(
         words = min(hi_a - lo_a, hi_b - lo_b)
         out.append(_Cluster(lo_a, hi_a, lo_b, hi_b, words, True, [sim]))
     return out
+
+
+def _candidate_rows(
+    doc: _Doc, spans: list[tuple[int, int]], min_words: int, most: float
+) -> list[int]:
+    """:func:`_sentence_candidates` as the list of their indices; for ordered
+    sentences and ``most`` below 1 (the news preset) without a numpy call: the
+    long sentences less those a span holds whole, found by bisection, and those
+    it covers too much of in part."""
+    if not spans:
+        return list(doc.long(min_words))
+    if not (doc.ordered and 0 <= most < 1.0):
+        return _sentence_candidates(doc, spans, min_words, most).nonzero()[0].tolist()
+    long = doc.long(min_words)
+    sents, firsts = doc.sentences, doc.starts
+    out: list[int] = []
+    at = 0  # long[at:]: not yet placed
+    covered: dict[int, int] = {}
+    for s, e in spans:  # (sorted and apart: the sentences they hold whole too)
+        first = max(bisect.bisect_right(firsts, s) - 1, 0)
+        last = bisect.bisect_left(firsts, e) - 1  # the last starting before e
+        if last < first:
+            continue
+        for k in (first, last) if last > first else (first,):
+            lo, hi = sents[k]
+            inside = min(hi, e) - max(lo, s)
+            if inside > 0:
+                covered[k] = covered.get(k, 0) + inside
+        if last - first > 1:  # first + 1 .. last - 1 held whole
+            cut = bisect.bisect_left(long, first + 1, at)
+            out += long[at:cut]
+            at = bisect.bisect_left(long, last, cut)
+    out += long[at:]
+    over = set()
+    for k, words in covered.items():
+        lo, hi = sents[k]
+        if not words / max(hi - lo, 1) <= most:
+            over.add(k)
+    return [k for k in out if k not in over] if over else out
 
 
 def _sentence_candidates(
