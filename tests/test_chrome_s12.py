@@ -7,8 +7,8 @@ import random
 import numpy as np
 
 from copytrace.chrome import (
-    _blake_keys,
     _joined_key_hashes,
+    _key_hashes,
     ascii_key_entries,
     joined_key_entries,
     key_entries,
@@ -32,7 +32,7 @@ def test_batched_hashes_are_key_hash() -> None:
     keys = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "x" * 16, "x" * 17, "東京 ё"]
     keys += [_ascii_key(rng) for _ in range(300)]
     want = [key_hash(k) for k in keys]
-    assert _blake_keys([k.encode("utf-8") for k in keys]).tolist() == want
+    assert _key_hashes([k.encode("utf-8") for k in keys]).tolist() == want
     # (keys anywhere in a buffer: only their own bytes count)
     buf = b"#".join(k.encode("utf-8") for k in keys) + b"#tail"
     lengths = np.array([len(k.encode("utf-8")) for k in keys], np.int64)
@@ -67,7 +67,7 @@ def test_no_collisions_on_close_keys() -> None:
     keys |= {base[:i] + "#" + base[i + 1 :] for i in range(len(base))}
     keys |= {"a" * n for n in range(40)}
     ordered = sorted(keys)
-    hashes = _blake_keys([k.encode("utf-8") for k in ordered]).tolist()
+    hashes = _key_hashes([k.encode("utf-8") for k in ordered]).tolist()
     assert len(set(hashes)) == len(ordered)
 
 

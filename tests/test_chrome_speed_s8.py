@@ -1,7 +1,7 @@
 """The batched chrome pass equals the one-by-one definition on awkward lines.
 
 ``flat_line_hashes`` keys many pages' lines together (numpy over the ASCII ones,
-replaces for the near-ASCII punctuation, a memo of line hashes across calls);
+numpy over the near-ASCII punctuation too, a memo of line hashes across calls);
 whatever the shortcuts, each page's rows must be ``page_line_keys``' hashes.
 """
 
@@ -14,12 +14,11 @@ from copytrace.chrome import (
     CHROME_MAX_LINE_CHARS,
     _ascii_key_parts,
     _ascii_keys,
-    _near_ascii_spaced,
     flat_line_hashes,
     key_hash,
     page_line_keys,
 )
-from copytrace.clean import _NEAR_ASCII_RE, line_key
+from copytrace.clean import line_key
 
 # Characters the fast paths treat differently: digits and their separators,
 # every line break line_spans knows, curly quotes and dashes (near-ASCII), other
@@ -71,13 +70,6 @@ def test_ascii_keys_equal_line_key_on_numbers_at_edges() -> None:
     assert counts.tolist() == [len(line_key(t).replace(" ", "")) for t in lines]
 
 
-def test_near_ascii_spaced_equals_the_regex() -> None:
-    rng = random.Random(10)
-    for _ in range(200):
-        text = "".join(rng.choice(_ALPHABET + "\n") for _ in range(rng.randrange(0, 40)))
-        assert _near_ascii_spaced(text) == _NEAR_ASCII_RE.sub(" ", text).split("\n")
-
-
 def test_ascii_key_parts_count_as_the_regex() -> None:
     rng = random.Random(11)
     lines = ["".join(rng.choice("ab 1.-") for _ in range(rng.randrange(0, 9))) for _ in range(3000)]
@@ -109,11 +101,11 @@ def test_long_lines_count_by_their_stripped_length() -> None:
     assert _flat(texts)[1] == [key_hash("a" * (CHROME_MAX_LINE_CHARS - 1))]
 
 
-def test_blake_keys_equal_key_hash() -> None:
-    from copytrace.chrome import _blake_keys
+def test_key_hashes_equal_key_hash() -> None:
+    from copytrace.chrome import _key_hashes
 
     rng = random.Random(14)
     keys = ["", "a", "menu", "x" * 128, "y" * 129, "é 0 ж"]
     keys += ["".join(rng.choice("ab 0é") for _ in range(rng.randrange(0, 300))) for _ in range(200)]
-    got = _blake_keys([k.encode("utf-8") for k in keys]).tolist()
+    got = _key_hashes([k.encode("utf-8") for k in keys]).tolist()
     assert got == [key_hash(k) for k in keys]

@@ -83,7 +83,7 @@ def key_hash(key: str) -> int:
         >>> key_hash("show more") == key_hash("show more")
         True
     """
-    return int(_blake_keys([key.encode("utf-8")])[0])
+    return int(_key_hashes([key.encode("utf-8")])[0])
 
 
 # key_hash in numpy over many keys at once (a blake2b a key cost ~0.5 us of Python
@@ -187,7 +187,7 @@ def key_entries(keys: Sequence[str], learnable: Sequence[bool]) -> list[int | No
     match = _MIN_CHARS_RE.match
     at = [i for i, (k, ok) in enumerate(zip(keys, learnable, strict=True)) if ok and match(k)]
     out: list[int | None] = [None] * len(keys)
-    hashes = _blake_keys([keys[i].encode("utf-8") for i in at]).tolist()
+    hashes = _key_hashes([keys[i].encode("utf-8") for i in at]).tolist()
     for i, h in zip(at, hashes, strict=True):
         out[i] = h
     return out
@@ -375,12 +375,12 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
     if other:
         keys = line_keys([lines[i] for i in other])
         valid[other] = [_MIN_CHARS_RE.match(key) is not None for key in keys]
-        hashes[other] = _blake_keys([key.encode("utf-8") for key in keys])
+        hashes[other] = _key_hashes([key.encode("utf-8") for key in keys])
     return hashes, valid
 
 
-def _blake_keys(keys: Sequence[bytes]) -> npt.NDArray[np.uint64]:
-    """``key_hash`` of each (encoded) key (the name is from when it was blake2b)."""
+def _key_hashes(keys: Sequence[bytes]) -> npt.NDArray[np.uint64]:
+    """``key_hash`` of each (encoded) key."""
     lengths = np.fromiter(map(len, keys), np.int64, len(keys))
     starts = np.zeros(len(keys), np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
@@ -414,17 +414,6 @@ def _near_ascii_bytes(lines: list[str]) -> tuple[bytes, list[int], list[int]]:
     else:
         near = list(range(len(lines)))
     return code.tobytes().lower(), near, far.tolist()
-
-
-def _near_ascii_spaced(text: str) -> list[str]:
-    """``_NEAR_ASCII_RE.sub(" ", text).split("\\n")``: a replace per character present
-    (a few; faster than the regex over the text)."""
-    from copytrace.clean import _NEAR_ASCII
-
-    for ch in map(chr, _NEAR_ASCII):
-        if ch in text:
-            text = text.replace(ch, " ")
-    return text.split("\n")
 
 
 def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
