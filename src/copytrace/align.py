@@ -1402,11 +1402,31 @@ def _candidate_rows(
     if not (doc.ordered and 0 <= most < 1.0):
         return _sentence_candidates(doc, spans, min_words, most).nonzero()[0].tolist()
     long = doc.long(min_words)
-    sents, firsts = doc.sentences, doc.starts
+    covered, whole = _span_cover(doc, spans)
     out: list[int] = []
     at = 0  # long[at:]: not yet placed
+    for lo, hi in whole:  # (in order: the spans are sorted and apart)
+        cut = bisect.bisect_left(long, lo, at)
+        out += long[at:cut]
+        at = bisect.bisect_left(long, hi, cut)
+    out += long[at:]
+    sents = doc.sentences
+    over = {
+        k for k, words in covered.items() if not words / max(sents[k][1] - sents[k][0], 1) <= most
+    }
+    return [k for k in out if k not in over] if over else out
+
+
+def _span_cover(
+    doc: _Doc, spans: list[tuple[int, int]]
+) -> tuple[dict[int, int], list[tuple[int, int]]]:
+    """For ordered sentences, by bisection: the characters inside ``spans`` (sorted,
+    apart) of each sentence a span meets in part (its first and last), and the
+    ranges ``[lo, hi)`` of sentences a span holds whole (those between)."""
+    sents, firsts = doc.sentences, doc.starts
     covered: dict[int, int] = {}
-    for s, e in spans:  # (sorted and apart: the sentences they hold whole too)
+    whole: list[tuple[int, int]] = []
+    for s, e in spans:
         first = max(bisect.bisect_right(firsts, s) - 1, 0)
         last = bisect.bisect_left(firsts, e) - 1  # the last starting before e
         if last < first:
@@ -1416,17 +1436,9 @@ def _candidate_rows(
             inside = min(hi, e) - max(lo, s)
             if inside > 0:
                 covered[k] = covered.get(k, 0) + inside
-        if last - first > 1:  # first + 1 .. last - 1 held whole
-            cut = bisect.bisect_left(long, first + 1, at)
-            out += long[at:cut]
-            at = bisect.bisect_left(long, last, cut)
-    out += long[at:]
-    over = set()
-    for k, words in covered.items():
-        lo, hi = sents[k]
-        if not words / max(hi - lo, 1) <= most:
-            over.add(k)
-    return [k for k in out if k not in over] if over else out
+        if last - first > 1:
+            whole.append((first + 1, last))
+    return covered, whole
 
 
 def _sentence_candidates(
@@ -1440,23 +1452,13 @@ def _sentence_candidates(
     if not spans:
         return ok
     if doc.ordered and most >= 0:
-        # by bisection: a span holds whole the sentences between the first and the
-        # last it meets (their share inside is 1), and those two in part
-        sents, firsts = doc.sentences, doc.starts
-        covered: dict[int, int] = {}
-        whole_out = most < 1.0  # (most >= 0 here: no NaN)
-        for s, e in spans:
-            first = max(bisect.bisect_right(firsts, s) - 1, 0)
-            last = bisect.bisect_left(firsts, e) - 1  # the last starting before e
-            if last < first:
-                continue
-            for k in (first, last) if last > first else (first,):
-                lo, hi = sents[k]
-                inside = min(hi, e) - max(lo, s)
-                if inside > 0:
-                    covered[k] = covered.get(k, 0) + inside
-            if whole_out and last - first > 1:
-                ok[first + 1 : last] = False
+        # a span holds whole the sentences between the first and the last it meets
+        # (their share inside is 1), and those two in part
+        covered, whole = _span_cover(doc, spans)
+        if most < 1.0:  # (most >= 0 here: no NaN)
+            for lo, hi in whole:
+                ok[lo:hi] = False
+        sents = doc.sentences
         for k, words in covered.items():
             lo, hi = sents[k]
             if not words / max(hi - lo, 1) <= most:
