@@ -130,11 +130,28 @@ def test_tokens_are_offsets_into_the_text_and_normalised_from_it(text: str) -> N
 @example("ß")
 @example("Ǆ")
 @example("ﬁ")
+@example("𝑨")  # (compatibility forms that decompose to a capital, or to dots)
+@example("a…b")
+@example("℃")
 def test_normalize_word_is_idempotent_and_drops_case_and_accents(raw: str) -> None:
     w = normalize_word(raw)
     assert normalize_word(w) == w
     assert normalize_word(raw.upper()) == normalize_word(raw.lower()) or not raw.isascii()
     assert not any(unicodedata.combining(c) for c in w)
+
+
+def test_normalize_word_is_idempotent_on_every_compatibility_letter() -> None:
+    # letterlike symbols, the mathematical alphabets, fullwidth forms, ligatures
+    from copytrace.clean import _normalize_lines
+
+    blocks = [(0x2100, 0x2150), (0x1D400, 0x1D800), (0xFF00, 0xFFF0), (0xFB00, 0xFB50)]
+    chars = [chr(c) for lo, hi in blocks for c in range(lo, hi)] + ["…", "‥", "ǅ"]
+    for ch in chars:
+        w = normalize_word(ch)
+        assert normalize_word(w) == w, hex(ord(ch))
+        assert w == w.casefold(), hex(ord(ch))
+    words = [f"x{ch}y" for ch in chars]
+    assert _normalize_lines(words) == [normalize_word(w) for w in words]
 
 
 # ----------------------------------------------------------------------------- alignment

@@ -469,6 +469,7 @@ def _normalize_lines(words: Iterable[str]) -> list[str]:
     line break is a starter that nothing reorders across), so the joined words
     give the same words (~10x faster over the 178k stoplist entries).
     """
+    words = list(words)
     # (re.sub for str.translate's deletions: several times faster on long text)
     joined = _STRIP_RE.sub("", "\n".join(words).casefold())
     if not joined.isascii():
@@ -476,6 +477,10 @@ def _normalize_lines(words: Iterable[str]) -> list[str]:
         marks = "".join(c for c in set(joined) if unicodedata.combining(c))
         if marks:
             joined = re.sub(f"[{re.escape(marks)}]", "", joined)
+        if joined != joined.casefold() or _STRIP_RE.search(joined):
+            # a compatibility form folded to a capital or a stripped mark:
+            # normalize_word folds those words again
+            return [normalize_word(w) for w in words]
     return joined.split("\n")
 
 

@@ -134,9 +134,28 @@ def normalize_word(raw: str, is_html: bool = False) -> str:
         raw = html.unescape(raw)
     word = raw.casefold().translate(_STRIP)
     if not word.isascii():
-        decomposed = unicodedata.normalize("NFKD", word)
-        word = "".join(c for c in decomposed if not unicodedata.combining(c))
+        word = _decomposed(word)
+        # A compatibility form can decompose to a capital or a stripped mark ("𝑨"
+        # is "A", "…" is "..."): fold again until nothing changes, so a normalised
+        # word normalises to itself. (A few rounds at most; never for plain letters.)
+        for _ in range(_FOLD_ROUNDS):
+            again = word.casefold().translate(_STRIP)
+            if not again.isascii():
+                again = _decomposed(again)
+            if again == word:
+                break
+            word = again
     return word
+
+
+# Rounds of normalize_word's folding after the first: every single code point
+# needs at most one (checked over all of them); the cap bounds any input.
+_FOLD_ROUNDS = 4
+
+
+def _decomposed(word: str) -> str:
+    """``word`` in NFKD without its combining marks."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def tokenize(
