@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from _proc import TreeRSS  # bench/_proc.py (this script's folder is on sys.path)
+from _proc import TreeRSS, interpreter  # bench/_proc.py (this script's folder is on sys.path)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -489,6 +489,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "interpreter": interpreter(),
         "sizes": [bench_size(n, args) for n in args.articles],
     }
     for size in results["sizes"]:
