@@ -117,14 +117,23 @@ def _joined_key_hashes(
     chunks = (lengths + 7) // 8
     first = np.zeros(n + 1, np.int64)
     np.cumsum(chunks, out=first[1:])
-    key = np.repeat(np.arange(n), chunks)
-    place = np.arange(first[-1]) - first[key]
-    at = starts[key] + 8 * place
+    # chunk j of all is chunk j - first[key] of its key, at starts[key] + 8 * that (two
+    # repeats, not the key's number repeated, then gathered from twice)
+    chunk = np.arange(first[-1])
+    key_first = np.repeat(first[:-1], chunks)
+    at = chunk * 8
+    at += np.repeat(starts - 8 * first[:-1], chunks)
     # (overlapping 8-byte windows, one a byte, over buf and zeros after it)
     windows = np.ndarray((len(buf) + 1,), "<u8", buf + bytes(8), strides=(1,))
-    left = np.minimum(lengths[key] - 8 * place, 8)
-    z = windows[at] & _LOW_BYTES[left]
-    z += (place + 1).astype(np.uint64) * _GOLDEN
+    z = windows[at]
+    # only a key's last chunk holds bytes past its end: zeroed
+    some = chunks > 0
+    z[first[1:][some] - 1] &= _LOW_BYTES[lengths[some] - 8 * (chunks[some] - 1)]
+    chunk -= key_first
+    chunk += 1  # (the chunk's place in its key, from 1)
+    place = chunk.view(np.uint64)
+    place *= _GOLDEN
+    z += place
     sums = np.zeros(len(z) + 1, np.uint64)
     np.cumsum(_mix64(z), out=sums[1:])  # (wraps around: the sums are mod 2**64)
     h = sums[first[1:]] - sums[first[:-1]]
@@ -289,6 +298,15 @@ _NUMBER_BYTES = bytes(
     48 if 48 <= c <= 57 else c if 97 <= c <= 122 or c == 10 else 32 for c in range(256)
 )
 _SPACE, _NL, _ZERO = ord(" "), ord("\n"), ord("0")
+_IS_SEP = np.frombuffer(_SEP_BYTES, dtype=bool)
+# A byte no key holds (_NUMBER_BYTES' are [0-9a-z], space and the line break): marks
+# the bytes _ascii_key_table drops.
+_GONE = np.uint8(255)
+_GONE_BYTES = bytes([int(_GONE)])
+# Batches of up to this many pages sort their rows' page numbers as int16.
+_RADIX_PAGES = np.iinfo(np.int16).max + 1
+# Trailing runs of spaces this long are walked back a space a step to their first.
+_WALK_SPACES = 8
 
 
 def flat_line_hashes(
@@ -339,7 +357,13 @@ def flat_line_hashes(
     hashes, valid = _line_hashes(list(first))
     keep = valid[idx]
     page, line_hash = page[keep], hashes[idx[keep]]
-    order = np.lexsort((line_hash, page))
+    if len(texts) <= _RADIX_PAGES:
+        # by hash, then stably by page as int16 (a radix sort): ~2.5x faster than
+        # lexsort; equal rows' order does not matter, only one of them is kept
+        order = np.argsort(line_hash)
+        order = order[np.argsort(page[order].astype(np.int16), kind="stable")]
+    else:
+        order = np.lexsort((line_hash, page))
     page, line_hash = page[order], line_hash[order]
     new = np.ones(len(page), dtype=bool)
     new[1:] = (page[1:] != page[:-1]) | (line_hash[1:] != line_hash[:-1])
@@ -356,9 +380,10 @@ def _line_hashes(lines: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
     valid = np.zeros(n, dtype=bool)
     plain: Sequence[int] = range(n)
     other: list[int] = []
-    if not "\n".join(lines).isascii():
-        plain = list(itertools.compress(range(n), map(str.isascii, lines)))
-        odd = list(itertools.compress(range(n), map(operator.not_, map(str.isascii, lines))))
+    is_ascii = list(map(str.isascii, lines))  # (a flag of the string: no scan)
+    if not all(is_ascii):
+        plain = list(itertools.compress(range(n), is_ascii))
+        odd = list(itertools.compress(range(n), map(operator.not_, is_ascii)))
         # As line_keys: the near-ASCII punctuation (curly quotes, dashes) separates
         # words as a space does; the lines ASCII after that are keyed apart from
         # the plain ones, their code points as bytes.
@@ -393,7 +418,14 @@ def _near_ascii_bytes(lines: list[str]) -> tuple[bytes, list[int], list[int]]:
     lines they are, and the others."""
     from copytrace.clean import _NEAR_POINTS
 
-    cp = np.frombuffer("\n".join(lines).encode("utf-32-le", "surrogatepass"), np.uint32)
+    joined = "\n".join(lines)
+    # (UTF-16, half the bytes of UTF-32, when it holds each code point in one unit)
+    utf16 = joined.encode("utf-16-le", "surrogatepass")
+    cp: npt.NDArray[np.uint16] | npt.NDArray[np.uint32]
+    if len(utf16) == 2 * len(joined):
+        cp = np.frombuffer(utf16, np.uint16)
+    else:
+        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
     high = np.flatnonzero(cp >= 128)
     is_near = np.isin(cp[high], _NEAR_POINTS)
     breaks = np.flatnonzero(cp == _NL)
@@ -401,19 +433,22 @@ def _near_ascii_bytes(lines: list[str]) -> tuple[bytes, list[int], list[int]]:
     far = np.unique(np.searchsorted(breaks, high[~is_near]))
     code = cp.astype(np.uint8)
     code[high[is_near]] = _SPACE
-    if len(far):
-        ok = np.ones(len(lines), bool)
-        ok[far] = False
-        # each kept line's characters and the line break after it (the last line
-        # has none: the last kept line's goes when the last line is not kept)
-        lengths = np.diff(np.concatenate([[0], breaks + 1, [len(cp)]]))
-        code = code[np.repeat(ok, lengths)]
-        if not ok[-1] and len(code):
-            code = code[:-1]
-        near = np.flatnonzero(ok).tolist()
-    else:
-        near = list(range(len(lines)))
-    return code.tobytes().lower(), near, far.tolist()
+    if not len(far):
+        return code.tobytes().lower(), list(range(len(lines))), []
+    # the kept lines joined again: each run of them between far lines one slice (few)
+    kept = np.flatnonzero(np.isin(np.arange(len(lines)), far, invert=True))
+    if not len(kept):
+        return b"", [], far.tolist()
+    cut = np.flatnonzero(np.diff(kept) > 1)
+    firsts, lasts = kept[np.r_[0, cut + 1]], kept[np.r_[cut, len(kept) - 1]]
+    line_starts = np.r_[0, breaks + 1]
+    line_ends = np.r_[breaks, len(cp)]
+    whole = code.tobytes()
+    pieces = [
+        whole[s:e]
+        for s, e in zip(line_starts[firsts].tolist(), line_ends[lasts].tolist(), strict=True)
+    ]
+    return b"\n".join(pieces).lower(), kept.tolist(), far.tolist()
 
 
 def _ascii_keys(low: bytes) -> tuple[list[bytes], npt.NDArray[np.int64]]:
@@ -442,44 +477,46 @@ def _ascii_key_table(
     As line_key: each number (digit groups joined by one of ``.,:``) becomes "0",
     every byte but [0-9a-z] a space, then the spaces are collapsed and stripped.
     """
-    # (the separators as spaces already: the ones inside a number go, the others
-    # are spaces; where they are found apart)
     k = np.frombuffer(low.translate(_NUMBER_BYTES), dtype=np.uint8)
     n = len(k)
-    digit = k == _ZERO
-    sep = np.frombuffer(low.translate(_SEP_BYTES), dtype=bool)
-    # a number: digits, and the separators with a digit on both sides; its first
-    # character stays, the rest go
-    if n > 1:
-        cont = np.zeros(n, dtype=bool)
-        np.logical_and(digit[1:], digit[:-1], out=cont[1:])
-        if n > 2:
-            inner = sep[1:-1] & digit[:-2] & digit[2:]
-            cont[1:-1] |= inner
-            cont[2:] |= inner  # (the digit right after it)
-        keep = ~cont
-    else:
-        keep = np.ones(n, dtype=bool)
-    # the other separators are spaces; of a run of spaces the first stays if it
-    # follows a word character (not a line's start) ...
+    # The bytes that go are marked, then deleted by bytes.translate (~3x faster than a
+    # boolean index). Of a run of spaces the first stays if it follows a word
+    # character (not a line's start) ...
     space = k == _SPACE
+    gone = np.empty(n, dtype=bool)
     if n:
-        after_word = np.zeros(n, dtype=bool)
-        np.logical_not(space[:-1], out=after_word[1:])
-        after_word[1:] &= k[:-1] != _NL
-        keep &= ~space | after_word
-    out = k[keep]
-    # ... and is not before a line break or the end
-    if len(out):
-        drop = np.zeros(len(out), dtype=bool)
-        np.logical_and(out[:-1] == _SPACE, out[1:] == _NL, out=drop[:-1])
-        drop[-1] = out[-1] == _SPACE
-        if drop.any():
-            out = out[~drop]
+        gone[0] = space[0]
+        np.logical_and(space[1:], space[:-1] | (k[:-1] == _NL), out=gone[1:])
+    # ... and is not before a line break or the end: the runs that are (few, one a
+    # line at most) walked back from their last space to their first
+    last = space.copy()
+    if n:
+        np.logical_and(space[:-1], k[1:] == _NL, out=last[:-1])
+    at = np.flatnonzero(last)
+    for _ in range(_WALK_SPACES):
+        first = (at == 0) | ~space[at - 1]
+        gone[at[first]] = True
+        at = at[~first] - 1
+        if not len(at):
+            break
+    else:  # (longer runs: each one's first space after the last other byte before it)
+        other_at = np.where(space, -1, np.arange(n))
+        gone[np.maximum.accumulate(other_at)[at] + 1] = True
+    # A number: digits, and the separators ([.,:], spaces in k) with a digit on both
+    # sides; its first character stays, the rest go (found from the digits, few).
+    digits = np.flatnonzero(k == _ZERO)
+    if len(digits) > 1:
+        gap = np.diff(digits)
+        gone[digits[1:][gap == 1]] = True
+        between = digits[:-1][gap == 2] + 1
+        inner = between[_IS_SEP[np.frombuffer(low, dtype=np.uint8)[between]]]
+        gone[inner] = True
+        gone[inner + 1] = True
+    joined = (k | gone.view(np.uint8) * _GONE).tobytes().translate(None, _GONE_BYTES)
+    out = np.frombuffer(joined, dtype=np.uint8)
     breaks = np.flatnonzero(out == _NL)
     starts = np.append(0, breaks + 1)
     lengths = np.append(breaks, len(out)) - starts
-    joined = out.tobytes()
     # A key holds single spaces between words: of L characters, at least (L + 1) / 2
     # are word characters; only the few shorter keys are counted.
     least = CHROME_MIN_LINE_CHARS
