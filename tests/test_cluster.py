@@ -11,6 +11,7 @@ from copytrace.cluster import (
     build_clusters,
     choose_origin,
     cluster_id_for,
+    clusters_of,
 )
 
 
@@ -91,5 +92,9 @@ def test_build_clusters_matches_a_union_find_with_choose_origin() -> None:
             for i in ids
             if rng.random() < 0.7
         }
-        assert build_clusters(edges, published) == _reference_clusters(edges, published), trial
+        want = _reference_clusters(edges, published)
+        assert build_clusters(edges, published) == want, trial
+        columns = ([e.a_id for e in edges], [e.b_id for e in edges], [e.source_id for e in edges])
+        assert clusters_of(*columns, published) == want, trial
     assert build_clusters([]) == []
+    assert clusters_of([], [], []) == []

@@ -86,3 +86,36 @@ def test_reused_words_are_marked_and_changed_words_flagged() -> None:
 def test_empty_scan_renders() -> None:
     page = render_report(ScanSummary(out_dir="x"), [], [], lambda i: None)
     assert "No reused text was found." in page
+
+
+def test_rankings_count_every_directed_pair_once() -> None:
+    import random
+
+    from copytrace.report import html
+
+    rng = random.Random(3)
+    ids = [f"a{i}" for i in range(30)]
+    sources = {i: rng.choice([None, "Wire", "Daily", "<b>Post</b>"]) for i in ids[:25]}
+    pairs = []
+    for _ in range(200):
+        a, b = sorted(rng.sample(ids, 2))
+        words = rng.choice([0, 3, 11])
+        passage = PassageRecord(a, b, 0, 5, 0, 5, "verbatim", words, 0.5, False)
+        pairs.append(PairRecord(a, b, rng.choice([None, a, b]), 0.5, 0.1, 0.1, (passage,) * 2))
+    page = html._rankings_section(pairs, html._source_lookup(pairs, lambda i: None, sources))
+    src = html._source_lookup(pairs, lambda i: None, sources)
+    copier: dict[str, list[int]] = {}
+    copied: dict[str, list[int]] = {}
+    for p in pairs:
+        if p.source_id is None or p.target_id is None:
+            continue
+        for table, who in ((copier, p.target_id), (copied, p.source_id)):
+            row = table.setdefault(src(who), [0, 0])
+            row[0] += 1
+            row[1] += p.words
+    for table in (copier, copied):
+        for name, (n, w) in table.items():
+            cell = f'<td>{html.esc(name)}</td><td class="n">{n:,}</td><td class="n">{w:,}</td>'
+            ranked = sorted(table, key=lambda s: (-table[s][0], -table[s][1], s))
+            assert (cell in page) == (name in ranked[: html.MAX_RANKED]), name
+    assert html._rankings_section(pairs[:0], src).count("No pair with a decided direction") == 2

@@ -16,6 +16,7 @@ from copytrace.engines.local import (
     META_SCHEMA,
     Spill,
     _article_batches,
+    _clusters,
     _empty_content,
     _passage_columns,
     _passage_lines,
@@ -31,6 +32,7 @@ from copytrace.stages import (
     PairRecord,
     PassageRecord,
     articles_to_batch,
+    cluster_pairs,
     pair_order,
     pair_rows,
     passage_order,
@@ -275,6 +277,15 @@ def test_passage_and_pair_rows_in_the_order_and_columns_of_stages() -> None:
         lines = _passage_lines(columns)
         assert lines is not None and list(lines) == [json_line(row) for row in want]
         assert [p.to_dict() for p in sorted(pairs, key=pair_order)] == pair_rows(pairs)
+
+
+def test_clusters_are_stages_cluster_pairs() -> None:
+    # (the scan clusters from the pairs' id columns, without Edge records)
+    rng = random.Random(7)
+    for n in (0, 1, 30, 300):
+        pairs = _random_pairs(rng, n)  # (pairs without passages among them)
+        published = {p.a_id: rng.choice([None, "2024-01-01T00:00:00Z"]) for p in pairs}
+        assert _clusters(pairs, published) == cluster_pairs(pairs, published)
 
 
 def test_passage_lines_are_json_line_or_left_to_it() -> None:

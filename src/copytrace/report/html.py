@@ -222,15 +222,17 @@ def _rankings_section(pairs: Sequence[PairRecord], src: Callable[[str], str]) ->
     copier_words: Counter[str] = Counter()
     copied_pairs: Counter[str] = Counter()
     copied_words: Counter[str] = Counter()
-    for p in pairs:
-        target = p.target_id
-        if p.source_id is None or target is None:
-            continue
-        reused = p.words
-        copier_pairs[src(target)] += 1
-        copier_words[src(target)] += reused
-        copied_pairs[src(p.source_id)] += 1
-        copied_words[src(p.source_id)] += reused
+    # The pairs with a direction, read once: (source, target, reused words); then
+    # each side's sources counted in bulk (~2x a loop over the pairs that looked
+    # up each source twice and read each pair's words twice).
+    decided = [(p.source_id, p.target_id, p) for p in pairs if p.source_id is not None]
+    decided = [d for d in decided if d[1] is not None]
+    reused = [p.words for _, _, p in decided]
+    for counts, words, side in ((copier_pairs, copier_words, 1), (copied_pairs, copied_words, 0)):
+        names = [src(d[side]) for d in decided]  # type: ignore[arg-type]
+        counts.update(names)
+        for name, n in zip(names, reused, strict=True):
+            words[name] += n
     out = ['<h2 id="sources">Who copies whom</h2><div class="side">']
     for title, counts, words in (
         ("Top copiers (sources of the copying articles)", copier_pairs, copier_words),
