@@ -81,6 +81,9 @@ _CJK_RANGES = (
     (0xFF66, 0xFFA0),
 )
 _SEPARATOR = "\n"
+# Characters of a batch whose words word_hashes hashes at once: their prefix sums,
+# 8 bytes a character, stay in a core's cache (1 MB); 2**16 to 2**19 measured alike.
+_HASH_BLOCK = 1 << 17
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,23 +307,7 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     # more than the words they join, whose hashes are made again below)
     lo, hi = _joining_runs(norm.dropped, cls)
     starts, ends = _word_bounds(cls, cjk=int(cls.max()) >= _CJK_CLASS)
-    # Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through
-    # prefix sums of x_k * B**(k+1) scaled back by B**-(start+1).
-    powers, inv = hash_powers(len(cp))
-    with np.errstate(over="ignore"):
-        prefix = np.empty(len(cp) + 1, dtype=np.uint64)  # (each written below: no memset)
-        prefix[0] = 0
-        # (in place: no temporary arrays of the text's length, each new memory)
-        np.add(cp, np.uint64(1), out=prefix[1:])
-        prefix[norm.fix_at + 1] = norm.fix_to.astype(np.uint64) + np.uint64(1)
-        np.multiply(prefix[1:], powers, out=prefix[1:])
-        np.cumsum(prefix[1:], out=prefix[1:])
-        raw = prefix[ends]
-        raw -= prefix[starts]
-        raw *= inv[starts]
-    lengths = ends - starts
-    if len(lo):
-        _rehash_joined(raw, lengths, starts, ends, lo, hi, prefix, inv)
+    raw, lengths = _raw_word_hashes(norm, starts, ends, lo, hi)
     with np.errstate(over="ignore"):
         raw += lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     hashes = _splitmix(raw)
@@ -329,11 +316,71 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     return hashes, offsets
 
 
+def _raw_word_hashes(
+    norm: _Normalized, starts: I64, ends: I64, lo: I64, hi: I64
+) -> tuple[U64, I64]:
+    """Each word's polynomial hash (before the length's term) and length, its dropped
+    runs ``[lo, hi)`` left out.
+
+    Polynomial hash of each word: sum x_k * B**(k - start) mod 2**64, through prefix
+    sums of x_k * B**(k+1) scaled back by B**-(start+1). The sums are taken block by
+    block (each ~``_HASH_BLOCK`` characters, whole words) from the block's start: the
+    same hashes (B is odd: B**a cancels out), with the block's sums in cache
+    (fingerprint_texts ~0.88x the CPU of sums over the whole batch at once).
+    """
+    cp = norm.cp
+    raw = np.empty(len(starts), dtype=np.uint64)
+    lengths = ends - starts
+    if not len(starts):
+        return raw, lengths
+    # each block: the words from the first to start at or past a multiple of the size
+    first_word = np.unique(np.searchsorted(starts, np.arange(0, len(cp), _HASH_BLOCK)))
+    first_word = first_word[first_word < len(starts)]
+    end_word = np.r_[first_word[1:], len(starts)]
+    begin, stop = starts[first_word], ends[end_word - 1]
+    longest = int((stop - begin).max())
+    powers, inv = hash_powers(longest)
+    prefix = np.empty(longest + 1, dtype=np.uint64)  # (reused by each block)
+    prefix[0] = 0
+    # (the words that hold dropped runs are summed from their parts: each part in its
+    # word's block)
+    words, heads, part_lo, part_hi, part_at = _joined_parts(starts, ends, lo, hi)
+    terms = np.empty(len(part_lo), dtype=np.uint64)
+
+    def cut(at: I64) -> list[tuple[int, int]]:
+        """The slice of ``at`` (sorted) in each block."""
+        return list(zip(*np.searchsorted(at, [begin, stop]).tolist(), strict=True))
+
+    blocks = zip(first_word.tolist(), end_word.tolist(), begin.tolist(), stop.tolist(), strict=True)
+    for (w0, w1, a, b), (f0, f1), (p0, p1) in zip(
+        blocks, cut(norm.fix_at), cut(part_lo), strict=True
+    ):
+        n = b - a
+        pre, fill = prefix[: n + 1], prefix[1 : n + 1]
+        word_starts = starts[w0:w1] - a
+        with np.errstate(over="ignore"):
+            # (in place: no temporary arrays of the block's length)
+            np.add(cp[a:b], np.uint64(1), out=fill)
+            pre[norm.fix_at[f0:f1] - a + 1] = norm.fix_to[f0:f1].astype(np.uint64) + np.uint64(1)
+            np.multiply(fill, powers[:n], out=fill)
+            np.cumsum(fill, out=fill)
+            block_raw = raw[w0:w1]
+            np.subtract(pre[ends[w0:w1] - a], pre[word_starts], out=block_raw)
+            block_raw *= inv[word_starts]
+            if p1 > p0:
+                np.subtract(pre[part_hi[p0:p1] - a], pre[part_lo[p0:p1] - a], out=terms[p0:p1])
+                terms[p0:p1] *= inv[part_at[p0:p1] - a]
+    if len(words):
+        raw[words] = np.add.reduceat(terms, heads)
+        lengths[words] = np.add.reduceat(part_hi - part_lo, heads)
+    return raw, lengths
+
+
 def _joining_runs(dropped: I64, cls: npt.NDArray[np.uint8]) -> tuple[I64, I64]:
     """The runs ``[lo, hi)`` of consecutive dropped characters that join two words
     once gone ("U.S" -> "US"): those between two word characters (not CJK ones,
     words by themselves). Their characters are marked word characters in ``cls``
-    (so each joined word is one word), to be hashed as absent (``_rehash_joined``)."""
+    (so each joined word is one word), to be hashed as absent (``_joined_parts``)."""
     if len(dropped) == 0:
         return dropped, dropped
     run_start = np.ones(len(dropped), dtype=bool)
@@ -349,13 +396,13 @@ def _joining_runs(dropped: I64, cls: npt.NDArray[np.uint8]) -> tuple[I64, I64]:
     return lo[joins], hi[joins]
 
 
-def _rehash_joined(
-    raw: U64, lengths: I64, starts: I64, ends: I64, lo: I64, hi: I64, prefix: U64, inv: U64
-) -> None:
-    """The hashes (``raw``, before the length's term) and lengths of the words that hold
-    the dropped runs ``[lo, hi)``, made again without them: each word the sum of its
-    parts between the runs, each part's code points shifted by the dropped ones before
-    it in its word."""
+def _joined_parts(starts: I64, ends: I64, lo: I64, hi: I64) -> tuple[I64, I64, I64, I64, I64]:
+    """The words that hold the dropped runs ``[lo, hi)``, to be hashed again without
+    them: each word the sum of its parts between the runs, each part's code points
+    shifted by the dropped ones before it in its word.
+
+    Returns the words, where each one's parts start among them, and each part's
+    ``[lo, hi)`` and where its code points are hashed as if they were."""
     word = np.searchsorted(starts, lo, side="right") - 1
     first = np.ones(len(lo), dtype=bool)
     first[1:] = word[1:] != word[:-1]
@@ -378,10 +425,7 @@ def _rehash_joined(
     length_before = np.cumsum(part_len) - part_len
     group_size = np.diff(np.r_[heads, n_parts])
     length_before -= np.repeat(length_before[heads], group_size)
-    with np.errstate(over="ignore"):
-        terms = (prefix[part_hi] - prefix[part_lo]) * inv[part_lo - length_before]
-        raw[word[first]] = np.add.reduceat(terms, heads)
-    lengths[word[first]] = np.add.reduceat(part_len, heads)
+    return word[first], heads, part_lo, part_hi, part_lo - length_before
 
 
 # The bits of a code point's entry in ``_norm_table``: the class (see ``_class_table``)
