@@ -186,6 +186,8 @@ def test_report_with_views_rendered_elsewhere_is_the_same_page() -> None:
     views = [pair_view(p, anchor, arts.get) for p, anchor in shown_pairs(pairs, 2)]
     assert [p.b_id for p, _ in shown_pairs(pairs, 2)] == ["c", "b"]
     assert render_report(summary, pairs, [], arts.get, max_pairs=2, views=views) == default
+    chosen = shown_pairs(pairs, 2)
+    assert render_report(summary, pairs, [], arts.get, max_pairs=2, chosen=chosen) == default
     assert 'id="pair-2"' in default and 'id="pair-3"' not in default
 
 

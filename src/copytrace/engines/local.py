@@ -1007,7 +1007,14 @@ def _write(
     n_docs = len(corpus.ids)
     _report(progress, "write", 0, n_docs)
     index = {doc_id: d for d, doc_id in enumerate(corpus.ids)}
-    views = _submit_views(run.workers, pairs, index, config) if config.report else []
+    shown: list[tuple[PairRecord, str]] = []
+    views: list[_Task] = []
+    if config.report:
+        from copytrace.report.html import shown_pairs
+
+        # (the pairs with a view, chosen once: for the workers and for the page)
+        shown = shown_pairs(pairs, config.report_pairs)
+        views = _submit_views(run.workers, shown, index)
     outputs = {
         name: out_dir / name
         for name in (
@@ -1038,7 +1045,7 @@ def _write(
             result, cpu = task.get()
             run.timer.add_cpu(cpu)
             rendered += cast(list[str], result)
-        _write_report(spill, out_dir, outputs, corpus, index, pairs, clusters, run, rendered)
+        _write_report(spill, out_dir, outputs, corpus, index, pairs, clusters, run, shown, rendered)
     move_file(articles_file(), outputs["articles.parquet"])
     _report(progress, "write", n_docs, n_docs)
     summary.outputs = {k: str(v) for k, v in outputs.items()}
@@ -1196,9 +1203,12 @@ def _write_report(
     pairs: list[PairRecord],
     clusters: list[Cluster],
     run: _Run,
+    shown: list[tuple[PairRecord, str]],
     views: list[str],
 ) -> None:
-    """Write ``report.html`` (article texts of the shown pairs from the spill)."""
+    """Write ``report.html`` (article texts of the shown pairs from the spill):
+    ``shown`` the pairs with a view, as ``shown_pairs`` gives them, ``views``
+    their views."""
     from copytrace.report.html import render_report
 
     summary, timer = run.summary, run.timer
@@ -1219,19 +1229,18 @@ def _write_report(
         sources=dict(zip(corpus.ids, corpus.sources, strict=True)),
         max_pairs=run.config.report_pairs,
         views=views,
+        chosen=shown,
     )
     write_text(outputs["report.html"], html)
 
 
 def _submit_views(
-    workers: _Workers, pairs: Sequence[PairRecord], index: Mapping[str, int], config: ScanConfig
+    workers: _Workers, shown: Sequence[tuple[PairRecord, str]], index: Mapping[str, int]
 ) -> list[_Task]:
-    """Give the workers report.html's side-by-side views to render."""
-    from copytrace.report.html import shown_pairs
-
+    """Give the workers report.html's side-by-side views to render: those of the
+    ``shown`` pairs (with their anchors, as ``shown_pairs`` gives them)."""
     items = [
-        (p, anchor, {i: index[i] for i in (p.a_id, p.b_id) if i in index})
-        for p, anchor in shown_pairs(pairs, config.report_pairs)
+        (p, anchor, {i: index[i] for i in (p.a_id, p.b_id) if i in index}) for p, anchor in shown
     ]
     task = cast(Callable[[object], object], _views_task)
     return [

@@ -79,6 +79,7 @@ def render_report(
     sources: Mapping[str, str | None] | None = None,
     max_pairs: int = 200,
     views: Sequence[str] | None = None,
+    chosen: Sequence[tuple[PairRecord, str]] | None = None,
 ) -> str:
     """The report page as one HTML string.
 
@@ -91,6 +92,8 @@ def render_report(
         max_pairs: pairs shown side by side (those with the most reused words).
         views: the side-by-side views of ``shown_pairs(pairs, max_pairs)``, rendered
             already (by :func:`pair_view`, elsewhere: in worker processes).
+        chosen: ``shown_pairs(pairs, max_pairs)``, when made already (it reads every
+            pair's passages).
 
     Example:
         >>> from copytrace.scan import ScanSummary
@@ -99,7 +102,7 @@ def render_report(
         True
     """
     src_of = _source_lookup(pairs, lookup, sources)
-    shown_anchors = shown_pairs(pairs, max_pairs)
+    shown_anchors = shown_pairs(pairs, max_pairs) if chosen is None else list(chosen)
     shown = [p for p, _ in shown_anchors]
     anchors = {(p.a_id, p.b_id): anchor for p, anchor in shown_anchors}
     if views is None:
