@@ -538,9 +538,8 @@ def _normalized_code_points(texts: Sequence[str]) -> _Normalized:
         table.learn(np.unique(new))
     # Each code point's entry: the low bytes translated by Latin-1's entries, then the
     # few past Latin-1 looked up (2x one lookup of all, its indices widened to int64).
-    flags = np.frombuffer(
-        bytearray(cp.astype(np.uint8).tobytes().translate(table.latin1)), dtype=np.uint8
-    )
+    # (bytearray.translate: a writable copy in one pass, not bytes' then a copy)
+    flags = np.frombuffer(bytearray(cp.astype(np.uint8)).translate(table.latin1), dtype=np.uint8)
     flags[hi] = table.info[high]
     cls = flags & np.uint8(_CLASS_BITS)
     at = np.flatnonzero(flags >= _CHANGED)
