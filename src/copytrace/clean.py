@@ -1107,9 +1107,14 @@ class _StopTable(NamedTuple):
     first: np.ndarray  # each bucket's first row (and one past the last bucket's end)
     size: np.ndarray  # each row's stopword's length
     packed: np.ndarray  # its bytes, 8 a number (little-endian, zero-padded)
-    langs: list[bytes]  # its languages' bytes (_stop_lang_bytes)
+    # its languages' bytes (_stop_lang_bytes), in an object array: the hits' gathered
+    # by one fancy index (~1.6x faster than a list comprehension over the rows)
+    langs: np.ndarray
     nbytes: np.ndarray  # their length
     most: int  # the most rows a bucket holds
+    # each bucket's rows (bytes while ``most`` fits one): every word's look-up in a
+    # table an eighth of ``first``'s size (~5% of _joined_stop_langs)
+    n_rows: np.ndarray
 
 
 _STOP_BUCKET_BITS = 18  # (~50k ASCII stopwords: most buckets empty, none over a few)
@@ -1147,10 +1152,12 @@ def _ascii_stops() -> _StopTable:
     counts = np.bincount(bucket, minlength=1 << _STOP_BUCKET_BITS)
     first = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=first[1:])
-    values = [langs[words[i]] for i in order.tolist()]
+    values = np.empty(len(words), object)
+    values[:] = [langs[words[i]] for i in order.tolist()]
     nbytes = np.array([len(v) for v in values], np.int64)
     most = int(counts.max(initial=0))
-    return _StopTable(first, size[order], packed[order], values, nbytes, most)
+    count = counts.astype(np.uint8 if most < 256 else np.int64)
+    return _StopTable(first, size[order], packed[order], values, nbytes, most, count)
 
 
 def _joined_stop_langs(wb: bytes, nwords: np.ndarray) -> list[bytes]:
@@ -1166,7 +1173,7 @@ def _joined_stop_langs(wb: bytes, nwords: np.ndarray) -> list[bytes]:
     # The words equal to a stopword in their first 8 bytes and length (its row).
     bucket = _stop_bucket(head, size)
     lo = table.first[bucket]
-    n = table.first[bucket + 1] - lo
+    n = table.n_rows[bucket]
     # (the words whose bucket holds a row ``j`` on: fewer each time)
     live = np.flatnonzero(n)
     hit_parts, row_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
@@ -1191,8 +1198,7 @@ def _joined_stop_langs(wb: bytes, nwords: np.ndarray) -> list[bytes]:
         alike[live[got != table.packed[row[live], j]]] = False
     hit, row = hit[alike], row[alike]
     # The hits' languages in a row, cut line by line.
-    langs = table.langs
-    flat = b"".join([langs[i] for i in row.tolist()])
+    flat = b"".join(table.langs[row].tolist())
     line = np.repeat(np.arange(len(nwords)), nwords)[hit]
     per_line = np.bincount(line, weights=table.nbytes[row], minlength=len(nwords))
     bounds = np.zeros(len(nwords) + 1, np.int64)
