@@ -392,7 +392,7 @@ class _Doc:
     bags: SentenceBags | None = None
     ordered: bool = False  # the sentences sorted and apart (as sentence_spans gives them)
     stem_max: int = 0  # the largest stem id (0 when none is larger)
-    stem_sets: dict[int, frozenset[int]] = field(default_factory=dict)  # see stem_set
+    stem_sets: dict[int, set[int]] = field(default_factory=dict)  # see stem_set
     long_rows: tuple[int, list[int]] = (-1, [])  # (min_words, its sentences): see long
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -457,14 +457,14 @@ class _Doc:
             self.long_rows = (min_words, (self.lengths >= min_words).nonzero()[0].tolist())
         return self.long_rows[1]
 
-    def stem_set(self, k: int) -> frozenset[int]:
-        """The distinct stems of sentence ``k`` (its bag's, without the bags)."""
+    def stem_set(self, k: int) -> set[int]:
+        """The distinct stems of sentence ``k`` (its bag's, without the bags); not
+        to be changed."""
         got = self.stem_sets.get(k)
         if got is None:
             lo, hi = self.sentences[k]
-            got = self.stem_sets[k] = frozenset(self.stems[lo:hi].tolist())
-            if -1 in got:  # (stop words)
-                got = self.stem_sets[k] = got - {-1}
+            got = self.stem_sets[k] = set(self.stems[lo:hi].tolist())
+            got.discard(-1)  # (stop words)
         return got
 
 
@@ -482,6 +482,10 @@ class _Cluster:
     exact: bool = False  # holds a verbatim / near-verbatim passage
     longest: int = 0  # longest exact run inside, in words
     echoes: list[tuple[int, int]] = field(default_factory=list)  # a summary's echoed sentences
+    # exact runs known at its ends (see _chain): ``(a, b, words)`` of one starting
+    # at a, b and of one ending there; each holds only while at the cluster's ends
+    head: tuple[int, int, int] = (0, 0, 0)
+    tail: tuple[int, int, int] = (0, 0, 0)
 
 
 Reuser = Literal["a", "b"]
@@ -1247,11 +1251,15 @@ def _chain(
         if absorbed:
             continue
         if best is None:
-            active.append(_Cluster(s_a, e_a, s_b, e_b, ln, exact=True, longest=ln))
+            head, tail = (s_a, s_b, ln), (e_a, e_b, ln)
+            active.append(
+                _Cluster(s_a, e_a, s_b, e_b, ln, exact=True, longest=ln, head=head, tail=tail)
+            )
         else:
             overlap = max(0, best.a_e - s_a, best.b_e - s_b)
             best.matched += ln - overlap
             best.a_e, best.b_e = e_a, e_b
+            best.tail = (e_a, e_b, ln)
             best.longest = max(best.longest, ln)
             best.b_s = min(best.b_s, s_b)
     done.extend(active)
@@ -1847,6 +1855,25 @@ def _sentences_in(c: _Cluster, a_starts: Sequence[int], b_starts: Sequence[int])
     return max(1, min(n_a, n_b))
 
 
+def _word_similarity(c: _Cluster, a: Tokens, b: Tokens) -> float:
+    """Indel's normalised similarity of the cluster's words, the same float as
+    ``Indel.normalized_similarity`` on them: the distance is worked out on the
+    words between the exact runs known at its ends (a common head and tail leave
+    the distance as it is), over the whole length. A cluster is mostly its runs,
+    and Indel's cost is in reading the words."""
+    len_a, len_b = c.a_e - c.a_s, c.b_e - c.b_s
+    most = min(len_a, len_b)
+    h_a, h_b, head = c.head
+    head = min(head, most) if h_a == c.a_s and h_b == c.b_s else 0
+    t_a, t_b, tail = c.tail
+    tail = min(tail, most - head) if t_a == c.a_e and t_b == c.b_e else 0
+    words_a = a.words[c.a_s + head : c.a_e - tail]
+    words_b = b.words[c.b_s + head : c.b_e - tail]
+    if words_a == words_b:  # (one exact run, most often)
+        return 1.0
+    return 1.0 - Indel.distance(words_a, words_b) / (len_a + len_b)
+
+
 def _finish(
     clusters: list[_Cluster],
     a: Tokens,
@@ -1885,9 +1912,7 @@ def _finish(
             similarity = float(np.mean(c.sims)) if c.sims else 0.0
             if c.matched > max(c.a_e - c.a_s, c.b_e - c.b_s) // 2:
                 # mostly verbatim runs joined with rewritten sentences
-                similarity = Indel.normalized_similarity(
-                    a.words[c.a_s : c.a_e], b.words[c.b_s : c.b_e]
-                )
+                similarity = _word_similarity(c, a, b)
                 similarity = max(similarity, float(np.mean(c.sims)) if c.sims else 0.0)
         else:
             if c.longest == c.a_e - c.a_s == c.b_e - c.b_s:
@@ -1895,11 +1920,7 @@ def _finish(
                 # same words, without copying and comparing them
                 similarity = 1.0
             else:
-                words_a, words_b = a.words[c.a_s : c.a_e], b.words[c.b_s : c.b_e]
-                # the same words: Indel's similarity is 1.0 (one exact run, most often)
-                similarity = (
-                    1.0 if words_a == words_b else Indel.normalized_similarity(words_a, words_b)
-                )
+                similarity = _word_similarity(c, a, b)
             if similarity >= params.verbatim_similarity:
                 kind = "verbatim"
             elif similarity >= params.near_verbatim_similarity:

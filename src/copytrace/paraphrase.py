@@ -13,11 +13,11 @@ shared stems, not the product of the sentence counts.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import operator
 import threading
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -261,6 +261,22 @@ def stem_ids(words: Sequence[str]) -> np.ndarray:
 LEXICON_MAX_WORDS = 1_000_000
 
 
+class _Vocabulary(dict[str, int]):
+    """Word -> id, where looking up a new word adds it with the next id and notes
+    it in ``added`` (a single lookup pass for known and new words alike)."""
+
+    __slots__ = ("added",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[str] = []
+
+    def __missing__(self, word: str) -> int:
+        i = self[word] = len(self)
+        self.added.append(word)
+        return i
+
+
 class Lexicon:
     """Word ids and their stem ids, shared by every document of a process.
 
@@ -283,7 +299,7 @@ class Lexicon:
         self.reset()
 
     def reset(self) -> None:
-        self.words: dict[str, int] = {}
+        self.words: _Vocabulary = _Vocabulary()
         self.stem_of: dict[str, int] = {}
         self._stem_buf = np.empty(1024, np.int64)
         self.stems = self._stem_buf[:0]  # stem id per word id, -1: stop word
@@ -310,27 +326,13 @@ class Lexicon:
         if len(self.words) > self.max_words:
             self.reset()
         vocab = self.words
+        # every word looked up in one C-level pass; a new word gets the next id, in
+        # order of first occurrence (see _Vocabulary)
+        new = vocab.added = []
         if len(words) > 1:
-            try:  # every word known (most documents, once the lexicon has grown)
-                return np.fromiter(operator.itemgetter(*words)(vocab), np.int64, len(words))
-            except KeyError:  # (one C call: about half the cost of the map below)
-                pass
-        # known words in one C-level pass (-1: new)
-        ids = np.fromiter(map(vocab.get, words, itertools.repeat(-1)), np.int64, len(words))
-        if not len(ids) or ids.min() >= 0:
-            return ids
-        # a new word gets the next id, in order of first occurrence
-        missing = np.flatnonzero(ids < 0)
-        new: list[str] = []
-        got: list[int] = []
-        for k in missing.tolist():
-            w = words[k]
-            i = vocab.get(w)
-            if i is None:
-                i = vocab[w] = len(vocab)
-                new.append(w)
-            got.append(i)
-        ids[missing] = got
+            ids = np.fromiter(operator.itemgetter(*words)(vocab), np.int64, len(words))
+        else:  # (itemgetter of one word gives the id, not a tuple)
+            ids = np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
         if new:
             stem_of = self.stem_of
             add_stem = stem_of.setdefault
@@ -581,7 +583,7 @@ def _dice_rows(
 
 
 def dice_reaches(
-    sets_a: Sequence[frozenset[int]], sets_b: Sequence[frozenset[int]], min_dice: float
+    sets_a: Sequence[AbstractSet[int]], sets_b: Sequence[AbstractSet[int]], min_dice: float
 ) -> bool:
     """Whether a sentence pair (one stem set of ``sets_a``, one of ``sets_b``: each
     sentence's distinct stems, as in its bag) reaches ``min_dice`` (> 0): the
