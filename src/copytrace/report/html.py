@@ -225,14 +225,22 @@ def _rankings_section(pairs: Sequence[PairRecord], src: Callable[[str], str]) ->
     copier_words: Counter[str] = Counter()
     copied_pairs: Counter[str] = Counter()
     copied_words: Counter[str] = Counter()
-    # The pairs with a direction, read once: (source, target, reused words); then
-    # each side's sources counted in bulk (~2x a loop over the pairs that looked
-    # up each source twice and read each pair's words twice).
-    decided = [(p.source_id, p.target_id, p) for p in pairs if p.source_id is not None]
-    decided = [d for d in decided if d[1] is not None]
-    reused = [p.words for _, _, p in decided]
-    for counts, words, side in ((copier_pairs, copier_words, 1), (copied_pairs, copied_words, 0)):
-        names = [src(d[side]) for d in decided]  # type: ignore[arg-type]
+    # The pairs with a direction read once, then each side's source names counted
+    # in bulk (~0.82x of a loop over the pairs that looked up each name twice and
+    # read each pair's words twice).
+    directed = [
+        (s, t, p.words)
+        for p in pairs
+        if (s := p.source_id) is not None and (t := p.target_id) is not None
+    ]
+    sources = [s for s, _, _ in directed]
+    targets = [t for _, t, _ in directed]
+    reused = [w for _, _, w in directed]
+    for counts, words, ids in (
+        (copier_pairs, copier_words, targets),
+        (copied_pairs, copied_words, sources),
+    ):
+        names = list(map(src, ids))
         counts.update(names)
         for name, n in zip(names, reused, strict=True):
             words[name] += n
