@@ -1367,21 +1367,26 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     space = (cls & _C_SPACE).astype(bool)
     upper = (cls & _C_UPPER).astype(bool)
     lower = (cls & _C_LOWER).astype(bool)
-    x[:, col["commas"]] = np.minimum(np.add.reduceat(a == 44, starts, dtype=np.int64), 5) / 5
-    letters = np.add.reduceat(upper | lower, starts, dtype=np.int64)
+    # (int32 counts: ~1.6x faster sums than int64 ones, exact below 2**31 characters)
+    count_type = np.int32 if len(a) < 2**31 else np.int64
+    x[:, col["commas"]] = np.minimum(np.add.reduceat(a == 44, starts, dtype=count_type), 5) / 5
+    letters = np.add.reduceat(upper | lower, starts, dtype=count_type)
     x[:, col["alpha"]] = letters / lens
     # Chunks (runs of non-space, [s, e)): title_case and upper (see _chunk_case).
     s, e = _runs(~space)
     line_s = np.searchsorted(starts, s, side="right") - 1
-    alpha_first = upper[s] | lower[s]
+    upper_first = upper[s]
+    alpha_first = upper_first | lower[s]
     n_alpha = np.bincount(line_s[alpha_first], minlength=m)
-    n_title = np.bincount(line_s[upper[s]], minlength=m)
+    n_title = np.bincount(line_s[upper_first], minlength=m)
     # (a chunk opening with a letter is all capitals when it opens with one and holds
     # no small letter: small letters counted through a running sum, not a reduceat
-    # over the many short chunks)
-    n_low = np.zeros(len(lower) + 1, np.int64)
+    # over the many short chunks, and read at the chunks that open with a capital
+    # only)
+    n_low = np.zeros(len(lower) + 1, count_type)
     np.cumsum(lower, out=n_low[1:])
-    upper_chunk = upper[s] & (n_low[e] == n_low[s]) & (e - s > 1)
+    capped = np.flatnonzero(upper_first & (e - s > 1))
+    upper_chunk = capped[n_low[e[capped]] == n_low[s[capped]]]
     n_upper = np.bincount(line_s[upper_chunk], minlength=m)
     has_alpha = n_alpha > 0
     safe = np.maximum(n_alpha, 1)
