@@ -61,7 +61,7 @@ def _same_line(a: cl._Line, b: cl._Line) -> None:
             if np.float64(x).tobytes() != np.float64(y).tobytes()
         ],
     )
-    assert (a.stops, a.stop_langs, a.prefix) == (b.stops, b.stop_langs, b.prefix), a.text
+    assert (a.stops, a.stop_counts, a.prefix) == (b.stops, b.stop_counts, b.prefix), a.text
     assert a.entry == b.entry, a.text
     assert a.content_words() == b.content_words(), a.text
     assert a.stamp() == b.stamp(), a.text
@@ -157,3 +157,30 @@ def test_pages_scored_together_score_as_one_by_one(bundled_pages: list[str]) -> 
 def test_line_keys_equal_line_key(seed: int, bundled_pages: list[str]) -> None:
     lines = [*_fuzzed_lines(bundled_pages, seed), "", "a\nb", "Ünïcode 12 ﬁx", "’’ ‘x’"]
     assert cl.line_keys(lines) == [cl.line_key(t) for t in lines]
+
+
+def test_page_stops_count_rows_are_the_pages_words(bundled_pages: list[str]) -> None:
+    # Each page's stoplist from its lines' count rows added up is page_stoplist of its
+    # words; the lines' counts, their words in it. A page of 2**16 words or more (one
+    # language's count past a uint16 lane) and lines longer than a row hold included.
+    pages = [[cl._line(t) for t in page.split("\n") if t.strip()] for page in bundled_pages]
+    pages += [[cl._Line("the " * 70_000), cl._Line("und der " * 300)], [cl._Line("Xyzzy")]]
+    pages = [p for p in pages if p]
+    all_lines = [ln for p in pages for ln in p]
+    ns = np.array([len(p) for p in pages], np.int64)
+    starts = np.zeros(len(pages), np.int64)
+    np.cumsum(ns[:-1], out=starts[1:])
+    nwords = np.array([ln.nwords for ln in all_lines], np.float64)
+    stops, counted, counts = cb._page_stops(pages, all_lines, starts, nwords)
+    for j, page in enumerate(pages):
+        want = cl.page_stoplist([w for ln in page for w in ln.words])
+        assert stops[j] == want
+        lo = int(starts[j])
+        if counted[j]:
+            got = counts[lo : lo + len(page)].tolist()
+            assert got == [sum(w in want for w in ln.words) for ln in page]
+        else:
+            assert not counts[lo : lo + len(page)].any()
+    assert counted.sum() > 2
+    assert counted[-2]  # (its list holds "the": a count past a uint16 lane)
+    assert counts[int(starts[-2])] == 70_000

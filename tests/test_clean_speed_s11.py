@@ -10,14 +10,31 @@ import pytest
 from copytrace import clean as cl
 
 
-def _stop_langs_by_dict(lines: list[list[str]]) -> list[bytes]:
-    langs = cl._stop_lang_bytes()
-    return [b"".join(langs[w] for w in words if w in langs) for words in lines]
+def _stop_counts_by_dict(lines: list[list[str]]) -> list[list[list[int]]]:
+    """Each line's stopwords, a row for each ``_STOP_ROW_WORDS`` in turn: each
+    language's count of them, language by language, word by word (plain lists)."""
+    index = cl._stop_index()
+    langs = list(cl._stoplists())
+    out = []
+    for words in lines:
+        stops = [w for w in words if w in index]
+        rows = []
+        for i in range(0, len(stops), cl._STOP_ROW_WORDS):
+            chunk = stops[i : i + cl._STOP_ROW_WORDS]
+            row = [sum(lang in index[w] for w in chunk) for lang in langs]
+            rows.append(row + [0] * (cl._stop_lanes() - len(langs)))
+        out.append(rows)
+    return out
 
 
-def _joined(lines: list[list[str]]) -> list[bytes]:
+def _rows(counts: list[bytes]) -> list[list[list[int]]]:
+    lanes = cl._stop_lanes()
+    return [np.frombuffer(c, cl._STOP_COUNT).reshape(-1, lanes).tolist() for c in counts]
+
+
+def _joined(lines: list[list[str]]) -> list[list[list[int]]]:
     wb = "\n".join(" ".join(words) for words in lines).encode("ascii")
-    return cl._joined_stop_langs(wb, np.array([len(w) for w in lines], np.int64))
+    return _rows(cl._joined_stop_counts(wb, np.array([len(w) for w in lines], np.int64)))
 
 
 def test_joined_stop_langs_are_the_dictionarys() -> None:
@@ -37,15 +54,21 @@ def test_joined_stop_langs_are_the_dictionarys() -> None:
         n = rng.choice([0, 0, 1, 3, 12, 40])
         lines.append([w for w in words[at : at + n] if w])
         at += n
-    assert _joined(lines) == _stop_langs_by_dict(lines)
-    assert _joined([[]]) == [b""]
-    assert _joined([[], ["the"], []]) == _stop_langs_by_dict([[], ["the"], []])
+    assert _joined(lines) == _stop_counts_by_dict(lines)
+    assert _joined([[]]) == [[]]
+    assert _joined([[], ["the"], []]) == _stop_counts_by_dict([[], ["the"], []])
+    # (lines of more stopwords than a row holds: a row each _STOP_ROW_WORDS)
+    many = [stops[:600], ["the"] * 255, ["the"] * 256 + ["x"], ["a", "de", "la"] * 200]
+    assert _joined(many) == _stop_counts_by_dict(many)
+    assert [len(r) for r in _joined(many)] == [3, 1, 2, 3]
+    assert _rows([cl._Line(" ".join(w)).stop_counts for w in many]) == _stop_counts_by_dict(many)
 
 
 def test_near_ascii_lines_stop_langs_are_the_dictionarys(bundled_pages: list[str]) -> None:
     texts = sorted({t.strip() for page in bundled_pages for t in page.split("\n")} - {""})
     lines = cl._new_lines(texts)
-    assert [ln.stop_langs for ln in lines] == _stop_langs_by_dict([ln.words for ln in lines])
+    got = _rows([ln.stop_counts for ln in lines])
+    assert got == _stop_counts_by_dict([ln.words for ln in lines])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -579,11 +579,44 @@ def _stop_lang_bytes() -> dict[str, bytes]:
 
 
 @functools.lru_cache(maxsize=1)
-def _stop_list_ids() -> dict[int, tuple[frozenset[str], bytes]]:
-    """Each language's stoplist (by ``id``) with its id as one byte, when ids are bytes."""
-    if _lang_dtype() is not np.uint8:
-        return {}
-    return {id(words): (words, bytes([i])) for i, words in enumerate(_stoplists().values())}
+def _stop_list_ids() -> dict[int, tuple[frozenset[str], int]]:
+    """Each language's stoplist (by ``id``) with its language's id."""
+    return {id(words): (words, i) for i, words in enumerate(_stoplists().values())}
+
+
+# A line's stopwords' languages, counted (``_Line.stop_counts``): rows of one
+# _STOP_COUNT a language (_stop_lanes of them), which add up to the line's counts, a
+# row for each _STOP_ROW_WORDS of its stopwords in turn (its counts fit a byte while
+# they are worked out, ``_joined_stop_counts``), none for a line without any. A page
+# adds its lines' rows (~100 numbers a line, not ~28 language ids a stopword).
+_STOP_ROW_WORDS = 255
+_STOP_COUNT = np.dtype(np.uint16)
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_lanes() -> int:
+    """A count row's numbers: one a language, and zeros up to a multiple of 8 (a row
+    read 8 bytes, or 4 counts, at a time)."""
+    return -(-len(_stoplists()) // 8) * 8
+
+
+def _stop_count_rows(ids: Sequence[bytes]) -> bytes:
+    """The count rows (``_STOP_COUNT``) of a line's stopwords' language ids (each
+    stopword's ``_stop_lang_bytes``, in the line's order)."""
+    lanes, dtype = _stop_lanes(), _lang_dtype()
+    return b"".join(
+        np.bincount(np.frombuffer(b"".join(ids[i : i + _STOP_ROW_WORDS]), dtype), minlength=lanes)
+        .astype(_STOP_COUNT)
+        .tobytes()
+        for i in range(0, len(ids), _STOP_ROW_WORDS)
+    )
+
+
+def _stop_count_sums(rows: bytes) -> np.ndarray:
+    """The count rows ``rows`` of some lines added up: each language's count (float64)."""
+    lanes = _stop_lanes()
+    counts = np.frombuffer(rows, _STOP_COUNT).reshape(-1, lanes)
+    return counts.sum(axis=0, dtype=np.int64)[: len(_stoplists())].astype(np.float64)
 
 
 @functools.lru_cache(maxsize=1)
@@ -683,7 +716,7 @@ class _Line:
         "key",
         "nwords",
         "prefix",
-        "stop_langs",
+        "stop_counts",
         "template",
         "text",
         "words",
@@ -702,10 +735,12 @@ class _Line:
         self.hard = _hard_line(self)
         # The columns of the line's feature row that do not depend on its page.
         self._row = array("d", _static_row(self)).tobytes()
-        # The languages of the words that are a stopword in some language (for the
-        # page's language): one id (_lang_dtype) per stopword and language.
+        # The languages of the words that are a stopword in some language, counted
+        # (for the page's language; see _STOP_ROW_WORDS).
         langs = _stop_lang_bytes()
-        self.stop_langs = b"".join(map(langs.__getitem__, filter(langs.__contains__, words)))
+        self.stop_counts = _stop_count_rows(
+            list(map(langs.__getitem__, filter(langs.__contains__, words)))
+        )
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
         self._title: tuple[bool, bool] | None = None
         self._content: tuple[str, ...] | None = None
@@ -745,11 +780,12 @@ class _Line:
         if not self.nwords:
             density = 0.0
         else:
-            # One language's list: its id's count among the stopwords' languages
-            # (each stopword holds each of its languages' ids once).
+            # One language's list: its count, summed over the line's count rows
+            # (each stopword counts once in each of its languages).
             lang = _stop_list_ids().get(id(stop))
             if lang is not None and lang[0] is stop:
-                density = self.stop_langs.count(lang[1]) / self.nwords
+                counts = np.frombuffer(self.stop_counts, _STOP_COUNT)[lang[1] :: _stop_lanes()]
+                density = int(counts.sum(dtype=np.int64)) / self.nwords
             else:
                 density = sum(map(stop.__contains__, self.stops)) / self.nwords
         self._density = (stop, density)
@@ -1107,13 +1143,12 @@ class _StopTable(NamedTuple):
     first: np.ndarray  # each bucket's first row (and one past the last bucket's end)
     size: np.ndarray  # each row's stopword's length
     packed: np.ndarray  # its bytes, 8 a number (little-endian, zero-padded)
-    # its languages' bytes (_stop_lang_bytes), in an object array: the hits' gathered
-    # by one fancy index (~1.6x faster than a list comprehension over the rows)
+    # its languages: a byte a language (_stop_lanes), 1 for each of its own, read
+    # 8 bytes a number (uint64), so that a line's hits add up 8 languages at a time
     langs: np.ndarray
-    nbytes: np.ndarray  # their length
     most: int  # the most rows a bucket holds
     # each bucket's rows (bytes while ``most`` fits one): every word's look-up in a
-    # table an eighth of ``first``'s size (~5% of _joined_stop_langs)
+    # table an eighth of ``first``'s size (~5% of _joined_stop_counts)
     n_rows: np.ndarray
 
 
@@ -1152,20 +1187,21 @@ def _ascii_stops() -> _StopTable:
     counts = np.bincount(bucket, minlength=1 << _STOP_BUCKET_BITS)
     first = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=first[1:])
-    values = np.empty(len(words), object)
-    values[:] = [langs[words[i]] for i in order.tolist()]
-    nbytes = np.array([len(v) for v in values], np.int64)
+    ids = [langs[words[i]] for i in order.tolist()]
+    flags = np.zeros((len(words), _stop_lanes()), np.uint8)
+    row = np.repeat(np.arange(len(words)), [len(v) for v in ids])
+    flags[row, np.frombuffer(b"".join(ids), _lang_dtype())] = 1
     most = int(counts.max(initial=0))
     count = counts.astype(np.uint8 if most < 256 else np.int64)
-    return _StopTable(first, size[order], packed[order], values, nbytes, most, count)
+    return _StopTable(first, size[order], packed[order], flags.view(np.uint64), most, count)
 
 
-def _joined_stop_langs(wb: bytes, nwords: np.ndarray) -> list[bytes]:
-    """``_Line.stop_langs`` of each line joined in ``wb`` (its words apart by spaces,
+def _joined_stop_counts(wb: bytes, nwords: np.ndarray) -> list[bytes]:
+    """``_Line.stop_counts`` of each line joined in ``wb`` (its words apart by spaces,
     lines by line breaks; ``nwords``: each line's words), ~1.5x faster than a
     dictionary look-up a word: each word found among the stopwords by its first
     8 bytes and length (its bucket's rows compared), the longer ones' other bytes
-    compared, the hits' languages joined and cut line by line."""
+    compared, the hits' languages added up row by row."""
     table = _ascii_stops()
     s, e = _runs(np.frombuffer(wb, np.uint8) > 32)
     size = e - s
@@ -1197,13 +1233,24 @@ def _joined_stop_langs(wb: bytes, nwords: np.ndarray) -> list[bytes]:
         got = _packed(wb, s[hit[live]], size[hit[live]], j)
         alike[live[got != table.packed[row[live], j]]] = False
     hit, row = hit[alike], row[alike]
-    # The hits' languages in a row, cut line by line.
-    flat = b"".join(table.langs[row].tolist())
+    if not len(hit):
+        return [b""] * len(nwords)
+    # Each line's hits, _STOP_ROW_WORDS at a time, a count row: their languages' bytes
+    # added as uint64 numbers (at most 255 ones in a byte: none carries into the next).
     line = np.repeat(np.arange(len(nwords)), nwords)[hit]
-    per_line = np.bincount(line, weights=table.nbytes[row], minlength=len(nwords))
+    per_line = np.bincount(line, minlength=len(nwords))
+    opens = np.ones(len(hit), bool)
+    np.not_equal(line[1:], line[:-1], out=opens[1:])
+    if per_line.max() > _STOP_ROW_WORDS:
+        first = np.zeros(len(nwords), np.int64)
+        np.cumsum(per_line[:-1], out=first[1:])
+        opens |= (np.arange(len(hit)) - first[line]) % _STOP_ROW_WORDS == 0
+    sums = np.add.reduceat(table.langs[row], np.flatnonzero(opens), axis=0)
+    counts = sums.view(np.uint8).astype(_STOP_COUNT).tobytes()
+    n_rows = -(-per_line // _STOP_ROW_WORDS)
     bounds = np.zeros(len(nwords) + 1, np.int64)
-    np.cumsum(per_line.astype(np.int64), out=bounds[1:])
-    return [flat[a:b] for a, b in pairwise(bounds.tolist())]
+    np.cumsum(n_rows * (_stop_lanes() * _STOP_COUNT.itemsize), out=bounds[1:])
+    return [counts[a:b] for a, b in pairwise(bounds.tolist())]
 
 
 def _lines_hit(pattern: re.Pattern[bytes], joined: bytes, starts: np.ndarray) -> np.ndarray:
@@ -1559,7 +1606,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
             hard[i] = True
     for i in np.flatnonzero(template).tolist():
         hard[i] = True
-    langs = _joined_stop_langs(wb, k)  # (the stopwords' languages)
+    langs = _joined_stop_counts(wb, k)  # (the stopwords' languages, counted)
     # (see _chrome_entry)
     entries = joined_key_entries(joined_keys, lens <= CHROME_MAX_LINE_CHARS)
     out = []
@@ -1589,7 +1636,7 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
         ln.nwords = n = len(w)
         ln.hard = h
         ln._row = row
-        ln.stop_langs = lg
+        ln.stop_counts = lg
         ln.prefix = " ".join(w[:2]) if n >= 3 else ""
         ln._title = ln._density = ln._content = None
         ln.entry = entry
@@ -1784,12 +1831,12 @@ def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
     """
     if not n_words:
         return frozenset()
-    ids = np.frombuffer(b"".join([ln.stop_langs for ln in lines]), dtype=_lang_dtype())
-    if not len(ids):
+    rows = b"".join([ln.stop_counts for ln in lines])
+    if not rows:
         return frozenset()
     # Each stopword's languages counted once per occurrence: the same integer sums
     # as page_stoplist's weighted bincount.
-    hits = np.bincount(ids, minlength=len(_stop_langs()[0])).astype(np.float64)
+    hits = _stop_count_sums(rows)
     return _stoplist_of_hits(
         hits, n_words, lambda: Counter(chain.from_iterable([ln.stops for ln in lines]))
     )

@@ -23,15 +23,17 @@ from copytrace.clean import (
     _NONPROSE_COST,
     _PROSE_MIN_STOP,
     _PROSE_MIN_WORDS,
+    _STOP_COUNT,
     _STRONG_P,
     _STRONG_WORDS,
     _WINDOW,
     Cleaner,
     LineModel,
-    _lang_dtype,
     _Line,
     _logit,
     _page_stop,
+    _stop_count_sums,
+    _stop_lanes,
     _stop_langs,
     _stop_list_ids,
     _stoplists,
@@ -278,35 +280,44 @@ def _scores_batch(
     return todo, starts, ns, x, p2
 
 
+# A page's count rows add up in _STOP_COUNT lanes, 4 of a uint64 at a time, while
+# no language's count can reach 2**16: below that many words on the page.
+_LANE_SUM_MAX_WORDS = 1 << 16
+
+
 def _page_stops(
     page_lines: list[list[_Line]], all_lines: list[_Line], starts: np.ndarray, nwords: np.ndarray
 ) -> tuple[list[frozenset[str]], np.ndarray, np.ndarray]:
     """``_page_stop`` of each page (its lines ``page_lines[j]``, from row ``starts[j]``
     of ``all_lines``; ``nwords``: their words), the languages' counts and scores of all
-    pages at once; which
-    pages' stoplist is one language's list with a one-byte id, and for their lines
+    pages at once; which pages' stoplist is one language's list, and for their lines
     the count of words in it (``_Line.stop_density`` times the words).
 
-    The same numbers page by page: each page's row of counts is its ids' bincount,
-    the scores the same divisions; a tie goes to ``_page_stop``.
+    The same numbers page by page: each page's row of counts is its lines' count rows
+    added up, the scores the same divisions; a tie goes to ``_page_stop``.
     """
     langs, denom = _stop_langs()
     n_langs = len(langs)
-    dtype = _lang_dtype()
-    size = np.dtype(dtype).itemsize
-    stop_langs = [ln.stop_langs for ln in all_lines]
-    ids = np.frombuffer(b"".join(stop_langs), dtype=dtype)
-    per_line = np.fromiter(map(len, stop_langs), np.int64, len(stop_langs)) // size
+    lanes = _stop_lanes()
+    stop_counts = [ln.stop_counts for ln in all_lines]
+    joined = b"".join(stop_counts)
+    rows = np.frombuffer(joined, _STOP_COUNT).reshape(-1, lanes)
+    row_size = lanes * _STOP_COUNT.itemsize
+    per_line = np.fromiter(map(len, stop_counts), np.int64, len(stop_counts)) // row_size
     per_page = np.add.reduceat(per_line, starts)
     # (sums of whole numbers: exact)
     page_words = np.add.reduceat(nwords, starts).astype(np.int64)
-    # (page by page: one bincount over all pages' ids would need each id's page)
     bounds = np.zeros(len(starts) + 1, np.int64)
     np.cumsum(per_page, out=bounds[1:])
-    at = bounds.tolist()
     hits = np.zeros((len(starts), n_langs))
-    for j in np.flatnonzero(per_page).tolist():
-        hits[j] = np.bincount(ids[at[j] : at[j + 1]], minlength=n_langs)
+    # (the pages with rows: each one's sum runs from its first row to the next one's)
+    has = np.flatnonzero(per_page)
+    if len(has):
+        sums = np.add.reduceat(rows.view(np.uint64), bounds[has], axis=0)
+        hits[has] = sums.view(_STOP_COUNT)[:, :n_langs]
+    at = bounds.tolist()
+    for j in np.flatnonzero(page_words >= _LANE_SUM_MAX_WORDS).tolist():
+        hits[j] = _stop_count_sums(joined[at[j] * row_size : at[j + 1] * row_size])
     score = hits / denom
     top = score.max(axis=1)
     n_top = (score == top[:, None]).sum(axis=1).tolist()
@@ -314,8 +325,8 @@ def _page_stops(
     best_hits = hits[np.arange(len(starts)), best].tolist()
     lists = _stoplists()
     out: list[frozenset[str]] = []
-    for j, (n_words, n_ids) in enumerate(zip(page_words.tolist(), per_page.tolist(), strict=True)):
-        if not n_words or not n_ids:
+    for j, (n_words, n_rows) in enumerate(zip(page_words.tolist(), per_page.tolist(), strict=True)):
+        if not n_words or not n_rows:
             out.append(frozenset())
         elif n_top[j] > 1:
             out.append(_page_stop(page_lines[j], n_words))
@@ -323,25 +334,26 @@ def _page_stops(
             out.append(frozenset())
         else:
             out.append(lists[langs[int(best[j])]])
-    # Each line's ids equal to its page's list's id, counted (as stop_density does).
+    # Each row's count of its page's list's language (as stop_density reads it), for
+    # the pages whose stoplist is one language's list (-1: none).
     counted = np.zeros(len(starts), bool)
-    match = np.zeros(len(ids), bool)
+    page_lang = np.full(len(starts), -1, np.int64)
     list_ids = _stop_list_ids()
     for j, stop in enumerate(out):
         lang = list_ids.get(id(stop)) if stop else None
         if lang is not None and lang[0] is stop:
             counted[j] = True
-            np.equal(ids[at[j] : at[j + 1]], lang[1][0], out=match[at[j] : at[j + 1]])
-    # Each line's matches summed over its ids (the lines with ids: a sum from one's
-    # first id runs to the next one's, over the lines between without any).
+            page_lang[j] = lang[1]
     counts = np.zeros(len(all_lines))
-    has = np.flatnonzero(per_line)
-    if len(has):
+    if counted.any() and len(rows):
+        row_lang = np.repeat(page_lang, per_page)
+        got = np.where(row_lang >= 0, rows[np.arange(len(rows)), np.maximum(row_lang, 0)], 0)
+        # Each line's counts summed over its rows (the lines with rows: a sum from
+        # one's first row runs to the next one's, over the lines between without any).
+        has_rows = np.flatnonzero(per_line)
         first = np.zeros(len(all_lines), np.int64)
         np.cumsum(per_line[:-1], out=first[1:])
-        # (int32 sums: ~2x faster than int64 ones, exact below 2**31 ids in all)
-        wide = np.int32 if len(match) < 2**31 else np.int64
-        counts[has] = np.add.reduceat(match, first[has], dtype=wide)
+        counts[has_rows] = np.add.reduceat(got, first[has_rows], dtype=np.int64)
     return out, counted, counts
 
 
