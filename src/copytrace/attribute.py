@@ -361,8 +361,14 @@ def attribute_and_cover(
     names_a, own_a = _article_work(a)
     names_b, own_b = _article_work(b)
     # (coverage with each article's content size from its cached credit work)
-    cov_a = _covered(own_a.content_chars, [(p.a_start, p.a_end) for p in passages])
-    cov_b = _covered(own_b.content_chars, [(p.b_start, p.b_end) for p in passages])
+    if len(passages) == 1:  # (as _covered of one span, without the span lists)
+        p = passages[0]
+        total_a, total_b = own_a.content_chars, own_b.content_chars
+        cov_a = min(1.0, (p.a_end - p.a_start) / total_a) if total_a else 0.0
+        cov_b = min(1.0, (p.b_end - p.b_start) / total_b) if total_b else 0.0
+    else:
+        cov_a = _covered(own_a.content_chars, [(p.a_start, p.a_end) for p in passages])
+        cov_b = _covered(own_b.content_chars, [(p.b_start, p.b_end) for p in passages])
     cues = _time_cues_of(a, b, own_a.time_keys, own_b.time_keys)
     # does b credit a, then does a credit b?
     credited_b, b_cues = _credit_cues(
@@ -392,7 +398,9 @@ def attribute_and_cover(
         source = None
     confidence = round(abs(p_a - p_b), 3)
     # (heaviest first; a stable sort keeps the cue order among equal weights)
-    evidence = tuple(c.text for c in sorted(cues, key=_weight, reverse=True))
+    if len(cues) > 1:
+        cues.sort(key=_weight, reverse=True)
+    evidence = tuple([c.text for c in cues])
     if source is None:
         evidence = (*evidence, "no evidence of which article came first")
     # the copy's credits when the direction is known, else either side's
@@ -422,12 +430,15 @@ def publisher_names(art: Article) -> list[str]:
     return list(_names_of(art.source, art.dateline, art.url))
 
 
-@functools.lru_cache(maxsize=1024)
 def _names_of(source: str | None, dateline: str | None, url: str | None) -> tuple[str, ...]:
-    names = _meta_names(source, dateline)
     if url:
-        return _with_host_name(names, _hostname(url))
-    return names
+        return _names_at_host(source, dateline, _hostname(url))
+    return _meta_names(source, dateline)
+
+
+@functools.lru_cache(maxsize=1024)  # (by host, not url: each article has a url of its own)
+def _names_at_host(source: str | None, dateline: str | None, host: str) -> tuple[str, ...]:
+    return _with_host_name(_meta_names(source, dateline), host)
 
 
 @functools.lru_cache(maxsize=1024)  # (per publisher: urls differ, their hosts do not)
@@ -791,10 +802,11 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     words_at = _words_at(art, plain, [x for x in both if x[1] not in _WHOLE_LINE_WORDS], runs)
     for rx, where in _NAMED_STARTS:
         for m in _matches_in(rx, where, text, words_at):
-            words = _name_words(m.group("name"))
+            name = m.group("name")
+            words = _name_words(name)
             if not words:
                 continue
-            folded = frozenset(w.casefold() for w in words)
+            folded = _folded_words(name)  # (cached: the same names recur)
             if not folded.isdisjoint(own):
                 continue
             strong = bool(_PUBLISHER_FORM.search(m.group()))
@@ -834,7 +846,7 @@ def clear_caches() -> None:
     that time a fresh pair)."""
     _WORK_BY_ID.clear()
     _own_credits_cached.cache_clear()
-    _names_of.cache_clear()
+    _names_at_host.cache_clear()
     _with_host_name.cache_clear()
     _meta_names.cache_clear()
     _name_words.cache_clear()
@@ -1205,7 +1217,9 @@ def _line_matches(
         return _matches_at(rx, text, _occurrences(runs, word.encode()), len(text))
     if word == "contributed":
         return _contributed_matches(rx, text, runs)
-    return rx.finditer(text)
+    # "©", "(": a pattern led by its word, searched from the word's first place (sre
+    # would scan the text before it one character at a time)
+    return rx.finditer(text, max(0, text.find(word)))
 
 
 _CONTRIBUTED_TAIL = re.compile(r"(?i:contributed\s+to\s+this\s+(?:report|story|article))")
