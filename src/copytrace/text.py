@@ -200,9 +200,11 @@ def _span_chars(text: str, spans: Sequence[tuple[int, int]] | None) -> int:
 
 def _words_of(
     cp: np.ndarray, letter_of: np.ndarray, conn_of: np.ndarray, byte_of: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """The words of code points ``cp`` (through the given tables): the word mask,
-    each word's first and (exclusive) last position, and the words normalised."""
+) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
+    """The words of code points ``cp`` (through the given tables): each word's first
+    and (exclusive) last position, the words normalised one after another, each
+    followed by "\0", and the positions of the letters past ASCII (their words
+    need :func:`normalize_word`)."""
     letter, conn = letter_of[cp], conn_of[cp]
     n = len(cp)
     # a connector joins two letters ("U.S", "Abe's")
@@ -226,9 +228,15 @@ def _words_of(
     take[n] = False
     np.logical_and(word, ~conn, out=take[:n])
     take[last] = True
-    words = low[take].tobytes().decode("latin-1").split("\0")
-    words.pop()  # after the last "\0"
-    return word, first, last, words
+    words = low[take].tobytes().decode("latin-1")
+    # (a word of ASCII letters and connectors, "’" too, is normalised already: the
+    # connectors dropped, the letters lower-cased as casefold does; "ʼ" is a letter)
+    wide = _NO_POSITIONS if cp.dtype == np.uint8 else np.flatnonzero((cp > _ASCII_MAX) & letter)
+    return first, last, words, wide
+
+
+_ASCII_MAX = 127
+_NO_POSITIONS = np.zeros(0, np.intp)
 
 
 def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Tokens:
@@ -250,9 +258,11 @@ def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Token
             return _tokenize_spans(text, spans)
         letter_of, conn_of, byte_of = _small_tables()
         cp = cp.astype(np.intp)  # index once, not once per table
-    word, first, last, words = _words_of(cp, letter_of, conn_of, byte_of)
+    first, last, joined_words, wide = _words_of(cp, letter_of, conn_of, byte_of)
     if not len(first):
         return Tokens([], [], [])
+    words = joined_words.split("\0")
+    words.pop()  # (after the last "\0")
     # back to offsets in text: each span's words shifted by its start
     if len(spans) == 1:
         shift = spans[0][0]
@@ -264,23 +274,27 @@ def _tokenize_plain(text: str, spans: Sequence[tuple[int, int]] | None) -> Token
             joined_lo.append(pos)  # the span's start in ``sub``
             shifts.append(lo - pos)
             pos += hi - lo + 1
-        shift_of = np.array(shifts)[np.searchsorted(joined_lo, first, "right") - 1]
+        shift_of = np.repeat(shifts, _run_lengths(np.searchsorted(first, joined_lo), len(first)))
         starts = (first + shift_of).tolist()
         ends = (last + shift_of).tolist()
-    if letter_of is _ASCII_TABLES[0]:
-        return Tokens(words, starts, ends)
-    wide = np.flatnonzero((cp > 127) & word)
     if not len(wide):
         return Tokens(words, starts, ends)
-    at = np.searchsorted(first, wide, "right") - 1
-    other = at[np.flatnonzero(at[1:] != at[:-1]) + 1].tolist()
-    other.insert(0, int(at[0]))
+    other = np.unique(np.searchsorted(first, wide, "right") - 1).tolist()
     for k in other:
         words[k] = _normalize_cached(text[starts[k] : ends[k]])
     if not all(words[k] for k in other):
         kept = [k for k, w in enumerate(words) if w]
         return Tokens([words[k] for k in kept], [starts[k] for k in kept], [ends[k] for k in kept])
     return Tokens(words, starts, ends)
+
+
+def _run_lengths(firsts: np.ndarray, total: int) -> np.ndarray:
+    """The lengths of the runs starting at the sorted ``firsts`` (the last one's
+    ending at ``total``)."""
+    out = np.empty(len(firsts), np.intp)
+    np.subtract(firsts[1:], firsts[:-1], out=out[:-1])
+    out[-1] = total - firsts[-1]
+    return out
 
 
 def tokenize_many(
@@ -327,9 +341,9 @@ def tokenize_many_starts(
     at = np.zeros(len(subs) + 1, np.int64)
     np.cumsum(np.fromiter(map(len, subs), np.int64, len(subs)) + 1, out=at[1:])
     lo_of = np.fromiter((lo for spans in span_lists for lo, _ in spans), np.int64, len(subs))
-    seg_pos: list[int] = at[:-1].tolist()
-    seg_shift: list[int] = (lo_of - at[:-1]).tolist()
-    member_pos: list[int] = at[np.cumsum(per_member) - per_member].tolist()
+    seg_pos = at[:-1]
+    seg_shift = lo_of - seg_pos
+    member_pos = at[np.cumsum(per_member) - per_member]
     starts = None
     if at[-1] > len(subs):  # (a character to read)
         # the spans joined by "\0" (no word runs across it), as in _tokenize_plain
@@ -345,15 +359,16 @@ def _tokenize_joined(
     joined: str,
     items: Sequence[tuple[str, Sequence[tuple[int, int]] | None, bool]],
     member: list[int],
-    member_pos: list[int],
-    seg_pos: list[int],
-    seg_shift: list[int],
+    member_pos: np.ndarray,
+    seg_pos: np.ndarray,
+    seg_shift: np.ndarray,
     out: list[Tokens | None],
 ) -> np.ndarray | None:
     """:func:`_tokenize_plain` over the joined spans of the ``member`` items (each
-    starting at ``member_pos`` in ``joined``): their tokens into ``out``. A text
-    with a code point of ``_SMALL_CODES`` or more is blanked and tokenized alone.
-    Returns the tokens' starts when they are all the members' (None otherwise)."""
+    starting at ``member_pos`` in ``joined``; its spans at ``seg_pos``, ``seg_shift``
+    from their texts' offsets): their tokens into ``out``. A text with a code point
+    of ``_SMALL_CODES`` or more is blanked and tokenized alone. Returns the tokens'
+    starts when they are all the members' (None otherwise)."""
     whole = True  # every member's tokens from this pass, none dropped
     if joined.isascii():
         cp: np.ndarray = np.frombuffer(joined.encode("ascii"), np.uint8)
@@ -364,36 +379,37 @@ def _tokenize_joined(
         if len(large):
             whole = False
             cp = cp.copy()
-            ends = [*member_pos[1:], len(cp) + 1]
+            bounds = [*member_pos.tolist(), len(cp) + 1]
             for j in np.unique(np.searchsorted(member_pos, large, "right") - 1).tolist():
-                cp[member_pos[j] : ends[j] - 1] = 0
+                cp[bounds[j] : bounds[j + 1] - 1] = 0
                 text, spans, _ = items[member[j]]
                 out[member[j]] = tokenize(text, spans)
         letter_of, conn_of, byte_of = _small_tables()
         cp = cp.astype(np.intp)  # index once, not once per table
-    word, first, last, words = _words_of(cp, letter_of, conn_of, byte_of)
-    shift_of = np.array(seg_shift)[np.searchsorted(seg_pos, first, "right") - 1]
+    first, last, joined_words, wide = _words_of(cp, letter_of, conn_of, byte_of)
+    words = joined_words.split("\0")
+    words.pop()  # (after the last "\0")
+    # each span's words shifted by its offset (a run per span: no search per word)
+    shift_of = np.repeat(seg_shift, _run_lengths(np.searchsorted(first, seg_pos), len(first)))
     start_at = first + shift_of
-    starts: list[int] = start_at.tolist()
-    ends_at: list[int] = (last + shift_of).tolist()
+    end_at = last + shift_of
     cuts: list[int] = np.searchsorted(first, member_pos).tolist()
     cuts.append(len(words))
     emptied: set[int] = set()  # members with a word normalised away
-    if letter_of is not _ASCII_TABLES[0]:
-        wide = np.flatnonzero((cp > 127) & word)
-        if len(wide):
-            at = np.unique(np.searchsorted(first, wide, "right") - 1)
-            owner = (np.searchsorted(cuts, at, "right") - 1).tolist()
-            for t, j in zip(at.tolist(), owner, strict=True):
-                text = items[member[j]][0]
-                words[t] = _normalize_cached(text[starts[t] : ends_at[t]])
-                if not words[t]:
-                    emptied.add(j)
+    if len(wide):
+        at = np.unique(np.searchsorted(first, wide, "right") - 1)
+        owner = (np.searchsorted(cuts, at, "right") - 1).tolist()
+        for t, j in zip(at.tolist(), owner, strict=True):
+            text = items[member[j]][0]
+            words[t] = _normalize_cached(text[int(start_at[t]) : int(end_at[t])])
+            if not words[t]:
+                emptied.add(j)
     for j, k in enumerate(member):
         if out[k] is not None:
             continue
+        # (the starts and ends listed member by member: no slice of whole lists)
         lo, hi = cuts[j], cuts[j + 1]
-        ws, ss, es = words[lo:hi], starts[lo:hi], ends_at[lo:hi]
+        ws, ss, es = words[lo:hi], start_at[lo:hi].tolist(), end_at[lo:hi].tolist()
         if j in emptied:
             kept = [i for i, w in enumerate(ws) if w]
             ws, ss, es = [ws[i] for i in kept], [ss[i] for i in kept], [es[i] for i in kept]
