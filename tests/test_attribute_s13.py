@@ -85,3 +85,34 @@ def test_evidence_heaviest_first_in_cue_order() -> None:
         if "published" in e or "credits" in e
     ]
     assert kinds == ["credit", "time"]
+
+
+NAMES = ["Nikkei", "Reuters", "The Harbour Herald", "Kyodo News", "Tanaka", "Meridian"]
+PHRASES = ["{} said", "according to {}", "{} daily wrote", "{}'s sources said", "told {}"]
+
+
+def _story(rng: random.Random, key: str) -> Article:
+    parts = [rng.choice(PHRASES).format(rng.choice(NAMES)) for _ in range(rng.randint(1, 6))]
+    text = "Masthead " + rng.choice(NAMES) + "\n\n" + ". ".join(parts) + "."
+    return Article(key, text, ((len(text) - len(". ".join(parts)) - 1, len(text)),))
+
+
+def test_verdicts_kept_per_article_are_name_matches() -> None:
+    # one article met with many partners: its kept verdicts answer as _name_matches
+    rng = random.Random(31)
+    seen = 0
+    for n in range(40):
+        other = _story(rng, f"o{n}")
+        other_names, other_work = at._article_work(other)
+        for k in range(8):
+            art = _story(rng, f"a{n}.{k}")
+            own_names, art_work = at._article_work(art)
+            want = sorted(
+                (start, end, phrase)
+                for start, end, phrase, words, strong, _ in art_work.named
+                if at._name_matches(words, other_names, other, strong, other_work.outside)
+            )
+            got, _ = at._credit_hits(art, other_names, own_names, other, (art_work, other_work))
+            assert got == want, (art.text, other.text)
+            seen += len(want)
+    assert seen > 20

@@ -715,11 +715,11 @@ def _credit_hits(
         return [], mine.generic
     # (_name_matches, with the other's known words looked up once and each credited
     # name's casefolded words from the article's own work)
+    verdicts: dict[tuple[tuple[str, ...], bool], bool]
     if own:
-        masthead, known = own[1].outside, own[1].known_words
+        masthead, known, verdicts = own[1].outside, own[1].known_words, own[1].verdicts
     else:
-        masthead, known = _masthead(other), _known_words(tuple(other_names))
-    verdicts: dict[tuple[tuple[str, ...], bool], bool] = {}
+        masthead, known, verdicts = _masthead(other), _known_words(tuple(other_names)), {}
     named: list[_Hit] = []
     for start, end, phrase, words, strong, folded in mine.named:
         key = (words, strong)  # (no name word holds a space)
@@ -755,6 +755,10 @@ class _OwnCredits(NamedTuple):
     known_words: frozenset[str]
     known_folded: frozenset[str]
     time_keys: _TimeKeys | None  # _time_keys(art.published)
+    # whether credited name words (with a publisher form or not) name this article's
+    # publisher, kept from its earlier pairs (its partners, copies of one story, credit
+    # the same names): filled by _credit_hits
+    verdicts: dict[tuple[tuple[str, ...], bool], bool]
 
 
 # The last articles' (publisher names, own credit work), by the article object: the
@@ -824,6 +828,7 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         own,
         _known_folded(own_names),
         _time_keys(art.published),
+        {},
     )
 
 
