@@ -80,7 +80,7 @@ def interpreter() -> str:
     executable is, and whether libpython is a shared library (Linux).
 
     The build matters: on the benchmark machine pyenv's default build (libpython
-    shared, no PGO/LTO) ran a 100k scan ~11% slower than Debian's python3.11
+    shared, no PGO/LTO) ran a 100k scan 8-13% slower than Debian's python3.11
     (PGO + LTO, libpython linked in).
     """
     import platform
