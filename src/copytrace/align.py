@@ -394,6 +394,17 @@ class _Doc:
     stem_max: int = 0  # the largest stem id (0 when none is larger)
     stem_sets: dict[int, set[int]] = field(default_factory=dict)  # see stem_set
     long_rows: tuple[int, list[int]] = (-1, [])  # (min_words, its sentences): see long
+    chars: str | None = None  # see id_chars (None: not made yet, "": ids too large)
+
+    def id_chars(self) -> str:
+        """The word ids as one str, a character per word (:func:`_id_chars`; "" when
+        they do not fit): it compares word by word as the words do (equal ids, equal
+        words), for the word-at-a-time loops (a numpy element read costs several
+        times more) and Indel (which reads a str's characters directly, a list's
+        items one by one)."""
+        if self.chars is None:
+            self.chars = _id_chars(self.ids)
+        return self.chars
 
     def ngrams(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """``(order, sorted keys, own count, exact)`` of the n-grams: ``order``
@@ -852,7 +863,9 @@ def align_tokens(
                 )
             ]
         passages = _drop_overlaps(cases + summaries, params.copy_run)
-    return _finish(passages, a, b, params, a_text, b_text, da.starts, db.starts)
+    return _finish(
+        passages, a, b, params, a_text, b_text, da.starts, db.starts, da.id_chars(), db.id_chars()
+    )
 
 
 def _order_key(art: Article) -> tuple[int, str]:
@@ -1041,6 +1054,8 @@ def _build_docs(
     if len(held):
         most[held] = np.maximum.reduceat(stems, tok_at[held])
     np.maximum(most, 0, out=most)
+    # the id characters of every document at once (see _Doc.id_chars)
+    chars = _id_chars(ids) or None
     docs: list[_Doc] = []
     for k, (lo, hi, s_lo, s_hi, stem_max, barrier) in enumerate(
         zip(
@@ -1069,6 +1084,7 @@ def _build_docs(
                 firsts,
                 ordered=k not in unordered,
                 stem_max=stem_max,
+                chars=chars[lo:hi] if chars is not None else None,
             )
         )
     return docs
@@ -1085,6 +1101,23 @@ def _crosses(doc: _Doc, lo: int, hi: int) -> bool:
 # n-grams of up to this many words are keyed by their word ids packed into 64
 # bits (64 // n bits each): exact while every id fits, so no seed needs checking.
 PACK_WORDS = 4
+
+
+# Word ids as characters: id k is chr(k), past the surrogates (not characters)
+# chr(k + _SURROGATES); ids that would pass the last character stay ids.
+_SURROGATE_LO = 0xD800
+_SURROGATES = 0x800
+_ID_CHARS_MAX = 0x110000 - _SURROGATES
+
+
+def _id_chars(ids: np.ndarray) -> str:
+    """``ids`` (non-negative, below _ID_CHARS_MAX) as a str, a character for each: equal
+    ids, equal characters. "" when an id does not fit (or there are none)."""
+    if not len(ids) or int(ids.max()) >= _ID_CHARS_MAX or int(ids.min()) < 0:
+        return ""
+    code = ids.astype(np.uint32)
+    code[code >= _SURROGATE_LO] += _SURROGATES
+    return code.tobytes().decode("utf-32-le")
 
 
 def _ngram_keys(ids: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
@@ -1168,7 +1201,10 @@ def _runs(da: _Doc, db: _Doc, params: AlignParams) -> list[tuple[int, int, int]]
     packed = key[first].tolist()
     bounds = first.tolist()
     bounds.append(len(key))
-    ids_a, ids_b = da.ids, db.ids
+    ids_a: str | np.ndarray = da.id_chars()
+    ids_b: str | np.ndarray = db.id_chars()
+    if not (ids_a and ids_b):  # (ids that do not fit: the arrays)
+        ids_a, ids_b = da.ids, db.ids
     out: list[tuple[int, int, int]] = []
     extend = False
     for k, at in enumerate(packed):
@@ -1857,18 +1893,25 @@ def _sentences_in(c: _Cluster, a_starts: Sequence[int], b_starts: Sequence[int])
 
 def _word_similarity(c: _Cluster, a: Tokens, b: Tokens) -> float:
     """Indel's normalised similarity of the cluster's words, the same float as
-    ``Indel.normalized_similarity`` on them: the distance is worked out on the
-    words between the exact runs known at its ends (a common head and tail leave
-    the distance as it is), over the whole length. A cluster is mostly its runs,
-    and Indel's cost is in reading the words."""
+    ``Indel.normalized_similarity`` on them (see :func:`_similarity_of`)."""
+    return _similarity_of(c, a.words, b.words)
+
+
+def _similarity_of(c: _Cluster, a: str | Sequence[str], b: str | Sequence[str]) -> float:
+    """:func:`_word_similarity` on the words ``a`` and ``b`` of the two sides, or on
+    their :meth:`_Doc.id_chars` (equal where the words are: the same distance, and
+    Indel reads a str's characters directly, a list's items one by one): the
+    distance is worked out on the words between the exact runs known at its ends
+    (a common head and tail leave the distance as it is), over the whole length. A
+    cluster is mostly its runs, and Indel's cost is in reading the words."""
     len_a, len_b = c.a_e - c.a_s, c.b_e - c.b_s
     most = min(len_a, len_b)
     h_a, h_b, head = c.head
     head = min(head, most) if h_a == c.a_s and h_b == c.b_s else 0
     t_a, t_b, tail = c.tail
     tail = min(tail, most - head) if t_a == c.a_e and t_b == c.b_e else 0
-    words_a = a.words[c.a_s + head : c.a_e - tail]
-    words_b = b.words[c.b_s + head : c.b_e - tail]
+    words_a = a[c.a_s + head : c.a_e - tail]
+    words_b = b[c.b_s + head : c.b_e - tail]
     if words_a == words_b:  # (one exact run, most often)
         return 1.0
     return 1.0 - Indel.distance(words_a, words_b) / (len_a + len_b)
@@ -1883,7 +1926,11 @@ def _finish(
     b_text: str | None = None,
     da_starts: Sequence[int] = (),
     db_starts: Sequence[int] = (),
+    a_chars: str = "",
+    b_chars: str = "",
 ) -> list[Passage]:
+    """The passages of ``clusters``; ``a_chars``, ``b_chars``: the sides' id characters
+    (:meth:`_Doc.id_chars`), when both are known."""
     out: list[Passage] = []
     for c in clusters:
         if (
@@ -1912,7 +1959,11 @@ def _finish(
             similarity = float(np.mean(c.sims)) if c.sims else 0.0
             if c.matched > max(c.a_e - c.a_s, c.b_e - c.b_s) // 2:
                 # mostly verbatim runs joined with rewritten sentences
-                similarity = _word_similarity(c, a, b)
+                similarity = (
+                    _similarity_of(c, a_chars, b_chars)
+                    if a_chars and b_chars
+                    else _word_similarity(c, a, b)
+                )
                 similarity = max(similarity, float(np.mean(c.sims)) if c.sims else 0.0)
         else:
             if c.longest == c.a_e - c.a_s == c.b_e - c.b_s:
@@ -1920,7 +1971,11 @@ def _finish(
                 # same words, without copying and comparing them
                 similarity = 1.0
             else:
-                similarity = _word_similarity(c, a, b)
+                similarity = (
+                    _similarity_of(c, a_chars, b_chars)
+                    if a_chars and b_chars
+                    else _word_similarity(c, a, b)
+                )
             if similarity >= params.verbatim_similarity:
                 kind = "verbatim"
             elif similarity >= params.near_verbatim_similarity:
