@@ -709,32 +709,43 @@ def _read(
         rejects_path.open("w", encoding="utf-8", newline="\n") as rejects,
     ):
         start = 0  # where the next batch starts in raw.arrow
-        for articles, bad in ingest.iter_batches(inputs, config.batch_size):
+        # (runs of JSON Lines records come as Arrow columns: no Article each)
+        for items, bad in ingest.iter_raw_batches(inputs, config.batch_size):
             for r in bad:
                 rejects.write(json_line(ingest.reject_to_dict(r)) + "\n")
             summary.rejected += len(bad)
-            keep = []
-            for art in articles:
-                if art.id in seen:  # the readers drop repeats; never let one through
+            parts: list[pa.RecordBatch] = []
+            keep: list[Article] = []
+            for item in items:
+                if isinstance(item, ingest.RawRows):  # (its ids: the reader drops repeats)
+                    if keep:
+                        parts.append(articles_to_batch(keep))
+                        keep = []
+                    parts.append(pa.RecordBatch.from_arrays(item.batch.columns, schema=RAW_SCHEMA))
+                    seen.update(item.ids)
+                    summary.articles += len(item.ids)
+                elif item.id in seen:  # the readers drop repeats; never let one through
                     rejects.write(
                         json_line(
-                            {"file": art.path or "", "record": None, "reason": "duplicate id"}
+                            {"file": item.path or "", "record": None, "reason": "duplicate id"}
                         )
                         + "\n"
                     )
                     summary.rejected += 1
-                    continue
-                seen.add(art.id)
-                keep.append(art)
+                else:
+                    seen.add(item.id)
+                    keep.append(item)
+                    summary.articles += 1
             if keep:
-                batch = articles_to_batch(keep)
+                parts.append(articles_to_batch(keep))
+            if parts:
+                batch = parts[0] if len(parts) == 1 else pa.concat_batches(parts)
                 writer.write_batch(batch)
                 # UTF-8 bytes of the texts (Arrow holds them as UTF-8 already)
-                summary.text_bytes += len(batch.column("text").buffers()[2] or b"")
+                summary.text_bytes += pc.sum(pc.binary_length(batch.column("text"))).as_py() or 0
                 if on_batch is not None:
                     on_batch(start)
                 start = sink.tell()
-            summary.articles += len(keep)
             _report(progress, "read", summary.read, None)
     log.info("read %d articles, rejected %d", summary.articles, summary.rejected)
 

@@ -17,15 +17,17 @@ from pathlib import Path
 
 from copytrace.ingest.folder import HTML_SUFFIXES, TEXT_SUFFIXES, read_page_file, relative_id
 from copytrace.ingest.folder import walk_files as _walk_files
-from copytrace.ingest.jsonl import read_jsonl, read_jsonl_numbered
+from copytrace.ingest.jsonl import RawRows, read_jsonl, read_jsonl_blocks, read_jsonl_numbered
 from copytrace.ingest.parquet import read_parquet, read_parquet_numbered
 from copytrace.ingest.warc import read_warc, read_warc_numbered
 from copytrace.model import Article, Reject
 
 __all__ = [
     "DUPLICATE_ID",
+    "RawRows",
     "format_of",
     "iter_batches",
+    "iter_raw_batches",
     "read_folder_inputs",
     "read_inputs",
     "read_jsonl",
@@ -106,17 +108,31 @@ def read_folder_inputs(root: str | Path) -> Iterator[Article | Reject]:
         >>> ids = [a.id for a in read_folder_inputs("examples")]  # doctest: +SKIP
     """
     for _, item in _read_folder_numbered(root):
+        assert not isinstance(item, RawRows)  # (only the fast path yields them)
         yield item
 
 
-def _read_folder_numbered(root: str | Path) -> Iterator[tuple[int | None, Article | Reject]]:
+def _read_folder_numbered(
+    root: str | Path, fast: bool = False
+) -> Iterator[tuple[int | None, Article | Reject | RawRows]]:
     base = Path(root)
     for path in _walk_files(base):
         fmt = format_of(path)
         if fmt is None:
             logger.debug("skipping %s: not a supported input format", path)
             continue
-        yield from _read_path_numbered(path, relative_id(path, base) if fmt == "page" else None)
+        page_id = relative_id(path, base) if fmt == "page" else None
+        yield from _read_path_any(path, page_id, fast)
+
+
+def _read_path_any(
+    path: str | Path, article_id: str | None = None, fast: bool = False
+) -> Iterator[tuple[int | None, Article | Reject | RawRows]]:
+    """``_read_path_numbered``; with ``fast``, JSON Lines read by blocks (``RawRows``)."""
+    if fast and format_of(path) == "jsonl":
+        yield from read_jsonl_blocks(path)
+    else:
+        yield from _read_path_numbered(path, article_id)
 
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[Article | Reject]:
@@ -133,17 +149,27 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Article | Reject]:
         >>> [a.id for a in items if not isinstance(a, Reject)]  # doctest: +SKIP
         ['000_3f926fbd34ea6708', '004_3080a4ee7dd42127']
     """
+    for item in _read_inputs(paths, fast=False):
+        assert not isinstance(item, RawRows)  # (only the fast path yields them)
+        yield item
+
+
+def _read_inputs(paths: Iterable[str | Path], fast: bool) -> Iterator[Article | Reject | RawRows]:
+    """``read_inputs``; with ``fast``, runs of JSON Lines records may come as ``RawRows``."""
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        items: Iterator[tuple[int | None, Article | Reject]]
+        items: Iterator[tuple[int | None, Article | Reject | RawRows]]
         if path.is_dir():
-            items = _read_folder_numbered(path)
+            items = _read_folder_numbered(path, fast)
         elif path.exists():
-            items = _read_path_numbered(path)
+            items = _read_path_any(path, fast=fast)
         else:
             items = iter([(None, Reject(str(raw), None, "no such file or directory"))])
         for record, item in items:
+            if isinstance(item, RawRows):
+                yield from _drop_repeats(item, seen)
+                continue
             if isinstance(item, Article):
                 if item.id in seen:
                     yield Reject(item.path or str(raw), record, DUPLICATE_ID)
@@ -180,6 +206,61 @@ def iter_batches(
             articles, rejects = [], []
     if articles or rejects:
         yield articles, rejects
+
+
+def _drop_repeats(rows: RawRows, seen: set[str]) -> Iterator[RawRows | Reject]:
+    """``rows`` less the ids seen before (each a ``Reject`` in its place); adds the rest."""
+    start = 0
+    for i, article_id in enumerate(rows.ids):
+        if article_id in seen:
+            if start < i:
+                yield rows.slice(start, i)
+            yield Reject(rows.path, rows.first + i, DUPLICATE_ID)
+            start = i + 1
+        else:
+            seen.add(article_id)
+    if start < len(rows.ids):
+        yield rows if start == 0 else rows.slice(start, len(rows.ids))
+
+
+def iter_raw_batches(
+    paths: Iterable[str | Path], batch_size: int
+) -> Iterator[tuple[list[Article | RawRows], list[Reject]]]:
+    """``iter_batches``, where runs of JSON Lines records may come as ``RawRows``
+    (Arrow columns, no ``Article`` each): the same records in the same batches.
+
+    Example:
+        >>> for items, rejects in iter_raw_batches(["a.jsonl"], 1000):  # doctest: +SKIP
+        ...     print(sum(len(i.ids) if isinstance(i, RawRows) else 1 for i in items))
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    items: list[Article | RawRows] = []
+    n_articles = 0
+    rejects: list[Reject] = []
+    for item in _read_inputs(paths, fast=True):
+        if isinstance(item, RawRows):
+            # (as iter_batches adds one article at a time: the batch ends at batch_size)
+            while n_articles + len(item.ids) >= batch_size:
+                take = batch_size - n_articles
+                items.append(item.slice(0, take))
+                yield items, rejects
+                items, n_articles, rejects = [], 0, []
+                item = item.slice(take, len(item.ids))
+            if item.ids:
+                items.append(item)
+                n_articles += len(item.ids)
+            continue
+        if isinstance(item, Reject):
+            rejects.append(item)
+        else:
+            items.append(item)
+            n_articles += 1
+        if n_articles >= batch_size or len(rejects) >= batch_size:
+            yield items, rejects
+            items, n_articles, rejects = [], 0, []
+    if items or rejects:
+        yield items, rejects
 
 
 def reject_to_dict(r: Reject) -> dict[str, object]:

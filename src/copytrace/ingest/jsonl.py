@@ -1,4 +1,5 @@
-"""JSON Lines (plain or gzip) -> raw ``Article`` records, one per line.
+"""JSON Lines (plain or gzip) -> raw ``Article`` records, one per line (or, for
+the scan, blocks of records as Arrow columns: ``read_jsonl_blocks``).
 
 Each line is one JSON object (fields in :mod:`copytrace.ingest.records`). A bad
 line becomes a ``Reject`` with its 1-based line number and the run goes on; a
@@ -15,10 +16,16 @@ import logging
 import re
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from copytrace.ingest.records import RecordError, record_to_article
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
+from copytrace.ingest.records import FIELDS, MAX_TEXT_CHARS, RecordError, record_to_article
 from copytrace.model import Article, Reject
 
 logger = logging.getLogger(__name__)
@@ -134,3 +141,216 @@ def read_jsonl_numbered(path: str | Path) -> Iterator[tuple[int | None, Article 
             yield lineno + 1, Reject(name, lineno + 1, f"corrupt gzip: {exc}")
         except OSError as exc:
             yield lineno + 1, Reject(name, lineno + 1, f"cannot read: {exc.strerror or exc}")
+
+
+# --- The fast path: blocks of plain JSON Lines parsed by Arrow -------------------
+#
+# Arrow's JSON reader turns a block of lines into columns in C++, with no Python
+# object per article (the per-line path spends ~3 CPU s per 100k news articles in
+# the scan's parent process, this one ~1.8). It is taken only for a block that the
+# checks below prove the per-line path would read the same way: every line one
+# JSON object (it starts with "{" and ends with "}", and Arrow finds as many rows
+# as lines), valid UTF-8, nesting far below json's recursion limit, the fields
+# read strings or null and each named once, no lone surrogate escape (Arrow
+# refuses these three, json does not), and every record usable (ids, texts,
+# lengths). Any doubt sends the whole block through the per-line path, so rejects
+# keep their exact line numbers and reasons. Gzip files keep the per-line path.
+
+# Bytes read at a time (then cut after the last whole line).
+FAST_BLOCK = 1 << 20
+# Brackets a block may hold beyond one "{" a line: any line is then nested far less
+# deep than json's recursion limit (~1,000), which Arrow does not share.
+MAX_EXTRA_BRACKETS = 200
+NEWLINE, CARRIAGE_RETURN = ord("\n"), ord("\r")
+OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET = ord("{"), ord("}"), ord("[")
+# The fields read, all as strings (Arrow refuses a number, bool, list or object
+# there, or a field named twice: such a block takes the per-line path).
+_FAST_SCHEMA = pa.schema([(name, pa.string()) for name in FIELDS])
+_FAST_PARSE = pa_json.ParseOptions(
+    explicit_schema=_FAST_SCHEMA, unexpected_field_behavior="ignore", newlines_in_values=False
+)
+# A text surely not blank: it starts with a visible ASCII character (the others are
+# checked with str.isspace).
+_VISIBLE_START = "^[!-~]"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRows:
+    """Consecutive records of one file read as Arrow columns: ``batch`` has the
+    raw spill's columns (id, text as large_string, title, published, source, url,
+    path, is_html), ``ids`` its ids, ``first`` the line number of its first row in
+    file ``path``."""
+
+    batch: pa.RecordBatch
+    ids: list[str]
+    first: int
+    path: str
+
+    def slice(self, start: int, stop: int) -> RawRows:
+        """Rows ``start:stop``."""
+        return RawRows(
+            self.batch.slice(start, stop - start),
+            self.ids[start:stop],
+            self.first + start,
+            self.path,
+        )
+
+
+def _valid_utf8(block: memoryview) -> bool:
+    """Is ``block`` valid UTF-8 (as strict as Python's codec)? Arrow's check of a
+    string array, ~7x cheaper than ``block.decode()`` (which builds the string)."""
+    offsets = pa.py_buffer(np.array([0, len(block)], np.int64))
+    return _valid_strings(
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(block)])
+    )
+
+
+def _valid_strings(column: pa.Array) -> bool:
+    try:
+        column.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _as_stored(column: pa.Array, values: list[str | None], blank_is_null: bool) -> pa.Array:
+    """A field's column as the per-line path stores it: blank -> null, or else
+    (a date) stripped, blank -> null; ``column`` itself where nothing changes."""
+    if blank_is_null:
+        stored = [None if not v or v.isspace() else v for v in values]
+    else:
+        stored = [(v.strip() or None) if v is not None else None for v in values]
+    return column if stored == values else pa.array(stored, pa.string())
+
+
+def _one_object_a_line(block: memoryview) -> int:
+    """Does every line of ``block`` start with "{" and end with "}" (then maybe
+    "\\r"), with few other brackets? Then no JSON value spans two lines, each
+    line holds whole objects (one each when Arrow finds as many rows as lines),
+    and no line nests deep. The number of lines if so, else 0."""
+    arr = np.frombuffer(block, np.uint8)
+    ends = np.flatnonzero(arr == NEWLINE)
+    if not len(ends) or arr[0] != OPEN_BRACE or (arr[ends[:-1] + 1] != OPEN_BRACE).any():
+        return 0
+    last = arr[ends - 1]
+    cr = last == CARRIAGE_RETURN
+    last[cr] = arr[ends[cr] - 2]
+    if (last != CLOSE_BRACE).any():
+        return 0
+    brackets = np.count_nonzero(arr == OPEN_BRACE) + np.count_nonzero(arr == OPEN_BRACKET)
+    return len(ends) if brackets - len(ends) <= MAX_EXTRA_BRACKETS else 0
+
+
+def _fast_block(block: memoryview, name: str, first: int) -> RawRows | None:
+    """The records of ``block`` (whole lines, each ending in a newline, the first
+    one numbered ``first``) as ``RawRows``, exactly as the per-line path reads
+    them; None where that is not certain."""
+    n_lines = _one_object_a_line(block)
+    if not n_lines:
+        return None
+    if not _valid_utf8(block):  # (Arrow's JSON reader does not check it)
+        return None
+    try:
+        table = pa_json.read_json(
+            pa.BufferReader(block),
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(block) + 1),
+            parse_options=_FAST_PARSE,
+        )
+    except pa.ArrowInvalid:
+        return None
+    batches = table.to_batches()
+    if table.num_rows != n_lines or len(batches) != 1:  # (two objects on one line)
+        return None
+    col = batches[0].column
+    raw_ids = col("id").to_pylist()
+    if None in raw_ids:
+        return None
+    ids = [i.strip() for i in raw_ids]
+    if not all(ids):
+        return None
+    text = col("text")
+    body = pc.coalesce(text, col("html"))
+    if body.null_count or pc.max(pc.binary_length(body)).as_py() > MAX_TEXT_CHARS:
+        return None  # (UTF-8 bytes: at least as many as characters)
+    published = pc.coalesce(col("published"), col("date"))
+    source = pc.coalesce(col("source"), col("series"))
+    stored = (col("id"), body, col("title"), published, source, col("url"))
+    if not all(map(_valid_strings, stored)):  # (a lone surrogate escape: Arrow refuses it)
+        return None
+    unsure = pc.invert(pc.match_substring_regex(body, _VISIBLE_START))
+    if pc.any(unsure).as_py():
+        doubtful = body.filter(unsure).to_pylist()
+        if any(not b or b.isspace() for b in doubtful):
+            return None
+    # (the short fields in Python: str.strip and str.isspace exactly)
+    arrays = [
+        col("id") if ids == raw_ids else pa.array(ids, pa.string()),
+        body.cast(pa.large_string()),
+        *(
+            _as_stored(c, c.to_pylist(), blank_is_null=c is not published)
+            for c in (col("title"), published, source, col("url"))
+        ),
+        pa.array([name] * n_lines, pa.string()),
+        pc.is_null(text),
+    ]
+    return RawRows(pa.RecordBatch.from_arrays(arrays, names=RAW_COLUMNS), ids, first, name)
+
+
+RAW_COLUMNS = ["id", "text", "title", "published", "source", "url", "path", "is_html"]
+
+
+def _plain_lines(block: bytes, name: str, first: int) -> Iterator[tuple[int, Article | Reject]]:
+    """The per-line path over the lines of ``block`` (numbered from ``first``)."""
+    for lineno, line in enumerate(io.BytesIO(block), start=first):
+        item = parse_line(line, name, lineno)
+        if item is not None:
+            yield lineno, item
+
+
+def read_jsonl_blocks(
+    path: str | Path,
+) -> Iterator[tuple[int | None, Article | Reject | RawRows]]:
+    """``read_jsonl_numbered``, with runs of plain JSON Lines as ``RawRows`` (fast path).
+
+    A gzip file takes the per-line path (a read that fails mid-block would lose
+    the lines before it).
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        stream = _open(p)
+    except OSError as exc:
+        yield None, Reject(name, None, f"cannot read: {exc.strerror or exc}")
+        return
+    if isinstance(stream, gzip.GzipFile):
+        stream.close()
+        yield from read_jsonl_numbered(path)
+        return
+    lineno = 0  # lines done
+    rest = b""  # the start of a line not read whole yet
+    with stream:
+        while True:
+            # (read into a fresh buffer behind the rest: no copy of the block itself)
+            buf = bytearray(len(rest) + FAST_BLOCK)
+            buf[: len(rest)] = rest
+            try:
+                n = stream.readinto(memoryview(buf)[len(rest) :])
+            except OSError as exc:
+                yield lineno + 1, Reject(name, lineno + 1, f"cannot read: {exc.strerror or exc}")
+                return
+            if not n:
+                break
+            size = len(rest) + n
+            end = buf.rfind(b"\n", 0, size) + 1
+            rest = bytes(buf[end:size])
+            if not end:
+                continue  # (a line longer than a block)
+            block = memoryview(buf)[:end]
+            rows = _fast_block(block, name, lineno + 1)
+            if rows is not None:
+                yield rows.first, rows
+                lineno += len(rows.ids)
+            else:
+                yield from _plain_lines(bytes(block), name, lineno + 1)
+                lineno += buf.count(b"\n", 0, end)
+        yield from _plain_lines(rest, name, lineno + 1)
