@@ -357,3 +357,31 @@ def test_utf8_check_is_as_strict_as_python() -> None:
                         except UnicodeDecodeError:
                             python_ok = False
                         assert _valid_utf8(memoryview(data)) == python_ok, seq
+
+
+def test_a_line_longer_than_many_blocks_is_read_in_few_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the buffer grows by at least the rest each time: a huge line (a JSON array
+    # named .jsonl) takes O(log size) reads and linear copying, not one block a read
+    monkeypatch.setattr(jsonl, "FAST_BLOCK", 64)
+    path = tmp_path / "huge.jsonl"
+    path.write_text(json.dumps({"id": "h", "text": "word " * 200_000}) + "\n", encoding="utf-8")
+    reads = 0
+    opened = jsonl._open
+
+    def counting(p: Path):  # type: ignore[no-untyped-def]
+        stream = opened(p)
+        readinto = stream.readinto
+
+        def counted(b):  # type: ignore[no-untyped-def]
+            nonlocal reads
+            reads += 1
+            return readinto(b)
+
+        stream.readinto = counted  # type: ignore[method-assign]
+        return stream
+
+    monkeypatch.setattr(jsonl, "_open", counting)
+    assert _fast([path], 1000) == _plain([path], 1000)
+    assert reads <= 20

@@ -330,8 +330,9 @@ def read_jsonl_blocks(
     rest = b""  # the start of a line not read whole yet
     with stream:
         while True:
-            # (read into a fresh buffer behind the rest: no copy of the block itself)
-            buf = bytearray(len(rest) + FAST_BLOCK)
+            # (read into a fresh buffer behind the rest: no copy of the block itself;
+            # at least as much again as the rest, so one huge line costs linear time)
+            buf = bytearray(len(rest) + max(FAST_BLOCK, len(rest)))
             buf[: len(rest)] = rest
             try:
                 n = stream.readinto(memoryview(buf)[len(rest) :])
