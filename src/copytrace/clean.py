@@ -1316,17 +1316,21 @@ def _new_lines(texts: list[str]) -> list[_Line]:
     """
     out: list[_Line | None] = [None] * len(texts)
     idx = [i for i, t in enumerate(texts) if t and "\n" not in t]
-    joined, cp = _joined_points([texts[i] for i in idx])
+    cp = _joined_points([texts[i] for i in idx])
     if len(cp) and cp.max() >= 128:
-        far = np.flatnonzero((cp >= 128) & ~np.isin(cp, _NEAR_POINTS))
+        # (isin over the few characters past ASCII only)
+        high = np.flatnonzero(cp >= 128)
+        far = high[~np.isin(cp[high], _NEAR_POINTS)]
         if len(far):
             # (each far character's line: the line breaks before it, as the lines
             # hold none of their own)
-            bad = set(np.searchsorted(np.flatnonzero(cp == 10), far).tolist())
+            breaks = np.flatnonzero(cp == 10)
+            bad_at = np.unique(np.searchsorted(breaks, far))
+            bad = set(bad_at.tolist())
             idx = [i for j, i in enumerate(idx) if j not in bad]
-            joined, cp = _joined_points([texts[i] for i in idx])
+            cp = _without_lines(cp, breaks, bad_at)
     if idx:
-        for i, ln in zip(idx, _near_ascii_lines([texts[i] for i in idx], joined, cp), strict=True):
+        for i, ln in zip(idx, _near_ascii_lines([texts[i] for i in idx], cp), strict=True):
             out[i] = ln
     rest = [i for i, ln in enumerate(out) if ln is None]
     if rest:
@@ -1343,9 +1347,27 @@ def _new_lines(texts: list[str]) -> list[_Line]:
     return cast(list[_Line], out)
 
 
-def _joined_points(texts: list[str]) -> tuple[str, np.ndarray]:
-    joined = "\n".join(texts)
-    return joined, np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+def _joined_points(texts: list[str]) -> np.ndarray:
+    """The code points of ``texts`` joined by line breaks."""
+    return np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
+
+
+def _without_lines(cp: np.ndarray, breaks: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    """``_joined_points`` of the lines joined in ``cp`` (line breaks at ``breaks``, the
+    lines holding none) but lines ``drop`` (sorted, distinct): the pieces between them
+    copied once, not the kept lines joined and encoded again."""
+    # (line j with the break after it: [bounds[j], bounds[j + 1]), the last one's
+    # break past the end)
+    bounds = np.concatenate(([0], breaks + 1, [len(cp) + 1])).tolist()
+    pieces = []
+    at = 0
+    for j in drop.tolist():
+        pieces.append(cp[at : bounds[j]])
+        at = bounds[j + 1]
+    pieces.append(cp[at:])
+    out = np.concatenate(pieces)
+    # (the last lines dropped: the break before them ends the kept text)
+    return out[:-1] if len(out) and out[-1] == 10 else out
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1358,7 +1380,7 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return change[0::2].copy(), change[1::2].copy()
 
 
-def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Line]:
+def _near_ascii_lines(texts: list[str], cp: np.ndarray) -> list[_Line]:
     m = len(texts)
     lens = np.fromiter(map(len, texts), np.int64, m)
     starts = np.zeros(m, np.int64)
@@ -1453,7 +1475,8 @@ def _near_ascii_lines(texts: list[str], joined: str, cp: np.ndarray) -> list[_Li
     # Sentence ends (_SENT_END_RE): a mark, closers, then a space or the end.
     marks = np.flatnonzero(cls & _C_MARK)
     if len(marks):
-        after = np.append(cls, _C_SPACE)[marks + 1]
+        # (a uint8 after the codes: a Python int would make a copy of int64s)
+        after = np.append(cls, np.uint8(_C_SPACE))[marks + 1]
         ok = (after & _C_SPACE).astype(bool)
         n = len(cls)
         for j in np.flatnonzero(after & _C_CLOSER).tolist():
