@@ -10,7 +10,9 @@ descendants; ``TreeRSS`` samples that in a thread and keeps the peaks.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 
 from copytrace.proctree import process_tree
 
@@ -94,3 +96,81 @@ def interpreter() -> str:
         pass
     base = getattr(sys, "_base_executable", sys.executable)
     return f"Python {platform.python_version()} ({base}, {linked})"
+
+
+def cpu_times() -> tuple[int, int]:
+    """The machine's (steal, total) CPU ticks since boot, from ``/proc/stat`` ((0, 0)
+    where it cannot be read).
+
+    Steal is the time the hypervisor gave this VM's virtual CPUs to others: a run
+    with much of it is slower for reasons that are not the code's.
+    """
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()
+    except OSError:
+        return 0, 0
+    ticks = [int(v) for v in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    return (ticks[7] if len(ticks) > 7 else 0), sum(ticks)
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float | None:
+    """The share of the machine's CPU time stolen between two ``cpu_times()``."""
+    total = after[1] - before[1]
+    return round((after[0] - before[0]) / total, 4) if total > 0 else None
+
+
+# The probe's work: fixed, so its time says how fast the machine is that day.
+_PROBE_WORDS = 200_000
+_PROBE_ROUNDS = 3
+
+
+def speed_probe() -> dict[str, float]:
+    """Seconds of CPU for a fixed single-threaded workload, best of a few rounds.
+
+    The benchmark machine is a VM whose speed changes from day to day (the same
+    code and corpus ran 1M articles in 950 CPU s one day and 1,558 the next): a
+    figure from another day is comparable only through this probe. Two parts, like
+    the scan's work: pure Python (str and dict work) and numpy (sorting, bincount).
+    Independent of copytrace's code, so code changes do not move it.
+    """
+    import random
+
+    import numpy as np
+
+    def python_part() -> None:
+        rnd = random.Random(7)
+        words = [
+            "".join(rnd.choices("etaoinshrdlu", k=rnd.randint(2, 9))) for _ in range(_PROBE_WORDS)
+        ]
+        counts: dict[str, int] = {}
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+        " ".join(sorted(counts)).split()
+
+    def numpy_part() -> None:
+        x = np.random.default_rng(7).integers(0, 2**62, 1_000_000, dtype=np.int64)
+        np.sort(x)
+        np.bincount((x % 100_003).astype(np.int64))
+        np.unique(x >> 40)
+
+    best: dict[str, float] = {}
+    for name, part in (("python_s", python_part), ("numpy_s", numpy_part)):
+        times = []
+        for _ in range(_PROBE_ROUNDS):
+            t0 = time.process_time()
+            part()
+            times.append(time.process_time() - t0)
+        best[name] = round(min(times), 4)
+    return best
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages whose speed the figures depend on (absent: not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("copytrace", "numpy", "pyarrow", "rapidfuzz", "scipy", "datasketch", "rensa"):
+        with contextlib.suppress(PackageNotFoundError):
+            out[name] = version(name)
+    return out

@@ -46,7 +46,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from _proc import TreeRSS, interpreter  # bench/_proc.py (this script's folder is on sys.path)
+from _proc import (  # bench/_proc.py (this script's folder is on sys.path)
+    TreeRSS,
+    cpu_times,
+    interpreter,
+    package_versions,
+    speed_probe,
+    steal_share,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -160,6 +167,7 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float, flo
     loaded machine CPU seconds are the figure that does not depend on the load.
     """
     cpu0 = _cpu_children()
+    ticks0 = cpu_times()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), *args],
@@ -173,6 +181,7 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float, flo
     if proc.returncode != 0:
         raise RuntimeError(f"child {args} failed with exit code {proc.returncode}")
     result = json.loads(out.strip().splitlines()[-1])
+    result["steal_share"] = steal_share(ticks0, cpu_times())
     return result, wall, rss.peak_kb / 1024, rss.peak_anon_kb / 1024, cpu
 
 
@@ -490,8 +499,12 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "interpreter": interpreter(),
-        "sizes": [bench_size(n, args) for n in args.articles],
+        "packages": package_versions(),
+        "probe_start": speed_probe(),
     }
+    results["sizes"] = [bench_size(n, args) for n in args.articles]
+    results["probe_end"] = speed_probe()
+    print("machine speed probe (CPU s, start / end):", results["probe_start"], results["probe_end"])
     for size in results["sizes"]:
         print(f"\n== {size['articles']:,} articles ==")
         print(

@@ -1,0 +1,35 @@
+"""bench/_proc.py's machine figures: steal share, speed probe, package versions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import _proc
+
+
+def test_steal_share_is_the_stolen_part_of_the_ticks_between_two_readings() -> None:
+    assert _proc.steal_share((10, 1000), (40, 1300)) == 0.1
+    assert _proc.steal_share((10, 1000), (10, 1000)) is None  # (no time passed)
+
+
+def test_cpu_times_reads_proc_stat() -> None:
+    steal, total = _proc.cpu_times()
+    if Path("/proc/stat").exists():
+        assert total > 0 and 0 <= steal <= total
+    else:
+        assert (steal, total) == (0, 0)
+
+
+def test_speed_probe_times_both_parts() -> None:
+    probe = _proc.speed_probe()
+    assert set(probe) == {"python_s", "numpy_s"}
+    assert all(v > 0 for v in probe.values())
+
+
+def test_package_versions_name_numpy() -> None:
+    import numpy
+
+    assert _proc.package_versions()["numpy"] == numpy.__version__
