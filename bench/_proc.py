@@ -123,16 +123,20 @@ def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float | None
 # The probe's work: fixed, so its time says how fast the machine is that day.
 _PROBE_WORDS = 200_000
 _PROBE_ROUNDS = 3
+_PROBE_MEMORY_ITEMS = 32 << 20  # int64s: 256 MB
 
 
 def speed_probe() -> dict[str, float]:
     """Seconds of CPU for a fixed single-threaded workload, best of a few rounds.
 
     The benchmark machine is a VM whose speed changes from day to day (the same
-    code and corpus ran 1M articles in 950 CPU s one day and 1,558 the next): a
-    figure from another day is comparable only through this probe. Two parts, like
-    the scan's work: pure Python (str and dict work) and numpy (sorting, bincount).
-    Independent of copytrace's code, so code changes do not move it.
+    code and corpus ran 1M articles in 950 CPU s one day and 1,558 the next). Three
+    parts, like the scan's work: pure Python (str and dict work), numpy (sorting,
+    bincount) and random reads over more memory than the caches hold; independent
+    of copytrace's code. It tells whether the CPU itself was slower; on 2026-12-01
+    it did not move (0.58-0.64 s Python) while scans and baselines ran 1.4-1.9x
+    slower within the hour, so contention it does not see varies too: compare
+    tools within one run.
     """
     import random
 
@@ -154,8 +158,16 @@ def speed_probe() -> dict[str, float]:
         np.bincount((x % 100_003).astype(np.int64))
         np.unique(x >> 40)
 
+    def memory_part() -> None:
+        # (random reads over 256 MB: bound by the memory, not the cache, as a 1M
+        # scan's joins and spills are)
+        rng = np.random.default_rng(7)
+        big = np.arange(_PROBE_MEMORY_ITEMS, dtype=np.int64)
+        big.take(rng.integers(0, _PROBE_MEMORY_ITEMS, 4_000_000)).sum()
+
     best: dict[str, float] = {}
-    for name, part in (("python_s", python_part), ("numpy_s", numpy_part)):
+    parts = (("python_s", python_part), ("numpy_s", numpy_part), ("memory_s", memory_part))
+    for name, part in parts:
         times = []
         for _ in range(_PROBE_ROUNDS):
             t0 = time.process_time()

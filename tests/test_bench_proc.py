@@ -25,7 +25,7 @@ def test_cpu_times_reads_proc_stat() -> None:
 
 def test_speed_probe_times_both_parts() -> None:
     probe = _proc.speed_probe()
-    assert set(probe) == {"python_s", "numpy_s"}
+    assert set(probe) == {"python_s", "numpy_s", "memory_s"}
     assert all(v > 0 for v in probe.values())
 
 
