@@ -12,47 +12,10 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Indel
 
+import _randtext as rt
 from copytrace import align as align_module
 from copytrace.paraphrase import STOP_WORDS, Lexicon, stem_words
-from copytrace.text import sentence_spans, tokenize
-
-_WORDS = [
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "said",
-    "talks",
-    "minister",
-    "moscow",
-    "tokyo",
-    "fall",
-    "year",
-    "plan",
-    "trade",
-    "deal",
-    "a",
-    "b",
-]
-
-
-def _text(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(_WORDS) for _ in range(n))
-
-
-def _edited(rng: random.Random, text: str) -> str:
-    words = text.split()
-    for _ in range(rng.randrange(0, 12)):
-        k = rng.randrange(len(words))
-        r = rng.random()
-        if r < 0.4:
-            words[k] = rng.choice(_WORDS)
-        elif r < 0.7:
-            words.insert(k, rng.choice(_WORDS))
-        elif len(words) > 1:
-            del words[k]
-    return " ".join(words)
+from copytrace.text import tokenize
 
 
 def _whole(c: align_module._Cluster, a: object, b: object) -> float:
@@ -65,8 +28,8 @@ def test_word_similarity_is_indel_on_the_whole(preset: str) -> None:
     rng = random.Random(13)
     seen = 0
     for _ in range(300):
-        a = _text(rng, rng.randrange(5, 120))
-        b = _edited(rng, a) if rng.random() < 0.8 else _text(rng, rng.randrange(5, 120))
+        a = rt.text(rng, rng.randrange(5, 120))
+        b = rt.edited(rng, a) if rng.random() < 0.8 else rt.text(rng, rng.randrange(5, 120))
         ta, tb = tokenize(a), tokenize(b)
         da = align_module._prepare(ta, (), ())
         db = align_module._prepare(tb, (), ())
@@ -91,26 +54,10 @@ def test_word_similarity_is_indel_on_the_whole(preset: str) -> None:
 def test_align_tokens_same_with_whole_indel(preset: str, monkeypatch: pytest.MonkeyPatch) -> None:
     params = align_module.PRESETS[preset]
     rng = random.Random(31)
-    pairs = []
-    for _ in range(200):
-        a = ". ".join(_text(rng, rng.randrange(6, 20)) for _ in range(rng.randrange(1, 8))) + "."
-        pairs.append((a, _edited(rng, a)))
+    pairs = rt.sentence_pairs(rng, 200)
 
     def run() -> list[object]:
-        out = []
-        for a, b in pairs:
-            out.append(
-                align_module.align_tokens(
-                    tokenize(a),
-                    tokenize(b),
-                    params,
-                    a_sentences=sentence_spans(a),
-                    b_sentences=sentence_spans(b),
-                    a_text=a,
-                    b_text=b,
-                )
-            )
-        return out
+        return rt.align_each(pairs, params)
 
     got = run()
     monkeypatch.setattr(align_module, "_word_similarity", _whole)
@@ -135,7 +82,7 @@ def _reference_lookup(
 
 def test_lexicon_lookup_is_word_by_word() -> None:
     rng = random.Random(5)
-    pool = [*_WORDS, *(f"w{k}" for k in range(300)), "talking", "talked", "7", "x"]
+    pool = [*rt.WORDS, *(f"w{k}" for k in range(300)), "talking", "talked", "7", "x"]
     for max_words in (1_000_000, 40):
         lex = Lexicon(max_words=max_words)
         vocab: dict[str, int] = {}

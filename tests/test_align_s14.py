@@ -12,47 +12,10 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Indel
 
+import _randtext as rt
 from copytrace import align as align_module
 from copytrace.model import Article
-from copytrace.text import sentence_spans, tokenize
-
-_WORDS = [
-    "the",
-    "of",
-    "and",
-    "to",
-    "in",
-    "said",
-    "talks",
-    "minister",
-    "moscow",
-    "tokyo",
-    "fall",
-    "year",
-    "plan",
-    "trade",
-    "deal",
-    "a",
-    "b",
-]
-
-
-def _text(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(_WORDS) for _ in range(n))
-
-
-def _edited(rng: random.Random, text: str) -> str:
-    words = text.split()
-    for _ in range(rng.randrange(0, 12)):
-        k = rng.randrange(len(words))
-        r = rng.random()
-        if r < 0.4:
-            words[k] = rng.choice(_WORDS)
-        elif r < 0.7:
-            words.insert(k, rng.choice(_WORDS))
-        elif len(words) > 1:
-            del words[k]
-    return " ".join(words)
+from copytrace.text import tokenize
 
 
 def test_id_chars_equal_exactly_where_the_ids_are() -> None:
@@ -96,8 +59,8 @@ def test_runs_and_similarity_same_on_the_words(preset: str) -> None:
     rng = random.Random(41)
     seen = 0
     for _ in range(300):
-        a = _text(rng, rng.randrange(5, 120))
-        b = _edited(rng, a) if rng.random() < 0.8 else _text(rng, rng.randrange(5, 120))
+        a = rt.text(rng, rng.randrange(5, 120))
+        b = rt.edited(rng, a) if rng.random() < 0.8 else rt.text(rng, rng.randrange(5, 120))
         ta, tb, da, db = _docs(a, b)
         got = align_module._runs(da, db, params)
         # the plain reading: the ids as words (a doc whose ids do not fit)
@@ -142,25 +105,10 @@ def test_runs_extend_across_repeated_words_as_on_the_words() -> None:
 def test_align_same_without_id_chars(preset: str, monkeypatch: pytest.MonkeyPatch) -> None:
     params = align_module.PRESETS[preset]
     rng = random.Random(77)
-    pairs = []
-    for _ in range(150):
-        a = ". ".join(_text(rng, rng.randrange(6, 20)) for _ in range(rng.randrange(1, 8))) + "."
-        pairs.append((a, _edited(rng, a)))
+    pairs = rt.sentence_pairs(rng, 150)
 
     def run() -> list[object]:
-        out: list[object] = []
-        for a, b in pairs:
-            out.append(
-                align_module.align_tokens(
-                    tokenize(a),
-                    tokenize(b),
-                    params,
-                    a_sentences=sentence_spans(a),
-                    b_sentences=sentence_spans(b),
-                    a_text=a,
-                    b_text=b,
-                )
-            )
+        out = rt.align_each(pairs, params)
         # and prepared together, as an engine aligns a chunk
         arts = [
             (
