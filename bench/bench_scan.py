@@ -413,7 +413,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             runs.append(res)
             print(
                 f"{tool} n={n} run {r + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, "
-                f"{peak:.0f} MB RSS ({anon:.0f} MB anonymous)"
+                f"{peak:.0f} MB RSS ({anon:.0f} MB anonymous), steal {res['steal_share']}"
             )
             # The whole run's figures at once: a long run's JSON comes only at the end.
             print(f"{tool} n={n} run {r + 1} result: {json.dumps(res)}", flush=True)
@@ -424,6 +424,8 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         result["tools"][tool] = {
             "wall_median_s": med,
             "walls_s": walls,
+            # (the machine's CPU time the hypervisor took during each run: see _proc)
+            "steal_shares": [x["steal_share"] for x in runs],
             "cpu_median_s": cpu_med,
             "articles_per_s": first["articles"] / med,
             "mb_per_s": first["text_bytes"] / 1e6 / med,
