@@ -129,14 +129,14 @@ _PROBE_MEMORY_ITEMS = 32 << 20  # int64s: 256 MB
 def speed_probe() -> dict[str, float]:
     """Seconds of CPU for a fixed single-threaded workload, best of a few rounds.
 
-    The benchmark machine is a VM whose speed changes from day to day (the same
-    code and corpus ran 1M articles in 950 CPU s one day and 1,558 the next). Three
+    The benchmark machine is a VM whose speed changes by the hour (the same
+    code and corpus ran 1M articles in 950 CPU s one morning, 1,558 that evening). Three
     parts, like the scan's work: pure Python (str and dict work), numpy (sorting,
     bincount) and random reads over more memory than the caches hold; independent
-    of copytrace's code. It tells whether the CPU itself was slower; on 2026-12-01
-    it did not move (0.58-0.64 s Python) while scans and baselines ran 1.4-1.9x
-    slower within the hour, so contention it does not see varies too: compare
-    tools within one run.
+    of copytrace's code. It tells whether the CPU itself was slower: on 2026-12-01
+    its Python part took 0.37-0.64 s within 90 minutes. It does not see
+    contention between VMs (the steal share does) nor the disk: compare tools
+    within one run.
     """
     import random
 
