@@ -134,7 +134,7 @@ def speed_probe() -> dict[str, float]:
     parts, like the scan's work: pure Python (str and dict work), numpy (sorting,
     bincount) and random reads over more memory than the caches hold; independent
     of copytrace's code. It tells whether the CPU itself was slower: on 2026-12-01
-    its Python part took 0.37-0.64 s within 90 minutes. It does not see
+    its Python part took 0.37-0.65 s within 90 minutes. It does not see
     contention between VMs (the steal share does) nor the disk: compare tools
     within one run.
     """
