@@ -1,7 +1,9 @@
 """Memory of a process tree, read from /proc (Linux): shared by the bench scripts.
 
 ``tree_memory_kb`` sums ``VmRSS`` and ``RssAnon`` over a process and all its
-descendants; ``TreeRSS`` samples that in a thread and keeps the peaks.
+descendants; ``TreeRSS`` samples that in a thread and keeps the peaks, with the
+tree's proportional set size (``Pss``: a page shared by k processes counts 1/k
+in each, so the sum counts it once) and the largest one process's ``VmRSS``.
 
     with TreeRSS(proc.pid) as rss:
         proc.wait()
@@ -32,6 +34,19 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return rss, anon
 
 
+def pss_kb(pid: int) -> int:
+    """``Pss`` of one process, kB (0 when it is gone or the kernel has no
+    ``smaps_rollup``)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def tree_memory_kb(root: int) -> tuple[int, int]:
     """``VmRSS`` and ``RssAnon`` summed over ``root`` and its descendants, kB.
 
@@ -54,6 +69,8 @@ class TreeRSS:
         self.interval = interval
         self.peak_kb = 0
         self.peak_anon_kb = 0
+        self.peak_pss_kb = 0
+        self.peak_process_kb = 0  # (the largest one process's VmRSS)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -67,9 +84,26 @@ class TreeRSS:
 
     def sample(self) -> None:
         """Read the tree's memory once and keep the peaks."""
-        total, anon = tree_memory_kb(self.pid)
+        total = anon = pss = 0
+        for pid in process_tree(self.pid):
+            rss_kb, anon_kb = memory_kb(pid)
+            total += rss_kb
+            anon += anon_kb
+            pss += pss_kb(pid)
+            self.peak_process_kb = max(self.peak_process_kb, rss_kb)
         self.peak_kb = max(self.peak_kb, total)
         self.peak_anon_kb = max(self.peak_anon_kb, anon)
+        self.peak_pss_kb = max(self.peak_pss_kb, pss)
+
+    def figures_mb(self) -> dict[str, float]:
+        """The peaks, MB: summed ``VmRSS``, ``RssAnon`` and ``Pss``, and the largest
+        one process's ``VmRSS``."""
+        return {
+            "peak_rss_mb": self.peak_kb / 1024,
+            "peak_anon_mb": self.peak_anon_kb / 1024,
+            "peak_pss_mb": self.peak_pss_kb / 1024,
+            "peak_process_rss_mb": self.peak_process_kb / 1024,
+        }
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -159,10 +159,11 @@ def _cpu_children() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float, float]:
+def run_child(args: list[str]) -> tuple[dict[str, Any], float, dict[str, float], float]:
     """Run this script in child mode.
 
-    Returns its JSON result, wall seconds, peak tree RSS (MB) and the CPU
+    Returns its JSON result, wall seconds, the tree's peak memory figures (MB,
+    see ``TreeRSS.figures_mb``) and the CPU
     seconds of the child and all its descendants (user + system): on a shared,
     loaded machine CPU seconds are the figure that does not depend on the load.
     """
@@ -182,7 +183,7 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float, float, float, flo
         raise RuntimeError(f"child {args} failed with exit code {proc.returncode}")
     result = json.loads(out.strip().splitlines()[-1])
     result["steal_share"] = steal_share(ticks0, cpu_times())
-    return result, wall, rss.peak_kb / 1024, rss.peak_anon_kb / 1024, cpu
+    return result, wall, rss.figures_mb(), cpu
 
 
 # ----------------------------------------------------------------------------- child modes
@@ -406,14 +407,17 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 child = ["--child-stages", str(corpus), str(out / "work"), str(args.jobs)]
             else:
                 child = ["--child-minhash", str(corpus), tool, str(out)]
-            res, wall, peak, anon, cpu = run_child(child)
-            res.update(wall=wall, peak_rss_mb=peak, peak_anon_mb=anon, cpu_s=cpu)
+            res, wall, memory, cpu = run_child(child)
+            res.update(wall=wall, cpu_s=cpu, **memory)
+            peak, anon = memory["peak_rss_mb"], memory["peak_anon_mb"]
             if r == 0:
                 res["quality"] = score(corpus, out) if tool != "copytrace-stages" else {}
             runs.append(res)
             print(
                 f"{tool} n={n} run {r + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU, "
-                f"{peak:.0f} MB RSS ({anon:.0f} MB anonymous), steal {res['steal_share']}"
+                f"{peak:.0f} MB RSS ({anon:.0f} MB anonymous, {memory['peak_pss_mb']:.0f} MB "
+                f"PSS, largest process {memory['peak_process_rss_mb']:.0f} MB), "
+                f"steal {res['steal_share']}"
             )
             # The whole run's figures at once: a long run's JSON comes only at the end.
             print(f"{tool} n={n} run {r + 1} result: {json.dumps(res)}", flush=True)
@@ -433,6 +437,8 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             "mb_per_cpu_s": first["text_bytes"] / 1e6 / cpu_med,
             "peak_rss_mb": max(x["peak_rss_mb"] for x in runs),
             "peak_anon_mb": max(x["peak_anon_mb"] for x in runs),
+            "peak_pss_mb": max(x["peak_pss_mb"] for x in runs),
+            "peak_process_rss_mb": max(x["peak_process_rss_mb"] for x in runs),
             "stage_seconds_median": {
                 k: statistics.median(x["stage_seconds"].get(k, 0.0) for x in runs)
                 for k in first["stage_seconds"]

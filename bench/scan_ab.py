@@ -53,16 +53,19 @@ def _run(corpus: Path, out: Path, jobs: int, src: str | None) -> dict[str, Any]:
         os.environ["PYTHONPATH"] = src + (os.pathsep + saved if saved else "")
     try:
         shutil.rmtree(out, ignore_errors=True)
-        result, wall, _, anon_mb, cpu = run_child(
-            ["--child-scan", str(corpus), str(out), str(jobs)]
-        )
+        result, wall, memory, cpu = run_child(["--child-scan", str(corpus), str(out), str(jobs)])
     finally:
         if src:
             if saved is None:
                 del os.environ["PYTHONPATH"]
             else:
                 os.environ["PYTHONPATH"] = saved
-    return {"wall": wall, "cpu": cpu, "anon_mb": anon_mb, "stages": result["stage_cpu_seconds"]}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "anon_mb": memory["peak_anon_mb"],
+        "stages": result["stage_cpu_seconds"],
+    }
 
 
 def _side(runs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -33,3 +33,16 @@ def test_package_versions_name_numpy() -> None:
     import numpy
 
     assert _proc.package_versions()["numpy"] == numpy.__version__
+
+
+def test_tree_rss_reads_this_process() -> None:
+    import os
+
+    rss = _proc.TreeRSS(os.getpid())
+    rss.sample()
+    got = rss.figures_mb()
+    if Path("/proc/self/status").exists():
+        assert got["peak_rss_mb"] >= got["peak_anon_mb"] > 0
+        assert got["peak_process_rss_mb"] == got["peak_rss_mb"]  # (one process, no children)
+    if Path("/proc/self/smaps_rollup").exists():
+        assert 0 < got["peak_pss_mb"] <= got["peak_rss_mb"]
