@@ -342,3 +342,35 @@ def test_empty_content_counts_missing_and_empty_span_lists() -> None:
     content = pa.array([[[0, 4]], [], None, [[1, 2], [5, 9]], []], pa.list_(pa.list_(pa.int64())))
     assert _empty_content(content) == 3
     assert _empty_content(content.slice(3)) == 1  # (an offset into the offsets)
+
+
+def _rss_file_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssFile:"):
+            return int(line.split()[1])
+    raise AssertionError("no RssFile")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_spill_release_lets_the_read_pages_go_and_keeps_the_articles(tmp_path: Path) -> None:
+    # 40 MB of text: its pages, once read, are in this process's resident set
+    # until release() drops them; the articles read the same after it
+    rng = random.Random(3)
+    arts = [
+        Article(f"id-{k}", "".join(rng.choice("abcdefgh \n") for _ in range(200)) * 200)
+        for k in range(1000)
+    ]
+    _spill(tmp_path, [arts[:500], arts[500:]])
+    spill = Spill(tmp_path)
+    before = _rss_file_kb()
+    texts = [spill.article(d).text for d in range(len(arts))]
+    spill.meta_batches()
+    read = _rss_file_kb()
+    assert read - before > 30_000  # (kB: most of the 40 MB mapped in)
+    spill.release()
+    assert _rss_file_kb() - before < 2_000
+    assert texts == [a.text for a in arts]
+    spill.article.cache_clear()
+    assert [spill.article(d).text for d in (0, 499, 500, 999)] == [
+        arts[d].text for d in (0, 499, 500, 999)
+    ]
