@@ -2,7 +2,8 @@
 
 Memory stays bounded by the batch size, not the corpus: articles stream from
 the readers in batches into a spill folder (Arrow IPC files, memory-mapped by
-every worker, so an article's text crosses no pipe); fingerprints go to
+every worker, so an article's text crosses no pipe; each process lets go of the
+pages it read after each task); fingerprints go to
 hash-partitioned files and are joined one partition at a time
 (:class:`copytrace.candidates.PairCounter`); candidate pairs travel to the
 workers as document numbers only.
