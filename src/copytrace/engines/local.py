@@ -175,8 +175,9 @@ class _MappedFile:
         self.buffer = pa.py_buffer(self._map)
 
     def release(self) -> None:
-        if hasattr(self._map, "madvise"):  # (not on Windows)
-            self._map.madvise(mmap.MADV_DONTNEED)
+        advice = getattr(mmap, "MADV_DONTNEED", None)  # (none on Windows)
+        if advice is not None:
+            self._map.madvise(advice)
 
 
 class Spill:
