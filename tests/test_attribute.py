@@ -88,6 +88,11 @@ def test_generic_credit_cue_marks_attribution() -> None:
     passages, direction = attribute(a, b, align(a, b))
     assert passages[0].attributed
     assert direction.source == "a"
+    # the evidence says what the phrase is: no publication named
+    assert any(
+        "points to a source it does not name" in e and "“the newspaper added”" in e
+        for e in direction.evidence
+    )
 
 
 def test_third_party_named_by_both_is_not_evidence() -> None:

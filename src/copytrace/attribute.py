@@ -1335,7 +1335,7 @@ def _credit_cues(
             _Cue(
                 other,
                 WEIGHT_GENERIC_CREDIT,
-                f"{label} credits a publication next to the reused text: {quoted}",
+                f"{label} points to a source it does not name next to the reused text: {quoted}",
             )
         )
     if credit_line:
