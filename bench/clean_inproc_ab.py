@@ -5,7 +5,7 @@ versions share the process, the cache and the moments of contention: each
 1,000-article batch is cleaned (``clean_many``, the scan's path) and
 fingerprinted by the old code, then by the new (the order flips every batch),
 and the CPU seconds of each are summed. The old ``clean.py`` and
-``fingerprint.py`` (with its ``clean_meta.py`` and ``clean_batch.py``) are
+``fingerprint.py`` (with its ``clean_meta.py``, ``stoplists.py`` and ``clean_batch.py``) are
 loaded from ``--old SRC`` as modules of their own (their own line memo), each
 importing the others' old versions (swapped in while the old side runs); any
 other module they import comes from the installed copytrace (the new code), so
@@ -40,8 +40,9 @@ from collections.abc import Callable, Iterator
 from types import ModuleType
 
 import copytrace
+from clean_many_ab import warm_stoplists  # (this script's folder is on sys.path)
 from copytrace import clean as new_clean
-from copytrace import clean_batch, clean_meta
+from copytrace import clean_batch, clean_meta, stoplists
 from copytrace import fingerprint as new_fp
 from copytrace.chrome import ChromeLearner
 from copytrace.model import Article
@@ -85,7 +86,9 @@ def _counting(
     return counted
 
 
-_OWN = ("clean_meta", "clean", "clean_batch", "fingerprint")  # (in import order)
+# (in import order; stoplists.py split from clean.py in session 16: an old tree
+# without it uses the new one)
+_OWN = ("clean_meta", "stoplists", "clean", "clean_batch", "fingerprint")
 
 
 class _Modules:
@@ -109,9 +112,11 @@ class _Modules:
 
 def _load_old(src: str) -> dict[str, ModuleType]:
     """The old versions of ``_OWN`` from ``src``, each importing the others' old ones."""
-    assert clean_meta and clean_batch  # (the new ones loaded first)
+    assert clean_meta and clean_batch and stoplists  # (the new ones loaded first)
     old: dict[str, ModuleType] = {}
     for name in _OWN:
+        if not os.path.exists(f"{src}/copytrace/{name}.py"):
+            continue
         with _Modules(old):
             old[name] = _load(f"{src}/copytrace/{name}.py", f"copytrace_old_{name}")
     return old
@@ -166,8 +171,7 @@ def main() -> None:
     first = {}
     for side, (cm, fm) in sides.items():  # the one-time costs, apart
         t = time.process_time()
-        cm._stopwords()
-        cm._stop_lang_bytes()
+        warm_stoplists(cm)
         fm.fingerprint_texts(["Café “x” Ǆemal ﬁne 東京 one two three four five"])
         first[side] = round(time.process_time() - t, 3)
     same = True

@@ -16,15 +16,35 @@ Run it under each version's ``PYTHONPATH`` in alternation and compare medians:
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import json
 import os
 import time
+from types import ModuleType
 
 from copytrace import clean as cl
 from copytrace import stages
 from copytrace.chrome import ChromeLearner
 from copytrace.model import Article
+
+
+def warm_stoplists(clean_module: ModuleType) -> None:
+    """Build the stoplists' one-time tables, wherever this version of the cleaner keeps
+    them (``clean`` before session 16, ``copytrace.stoplists`` since)."""
+    try:
+        stoplists: ModuleType | None = importlib.import_module("copytrace.stoplists")
+    except ImportError:
+        stoplists = None
+    for module, name in (
+        (clean_module, "_stopwords"),
+        (clean_module, "_stop_lang_bytes"),
+        (clean_module, "_stop_ids"),
+        (stoplists, "stopwords"),
+        (stoplists, "stop_lang_bytes"),
+    ):
+        if module is not None and hasattr(module, name):
+            getattr(module, name)()
 
 
 def main() -> None:
@@ -42,10 +62,7 @@ def main() -> None:
         learner.add(a.source, a.text)
     chrome = learner.finish()
     t = time.process_time()
-    cl._stopwords()
-    for name in ("_stop_lang_bytes", "_stop_ids"):  # (whichever the version has)
-        if hasattr(cl, name):
-            getattr(cl, name)()
+    warm_stoplists(cl)
     start = time.process_time() - t
     t = time.process_time()
     for i in range(0, len(arts), args.batch):

@@ -12,6 +12,7 @@ import pytest
 from copytrace import clean as cl
 from copytrace import clean_batch as cb
 from copytrace.model import Article
+from copytrace.stoplists import page_stoplist
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,7 +174,7 @@ def test_page_stops_count_rows_are_the_pages_words(bundled_pages: list[str]) -> 
     nwords = np.array([ln.nwords for ln in all_lines], np.float64)
     stops, counted, counts = cb._page_stops(pages, all_lines, starts, nwords)
     for j, page in enumerate(pages):
-        want = cl.page_stoplist([w for ln in page for w in ln.words])
+        want = page_stoplist([w for ln in page for w in ln.words])
         assert stops[j] == want
         lo = int(starts[j])
         if counted[j]:

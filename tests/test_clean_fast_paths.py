@@ -11,6 +11,7 @@ import pytest
 from copytrace import clean as cl
 from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_entry
 from copytrace.model import Article
+from copytrace.stoplists import stoplists
 
 # Characters that matter to keys and words: digits and number separators, the
 # in-word separators, "_", spaces and line breaks.
@@ -109,7 +110,7 @@ def test_phrase_lines_from_tokens_are_the_regex_lines() -> None:
 def test_stop_density_from_language_ids_is_the_share_of_stopwords() -> None:
     # A line's density for a language's list is read off its stopwords' language
     # ids: it must be the share of its words in that list, for every list.
-    lists = list(cl._stoplists().values())
+    lists = list(stoplists().values())
     lines = [
         "The minister said on Monday that the talks would go on.",
         "Der Minister sagte am Montag, dass die Gespräche weitergehen.",

@@ -8,28 +8,29 @@ import numpy as np
 import pytest
 
 from copytrace import clean as cl
+from copytrace import stoplists as sl
 
 
 def _stop_counts_by_dict(lines: list[list[str]]) -> list[list[list[int]]]:
-    """Each line's stopwords, a row for each ``_STOP_ROW_WORDS`` in turn: each
+    """Each line's stopwords, a row for each ``STOP_ROW_WORDS`` in turn: each
     language's count of them, language by language, word by word (plain lists)."""
-    index = cl._stop_index()
-    langs = list(cl._stoplists())
+    index = sl.stop_index()
+    langs = list(sl.stoplists())
     out = []
     for words in lines:
         stops = [w for w in words if w in index]
         rows = []
-        for i in range(0, len(stops), cl._STOP_ROW_WORDS):
-            chunk = stops[i : i + cl._STOP_ROW_WORDS]
+        for i in range(0, len(stops), sl.STOP_ROW_WORDS):
+            chunk = stops[i : i + sl.STOP_ROW_WORDS]
             row = [sum(lang in index[w] for w in chunk) for lang in langs]
-            rows.append(row + [0] * (cl._stop_lanes() - len(langs)))
+            rows.append(row + [0] * (sl.stop_lanes() - len(langs)))
         out.append(rows)
     return out
 
 
 def _rows(counts: list[bytes]) -> list[list[list[int]]]:
-    lanes = cl._stop_lanes()
-    return [np.frombuffer(c, cl._STOP_COUNT).reshape(-1, lanes).tolist() for c in counts]
+    lanes = sl.stop_lanes()
+    return [np.frombuffer(c, sl.STOP_COUNT).reshape(-1, lanes).tolist() for c in counts]
 
 
 def _joined(lines: list[list[str]]) -> list[list[list[int]]]:
@@ -38,7 +39,7 @@ def _joined(lines: list[list[str]]) -> list[list[list[int]]]:
 
 
 def test_joined_stop_langs_are_the_dictionarys() -> None:
-    stops = sorted(w for w in cl._stop_lang_bytes() if w.isascii())
+    stops = sorted(w for w in sl.stop_lang_bytes() if w.isascii())
     rng = random.Random(11)
     # every ASCII stopword, and words one letter off, cut short or longer (many
     # share a stopword's first 8 bytes and length, or its bucket)
@@ -57,7 +58,7 @@ def test_joined_stop_langs_are_the_dictionarys() -> None:
     assert _joined(lines) == _stop_counts_by_dict(lines)
     assert _joined([[]]) == [[]]
     assert _joined([[], ["the"], []]) == _stop_counts_by_dict([[], ["the"], []])
-    # (lines of more stopwords than a row holds: a row each _STOP_ROW_WORDS)
+    # (lines of more stopwords than a row holds: a row each STOP_ROW_WORDS)
     many = [stops[:600], ["the"] * 255, ["the"] * 256 + ["x"], ["a", "de", "la"] * 200]
     assert _joined(many) == _stop_counts_by_dict(many)
     assert [len(r) for r in _joined(many)] == [3, 1, 2, 3]

@@ -142,7 +142,7 @@ def test_normalize_word_is_idempotent_and_drops_case_and_accents(raw: str) -> No
 
 def test_normalize_word_is_idempotent_on_every_compatibility_letter() -> None:
     # letterlike symbols, the mathematical alphabets, fullwidth forms, ligatures
-    from copytrace.clean import _normalize_lines
+    from copytrace.stoplists import normalize_lines
 
     blocks = [(0x2100, 0x2150), (0x1D400, 0x1D800), (0xFF00, 0xFFF0), (0xFB00, 0xFB50)]
     chars = [chr(c) for lo, hi in blocks for c in range(lo, hi)] + ["…", "‥", "ǅ"]
@@ -151,7 +151,7 @@ def test_normalize_word_is_idempotent_on_every_compatibility_letter() -> None:
         assert normalize_word(w) == w, hex(ord(ch))
         assert w == w.casefold(), hex(ord(ch))
     words = [f"x{ch}y" for ch in chars]
-    assert _normalize_lines(words) == [normalize_word(w) for w in words]
+    assert normalize_lines(words) == [normalize_word(w) for w in words]
 
 
 # ----------------------------------------------------------------------------- alignment

@@ -32,13 +32,11 @@ import gc
 import logging
 import math
 import operator
-import pkgutil
 import re
 import struct
-import unicodedata
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse, islice, pairwise
 from typing import Any, NamedTuple, cast
@@ -53,7 +51,18 @@ from copytrace.clean_meta import (
     parse_published,
 )
 from copytrace.model import Article
-from copytrace.text import _STRIP, WORD_RE, normalize_word, tokenize
+from copytrace.stoplists import (
+    STOP_COUNT,
+    STOP_ROW_WORDS,
+    lang_dtype,
+    stop_count_rows,
+    stop_count_sums,
+    stop_lanes,
+    stop_lang_bytes,
+    stop_list_ids,
+    stoplist_of_hits,
+)
+from copytrace.text import WORD_RE, normalize_word, tokenize
 
 logger = logging.getLogger(__name__)
 # The stamp parser's cache (bench/bench_clean.py clears it).
@@ -448,208 +457,6 @@ class LineModel:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
-@functools.lru_cache(maxsize=1)
-def _stoplists() -> dict[str, frozenset[str]]:
-    """jusText's stopword lists (100 languages), normalised like our tokens."""
-    import justext
-
-    out: dict[str, frozenset[str]] = {}
-    for lang in justext.get_stoplists():
-        # justext.get_stoplist(lang), read as one string: its lines, lowered
-        data = pkgutil.get_data("justext", f"stoplists/{lang}.txt") or b""
-        text = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").decode("utf8").lower()
-        out[lang] = frozenset(filter(str.isalnum, _normalize_lines(text.split("\n"))))
-    return out
-
-
-def _normalize_lines(words: Iterable[str]) -> list[str]:
-    """``[normalize_word(w) for w in words]`` (words without line breaks), in one pass.
-
-    Casefolding, NFKD and dropping combining marks go character by character (a
-    line break is a starter that nothing reorders across), so the joined words
-    give the same words (~10x faster over the 178k stoplist entries).
-    """
-    words = list(words)
-    # (re.sub for str.translate's deletions: several times faster on long text)
-    joined = _STRIP_RE.sub("", "\n".join(words).casefold())
-    if not joined.isascii():
-        joined = unicodedata.normalize("NFKD", joined)
-        marks = "".join(c for c in set(joined) if unicodedata.combining(c))
-        if marks:
-            joined = re.sub(f"[{re.escape(marks)}]", "", joined)
-        if joined != joined.casefold() or _STRIP_RE.search(joined):
-            # a compatibility form folded to a capital or a stripped mark:
-            # normalize_word folds those words again
-            return [normalize_word(w) for w in words]
-    return joined.split("\n")
-
-
-_STRIP_RE = re.compile("[" + re.escape("".join(map(chr, _STRIP))) + "]")
-
-
-@functools.lru_cache(maxsize=1)
-def _stop_index() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for lang, words in _stoplists().items():
-        for w in words:
-            index.setdefault(w, []).append(lang)
-    return {w: tuple(langs) for w, langs in index.items()}
-
-
-# The page's language is the stoplist covering most of its words, when it covers
-# at least this share (below it, e.g. Japanese, stopword density is not used).
-_MIN_STOPLIST_COVERAGE = 0.15
-
-
-def page_stoplist(words: Sequence[str]) -> frozenset[str]:
-    """Stopwords of the page's language, guessed from its words (empty if none fits).
-
-    Example:
-        >>> "the" in page_stoplist("the cat sat on the mat and it was fine".split())
-        True
-    """
-    if not words:
-        return frozenset()
-    return _stoplist_of(Counter(words), len(words))
-
-
-def _stoplist_of(counts: Counter[str], n_words: int) -> frozenset[str]:
-    """``page_stoplist`` from the page's word counts (its stopwords' suffice) and length."""
-    langs, index, _ = _stop_arrays()
-    ids: list[np.ndarray] = []
-    weights: list[int] = []
-    for w, count in counts.items():
-        found = index.get(w)
-        if found is not None:
-            ids.append(found)
-            weights.append(count)
-    if not ids:
-        return frozenset()
-    # Words counted per language in one bincount (integer sums, exact in float64).
-    reps = np.fromiter((len(a) for a in ids), dtype=np.intp, count=len(ids))
-    hits = np.bincount(
-        np.concatenate(ids),
-        weights=np.repeat(np.asarray(weights, np.float64), reps),
-        minlength=len(langs),
-    )
-    return _stoplist_of_hits(hits, n_words, lambda: counts)
-
-
-def _stoplist_of_hits(
-    hits: np.ndarray, n_words: int, counts: Callable[[], Counter[str]]
-) -> frozenset[str]:
-    """The stoplist from the page's words counted per language (``counts`` for a tie)."""
-    langs, denom = _stop_langs()
-    # Large lists (13k Korean entries) match anything; prefer coverage per list size.
-    score = hits / denom
-    best = np.flatnonzero(score == score.max())
-    if len(best) > 1:  # a tie: the first language met in the words wins, as max() does
-        return _stoplist_ties(counts(), n_words)
-    lang, n = langs[int(best[0])], int(hits[best[0]])
-    if n < _MIN_STOPLIST_COVERAGE * n_words:
-        return frozenset()
-    return _stoplists()[lang]
-
-
-@functools.lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    """Every stopword of every language."""
-    return frozenset().union(*_stoplists().values())
-
-
-@functools.lru_cache(maxsize=1)
-def _lang_dtype() -> type[np.unsignedinteger[Any]]:
-    """The smallest type of the languages' ids (fewer bytes to join and count)."""
-    return np.uint8 if len(_stoplists()) <= 256 else np.uint16
-
-
-@functools.lru_cache(maxsize=1)
-def _stop_lang_bytes() -> dict[str, bytes]:
-    """Each stopword's language ids (``_stop_arrays``) as ``_lang_dtype`` bytes."""
-    lists = _stoplists()
-    ids = np.arange(len(lists), dtype=_lang_dtype())
-    out: dict[str, bytes] = {}
-    get = out.get
-    # (in the languages' order, as _stop_index lists them)
-    for i, words in enumerate(lists.values()):
-        b = ids[i].tobytes()
-        for w in words:
-            out[w] = get(w, b"") + b
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def _stop_list_ids() -> dict[int, tuple[frozenset[str], int]]:
-    """Each language's stoplist (by ``id``) with its language's id."""
-    return {id(words): (words, i) for i, words in enumerate(_stoplists().values())}
-
-
-# A line's stopwords' languages, counted (``_Line.stop_counts``): rows of one
-# _STOP_COUNT a language (_stop_lanes of them), which add up to the line's counts, a
-# row for each _STOP_ROW_WORDS of its stopwords in turn (its counts fit a byte while
-# they are worked out, ``_joined_stop_counts``), none for a line without any. A page
-# adds its lines' rows (~100 numbers a line, not ~28 language ids a stopword).
-_STOP_ROW_WORDS = 255
-_STOP_COUNT = np.dtype(np.uint16)
-
-
-@functools.lru_cache(maxsize=1)
-def _stop_lanes() -> int:
-    """A count row's numbers: one a language, and zeros up to a multiple of 8 (a row
-    read 8 bytes, or 4 counts, at a time)."""
-    return -(-len(_stoplists()) // 8) * 8
-
-
-def _stop_count_rows(ids: Sequence[bytes]) -> bytes:
-    """The count rows (``_STOP_COUNT``) of a line's stopwords' language ids (each
-    stopword's ``_stop_lang_bytes``, in the line's order)."""
-    lanes, dtype = _stop_lanes(), _lang_dtype()
-    return b"".join(
-        np.bincount(np.frombuffer(b"".join(ids[i : i + _STOP_ROW_WORDS]), dtype), minlength=lanes)
-        .astype(_STOP_COUNT)
-        .tobytes()
-        for i in range(0, len(ids), _STOP_ROW_WORDS)
-    )
-
-
-def _stop_count_sums(rows: bytes) -> np.ndarray:
-    """The count rows ``rows`` of some lines added up: each language's count (float64)."""
-    lanes = _stop_lanes()
-    counts = np.frombuffer(rows, _STOP_COUNT).reshape(-1, lanes)
-    return counts.sum(axis=0, dtype=np.int64)[: len(_stoplists())].astype(np.float64)
-
-
-@functools.lru_cache(maxsize=1)
-def _stop_langs() -> tuple[list[str], np.ndarray]:
-    """Languages and each list's log size."""
-    lists = _stoplists()
-    langs = list(lists)
-    denom = np.array([math.log(len(lists[lang]) + 10) for lang in langs], dtype=np.float64)
-    return langs, denom
-
-
-@functools.lru_cache(maxsize=1)
-def _stop_arrays() -> tuple[list[str], dict[str, np.ndarray], np.ndarray]:
-    """Languages, each stopword's language ids, and each list's log size."""
-    langs, denom = _stop_langs()
-    lang_id = {lang: i for i, lang in enumerate(langs)}
-    index = {w: np.array([lang_id[x] for x in xs], np.intp) for w, xs in _stop_index().items()}
-    return langs, index, denom
-
-
-def _stoplist_ties(counts: Counter[str], n_words: int) -> frozenset[str]:
-    index = _stop_index()
-    hits: Counter[str] = Counter()
-    for w, count in counts.items():
-        for lang in index.get(w, ()):
-            hits[lang] += count
-    lists = _stoplists()
-    lang, n = max(hits.items(), key=lambda kv: kv[1] / math.log(len(lists[kv[0]]) + 10))
-    if n < _MIN_STOPLIST_COVERAGE * n_words:
-        return frozenset()
-    return lists[lang]
-
-
 # normalize_word is pure; pages repeat their words, so remember them.
 _FIRST = operator.itemgetter(0)
 _normalize = functools.lru_cache(maxsize=1 << 16)(normalize_word)
@@ -736,9 +543,9 @@ class _Line:
         # The columns of the line's feature row that do not depend on its page.
         self._row = array("d", _static_row(self)).tobytes()
         # The languages of the words that are a stopword in some language, counted
-        # (for the page's language; see _STOP_ROW_WORDS).
-        langs = _stop_lang_bytes()
-        self.stop_counts = _stop_count_rows(
+        # (for the page's language; see STOP_ROW_WORDS).
+        langs = stop_lang_bytes()
+        self.stop_counts = stop_count_rows(
             list(map(langs.__getitem__, filter(langs.__contains__, words)))
         )
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
@@ -770,7 +577,7 @@ class _Line:
     @property
     def stops(self) -> tuple[str, ...]:
         """The words that are a stopword in some language."""
-        return tuple(filter(_stop_lang_bytes().__contains__, self.words))
+        return tuple(filter(stop_lang_bytes().__contains__, self.words))
 
     def stop_density(self, stop: frozenset[str]) -> float:
         """The share of the line's words in ``stop`` (remembered for the last stoplist)."""
@@ -782,9 +589,9 @@ class _Line:
         else:
             # One language's list: its count, summed over the line's count rows
             # (each stopword counts once in each of its languages).
-            lang = _stop_list_ids().get(id(stop))
+            lang = stop_list_ids().get(id(stop))
             if lang is not None and lang[0] is stop:
-                counts = np.frombuffer(self.stop_counts, _STOP_COUNT)[lang[1] :: _stop_lanes()]
+                counts = np.frombuffer(self.stop_counts, STOP_COUNT)[lang[1] :: stop_lanes()]
                 density = int(counts.sum(dtype=np.int64)) / self.nwords
             else:
                 density = sum(map(stop.__contains__, self.stops)) / self.nwords
@@ -1143,7 +950,7 @@ class _StopTable(NamedTuple):
     first: np.ndarray  # each bucket's first row (and one past the last bucket's end)
     size: np.ndarray  # each row's stopword's length
     packed: np.ndarray  # its bytes, 8 a number (little-endian, zero-padded)
-    # its languages: a byte a language (_stop_lanes), 1 for each of its own, read
+    # its languages: a byte a language (stop_lanes), 1 for each of its own, read
     # 8 bytes a number (uint64), so that a line's hits add up 8 languages at a time
     langs: np.ndarray
     most: int  # the most rows a bucket holds
@@ -1174,7 +981,7 @@ def _packed(buf: bytes, s: np.ndarray, size: np.ndarray, chunk: int) -> np.ndarr
 
 @functools.lru_cache(maxsize=1)
 def _ascii_stops() -> _StopTable:
-    langs = _stop_lang_bytes()
+    langs = stop_lang_bytes()
     words = [w for w in langs if _WORD_RUN_RE.fullmatch(w)]
     buf = " ".join(words).encode("ascii")
     size = np.array([len(w) for w in words], np.int64)
@@ -1188,9 +995,9 @@ def _ascii_stops() -> _StopTable:
     first = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=first[1:])
     ids = [langs[words[i]] for i in order.tolist()]
-    flags = np.zeros((len(words), _stop_lanes()), np.uint8)
+    flags = np.zeros((len(words), stop_lanes()), np.uint8)
     row = np.repeat(np.arange(len(words)), [len(v) for v in ids])
-    flags[row, np.frombuffer(b"".join(ids), _lang_dtype())] = 1
+    flags[row, np.frombuffer(b"".join(ids), lang_dtype())] = 1
     most = int(counts.max(initial=0))
     count = counts.astype(np.uint8 if most < 256 else np.int64)
     return _StopTable(first, size[order], packed[order], flags.view(np.uint64), most, count)
@@ -1235,21 +1042,21 @@ def _joined_stop_counts(wb: bytes, nwords: np.ndarray) -> list[bytes]:
     hit, row = hit[alike], row[alike]
     if not len(hit):
         return [b""] * len(nwords)
-    # Each line's hits, _STOP_ROW_WORDS at a time, a count row: their languages' bytes
+    # Each line's hits, STOP_ROW_WORDS at a time, a count row: their languages' bytes
     # added as uint64 numbers (at most 255 ones in a byte: none carries into the next).
     line = np.repeat(np.arange(len(nwords)), nwords)[hit]
     per_line = np.bincount(line, minlength=len(nwords))
     opens = np.ones(len(hit), bool)
     np.not_equal(line[1:], line[:-1], out=opens[1:])
-    if per_line.max() > _STOP_ROW_WORDS:
+    if per_line.max() > STOP_ROW_WORDS:
         first = np.zeros(len(nwords), np.int64)
         np.cumsum(per_line[:-1], out=first[1:])
-        opens |= (np.arange(len(hit)) - first[line]) % _STOP_ROW_WORDS == 0
+        opens |= (np.arange(len(hit)) - first[line]) % STOP_ROW_WORDS == 0
     sums = np.add.reduceat(table.langs[row], np.flatnonzero(opens), axis=0)
-    counts = sums.view(np.uint8).astype(_STOP_COUNT).tobytes()
-    n_rows = -(-per_line // _STOP_ROW_WORDS)
+    counts = sums.view(np.uint8).astype(STOP_COUNT).tobytes()
+    n_rows = -(-per_line // STOP_ROW_WORDS)
     bounds = np.zeros(len(nwords) + 1, np.int64)
-    np.cumsum(n_rows * (_stop_lanes() * _STOP_COUNT.itemsize), out=bounds[1:])
+    np.cumsum(n_rows * (stop_lanes() * STOP_COUNT.itemsize), out=bounds[1:])
     return [counts[a:b] for a, b in pairwise(bounds.tolist())]
 
 
@@ -1848,7 +1655,7 @@ def _chunk_case(row: list[float], chunks: list[str], ascii_line: bool) -> None:
 
 
 def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
-    """``page_stoplist`` of the page's words, from each line's stopwords.
+    """``stoplists.page_stoplist`` of the page's words, from each line's stopwords.
 
     Words in no stoplist add nothing to any language (nor to a tie's order).
     """
@@ -1859,8 +1666,8 @@ def _page_stop(lines: Sequence[_Line], n_words: int) -> frozenset[str]:
         return frozenset()
     # Each stopword's languages counted once per occurrence: the same integer sums
     # as page_stoplist's weighted bincount.
-    hits = _stop_count_sums(rows)
-    return _stoplist_of_hits(
+    hits = stop_count_sums(rows)
+    return stoplist_of_hits(
         hits, n_words, lambda: Counter(chain.from_iterable([ln.stops for ln in lines]))
     )
 

@@ -18,12 +18,10 @@ import numpy as np
 from copytrace.clean import (
     _COL,
     _CONTEXT,
-    _MIN_STOPLIST_COVERAGE,
     _NF,
     _NONPROSE_COST,
     _PROSE_MIN_STOP,
     _PROSE_MIN_WORDS,
-    _STOP_COUNT,
     _STRONG_P,
     _STRONG_WORDS,
     _WINDOW,
@@ -32,11 +30,15 @@ from copytrace.clean import (
     _Line,
     _logit,
     _page_stop,
-    _stop_count_sums,
-    _stop_lanes,
-    _stop_langs,
-    _stop_list_ids,
-    _stoplists,
+)
+from copytrace.stoplists import (
+    MIN_STOPLIST_COVERAGE,
+    STOP_COUNT,
+    stop_count_sums,
+    stop_lanes,
+    stop_langs,
+    stop_list_ids,
+    stoplists,
 )
 
 
@@ -280,7 +282,7 @@ def _scores_batch(
     return todo, starts, ns, x, p2
 
 
-# A page's count rows add up in _STOP_COUNT lanes, 4 of a uint64 at a time, while
+# A page's count rows add up in STOP_COUNT lanes, 4 of a uint64 at a time, while
 # no language's count can reach 2**16: below that many words on the page.
 _LANE_SUM_MAX_WORDS = 1 << 16
 
@@ -296,13 +298,13 @@ def _page_stops(
     The same numbers page by page: each page's row of counts is its lines' count rows
     added up, the scores the same divisions; a tie goes to ``_page_stop``.
     """
-    langs, denom = _stop_langs()
+    langs, denom = stop_langs()
     n_langs = len(langs)
-    lanes = _stop_lanes()
+    lanes = stop_lanes()
     stop_counts = [ln.stop_counts for ln in all_lines]
     joined = b"".join(stop_counts)
-    rows = np.frombuffer(joined, _STOP_COUNT).reshape(-1, lanes)
-    row_size = lanes * _STOP_COUNT.itemsize
+    rows = np.frombuffer(joined, STOP_COUNT).reshape(-1, lanes)
+    row_size = lanes * STOP_COUNT.itemsize
     per_line = np.fromiter(map(len, stop_counts), np.int64, len(stop_counts)) // row_size
     per_page = np.add.reduceat(per_line, starts)
     # (sums of whole numbers: exact)
@@ -314,23 +316,23 @@ def _page_stops(
     has = np.flatnonzero(per_page)
     if len(has):
         sums = np.add.reduceat(rows.view(np.uint64), bounds[has], axis=0)
-        hits[has] = sums.view(_STOP_COUNT)[:, :n_langs]
+        hits[has] = sums.view(STOP_COUNT)[:, :n_langs]
     at = bounds.tolist()
     for j in np.flatnonzero(page_words >= _LANE_SUM_MAX_WORDS).tolist():
-        hits[j] = _stop_count_sums(joined[at[j] * row_size : at[j + 1] * row_size])
+        hits[j] = stop_count_sums(joined[at[j] * row_size : at[j + 1] * row_size])
     score = hits / denom
     top = score.max(axis=1)
     n_top = (score == top[:, None]).sum(axis=1).tolist()
     best = np.argmax(score, axis=1)  # (the first of the highest, as flatnonzero's first)
     best_hits = hits[np.arange(len(starts)), best].tolist()
-    lists = _stoplists()
+    lists = stoplists()
     out: list[frozenset[str]] = []
     for j, (n_words, n_rows) in enumerate(zip(page_words.tolist(), per_page.tolist(), strict=True)):
         if not n_words or not n_rows:
             out.append(frozenset())
         elif n_top[j] > 1:
             out.append(_page_stop(page_lines[j], n_words))
-        elif int(best_hits[j]) < _MIN_STOPLIST_COVERAGE * n_words:
+        elif int(best_hits[j]) < MIN_STOPLIST_COVERAGE * n_words:
             out.append(frozenset())
         else:
             out.append(lists[langs[int(best[j])]])
@@ -338,7 +340,7 @@ def _page_stops(
     # the pages whose stoplist is one language's list (-1: none).
     counted = np.zeros(len(starts), bool)
     page_lang = np.full(len(starts), -1, np.int64)
-    list_ids = _stop_list_ids()
+    list_ids = stop_list_ids()
     for j, stop in enumerate(out):
         lang = list_ids.get(id(stop)) if stop else None
         if lang is not None and lang[0] is stop:
