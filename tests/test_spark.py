@@ -139,6 +139,28 @@ def test_url_inputs_are_fetched_by_spark_and_read_alike(
     assert all(r["file"].startswith("file:") for r in rejects)
 
 
+def test_gzipped_pages_by_path_and_by_url_read_as_the_plain_pages(
+    spark: object, tmp_path: Path
+) -> None:
+    """``story.txt.gz`` pages: the same ids and outputs as the plain pages, whether
+    the driver lists them or Spark fetches them (a URL)."""
+    import gzip
+
+    from copytrace.engines.spark import scan as spark_scan
+
+    zipped = tmp_path / "zipped"
+    zipped.mkdir()
+    for page in sorted((ROOT / "examples").glob("*.txt")):
+        (zipped / (page.name + ".gz")).write_bytes(gzip.compress(page.read_bytes()))
+    local = tmp_path / "local"
+    scan([ROOT / "examples"], local, jobs=1)
+    for name, inputs in (("by-path", [zipped]), ("by-url", [zipped.as_uri()])):
+        out = tmp_path / name
+        spark_scan(spark, inputs, out, config=_spark_config())  # type: ignore[arg-type]
+        for f in ("passages.jsonl", "pairs.jsonl", "clusters.jsonl"):
+            assert (out / f).read_bytes() == (local / f).read_bytes(), (name, f)
+
+
 def test_a_rerun_resumes_from_the_stage_checkpoints(
     spark: object, corpus: Path, tmp_path: Path
 ) -> None:

@@ -15,10 +15,8 @@ from copytrace.clean import article_text, clean
 from copytrace.cli import main
 from copytrace.errors import InputError
 from copytrace.ingest.files import read_article_file
+from copytrace.ingest.folder import page_stem, page_suffix
 from copytrace.model import Article
-
-# Files a folder input contributes.
-FOLDER_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 
 
 class InputFailure(click.ClickException):
@@ -32,7 +30,7 @@ def _expand(inputs: tuple[Path, ...]) -> Iterator[tuple[Path, bool]]:
     for path in inputs:
         if path.is_dir():
             for child in sorted(path.iterdir()):
-                if child.is_file() and child.suffix.lower() in FOLDER_SUFFIXES:
+                if child.is_file() and page_suffix(child.name) is not None:
                     yield child, True
         else:
             yield path, False
@@ -69,9 +67,10 @@ def _show(console: Console, article: Article) -> None:
 
 
 def _out_name(path: Path, used: set[str]) -> str:
-    name = path.stem
-    if name in used:  # "a.txt" and "a.html" in one run: keep both
-        name = f"{path.stem}_{path.suffix.lstrip('.')}"
+    stem = name = page_stem(path.name)
+    if name in used:  # "a.txt" and "a.html" (or "a.html.gz") in one run: keep both
+        suffix = page_suffix(path.name) or path.suffix
+        name = f"{stem}_{suffix.lstrip('.').replace('.', '_')}"
     used.add(name)
     return name
 
@@ -88,9 +87,10 @@ def _out_name(path: Path, used: set[str]) -> str:
 def clean_command(inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool) -> None:
     """Show what the cleaner keeps of each INPUT page: article text and metadata.
 
-    INPUT is a .txt (page text as copied from a browser) or .html/.htm file, or a
-    folder of them. A bad file stops a single-file run with exit status 2; in a
-    folder or multi-file run it is reported and skipped.
+    INPUT is a .txt (page text as copied from a browser) or .html/.htm file (or
+    one gzipped: .html.gz), or a folder of them. A bad file stops a single-file
+    run with exit status 2; in a folder or multi-file run it is reported and
+    skipped.
 
     Example:
 
@@ -129,5 +129,7 @@ def clean_command(inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool)
         errors.print(f"cleaned {done} file(s) into {escape(str(out_dir))}", highlight=False)
     if not done:
         if not files:
-            raise InputFailure("no .txt/.html/.htm files in " + ", ".join(map(str, inputs)))
+            raise InputFailure(
+                "no .txt/.html/.htm files (plain or .gz) in " + ", ".join(map(str, inputs))
+            )
         raise InputFailure(f"none of the {failed} input file(s) could be read")

@@ -39,7 +39,7 @@ class InputFailure(click.ClickException):
 def compare_cmd(file_a: Path, file_b: Path, as_json: bool, preset: str) -> None:
     """Show the passages FILE_B reuses from FILE_A (or the other way round).
 
-    Each file is plain page text or HTML (.html/.htm). Prints the reused
+    Each file is plain page text or HTML (.html/.htm), either also gzipped (.gz). Prints the reused
     passages side by side with differing words marked, the share of each
     article reused, which one is the source and why, and whether the reuse is
     credited. Exit status 0 whether or not anything is reused, 2 for a file

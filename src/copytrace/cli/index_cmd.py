@@ -23,6 +23,7 @@ from rich.table import Table
 
 from copytrace.cli import main
 from copytrace.cli.compare_cmd import InputFailure
+from copytrace.cli.inputs import check_inputs
 from copytrace.errors import InputError
 from copytrace.index import DEFAULT_BATCH_SIZE, Index, IndexLockedError, Match
 from copytrace.ingest import iter_batches, reject_to_dict
@@ -35,7 +36,8 @@ from copytrace.store import atomic_writer, json_line, remove_temporaries
 
 
 class IndexFailure(click.ClickException):
-    """The index cannot be opened (locked, not an index): one line on stderr, exit 1."""
+    """The index cannot be opened (locked, not an index), or an add read no article:
+    one line on stderr, exit 1."""
 
     def show(self, file: object = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
@@ -110,9 +112,10 @@ def index_add_cmd(
 
         copytrace index add news.duckdb wire-2026-11.jsonl.gz crawl/
     """
+    console = Console(stderr=True)
+    check_inputs(inputs, console)
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    console = Console(stderr=True)
     rejects_file = rejects_path or _default_rejects(db)
     counts = {"read": 0, "rejected": 0}
     with _open(db, read_only=False) as index:
@@ -171,6 +174,12 @@ def index_add_cmd(
     Console().print(table)
     if counts["rejected"]:
         console.print(f"[yellow]{counts['rejected']:,} record(s) rejected: see {rejects_file}")
+    if not summary.articles:
+        if counts["rejected"]:
+            why = f"{counts['rejected']:,} record(s) rejected (see {rejects_file})"
+        else:
+            why = "the inputs hold no records"
+        raise IndexFailure(f"no article could be read: {why}")
 
 
 @index_group.command("info")
@@ -265,8 +274,8 @@ def _match_to_dict(rank: int, m: Match) -> dict[str, object]:
 def query_cmd(db: Path, file: str, as_json: bool, limit: int) -> None:
     """Show which articles in the index DB the article in FILE reuses text from.
 
-    FILE is one page (.txt, or .html/.htm), or - to read it from stdin. Prints
-    the indexed articles it shares text with, most reused words first, each
+    FILE is one page (.txt, or .html/.htm, either also gzipped), or - to read it
+    from stdin. Prints the indexed articles it shares text with, most reused words first, each
     with its passages side by side, the direction and whether the reuse is
     credited. With --json, prints a list of objects in the `compare --json`
     schema (`a` is FILE, `b` the indexed article) plus `id`, `rank`, `score`

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import click
@@ -22,6 +21,7 @@ from rich.table import Table
 
 from copytrace.align import PRESETS
 from copytrace.cli import main
+from copytrace.cli.inputs import check_inputs
 from copytrace.engines import ENGINES
 from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.scan import ScanConfig, SparkOptions, scan
@@ -41,29 +41,11 @@ _STAGE_LABELS = {
 
 
 class ScanFailure(click.ClickException):
-    """The output folder is locked by another scan: one line on stderr, exit 1."""
+    """A scan that could not run (its output folder locked by another, a worker
+    killed) or read no article: one line on stderr, exit 1."""
 
     def show(self, file: object = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
-
-
-class InputNotFound(click.ClickException):
-    """An INPUT path that does not exist: one line on stderr, exit 2 (a usage error)."""
-
-    exit_code = 2
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
-
-
-# A URL input ("s3a://...", "hdfs://...") is for Spark to list, not a local path.
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def _check_inputs(inputs: tuple[Path, ...]) -> None:
-    for path in inputs:
-        if not _URL_RE.match(str(path)) and not path.exists():
-            raise InputNotFound(f"input not found: {path}")
 
 
 class _RichProgress:
@@ -167,9 +149,10 @@ def scan_cmd(
 ) -> None:
     """Find every passage any article in INPUT... reuses from another.
 
-    INPUT is a folder of .txt/.html pages, a JSON Lines file (.jsonl, .jsonl.gz:
-    `id` and `text` or `html`, optional `title`, `published`, `source`, `url`),
-    a Parquet file with the same columns, or a WARC file. Writes
+    INPUT is a folder of .txt/.html pages (also gzipped: .html.gz), a JSON
+    Lines file (.jsonl, .jsonl.gz: `id` and `text` or `html`, optional
+    `title`, `published`, `source`, `url`), a Parquet file with the same
+    columns, or a WARC file. Writes
     articles.parquet, passages.parquet, passages.jsonl, pairs.jsonl,
     clusters.jsonl, rejects.jsonl (records that could not be read) and
     report.html into DIR. Reuse within one source is skipped unless
@@ -180,7 +163,8 @@ def scan_cmd(
 
         copytrace scan crawl/ wire.jsonl.gz --out scan-out --jobs 2
     """
-    _check_inputs(inputs)
+    console = Console(stderr=True)
+    check_inputs(inputs, console)
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = ScanConfig(
@@ -198,7 +182,6 @@ def scan_cmd(
             articles_file=not no_articles_file,
         ),
     )
-    console = Console(stderr=True)
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -235,3 +218,11 @@ def scan_cmd(
         console.print(
             f"[yellow]{summary.rejected:,} record(s) rejected: see {out_dir / 'rejects.jsonl'}"
         )
+    if not summary.articles:  # (the outputs, empty, and the rejects are written)
+        raise ScanFailure(_nothing_read(summary.rejected, out_dir / "rejects.jsonl"))
+
+
+def _nothing_read(rejected: int, rejects_file: Path) -> str:
+    if rejected:
+        return f"no article could be read: {rejected:,} record(s) rejected (see {rejects_file})"
+    return "no article could be read: the inputs hold no records"

@@ -446,6 +446,7 @@ def _remote_files(spark: SparkSession, url: str) -> list[tuple[str, str | None]]
     """The readable files under ``url`` (Spark lists them), in the local walk's order,
     each with the id a page file gets (its path under ``url``, no extension)."""
     from copytrace.ingest import format_of
+    from copytrace.ingest.folder import page_stem
 
     listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(url)
     paths = sorted(
@@ -459,7 +460,7 @@ def _remote_files(spark: SparkSession, url: str) -> list[tuple[str, str | None]]
             continue
         rel = p[len(root) :].lstrip("/") if p.startswith(root) and p != root else ""
         name = rel or p.rsplit("/", 1)[-1]
-        out.append((p, name.rsplit(".", 1)[0] if fmt == "page" else None))
+        out.append((p, page_stem(name) if fmt == "page" else None))
     return out
 
 

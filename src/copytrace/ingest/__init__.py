@@ -6,16 +6,18 @@ come out raw (``content`` empty); cleaning is the next stage.
 
 Formats: folders (recursive; .txt/.html/.htm pages plus any of the files
 below), ``.jsonl``/``.ndjson`` (also ``.gz``, and ``.json.gz``), ``.parquet``,
-``.warc``/``.warc.gz``, single ``.txt``/``.html``/``.htm`` files.
+``.warc``/``.warc.gz``, single ``.txt``/``.html``/``.htm`` files; pages may be
+gzipped (``.html.gz``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from copytrace.ingest.folder import HTML_SUFFIXES, TEXT_SUFFIXES, read_page_file, relative_id
+from copytrace.ingest.folder import PAGE_SUFFIXES, read_page_file, relative_id
 from copytrace.ingest.folder import walk_files as _walk_files
 from copytrace.ingest.jsonl import RawRows, read_jsonl, read_jsonl_blocks, read_jsonl_numbered
 from copytrace.ingest.parquet import read_parquet, read_parquet_numbered
@@ -24,6 +26,7 @@ from copytrace.model import Article, Reject
 
 __all__ = [
     "DUPLICATE_ID",
+    "FolderSurvey",
     "RawRows",
     "format_of",
     "iter_batches",
@@ -35,11 +38,13 @@ __all__ = [
     "read_path",
     "read_warc",
     "reject_to_dict",
+    "survey_folder",
 ]
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_ID = "duplicate id"
+SUPPORTED_TYPES = ".txt, .html, .htm (each also .gz), .jsonl[.gz], .json.gz, .parquet, .warc[.gz]"
 
 _FORMATS: tuple[tuple[str, str], ...] = (
     (".jsonl.gz", "jsonl"),
@@ -50,7 +55,7 @@ _FORMATS: tuple[tuple[str, str], ...] = (
     (".parquet", "parquet"),
     (".warc.gz", "warc"),
     (".warc", "warc"),
-    *((s, "page") for s in TEXT_SUFFIXES + HTML_SUFFIXES),
+    *((s, "page") for s in PAGE_SUFFIXES),
 )
 
 
@@ -66,6 +71,40 @@ def format_of(path: str | Path) -> str | None:
         if name.endswith(suffix):
             return fmt
     return None
+
+
+class FolderSurvey:
+    """What a folder holds for the readers: ``readable`` files (a supported type) and
+    the ``skipped`` ones by extension (``"(none)"`` for a name without one)."""
+
+    def __init__(self) -> None:
+        self.readable = 0
+        self.skipped: Counter[str] = Counter()
+
+    def skipped_text(self, most: int = 4) -> str:
+        """``"181 .gz, 2 .md"``: the commonest skipped extensions, then ``"..."``."""
+        parts = [f"{n:,} {ext}" for ext, n in self.skipped.most_common(most)]
+        return ", ".join(parts) + (", ..." if len(self.skipped) > most else "")
+
+
+def survey_folder(root: str | Path) -> FolderSurvey:
+    """Count the files under ``root`` that the readers take and those they skip
+    (walked as ``read_inputs`` walks it: hidden entries are neither).
+
+    Example:
+        >>> survey_folder("examples").readable  # doctest: +SKIP
+        2
+    """
+    survey = FolderSurvey()
+    for path in _walk_files(Path(root)):
+        if format_of(path) is None:
+            ext = path.suffix.lower()
+            if ext == ".gz":  # (say what is gzipped: .xml.gz)
+                ext = "".join(path.suffixes[-2:]).lower()
+            survey.skipped[ext or "(none)"] += 1
+        else:
+            survey.readable += 1
+    return survey
 
 
 def read_path(path: str | Path, article_id: str | None = None) -> Iterator[Article | Reject]:
@@ -94,10 +133,7 @@ def _read_path_numbered(
     elif fmt == "page":
         yield None, read_page_file(path, article_id)
     else:
-        reason = (
-            "unsupported file type (expected .txt, .html, .htm, .jsonl[.gz], .json.gz, "
-            ".parquet, .warc[.gz] or a folder)"
-        )
+        reason = f"unsupported file type (expected {SUPPORTED_TYPES} or a folder)"
         yield None, Reject(str(path), None, reason)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from pathlib import Path
 
 from copytrace.errors import InputError
+from copytrace.ingest.folder import page_stem
 from copytrace.model import Article
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -41,7 +44,9 @@ def looks_like_html(path: str | Path, data: bytes) -> bool:
 
 
 def read_article_file(path: str | Path, article_id: str | None = None) -> Article:
-    """Read one .txt or .html file into a raw ``Article`` (``content`` still empty).
+    """Read one .txt or .html file (or a gzipped one, ``.html.gz``) into a raw
+    ``Article`` (``content`` still empty; a gzipped file's offsets are into its
+    decompressed text).
 
     Example:
         >>> art = read_article_file("examples/004_3080a4ee7dd42127.txt")  # doctest: +SKIP
@@ -49,7 +54,7 @@ def read_article_file(path: str | Path, article_id: str | None = None) -> Articl
         '004_3080a4ee7dd42127'
 
     Raises:
-        InputError: missing, unreadable, empty, binary or undecodable file.
+        InputError: missing, unreadable, empty, binary, undecodable or broken gzip file.
     """
     p = Path(path)
     name = str(path)
@@ -61,10 +66,23 @@ def read_article_file(path: str | Path, article_id: str | None = None) -> Articl
         raise InputError(name, "is a directory, expected a file") from None
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    inner = p
+    if p.suffix.lower() == ".gz" and data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, name)
+        inner = p.with_suffix("")
     text = decode_bytes(data, name)
     return Article(
-        id=article_id or p.stem,
+        id=article_id or page_stem(p.name),
         text=text,
         path=name,
-        is_html=looks_like_html(p, data),
+        is_html=looks_like_html(inner, data),
     )
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except EOFError:
+        raise InputError(name, "truncated gzip: data ends before the end of stream") from None
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise InputError(name, f"corrupt gzip: {exc}") from None

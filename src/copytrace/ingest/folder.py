@@ -1,16 +1,19 @@
-"""Folders of .txt / .html / .htm files -> raw ``Article`` records.
+"""Folders of .txt / .html / .htm files (also gzipped) -> raw ``Article`` records.
 
 The folder is walked recursively in sorted order (hidden files and folders
 skipped). A page's id is its path relative to the folder without the extension,
-with ``/`` separators (``2026/10/story.html`` -> ``2026/10/story``).
+with ``/`` separators (``2026/10/story.html`` and ``2026/10/story.html.gz`` ->
+``2026/10/story``). A gzipped page's offsets are into its decompressed text.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import zlib
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from copytrace.ingest.charset import binary_reason, control_reason, decode_html, decode_text
 from copytrace.ingest.records import MAX_TEXT_CHARS, too_long_reason
@@ -20,6 +23,38 @@ logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
+# Crawls often keep each page gzipped (``story.html.gz``); read like the plain page.
+GZIP_SUFFIX = ".gz"
+PAGE_SUFFIXES = tuple(s + z for s in TEXT_SUFFIXES + HTML_SUFFIXES for z in ("", GZIP_SUFFIX))
+
+
+def page_suffix(name: str) -> str | None:
+    """The page extension ``name`` ends with (``.html``, ``.txt.gz``, ...), or None.
+
+    Example:
+        >>> page_suffix("a.b.HTML.gz"), page_suffix("a.json.gz")
+        ('.html.gz', None)
+    """
+    lower = name.lower()
+    for suffix in PAGE_SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix):
+            return suffix
+    return None
+
+
+def page_stem(name: str) -> str:
+    """``name`` without its page extension (``story.html.gz`` -> ``story``); other
+    names lose their last extension, as ``Path.stem`` does.
+
+    Example:
+        >>> page_stem("2026/a.b.html.gz"), page_stem("a.b.txt")
+        ('2026/a.b', 'a.b')
+    """
+    suffix = page_suffix(name)
+    if suffix is not None:
+        return name[: -len(suffix)]
+    path = PurePosixPath(name)
+    return str(path.with_suffix("")) if path.suffix else name
 
 
 def walk_files(root: str | Path) -> Iterator[Path]:
@@ -53,19 +88,20 @@ def relative_id(path: Path, root: Path) -> str:
         >>> relative_id(Path("c/2026/a.b.html"), Path("c"))
         '2026/a.b'
     """
-    rel = path.relative_to(root)
-    return rel.with_suffix("").as_posix()
+    return page_stem(path.relative_to(root).as_posix())
 
 
 def read_page_file(path: str | Path, article_id: str | None = None) -> Article | Reject:
-    """Read one .txt or .html/.htm file; a ``Reject`` (never an exception) if it is bad.
+    """Read one .txt or .html/.htm file (or one gzipped: ``.html.gz``); a ``Reject``
+    (never an exception) if it is bad.
 
     HTML files are decoded with their BOM or ``<meta>`` charset, text files with
     their BOM; then UTF-8, UTF-8 with a few damaged bytes, a CJK encoding when
     the bytes look like one, else cp1252 (:mod:`copytrace.ingest.charset`).
-    Newlines are kept as they are (CRLF, lone CR), so offsets match the file.
-    Empty, binary (NUL bytes or mostly control characters) and undecodable
-    files are rejects.
+    Newlines are kept as they are (CRLF, lone CR), so offsets match the file
+    (the decompressed file, for a gzipped one). Empty, binary (NUL bytes or
+    mostly control characters), undecodable, truncated or corrupt gzip files
+    are rejects.
 
     Example:
         >>> read_page_file("examples/004_3080a4ee7dd42127.txt").id  # doctest: +SKIP
@@ -73,13 +109,11 @@ def read_page_file(path: str | Path, article_id: str | None = None) -> Article |
     """
     p = Path(path)
     name = str(path)
-    try:
-        if p.stat().st_size > 4 * MAX_TEXT_CHARS:  # surely too many characters: not read
-            return Reject(name, None, too_long_reason(p.stat().st_size // 4, at_least=True))
-        data = p.read_bytes()
-    except OSError as exc:
-        return Reject(name, None, f"cannot read: {exc.strerror or exc}")
-    is_html = p.suffix.lower() in HTML_SUFFIXES
+    suffix = page_suffix(p.name) or p.suffix.lower()
+    data = _page_bytes(p, suffix.endswith(GZIP_SUFFIX))
+    if isinstance(data, str):
+        return Reject(name, None, data)
+    is_html = suffix.removesuffix(GZIP_SUFFIX) in HTML_SUFFIXES
     if not data.strip():
         return Reject(name, None, "file is empty")
     reason = binary_reason(data)
@@ -96,11 +130,45 @@ def read_page_file(path: str | Path, article_id: str | None = None) -> Article |
     reason = control_reason(text)
     if reason is not None:
         return Reject(name, None, reason)
-    return Article(id=article_id or p.stem, text=text, path=name, is_html=is_html)
+    return Article(id=article_id or page_stem(p.name), text=text, path=name, is_html=is_html)
+
+
+# Bytes read of a page at most: 4 per character (UTF-8's widest) of the longest text.
+_MAX_PAGE_BYTES = 4 * MAX_TEXT_CHARS
+
+
+def _page_bytes(p: Path, gzipped: bool) -> bytes | str:
+    """The page's bytes (decompressed when ``gzipped`` and the file starts with gzip's
+    magic; a ``.gz`` page stored plain is read as it is), or the reject reason."""
+    try:
+        if not gzipped:
+            if p.stat().st_size > _MAX_PAGE_BYTES:  # surely too many characters: not read
+                return too_long_reason(p.stat().st_size // 4, at_least=True)
+            return p.read_bytes()
+        with p.open("rb") as raw:
+            if raw.read(2) != b"\x1f\x8b":
+                raw.seek(0)
+                data = raw.read(_MAX_PAGE_BYTES + 1)
+            else:
+                raw.seek(0)
+                # (read in bounded steps: a small file may inflate to gigabytes)
+                data = gzip.GzipFile(fileobj=raw).read(_MAX_PAGE_BYTES + 1)
+    except OSError as exc:
+        if isinstance(exc, gzip.BadGzipFile):
+            return f"corrupt gzip: {exc}"
+        return f"cannot read: {exc.strerror or exc}"
+    except EOFError:
+        return "truncated gzip: data ends before the end of stream"
+    except zlib.error as exc:
+        return f"corrupt gzip: {exc}"
+    if len(data) > _MAX_PAGE_BYTES:
+        return too_long_reason(len(data) // 4, at_least=True)
+    return data
 
 
 def read_folder(root: str | Path) -> Iterator[Article | Reject]:
-    """Yield an ``Article`` or ``Reject`` for every .txt/.html/.htm file under ``root``.
+    """Yield an ``Article`` or ``Reject`` for every page file under ``root``
+    (.txt/.html/.htm, plain or gzipped).
 
     Other files are skipped (``read_inputs`` also reads JSONL, Parquet and WARC
     files found in a folder).
@@ -111,5 +179,5 @@ def read_folder(root: str | Path) -> Iterator[Article | Reject]:
     """
     base = Path(root)
     for path in walk_files(base):
-        if path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
+        if page_suffix(path.name) is not None:
             yield read_page_file(path, relative_id(path, base))
