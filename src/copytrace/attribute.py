@@ -25,6 +25,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
@@ -599,7 +600,8 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 
 
 def _outside_content(art: Article) -> str:
-    """The page text outside the article's content (masthead and chrome)."""
+    """The page text outside the article's content (masthead and chrome); of an HTML
+    page, the text a reader sees there (no markup, scripts or styles)."""
     if not art.content:
         return ""
     parts, pos = [], 0
@@ -607,7 +609,31 @@ def _outside_content(art: Article) -> str:
         parts.append(art.text[pos:s])
         pos = e
     parts.append(art.text[pos:])
-    return "\n".join(parts)
+    outside = "\n".join(parts)
+    return _markup_free(outside) if art.is_html else outside
+
+
+def _inside_content(art: Article) -> str:
+    """The article's content spans, joined (markup-free for an HTML page)."""
+    inside = "\n".join(art.text[s:e] for s, e in art.content)
+    return _markup_free(inside) if art.is_html else inside
+
+
+def _page_words(art: Article) -> str:
+    """The text a reader sees of ``art``: its text, or an HTML page's without markup."""
+    return _markup_free(art.text) if art.is_html else art.text
+
+
+# Markup a reader never reads: a name in a script, a style sheet or an attribute
+# (scripts of HTML pages name dozens of companies) is no masthead.
+_UNSEEN_BLOCK = re.compile(
+    r"<(script|style|noscript|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+_MARKUP_TAG = re.compile(r"<[^>]*>")
+
+
+def _markup_free(html: str) -> str:
+    return unescape(_MARKUP_TAG.sub(" ", _UNSEEN_BLOCK.sub(" ", html)))
 
 
 def _name_matches(
@@ -630,18 +656,31 @@ def _name_matches(
 
 
 def _named_on_page(
-    words: Sequence[str], other: Article, strong: bool, masthead: str | None
+    words: Sequence[str],
+    other: Article,
+    strong: bool,
+    masthead: str | None,
+    theirs: _OwnCredits | None = None,
 ) -> bool:
     """The page half of :func:`_name_matches`: a name word on ``other``'s masthead (or,
-    ``strong``, anywhere in its text)."""
-    texts = [_masthead(other) if masthead is None else masthead]
+    ``strong``, anywhere a reader sees on it), unless ``other`` itself credits the
+    name: then it is a third party both credit ("Bloomberg reported" in two write-ups
+    of Bloomberg's story). ``theirs``: ``other``'s own credit work, when known."""
+    if theirs is None:
+        theirs = _own_credits(other, tuple(publisher_names(other)))
+    if not theirs.credited.isdisjoint(w.casefold() for w in words):
+        return False
     if strong:
-        texts.append(other.text)
-    for text in texts:
-        for w in reversed(words):  # the head word of "Japan's Nikkei" is "Nikkei"
-            # (``in`` first: most credited names are nowhere on the other page)
-            if text and w in text and _has_word(text, w):
-                return True
+        page = theirs.page
+        return any(w in page and _has_word(page, w) for w in words)
+    text = theirs.outside if masthead is None else masthead
+    inside = theirs.inside
+    for w in reversed(words):  # the head word of "Japan's Nikkei" is "Nikkei"
+        # (``in`` first: most credited names are nowhere on the other page)
+        # (a name in the other's article too is what its story is about, "said
+        # WeWork" beside a headline on WeWork, not its masthead)
+        if text and w in text and _has_word(text, w) and not (w in inside and _has_word(inside, w)):
+            return True
     return False
 
 
@@ -716,16 +755,20 @@ def _credit_hits(
     # (_name_matches, with the other's known words looked up once and each credited
     # name's casefolded words from the article's own work)
     verdicts: dict[tuple[tuple[str, ...], bool], bool]
+    theirs = own[1] if own else _own_credits(other, tuple(other_names))
+    masthead = theirs.outside
     if own:
-        masthead, known, verdicts = own[1].outside, own[1].known_words, own[1].verdicts
+        known, verdicts = theirs.known_words, theirs.verdicts
     else:
-        masthead, known, verdicts = _masthead(other), _known_words(tuple(other_names)), {}
+        known, verdicts = _known_words(tuple(other_names)), {}
     named: list[_Hit] = []
     for start, end, phrase, words, strong, folded in mine.named:
         key = (words, strong)  # (no name word holds a space)
         verdict = verdicts.get(key)
         if verdict is None:
-            verdict = not folded.isdisjoint(known) or _named_on_page(words, other, strong, masthead)
+            verdict = not folded.isdisjoint(known) or _named_on_page(
+                words, other, strong, masthead, theirs
+            )
             verdicts[key] = verdict
         if verdict:
             named.append((start, end, phrase))
@@ -749,11 +792,18 @@ class _OwnCredits(NamedTuple):
     # on the other's masthead is no evidence: see _third_party_or_own)
     lines: tuple[tuple[str, str, bool], ...]
     outside: str  # the page text outside the content (_outside_content)
+    page: str  # the text a reader sees of the page (_page_words)
+    inside: str  # the article's content (_inside_content)
     content_chars: int  # the characters of the content (for coverage)
     # what the other article of a pair reads of this one's names: _known_words and
     # _known_folded of its own names (a credit names it when it meets these)
     known_words: frozenset[str]
     known_folded: frozenset[str]
+    # the name words this page's credit phrases name ("Bloomberg reported"): a third
+    # party, when another page credits them and only this page's text names them.
+    # (Not its credit lines: "— United Press International" under a wire story names
+    # the article's own author, whom a reprint's "Provided by UPI" credits.)
+    credited: frozenset[str]
     time_keys: _TimeKeys | None  # _time_keys(art.published)
     # whether credited name words (with a publisher form or not) name this article's
     # publisher, kept from its earlier pairs (its partners, copies of one story, credit
@@ -819,14 +869,19 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         (m.start(), m.end(), m.group().strip())
         for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
     )
+    lines = tuple(_line_names(art, own_names, plain, both, runs))
+    credited = frozenset().union(*(n[5] for n in named))
     return _OwnCredits(
         tuple(named),
         tuple(generic),
-        tuple(_line_names(art, own_names, plain, both, runs)),
+        lines,
         _outside_content(art),
+        _page_words(art),
+        _inside_content(art),
         _content_chars(art),
         own,
         _known_folded(own_names),
+        credited,
         _time_keys(art.published),
         {},
     )
@@ -1078,14 +1133,19 @@ def _credit_line(
     lines = (own[0] if own else _own_credits(art, tuple(own_names))).lines
     if not lines:
         return None
-    if own:
-        known, masthead = own[1].known_folded, own[1].outside
-    else:
-        known, masthead = _known_folded(tuple(other_names)), _masthead(other)
+    theirs = own[1] if own else _own_credits(other, tuple(other_names))
+    known = theirs.known_folded if own else _known_folded(tuple(other_names))
+    masthead, credited = theirs.outside, theirs.credited
     for name, line, no_evidence in lines:
         if name.casefold() in known:
             return line
-        if masthead and not no_evidence and name in masthead and _has_word(masthead, name):
+        if (
+            masthead
+            and not no_evidence
+            and name in masthead
+            and _has_word(masthead, name)
+            and _folded_words(name).isdisjoint(credited)  # (a third party both credit)
+        ):
             return line
     return None
 
