@@ -73,3 +73,21 @@ def test_names_in_the_markup_of_an_html_page_are_no_masthead() -> None:
         is_html=True,
     )  # fmt: skip
     assert any("Globex said" in e for e in _credits(quoting, seen))
+
+
+def test_an_html_page_with_a_site_name_is_known_by_it_not_by_its_surroundings() -> None:
+    # ads, image credits and related links around the article name others ("© NASA")
+    head = "<html><body><nav>NASA Globex Deals</nav><aside>Photo: NASA</aside><article>"
+    body = f"<p>{STORY}</p>"
+    named = _page("h", head, body, "</article></body></html>", is_html=True, source="Orbit Daily")
+    quoting = _page(
+        "q", "", f"{STORY} Globex said the company was cooperating.\n\nImage: © NASA",
+        source="Tech Dispatch",
+    )  # fmt: skip
+    assert _credits(quoting, named) == []
+    # its site name still is its publisher's
+    crediting = _page("c", "", f"{STORY} Orbit Daily reported the inquiry first.")
+    assert any("Orbit Daily reported" in e for e in _credits(crediting, named))
+    # without a site name or url, the page is known by what stands around its article
+    anonymous = _page("n", head, body, "</article></body></html>", is_html=True)
+    assert any("Globex said" in e for e in _credits(quoting, anonymous))

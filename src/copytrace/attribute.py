@@ -7,7 +7,9 @@ Evidence comes from:
   reused words ("Japan's Nikkei daily wrote", "according to Nikkei",
   "Nikkei's sources said") or generic ones ("the newspaper added", "as cited by
   the daily"); publisher names come from the other article's ``source``,
-  ``url``, ``title`` and page text;
+  ``url``, ``title`` and page text (the text around its article, for a page
+  without metadata; a name that page's own story is about, or that it credits
+  itself, is a third party, not its publisher);
 - **quotation marks** around the reused words on one side only;
 - **containment**: one article's text is nearly all inside the other, which
   adds material of its own.
@@ -613,6 +615,17 @@ def _outside_content(art: Article) -> str:
     return _markup_free(outside) if art.is_html else outside
 
 
+def _page_texts(art: Article, own_names: tuple[str, ...]) -> tuple[str, str, str]:
+    """``(outside, page, inside)``: the page text a credit may find ``art``'s publisher
+    named in (see :class:`_OwnCredits`). An HTML page that names its publisher in its
+    metadata (site name, url) gives none: around its article stand ads, image credits
+    ("© NASA") and related links naming dozens of others; its masthead is what a
+    page without metadata (text copied from a browser) is known by."""
+    if art.is_html and own_names:
+        return "", "", ""
+    return _outside_content(art), _page_words(art), _inside_content(art)
+
+
 def _inside_content(art: Article) -> str:
     """The article's content spans, joined (markup-free for an HTML page)."""
     inside = "\n".join(art.text[s:e] for s, e in art.content)
@@ -875,9 +888,7 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         tuple(named),
         tuple(generic),
         lines,
-        _outside_content(art),
-        _page_words(art),
-        _inside_content(art),
+        *_page_texts(art, own_names),
         _content_chars(art),
         own,
         _known_folded(own_names),
