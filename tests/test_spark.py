@@ -161,6 +161,24 @@ def test_gzipped_pages_by_path_and_by_url_read_as_the_plain_pages(
             assert (out / f).read_bytes() == (local / f).read_bytes(), (name, f)
 
 
+def test_keep_text_runs_alike_on_spark_and_skips_the_chrome_stage(
+    spark: object, corpus: Path, tmp_path: Path
+) -> None:
+    """``keep_text``: every text whole as content, no chrome stage, same outputs."""
+    import dataclasses
+
+    from copytrace.engines.spark import scan as spark_scan
+
+    local, out = tmp_path / "local", tmp_path / "spark"
+    scan([corpus], local, config=ScanConfig(jobs=1, batch_size=64, keep_text=True))
+    config = dataclasses.replace(_spark_config(), keep_text=True)
+    summary = spark_scan(spark, [corpus], out, config=config)  # type: ignore[arg-type]
+    assert "chrome" not in summary.stage_seconds and summary.chrome_lines == 0
+    _assert_same_outputs(local, out)
+    arts = pq.read_table(out / "articles.parquet").to_pylist()
+    assert all(len(a["content"]) == 1 for a in arts if a["text"].strip())
+
+
 def test_a_rerun_resumes_from_the_stage_checkpoints(
     spark: object, corpus: Path, tmp_path: Path
 ) -> None:

@@ -75,6 +75,7 @@ __all__ = [
     "clean",
     "clean_many",
     "clean_text",
+    "keep_all",
     "line_features",
     "line_key",
     "line_keys",
@@ -2674,6 +2675,21 @@ def article_text(article: Article) -> str:
 
         return span_text(article.text, article.content)
     return article.content_text()
+
+
+def keep_all(article: Article) -> Article:
+    """``article`` as article text already (extracted before it was given): all of its
+    text is content, one span without the whitespace at either end; metadata only
+    what the reader gave.
+
+    Example:
+        >>> keep_all(Article(id="x", text="\\nMenu\\nThe talks went on. ")).content
+        ((1, 24),)
+    """
+    text = article.text
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    return dataclasses.replace(article, content=((start, end),) if end > start else ())
 
 
 def clean(article: Article, chrome: frozenset[str] = frozenset()) -> Article:

@@ -89,6 +89,9 @@ class ScanConfig:
         fingerprint: fingerprint settings.
         candidates: candidate-join settings (``same_source`` is taken from above).
         chrome: chrome-learning settings.
+        keep_text: the inputs' texts are article text already (extracted before):
+            all of each is content, as it stands (no page cleaning, no chrome
+            pass); HTML pages are still extracted.
         report_pairs: pairs with a side-by-side view in ``report.html``.
         report: write ``report.html``.
         work_dir: where temporary spill files go (default: inside ``out_dir``).
@@ -106,6 +109,7 @@ class ScanConfig:
     fingerprint: FingerprintParams = field(default_factory=FingerprintParams)
     candidates: CandidateParams = field(default_factory=CandidateParams)
     chrome: ChromeParams = field(default_factory=ChromeParams)
+    keep_text: bool = False
     report_pairs: int = REPORT_PAIRS
     report: bool = True
     work_dir: str | None = None

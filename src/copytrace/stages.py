@@ -259,18 +259,30 @@ def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 def clean_articles(
-    articles: Iterable[Article], chrome: Mapping[str, frozenset[int]] | None = None
+    articles: Iterable[Article],
+    chrome: Mapping[str, frozenset[int]] | None = None,
+    *,
+    keep_text: bool = False,
 ) -> list[Article]:
     """Clean each article, dropping the lines that are its source's learned chrome.
+
+    ``keep_text``: the texts are article text already (extracted before): all of a
+    text is content, as it stands; HTML pages are still extracted.
 
     Example:
         >>> text = "The talks will resume in the autumn, officials said."
         >>> [a.id for a in clean_articles([Article("x", text)])]
         ['x']
+        >>> clean_articles([Article("x", " Menu\\nThe talks. ")], keep_text=True)[0].content
+        ((1, 16),)
     """
-    from copytrace.clean import clean_many
+    from copytrace.clean import clean_many, keep_all
 
     arts = list(articles)
+    if keep_text:
+        pages = [a for a in arts if a.is_html]
+        extracted = iter(clean_articles(pages, chrome) if pages else [])
+        return [next(extracted) if a.is_html else keep_all(a) for a in arts]
     model = chrome or {}
     # Each page's source's chrome hashes: clean_many finds the page's chrome lines
     # from the keys it computes anyway (as chrome_for would, without keying it twice).
@@ -282,10 +294,14 @@ def clean_articles(
 
 
 def clean_batch(
-    batch: pa.RecordBatch, chrome: Mapping[str, frozenset[int]] | None = None
+    batch: pa.RecordBatch,
+    chrome: Mapping[str, frozenset[int]] | None = None,
+    *,
+    keep_text: bool = False,
 ) -> pa.RecordBatch:
     """``RAW_SCHEMA`` -> ``CLEAN_SCHEMA``: content spans and metadata filled in."""
-    return articles_to_batch(clean_articles(batch_to_articles(batch), chrome), CLEAN_SCHEMA)
+    arts = clean_articles(batch_to_articles(batch), chrome, keep_text=keep_text)
+    return articles_to_batch(arts, CLEAN_SCHEMA)
 
 
 # ----------------------------------------------------------------------------- fingerprint

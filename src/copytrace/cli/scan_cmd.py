@@ -97,6 +97,12 @@ class _RichProgress:
     show_default=True,
     help="Articles per batch (bounds memory).",
 )
+@click.option(
+    "--no-clean",
+    is_flag=True,
+    help="The texts are article text already (extracted before): keep all of each, "
+    "no page cleaning or site-chrome pass (HTML pages are still extracted).",
+)
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
 @click.option(
     "--engine",
@@ -137,6 +143,7 @@ def scan_cmd(
     jobs: int | None,
     preset: str,
     batch_size: int,
+    no_clean: bool,
     no_report: bool,
     engine: str,
     spark_master: str | None,
@@ -172,6 +179,7 @@ def scan_cmd(
         jobs=jobs,
         preset=preset,
         batch_size=batch_size,
+        keep_text=no_clean,
         report=not no_report,
         spark=SparkOptions(
             master=spark_master,

@@ -437,7 +437,9 @@ def _clean_task(batch_index: int) -> _CleanResult:
     raw = spill.raw_batch(batch_index)
     with _collector_paused():
         arts = batch_to_articles(raw)
-        cleaned = clean_articles(arts, cast(Mapping[str, frozenset[int]], chrome))
+        cleaned = clean_articles(
+            arts, cast(Mapping[str, frozenset[int]], chrome), keep_text=config.keep_text
+        )
         fp = fingerprint_texts(
             [content_text(a) if a.content else "" for a in cleaned], config.fingerprint
         )
@@ -669,8 +671,11 @@ def _run(
                 _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
             spill_offsets = Spill(work).offsets
             n_batches = len(spill_offsets) - 1
-            with timer("chrome"):
+            if config.keep_text:  # (texts kept as they are: no chrome to learn)
                 chrome.finish(work, summary)
+            else:
+                with timer("chrome"):
+                    chrome.finish(work, summary)
             with timer("clean+fingerprint"):
                 corpus, counter = _clean_and_fingerprint(
                     imap, work, n_batches, spill_offsets, config, summary, progress
@@ -802,11 +807,14 @@ class _ChromePass:
         self._timer = timer
         self._progress = progress
         self._learner = ChromeLearner(config.chrome)
+        self._skip = config.keep_text
         self._tasks: list[_Task] = []
         self._done = 0
 
     def submit(self, offset: int) -> None:
         """Count the batch at ``offset`` of ``raw.arrow``; take in what is done."""
+        if self._skip:  # (texts kept as they are: no chrome to learn)
+            return
         self._tasks.append(
             self._workers.submit(cast(Callable[[object], object], _lines_task), offset)
         )

@@ -288,11 +288,13 @@ def _lines_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         yield _conform(out, LINES)
 
 
-def _clean_task(batches: Iterable[pa.RecordBatch], chrome: Any) -> Iterator[pa.RecordBatch]:
+def _clean_task(
+    batches: Iterable[pa.RecordBatch], chrome: Any, keep_text: bool = False
+) -> Iterator[pa.RecordBatch]:
     """Clean each article with its source's chrome (a broadcast or a plain dict)."""
     table = chrome.value if hasattr(chrome, "value") else chrome
     for batch in batches:
-        yield _conform(clean_batch(batch, table), CLEAN)
+        yield _conform(clean_batch(batch, table, keep_text=keep_text), CLEAN)
 
 
 def _fingerprint_task(
@@ -967,17 +969,21 @@ def scan(
             summary.articles = int(counts["n"]) if counts else 0
             summary.text_bytes = int((counts["b"] if counts else 0) or 0)
             summary.rejected = rejects.count()
-        with stage("chrome"):
-            lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
-            chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
-            chrome = _chrome_table(chrome_rows, cfg)
-            summary.chrome_sources = len(chrome)
-            summary.chrome_lines = sum(len(v) for v in chrome.values())
+        chrome: dict[str, frozenset[int]] = {}
+        if not cfg.keep_text:  # (texts kept as they are: no chrome to learn)
+            with stage("chrome"):
+                lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
+                chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
+                chrome = _chrome_table(chrome_rows, cfg)
+                summary.chrome_sources = len(chrome)
+                summary.chrome_lines = sum(len(v) for v in chrome.values())
         with stage("clean"):
             shared = sc.broadcast(chrome)
             cleaned = step(
                 "clean",
-                lambda: articles.mapInArrow(functools.partial(_clean_task, chrome=shared), CLEAN),
+                lambda: articles.mapInArrow(
+                    functools.partial(_clean_task, chrome=shared, keep_text=cfg.keep_text), CLEAN
+                ),
             )
             summary.empty_articles = cleaned.where(
                 F.coalesce(F.size("content"), F.lit(0)) <= 0
