@@ -76,3 +76,27 @@ def test_cli_no_clean_flag(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     arts = {r["id"]: r for r in pq.read_table(out / "articles.parquet").to_pylist()}
     assert arts["wire"]["content"] == [[0, len(WIRE)]]
+
+
+def test_index_add_and_query_no_clean_keep_the_texts_whole(tmp_path: Path) -> None:
+    from copytrace.index import Index
+
+    corpus = _corpus(tmp_path)
+    db = tmp_path / "i.duckdb"
+    result = CliRunner().invoke(main, ["index", "add", str(db), str(corpus), "--no-clean",
+                                       "--jobs", "1"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Index(db, read_only=True) as index:
+        wire = index.get("wire")
+        page = index.get("page")
+    assert wire is not None and wire.content == ((0, len(WIRE)),)
+    assert page is not None and len(page.content) >= 1 and page.content[0][0] > 0  # extracted
+    query = tmp_path / "q.txt"
+    query.write_text("Tour news\n\n" + WIRE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", str(db), str(query), "--json", "--no-clean"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and rows[0]["id"] in {"wire", "copy"}
+    text = query.read_text(encoding="utf-8")
+    # the query's side of each passage: offsets into the query file's text
+    assert any("June 19 -- PNC" in text[p["a_start"] : p["a_end"]] for p in rows[0]["passages"])

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.rule import Rule
 from rich.table import Table
 
+from copytrace.clean import keep_all
 from copytrace.cli import main
 from copytrace.cli.compare_cmd import InputFailure
 from copytrace.cli.inputs import check_inputs
@@ -88,6 +89,11 @@ def index_group() -> None:
     default=None,
     help="Processes that clean and fingerprint [default: all cores].",
 )
+@click.option(
+    "--no-clean",
+    is_flag=True,
+    help="The texts are article text already: keep all of each (HTML is still extracted).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log each batch to stderr.")
 def index_add_cmd(
     db: Path,
@@ -96,6 +102,7 @@ def index_add_cmd(
     rejects_path: Path | None,
     compact: bool | None,
     jobs: int | None,
+    no_clean: bool,
     verbose: bool,
 ) -> None:
     """Add the articles in INPUT... to the index DB (created if missing).
@@ -141,6 +148,8 @@ def index_add_cmd(
                     counts["read"] += len(batch) + len(rejects)
                     counts["rejected"] += len(rejects)
                     bars.update(task, rejected=counts["rejected"])
+                    if no_clean:  # (content given: the index does not clean them)
+                        batch = [a if a.is_html else keep_all(a) for a in batch]
                     yield from batch
 
             summary = index.add(
@@ -271,7 +280,12 @@ def _match_to_dict(rank: int, m: Match) -> dict[str, object]:
     show_default=True,
     help="Show at most this many indexed articles.",
 )
-def query_cmd(db: Path, file: str, as_json: bool, limit: int) -> None:
+@click.option(
+    "--no-clean",
+    is_flag=True,
+    help="The texts are article text already: keep all of each (HTML is still extracted).",
+)
+def query_cmd(db: Path, file: str, as_json: bool, limit: int, no_clean: bool) -> None:
     """Show which articles in the index DB the article in FILE reuses text from.
 
     FILE is one page (.txt, or .html/.htm, either also gzipped), or - to read it
@@ -287,6 +301,8 @@ def query_cmd(db: Path, file: str, as_json: bool, limit: int) -> None:
         copytrace query news.duckdb examples/000_3f926fbd34ea6708.txt --limit 5
     """
     article = _read_query(file)
+    if no_clean and not article.is_html:
+        article = keep_all(article)
     with _open(db, read_only=True) as index:
         matches = index.query(article, limit=limit)
         size = len(index)
