@@ -21,6 +21,11 @@ def _page(aid: str, head: str, body: str, tail: str = "", **meta: str | bool) ->
     return Article(aid, text, content=((start, start + len(body)),), **meta)  # type: ignore[arg-type]
 
 
+def _html_page(aid: str, head: str, **meta: str) -> Article:
+    """An HTML page: ``head``, then the story as its article's one paragraph."""
+    return _page(aid, head, f"<p>{STORY}</p>", "</article></body></html>", is_html=True, **meta)
+
+
 def _credits(a: Article, b: Article) -> list[str]:
     _, direction = attribute(a, b, align(a, b))
     return [e for e in direction.evidence if "credits" in e]
@@ -59,27 +64,22 @@ def test_a_name_the_other_story_is_about_is_no_masthead() -> None:
 
 
 def test_names_in_the_markup_of_an_html_page_are_no_masthead() -> None:
-    body = f"<p>{STORY}</p>"
     head = (
         "<html><head><title>Inquiry</title><script>var partners = ['Globex'];</script>"
         '</head><body><nav><a href="/" title="Globex partner">Home</a></nav><article>'
     )
-    html = _page("h", head, body, "</article></body></html>", is_html=True)
+    html = _html_page("h", head)
     # the content span holds the <p> tags: the article text is its inside
     quoting = _page("q", "", f"{STORY} Globex said the company was cooperating.")
     assert _credits(quoting, html) == []
-    seen = _page(
-        "s", head.replace("<nav>", "<nav>Globex Daily "), body, "</article></body></html>",
-        is_html=True,
-    )  # fmt: skip
+    seen = _html_page("s", head.replace("<nav>", "<nav>Globex Daily "))
     assert any("Globex said" in e for e in _credits(quoting, seen))
 
 
 def test_an_html_page_with_a_site_name_is_known_by_it_not_by_its_surroundings() -> None:
     # ads, image credits and related links around the article name others ("© NASA")
     head = "<html><body><nav>NASA Globex Deals</nav><aside>Photo: NASA</aside><article>"
-    body = f"<p>{STORY}</p>"
-    named = _page("h", head, body, "</article></body></html>", is_html=True, source="Orbit Daily")
+    named = _html_page("h", head, source="Orbit Daily")
     quoting = _page(
         "q", "", f"{STORY} Globex said the company was cooperating.\n\nImage: © NASA",
         source="Tech Dispatch",
@@ -89,5 +89,5 @@ def test_an_html_page_with_a_site_name_is_known_by_it_not_by_its_surroundings() 
     crediting = _page("c", "", f"{STORY} Orbit Daily reported the inquiry first.")
     assert any("Orbit Daily reported" in e for e in _credits(crediting, named))
     # without a site name or url, the page is known by what stands around its article
-    anonymous = _page("n", head, body, "</article></body></html>", is_html=True)
+    anonymous = _html_page("n", head)
     assert any("Globex said" in e for e in _credits(quoting, anonymous))
