@@ -206,3 +206,25 @@ def test_cli_run_that_reads_no_article_fails_after_writing_the_rejects(
     last = result.output.strip().splitlines()[-1]
     assert last == f"error: no article could be read: 2 record(s) rejected (see {rejects})"
     assert [json.loads(line)["record"] for line in rejects.open()] == [1, 2]
+
+
+def test_clean_cli_reads_gzipped_pages_in_a_folder_and_names_outputs_apart(
+    tmp_path: Path,
+) -> None:
+    pages = tmp_path / "pages"
+    page = SEEDS[0]
+    _gz(pages / (page.stem + ".txt.gz"), page.read_bytes())
+    shutil.copy(page, pages / page.name)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["clean", str(pages), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        [
+            f"{page.stem}.txt",
+            f"{page.stem}.json",
+            f"{page.stem}_txt_gz.txt",
+            f"{page.stem}_txt_gz.json",
+        ]
+    )
+    assert (out / f"{page.stem}.txt").read_text() == (out / f"{page.stem}_txt_gz.txt").read_text()
