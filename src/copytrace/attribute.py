@@ -27,10 +27,10 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from html import unescape
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
+from copytrace.htmltext import readable_html
 from copytrace.model import Article, Direction, Passage
 
 logger = logging.getLogger(__name__)
@@ -637,16 +637,10 @@ def _page_words(art: Article) -> str:
     return _markup_free(art.text) if art.is_html else art.text
 
 
-# Markup a reader never reads: a name in a script, a style sheet or an attribute
-# (scripts of HTML pages name dozens of companies) is no masthead.
-_UNSEEN_BLOCK = re.compile(
-    r"<(script|style|noscript|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
-)
-_MARKUP_TAG = re.compile(r"<[^>]*>")
-
-
 def _markup_free(html: str) -> str:
-    return unescape(_MARKUP_TAG.sub(" ", _UNSEEN_BLOCK.sub(" ", html)))
+    """What a reader sees of HTML: a name in a script, a style sheet or an attribute
+    (scripts of HTML pages name dozens of companies) is no masthead."""
+    return readable_html(html)
 
 
 def _name_matches(

@@ -39,6 +39,7 @@ __all__ = [
     "clean_html",
     "extract_paragraphs",
     "map_paragraphs",
+    "readable_html",
     "span_text",
     "visible_text",
 ]
@@ -380,6 +381,32 @@ def span_text(source: str, spans: Sequence[tuple[int, int]]) -> str:
         prev_end = e
     paragraphs = "".join(parts).split("\n\n")
     return "\n\n".join(p.strip() for p in paragraphs if p.strip())
+
+
+# Markup a reader never reads, tags, and the tags that start a block of text.
+_UNSEEN_RE = re.compile(
+    r"<(" + "|".join(sorted(_HIDDEN)) + r")\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+_WHOLE_BLOCK_TAG_RE = re.compile(
+    r"<\s*/?\s*(?:" + "|".join(sorted(_BLOCK)) + r")\b[^>]*>", re.IGNORECASE
+)
+_NEWLINES_RE = re.compile(r" *\n[\n ]*| {2,}")
+
+
+def readable_html(piece: str) -> str:
+    """What a reader sees of a piece of an HTML source: scripts, styles and comments
+    dropped, a line break for a block tag, other tags gone, entities decoded, white
+    space collapsed as a browser does (for showing an HTML article's text; offsets
+    are the source's, never this text's).
+
+    Example:
+        >>> readable_html('<p>Fish &amp; <a href="/c">chips</a></p>\\n  <script>x()</script><p>Tea')
+        '\\nFish & chips\\nTea'
+    """
+    # (the source's own line breaks are spaces to a reader; its block tags are not)
+    text = _WS_RE.sub(" ", _UNSEEN_RE.sub(" ", piece))
+    text = unescape(_TAG_RE.sub("", _WHOLE_BLOCK_TAG_RE.sub("\n", text)))
+    return _NEWLINES_RE.sub(lambda m: "\n" if "\n" in m.group() else " ", text)
 
 
 def _trim(source: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

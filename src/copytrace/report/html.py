@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from copytrace.cluster import Cluster
+from copytrace.htmltext import readable_html
 from copytrace.model import Article
 from copytrace.text import merge_spans, tokenize
 
@@ -379,6 +380,9 @@ def render_text(art: Article, marks: Sequence[tuple[int, int, str]]) -> str:
         '<span class="chrome">Menu &lt;b&gt;\\n</span>The <mark>talks</mark> resume.'
     """
     text = art.text
+    # an HTML article's pieces shown as a reader sees them (no markup); the offsets
+    # the pieces are cut at stay the source's
+    shown = readable_html if art.is_html else _as_is
     content = merge_spans(art.content or [(0, len(text))])
     # Character classes as boundaries: every content/mark edge.
     cuts = {0, len(text)}
@@ -400,7 +404,7 @@ def render_text(art: Article, marks: Sequence[tuple[int, int, str]]) -> str:
     for lo, hi in itertools.pairwise(edges):
         if hi <= lo:
             continue
-        piece = text[lo:hi]
+        piece = shown(text[lo:hi])
         j = bisect.bisect_right(c_starts, lo) - 1
         in_content = j >= 0 and hi <= c_ends[j]
         if ordered:
@@ -419,6 +423,10 @@ def render_text(art: Article, marks: Sequence[tuple[int, int, str]]) -> str:
         else:
             out.append(_elide(piece))
     return "".join(out)
+
+
+def _as_is(piece: str) -> str:
+    return piece
 
 
 def _elide(piece: str) -> str:

@@ -80,8 +80,10 @@ def _card(m: MatchView) -> dict[str, Any]:
         kinds[p.kind] = kinds.get(p.kind, 0) + 1
     return {
         "m": m,
-        "left": views.text_blocks(m.result.a.text, m.result.a.content, marks_a),
-        "right": views.text_blocks(m.result.b.text, m.result.b.content, marks_b),
+        "left": views.text_blocks(m.result.a.text, m.result.a.content, marks_a, m.result.a.is_html),
+        "right": views.text_blocks(
+            m.result.b.text, m.result.b.content, marks_b, m.result.b.is_html
+        ),
         "kinds": kinds,
     }
 
@@ -128,7 +130,7 @@ def article_page(request: Request, article_id: str, v: ViewerDep) -> HTMLRespons
         )
         row["words"] += s.words
         row["roles"].add(s.role)
-    segments = views.text_blocks(art.text, art.content, marks) if art.text else []
+    segments = views.text_blocks(art.text, art.content, marks, art.is_html) if art.text else []
     return v.render(
         request,
         "article.html",
@@ -158,8 +160,8 @@ def pair_page(
         request,
         "pair.html",
         r=result,
-        left=views.text_blocks(result.a.text, result.a.content, marks_a),
-        right=views.text_blocks(result.b.text, result.b.content, marks_b),
+        left=views.text_blocks(result.a.text, result.a.content, marks_a, result.a.is_html),
+        right=views.text_blocks(result.b.text, result.b.content, marks_b, result.b.is_html),
         texts_missing=not (result.a.text and result.b.text),
     )
 

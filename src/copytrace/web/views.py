@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from itertools import pairwise
 
+from copytrace.htmltext import readable_html
 from copytrace.model import Article, PairResult, Passage
 from copytrace.text import tokenize
 
@@ -84,7 +85,10 @@ class Block:
 
 
 def text_segments(
-    text: str, content: Sequence[tuple[int, int]], marks: Iterable[Mark] = ()
+    text: str,
+    content: Sequence[tuple[int, int]],
+    marks: Iterable[Mark] = (),
+    is_html: bool = False,
 ) -> list[Segment]:
     """Cut ``text`` into runs with the same chrome/passage/word classes.
 
@@ -92,7 +96,9 @@ def text_segments(
     is empty the whole text counts as content). Overlapping passage marks are
     allowed: a run takes the classes of all of them, the ``ref`` of the first one
     (by start, then by length), every one's ``title`` (joined by "; ") and, when
-    marks with different refs meet, the class ``overlap``.
+    marks with different refs meet, the class ``overlap``. ``is_html``: each run's
+    text is what a reader sees of it (``htmltext.readable_html``); ``start`` stays
+    its offset in the HTML source.
 
     Example:
         >>> segs = text_segments("menu Body here.", [(5, 15)], [Mark(5, 9, "p")])
@@ -131,7 +137,7 @@ def text_segments(
         first = outer_marks[0] if outer_marks else None
         seg = Segment(
             lo,
-            text[lo:hi],
+            readable_html(text[lo:hi]) if is_html else text[lo:hi],
             inner,
             outer,
             first.ref if first else None,
@@ -153,7 +159,10 @@ def text_segments(
 
 
 def text_blocks(
-    text: str, content: Sequence[tuple[int, int]], marks: Iterable[Mark] = ()
+    text: str,
+    content: Sequence[tuple[int, int]],
+    marks: Iterable[Mark] = (),
+    is_html: bool = False,
 ) -> list[Block]:
     """:func:`text_segments` grouped into passages (one block per passage run).
 
@@ -163,7 +172,7 @@ def text_blocks(
         [(None, [('a ', '')]), ('r', [('b', ''), ('c', 'w-edit')]), (None, [(' d', '')])]
     """
     blocks: list[Block] = []
-    for seg in text_segments(text, content, marks):
+    for seg in text_segments(text, content, marks, is_html):
         last = blocks[-1] if blocks else None
         if last is not None and (last.mark, last.ref, last.title) == (seg.mark, seg.ref, seg.title):
             last.parts.append(seg)
