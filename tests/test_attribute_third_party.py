@@ -91,3 +91,14 @@ def test_an_html_page_with_a_site_name_is_known_by_it_not_by_its_surroundings() 
     # without a site name or url, the page is known by what stands around its article
     anonymous = _html_page("n", head)
     assert any("Globex said" in e for e in _credits(quoting, anonymous))
+
+
+def test_a_full_stop_is_no_part_of_a_credited_name() -> None:
+    from copytrace.attribute import _name_words
+
+    assert _name_words("Friday. They") == ()  # (a weekday: no name)
+    assert _name_words("Reuters.") == ("Reuters",)
+    assert _name_words("U.S. News") == ("U.S.",)  # (an abbreviation keeps its dots)
+    wire = _page("w", "Reuters\n\n", STORY, source="wire:Reuters")
+    copy = _page("c", "", f"{STORY} The inquiry began last month, according to Reuters.")
+    assert any("according to Reuters." in e for e in _credits(copy, wire))

@@ -593,12 +593,18 @@ _PUBLISHER_FORM = re.compile(
 
 @functools.lru_cache(maxsize=4096)
 def _name_words(name: str) -> tuple[str, ...]:
-    words = [_POSSESSIVE.sub("", w) for w in _NAME_WORD.findall(name)]
+    # (a sentence's full stop is no part of a name word: "Friday." is "Friday", a
+    # weekday; "U.S." keeps its dots)
+    words = [_POSSESSIVE.sub("", _no_full_stop(w)) for w in _NAME_WORD.findall(name)]
     return tuple(w for w in words if len(w) >= 2 and w.casefold() not in _NOT_NAMES)
 
 
 _NAME_WORD = re.compile(r"[\w&’'.-]+")
 _POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def _no_full_stop(word: str) -> str:
+    return word[:-1] if word.endswith(".") and "." not in word[:-1] else word
 
 
 def _outside_content(art: Article) -> str:
