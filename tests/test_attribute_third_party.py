@@ -102,3 +102,16 @@ def test_a_full_stop_is_no_part_of_a_credited_name() -> None:
     wire = _page("w", "Reuters\n\n", STORY, source="wire:Reuters")
     copy = _page("c", "", f"{STORY} The inquiry began last month, according to Reuters.")
     assert any("according to Reuters." in e for e in _credits(copy, wire))
+
+
+def test_two_papers_sharing_a_masthead_noun_are_two_papers() -> None:
+    beacon = _page("b", "", STORY, source="The Stonewick Beacon")
+    other = _page("o", "", f"{STORY} The inquiry began, according to The Pinehaven Beacon.")
+    assert _credits(other, beacon) == []
+    same = _page("s", "", f"{STORY} The inquiry began, according to The Stonewick Beacon.")
+    assert any("Stonewick Beacon" in e for e in _credits(same, beacon))
+    # the Beacon's own page crediting the Pinehaven Beacon credits another paper
+    pinehaven = _page("p", "", STORY, source="The Pinehaven Beacon")
+    own = _page("w", "", f"{STORY} The inquiry began, according to The Pinehaven Beacon.",
+                source="The Stonewick Beacon")  # fmt: skip
+    assert any("Pinehaven Beacon" in e for e in _credits(own, pinehaven))

@@ -662,10 +662,31 @@ def _name_matches(
     masthead or chrome; a name credited with a publisher form ("X daily wrote",
     "X's sources") also counts when it occurs in the other page at all.
     """
-    folded = {w.casefold() for w in words}
-    if not folded.isdisjoint(_known_words(tuple(known))):
+    folded = frozenset(w.casefold() for w in words)
+    if _meets_known(words, folded, _known_words(tuple(known)), tuple(known)):
         return True
     return _named_on_page(words, other, strong, masthead)
+
+
+def _meets_known(
+    words: Sequence[str], folded: frozenset[str], known: frozenset[str], names: tuple[str, ...]
+) -> bool:
+    """Whether a credited name (``words``, casefolded ``folded``) meets known publisher
+    names (``known``: their :func:`_known_words`). Two names of two or more words that
+    share only their last word name two papers ("The Pinehaven Beacon" is not "The
+    Stonewick Beacon": a masthead noun is no name of its own)."""
+    hit = folded & known
+    if not hit:
+        return False
+    if len(words) < 2 or len(hit) > 1:
+        return True
+    return not (hit <= _known_heads(names) and words[-1].casefold() in hit)
+
+
+@functools.lru_cache(maxsize=1024)  # (per page's names, as _known_words)
+def _known_heads(names: tuple[str, ...]) -> frozenset[str]:
+    """The last name words of the known ``names`` of two or more name words."""
+    return frozenset(ws[-1].casefold() for ws in (_name_words(n) for n in names) if len(ws) >= 2)
 
 
 def _named_on_page(
@@ -779,7 +800,7 @@ def _credit_hits(
         key = (words, strong)  # (no name word holds a space)
         verdict = verdicts.get(key)
         if verdict is None:
-            verdict = not folded.isdisjoint(known) or _named_on_page(
+            verdict = _meets_known(words, folded, known, tuple(other_names)) or _named_on_page(
                 words, other, strong, masthead, theirs
             )
             verdicts[key] = verdict
@@ -874,7 +895,7 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
             if not words:
                 continue
             folded = _folded_words(name)  # (cached: the same names recur)
-            if not folded.isdisjoint(own):
+            if _meets_known(words, folded, own, own_names):  # (its own publisher)
                 continue
             strong = bool(_PUBLISHER_FORM.search(m.group()))
             named.append((m.start(), m.end(), m.group().strip(), words, strong, folded))
