@@ -179,6 +179,39 @@ def test_keep_text_runs_alike_on_spark_and_skips_the_chrome_stage(
     assert all(len(a["content"]) == 1 for a in arts if a["text"].strip())
 
 
+def test_a_pair_with_one_source_unknown_is_a_candidate_as_in_the_local_engine(
+    spark: object, tmp_path: Path
+) -> None:
+    """One article with a source, its copy without: a pair on both engines (Spark's
+    same-source test once came out null for it, and the pair was dropped)."""
+    from copytrace.engines.spark import scan as spark_scan
+
+    body = (
+        "The port authority closed the inner harbour on Thursday afternoon after "
+        "forecasters upgraded a gale warning for the coast, leaving more than forty "
+        "fishing boats tied up. Harbour officials said the closure would last at least "
+        "until Saturday morning, when the next forecast is due, and ferry services to "
+        "the islands were suspended until further notice."
+    )
+    rows = [
+        {"id": "known", "text": body, "source": "Harbour Herald"},
+        {"id": "unknown", "text": body},
+        {"id": "empty", "text": body, "source": ""},
+    ]
+    corpus = tmp_path / "mixed.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    local, out = tmp_path / "local", tmp_path / "spark"
+    scan([corpus], local, jobs=1)
+    spark_scan(spark, [corpus], out, config=_spark_config())  # type: ignore[arg-type]
+    pairs = [json.loads(x) for x in (out / "pairs.jsonl").read_text().splitlines()]
+    assert {(p["a_id"], p["b_id"]) for p in pairs} == {
+        ("empty", "known"),
+        ("empty", "unknown"),
+        ("known", "unknown"),
+    }
+    _assert_same_outputs(local, out)
+
+
 def test_a_rerun_resumes_from_the_stage_checkpoints(
     spark: object, corpus: Path, tmp_path: Path
 ) -> None:

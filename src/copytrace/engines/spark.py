@@ -630,8 +630,10 @@ def _candidates(fps: DataFrame, n_docs: int, config: ScanConfig) -> DataFrame:
     x, y = rare.alias("x"), rare.alias("y")
     joined = x.join(y, F.col("x.hash") == F.col("y.hash")).where(F.col("x.id") < F.col("y.id"))
     if not params.same_source:
-        # an unknown source (null or empty) is never the same as another
-        same = (F.col("x.source") == F.col("y.source")) & (
+        # an unknown source (null or empty) is never the same as another; a null-safe
+        # test: with ``==``, a known source beside a null one made the condition null,
+        # and ``where`` dropped the pair
+        same = F.col("x.source").eqNullSafe(F.col("y.source")) & (
             F.coalesce(F.col("x.source"), F.lit("")) != ""
         )
         joined = joined.where(~same)
