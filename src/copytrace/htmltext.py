@@ -421,6 +421,33 @@ def _trim(source: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
+def _publication(given: str | None, page: str | None) -> str | None:
+    """The publication time of an HTML page: the reader's (a JSONL field, a WARC
+    record's Last-Modified or crawl date) unless the page itself names an earlier
+    day. A page is not published after it was fetched, and a crawl fetches pages
+    hours to months after they appeared: every page of a WARC would otherwise
+    carry its crawl date, and the earlier crawled of two copies would pass for the
+    source.
+
+    Example:
+        >>> _publication("2019-11-20T10:00:00+00:00", "2019-11-18")
+        '2019-11-18'
+        >>> _publication("2019-11-18T09:30:00-05:00", "2019-11-18")
+        '2019-11-18T09:30:00-05:00'
+        >>> _publication(None, "2019-11-18"), _publication("2019-11-20", None)
+        ('2019-11-18', '2019-11-20')
+    """
+    if not given or not page:
+        return given or page
+    if not (_ISO_DAY.match(given) and _ISO_DAY.match(page)):
+        return given  # (a reader's date in a form of its own: as given)
+    # (by calendar day as each states it: a page's date often has no time or zone)
+    return page if page[:10] < given[:10] else given
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def clean_html(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
     """Clean an HTML article: trafilatura's paragraphs as spans of the HTML source.
 
@@ -464,7 +491,7 @@ def clean_html(article: Article, chrome: frozenset[str] = frozenset()) -> Articl
         article,
         content=content,
         title=article.title or title,
-        published=article.published or published,
+        published=_publication(article.published, published),
         source=article.source or ext.source or agency,
         dateline=article.dateline or dateline,
         url=article.url or ext.url,

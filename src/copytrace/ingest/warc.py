@@ -3,7 +3,9 @@
 Every ``response`` record with an HTML payload and status 200 becomes one
 article: id and ``url`` are the target URI (the record id when there is none),
 ``source`` the host without ``www.``, ``published`` the ``Last-Modified``
-header when present, else ``WARC-Date``. Every other response (an image, a
+header when present, else ``WARC-Date`` (the cleaner takes the page's own date
+instead when it names an earlier day: a crawl fetches pages late, see
+``htmltext._publication``). Every other response (an image, a
 PDF, a redirect, a 404, a truncated or undecodable page) is a ``Reject`` with
 its 1-based record number and the reason, so responses read = articles +
 rejects. Records that are not responses (requests, metadata, warcinfo) hold no

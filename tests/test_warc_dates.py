@@ -1,0 +1,78 @@
+"""A WARC record's date is when the page was fetched, not when it appeared: the
+page's own date, when it names an earlier day, is the publication time (a crawl
+fetches pages hours to months late, in no order; a reprint fetched first passed
+for the source)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from copytrace.scan import ScanConfig, scan
+
+BODY = (
+    "<p>The port authority closed the inner harbour on Thursday afternoon after "
+    "forecasters upgraded a gale warning for the coast, leaving more than forty fishing "
+    "boats tied up along the north quay and the ferry terminal.</p><p>Harbour officials "
+    "said the closure would last at least until Saturday morning, when the next forecast "
+    "is due, and that ferry services to the islands were suspended until further notice "
+    "while crews checked the breakwater for damage.</p><p>Fishermen said the early "
+    "closure would cost them the best catch of the season, and the town council promised "
+    "to discuss compensation at its meeting next week.</p>"
+)
+
+
+def _page(published: str, site: str, intro: str = "") -> bytes:
+    return (
+        f'<html><head><title>Harbour closed</title><meta property="og:site_name" '
+        f'content="{site}"><meta property="article:published_time" content="{published}">'
+        f"</head><body><nav>Home | News | Sport</nav><article><h1>Harbour closed</h1>"
+        f"{intro}{BODY}</article><footer>© 2019 {site}</footer></body></html>"
+    ).encode()
+
+
+def _record(uri: str, fetched: str, payload: bytes) -> bytes:
+    block = (
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uri[-8:]:0>8}>\r\n"
+        f"WARC-Target-URI: {uri}\r\nWARC-Date: {fetched}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(block)}\r\n\r\n"
+    ).encode()
+    return head + block + b"\r\n\r\n"
+
+
+def test_the_page_date_before_the_crawl_date_is_the_publication_and_decides(
+    tmp_path: Path,
+) -> None:
+    warc = tmp_path / "crawl.warc"
+    original = "https://harbourherald.example/2019/11/18/harbour-closed"
+    reprint = "https://coastgazette.example/2019/11/19/harbour-closed"
+    warc.write_bytes(
+        # the reprint was fetched first
+        _record(
+            reprint,
+            "2019-11-20T08:00:00Z",
+            _page(
+                "2019-11-19T07:00:00+00:00",
+                "Coast Gazette",
+                "<p>Storm news from along the coast this week.</p>",
+            ),
+        )
+        + _record(
+            original, "2019-11-21T08:00:00Z", _page("2019-11-18T06:00:00+00:00", "Harbour Herald")
+        )
+    )
+    out = tmp_path / "out"
+    scan([warc], out, config=ScanConfig(jobs=1))
+    arts = {r["url"]: r for r in pq.read_table(out / "articles.parquet").to_pylist()}
+    assert arts[original]["published"].startswith("2019-11-18")
+    assert arts[reprint]["published"].startswith("2019-11-19")
+    pairs = [json.loads(x) for x in (out / "pairs.jsonl").read_text().splitlines()]
+    assert len(pairs) == 1
+    assert pairs[0]["source_id"] == arts[original]["id"]
