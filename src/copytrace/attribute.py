@@ -618,7 +618,7 @@ def _outside_content(art: Article) -> str:
         pos = e
     parts.append(art.text[pos:])
     outside = "\n".join(parts)
-    return _markup_free(outside) if art.is_html else outside
+    return readable_html(outside) if art.is_html else outside
 
 
 def _page_texts(art: Article, own_names: tuple[str, ...]) -> tuple[str, str, str]:
@@ -635,18 +635,12 @@ def _page_texts(art: Article, own_names: tuple[str, ...]) -> tuple[str, str, str
 def _inside_content(art: Article) -> str:
     """The article's content spans, joined (markup-free for an HTML page)."""
     inside = "\n".join(art.text[s:e] for s, e in art.content)
-    return _markup_free(inside) if art.is_html else inside
+    return readable_html(inside) if art.is_html else inside
 
 
 def _page_words(art: Article) -> str:
     """The text a reader sees of ``art``: its text, or an HTML page's without markup."""
-    return _markup_free(art.text) if art.is_html else art.text
-
-
-def _markup_free(html: str) -> str:
-    """What a reader sees of HTML: a name in a script, a style sheet or an attribute
-    (scripts of HTML pages name dozens of companies) is no masthead."""
-    return readable_html(html)
+    return readable_html(art.text) if art.is_html else art.text
 
 
 def _name_matches(

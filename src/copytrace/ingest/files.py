@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import re
-import zlib
 from pathlib import Path
 
 from copytrace.errors import InputError
-from copytrace.ingest.folder import page_stem
+from copytrace.ingest.folder import gunzip_page, page_stem
 from copytrace.model import Article
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -67,9 +65,11 @@ def read_article_file(path: str | Path, article_id: str | None = None) -> Articl
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     inner = p
-    if p.suffix.lower() == ".gz" and data[:2] == b"\x1f\x8b":
-        data = _gunzip(data, name)
-        inner = p.with_suffix("")
+    if p.suffix.lower() == ".gz":
+        page = gunzip_page(data)
+        if isinstance(page, str):
+            raise InputError(name, page)
+        data, inner = page, p.with_suffix("")
     text = decode_bytes(data, name)
     return Article(
         id=article_id or page_stem(p.name),
@@ -77,12 +77,3 @@ def read_article_file(path: str | Path, article_id: str | None = None) -> Articl
         path=name,
         is_html=looks_like_html(inner, data),
     )
-
-
-def _gunzip(data: bytes, name: str) -> bytes:
-    try:
-        return gzip.decompress(data)
-    except EOFError:
-        raise InputError(name, "truncated gzip: data ends before the end of stream") from None
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        raise InputError(name, f"corrupt gzip: {exc}") from None

@@ -9,6 +9,7 @@ with ``/`` separators (``2026/10/story.html`` and ``2026/10/story.html.gz`` ->
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 import os
 import zlib
@@ -138,32 +139,35 @@ _MAX_PAGE_BYTES = 4 * MAX_TEXT_CHARS
 
 
 def _page_bytes(p: Path, gzipped: bool) -> bytes | str:
-    """The page's bytes (decompressed when ``gzipped`` and the file starts with gzip's
-    magic; a ``.gz`` page stored plain is read as it is), or the reject reason."""
+    """The page's bytes (decompressed when ``gzipped``: see :func:`gunzip_page`), or
+    the reject reason."""
     try:
-        if not gzipped:
-            if p.stat().st_size > _MAX_PAGE_BYTES:  # surely too many characters: not read
-                return too_long_reason(p.stat().st_size // 4, at_least=True)
-            return p.read_bytes()
-        with p.open("rb") as raw:
-            if raw.read(2) != b"\x1f\x8b":
-                raw.seek(0)
-                data = raw.read(_MAX_PAGE_BYTES + 1)
-            else:
-                raw.seek(0)
-                # (read in bounded steps: a small file may inflate to gigabytes)
-                data = gzip.GzipFile(fileobj=raw).read(_MAX_PAGE_BYTES + 1)
+        # (surely too long, gzipped or not: gzip makes no page bigger than it was)
+        if p.stat().st_size > _MAX_PAGE_BYTES:
+            return too_long_reason(p.stat().st_size // 4, at_least=True)
+        data = p.read_bytes()
     except OSError as exc:
-        if isinstance(exc, gzip.BadGzipFile):
-            return f"corrupt gzip: {exc}"
         return f"cannot read: {exc.strerror or exc}"
-    except EOFError:
-        return "truncated gzip: data ends before the end of stream"
-    except zlib.error as exc:
-        return f"corrupt gzip: {exc}"
-    if len(data) > _MAX_PAGE_BYTES:
-        return too_long_reason(len(data) // 4, at_least=True)
-    return data
+    return gunzip_page(data) if gzipped else data
+
+
+def gunzip_page(data: bytes) -> bytes | str:
+    """A gzipped page's bytes decompressed (as they are when they do not start with
+    gzip's magic: a ``.gz`` page stored plain), or the reject reason: truncated or
+    corrupt, or more than a page may hold (read in bounded steps: a small file may
+    inflate to gigabytes)."""
+    if data[:2] != b"\x1f\x8b":
+        out = data
+    else:
+        try:
+            out = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_MAX_PAGE_BYTES + 1)
+        except EOFError:
+            return "truncated gzip: data ends before the end of stream"
+        except (OSError, zlib.error) as exc:  # (gzip.BadGzipFile is an OSError)
+            return f"corrupt gzip: {exc}"
+    if len(out) > _MAX_PAGE_BYTES:
+        return too_long_reason(len(out) // 4, at_least=True)
+    return out
 
 
 def read_folder(root: str | Path) -> Iterator[Article | Reject]:
