@@ -276,26 +276,56 @@ def test_content_breaks_match_a_token_by_token_walk() -> None:
         assert got == walk(text, spans)
 
 
-def test_paraphrased_sentence_is_a_paraphrase_passage() -> None:
+def test_paraphrased_sentences_are_paraphrase_passages() -> None:
     a = Article(
         "a",
         "The central bank raised its benchmark interest rate by a quarter of a percentage "
         "point on Tuesday, citing persistent inflation in food and energy prices. "
-        "Analysts had expected the move.",
+        "The governor told reporters that further increases could follow before the summer "
+        "if wages kept climbing. Analysts had expected the move.",
     )
     b = Article(
         "b",
         "Markets were calm. On Tuesday the central bank lifted its benchmark rate by a quarter "
-        "point, pointing to stubborn inflation in energy and food prices.",
+        "point, pointing to stubborn inflation in energy and food prices. More increases may "
+        "come before summer if wages keep rising, the governor told reporters.",
     )
     passages = align(a, b)
     para = [p for p in passages if p.kind == "paraphrase"]
-    assert len(para) == 1
+    assert len(para) == 2
     p = para[0]
     assert a.text[p.a_start : p.a_end].startswith("The central bank raised")
     assert b.text[p.b_start : p.b_end].startswith("On Tuesday the central bank")
     assert 0 < p.similarity < 1
-    check_passage(a, b, p)
+    for p in para:
+        check_passage(a, b, p)
+
+
+def test_a_lone_paraphrased_sentence_is_not_reuse_on_its_own() -> None:
+    # one sentence on the same fact is what two independent reports share ...
+    fact_a = (
+        "The central bank raised its benchmark interest rate by a quarter of a percentage "
+        "point on Tuesday, citing persistent inflation in food and energy prices. "
+    )
+    fact_b = (
+        "On Tuesday the central bank lifted its benchmark rate by a quarter "
+        "point, pointing to stubborn inflation in energy and food prices. "
+    )
+    a = Article("a", fact_a + "Analysts had expected the move.")
+    b = Article("b", "Markets were calm. " + fact_b + "Shares in banks rose.")
+    assert align(a, b) == []
+    assert [p.kind for p in align(a, b, replace(PRESETS["news"], paraphrase_run=0))] == [
+        "paraphrase"
+    ]
+    # ... beside a copied passage it is part of the reuse
+    copied = (
+        "The governor said further increases could follow before the summer if wages kept "
+        "climbing at the pace seen in the last three months. "
+    )
+    a = Article("a", fact_a + copied + "Analysts had expected the move.")
+    b = Article("b", "Markets were calm. " + fact_b + copied + "Shares in banks rose.")
+    kinds = sorted(p.kind for p in align(a, b))
+    assert kinds == ["paraphrase", "verbatim"]
 
 
 def test_paraphrase_never_overlaps_verbatim(

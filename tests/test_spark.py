@@ -179,6 +179,27 @@ def test_keep_text_runs_alike_on_spark_and_skips_the_chrome_stage(
     assert all(len(a["content"]) == 1 for a in arts if a["text"].strip())
 
 
+def test_stem_fingerprints_run_alike_on_spark(spark: object, corpus: Path, tmp_path: Path) -> None:
+    """``scan --paraphrase`` on both engines: the reworded pair found, same outputs."""
+    import dataclasses
+
+    from copytrace.engines.spark import scan as spark_scan
+    from copytrace.fingerprint import FingerprintParams
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("original.txt", "rewrite.txt", "unrelated.txt"):
+        shutil.copy(ROOT / "tests" / "data" / "paraphrase" / name, pages / name)
+    stems = FingerprintParams(stems=True)
+    local, out = tmp_path / "local", tmp_path / "spark"
+    scan([corpus, pages], local, config=ScanConfig(jobs=1, batch_size=64, fingerprint=stems))
+    config = dataclasses.replace(_spark_config(), fingerprint=stems)
+    spark_scan(spark, [corpus, pages], out, config=config)  # type: ignore[arg-type]
+    _assert_same_outputs(local, out)
+    pairs = [json.loads(line) for line in (out / "pairs.jsonl").read_text().splitlines()]
+    assert any({p["a_id"], p["b_id"]} == {"original", "rewrite"} for p in pairs)
+
+
 def test_a_pair_with_one_source_unknown_is_a_candidate_as_in_the_local_engine(
     spark: object, tmp_path: Path
 ) -> None:

@@ -71,6 +71,16 @@ NEWS_NEAR_VERBATIM = 0.6
 NEWS_PARAPHRASE_COSINE = 0.25
 NEWS_PARAPHRASE_DICE = 0.3
 NEWS_PARAPHRASE_MIN_WORDS = 8
+# A pair with nothing copied word for word reports its paraphrases only when
+# this many follow one another in both texts (a rewritten stretch). Measured on
+# the 181 real scrapinghub pages scanned with stem fingerprints (docs/scan.md):
+# 29 pairs held only paraphrased sentences, all but one of them isolated ones
+# (two independent reports of one story, sentences on the same facts);
+# PAN's rewritten passages run on for sentences.
+NEWS_PARAPHRASE_RUN = 2
+# ... where a run may step over this many sentences on either side (one the
+# rewriter added or dropped).
+PARAPHRASE_RUN_SKIP = 1
 
 
 # Candidate sentence pairs up to this many are told to reach no Dice count by
@@ -118,6 +128,10 @@ class AlignParams:
             this cosine between the stems of its two stretches.
         join_skew: when >= 0, most difference between the words skipped on the
             two sides when joining stretches (stay near the diagonal).
+        paraphrase_run: when > 1, a pair without a verbatim or near-verbatim
+            passage keeps its paraphrases only if this many of them follow one
+            another in both texts (news); isolated rewritten sentences are what
+            two independent reports of one story share.
         exact_run: a passage vouches for merged paraphrases (``exact``) only with
             an exact run of this many words (and ``min_chars`` characters).
         contradict_slack: with ``merge_gap``, drop a chained match or sentence pair
@@ -218,6 +232,7 @@ class AlignParams:
     lone_grams: int = 0
     name_own: int = 0
     strict_run: int = 0
+    paraphrase_run: int = NEWS_PARAPHRASE_RUN
 
     def __post_init__(self) -> None:
         if self.seed_words < 1:
@@ -254,6 +269,7 @@ PAN_PARAMS = AlignParams(
     merge_gap=30,
     lone_paraphrase_cosine=0.5,
     lone_seeds=2,
+    paraphrase_run=0,  # (cases merge sentences; lone ones have their own rules)
     # whole training corpus, 2026-11-30: 150 -> 170: overall 0.9238 -> 0.9247,
     # no obfuscation +0.0016, summary +0.0159, translation +0.0010, random
     # -0.0048; detections in no-plagiarism pairs 2 -> 1 (a 153-character
@@ -863,9 +879,49 @@ def align_tokens(
                 )
             ]
         passages = _drop_overlaps(cases + summaries, params.copy_run)
-    return _finish(
+    out = _finish(
         passages, a, b, params, a_text, b_text, da.starts, db.starts, da.id_chars(), db.id_chars()
     )
+    if (
+        params.paraphrase_run > 1
+        and out
+        and all(p.kind == "paraphrase" for p in out)
+        and _paraphrase_run(out, a, b, da.starts, db.starts) < params.paraphrase_run
+    ):
+        return []
+    return out
+
+
+def _paraphrase_run(
+    passages: list[Passage], a: Tokens, b: Tokens, a_sents: Sequence[int], b_sents: Sequence[int]
+) -> int:
+    """The most sentences of passages that follow one another, in order, in both
+    texts (each passage as many as it spans on its sparser side)."""
+
+    def sentences(starts: Sequence[int], sents: Sequence[int], lo: int, hi: int) -> tuple[int, int]:
+        first = bisect.bisect_left(starts, lo)
+        last = max(first, bisect.bisect_left(starts, hi) - 1)
+        return bisect.bisect_right(sents, first) - 1, bisect.bisect_right(sents, last) - 1
+
+    spans = sorted(
+        (
+            sentences(a.starts, a_sents, p.a_start, p.a_end),
+            sentences(b.starts, b_sents, p.b_start, p.b_end),
+        )
+        for p in passages
+    )
+    best = run = 0
+    prev: tuple[tuple[int, int], tuple[int, int]] | None = None
+    for sa, sb in spans:
+        size = min(sa[1] - sa[0], sb[1] - sb[0]) + 1
+        follows = prev is not None and all(
+            1 <= now[0] - before[1] <= 1 + PARAPHRASE_RUN_SKIP
+            for now, before in ((sa, prev[0]), (sb, prev[1]))
+        )
+        run = run + size if follows else size
+        best = max(best, run)
+        prev = (sa, sb)
+    return best
 
 
 def _order_key(art: Article) -> tuple[int, str]:

@@ -94,6 +94,8 @@ class FingerprintParams:
         ngram: words per shingle (>= 1).
         window: winnowing window in shingles (>= 1; 1 keeps every shingle).
         max_per_doc: cap on fingerprints per document (bottom-k beyond it).
+        stems: also fingerprint runs of content-word stems, which survive
+            rewording (:mod:`copytrace.stem_fingerprint`).
 
     Example:
         >>> FingerprintParams(ngram=4).window
@@ -103,6 +105,7 @@ class FingerprintParams:
     ngram: int = NGRAM
     window: int = WINDOW
     max_per_doc: int = MAX_FINGERPRINTS_PER_DOC
+    stems: bool = False
 
     def __post_init__(self) -> None:
         if self.ngram < 1 or self.ngram > len(_POSITION_MULT):
@@ -299,10 +302,56 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
         >>> bool((h[:3] == h[3:]).all())
         True
     """
+    words = batch_words(texts)
+    return words.hashes, words.offsets
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The words of a batch of texts: their hashes (as :func:`word_hashes`), and
+    where each stands in the normalised batch, so that :meth:`spell` can write
+    some of them out."""
+
+    hashes: U64
+    offsets: I64
+    norm: _Normalized
+    starts: I64
+    ends: I64
+
+    def spell(self, rows: I64) -> list[str]:
+        """The normalised text of words ``rows`` (what their hashes were made of).
+
+        Example:
+            >>> batch_words(["The U.S. envoy's café"]).spell(np.array([1, 3]))
+            ['us', 'cafe']
+        """
+        norm = self.norm
+        lo, hi = self.starts[rows], self.ends[rows]
+        size = hi - lo
+        at = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+        cp = norm.cp[at].astype(np.uint32)
+        k = np.searchsorted(norm.fix_at, at)
+        hit = k < len(norm.fix_at)
+        hit[hit] = norm.fix_at[k[hit]] == at[hit]
+        cp[hit] = norm.fix_to[k[hit]]
+        k = np.searchsorted(norm.dropped, at)
+        gone = k < len(norm.dropped)
+        gone[gone] = norm.dropped[k[gone]] == at[gone]
+        kept = size - np.bincount(np.repeat(np.arange(len(rows)), size)[gone], minlength=len(rows))
+        text = cp[~gone].tobytes().decode("utf-32-le", "surrogatepass")
+        ends = np.cumsum(kept).tolist()
+        return [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def batch_words(texts: Sequence[str]) -> Words:
+    """The words of ``texts`` (see :class:`Words`)."""
     norm = _normalized_code_points(texts)
     cp, cls = norm.cp, norm.cls
     if len(cp) == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64)
+        none = np.zeros(0, dtype=np.int64)
+        return Words(
+            np.zeros(0, dtype=np.uint64), np.zeros(len(texts) + 1, dtype=np.int64), norm, none, none
+        )
     # (dropped characters are left in place: a copy of the batch less ~1% of it costs
     # more than the words they join, whose hashes are made again below)
     lo, hi = _joining_runs(norm.dropped, cls)
@@ -313,7 +362,7 @@ def word_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     hashes = _splitmix(raw)
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     offsets[1:] = np.searchsorted(starts, norm.text_ends, side="left")
-    return hashes, offsets
+    return Words(hashes, offsets, norm, starts, ends)
 
 
 def _raw_word_hashes(
@@ -740,10 +789,23 @@ def fingerprint_texts(
         >>> sorted(set(fp.doc.tolist()))
         [0]
     """
-    words, offsets = word_hashes(texts)
+    batch = batch_words(texts)
+    words, offsets = batch.hashes, batch.offsets
     shingles, sh_offsets = shingle_hashes(words, offsets, params.ngram)
     doc, pos = winnow(shingles, sh_offsets, params.window)
     hashes = shingles[sh_offsets[doc] + pos] if len(doc) else np.zeros(0, dtype=np.uint64)
+    if params.stems:
+        from copytrace.stem_fingerprint import stem_fingerprints
+
+        s_doc, s_hashes, s_pos = stem_fingerprints(batch)
+        doc, hashes, pos = (
+            np.concatenate([doc, s_doc]),
+            np.concatenate([hashes, s_hashes]),
+            np.concatenate([pos, s_pos]),
+        )
+        # (two runs sorted by (doc, pos) already: a stable sort merges them in one pass)
+        order = np.argsort((doc << 32) | pos, kind="stable")
+        doc, hashes, pos = doc[order], hashes[order], pos[order]
     doc, hashes, pos = _cap(doc, hashes, pos, params.max_per_doc)
     return Fingerprints(doc.astype(np.int32), hashes, pos.astype(np.int32))
 

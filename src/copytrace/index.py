@@ -153,14 +153,14 @@ _FP_TABLES = ("fingerprints", "fingerprints_tail")
 U64 = npt.NDArray[np.uint64]
 
 
-def _create_file(path: Path) -> None:
+def _create_file(path: Path, paraphrase: bool = False) -> None:
     """A new index file with its schema, made beside ``path`` and renamed onto it:
     a run killed while creating it leaves no file, never one without tables."""
     tmp = path.with_name(path.name + ".new")
     for f in (tmp, tmp.with_name(tmp.name + ".wal")):
         f.unlink(missing_ok=True)
     duckdb.connect(str(tmp)).close()  # (an existing file: Index fills in its schema)
-    with Index(tmp):
+    with Index(tmp, paraphrase=paraphrase):
         pass
     tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)  # (checkpointed on close)
     os.replace(tmp, path)
@@ -239,6 +239,9 @@ class Index:
         path: the index file (created with its schema unless ``read_only``).
         read_only: open for queries only; several read-only handles (also in
             other processes) may be open at once, but not while a writer is.
+        paraphrase: a new index also keeps stem fingerprints, so that queries
+            find reworded reuse (``FingerprintParams(stems=True)``); an
+            existing one must have been made the same way (None: as it was).
         memory: (read-only only) hold the fingerprints in memory for faster
             queries when the index has at most :data:`MEMORY_MAX_ROWS` of them;
             handles on one file in one process share them. Loading costs
@@ -264,7 +267,14 @@ class Index:
         [('nikkei-1', 34.0)]
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, memory: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        memory: bool = False,
+        paraphrase: bool | None = None,
+    ) -> None:
         if memory and not read_only:
             raise ValueError("memory=True needs read_only=True (a writer changes the fingerprints)")
         self.path = Path(path)
@@ -276,15 +286,21 @@ class Index:
         if read_only and not self.path.exists():
             raise InputError(str(self.path), "no such index file")
         if not read_only and not memory and not self.path.exists():
-            _create_file(self.path)
+            _create_file(self.path, bool(paraphrase))
         self._con = duckdb.connect(":memory:")
         try:
             self._attach()
             if read_only:
                 self._check_schema()
             else:
-                self._create_schema()
+                self._create_schema(bool(paraphrase))
             self.params = self._load_params()
+            if paraphrase is not None and paraphrase != self.params.stems:
+                made = "with" if self.params.stems else "without"
+                raise InputError(
+                    str(self.path),
+                    f"index made {made} --paraphrase; add to it the same way, or start a new one",
+                )
             if memory:
                 self._postings = _shared_postings(self)
         except BaseException:
@@ -313,7 +329,7 @@ class Index:
             tmp = str(self.path.with_name(self.path.name + ".tmp")).replace("'", "''")
             self._con.execute(f"SET temp_directory = '{tmp}'")
 
-    def _create_schema(self) -> None:
+    def _create_schema(self, stems: bool = False) -> None:
         tables = self._tables()
         if tables and "meta" not in tables:
             raise InputError(str(self.path), "not a copytrace index (a DuckDB file without one)")
@@ -327,6 +343,7 @@ class Index:
                 ("ngram", str(defaults.ngram)),
                 ("window", str(defaults.window)),
                 ("max_per_doc", str(defaults.max_per_doc)),
+                ("stems", "1" if stems else "0"),
             ):
                 self._con.execute(
                     "INSERT INTO meta VALUES (?, ?) ON CONFLICT DO NOTHING", [key, value]
@@ -367,6 +384,7 @@ class Index:
                 ngram=int(meta["ngram"]),
                 window=int(meta["window"]),
                 max_per_doc=int(meta["max_per_doc"]),
+                stems=meta.get("stems", "0") == "1",  # (files made before it: none)
             )
         except (KeyError, ValueError) as exc:
             raise InputError(str(self.path), f"bad fingerprint parameters in meta: {exc}") from None

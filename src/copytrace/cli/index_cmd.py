@@ -44,9 +44,9 @@ class IndexFailure(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def _open(db: Path, *, read_only: bool) -> Index:
+def _open(db: Path, *, read_only: bool, paraphrase: bool | None = None) -> Index:
     try:
-        return Index(db, read_only=read_only)
+        return Index(db, read_only=read_only, paraphrase=paraphrase)
     except (IndexLockedError, InputError) as exc:
         raise IndexFailure(str(exc)) from None
 
@@ -94,6 +94,13 @@ def index_group() -> None:
     is_flag=True,
     help="The texts are article text already: keep all of each (HTML is still extracted).",
 )
+@click.option(
+    "--paraphrase",
+    is_flag=True,
+    help="A new index also keeps stem fingerprints, so queries find reworded reuse "
+    "(as `scan --paraphrase`). An index keeps the way it was made: later adds need "
+    "not repeat the flag, and it is an error on an index made without it.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log each batch to stderr.")
 def index_add_cmd(
     db: Path,
@@ -103,6 +110,7 @@ def index_add_cmd(
     compact: bool | None,
     jobs: int | None,
     no_clean: bool,
+    paraphrase: bool,
     verbose: bool,
 ) -> None:
     """Add the articles in INPUT... to the index DB (created if missing).
@@ -125,7 +133,7 @@ def index_add_cmd(
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     rejects_file = rejects_path or _default_rejects(db)
     counts = {"read": 0, "rejected": 0}
-    with _open(db, read_only=False) as index:
+    with _open(db, read_only=False, paraphrase=paraphrase or None) as index:
         remove_temporaries(rejects_file)  # left by a killed add; the index lock is ours
         before = len(index)
         columns = (
@@ -211,6 +219,7 @@ def index_info_cmd(db: Path, as_json: bool) -> None:
         "file_bytes": stats.file_bytes,
         "ngram": stats.params.ngram,
         "window": stats.params.window,
+        "paraphrase": stats.params.stems,
     }
     if as_json:
         click.echo(json.dumps(row))

@@ -24,6 +24,7 @@ from copytrace.cli import main
 from copytrace.cli.inputs import check_inputs
 from copytrace.engines import ENGINES
 from copytrace.errors import ScanLockedError, WorkerDiedError
+from copytrace.fingerprint import FingerprintParams
 from copytrace.scan import ScanConfig, SparkOptions, scan
 
 _STAGE_LABELS = {
@@ -103,6 +104,13 @@ class _RichProgress:
     help="The texts are article text already (extracted before): keep all of each, "
     "no page cleaning or site-chrome pass (HTML pages are still extracted).",
 )
+@click.option(
+    "--paraphrase",
+    is_flag=True,
+    help="Also propose pairs that share reworded passages (runs of content-word stems), "
+    "not only copied 5-word runs: finds most paraphrased reuse, for about twice the "
+    "alignment work.",
+)
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
 @click.option(
     "--engine",
@@ -144,6 +152,7 @@ def scan_cmd(
     preset: str,
     batch_size: int,
     no_clean: bool,
+    paraphrase: bool,
     no_report: bool,
     engine: str,
     spark_master: str | None,
@@ -180,6 +189,7 @@ def scan_cmd(
         preset=preset,
         batch_size=batch_size,
         keep_text=no_clean,
+        fingerprint=FingerprintParams(stems=paraphrase),
         report=not no_report,
         spark=SparkOptions(
             master=spark_master,
