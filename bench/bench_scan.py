@@ -189,12 +189,14 @@ def run_child(args: list[str]) -> tuple[dict[str, Any], float, dict[str, float],
 # ----------------------------------------------------------------------------- child modes
 
 
-def child_scan(corpus: Path, out: Path, jobs: int) -> dict[str, Any]:
+def child_scan(corpus: Path, out: Path, jobs: int, stems: bool = False) -> dict[str, Any]:
     from copytrace.engines.local import skip_pandas_check
+    from copytrace.fingerprint import FingerprintParams
     from copytrace.scan import ScanConfig, scan
 
     skip_pandas_check()  # (as `copytrace scan` does: this process runs the scan only)
-    summary = scan(corpus_files(corpus), out, config=ScanConfig(jobs=jobs, report=True))
+    config = ScanConfig(jobs=jobs, report=True, fingerprint=FingerprintParams(stems=stems))
+    summary = scan(corpus_files(corpus), out, config=config)
     return {
         "articles": summary.articles,
         "rejected": summary.rejected,
@@ -394,15 +396,17 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     given = [Path(c) for c in args.corpus if _corpus_size(Path(c)) == n]
     corpus = given[0] if given else ensure_corpus(n, work, args.seed)
     main_tool = "copytrace-stages" if args.stages_only else "copytrace"
-    tools = [main_tool] + ([] if args.no_baselines else ["datasketch", "rensa"])
+    tools = [main_tool] + (["copytrace-paraphrase"] if args.paraphrase else [])
+    tools += [] if args.no_baselines else ["datasketch", "rensa"]
     result: dict[str, Any] = {"articles": n, "corpus": str(corpus), "tools": {}}
     for tool in tools:
         runs = []
         repeat = args.repeat if tool.startswith("copytrace") else args.repeat_baselines
         for r in range(repeat):
             out = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-", dir=work))
-            if tool == "copytrace":
+            if tool in ("copytrace", "copytrace-paraphrase"):
                 child = ["--child-scan", str(corpus), str(out), str(args.jobs)]
+                child += ["stems"] if tool == "copytrace-paraphrase" else []
             elif tool == "copytrace-stages":
                 child = ["--child-stages", str(corpus), str(out / "work"), str(args.jobs)]
             else:
@@ -470,7 +474,8 @@ def main() -> None:
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-scan":
         corpus, out, jobs = sys.argv[2:5]
-        print(json.dumps(child_scan(Path(corpus), Path(out), int(jobs))))
+        stems = sys.argv[5:6] == ["stems"]
+        print(json.dumps(child_scan(Path(corpus), Path(out), int(jobs), stems)))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--child-stages":
         corpus, out, jobs = sys.argv[2:5]
@@ -500,6 +505,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "copytrace-bench-scan"))
     ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument(
+        "--paraphrase",
+        action="store_true",
+        help="also run `copytrace scan --paraphrase` (stem fingerprints) side by side",
+    )
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args()
     Path(args.work).mkdir(parents=True, exist_ok=True)

@@ -156,3 +156,19 @@ def test_an_index_made_with_paraphrase_answers_for_reworded_articles(tmp_path: P
     assert result.exit_code != 0 and "made without --paraphrase" in result.output
     info = CliRunner().invoke(main, ["index", "info", str(tmp_path / "para.duckdb"), "--json"])
     assert json.loads(info.output)["paraphrase"] is True
+
+
+def test_a_small_table_and_cache_give_the_same_stems(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slots shared by many words, and a dictionary cleared between batches: the
+    stems are the text's all the same."""
+    texts = [ORIGINAL, REWRITE, UNRELATED]
+    expected = content_stems(batch_words(texts))
+    monkeypatch.setattr(stem_fingerprint, "_TABLE", [])
+    monkeypatch.setattr(stem_fingerprint, "_TABLE_BITS", 3)
+    monkeypatch.setattr(stem_fingerprint, "_TABLE_MASK", np.uint64(7))
+    monkeypatch.setattr(stem_fingerprint, "_CACHE", {})
+    monkeypatch.setattr(stem_fingerprint, "_CACHE_MAX", 50)
+    for _ in range(2):
+        got = content_stems(batch_words(texts))
+        for a, b in zip(got, expected, strict=True):
+            assert a.tolist() == b.tolist()
