@@ -846,3 +846,27 @@ def test_query_processes_give_the_in_process_answers(index_db: Path) -> None:
         assert r.json()["matches"][0]["article"]["id"] == build.NIKKEI_ID
         r = client.post("/api/query", json={"text": "x", "limit": 0})
         assert r.status_code == 422
+
+
+def test_a_paraphrase_index_answers_pasted_reworded_text(tmp_path: Path) -> None:
+    """`index add --paraphrase`: the viewer's query finds the article a pasted text
+    rewords (a plain index finds nothing: no 5-word run survives)."""
+    para = Path(__file__).resolve().parent / "data" / "paraphrase"
+    rewrite = (para / "rewrite.txt").read_text("utf-8")
+    for flag, expected in (([], []), (["--paraphrase"], ["original"])):
+        db = tmp_path / f"ix{len(flag)}.duckdb"
+        args = ["index", "add", str(db), str(para / "original.txt"), str(para / "unrelated.txt")]
+        result = CliRunner().invoke(main, args + flag)
+        assert result.exit_code == 0, result.output
+        r = TestClient(create_app(db)).post("/api/query", json={"text": rewrite})
+        assert r.status_code == 200
+        matches = r.json()["matches"]
+        assert [m["article"]["id"] for m in matches] == expected
+        original = (para / "original.txt").read_text("utf-8")
+        for m in matches:  # offsets into the pasted text and the indexed article
+            spans = [
+                (rewrite[p["a_start"] : p["a_end"]], original[p["b_start"] : p["b_end"]])
+                for p in m["pair"]["passages"]
+            ]
+            assert all(len(a.split()) >= 8 and len(b.split()) >= 8 for a, b in spans)
+            assert any("container terminal" in a and "container terminal" in b for a, b in spans)
