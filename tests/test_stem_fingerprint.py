@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copytrace import stem_fingerprint
 from copytrace.candidates import candidate_pairs
@@ -172,3 +174,19 @@ def test_a_small_table_and_cache_give_the_same_stems(monkeypatch: pytest.MonkeyP
         got = content_stems(batch_words(texts))
         for a, b in zip(got, expected, strict=True):
             assert a.tolist() == b.tolist()
+
+
+# (no lone surrogate: the readers refuse them)
+_CHARS = st.sampled_from([*"abcXYZ019 .'’-\n\t,", *"éÉßﬁΣς東アİ", "\u0301"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_CHARS, max_size=40), min_size=1, max_size=4))
+def test_spelled_words_hash_back_to_themselves(texts: list[str]) -> None:
+    """Any text: each word written out by ``spell`` is one word whose hash is the
+    word's own (what the stem cache keys on)."""
+    words = batch_words(texts)
+    spelled = words.spell(np.arange(len(words.hashes)))
+    again = batch_words(spelled)
+    assert np.diff(again.offsets).tolist() == [1] * len(spelled)
+    assert again.hashes.tolist() == words.hashes.tolist()

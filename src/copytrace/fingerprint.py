@@ -325,6 +325,8 @@ class Words:
             >>> batch_words(["The U.S. envoy's café"]).spell(np.array([1, 3]))
             ['us', 'cafe']
         """
+        if not len(rows):
+            return []
         norm = self.norm
         lo, hi = self.starts[rows], self.ends[rows]
         size = hi - lo
