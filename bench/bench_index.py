@@ -65,6 +65,8 @@ from copytrace.model import Article
 
 HERE = Path(__file__).resolve().parent
 WORK = Path("/tmp/copytrace-bench-index")
+# (set from --paraphrase: the indexes this run builds keep stem fingerprints)
+PARAPHRASE = [False]
 BATCH = 10_000
 LIMIT = 10
 REUSE_ROLES = ("reprint", "quote", "reprint-of-reprint")
@@ -299,7 +301,7 @@ def build(
             yield to_article(row, truth.content.get(row["id"]))
         yield from standin.articles(0, size - real_added)
 
-    with Index(db) as index:
+    with Index(db, paraphrase=PARAPHRASE[0]) as index:
         t0 = time.perf_counter()
         summary = index.add(articles(), batch_size=BATCH, compact=False, jobs=jobs)
         t1 = time.perf_counter()
@@ -328,7 +330,7 @@ def build_full(db: Path, corpus: Path, truth: Truth, jobs: int) -> dict[str, Any
     """Index every article of the corpus (truth content spans, no cleaner), then compact."""
     t0, c0 = time.perf_counter(), time.process_time()
     arts = (to_article(row, truth.content.get(row["id"])) for row in read_rows(corpus))
-    with Index(db) as index:
+    with Index(db, paraphrase=PARAPHRASE[0]) as index:
         summary = index.add(arts, batch_size=BATCH, compact=False, jobs=jobs)
         t1 = time.perf_counter()
         index.compact()
@@ -548,11 +550,17 @@ def main() -> None:
         "web server does; indexes over copytrace.index.MEMORY_MAX_ROWS stay on disk)",
     )
     ap.add_argument(
+        "--paraphrase",
+        action="store_true",
+        help="indexes built here keep stem fingerprints too (`index add --paraphrase`)",
+    )
+    ap.add_argument(
         "--build-db",
         type=Path,
         help="only build an index of the whole --corpus here (truth content spans), then stop",
     )
     args = ap.parse_args()
+    PARAPHRASE[0] = args.paraphrase
     if args.build_db:
         truth0 = Truth(ensure_corpus(args.corpus, args.corpus_articles, args.seed))
         print(json.dumps(build_full(args.build_db, args.corpus, truth0, args.jobs)))
