@@ -1891,10 +1891,20 @@ def _good_dist(good_mask: np.ndarray) -> np.ndarray:
 # making up at least this share of its chunks is a row of icon names, never text.
 _GLUE_MIN_CHUNKS = 3
 _GLUE_MIN_SHARE = 0.2
+# In-article ad labels (keys): the article runs on after them, so the neighbour rule
+# of decide looks past them, as past a page's learned chrome.
+_INTERSTITIAL = (
+    r"advertisement|(?:the )?(?:story|article) continues(?: below| after)?"
+    r"(?: (?:this |the )?(?:ad|advert|advertisement))?"
+    r"|continue reading (?:below|the main story)"
+    r"|реклама|anzeige|publicidad|pubblicit[aà]|publicidade"
+)
+_INTERSTITIAL_RE = re.compile(rf"^(?:{_INTERSTITIAL})$")
 # Whole lines an editor always cuts: widget labels, share bars, paywall prompts.
 _CHROME_LINE_RE = re.compile(
     r"^(?:0 pages? in this article|(?:show|load|read|see|view) (?:more|all)\b.{0,24}"
-    r"|in other media|partner news|(?:about )?sponsored(?: content| by\b.*)?|advertisement"
+    r"|in other media|partner news|(?:about )?sponsored(?: content| by\b.*)?"
+    rf"|{_INTERSTITIAL}"
     r"|share(?: this(?: article| story| page)?)?(?: on [\w ]+| via [\w ]+)?|tweet|print|e ?mail"
     r"|0 comments?|related(?: articles| stories| news| posts| content)?"
     r"|(?:follow|like) us(?: on [\w ]+)?|skip to(?: main)? content|back to top"
@@ -1902,10 +1912,10 @@ _CHROME_LINE_RE = re.compile(
     r"|already a (?:subscriber|member)\b.*|subscribe(?: now| today)?|sign (?:up|in)|log ?in"
     r"|currency converter|all news|use filter"
     # The same labels in a few other languages (ru, de, fr, es, it, pt).
-    r"|показать (?:еще|ещё|больше)|читать (?:далее|также)|читайте также|поделиться|реклама"
-    r"|mehr (?:anzeigen|lesen)|weiterlesen|teilen|anzeige|lire la suite|voir plus|partager"
-    r"|ver m[aá]s|leer m[aá]s|compartir|publicidad|leggi anche|condividi|pubblicit[aà]"
-    r"|ver mais|leia (?:mais|tamb[eé]m)|compartilhe|compartilhar|publicidade)$"
+    r"|показать (?:еще|ещё|больше)|читать (?:далее|также)|читайте также|поделиться"
+    r"|mehr (?:anzeigen|lesen)|weiterlesen|teilen|lire la suite|voir plus|partager"
+    r"|ver m[aá]s|leer m[aá]s|compartir|leggi anche|condividi"
+    r"|ver mais|leia (?:mais|tamb[eé]m)|compartilhe|compartilhar)$"
 )
 # A photo credit line: "Photo: Reuters", "Image credit: Getty".
 _CREDIT_LINE_RE = re.compile(r"^(?:photo|image|picture|credit)s?(?: credits?)?\s*:", re.I)
@@ -1983,15 +1993,44 @@ def hard_chrome_mask(
     text: str, spans: Sequence[tuple[int, int]], chrome: frozenset[str] = frozenset()
 ) -> np.ndarray:
     """Boolean mask of the lines :func:`hard_chrome` or the ``chrome`` key set removes."""
-    page = _page(text, spans)
+    return _hard_and_passed(_page(text, spans), chrome)[0]
+
+
+def passed_mask(
+    text: str, spans: Sequence[tuple[int, int]], chrome: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """Boolean mask of the chrome lines :func:`decide`'s neighbour rule looks past.
+
+    In-article ad labels, and lines that are chrome only because the source's pages
+    repeat them (a promo, a "READ MORE" teaser): the article may run on after them.
+
+    Example:
+        >>> page = "The talks went on.\\nAdvertisement\\nThey ended on Monday.\\nShow more"
+        >>> passed_mask(page, line_spans(page)).tolist()
+        [False, True, False, False]
+    """
+    return _hard_and_passed(_page(text, spans), chrome)[1]
+
+
+def _hard_and_passed(page: _Page, chrome: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
     hard = page.hard.copy()
+    passed = np.zeros(len(hard), dtype=bool)
+    for i in np.flatnonzero(hard).tolist():
+        passed[i] = _INTERSTITIAL_RE.match(page.lines[i].key) is not None
     if chrome:
-        hard |= np.array([ln.key in chrome for ln in page.lines], dtype=bool)
-    return hard
+        learned = np.array([ln.key in chrome for ln in page.lines], dtype=bool)
+        passed |= learned & ~hard
+        hard |= learned
+    return hard, passed
 
 
 def decide(
-    x: np.ndarray, p2: np.ndarray, threshold: float, hard: np.ndarray, margin: float = 0.0
+    x: np.ndarray,
+    p2: np.ndarray,
+    threshold: float,
+    hard: np.ndarray,
+    margin: float = 0.0,
+    passed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which lines to keep, from their stage-2 scores, as jusText settles its blocks.
 
@@ -2000,7 +2039,8 @@ def decide(
     in between takes the class of its nearest settled neighbours when both agree
     (a short line between paragraphs stays, one inside a menu goes), else, or
     when no line of the page is settled article text, its own score against
-    ``threshold`` decides.
+    ``threshold`` decides. The ``passed`` chrome lines (see :func:`passed_mask`)
+    are dropped but not neighbours: the rule looks past them.
 
     Example:
         >>> x = np.zeros((3, len(FEATURES))); x[:, FEATURES.index("log_words")] = 1.0
@@ -2020,7 +2060,7 @@ def decide(
     # Nearest settled line before/after each line: +1 good, -1 bad (or the page edge).
     unsettled = np.flatnonzero(~good & ~bad).tolist()
     if unsettled:
-        settled_at = np.flatnonzero(good | bad)
+        settled_at = np.flatnonzero(good | (bad if passed is None else bad & ~passed))
         sign = np.where(good[settled_at], 1, -1)
         # the settled line before each line, and the one after it
         k = np.searchsorted(settled_at, np.arange(n))
@@ -2082,8 +2122,8 @@ class Cleaner:
             x = line_features(text, spans)
         if not len(spans):
             return np.zeros(0, dtype=bool)
-        hard = hard_chrome_mask(text, spans, chrome)
-        return decide(x, self.probabilities(x), self.threshold, hard, self.margin)
+        hard, passed = _hard_and_passed(_page(text, spans), chrome)
+        return decide(x, self.probabilities(x), self.threshold, hard, self.margin, passed)
 
 
 # BEGIN FITTED

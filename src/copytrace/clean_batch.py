@@ -18,6 +18,7 @@ import numpy as np
 from copytrace.clean import (
     _COL,
     _CONTEXT,
+    _INTERSTITIAL_RE,
     _NF,
     _NONPROSE_COST,
     _PROSE_MIN_STOP,
@@ -54,11 +55,18 @@ def _keep_many(
         return out
     todo, starts, ns, x, p2 = batch
     hard = np.concatenate([pages[i][3] for i in todo])
+    # (see clean._hard_and_passed)
+    passed = np.zeros(len(hard), dtype=bool)
     for j, i in enumerate(todo):
+        lo = int(starts[j])
+        lines = pages[i][2]
+        for k in np.flatnonzero(pages[i][3]).tolist():
+            passed[lo + k] = _INTERSTITIAL_RE.match(lines[k].key) is not None
         if chromes[i]:
-            lo = int(starts[j])
-            hard[lo : lo + int(ns[j])] |= [ln.key in chromes[i] for ln in pages[i][2]]
-    keep = _decide_many(x, p2, hard, starts, ns, cleaner.threshold, cleaner.margin)
+            learned = np.array([ln.key in chromes[i] for ln in lines], dtype=bool)
+            passed[lo : lo + int(ns[j])] |= learned & ~pages[i][3]
+            hard[lo : lo + int(ns[j])] |= learned
+    keep = _decide_many(x, p2, hard, starts, ns, cleaner.threshold, cleaner.margin, passed)
     for j, i in enumerate(todo):
         lo = int(starts[j])
         out[i] = keep[lo : lo + int(ns[j])]
@@ -73,6 +81,7 @@ def _decide_many(
     ns: np.ndarray,
     threshold: float,
     margin: float,
+    passed: np.ndarray,
 ) -> np.ndarray:
     """:func:`decide` of each page (rows ``starts[j]`` on, ``ns[j]`` of them), at once."""
     big = len(p2)
@@ -86,7 +95,7 @@ def _decide_many(
     keep = good.copy()
     unsettled = ~good & ~bad
     if unsettled.any():
-        settled = good | bad
+        settled = good | (bad & ~passed)
         sign = np.where(good, 1, -1)
         # the nearest settled line before and after each line on its page (-1: the edge)
         prev = np.full(big, -1, dtype=np.int64)

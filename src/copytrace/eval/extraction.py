@@ -353,6 +353,7 @@ class _Prepared:
     words: list[Counter[str]]
     truth: Counter[str]
     hard: np.ndarray
+    passed: np.ndarray
 
 
 def _prepare(page: Page) -> _Prepared:
@@ -361,7 +362,8 @@ def _prepare(page: Page) -> _Prepared:
     y = line_labels(page.text, spans, page.truth)
     words = [word_counts(page.text[s:e]) for s, e in spans]
     hard = cl.hard_chrome_mask(page.text, spans)
-    return _Prepared(page, spans, x, y, words, word_counts(page.truth), hard)
+    passed = cl.passed_mask(page.text, spans)
+    return _Prepared(page, spans, x, y, words, word_counts(page.truth), hard, passed)
 
 
 def _page_counts(prep: _Prepared, keep: np.ndarray) -> Counts:
@@ -424,7 +426,7 @@ def _fit(
         for m in MARGINS:
             if not 0.0 < t - m < t + m < 1.0 and m:
                 continue
-            counts = [_page_counts(p, cl.decide(p.x, pr, t, p.hard, m)) for p, pr in real]
+            counts = [_page_counts(p, cl.decide(p.x, pr, t, p.hard, m, p.passed)) for p, pr in real]
             f1 = summarise(counts).f1
             if f1 > best_f1:
                 best_t, best_m, best_f1 = t, m, f1
