@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -40,19 +41,44 @@ def test_a_task_runs_without_the_collector_and_its_survivors_are_frozen(pool_wor
     assert all(isinstance(k, _Node) for k in kept)
 
 
-def test_cycles_left_by_tasks_are_collected_every_few_tasks(pool_worker: None) -> None:
-    import weakref
-
-    refs = []
-    for _ in range(local.UNFREEZE_TASKS - 1):
-        with local._collector_paused():
+def _cycles_task(refs: list[weakref.ref[_Node]], n: int) -> None:
+    with local._collector_paused():
+        for _ in range(n):
             a, b = _Node(), _Node()
             a.other, b.other = b, a  # a cycle nothing refers to after the task
             refs.append(weakref.ref(a))
             del a, b
+
+
+def test_cycles_left_by_tasks_are_collected_once_they_add_up(
+    pool_worker: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (what one task leaves, as the worker counts it: the cycles and their weakrefs)
+    monkeypatch.setattr(local, "UNFREEZE_GROWTH", 10**9)
+    probe: list[weakref.ref[_Node]] = []
+    _cycles_task(probe, 200)
+    left = local._W["grown"]
+    assert left >= 400
+    local._W["grown"] = 0
+    monkeypatch.setattr(local, "UNFREEZE_GROWTH", int(2.5 * left))
+    refs: list[weakref.ref[_Node]] = []
+    _cycles_task(refs, 200)
+    _cycles_task(refs, 200)
     assert all(r() is not None for r in refs)  # frozen: not collected yet
-    with local._collector_paused():
-        pass
+    _cycles_task(refs, 200)  # over the limit now
+    assert all(r() is None for r in refs)
+    assert local._W["grown"] == 0
+
+
+def test_a_few_cycles_are_collected_every_so_many_tasks(
+    pool_worker: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local, "UNFREEZE_TASKS", 20)
+    refs: list[weakref.ref[_Node]] = []
+    for _ in range(19):
+        _cycles_task(refs, 1)
+    assert all(r() is not None for r in refs)
+    _cycles_task(refs, 0)
     assert all(r() is None for r in refs)
 
 
