@@ -2557,7 +2557,9 @@ def _clean_text(
                 dateline, agency = find_dateline(text[s:e])
                 if dateline:
                     break
-    source = article.source or agency or _publisher(_lines(text, spans))
+    # (the outlet the page names before the agency its dateline credits: a reprint of
+    # a Reuters story on a local site is the local site's page, as the HTML path has it)
+    source = article.source or _publisher(_lines(text, spans)) or agency
     _forget_page()  # the page is done: do not hold its lines
     return dataclasses.replace(
         article,

@@ -256,7 +256,8 @@ _DATELINE_RE = re.compile(
 )
 _COPYRIGHT_RE = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*|copyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
-    r"(?:by\s+)?(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})",
+    # (the name's words capitalised, whatever the case of "copyright")
+    r"(?:by\s+)?(?P<name>(?-i:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}))",
     re.IGNORECASE,
 )
 _SUBSCRIPTION_RE = re.compile(
@@ -298,10 +299,25 @@ def _copyright_name(line: str) -> str | None:
         m = _COPYRIGHT_RE.search(line)
         year = re.search(r"\b(?:19|20)\d{2}\b", line)
         if m and (year or "copyright" in low or "rights reserved" in low):
-            name = m.group("name").strip(" .,")
-            if name.casefold() not in {"copyright", "all", "the"}:
+            name = _name_words(m.group("name")).strip(" .,")
+            if name and name.casefold() not in {"copyright", "all", "the"}:
                 return name
     return None
+
+
+def _name_words(name: str) -> str:
+    """A copyright name's words up to the end of its sentence: "The Ashport Mercury"
+    of "The Ashport Mercury. All rights", "Nikkei Inc" and "U.S. News" kept whole
+    (a word of 3 letters or fewer, or with a dot inside, is an abbreviation)."""
+    out: list[str] = []
+    for word in name.split():
+        if word == "All":
+            break
+        out.append(word)
+        bare = word.rstrip(".")
+        if word.endswith(".") and len(bare) > 3 and "." not in bare:
+            break
+    return " ".join(out)
 
 
 def _subscription_name(line: str) -> str | None:
