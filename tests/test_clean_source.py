@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from copytrace.clean import clean
@@ -26,6 +27,9 @@ from copytrace.scan import scan
         ("© Copyright 2020 Axios Media", "Axios Media"),
         ("Copyright 2019 U.S. News", "U.S. News"),
         ("copyright 2019 all rights reserved", None),
+        ("The Pinehaven Beacon · All content © 2026", "The Pinehaven Beacon"),
+        ("BBC © 2019", "BBC"),
+        ("Photo © 2019", None),
     ],
 )
 def test_a_copyright_line_names_its_owner_and_no_more(line: str, name: str | None) -> None:
@@ -87,3 +91,48 @@ def test_a_folder_of_pages_pairs_two_outlets_reprinting_one_wire_story(tmp_path:
     scan([pages], out, jobs=1)
     pairs = [json.loads(line) for line in (out / "pairs.jsonl").read_text().splitlines()]
     assert [(p["a_id"], p["b_id"]) for p in pairs] == [("mercury", "tribune")]
+
+
+PROMO = (
+    "Doctors in the valley are stunned by this one simple trick that ends joint pain "
+    "for good, and the drug companies would rather you never heard about it at all"
+)
+
+
+PARAGRAPHS = [
+    p.strip()
+    for p in (Path(__file__).parent / "data" / "scan" / "paragraphs.txt")
+    .read_text(encoding="utf-8")
+    .split("\n\n")
+    if len(p.split()) > 40
+]
+
+
+def _site_pages(outlet: str, first: int) -> list[str]:
+    """Three pages of one outlet, no source given: each its own two paragraphs of
+    real text, with the ad network's promo line between them (the same on every
+    page of both outlets)."""
+    pages = []
+    for k in range(3):
+        own = PARAGRAPHS[first + 2 * k : first + 2 * k + 2]
+        pages.append(_page(outlet, "ASHPORT —", [own[0], PROMO, own[1]]))
+    return pages
+
+
+def test_chrome_of_pages_without_a_source_is_learned_under_the_outlet_they_name(
+    tmp_path: Path,
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for outlet, first in (("The Ashport Mercury", 0), ("The Ashmont Tribune", 6)):
+        for k, text in enumerate(_site_pages(outlet, first)):
+            (pages / f"{outlet.split()[1].lower()}-{k}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    scan([pages], out, jobs=1)
+    # The promo is each outlet's learned chrome: no pair across the outlets on it, and
+    # no page keeps it as article text.
+    assert (out / "pairs.jsonl").read_text() == ""
+    for row in pq.read_table(out / "articles.parquet").to_pylist():
+        kept = [row["text"][s:e] for s, e in row["content"]]
+        assert kept and PROMO not in kept, row["id"]
+        assert row["source"] in {"The Ashport Mercury", "The Ashmont Tribune"}

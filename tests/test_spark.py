@@ -8,6 +8,7 @@ removing one checkpoint recomputes that stage and the ones after it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import pytest
 
 pyspark = pytest.importorskip("pyspark")
 
+from copytrace.chrome import ChromeParams  # noqa: E402
 from copytrace.scan import ScanConfig, SparkOptions, scan  # noqa: E402
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -230,6 +232,37 @@ def test_a_pair_with_one_source_unknown_is_a_candidate_as_in_the_local_engine(
         ("empty", "unknown"),
         ("known", "unknown"),
     }
+    _assert_same_outputs(local, out)
+
+
+def test_a_folder_of_pages_without_sources_learns_chrome_alike_on_spark(
+    spark: object, tmp_path: Path
+) -> None:
+    """Source-less text pages count their lines under the outlet they name; Spark's
+    page counts per source must use the same key (they once used the raw source)."""
+    from copytrace.engines.spark import scan as spark_scan
+    from test_clean_source import PROMO, _site_pages
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for outlet, first in (("The Ashport Mercury", 0), ("The Ashmont Tribune", 6)):
+        for k, text in enumerate(_site_pages(outlet, first)):
+            (pages / f"{outlet.split()[1].lower()}-{k}.txt").write_text(text, encoding="utf-8")
+    # A fourth page of one outlet without the promo: with min_share 0.9 the promo (on
+    # 3 of its 4 pages) is that outlet's chrome only if its pages are counted as 3.
+    (pages / "ashport-3.txt").write_text(
+        _site_pages("The Ashport Mercury", 12)[0].replace(PROMO + "\n\n", ""), encoding="utf-8"
+    )
+    chrome = ChromeParams(min_pages=3, min_share=0.9)
+    local, out = tmp_path / "local", tmp_path / "spark"
+    ls = scan([pages], local, jobs=1, config=ScanConfig(chrome=chrome))
+    config = dataclasses.replace(_spark_config(), chrome=chrome)
+    ss = spark_scan(spark, [pages], out, config=config)  # type: ignore[arg-type]
+    # (menu, masthead, footer of both outlets; the promo of the Tribune only)
+    texts = {r["id"]: r for r in pq.read_table(local / "articles.parquet").to_pylist()}
+    kept = {i: [r["text"][a:b] for a, b in r["content"]] for i, r in texts.items()}
+    assert PROMO in kept["ashport-0"] and PROMO not in kept["ashmont-0"]
+    assert (ss.chrome_sources, ss.chrome_lines) == (ls.chrome_sources, ls.chrome_lines)
     _assert_same_outputs(local, out)
 
 

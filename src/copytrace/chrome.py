@@ -10,9 +10,10 @@ source's pages are that source's chrome; :func:`chrome_for` turns them into the
 ``chrome`` argument of :func:`copytrace.clean.clean` for each of its pages, so
 two pages of one site, or two sites on the same CMS, never pair on their menus.
 
-Pages with no source are not learned from: lines shared by unrelated pages of
-unknown origin are exactly the reuse the scan looks for. HTML pages are not
-either: trafilatura removes their boilerplate from the markup.
+A page with no source is learned under the outlet its own copyright line names
+(:func:`learning_key`); one naming none is not learned from: lines shared by
+unrelated pages of unknown origin are exactly the reuse the scan looks for. HTML
+pages are not either: trafilatura removes their boilerplate from the markup.
 """
 
 from __future__ import annotations
@@ -756,6 +757,56 @@ def chrome_from_counts(
         if n >= params.min_pages and n >= params.min_share * total:
             out.setdefault(source, set()).add(h)
     return {k: frozenset(v) for k, v in sorted(out.items())}
+
+
+_OWNER_MARKS_RE = re.compile(r"©|copyright|rights reserved|access to |subscribe to ", re.I)
+
+
+def page_outlet(text: str) -> str | None:
+    """The outlet a plain-text page names, as the cleaner reads its ``source``: its
+    last copyright line's owner, else its first subscription line's outlet.
+
+    Example:
+        >>> footer = "\\n© 2026 The Ashport Mercury. All rights reserved."
+        >>> page_outlet("Menu\\nThe talks went on." + footer)
+        'The Ashport Mercury'
+        >>> page_outlet("The talks went on.") is None
+        True
+    """
+    from copytrace.clean_meta import _copyright_name, _subscription_name
+
+    marked: list[tuple[int, int]] = []
+    for m in _OWNER_MARKS_RE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if marked and marked[-1][0] == start:
+            continue
+        end = text.find("\n", m.end())
+        marked.append((start, len(text) if end < 0 else end))
+    lines = [text[s:e].strip() for s, e in marked]
+    for line in reversed(lines):
+        name = _copyright_name(line)
+        if name is not None:
+            return name
+    for line in lines:
+        name = _subscription_name(line)
+        if name is not None:
+            return name
+    return None
+
+
+def learning_key(source: str | None, text: str, is_html: bool) -> str | None:
+    """Under which source a page's lines are counted and its chrome looked up: its
+    own, else (plain text) the outlet it names, else None (not learned from).
+
+    Example:
+        >>> learning_key(None, "Body.\\n© 2026 The Ashport Mercury", False)
+        'The Ashport Mercury'
+        >>> learning_key("s", "Body.", False), learning_key(None, "<p>x</p>", True)
+        ('s', None)
+    """
+    if is_html:
+        return None
+    return source or page_outlet(text)
 
 
 def chrome_for(

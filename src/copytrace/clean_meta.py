@@ -260,6 +260,16 @@ _COPYRIGHT_RE = re.compile(
     r"(?:by\s+)?(?P<name>(?-i:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}))",
     re.IGNORECASE,
 )
+# ... or before it, when nothing after it names one: "The Pinehaven Beacon · All
+# content © 2026", "BBC © 2019".
+_COPYRIGHT_BEFORE_RE = re.compile(
+    r"^(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s*(?:[·|•,–—-]\s*)?"
+    r"(?:All (?:content|rights reserved)\.?\s*)?(?:©|\(c\)|Copyright\b)"
+)
+# (words a credit opens with: "Photo © 2019 ..." names no owner before the ©)
+_CREDITS = frozenset(
+    ["photo", "photos", "image", "images", "picture", "pictures", "video", "credit", "credits"]
+)
 _SUBSCRIPTION_RE = re.compile(
     r"\baccess to (?:the )?(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3}) has expired"
     r"|\bsubscribe to (?:the )?(?P<name2>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})"
@@ -301,6 +311,12 @@ def _copyright_name(line: str) -> str | None:
         if m and (year or "copyright" in low or "rights reserved" in low):
             name = _name_words(m.group("name")).strip(" .,")
             if name and name.casefold() not in {"copyright", "all", "the"}:
+                return name
+        before = _COPYRIGHT_BEFORE_RE.match(line.strip())
+        if before and (year or "copyright" in low or "rights reserved" in low):
+            name = before.group("name").strip(" .,")
+            first = name.split()[0].casefold()
+            if name.casefold() not in {"copyright", "all", "the"} and first not in _CREDITS:
                 return name
     return None
 

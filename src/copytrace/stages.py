@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 
 from copytrace.align import PRESETS, AlignParams, prepared
-from copytrace.chrome import flat_line_hashes
+from copytrace.chrome import flat_line_hashes, learning_key
 from copytrace.cluster import Cluster, Edge, build_clusters
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.model import Article, Passage
@@ -232,25 +232,33 @@ def batch_to_articles(batch: pa.RecordBatch, prefix: str = "") -> list[Article]:
 
 
 def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Distinct line-key hashes of every page with a source (HTML pages skipped).
+    """Distinct line-key hashes of every page with a :func:`copytrace.chrome.learning_key`
+    (its source, else the outlet a plain-text page names; HTML pages skipped).
 
-    ``page`` is the page's row in ``batch``. The chrome pass counts the rows per
-    ``(source, line_hash)``, and the distinct pages per source (pages with at
-    least one line).
+    ``page`` is the page's row in ``batch``, ``source`` its learning key. The chrome
+    pass counts the rows per ``(source, line_hash)``, and the distinct pages per
+    source (pages with at least one line).
 
     Example:
         >>> b = articles_to_batch([Article("x", "Menu\\nMenu\\nText", source="S")])
         >>> line_hashes_batch(b).column("page").to_pylist()
         [0, 0]
     """
-    source = batch.column("source")
-    learn = zip(source.to_pylist(), batch.column("is_html").to_pylist(), strict=True)
-    rows = np.array([row for row, (s, html) in enumerate(learn) if s and not html], np.int64)
+    keys = [
+        learning_key(s, t, html)
+        for s, t, html in zip(
+            batch.column("source").to_pylist(),
+            batch.column("text").to_pylist(),
+            batch.column("is_html").to_pylist(),
+            strict=True,
+        )
+    ]
+    rows = np.array([row for row, k in enumerate(keys) if k], np.int64)
     texts = batch.column("text").take(pa.array(rows)).to_pylist()
     page, hashes = flat_line_hashes(texts)
     pages = pa.array(rows[page], pa.int32())
     return pa.RecordBatch.from_arrays(
-        [pages, source.take(pages).cast(pa.string()), pa.array(hashes, pa.uint64())],
+        [pages, pa.array(keys, pa.string()).take(pages), pa.array(hashes, pa.uint64())],
         schema=LINES_SCHEMA,
     )
 
@@ -287,7 +295,9 @@ def clean_articles(
     # Each page's source's chrome hashes: clean_many finds the page's chrome lines
     # from the keys it computes anyway (as chrome_for would, without keying it twice).
     known = [
-        model.get(art.source, frozenset()) if art.source and not art.is_html else frozenset()
+        model.get(learning_key(art.source, art.text, art.is_html) or "", frozenset())
+        if model
+        else frozenset()
         for art in arts
     ]
     return clean_many(arts, chrome_hashes=known)

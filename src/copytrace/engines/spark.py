@@ -48,8 +48,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
@@ -272,16 +272,19 @@ def _read_remote_task(
 
 def _lines_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Distinct line-key hashes of every page, ``(source, line_hash)``, and one
-    ``(source, null)`` row per page with lines (its source's page count)."""
+    ``(source, null)`` row per page with lines (its source's page count). The
+    source is the page's learning key (``line_hashes_batch``)."""
     for batch in batches:
         lines = line_hashes_batch(batch)
-        pages = pc.unique(lines.column("page"))
+        page = lines.column("page").to_numpy()
+        # (a page's rows are together: its first row gives its key)
+        firsts = np.flatnonzero(np.r_[True, page[1:] != page[:-1]]) if len(page) else page
         out = pa.RecordBatch.from_arrays(
             [
                 pa.concat_arrays(
-                    [lines.column("source"), batch.column("source").take(pages).cast(pa.string())]
+                    [lines.column("source"), lines.column("source").take(pa.array(firsts))]
                 ),
-                pa.concat_arrays([lines.column("line_hash"), pa.nulls(len(pages), pa.uint64())]),
+                pa.concat_arrays([lines.column("line_hash"), pa.nulls(len(firsts), pa.uint64())]),
             ],
             names=["source", "line_hash"],
         )
