@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from copytrace.chrome import page_outlet
 from copytrace.clean import clean
 from copytrace.clean_meta import _copyright_name
 from copytrace.model import Article
@@ -61,6 +62,20 @@ WIRE = [
     "The council said the study had already been done and that the farms would pay "
     "the same rate as before for at least the first five years of the plant's work.",
 ]
+
+
+def test_a_groups_site_is_the_outlet_it_says_is_part_of_the_group() -> None:
+    body = "\n\n".join(WIRE)
+    footer = (
+        "The Stoneside Enterprise is part of the Meridian Media Group.\n© Meridian Media Group 2026"
+    )
+    page = f"{MENU}\n\n{body}\n\n{footer}"
+    assert clean(Article("p", page)).source == "The Stoneside Enterprise"
+    assert page_outlet(page) == "The Stoneside Enterprise"
+    # (the group's name where no site names itself)
+    assert clean(Article("q", f"{body}\n\n© Meridian Media Group 2026")).source == (
+        "Meridian Media Group"
+    )
 
 
 def test_the_outlet_a_page_names_is_its_source_not_the_agency_of_its_dateline() -> None:

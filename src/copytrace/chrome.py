@@ -759,12 +759,14 @@ def chrome_from_counts(
     return {k: frozenset(v) for k, v in sorted(out.items())}
 
 
-_OWNER_MARKS_RE = re.compile(r"©|copyright|rights reserved|access to |subscribe to ", re.I)
+_OWNER_MARKS_RE = re.compile(
+    r"©|copyright|rights reserved|access to |subscribe to | part of ", re.I
+)
 
 
 def page_outlet(text: str) -> str | None:
-    """The outlet a plain-text page names, as the cleaner reads its ``source``: its
-    last copyright line's owner, else its first subscription line's outlet.
+    """The outlet a plain-text page names, as the cleaner reads its ``source``
+    (``clean_meta.publisher_of`` of its lines that can name one).
 
     Example:
         >>> footer = "\\n© 2026 The Ashport Mercury. All rights reserved."
@@ -773,7 +775,7 @@ def page_outlet(text: str) -> str | None:
         >>> page_outlet("The talks went on.") is None
         True
     """
-    from copytrace.clean_meta import _copyright_name, _subscription_name
+    from copytrace.clean_meta import publisher_of
 
     marked: list[tuple[int, int]] = []
     for m in _OWNER_MARKS_RE.finditer(text):
@@ -782,16 +784,7 @@ def page_outlet(text: str) -> str | None:
             continue
         end = text.find("\n", m.end())
         marked.append((start, len(text) if end < 0 else end))
-    lines = [text[s:e].strip() for s, e in marked]
-    for line in reversed(lines):
-        name = _copyright_name(line)
-        if name is not None:
-            return name
-    for line in lines:
-        name = _subscription_name(line)
-        if name is not None:
-            return name
-    return None
+    return publisher_of([text[s:e].strip() for s, e in marked])
 
 
 def learning_key(source: str | None, text: str, is_html: bool) -> str | None:

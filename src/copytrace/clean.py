@@ -46,6 +46,7 @@ import numpy as np
 from copytrace import clean_meta
 from copytrace.clean_meta import (
     _copyright_name,
+    _member_name,
     _subscription_name,
     find_dateline,
     parse_published,
@@ -604,7 +605,7 @@ class _Line:
         self.prefix = " ".join(words[:2]) if len(words) >= 3 else ""
         self._title: tuple[bool, bool] | None = None
         self._content: tuple[str, ...] | None = None
-        self._publisher: tuple[str | None, str | None] | None = None
+        self._publisher: tuple[str | None, str | None, str | None] | None = None
         self._stamp: tuple[str | None] | None = None
         self._density: tuple[frozenset[str], float] | None = None
         self.entry = _chrome_entry(self.key, len(text)) if entry else None
@@ -662,10 +663,12 @@ class _Line:
             self._stamp = (found,)
         return self._stamp[0]
 
-    def publisher(self) -> tuple[str | None, str | None]:
-        """(publisher of a copyright line, of a subscription line), on first use."""
+    def publisher(self) -> tuple[str | None, str | None, str | None]:
+        """(owner of a copyright line, outlet of a subscription line, outlet a "... is
+        part of ..." line names), on first use."""
         if self._publisher is None:
-            self._publisher = (_copyright_name(self.text), _subscription_name(self.text))
+            t = self.text
+            self._publisher = (_copyright_name(t), _subscription_name(t), _member_name(t))
         return self._publisher
 
 
@@ -1457,8 +1460,8 @@ def _near_ascii_lines(texts: list[str], cp: np.ndarray) -> list[_Line]:
     x[section_at, col["section_end"]] = [section_match(keys[i]) is not None for i in section_at]
 
     # Publisher names (see _Line.publisher): only lines holding their literals can name one.
-    publisher: list[tuple[str | None, str | None] | None] = [(None, None)] * m
-    for i in _lines_holding((b"copyright", b"rights reserved"), low_hay, starts):
+    publisher: list[tuple[str | None, str | None, str | None] | None] = [(None, None, None)] * m
+    for i in _lines_holding((b"copyright", b"rights reserved", b" part of "), low_hay, starts):
         publisher[i] = None
     for i in np.flatnonzero(code == _codes("©")[0]).tolist():
         publisher[int(np.searchsorted(starts, i, side="right")) - 1] = None
@@ -2271,7 +2274,13 @@ DEFAULT_CLEANER = Cleaner(
 
 
 def _publisher(lines: Sequence[_Line]) -> str | None:
-    """A publisher named by a copyright line of the page (the last), else a subscription line."""
+    """The outlet a page names: the first "X is part of Y" line's X (a group's site,
+    whose copyright line names the group), else the last copyright line's owner,
+    else the first subscription line's outlet (``clean_meta.publisher_of``)."""
+    for ln in lines:
+        name = ln.publisher()[2]
+        if name is not None:
+            return name
     for ln in reversed(lines):
         name = ln.publisher()[0]
         if name is not None:

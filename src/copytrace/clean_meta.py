@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 _MONTHS = {
     m: i + 1
@@ -334,6 +335,47 @@ def _name_words(name: str) -> str:
         if word.endswith(".") and len(bare) > 3 and "." not in bare:
             break
     return " ".join(out)
+
+
+# A group's site names itself: "The Stoneside Enterprise is part of the Meridian Media
+# Group." (its copyright line names the group).
+_MEMBER_RE = re.compile(
+    r"^(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}),? is (?:a )?part of (?:the )?[A-Z]"
+)
+
+
+def _member_name(line: str) -> str | None:
+    if " part of " not in line:
+        return None
+    m = _MEMBER_RE.match(line.strip())
+    return m.group("name") if m else None
+
+
+def publisher_of(lines: Sequence[str]) -> str | None:
+    """The outlet a page's lines name (as ``clean`` reads a page's ``source``): the
+    first "X is part of Y" line's X, else the last copyright line's owner, else the
+    first subscription line's outlet.
+
+    Example:
+        >>> publisher_of(["Menu", "© 2026 The Ashport Mercury. All rights reserved."])
+        'The Ashport Mercury'
+        >>> publisher_of(["The Stoneside Enterprise is part of the Meridian Media Group.",
+        ...               "© Meridian Media Group 2026"])
+        'The Stoneside Enterprise'
+    """
+    for line in lines:
+        name = _member_name(line)
+        if name is not None:
+            return name
+    for line in reversed(lines):
+        name = _copyright_name(line)
+        if name is not None:
+            return name
+    for line in lines:
+        name = _subscription_name(line)
+        if name is not None:
+            return name
+    return None
 
 
 def _subscription_name(line: str) -> str | None:
