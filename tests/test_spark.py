@@ -262,7 +262,30 @@ def test_a_folder_of_pages_without_sources_learns_chrome_alike_on_spark(
     texts = {r["id"]: r for r in pq.read_table(local / "articles.parquet").to_pylist()}
     kept = {i: [r["text"][a:b] for a, b in r["content"]] for i, r in texts.items()}
     assert PROMO in kept["ashport-0"] and PROMO not in kept["ashmont-0"]
+    assert all(r["published"] is None for r in texts.values())  # (no stamps here)
     assert (ss.chrome_sources, ss.chrome_lines) == (ls.chrome_sources, ls.chrome_lines)
+    _assert_same_outputs(local, out)
+
+
+def test_a_generated_corpus_as_a_folder_of_pages_runs_alike_on_spark(
+    spark: object, corpus: Path, tmp_path: Path
+) -> None:
+    """No metadata given: sources, times and titles come from the pages themselves
+    (Spark once chose cluster origins by the reader's times, None here)."""
+    from copytrace.engines.spark import scan as spark_scan
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # (the fixture's broken line)
+        (pages / f"{row['id']}.txt").write_text(row["text"], encoding="utf-8")
+    local, out = tmp_path / "local", tmp_path / "spark"
+    ls = scan([pages], local, jobs=1)
+    spark_scan(spark, [pages], out, config=_spark_config())  # type: ignore[arg-type]
+    assert ls.pairs > 20 and ls.clusters > 5 and ls.chrome_lines > 0
     _assert_same_outputs(local, out)
 
 

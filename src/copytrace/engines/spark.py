@@ -1015,7 +1015,9 @@ def scan(
 
             def make_clusters() -> DataFrame:
                 labels = connected_components(pairs, lambda n, df: ckpt.save(f"_cc/{n}", df))
-                return _clusters(pairs, articles, labels)
+                # (the cleaned articles' times: a page's own stamp when the reader
+                # gave none, as the local engine's origins use)
+                return _clusters(pairs, cleaned, labels)
 
             clusters = step("cluster", make_clusters)
             agg = clusters.agg(F.count(F.lit(1)).alias("n"), F.sum("size").alias("m")).first()
