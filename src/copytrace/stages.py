@@ -294,6 +294,8 @@ def clean_articles(
     model = chrome or {}
     # Each page's source's chrome hashes: clean_many finds the page's chrome lines
     # from the keys it computes anyway (as chrome_for would, without keying it twice).
+    # (by the learning key of the raw page, as the chrome pass counted it: the same
+    # function on the same text, not the cleaner's own reading of the source)
     known = [
         model.get(learning_key(art.source, art.text, art.is_html) or "", frozenset())
         if model
