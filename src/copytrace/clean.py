@@ -45,9 +45,6 @@ import numpy as np
 
 from copytrace import clean_meta
 from copytrace.clean_meta import (
-    _copyright_name,
-    _member_name,
-    _subscription_name,
     find_dateline,
     parse_published,
 )
@@ -667,8 +664,7 @@ class _Line:
         """(owner of a copyright line, outlet of a subscription line, outlet a "... is
         part of ..." line names), on first use."""
         if self._publisher is None:
-            t = self.text
-            self._publisher = (_copyright_name(t), _subscription_name(t), _member_name(t))
+            self._publisher = clean_meta.line_names(self.text)
         return self._publisher
 
 
@@ -2277,19 +2273,7 @@ def _publisher(lines: Sequence[_Line]) -> str | None:
     """The outlet a page names: the first "X is part of Y" line's X (a group's site,
     whose copyright line names the group), else the last copyright line's owner,
     else the first subscription line's outlet (``clean_meta.publisher_of``)."""
-    for ln in lines:
-        name = ln.publisher()[2]
-        if name is not None:
-            return name
-    for ln in reversed(lines):
-        name = ln.publisher()[0]
-        if name is not None:
-            return name
-    for ln in lines:
-        name = ln.publisher()[1]
-        if name is not None:
-            return name
-    return None
+    return clean_meta.outlet_of([ln.publisher() for ln in lines])
 
 
 # Title: the first heading-like line, among this many lines before the body, that

@@ -363,18 +363,30 @@ def publisher_of(lines: Sequence[str]) -> str | None:
         ...               "© Meridian Media Group 2026"])
         'The Stoneside Enterprise'
     """
-    for line in lines:
-        name = _member_name(line)
-        if name is not None:
-            return name
-    for line in reversed(lines):
-        name = _copyright_name(line)
-        if name is not None:
-            return name
-    for line in lines:
-        name = _subscription_name(line)
-        if name is not None:
-            return name
+    return outlet_of([line_names(line) for line in lines])
+
+
+LineNames = tuple[str | None, str | None, str | None]
+
+
+def line_names(line: str) -> LineNames:
+    """(owner of a copyright line, outlet of a subscription line, outlet a "... is
+    part of ..." line names)."""
+    return _copyright_name(line), _subscription_name(line), _member_name(line)
+
+
+def outlet_of(names: Sequence[LineNames]) -> str | None:
+    """:func:`publisher_of` given each line's :func:`line_names` (the cleaner keeps
+    them per line)."""
+    for _, _, member in names:
+        if member is not None:
+            return member
+    for owner, _, _ in reversed(names):
+        if owner is not None:
+            return owner
+    for _, outlet, _ in names:
+        if outlet is not None:
+            return outlet
     return None
 
 
