@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from copytrace import attribute as at
 from copytrace.model import Article
@@ -106,9 +106,32 @@ def _random_time(rng: random.Random) -> str:
     return text if kind == 0 else "not a time"
 
 
-def test_time_cues_order_times_as_the_datetimes_do() -> None:
+def _first_for_certain(ta: datetime, tb: datetime, pa: str, pb: str) -> str | None:
+    """The oracle: instants as they are; two local times as if in one zone (a date
+    alone spans its day); a local time against an instant only beyond UTC-12..+14."""
+
+    def bounds(t: datetime, text: str, other_local: bool) -> tuple[datetime, datetime]:
+        if t.tzinfo is not None:
+            u = t.astimezone(UTC).replace(tzinfo=None)
+            return u, u
+        day = len(text) <= 10
+        last = t + (timedelta(days=1) - timedelta(microseconds=1) if day else timedelta(0))
+        if other_local:
+            return t, last
+        return t - timedelta(hours=14), last + timedelta(hours=12)
+
+    lo_a, hi_a = bounds(ta, pa, tb.tzinfo is None)
+    lo_b, hi_b = bounds(tb, pb, ta.tzinfo is None)
+    if ta.tzinfo is not None and tb.tzinfo is not None:
+        return "a" if ta < tb else "b" if tb < ta else None
+    return "a" if hi_a < lo_b else "b" if hi_b < lo_a else None
+
+
+def test_time_cues_order_times_only_where_certain() -> None:
     rng = random.Random(7)
     times = [_random_time(rng) for _ in range(60)]
+    times += ["2026-01-01", "2026-01-02", "2026-01-03"]  # (dates alone)
+    seen = set()
     for _ in range(4000):
         pa, pb = rng.choice(times), rng.choice(times)
         a = Article("a", "x", published=pa)
@@ -118,12 +141,28 @@ def test_time_cues_order_times_as_the_datetimes_do() -> None:
         if ta is None or tb is None:
             assert cues == []
             continue
-        if (ta.tzinfo is None) != (tb.tzinfo is None):
-            ta, tb = ta.replace(tzinfo=None), tb.replace(tzinfo=None)
-        if ta == tb:
-            assert cues == []
-        else:
-            assert [c.side for c in cues] == (["a"] if ta < tb else ["b"])
+        first = _first_for_certain(ta, tb, pa, pb)
+        assert [c.side for c in cues] == ([] if first is None else [first]), (pa, pb)
+        seen.add((ta.tzinfo is None, tb.tzinfo is None, first is None))
+    assert len(seen) == 8  # (every mix of local and zoned, ordered and not)
+
+
+def test_a_wire_story_comes_first_where_a_zone_left_out_hides_the_order() -> None:
+    # "22:09 UTC" on the wire's page, "7:30 PM" (no zone) on the reprint's: 19:30 in
+    # New York is 23:30 UTC, after the wire; read as UTC it would be before it.
+    wire = Article("w", "x", published="2026-10-10T22:09:00+00:00", source="Reuters")
+    paper = Article("p", "x", published="2026-10-10T19:30:00", source="The Foxville Standard")
+    cues = at._time_cues(paper, wire)
+    assert [(c.side, c.weight) for c in cues] == [("b", at.WEIGHT_AGENCY_FIRST)]
+    assert "no zone" in cues[0].text
+    # a day apart, no zone changes the order; two papers: no agency to go by
+    late = Article("p", "x", published="2026-10-12T01:30:00", source="The Foxville Standard")
+    assert [c.side for c in at._time_cues(late, wire)] == ["b"]
+    other = Article("o", "x", published="2026-10-10T22:09:00+00:00", source="The Daily Planet")
+    assert at._time_cues(paper, other) == []
+    # both sides agencies' (or neither): no cue either
+    ap = Article("a", "x", published="2026-10-10T19:30:00", source="wire:AP")
+    assert at._time_cues(ap, wire) == []
 
 
 def test_an_article_object_is_remembered_while_its_equal_copy_is_worked_out_alike() -> None:

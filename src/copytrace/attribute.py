@@ -2,7 +2,10 @@
 
 Evidence comes from:
 
-- **publication times**, when both are known: the earlier one is the source;
+- **publication times**, when both are known: the earlier one is the source (a
+  time shown without its zone is ordered against one with a zone only where no
+  zone could change the order; where one could, a news agency's own story is
+  taken as the first against a page that is not one);
 - **credit phrases** in one article naming the other's publisher near the
   reused words ("Japan's Nikkei daily wrote", "according to Nikkei",
   "Nikkei's sources said") or generic ones ("the newspaper added", "as cited by
@@ -27,7 +30,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
 from copytrace.htmltext import readable_html
@@ -44,6 +47,10 @@ WEIGHT_CREDIT_LINE = 0.6  # a credit line for the whole article ("X contributed 
 WEIGHT_GENERIC_CREDIT = 0.25  # "the newspaper added" near the reused words
 WEIGHT_QUOTED = 0.3  # reused words in quotation marks on one side only
 WEIGHT_CONTAINMENT = 0.2  # one article nearly all inside the other
+# a news agency's story against a page whose time, shown without its zone, may be
+# either side of the agency's (above containment, which a truncated reprint shows
+# the wrong way round; below a credit, which an agency's rewrite of a paper gives)
+WEIGHT_AGENCY_FIRST = 0.3
 CONTAINED_SHARE = 0.8  # coverage that counts as "nearly all"
 CONTAINER_MAX_SHARE = 0.6  # ... while the container has this much or less reused
 CONTEXT_BEFORE = 300  # characters searched before a passage for credit phrases
@@ -527,23 +534,64 @@ _EPOCH_UTC = _EPOCH.replace(tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-_TimeKeys = tuple[int | None, int]
+_TimeKeys = tuple[int | None, int, int]
+
+# A local time shown without its zone is some instant from 14 hours before it (as
+# if UTC) to 12 hours after: the zones in use run from UTC-12 to UTC+14.
+_ZONE_BEHIND = 14 * 3600 * 1_000_000  # microseconds
+_ZONE_AHEAD = 12 * 3600 * 1_000_000
+_DAY = 24 * 3600 * 1_000_000
 
 
 @functools.lru_cache(maxsize=1024)  # (a scan meets each article in several pairs)
 def _time_keys(value: str | None) -> _TimeKeys | None:
     """A publication time as whole microseconds since 1970: (of the instant when the time
-    has an offset, else None; of the wall-clock time), or None when there is no time.
-    Ints compare as the datetimes do (fixed offsets), at a fraction of the cost."""
+    has an offset, else None; of the wall-clock time; how long the value spans: a day
+    for a date alone, else 0), or None when there is no time. Ints compare as the
+    datetimes do (fixed offsets), at a fraction of the cost."""
     t = _parse_time(value)
     if t is None:
         return None
     wall = (t.replace(tzinfo=None) - _EPOCH) // _MICROSECOND
-    return (None if t.tzinfo is None else (t - _EPOCH_UTC) // _MICROSECOND), wall
+    span = _DAY if len(cast(str, value).strip()) <= len("2026-01-01") else 0
+    if t.tzinfo is not None:
+        return (t - _EPOCH_UTC) // _MICROSECOND, wall, 0
+    return None, wall, span
 
 
 def _time_cues(a: Article, b: Article) -> list[_Cue]:
     return _time_cues_of(a, b, _time_keys(a.published), _time_keys(b.published))
+
+
+def _earlier(ka: _TimeKeys, kb: _TimeKeys) -> str | None:
+    """The side ("a" or "b") published first for certain, or None.
+
+    Two instants compare as they are; two local times as if in one zone (a date
+    alone: any time that day). A local time against an instant only where no zone
+    could change the order (a wire's "22:09 UTC" and a paper's "7:30 PM" may be
+    either way round).
+    """
+    if ka[0] is not None and kb[0] is not None:
+        ta, tb = ka[0], kb[0]
+        return "a" if ta < tb else "b" if tb < ta else None
+    # each time as the earliest and the latest instant it may be, in microseconds
+    lo_a, hi_a = _bounds(ka, kb[0] is None)
+    lo_b, hi_b = _bounds(kb, ka[0] is None)
+    if hi_a < lo_b:
+        return "a"
+    if hi_b < lo_a:
+        return "b"
+    return None
+
+
+def _bounds(k: _TimeKeys, local: bool) -> tuple[int, int]:
+    """The first and last instant time ``k`` may stand for, on the wall clock when
+    the other time is local too (``local``), else on UTC's."""
+    if k[0] is not None:
+        return k[0], k[0]
+    if local:
+        return k[1], k[1] + k[2] - (k[2] > 0)
+    return k[1] - _ZONE_BEHIND, k[1] + k[2] + _ZONE_AHEAD
 
 
 def _time_cues_of(a: Article, b: Article, ka: _TimeKeys | None, kb: _TimeKeys | None) -> list[_Cue]:
@@ -551,12 +599,12 @@ def _time_cues_of(a: Article, b: Article, ka: _TimeKeys | None, kb: _TimeKeys | 
     and ``b.published`` (from each article's own work)."""
     if ka is None or kb is None:
         return []
-    # instants when both times have an offset, else wall-clock times (as comparing
-    # the datetimes with their offsets dropped)
-    ta, tb = (ka[0], kb[0]) if ka[0] is not None and kb[0] is not None else (ka[1], kb[1])
-    if ta == tb:
+    first = _earlier(ka, kb)
+    if first is None:
+        if (ka[0] is None) != (kb[0] is None):
+            return _agency_first(a, b)
         return []
-    first, second, x, y = ("a", "b", a, b) if ta < tb else ("b", "a", b, a)
+    second, x, y = ("b", a, b) if first == "a" else ("a", b, a)
     return [
         _Cue(
             first,
@@ -565,6 +613,32 @@ def _time_cues_of(a: Article, b: Article, ka: _TimeKeys | None, kb: _TimeKeys | 
             f"before {_label(second, y)} ({y.published})",
         )
     ]
+
+
+def _agency_first(a: Article, b: Article) -> list[_Cue]:
+    """Where a zone left out makes the times' order unknown: a news agency's own story
+    is taken as the first of the two, when only one of them is one (reprints follow
+    the wire; an agency's rewrite of a paper credits it, which outweighs this)."""
+    on_a, on_b = _is_agency(a.source), _is_agency(b.source)
+    if on_a == on_b:
+        return []
+    side, x, y = ("a", a, b) if on_a else ("b", b, a)
+    other = "b" if side == "a" else "a"
+    return [
+        _Cue(
+            side,
+            WEIGHT_AGENCY_FIRST,
+            f"{_label(side, x)} is a news agency's story ({x.published}); "
+            f"{_label(other, y)}'s time ({y.published}) may be either side of it "
+            "(no zone given): the agency's is taken as the first",
+        )
+    ]
+
+
+@functools.lru_cache(maxsize=1024)  # (per source)
+def _is_agency(source: str | None) -> bool:
+    """Is ``source`` a news agency ("wire:AP", "Reuters", "The Associated Press")?"""
+    return bool(source) and cast(str, source).removeprefix("wire:").strip().casefold() in _AGENCY_OF
 
 
 def _content(art: Article) -> tuple[tuple[int, int], ...]:
@@ -939,6 +1013,7 @@ def clear_caches() -> None:
     _squash.cache_clear()
     _parse_time.cache_clear()
     _time_keys.cache_clear()
+    _is_agency.cache_clear()
     _known_folded.cache_clear()
     _folded_words.cache_clear()
     _known_words.cache_clear()
