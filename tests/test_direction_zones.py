@@ -39,3 +39,12 @@ def test_a_day_apart_the_local_time_still_orders_the_pages() -> None:
     later = Article("p", "x", published="2026-10-11T23:30:00", source="The Foxville Standard")
     cues = at._time_cues(later, wire)
     assert [c.side for c in cues] == ["b"] and cues[0].weight == at.WEIGHT_TIME
+
+
+def test_news_agencies_by_name_and_by_host() -> None:
+    agencies = ["wire:AP", "Reuters", "The Associated Press", "Agence France-Presse"]
+    agencies += ["www.reuters.com", "apnews.com", "tass.ru", "english.kyodonews.net"]
+    for source in agencies:
+        assert at._is_agency(source), source
+    for source in [None, "", "The Foxville Standard", "nytimes.com", "Reuters Institute"]:
+        assert not at._is_agency(source), source

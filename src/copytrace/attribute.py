@@ -635,10 +635,23 @@ def _agency_first(a: Article, b: Article) -> list[_Cue]:
     ]
 
 
+# Agencies' sites whose host names none of the names in _AGENCIES
+_AGENCY_HOSTS = frozenset(["apnews", "xinhuanet", "kyodonews"])
+
+
 @functools.lru_cache(maxsize=1024)  # (per source)
 def _is_agency(source: str | None) -> bool:
-    """Is ``source`` a news agency ("wire:AP", "Reuters", "The Associated Press")?"""
-    return bool(source) and cast(str, source).removeprefix("wire:").strip().casefold() in _AGENCY_OF
+    """Is ``source`` a news agency: by name ("wire:AP", "Reuters", "The Associated
+    Press") or by its site's host ("www.reuters.com", a WARC record's source)?"""
+    if not source:
+        return False
+    name = source.removeprefix("wire:").strip().casefold()
+    if name in _AGENCY_OF:
+        return True
+    if "." in name and " " not in name:
+        host = _host_name(name)
+        return host is not None and (host in _AGENCY_OF or host in _AGENCY_HOSTS)
+    return False
 
 
 def _content(art: Article) -> tuple[tuple[int, int], ...]:
