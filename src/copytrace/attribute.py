@@ -635,6 +635,19 @@ def _agency_first(a: Article, b: Article) -> list[_Cue]:
     ]
 
 
+@functools.cache
+def _agency_name_words() -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(w.casefold() for w in _name_words(n)) for names in _AGENCIES for n in names
+    )
+
+
+def _agency_words(words: Sequence[str]) -> bool:
+    """Are credited name ``words`` a news agency's ("Reuters", "Associated" of "The
+    Associated Press": the name words of one of _AGENCIES' names)?"""
+    return tuple(w.casefold() for w in words) in _agency_name_words()
+
+
 # Agencies' sites whose host names none of the names in _AGENCIES
 _AGENCY_HOSTS = frozenset(["apnews", "xinhuanet", "kyodonews"])
 
@@ -784,6 +797,11 @@ def _named_on_page(
     if theirs is None:
         theirs = _own_credits(other, tuple(publisher_names(other)))
     if not theirs.credited.isdisjoint(w.casefold() for w in words):
+        return False
+    if theirs.known_words and _agency_words(words):
+        # (a news agency on the page of a known other publisher, a reprint of the
+        # agency's story: a third party both name; an agency's own page without a
+        # known publisher is known by its masthead)
         return False
     if strong:
         page = theirs.page
@@ -1259,6 +1277,9 @@ def _credit_line(
             and name in masthead
             and _has_word(masthead, name)
             and _folded_words(name).isdisjoint(credited)  # (a third party both credit)
+            # (the same line on both pages: "© Meridian Media Group" under two of
+            # the group's sites names their common owner, neither's publisher)
+            and not any(line == theirs_line for _, theirs_line, _ in theirs.lines)
         ):
             return line
     return None
@@ -1360,8 +1381,8 @@ def _third_party_or_own(name: str, piece: str, own: frozenset[str]) -> bool:
     agency (reprints name it on their pages: a third party both credit) or the
     crediting page's own publisher ("© 2026 The Springbury Times" on springburytimes.com;
     ``own``: its squashed names)."""
-    if name.casefold() in _AGENCY_OF:
-        return True
+    if name.casefold() in _AGENCY_OF or piece.strip().rstrip(".").casefold() in _AGENCY_OF:
+        return True  # ("Associated" of "The Associated Press": its other words are no names)
     short, full = _squash(name), _alnum_folded(piece)
     return any(len(o) >= 4 and ((short and short in o) or o in full) for o in own)
 
