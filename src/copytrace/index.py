@@ -55,7 +55,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from copytrace.align import PRESETS, align
-from copytrace.candidates import MIN_DF_LIMIT, MIN_SHARED
+from copytrace.candidates import MIN_SHARED
 from copytrace.compare import ensure_clean, pair_result
 from copytrace.errors import InputError
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
@@ -86,9 +86,10 @@ TAIL_MAX_ROWS = 4_000_000
 # (candidates.MAX_DF = 100, which bounds all-pairs work), one query costs only
 # the rows it reads, so a wire story reprinted by hundreds of outlets is still
 # found; phrases in more than QUERY_MAX_DF_FRACTION of the index are dropped,
-# but never below candidates.MIN_DF_LIMIT articles.
+# but never below QUERY_MIN_DF_LIMIT articles.
 QUERY_MAX_DF = 1000
 QUERY_MAX_DF_FRACTION = 0.01
+QUERY_MIN_DF_LIMIT = 20
 # An indexed article is a candidate when it shares at least this many counted
 # fingerprints with the query: the scan's candidates.MIN_SHARED, so a query
 # finds what a scan pairs (a quoted 15-word sentence shares 2-3). The sweep in
@@ -935,7 +936,7 @@ def query_df_limit(n_articles: int) -> int:
         >>> query_df_limit(100), query_df_limit(10_000), query_df_limit(1_000_000)
         (20, 100, 1000)
     """
-    relative = max(MIN_DF_LIMIT, math.floor(QUERY_MAX_DF_FRACTION * n_articles))
+    relative = max(QUERY_MIN_DF_LIMIT, math.floor(QUERY_MAX_DF_FRACTION * n_articles))
     return min(QUERY_MAX_DF, relative)
 
 
