@@ -1909,6 +1909,16 @@ _CHROME_LINE_RE = re.compile(
     r"|(?:follow|like) us(?: on [\w ]+)?|skip to(?: main)? content|back to top"
     r"|(?:you have|this is your last) .{0,40}\bfree articles?\b.*|get unlimited access"
     r"|already a (?:subscriber|member)\b.*|subscribe(?: now| today)?|sign (?:up|in)|log ?in"
+    # paywall prompts, whatever follows them (a CMS's template, one per site name:
+    # chrome learning misses it where a site has few pages in the corpus)
+    r"|subscribe(?: now| today)? (?:to|and) (?:keep|continue) reading\b.*"
+    r"|(?:this|the) (?:article|story|content) is (?:only )?(?:for|available (?:only )?to"
+    r"|reserved for) (?:paying )?(?:subscribers|members)(?: only)?"
+    r"(?: (?:already|log|sign|subscribe|get|please|to (?:continue|keep|read))\b.*)?"
+    r"|thank you for reading\b.{0,60}\b(?:sign in|log ?in|subscribe)\b.*"
+    r"|(?:please )?(?:sign in|log ?in|subscribe|register)(?: or (?:subscribe|register|sign up))?"
+    r" to (?:continue|keep) reading\b.*"
+    r"|you need an? (?:active )?subscription to\b.*"
     r"|currency converter|all news|use filter"
     # The same labels in a few other languages (ru, de, fr, es, it, pt).
     r"|показать (?:еще|ещё|больше)|читать (?:далее|также)|читайте также|поделиться"
