@@ -143,6 +143,9 @@ class ScanSummary:
     chrome_sources: int = 0
     chrome_lines: int = 0
     empty_articles: int = 0  # nothing left after cleaning
+    # articles the cleaner and pairs the aligner failed on (in rejects.jsonl with
+    # their stage; the run went on without them)
+    failed: int = 0
     fingerprints: int = 0
     df_limit: int = 0
     candidate_pairs: int = 0
@@ -185,7 +188,7 @@ class ScanSummary:
             ("clusters", f"{self.clusters:,} ({self.clustered_articles:,} articles)"),
             ("time", f"{self.seconds:,.1f} s ({rate:,.0f} articles/s, {mbs:,.2f} MB/s)"),
             ("peak RSS", f"{self.peak_rss_mb:,.0f} MB"),
-        ]
+        ] + ([("failed (see rejects.jsonl)", f"{self.failed:,}")] if self.failed else [])
 
 
 def scan(

@@ -20,11 +20,12 @@ through ``mapInArrow`` (signatures and schemas in ``docs/scan.md``):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import logging
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,14 +306,76 @@ def clean_articles(
     return clean_many(arts, chrome_hashes=known)
 
 
+@dataclass(frozen=True, slots=True)
+class StageFailure:
+    """An article (``clean``) or a pair (``align``) a stage failed on: the run goes
+    on without it, and it is reported beside the rejected records."""
+
+    stage: str
+    ids: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The row written to ``rejects.jsonl`` (``file`` and ``record`` null: the
+        record was read; ``stage`` and ``ids`` say what failed)."""
+        return {
+            "file": None,
+            "record": None,
+            "reason": self.reason,
+            "stage": self.stage,
+            "ids": list(self.ids),
+        }
+
+
+def failure_reason(stage: str, exc: BaseException) -> str:
+    """One line: what failed and the exception (its first line, at most 200 characters)."""
+    text = str(exc).strip().splitlines()
+    detail = f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+    what = "cleaning failed (kept with no content)" if stage == "clean" else "aligning failed"
+    return f"{what}: {detail}"
+
+
+def clean_articles_guarded(
+    articles: Sequence[Article],
+    chrome: Mapping[str, frozenset[int]] | None = None,
+    *,
+    keep_text: bool = False,
+) -> tuple[list[Article], list[StageFailure]]:
+    """:func:`clean_articles`, one article at a time when the batch fails: an article
+    the cleaner fails on is kept with no content (it pairs with nothing) and
+    reported, and the others are cleaned as usual.
+
+    Example:
+        >>> arts, failed = clean_articles_guarded([Article("x", "The talks resume.")])
+        >>> [a.id for a in arts], failed
+        (['x'], [])
+    """
+    try:
+        return clean_articles(articles, chrome, keep_text=keep_text), []
+    except Exception:  # (one bad page must not end a corpus run)
+        log.warning("cleaning a batch of %d failed: one article at a time", len(articles))
+    out: list[Article] = []
+    failed: list[StageFailure] = []
+    for art in articles:
+        try:
+            out += clean_articles([art], chrome, keep_text=keep_text)
+        except Exception as exc:
+            failed.append(StageFailure("clean", (art.id,), failure_reason("clean", exc)))
+            out.append(dataclasses.replace(art, content=()))
+    return out, failed
+
+
 def clean_batch(
     batch: pa.RecordBatch,
     chrome: Mapping[str, frozenset[int]] | None = None,
     *,
     keep_text: bool = False,
 ) -> pa.RecordBatch:
-    """``RAW_SCHEMA`` -> ``CLEAN_SCHEMA``: content spans and metadata filled in."""
-    arts = clean_articles(batch_to_articles(batch), chrome, keep_text=keep_text)
+    """``RAW_SCHEMA`` -> ``CLEAN_SCHEMA``: content spans and metadata filled in (an
+    article the cleaner fails on has none; the failure is logged)."""
+    arts, failed = clean_articles_guarded(batch_to_articles(batch), chrome, keep_text=keep_text)
+    for f in failed:
+        log.error("%s: %s", f.ids[0], f.reason)
     return articles_to_batch(arts, CLEAN_SCHEMA)
 
 
@@ -393,6 +456,32 @@ def align_pair(a: Article, b: Article, params: AlignParams = PRESETS["news"]) ->
     )
 
 
+@contextlib.contextmanager
+def prepared_if_possible(
+    pairs: Sequence[tuple[Article, Article]], params: AlignParams
+) -> Iterator[None]:
+    """:func:`copytrace.align.prepared` for ``pairs``; if preparing them together
+    fails, each pair prepares its own (and one that fails is reported by
+    :func:`align_pair_guarded`)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(prepared(pairs, params))
+        except Exception:  # (one bad article must not end a corpus run)
+            log.warning("preparing %d pairs together failed; one by one", len(pairs))
+        yield
+
+
+def align_pair_guarded(
+    a: Article, b: Article, params: AlignParams = PRESETS["news"]
+) -> PairRecord | StageFailure:
+    """:func:`align_pair`, or the failure (the pair is skipped and reported)."""
+    try:
+        return align_pair(a, b, params)
+    except Exception as exc:  # (MemoryError included: the allocation never happened)
+        ids = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+        return StageFailure("align", ids, failure_reason("align", exc))
+
+
 def _passage_record(p: Passage, a_id: str, b_id: str, flip: bool) -> PassageRecord:
     if flip:
         src, tgt, ss, se, ts, te = b_id, a_id, p.b_start, p.b_end, p.a_start, p.a_end
@@ -423,10 +512,12 @@ def align_pairs(
     out = []
     it = iter(pairs)
     while batch := list(itertools.islice(it, ALIGN_BATCH_PAIRS)):
-        with prepared(batch, params):
+        with prepared_if_possible(batch, params):
             for a, b in batch:
-                rec = align_pair(a, b, params)
-                if rec.passages:
+                rec = align_pair_guarded(a, b, params)
+                if isinstance(rec, StageFailure):
+                    log.error("%s %s: %s", *rec.ids, rec.reason)
+                elif rec.passages:
                     out.append(rec)
     return out
 

@@ -236,6 +236,11 @@ def scan_cmd(
         console.print(
             f"[yellow]{summary.rejected:,} record(s) rejected: see {out_dir / 'rejects.jsonl'}"
         )
+    if summary.failed:
+        console.print(
+            f"[yellow]{summary.failed:,} article(s) or pair(s) failed in cleaning or "
+            f"alignment and were skipped: see {out_dir / 'rejects.jsonl'}"
+        )
     if not summary.articles:  # (the outputs, empty, and the rejects are written)
         raise ScanFailure(_nothing_read(summary.rejected, out_dir / "rejects.jsonl"))
 

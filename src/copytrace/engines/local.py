@@ -62,7 +62,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from copytrace.align import PRESETS, prepared
+from copytrace.align import PRESETS
 from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
 from copytrace.cluster import Cluster, clusters_of
@@ -76,13 +76,15 @@ from copytrace.stages import (
     RAW_SCHEMA,
     PairRecord,
     PassageRecord,
-    align_pair,
+    StageFailure,
+    align_pair_guarded,
     articles_to_batch,
     batch_to_articles,
-    clean_articles,
+    clean_articles_guarded,
     line_hashes_batch,
     pair_order,
     passage_offsets,
+    prepared_if_possible,
 )
 from copytrace.store import (
     ARTICLES_SCHEMA,
@@ -415,7 +417,9 @@ def _spill() -> Spill:
     return spill
 
 
-_CleanResult = tuple[pa.RecordBatch, npt.NDArray[np.int32], npt.NDArray[np.uint64]]
+_CleanResult = tuple[
+    pa.RecordBatch, npt.NDArray[np.int32], npt.NDArray[np.uint64], list[StageFailure]
+]
 
 
 def read_raw_batch(path: Path, offset: int) -> pa.RecordBatch:
@@ -447,7 +451,7 @@ def _clean_task(batch_index: int) -> _CleanResult:
     raw = spill.raw_batch(batch_index)
     with _collector_paused():
         arts = batch_to_articles(raw)
-        cleaned = clean_articles(
+        cleaned, failed = clean_articles_guarded(
             arts, cast(Mapping[str, frozenset[int]], chrome), keep_text=config.keep_text
         )
         fp = fingerprint_texts(
@@ -456,28 +460,37 @@ def _clean_task(batch_index: int) -> _CleanResult:
         meta = articles_to_batch(cleaned, META_SCHEMA)  # (no text: the spill has it)
         del arts, cleaned  # (before the freeze: only the memo and the results stay)
     spill.release()
-    return meta, fp.doc, fp.hash
+    return meta, fp.doc, fp.hash, failed
 
 
-def _align_task(pairs: npt.NDArray[np.int64]) -> list[tuple[int, PairRecord]]:
+def _align_task(
+    pairs: npt.NDArray[np.int64],
+) -> tuple[list[tuple[int, PairRecord]], list[StageFailure]]:
     """Align a chunk of candidate pairs: rows ``(candidate number, doc a, doc b)``;
-    the pairs with reuse come back with their numbers."""
+    the pairs with reuse come back with their numbers, and the pairs the aligner
+    failed on."""
     config: ScanConfig = _W["config"]  # type: ignore[assignment]
     spill = _spill()
     params = PRESETS[config.preset]
     rows = pairs.tolist()
     arts = {d: spill.article(d) for _, a, b in rows for d in (a, b)}
     out = []
+    failed = []
     # the chunk's articles prepared together (they recur in its pairs); no cyclic
     # collection meanwhile (an align task leaves no cycles: 835 tasks of gen-100k,
     # none found; the collector took ~4% of the stage)
-    with _collector_paused(), prepared([(arts[a], arts[b]) for _, a, b in rows], params):
+    with (
+        _collector_paused(),
+        prepared_if_possible([(arts[a], arts[b]) for _, a, b in rows], params),
+    ):
         for k, a, b in rows:
-            rec = align_pair(arts[a], arts[b], params)
-            if rec.passages:
+            rec = align_pair_guarded(arts[a], arts[b], params)
+            if isinstance(rec, StageFailure):
+                failed.append(rec)
+            elif rec.passages:
                 out.append((k, rec))
     spill.release()
-    return out
+    return out, failed
 
 
 def _cpu_call(fn: Callable[[object], object], item: object) -> tuple[object, float]:
@@ -697,7 +710,7 @@ def _run(
                     summary.candidate_pairs = len(cands)
                     _report(progress, "candidates", len(cands), len(cands))
                 with timer("align"):
-                    pairs = _align(imap, cands.a, cands.b, progress)
+                    pairs = _align(imap, cands.a, cands.b, progress, work, summary)
                 summary.pairs = len(pairs)
                 summary.directed_pairs = sum(p.source_id is not None for p in pairs)
                 summary.passages = sum(len(p.passages) for p in pairs)
@@ -888,7 +901,8 @@ def _clean_and_fingerprint(
         pa.ipc.new_file(sink, META_SCHEMA) as writer,
     ):
         for i, result in enumerate(imap(_clean_task, range(n_batches))):
-            meta, doc, hashes = cast(_CleanResult, result)
+            meta, doc, hashes, failed = cast(_CleanResult, result)
+            _report_failures(work, failed, summary)
             writer.write_batch(meta.cast(META_SCHEMA))
             base = int(offsets[i])
             ids = meta.column("id").to_pylist()
@@ -913,21 +927,37 @@ def _empty_content(content: pa.Array) -> int:
     return int(np.count_nonzero(lengths.to_numpy() == 0))
 
 
+def _report_failures(work: Path, failed: Sequence[StageFailure], summary: ScanSummary) -> None:
+    """Add the articles or pairs a stage failed on to the spill's rejects file (copied
+    to the output folder at the end) and to the summary's count."""
+    if not failed:
+        return
+    with (work / "rejects.jsonl").open("a", encoding="utf-8", newline="\n") as fh:
+        for f in failed:
+            log.error("%s %s: %s", f.stage, " ".join(f.ids), f.reason)
+            fh.write(json_line(f.to_dict()) + "\n")
+    summary.failed += len(failed)
+
+
 def _align(
     imap: Callable[..., Iterator[object]],
     a: npt.NDArray[np.int64],
     b: npt.NDArray[np.int64],
     progress: Progress | None,
+    work: Path,
+    summary: ScanSummary,
 ) -> list[PairRecord]:
     """Align all candidate pairs in the pool, in chunks; only pairs with reuse come
-    back, in candidate order."""
+    back, in candidate order (a pair the aligner fails on is reported and skipped)."""
     total = len(a)
     chunks = _align_chunks(a, b)
     found: list[tuple[int, PairRecord]] = []
     done = 0
     _report(progress, "align", 0, total)
-    for chunk, recs in zip(chunks, imap(_align_task, chunks), strict=True):
-        found.extend(recs)  # type: ignore[arg-type]
+    for chunk, result in zip(chunks, imap(_align_task, chunks), strict=True):
+        recs, failed = cast(tuple[list[tuple[int, PairRecord]], list[StageFailure]], result)
+        found.extend(recs)
+        _report_failures(work, failed, summary)
         done += len(chunk)
         _report(progress, "align", done, total)
     found.sort(key=lambda kr: kr[0])
