@@ -113,3 +113,28 @@ def test_the_stage_functions_spark_runs_skip_failures_too() -> None:
     assert [a.content == () for a in cleaned] == [True, False, False, False]
     recs = stages.align_pairs([(cleaned[1], cleaned[2]), (cleaned[1], cleaned[3])])
     assert [(r.a_id, r.b_id) for r in recs] == [("x", "z")]
+
+
+def test_index_add_indexes_an_article_the_cleaner_fails_on_without_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copytrace import index as index_module
+
+    ensure_clean = index_module.ensure_clean
+
+    def bad(article: Article) -> Article:
+        if article.id == "bad":
+            raise ValueError("unreadable")
+        return ensure_clean(article)
+
+    monkeypatch.setattr(index_module, "ensure_clean", bad)
+    db = tmp_path / "ix.duckdb"
+    res = CliRunner().invoke(main, ["index", "add", str(db), str(_corpus(tmp_path)), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "1 article(s) the cleaner failed on" in res.output
+    rejects = (tmp_path / "ix.duckdb.rejects.jsonl").read_text().splitlines()
+    assert [json.loads(line)["ids"] for line in rejects] == [["bad"]]
+    with index_module.Index(db, read_only=True) as ix:
+        assert len(ix) == 5
+        found = ix.query(Article("q", "Officials met on Tuesday. " + PEACE))
+        assert {m.article.id for m in found} == {"orig", "copy"}

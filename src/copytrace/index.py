@@ -44,7 +44,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -60,6 +60,7 @@ from copytrace.compare import ensure_clean, pair_result
 from copytrace.errors import InputError
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
 from copytrace.model import Article, PairResult, Passage
+from copytrace.stages import StageFailure, failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ class AddSummary:
         batches: transactions committed.
         seconds: wall time, compaction included.
         compacted: whether the tail was merged into the sorted run at the end.
+        failures: articles the cleaner failed on (indexed with no fingerprints).
     """
 
     articles: int = 0
@@ -212,6 +214,7 @@ class AddSummary:
     batches: int = 0
     seconds: float = 0.0
     compacted: bool = False
+    failures: list[StageFailure] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,7 +477,9 @@ class Index:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         started = time.perf_counter()
         total = replaced = empty = rows = batches = 0
+        failures: list[StageFailure] = []
         for batch in self._prepared(articles, batch_size, jobs):
+            failures += batch.failures
             n, r, e, f = self._write_batch(batch)
             total += n
             replaced += r
@@ -502,6 +507,7 @@ class Index:
             batches=batches,
             seconds=time.perf_counter() - started,
             compacted=do_compact,
+            failures=failures,
         )
 
     def _prepared(
@@ -987,14 +993,27 @@ class _Prepared:
     articles: list[Article]
     row: npt.NDArray[np.int64]
     hashes: U64
+    failures: list[StageFailure] = field(default_factory=list)
 
 
 def prepare_batch(articles: list[Article], params: FingerprintParams) -> _Prepared:
-    """Clean (when ``content`` is empty) and fingerprint a batch; runs in workers too."""
-    arts = [ensure_clean(a) for a in articles]
-    fp = fingerprint_texts([content_text(a) for a in arts], params)
+    """Clean (when ``content`` is empty) and fingerprint a batch; runs in workers too.
+    An article the cleaner fails on is indexed with no content (no fingerprints)
+    and reported in ``failures``: one bad page does not end an add."""
+    arts = []
+    texts = []
+    failures = []
+    for a in articles:
+        try:
+            arts.append(ensure_clean(a))
+            texts.append(content_text(arts[-1]))
+        except Exception as exc:
+            failures.append(StageFailure("clean", (a.id,), failure_reason("clean", exc)))
+            arts.append(replace(a, content=()))
+            texts.append("")
+    fp = fingerprint_texts(texts, params)
     row, hashes = _distinct_per_doc(fp.doc.astype(np.int64), fp.hash)
-    return _Prepared(arts, row, hashes)
+    return _Prepared(arts, row, hashes, failures)
 
 
 def _concat(parts: list[_Prepared]) -> _Prepared:
@@ -1005,6 +1024,7 @@ def _concat(parts: list[_Prepared]) -> _Prepared:
         [a for p in parts for a in p.articles],
         np.concatenate([p.row + off for p, off in zip(parts, offsets, strict=True)]),
         np.concatenate([p.hashes for p in parts]),
+        [f for p in parts for f in p.failures],
     )
 
 

@@ -168,8 +168,10 @@ def index_add_cmd(
                 jobs=jobs or os.cpu_count() or 1,
             )
             bars.update(task, total=summary.articles, completed=summary.articles)
+            for failure in summary.failures:
+                rejects_out.write(json_line(failure.to_dict()) + "\n")
         stats = index.stats()
-    if not counts["rejected"]:
+    if not counts["rejected"] and not summary.failures:
         rejects_file.unlink(missing_ok=True)
     table = Table(title=f"copytrace index add -> {db}", show_header=False)
     table.add_column("what")
@@ -191,6 +193,11 @@ def index_add_cmd(
     Console().print(table)
     if counts["rejected"]:
         console.print(f"[yellow]{counts['rejected']:,} record(s) rejected: see {rejects_file}")
+    if summary.failures:
+        console.print(
+            f"[yellow]{len(summary.failures):,} article(s) the cleaner failed on were "
+            f"indexed with no content: see {rejects_file}"
+        )
     if not summary.articles:
         if counts["rejected"]:
             why = f"{counts['rejected']:,} record(s) rejected (see {rejects_file})"
