@@ -12,7 +12,10 @@ import itertools
 import json
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from copytrace.candidates import MAX_DF, df_limit
+from copytrace.cli import main
 from copytrace.scan import scan
 
 DATA = Path(__file__).parent / "data" / "scan" / "paragraphs.txt"
@@ -54,3 +57,28 @@ def test_a_story_reprinted_by_thirty_outlets_pairs_them_all(tmp_path: Path) -> N
     clusters = [json.loads(line) for line in (out / "clusters.jsonl").read_text().splitlines()]
     assert [sorted(c["article_ids"]) for c in clusters] == [sorted(f"r{i:02d}" for i in range(30))]
     assert clusters[0]["origin_id"] == "r00"  # (the first published)
+
+
+def _reprints(tmp_path: Path, n: int) -> Path:
+    story = "\n\n".join(_paragraphs()[:2])
+    rows = [
+        {"id": f"r{i:02d}", "text": f"From the wire, outlet {i}.\n\n{story}", "source": f"o{i}"}
+        for i in range(n)
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return src
+
+
+def test_scan_max_df_sets_the_limit(tmp_path: Path) -> None:
+    src = _reprints(tmp_path, 12)
+    found = {}
+    for limit in (None, 11, 12):
+        out = tmp_path / f"out{limit}"
+        args = ["scan", str(src), "--out", str(out), "--jobs", "1", "--no-report"]
+        res = CliRunner().invoke(main, args + (["--max-df", str(limit)] if limit else []))
+        assert res.exit_code == 0, res.output
+        assert f"(df limit {limit or MAX_DF})" in res.output
+        found[limit] = len((out / "pairs.jsonl").read_text().splitlines())
+    # twelve reprints: 66 pairs, none when the story's fingerprints are too common
+    assert found == {None: 66, 11: 0, 12: 66}

@@ -49,7 +49,9 @@ MIN_SHARED_FRACTION = 0.5
 # fingerprint emits up to MAX_DF * (MAX_DF - 1) / 2 pairs.
 MAX_DF = 100
 # ... and one in more than this share of the corpus is dropped too (a phrase
-# in 1% of all articles is not evidence of copying) ...
+# in 1% of all articles is not evidence of copying) ... (with the floor below at
+# MAX_DF it never binds by default, nor with `scan --max-df N`, which sets both to
+# N; only CandidateParams with a lower min_df_limit bring it back)
 MAX_DF_FRACTION = 0.01
 # ... but the relative limit never drops below this many documents, so small
 # corpora keep their reprint groups (chrome learning handles their menus): at 20

@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from copytrace.align import PRESETS
+from copytrace.candidates import MAX_DF, CandidateParams
 from copytrace.cli import main
 from copytrace.cli.inputs import check_inputs
 from copytrace.engines import ENGINES
@@ -113,6 +114,14 @@ class _RichProgress:
 )
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
 @click.option(
+    "--max-df",
+    type=click.IntRange(min=2),
+    default=None,
+    help="A 5-word fingerprint found in more articles than this makes no pairs (a stock "
+    f"phrase) [default: {MAX_DF}]. Raise it for heavily syndicated wire copy: a story "
+    "reprinted by N outlets makes N*(N-1)/2 pairs.",
+)
+@click.option(
     "--engine",
     type=click.Choice(sorted(ENGINES)),
     default="local",
@@ -154,6 +163,7 @@ def scan_cmd(
     no_clean: bool,
     paraphrase: bool,
     no_report: bool,
+    max_df: int | None,
     engine: str,
     spark_master: str | None,
     partitions: int | None,
@@ -191,6 +201,9 @@ def scan_cmd(
         keep_text=no_clean,
         fingerprint=FingerprintParams(stems=paraphrase),
         report=not no_report,
+        candidates=(
+            CandidateParams(max_df=max_df, min_df_limit=max_df) if max_df else CandidateParams()
+        ),
         spark=SparkOptions(
             master=spark_master,
             partitions=partitions,
