@@ -20,9 +20,11 @@ inside those spans, so words and offsets stay exact.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -103,6 +105,12 @@ _BLOCK = frozenset(
 # Matching runs shorter than this many words are ignored unless they are the whole
 # paragraph: a lone "the" matched in a menu is not article text.
 MIN_RUN_WORDS = 2
+# difflib's matcher costs about the sum, over the words, of their count in the
+# extracted text times their count on the page: on a page repeating its words (a
+# 60,000-row list, a table of numbers) that is billions, and one page took minutes.
+# Past this many word pairs the words are matched in one forward pass instead. The
+# largest of the 181 scrapinghub pages needs 264,286.
+MATCH_PAIRS_MAX = 1_000_000
 # html.parser's getpos() counts lines at "\n" only (a lone "\r" stays in its line).
 _NEWLINE_RE = re.compile(r"\n")
 
@@ -320,9 +328,13 @@ def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[in
         lengths.append(len(words))
     if not ewords or not vtok.words:
         return []
-    matcher = SequenceMatcher(None, ewords, vtok.words, autojunk=False)
+    blocks: Sequence[tuple[int, int, int]]
+    if _match_pairs(ewords, vtok.words) > MATCH_PAIRS_MAX:
+        blocks = forward_blocks(ewords, vtok.words)
+    else:
+        blocks = SequenceMatcher(None, ewords, vtok.words, autojunk=False).get_matching_blocks()
     runs: list[tuple[int, int]] = []  # visible character ranges
-    for a, b, size in matcher.get_matching_blocks():
+    for a, b, size in blocks:
         i = 0
         while i < size:  # split the block where the paragraph changes
             j = i
@@ -350,6 +362,46 @@ def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[in
         elif e > s:
             out.append((s, e))
     return out
+
+
+def _match_pairs(a: Sequence[str], b: Sequence[str]) -> int:
+    """Word pairs difflib's matcher may visit: each word's count in ``a`` times in ``b``."""
+    in_b = Counter(b)
+    return sum(n * in_b[w] for w, n in Counter(a).items())
+
+
+def forward_blocks(a: Sequence[str], b: Sequence[str], gram: int = 3) -> list[tuple[int, int, int]]:
+    """Matching blocks ``(i, j, size)`` of word lists ``a`` and ``b``, as difflib's
+    ``get_matching_blocks`` gives (in order, ending with ``(len(a), len(b), 0)``),
+    found in one forward pass: a run of equal words is followed to its end; at a
+    difference, ``a``'s next ``gram`` words are looked up at or after the place in
+    ``b`` (skipped when ``b`` does not hold them there). Linear in the words, for
+    pages whose repeated words make difflib's search quadratic.
+
+    Example:
+        >>> forward_blocks("x talks went well today".split(), "menu talks went well ok".split())
+        [(1, 1, 3), (5, 5, 0)]
+    """
+    at: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(b) - gram + 1):
+        at[tuple(b[j : j + gram])].append(j)
+    blocks = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i0, j0 = i, j
+            while i < len(a) and j < len(b) and a[i] == b[j]:
+                i, j = i + 1, j + 1
+            blocks.append((i0, j0, i - i0))
+            continue
+        places = at.get(tuple(a[i : i + gram]), [])
+        k = bisect.bisect_left(places, j)
+        if k < len(places):
+            j = places[k]  # (a[i] == b[j] there: the next turn follows the run)
+        else:
+            i += 1
+    blocks.append((len(a), len(b), 0))
+    return blocks
 
 
 _TAG_RE = re.compile(r"<[^>]*>?")
