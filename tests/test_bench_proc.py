@@ -46,3 +46,27 @@ def test_tree_rss_reads_this_process() -> None:
         assert got["peak_process_rss_mb"] == got["peak_rss_mb"]  # (one process, no children)
     if Path("/proc/self/smaps_rollup").exists():
         assert 0 < got["peak_pss_mb"] <= got["peak_rss_mb"]
+
+
+def test_tree_rss_reads_pss_and_the_tree_only_every_slow_interval(monkeypatch) -> None:
+    import os
+    import time
+
+    calls = {"pss": 0, "tree": 0}
+    pss, tree = _proc.pss_kb, _proc.process_tree
+
+    def count_pss(pid: int) -> int:
+        calls["pss"] += 1
+        return pss(pid)
+
+    def count_tree(root: int) -> list[int]:
+        calls["tree"] += 1
+        return tree(root)
+
+    monkeypatch.setattr(_proc, "pss_kb", count_pss)
+    monkeypatch.setattr(_proc, "process_tree", count_tree)
+    with _proc.TreeRSS(os.getpid(), interval=0.01, slow_interval=60) as rss:
+        time.sleep(0.3)
+    assert calls == {"pss": 1, "tree": 1}  # (the first sample only)
+    if Path("/proc/self/status").exists():
+        assert rss.figures_mb()["peak_rss_mb"] > 0
