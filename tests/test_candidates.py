@@ -57,13 +57,73 @@ def test_a_short_article_pairs_on_half_of_its_fingerprints() -> None:
     assert _pairs(candidate_pairs(h, d, 3, params=params)) == [(0, 1)]
 
 
-def test_fingerprints_above_the_df_limit_make_no_pairs() -> None:
+def test_fingerprints_above_the_df_limit_make_no_pairs_of_their_own() -> None:
     n = 30
-    # hash 7 (a stock phrase) in every document; hashes 1..3 only in docs 0 and 1.
-    h = np.array([7] * n + [1, 1, 2, 2, 3, 3], dtype=np.uint64)
-    d = np.array([*range(n), 0, 1, 0, 1, 0, 1])
+    # hash 7 (a stock phrase) in every document; hashes 1..3 only in docs 0 and 1;
+    # each document has four fingerprints of its own.
+    own = np.arange(1000, 1000 + 4 * n, dtype=np.uint64)
+    h = np.concatenate([np.array([7] * n + [1, 1, 2, 2, 3, 3], dtype=np.uint64), own])
+    d = np.array([*range(n), 0, 1, 0, 1, 0, 1, *np.repeat(np.arange(n), 4)])
     params = CandidateParams(min_shared=1, max_df=10, min_df_limit=5)
     assert _pairs(candidate_pairs(h, d, n, params=params)) == [(0, 1)]
+
+
+def _story(n: int, story: int = 12, own: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` documents holding one story's ``story`` fingerprints and ``own`` of their own."""
+    h = np.concatenate(
+        [
+            np.tile(np.arange(1, story + 1, dtype=np.uint64), n),
+            np.arange(10_000, 10_000 + own * n, dtype=np.uint64),
+        ]
+    )
+    d = np.concatenate([np.repeat(np.arange(n), story), np.repeat(np.arange(n), own)])
+    return h, d
+
+
+def test_a_story_in_more_documents_than_the_limit_pairs_each_with_its_earliest() -> None:
+    n = 30
+    h, d = _story(n)
+    params = CandidateParams(max_df=10, min_df_limit=5)
+    cp = candidate_pairs(h, d, n, params=params)
+    assert _pairs(cp) == [(0, k) for k in range(1, n)]  # (no rank: by number)
+    assert cp.shared.tolist() == [12] * (n - 1)
+    counter = PairCounter(n, None, params, spill=False)
+    counter.add(d, h)
+    counter.ranks = lambda: np.arange(n)[::-1].copy()  # the last document is the earliest
+    assert _pairs(counter.pairs()) == [(k, n - 1) for k in range(n - 1)]
+
+
+def test_a_hubs_own_site_pairs_with_the_earliest_of_another() -> None:
+    n = 30
+    h, d = _story(n)
+    sources = np.array([0, 0, 0, *range(1, n - 2)], dtype=np.int32)  # 0-2 one site
+    params = CandidateParams(max_df=10, min_df_limit=5)
+    got = _pairs(candidate_pairs(h, d, n, sources, params))
+    assert got == [(0, k) for k in range(3, n)] + [(1, 3), (2, 3)]
+    same = CandidateParams(max_df=10, min_df_limit=5, same_source=True)
+    assert _pairs(candidate_pairs(h, d, n, sources, same)) == [(0, k) for k in range(1, n)]
+
+
+def test_boilerplate_in_more_documents_than_the_limit_makes_no_pairs() -> None:
+    # a 4-fingerprint footer on 30 pages of 20 fingerprints: a fifth of each page
+    n = 30
+    h, d = _story(n, story=4, own=16)
+    params = CandidateParams(max_df=10, min_df_limit=5)
+    assert _pairs(candidate_pairs(h, d, n, params=params)) == []
+    h, d = _story(n, story=10, own=10)  # half of each page: enough
+    assert len(candidate_pairs(h, d, n, params=params)) == n - 1
+
+
+def test_hub_pairs_add_to_what_a_pair_shares_below_the_limit() -> None:
+    # docs 0 and 1 share two rare fingerprints, and 20 documents share a story
+    n = 20
+    h, d = _story(n, story=6, own=6)
+    h = np.concatenate([h, np.array([77, 77, 78, 78], dtype=np.uint64)])
+    d = np.concatenate([d, [0, 1, 0, 1]])
+    params = CandidateParams(max_df=10, min_df_limit=5)
+    cp = candidate_pairs(h, d, n, params=params)
+    shared = dict(zip(_pairs(cp), cp.shared.tolist(), strict=True))
+    assert shared[(0, 1)] == 8 and shared[(0, 2)] == 6 and len(shared) == n - 1
 
 
 def test_df_limit_is_absolute_and_relative_with_a_floor() -> None:
@@ -133,17 +193,21 @@ def _reference_emission(h: np.ndarray, d: np.ndarray, limit: int) -> tuple[list[
     return a, b
 
 
-def test_spilled_join_equals_the_in_memory_join(tmp_path: Path) -> None:
+@pytest.mark.parametrize("limit", [100, 8])
+def test_spilled_join_equals_the_in_memory_join(tmp_path: Path, limit: int) -> None:
     rng = np.random.default_rng(11)
     n_docs = 500
     h = rng.integers(0, 3000, size=20_000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     d = rng.integers(0, n_docs, size=20_000)
-    params = CandidateParams(min_shared=2)
+    sh, sd = _story(30, story=40, own=0)  # (a story in 30 documents: hubs below 30)
+    h, d = np.concatenate([h, sh + np.uint64(1 << 40)]), np.concatenate([d, sd * 7])
+    params = CandidateParams(min_shared=2, max_df=limit, min_df_limit=limit)
     mem = candidate_pairs(h, d, n_docs, params=params)
     counter = PairCounter(n_docs, None, params, work_dir=tmp_path / "spill", partitions=7)
     for lo in range(0, len(h), 3000):  # batch by batch
         counter.add(d[lo : lo + 3000], h[lo : lo + 3000])
     spilled = counter.pairs()
+    assert (counter.hub_emitted > 0) == (limit < 30)
     assert _pairs(spilled) == _pairs(mem)
     assert spilled.shared.tolist() == mem.shared.tolist()
     assert len(mem) > 0

@@ -108,6 +108,25 @@ def test_spark_engine_matches_the_local_engine_on_a_generated_corpus(
         assert texts[p["target_id"]][p["target_start"] : p["target_end"]].strip()
 
 
+def test_hub_pairs_over_a_low_df_limit_are_the_local_engines(
+    spark: object, corpus: Path, tmp_path: Path
+) -> None:
+    """With the df limit at 3, the corpus's families of 4 and more pair through hubs."""
+    import dataclasses
+
+    from copytrace.candidates import CandidateParams
+    from copytrace.engines.spark import scan as spark_scan
+
+    low = CandidateParams(max_df=3, min_df_limit=3)
+    local, out = tmp_path / "local", tmp_path / "spark"
+    ls = scan([corpus], local, config=ScanConfig(jobs=1, batch_size=64, candidates=low))
+    config = dataclasses.replace(_spark_config(), candidates=low)
+    ss = spark_scan(spark, [corpus], out, config=config)  # type: ignore[arg-type]
+    assert ls.hub_pairs > 5 and ls.df_limit == 3
+    assert (ss.candidate_pairs, ss.hub_pairs) == (ls.candidate_pairs, ls.hub_pairs)
+    _assert_same_outputs(local, out)
+
+
 def test_spark_engine_matches_the_local_engine_on_the_seed_pair(
     spark: object, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ import logging
 import math
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +60,17 @@ MAX_DF_FRACTION = 0.01
 # on such a corpus drawn from gen-100k, no other pair changed; the 181 real pages'
 # scan unchanged). Below 10,000 articles the limit is now MAX_DF.
 MIN_DF_LIMIT = 100
+# A fingerprint in more documents than the df limit is not dropped outright: each
+# document holding it pairs with the earliest one holding it (its hub; the earliest
+# of another source for the hub's own site), so a story reprinted by more outlets
+# than the limit still pairs, N - 1 pairs instead of N * (N - 1) / 2. Such a pair
+# counts only when the text shared (rare and over-common fingerprints) is at least
+# this share of the smaller document's fingerprints: a reprint shares most of its
+# text, a page with a stock phrase or a boilerplate footer shares a small part.
+# Chosen, not tuned: on gen-10k and the 181 real pages with the df limit lowered to
+# 2-10 (their families over it) any share from 0.2 to 0.7 keeps precision 1.0 and
+# 0.5 loses 1% of reprints to 0.2; their boilerplate never pairs (docs/scan.md).
+HUB_MIN_SHARE = 0.5
 # Spill partitions of the bounded-memory join (hash partitions and pair
 # partitions); each holds about 1/PARTITIONS of the fingerprints or pairs.
 PARTITIONS = 32
@@ -144,9 +155,105 @@ def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
         >>> sorted(zip(a.tolist(), b.tolist()))
         [(0, 1), (0, 2), (0, 2), (1, 2)]
     """
+    return _all_pairs(*_hash_groups(hashes, docs), limit)
+
+
+def _all_pairs(d: I64, starts: I64, ends: I64, limit: int) -> tuple[I64, I64]:
+    """:func:`group_pairs` of the groups of :func:`_hash_groups`."""
+    empty = np.zeros(0, dtype=np.int64)
+    size = ends - starts
+    ok = (size >= 2) & (size <= limit)
+    if not ok.any():
+        return empty, empty
+    # Element i of a kept group pairs with i+1, i+2, ... up to its group's end.
+    idx = np.flatnonzero(np.repeat(ok, size))
+    end = np.repeat(ends, size)[idx]
+    out_a: list[I64] = []
+    out_b: list[I64] = []
+    step = 1
+    while len(idx):
+        valid = idx + step < end
+        idx, end = idx[valid], end[valid]
+        if len(idx):
+            out_a.append(d[idx])
+            out_b.append(d[idx + step])
+        step += 1
+    if not out_a:
+        return empty, empty
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def hub_pairs(
+    hashes: U64,
+    docs: I64,
+    limit: int,
+    rank: I64 | None = None,
+    sources: I32 | None = None,
+) -> tuple[I64, I64]:
+    """For each hash in more than ``limit`` documents, each document paired with its hub.
+
+    A hash's hub is its earliest document (lowest ``rank[doc]``, then lowest
+    number; by number without ``rank``); a document of the hub's own source
+    (``sources``, ``-1`` unknown) pairs with the earliest document of another
+    source instead, and with none if there is none. So a group of ``n``
+    documents emits ``n - 1`` pairs at most. Returns ``(a, b)`` with ``a < b``.
+
+    Example:
+        >>> h = np.array([9] * 4 + [5, 5], dtype=np.uint64)
+        >>> a, b = hub_pairs(h, np.array([3, 1, 2, 0, 0, 1]), limit=2)
+        >>> sorted(zip(a.tolist(), b.tolist()))
+        [(0, 1), (0, 2), (0, 3)]
+        >>> a, b = hub_pairs(h, np.array([3, 1, 2, 0, 0, 1]), 2, rank=np.array([3, 2, 1, 0]))
+        >>> sorted(zip(a.tolist(), b.tolist()))
+        [(0, 3), (1, 3), (2, 3)]
+    """
+    return _hub_pairs(*_hash_groups(hashes, docs), limit, rank, sources)
+
+
+def _hub_pairs(
+    d: I64, starts: I64, ends: I64, limit: int, rank: I64 | None, sources: I32 | None
+) -> tuple[I64, I64]:
+    """:func:`hub_pairs` of the groups of :func:`_hash_groups`."""
+    empty = np.zeros(0, dtype=np.int64)
+    size = ends - starts
+    over = size > limit
+    if not over.any():
+        return empty, empty
+    size = size[over]
+    rows = np.repeat(starts[over] - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    group = np.repeat(np.arange(len(size)), size)
+    d = d[rows]
+    if rank is not None:  # (each group's documents by rank; a group's rows stay together)
+        order = np.lexsort((d, rank[d], group))
+        d = d[order]
+    first = np.zeros(len(size) + 1, dtype=np.int64)
+    np.cumsum(size, out=first[1:])
+    pos = np.arange(len(d))
+    hub = first[:-1][group]  # (the row of each row's group's hub)
+    if sources is None:
+        other = np.ones(len(d), dtype=bool)
+    else:
+        src = sources[d]
+        other = (src != src[hub]) | (src == UNKNOWN_SOURCE)
+    # The earliest row of another source than the hub's, per group (len(d): none).
+    second = np.minimum.reduceat(np.where(other, pos, len(d)), first[:-1])[group]
+    partner = np.where(other, hub, second)
+    # (the hub itself emits nothing: its pair with the second comes from the second)
+    ok = (pos != hub) & (partner < len(d))
+    a, b = d[ok], d[partner[ok]]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _hash_groups(hashes: U64, docs: npt.ArrayLike) -> tuple[I64, I64, I64]:
+    """The documents of every hash found in two rows or more, grouped by hash.
+
+    Returns ``(d, starts, ends)``: ``d[starts[g]:ends[g]]`` are the distinct
+    documents of group ``g`` in ascending order (a group may be one document,
+    where the hash repeats in it); groups in hash order.
+    """
     empty = np.zeros(0, dtype=np.int64)
     if len(hashes) < 2:
-        return empty, empty
+        return empty, empty, empty
     docs = np.asarray(docs, dtype=np.int64)
     # Most hashes occur once and can make no pair: the rows that may repeat (their
     # hash's top bits do) are found by a plain sort of (top bits, row) keys, ~4x
@@ -162,7 +269,7 @@ def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
     repeat[:-1] |= same
     rows = by_hash[repeat]
     if not len(rows):
-        return empty, empty
+        return empty, empty, empty
     docs = docs[rows]
     if docs.min() < 0 or docs.max() >= 1 << 32:  # (numbers that do not fit the key)
         order = np.lexsort((docs, hashes[rows]))
@@ -184,26 +291,7 @@ def group_pairs(hashes: U64, docs: I64, limit: int) -> tuple[I64, I64]:
     new[1:] = h[1:] != h[:-1]
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], len(h))
-    size = ends - starts
-    ok = (size >= 2) & (size <= limit)
-    if not ok.any():
-        return empty, empty
-    # Element i of a kept group pairs with i+1, i+2, ... up to its group's end.
-    idx = np.flatnonzero(np.repeat(ok, size))
-    end = np.repeat(ends, size)[idx]
-    out_a: list[I64] = []
-    out_b: list[I64] = []
-    step = 1
-    while len(idx):
-        valid = idx + step < end
-        idx, end = idx[valid], end[valid]
-        if len(idx):
-            out_a.append(d[idx])
-            out_b.append(d[idx + step])
-        step += 1
-    if not out_a:
-        return empty, empty
-    return np.concatenate(out_a), np.concatenate(out_b)
+    return d, starts, ends
 
 
 # group_pairs' first pass: a row number in the low bits of a hash's top bits.
@@ -270,6 +358,22 @@ def count_pairs(a: I64, b: I64, weights: I64 | None = None) -> tuple[I64, I64, I
         (k & np.uint64(0xFFFFFFFF)).astype(np.int64),
         counts,
     )
+
+
+def _pair_key(a: I64, b: I64) -> U64:
+    """``(a, b)`` as one sortable 64-bit key (document numbers under ``2**32``)."""
+    return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+
+
+def _concat(parts: list[tuple[I64, I64, I64]]) -> tuple[I64, I64, I64]:
+    """Counted pairs of several joins as one (a pair in two summed), sorted."""
+    parts = [p for p in parts if len(p[0])]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, e
+    return count_pairs(*(np.concatenate(x) for x in zip(*parts, strict=True)))
 
 
 def _starts(key: U64) -> I64:
@@ -350,9 +454,14 @@ class PairCounter:
         self._mem: list[tuple[I64, U64]] = []
         # Fingerprints per document: the short-article rule needs them.
         self.doc_fingerprints = np.zeros(n_docs, dtype=np.int64)
+        # Each document's place in time (see hub_pairs; None: by number): worked
+        # out by ``ranks`` (set before :meth:`pairs`) only if some hash needs a hub.
+        self.ranks: Callable[[], I64] | None = None
         self.fingerprints = 0
         self.dropped_common = 0
         self.pairs_emitted = 0
+        self.hub_emitted = 0
+        self.hub_kept = 0  # candidate pairs sharing over-common fingerprints with a hub
 
     def _path(self, kind: str, part: int) -> Path:
         assert self._dir is not None
@@ -404,22 +513,37 @@ class PairCounter:
         """Run the join: candidate pairs sorted by ``(a, b)``."""
         limit = df_limit(self.n_docs, self.params)
         parts: list[tuple[I64, I64, I64]] = []
+        hubs: list[tuple[I64, I64, I64]] = []
+        other_source = None if self.params.same_source else self.sources
+        rank: I64 | None = None
         for docs, hashes in self._fingerprint_partitions():
-            a, b = group_pairs(hashes, docs, limit)
-            if self.sources is not None and not self.params.same_source and len(a):
-                keep = drop_same_source(a, b, self.sources)
+            groups = _hash_groups(hashes, docs)
+            a, b = _all_pairs(*groups, limit)
+            if other_source is not None and len(a):
+                keep = drop_same_source(a, b, other_source)
                 a, b = a[keep], b[keep]
+            if rank is None and self.ranks is not None and (groups[2] - groups[1] > limit).any():
+                rank = self.ranks()
+            ha, hb = _hub_pairs(*groups, limit, rank, other_source)
             self.pairs_emitted += len(a)
-            counted = count_pairs(a, b)
+            self.hub_emitted += len(ha)
+            counted, hub_counted = count_pairs(a, b), count_pairs(ha, hb)
             if self._spill:
-                self._spill_pairs(*counted)
+                self._spill_pairs("pair", *counted)
+                self._spill_pairs("hub", *hub_counted)
             else:
                 parts.append(counted)
+                hubs.append(hub_counted)
         if self._spill:
-            parts = list(self._pair_partitions())
+            parts = list(self._pair_partitions("pair"))
+            hubs = list(self._pair_partitions("hub"))
+        else:
+            parts, hubs = [_concat(parts)], [_concat(hubs)]
         out_a, out_b, out_c = [], [], []
-        for a, b, c in parts:
+        for (a, b, c), hub in zip(parts, hubs, strict=True):
             keep = self.enough(a, b, c)
+            if len(hub[0]):
+                a, b, c, keep = self._with_hubs(a, b, c, keep, *hub)
             out_a.append(a[keep])
             out_b.append(b[keep])
             out_c.append(c[keep])
@@ -430,10 +554,12 @@ class PairCounter:
         a, b, c = np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_c)
         order = np.lexsort((b, a))
         log.info(
-            "candidates: %d fingerprints, df limit %d, %d pair emissions, %d pairs",
+            "candidates: %d fingerprints, df limit %d, %d pair emissions, %d hub emissions,"
+            " %d pairs",
             self.fingerprints,
             limit,
             self.pairs_emitted,
+            self.hub_emitted,
             len(a),
         )
         return CandidatePairs(a[order], b[order], c[order])
@@ -444,7 +570,37 @@ class PairCounter:
         needed = np.maximum(1, np.ceil(self.params.min_shared_fraction * smaller))
         return (shared >= self.params.min_shared) | (shared >= needed)
 
-    def _spill_pairs(self, a: I64, b: I64, c: I64) -> None:
+    def _with_hubs(
+        self, a: I64, b: I64, c: I64, keep: npt.NDArray[np.bool_], ha: I64, hb: I64, hc: I64
+    ) -> tuple[I64, I64, I64, npt.NDArray[np.bool_]]:
+        """The pairs ``(a, b)`` (shared ``c``, kept ``keep``) and the hub pairs
+        ``(ha, hb)`` (shared ``hc`` over-common fingerprints) as one set, sorted: a
+        hub pair is kept when all it shares is enough (:meth:`enough_for_hub`)."""
+        key = _pair_key(a, b)
+        hkey = _pair_key(ha, hb)
+        both = np.union1d(key, hkey)
+        at, hat = np.searchsorted(both, key), np.searchsorted(both, hkey)
+        rare = np.zeros(len(both), dtype=np.int64)
+        rare[at] = c
+        over = np.zeros(len(both), dtype=np.int64)
+        over[hat] = hc
+        kept = np.zeros(len(both), dtype=bool)
+        kept[at] = keep
+        a2 = (both >> np.uint64(32)).astype(np.int64)
+        b2 = (both & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        shared = rare + over
+        kept |= (over > 0) & self.enough_for_hub(a2, b2, shared)
+        self.hub_kept += int(np.count_nonzero(kept & (over > 0)))
+        return a2, b2, shared, kept
+
+    def enough_for_hub(self, a: I64, b: I64, shared: I64) -> npt.NDArray[np.bool_]:
+        """Which hub pairs share enough: ``HUB_MIN_SHARE`` of the smaller document's
+        fingerprints, and ``min_shared``."""
+        smaller = np.minimum(self.doc_fingerprints[a], self.doc_fingerprints[b])
+        needed = np.maximum(self.params.min_shared, np.ceil(HUB_MIN_SHARE * smaller))
+        return shared >= needed
+
+    def _spill_pairs(self, kind: str, a: I64, b: I64, c: I64) -> None:
         part = a % self.partitions
         order = partition_order(part, self.partitions)
         bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
@@ -453,16 +609,20 @@ class PairCounter:
         for p in range(self.partitions):
             lo, hi = bounds[p], bounds[p + 1]
             if hi > lo:
-                with self._path("pair", p).open("ab") as fh:
+                with self._path(kind, p).open("ab") as fh:
                     fh.write(rows[lo:hi].tobytes())
 
-    def _pair_partitions(self) -> Iterator[tuple[I64, I64, I64]]:
+    def _pair_partitions(self, kind: str) -> Iterator[tuple[I64, I64, I64]]:
+        """Each pair partition's counts summed (an empty one where none were spilled)."""
+        empty = np.zeros(0, dtype=np.int64)
         for p in range(self.partitions):
-            path = self._path("pair", p)
+            path = self._path(kind, p)
             if path.exists():
                 rows = np.fromfile(path, dtype=[("a", "<i8"), ("b", "<i8"), ("c", "<i8")])
                 path.unlink()
                 yield count_pairs(rows["a"].copy(), rows["b"].copy(), rows["c"].copy())
+            else:
+                yield empty, empty, empty
 
     def close(self) -> None:
         """Remove the spill files (called by :meth:`pairs`)."""

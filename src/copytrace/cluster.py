@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,20 @@ def published_key(value: str | None) -> tuple[int, float]:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return (0, dt.timestamp())
+
+
+def published_ranks(published: Sequence[str | None], ids: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Each article's place in time: earliest 0, unknown last, ties by id.
+
+    Example:
+        >>> published_ranks(["2018-05-21T10:00:00Z", None, None, "2018-05-21T09:00Z"],
+        ...                 ["a", "c", "b", "d"]).tolist()
+        [1, 3, 2, 0]
+    """
+    order = sorted(range(len(ids)), key=lambda i: (published_key(published[i]), ids[i]))
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[order] = np.arange(len(ids))
+    return ranks
 
 
 def choose_origin(

@@ -149,6 +149,8 @@ class ScanSummary:
     fingerprints: int = 0
     df_limit: int = 0
     candidate_pairs: int = 0
+    # ... of which sharing text over the df limit with their hub (candidates.hub_pairs)
+    hub_pairs: int = 0
     pairs: int = 0  # candidate pairs with at least one reused passage
     directed_pairs: int = 0
     passages: int = 0
@@ -171,6 +173,9 @@ class ScanSummary:
         """Records read: accepted plus rejected."""
         return self.articles + self.rejected
 
+    def _hubs(self) -> str:
+        return f" ({self.hub_pairs:,} through hubs over the df limit)" if self.hub_pairs else ""
+
     def rows(self) -> list[tuple[str, str]]:
         """The summary as (label, value) rows for a table."""
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -182,7 +187,7 @@ class ScanSummary:
             ("text", f"{self.text_bytes / 1e6:,.1f} MB"),
             ("chrome lines learned", f"{self.chrome_lines:,} ({self.chrome_sources:,} sources)"),
             ("fingerprints", f"{self.fingerprints:,} (df limit {self.df_limit})"),
-            ("candidate pairs", f"{self.candidate_pairs:,}"),
+            ("candidate pairs", f"{self.candidate_pairs:,}" + self._hubs()),
             ("pairs with reuse", f"{self.pairs:,} ({self.directed_pairs:,} with a direction)"),
             ("passages", f"{self.passages:,}"),
             ("clusters", f"{self.clusters:,} ({self.clustered_articles:,} articles)"),

@@ -117,9 +117,10 @@ class _RichProgress:
     "--max-df",
     type=click.IntRange(min=2),
     default=None,
-    help="A 5-word fingerprint found in more articles than this makes no pairs (a stock "
-    f"phrase) [default: {MAX_DF}]. Raise it for heavily syndicated wire copy: a story "
-    "reprinted by N outlets makes N*(N-1)/2 pairs.",
+    help="A 5-word fingerprint found in more articles than this pairs each of them with "
+    "the earliest only, and only where they share half their text (a reprint, not a "
+    f"stock phrase or footer) [default: {MAX_DF}]. Raise it to get every pair of a "
+    "heavily syndicated story: N outlets make N*(N-1)/2 pairs.",
 )
 @click.option(
     "--engine",

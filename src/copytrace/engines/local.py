@@ -65,7 +65,7 @@ import pyarrow.compute as pc
 from copytrace.align import PRESETS
 from copytrace.candidates import PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
-from copytrace.cluster import Cluster, clusters_of
+from copytrace.cluster import Cluster, clusters_of, published_ranks
 from copytrace.engines import Progress
 from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.fingerprint import content_text, fingerprint_texts
@@ -706,8 +706,10 @@ def _run(
             with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
                 with timer("candidates"):
                     _report(progress, "candidates", 0, None)
+                    counter.ranks = lambda: published_ranks(corpus.published, corpus.ids)
                     cands = counter.pairs()
                     summary.candidate_pairs = len(cands)
+                    summary.hub_pairs = counter.hub_kept
                     _report(progress, "candidates", len(cands), len(cands))
                 with timer("align"):
                     pairs = _align(imap, cands.a, cands.b, progress, work, summary)

@@ -56,9 +56,10 @@ from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 from pyspark.sql.types import StructType
 
 import copytrace
+from copytrace import candidates
 from copytrace.candidates import df_limit
 from copytrace.chrome import chrome_from_counts
-from copytrace.cluster import Cluster, Edge, choose_origin, cluster_id_for
+from copytrace.cluster import Cluster, Edge, choose_origin, cluster_id_for, published_key
 from copytrace.engines import Progress
 from copytrace.fingerprint import FingerprintParams
 from copytrace.ingest import DUPLICATE_ID
@@ -157,6 +158,10 @@ FINGERPRINTS = spark_schema(
     pa.schema([("id", pa.string()), ("source", pa.string()), ("hash", pa.int64())])
 )
 PAIRS = spark_schema(PAIR_SCHEMA)
+# an article's time as cluster.published_key orders it (a hub is the earliest)
+TIMES = spark_schema(
+    pa.schema([("id", pa.string()), ("unknown", pa.int64()), ("ts", pa.float64())])
+)
 CLUSTERS = spark_schema(
     pa.schema(
         [
@@ -311,6 +316,20 @@ def _fingerprint_task(
             [fp.column("id"), sources, fp.column("hash")], names=["id", "source", "hash"]
         )
         yield _conform(out, FINGERPRINTS)
+
+
+def _times_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Each article's ``published`` as the sort key the local engine's hubs use."""
+    for batch in batches:
+        keys = [published_key(p) for p in batch.column("published").to_pylist()]
+        yield pa.RecordBatch.from_arrays(
+            [
+                batch.column("id"),
+                pa.array([k[0] for k in keys], pa.int64()),
+                pa.array([k[1] for k in keys], pa.float64()),
+            ],
+            schema=to_arrow_schema(TIMES),
+        )
 
 
 def _align_task(batches: Iterable[pa.RecordBatch], preset: str) -> Iterator[pa.RecordBatch]:
@@ -617,40 +636,85 @@ def _chrome_table(chrome: DataFrame, config: ScanConfig) -> dict[str, frozenset[
     return chrome_from_counts(((s, h, n) for s, h, n, _ in rows), pages, config.chrome)
 
 
-def _candidates(fps: DataFrame, n_docs: int, config: ScanConfig) -> DataFrame:
-    """Pairs ``(a_id < b_id, shared)`` sharing enough fingerprints within the df limit."""
+def _candidates(fps: DataFrame, cleaned: DataFrame, n_docs: int, config: ScanConfig) -> DataFrame:
+    """Pairs ``(a_id < b_id, shared, hub)`` sharing enough fingerprints within the
+    df limit, and hub pairs over it (``hub``: how many of the shared fingerprints
+    are over it; see :func:`copytrace.candidates.hub_pairs`)."""
     params = config.candidate_params()
     limit = df_limit(n_docs, params)
     per_doc = fps.groupBy("id").agg(F.count(F.lit(1)).alias("n_fp"))
     uniq = fps.dropDuplicates(["id", "hash"])
-    kept = (
-        uniq.groupBy("hash")
-        .agg(F.count(F.lit(1)).alias("df"))
-        .where((F.col("df") >= 2) & (F.col("df") <= limit))
-        .select("hash")
-    )
+    df = uniq.groupBy("hash").agg(F.count(F.lit(1)).alias("df"))
+    kept = df.where((F.col("df") >= 2) & (F.col("df") <= limit)).select("hash")
     rare = uniq.join(kept, "hash", "left_semi")
     x, y = rare.alias("x"), rare.alias("y")
     joined = x.join(y, F.col("x.hash") == F.col("y.hash")).where(F.col("x.id") < F.col("y.id"))
     if not params.same_source:
-        # an unknown source (null or empty) is never the same as another; a null-safe
-        # test: with ``==``, a known source beside a null one made the condition null,
-        # and ``where`` dropped the pair
-        same = F.col("x.source").eqNullSafe(F.col("y.source")) & (
-            F.coalesce(F.col("x.source"), F.lit("")) != ""
-        )
-        joined = joined.where(~same)
+        joined = joined.where(~_same_source(F.col("x.source"), F.col("y.source")))
     shared = joined.groupBy(F.col("x.id").alias("a_id"), F.col("y.id").alias("b_id")).agg(
-        F.count(F.lit(1)).alias("shared")
+        F.count(F.lit(1)).alias("rare")
     )
+    over = uniq.join(df.where(F.col("df") > limit).select("hash"), "hash", "left_semi")
+    hubs = _hub_pairs(over, cleaned, params.same_source)
     na = per_doc.select(F.col("id").alias("a_id"), F.col("n_fp").alias("na"))
     nb = per_doc.select(F.col("id").alias("b_id"), F.col("n_fp").alias("nb"))
-    needed = F.greatest(F.lit(1.0), F.ceil(F.lit(params.min_shared_fraction) * F.least("na", "nb")))
+    smaller = F.least("na", "nb")
+    needed = F.greatest(F.lit(1.0), F.ceil(F.lit(params.min_shared_fraction) * smaller))
+    hub_needed = F.greatest(
+        F.lit(float(params.min_shared)), F.ceil(F.lit(candidates.HUB_MIN_SHARE) * smaller)
+    )
+    both = (
+        shared.join(hubs, ["a_id", "b_id"], "full_outer")
+        .fillna(0, ["rare", "hub"])
+        .withColumn("shared", F.col("rare") + F.col("hub"))
+    )
+    rare_ok = (F.col("rare") > 0) & (
+        (F.col("rare") >= params.min_shared) | (F.col("rare") >= needed)
+    )
+    hub_ok = (F.col("hub") > 0) & (F.col("shared") >= hub_needed)
     return (
-        shared.join(na, "a_id")
+        both.join(na, "a_id")
         .join(nb, "b_id")
-        .where((F.col("shared") >= params.min_shared) | (F.col("shared") >= needed))
-        .select("a_id", "b_id", "shared")
+        .where(rare_ok | hub_ok)
+        .select("a_id", "b_id", "shared", "hub")
+    )
+
+
+def _same_source(a: Any, b: Any) -> Any:
+    """Both sources known and equal (an unknown one, null or empty, is never the same
+    as another: a null-safe test, as ``==`` beside a null is null)."""
+    return a.eqNullSafe(b) & (F.coalesce(a, F.lit("")) != "")
+
+
+def _hub_pairs(over: DataFrame, cleaned: DataFrame, same_source: bool) -> DataFrame:
+    """``(a_id, b_id, hub)``: the :func:`copytrace.candidates.hub_pairs` of the
+    ``(id, source, hash)`` rows ``over`` (every row of each hash over the limit),
+    counted over the hashes."""
+    times = cleaned.select("id", "published").mapInArrow(_times_task, TIMES)
+    rows = over.join(times, "id").withColumn(
+        "rn",
+        F.row_number().over(Window.partitionBy("hash").orderBy("unknown", "ts", "id")),
+    )
+    first = rows.where(F.col("rn") == 1).select(
+        "hash", F.col("id").alias("hub_id"), F.col("source").alias("hub_source")
+    )
+    rows = rows.join(first, "hash")
+    other = F.lit(True) if same_source else ~_same_source(F.col("source"), F.col("hub_source"))
+    rows = rows.withColumn("other", other)
+    second = (
+        rows.where(F.col("other") & (F.col("rn") > 1))
+        .groupBy("hash")
+        .agg(F.min(F.struct("rn", "id")).alias("s"))
+        .select("hash", F.col("s.id").alias("second_id"))
+    )
+    partner = F.when(F.col("other"), F.col("hub_id")).otherwise(F.col("second_id"))
+    return (
+        rows.where(F.col("rn") > 1)
+        .join(second, "hash", "left")
+        .withColumn("partner", partner)
+        .where(F.col("partner").isNotNull())
+        .groupBy(F.least("id", "partner").alias("a_id"), F.greatest("id", "partner").alias("b_id"))
+        .agg(F.count(F.lit(1)).alias("hub"))
     )
 
 
@@ -999,8 +1063,12 @@ def scan(
             summary.fingerprints = fps.count()
         summary.df_limit = df_limit(summary.articles, cfg.candidate_params())
         with stage("candidates"):
-            cands = step("candidates", lambda: _candidates(fps, summary.articles, cfg))
-            summary.candidate_pairs = cands.count()
+            cands = step("candidates", lambda: _candidates(fps, cleaned, summary.articles, cfg))
+            agg = cands.agg(
+                F.count(F.lit(1)).alias("n"), F.count(F.when(F.col("hub") > 0, 1)).alias("h")
+            ).first()
+            summary.candidate_pairs = int(agg["n"]) if agg else 0
+            summary.hub_pairs = int(agg["h"]) if agg else 0
         with stage("align"):
             pairs = step("align", lambda: _align(cands, cleaned, cfg))
             agg = pairs.agg(
