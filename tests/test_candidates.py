@@ -89,7 +89,7 @@ def test_a_story_in_more_documents_than_the_limit_pairs_each_with_its_earliest()
     assert cp.shared.tolist() == [12] * (n - 1)
     counter = PairCounter(n, None, params, spill=False)
     counter.add(d, h)
-    counter.ranks = lambda: np.arange(n)[::-1].copy()  # the last document is the earliest
+    counter.ranks = lambda docs: -docs  # the last document is the earliest
     assert _pairs(counter.pairs()) == [(k, n - 1) for k in range(n - 1)]
 
 

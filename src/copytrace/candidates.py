@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
+# Ranks of some documents (distinct, ascending): any numbers in their time order.
+RankOf = Callable[[I64], I64]
 
 # Calibrated with fingerprint.NGRAM = 5 and WINDOW = 6 on generated syndicated
 # corpora (bench/gen_corpus.py, seed 1, 2k and 10k articles): a quoted 15-word
@@ -207,11 +209,12 @@ def hub_pairs(
         >>> sorted(zip(a.tolist(), b.tolist()))
         [(0, 3), (1, 3), (2, 3)]
     """
-    return _hub_pairs(*_hash_groups(hashes, docs), limit, rank, sources)
+    rank_of = None if rank is None else (lambda docs: rank[docs])
+    return _hub_pairs(*_hash_groups(hashes, docs), limit, rank_of, sources)
 
 
 def _hub_pairs(
-    d: I64, starts: I64, ends: I64, limit: int, rank: I64 | None, sources: I32 | None
+    d: I64, starts: I64, ends: I64, limit: int, rank_of: RankOf | None, sources: I32 | None
 ) -> tuple[I64, I64]:
     """:func:`hub_pairs` of the groups of :func:`_hash_groups`."""
     empty = np.zeros(0, dtype=np.int64)
@@ -223,8 +226,10 @@ def _hub_pairs(
     rows = np.repeat(starts[over] - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
     group = np.repeat(np.arange(len(size)), size)
     d = d[rows]
-    if rank is not None:  # (each group's documents by rank; a group's rows stay together)
-        order = np.lexsort((d, rank[d], group))
+    if rank_of is not None:  # (each group's documents by rank; a group's rows stay together)
+        # (ranked: only the documents of these groups)
+        u = np.unique(d)
+        order = np.lexsort((d, rank_of(u)[np.searchsorted(u, d)], group))
         d = d[order]
     first = np.zeros(len(size) + 1, dtype=np.int64)
     np.cumsum(size, out=first[1:])
@@ -454,9 +459,9 @@ class PairCounter:
         self._mem: list[tuple[I64, U64]] = []
         # Fingerprints per document: the short-article rule needs them.
         self.doc_fingerprints = np.zeros(n_docs, dtype=np.int64)
-        # Each document's place in time (see hub_pairs; None: by number): worked
-        # out by ``ranks`` (set before :meth:`pairs`) only if some hash needs a hub.
-        self.ranks: Callable[[], I64] | None = None
+        # The places in time of some documents (see hub_pairs and RankOf; None: by
+        # number), set before :meth:`pairs`; asked only for documents needing a hub.
+        self.ranks: RankOf | None = None
         self.fingerprints = 0
         self.dropped_common = 0
         self.pairs_emitted = 0
@@ -515,16 +520,13 @@ class PairCounter:
         parts: list[tuple[I64, I64, I64]] = []
         hubs: list[tuple[I64, I64, I64]] = []
         other_source = None if self.params.same_source else self.sources
-        rank: I64 | None = None
         for docs, hashes in self._fingerprint_partitions():
             groups = _hash_groups(hashes, docs)
             a, b = _all_pairs(*groups, limit)
             if other_source is not None and len(a):
                 keep = drop_same_source(a, b, other_source)
                 a, b = a[keep], b[keep]
-            if rank is None and self.ranks is not None and (groups[2] - groups[1] > limit).any():
-                rank = self.ranks()
-            ha, hb = _hub_pairs(*groups, limit, rank, other_source)
+            ha, hb = _hub_pairs(*groups, limit, self.ranks, other_source)
             self.pairs_emitted += len(a)
             self.hub_emitted += len(ha)
             counted, hub_counted = count_pairs(a, b), count_pairs(ha, hb)

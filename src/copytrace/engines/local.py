@@ -706,7 +706,10 @@ def _run(
             with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
                 with timer("candidates"):
                     _report(progress, "candidates", 0, None)
-                    counter.ranks = lambda: published_ranks(corpus.published, corpus.ids)
+                    counter.ranks = lambda docs: published_ranks(
+                        [corpus.published[i] for i in docs.tolist()],
+                        [corpus.ids[i] for i in docs.tolist()],
+                    )
                     cands = counter.pairs()
                     summary.candidate_pairs = len(cands)
                     summary.hub_pairs = counter.hub_kept
