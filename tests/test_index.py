@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -193,6 +194,28 @@ def test_stock_phrases_above_the_df_limit_do_not_make_matches(index: Index) -> N
     # ... while text shared with only one of them still matches it.
     reuse = art("q2", own + " " + stock + " " + sentences(400 + 3, 150))
     assert [m.article.id for m in index.query(reuse)] == ["site-3"]
+
+
+def test_a_story_in_more_articles_than_the_limit_is_found_in_its_earliest_copy(
+    db: Path,
+) -> None:
+    story = sentences(60, 150)
+    n = 30
+    assert query_df_limit(n) < n
+    copies = [
+        art(f"copy-{i:02d}", sentences(500 + i, 30) + " " + story,
+            published=f"2026-10-10T{10 + i % 10:02d}:{i:02d}:00Z")
+        for i in range(n)
+    ]  # fmt: skip
+    copies[7] = replace(copies[7], published="2026-10-10T08:00:00Z")  # the first
+    with Index(db) as ix:
+        ix.add([*copies, *(art(f"other-{i}", sentences(700 + i, 150)) for i in range(5))])
+    reprint = art("q", sentences(61, 20) + " " + story)
+    for memory in (False, True):
+        with Index(db, read_only=True, memory=memory) as ix:
+            matches = ix.query(reprint)
+            assert [m.article.id for m in matches] == ["copy-07"]
+            assert matches[0].score >= 150
 
 
 def test_query_df_limit_scales_with_the_index() -> None:

@@ -55,7 +55,8 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from copytrace.align import PRESETS, align
-from copytrace.candidates import MIN_SHARED
+from copytrace.candidates import HUB_MIN_SHARE, MIN_SHARED
+from copytrace.cluster import published_ranks
 from copytrace.compare import ensure_clean, pair_result
 from copytrace.errors import InputError
 from copytrace.fingerprint import FingerprintParams, content_text, fingerprint_texts
@@ -91,6 +92,12 @@ TAIL_MAX_ROWS = 4_000_000
 QUERY_MAX_DF = 1000
 QUERY_MAX_DF_FRACTION = 0.01
 QUERY_MIN_DF_LIMIT = 20
+# A fingerprint over the limit counts for its hub only, the earliest indexed
+# article holding it, and only where the hub shares HUB_MIN_SHARE of the smaller
+# article's text (as the scan's hub pairs, candidates.hub_pairs): a story in
+# more articles than the limit is answered by its earliest copy. Fingerprints in
+# more articles than this do not count at all (their hub is not worked out).
+QUERY_HUB_MAX_DF = 10 * QUERY_MAX_DF
 # An indexed article is a candidate when it shares at least this many counted
 # fingerprints with the query: the scan's candidates.MIN_SHARED, so a query
 # finds what a scan pairs (a quoted 15-word sentence shares 2-3). The sweep in
@@ -733,18 +740,70 @@ class Index:
         max_df = query_df_limit(len(self))
         _, inverse, df = np.unique(hit_hash, return_inverse=True, return_counts=True)
         counted = df[inverse] <= max_df
-        if not counted.all():
-            log.debug(
-                "query %s: %d stock fingerprints ignored (df > %d)",
-                article.id,
-                int((df > max_df).sum()),
-                max_df,
+        docs, shared = np.unique(hit_doc[counted].astype(np.int64), return_counts=True)
+        needed = QUERY_MIN_SHARED if min_shared is None else max(1, min_shared)
+        keep = shared >= needed
+        over = ~counted & (df[inverse] <= QUERY_HUB_MAX_DF)
+        if over.any():
+            log.debug("query %s: %d fingerprints over df %d", article.id, int(over.sum()), max_df)
+            hubs, hub_shared = self._hubs(inverse[over], hit_doc[over])
+            docs, shared, keep = self._with_hubs(
+                docs, shared, keep, hubs, hub_shared, len(hashes), needed
             )
-        docs, shared = np.unique(hit_doc[counted], return_counts=True)
-        keep = shared >= (QUERY_MIN_SHARED if min_shared is None else max(1, min_shared))
         docs, shared = docs[keep], shared[keep]
         order = np.lexsort((docs, -shared))[:limit]
         return [(int(docs[i]), int(shared[i])) for i in order]
+
+    def _hubs(
+        self, group: npt.NDArray[np.intp], doc: npt.NDArray[np.uint32]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The hub of each hash (rows ``group``, ``doc``): its earliest article by
+        ``published`` (unknown last), then id; ``(hub docs, hashes each is hub of)``."""
+        docs = np.unique(doc).astype(np.int64)
+        values = ",".join(str(int(d)) for d in docs)
+        rows = self._con.execute(
+            f"SELECT doc, published, id FROM articles WHERE doc IN ({values}) ORDER BY doc"
+        ).fetchall()
+        rank = published_ranks([r[1] for r in rows], [r[2] for r in rows])
+        known = np.array([r[0] for r in rows], dtype=np.int64)
+        at = np.searchsorted(known, doc)
+        ok = (at < len(known)) & (known[np.minimum(at, len(known) - 1)] == doc)
+        group, doc, at = group[ok], doc[ok].astype(np.int64), at[ok]
+        order = np.lexsort((rank[at], group))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = group[order][1:] != group[order][:-1]
+        return np.unique(doc[order][first], return_counts=True)
+
+    def _with_hubs(
+        self,
+        docs: npt.NDArray[np.int64],
+        shared: npt.NDArray[np.int64],
+        keep: npt.NDArray[np.bool_],
+        hubs: npt.NDArray[np.int64],
+        hub_shared: npt.NDArray[np.int64],
+        query_fingerprints: int,
+        needed: int,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """``docs`` (counted ``shared``, kept ``keep``) and the hubs as one set: a hub is
+        kept when all it shares is ``HUB_MIN_SHARE`` of the smaller article's
+        fingerprints, and ``needed``."""
+        both = np.union1d(docs, hubs)
+        total = np.zeros(len(both), dtype=np.int64)
+        total[np.searchsorted(both, docs)] = shared
+        kept = np.zeros(len(both), dtype=bool)
+        kept[np.searchsorted(both, docs)] = keep
+        at = np.searchsorted(both, hubs)
+        total[at] += hub_shared
+        values = ",".join(str(int(d)) for d in hubs)
+        own = dict(
+            self._con.execute(
+                f"SELECT doc, fingerprints FROM articles WHERE doc IN ({values})"
+            ).fetchall()
+        )
+        smaller = np.minimum(query_fingerprints, [own.get(int(d), 0) for d in hubs])
+        enough = total[at] >= np.maximum(needed, np.ceil(HUB_MIN_SHARE * smaller))
+        kept[at] |= enough
+        return both, total, kept
 
     def _lookup(self, hashes: U64) -> tuple[U64, npt.NDArray[np.uint32]]:
         """Every ``(hash, doc)`` row of both fingerprint tables whose hash is in ``hashes``."""
