@@ -1167,6 +1167,10 @@ class Params:
     quote_attributed_prob: float = 0.8
     paywall_cut_prob: float = 0.4  # on paywalled outlets: only the first paragraphs shown
     missing_date_prob: float = 0.0
+    # stories reprinted by very many outlets (off by default): a chunk holds one
+    # with this chance, reprinted by mega_reprints outlets (at most all but 2)
+    mega_reprints: int = 0
+    mega_share: float = 0.0
     mean_sentences: float = 24.0
     days: int = 30
     start: str = "2026-10-01T00:00:00+00:00"
@@ -1411,6 +1415,12 @@ class ChunkBuilder:
         q_quote = p.quote_share / max(1e-9, 1 - s)
         max_k = max(1, len(self.ctx.outlets) - 2)
         family = 0
+        # (no draw unless asked: the default corpus stays the same)
+        if p.mega_reprints and n > p.mega_reprints and rng.random() < p.mega_share:
+            family += 1
+            self.wire_family(
+                self.t0 + rng.random() * self.span, family, min(p.mega_reprints, max_k), 0
+            )
         while len(self.gens) < n:
             left = n - len(self.gens)
             t = self.t0 + rng.random() * self.span
@@ -2093,6 +2103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--missing-date-rate", type=float, default=Params.missing_date_prob)
     ap.add_argument("--days", type=int, default=Params.days)
     ap.add_argument(
+        "--mega-reprints",
+        type=int,
+        default=0,
+        help="reprints of a very widely syndicated story (one a chunk of 1,000 articles "
+        "with chance --mega-share; at most the outlets but 2)",
+    )
+    ap.add_argument("--mega-share", type=float, default=0.0)
+    ap.add_argument(
         "--check-ngrams",
         action="store_true",
         help="count 8-grams shared between unrelated articles (memory: ~16 B/word)",
@@ -2110,6 +2128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         quote_share=args.quote_share,
         missing_date_prob=args.missing_date_rate,
         days=args.days,
+        mega_reprints=args.mega_reprints,
+        mega_share=args.mega_share,
     )
     manifest = generate(
         args.out,
