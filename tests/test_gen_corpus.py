@@ -379,3 +379,16 @@ def test_score_accepts_the_corpus_folder_for_the_truth(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(truth, corpus / "truth")
     assert score_scan.score(corpus, scan) == score_scan.score(truth, scan)
+
+
+def test_mega_stories_are_reprinted_by_as_many_outlets_as_asked(tmp_path: Path) -> None:
+    params = gen_corpus.Params(articles=1000, seed=3, mega_reprints=9, mega_share=1.0)
+    gen_corpus.generate(tmp_path, params, chunk_articles=500)
+    mega = Corpus(tmp_path)
+    # one family a chunk: the wire and its 9 reprints, each reprint from another outlet
+    big = [c for c in mega.clusters if len(c["article_ids"]) >= 10]
+    assert len(big) >= 2
+    for c in big:
+        sources = [mega.articles[a]["source"] for a in c["article_ids"]]
+        assert len(set(sources)) == len(sources)
+        assert mega.articles[c["origin_id"]]["source"].startswith("wire:")
