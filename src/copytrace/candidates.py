@@ -249,6 +249,20 @@ def _hub_pairs(
     return np.minimum(a, b), np.maximum(a, b)
 
 
+def hub_enough(
+    shared: npt.ArrayLike, smaller: npt.ArrayLike, min_shared: int
+) -> npt.NDArray[np.bool_]:
+    """Whether a hub pair shares enough: ``HUB_MIN_SHARE`` of the smaller article's
+    fingerprints (``smaller``), and ``min_shared``.
+
+    Example:
+        >>> hub_enough([10, 10, 2], [20, 21, 3], 2).tolist()
+        [True, False, True]
+    """
+    needed = np.maximum(min_shared, np.ceil(HUB_MIN_SHARE * np.asarray(smaller)))
+    return np.asarray(shared) >= needed
+
+
 def _hash_groups(hashes: U64, docs: npt.ArrayLike) -> tuple[I64, I64, I64]:
     """The documents of every hash found in two rows or more, grouped by hash.
 
@@ -596,11 +610,9 @@ class PairCounter:
         return a2, b2, shared, kept
 
     def enough_for_hub(self, a: I64, b: I64, shared: I64) -> npt.NDArray[np.bool_]:
-        """Which hub pairs share enough: ``HUB_MIN_SHARE`` of the smaller document's
-        fingerprints, and ``min_shared``."""
+        """Which hub pairs share enough (:func:`hub_enough`)."""
         smaller = np.minimum(self.doc_fingerprints[a], self.doc_fingerprints[b])
-        needed = np.maximum(self.params.min_shared, np.ceil(HUB_MIN_SHARE * smaller))
-        return shared >= needed
+        return hub_enough(shared, smaller, self.params.min_shared)
 
     def _spill_pairs(self, kind: str, a: I64, b: I64, c: I64) -> None:
         part = a % self.partitions

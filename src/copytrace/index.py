@@ -55,7 +55,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from copytrace.align import PRESETS, align
-from copytrace.candidates import HUB_MIN_SHARE, MIN_SHARED
+from copytrace.candidates import MIN_SHARED, hub_enough
 from copytrace.cluster import published_ranks
 from copytrace.compare import ensure_clean, pair_result
 from copytrace.errors import InputError
@@ -746,63 +746,57 @@ class Index:
         over = ~counted & (df[inverse] <= QUERY_HUB_MAX_DF)
         if over.any():
             log.debug("query %s: %d fingerprints over df %d", article.id, int(over.sum()), max_df)
-            hubs, hub_shared = self._hubs(inverse[over], hit_doc[over])
-            docs, shared, keep = self._with_hubs(
-                docs, shared, keep, hubs, hub_shared, len(hashes), needed
-            )
+            hubs = self._hubs(inverse[over], hit_doc[over])
+            docs, shared, keep = self._with_hubs(docs, shared, keep, hubs, len(hashes), needed)
         docs, shared = docs[keep], shared[keep]
         order = np.lexsort((docs, -shared))[:limit]
         return [(int(docs[i]), int(shared[i])) for i in order]
 
     def _hubs(
         self, group: npt.NDArray[np.intp], doc: npt.NDArray[np.uint32]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The hub of each hash (rows ``group``, ``doc``): its earliest article by
-        ``published`` (unknown last), then id; ``(hub docs, hashes each is hub of)``."""
+        ``published`` (unknown last), then id. Returns the hub docs, how many
+        hashes each is the hub of, and each one's fingerprints."""
         docs = np.unique(doc).astype(np.int64)
         values = ",".join(str(int(d)) for d in docs)
         rows = self._con.execute(
-            f"SELECT doc, published, id FROM articles WHERE doc IN ({values}) ORDER BY doc"
+            f"SELECT doc, published, id, fingerprints FROM articles WHERE doc IN ({values})"
+            " ORDER BY doc"
         ).fetchall()
         rank = published_ranks([r[1] for r in rows], [r[2] for r in rows])
         known = np.array([r[0] for r in rows], dtype=np.int64)
         at = np.searchsorted(known, doc)
         ok = (at < len(known)) & (known[np.minimum(at, len(known) - 1)] == doc)
-        group, doc, at = group[ok], doc[ok].astype(np.int64), at[ok]
+        group, at = group[ok], at[ok]
         order = np.lexsort((rank[at], group))
         first = np.ones(len(order), dtype=bool)
         first[1:] = group[order][1:] != group[order][:-1]
-        return np.unique(doc[order][first], return_counts=True)
+        hub_rows, counts = np.unique(at[order][first], return_counts=True)
+        own = np.array([r[3] for r in rows], dtype=np.int64)
+        return known[hub_rows], counts, own[hub_rows]
 
     def _with_hubs(
         self,
         docs: npt.NDArray[np.int64],
         shared: npt.NDArray[np.int64],
         keep: npt.NDArray[np.bool_],
-        hubs: npt.NDArray[np.int64],
-        hub_shared: npt.NDArray[np.int64],
+        hubs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
         query_fingerprints: int,
         needed: int,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-        """``docs`` (counted ``shared``, kept ``keep``) and the hubs as one set: a hub is
-        kept when all it shares is ``HUB_MIN_SHARE`` of the smaller article's
-        fingerprints, and ``needed``."""
-        both = np.union1d(docs, hubs)
+        """``docs`` (counted ``shared``, kept ``keep``) and the hubs (of :meth:`_hubs`)
+        as one set: a hub is kept when all it shares is enough (``hub_enough``)."""
+        hub_docs, hub_shared, hub_fingerprints = hubs
+        both = np.union1d(docs, hub_docs)
         total = np.zeros(len(both), dtype=np.int64)
         total[np.searchsorted(both, docs)] = shared
         kept = np.zeros(len(both), dtype=bool)
         kept[np.searchsorted(both, docs)] = keep
-        at = np.searchsorted(both, hubs)
+        at = np.searchsorted(both, hub_docs)
         total[at] += hub_shared
-        values = ",".join(str(int(d)) for d in hubs)
-        own = dict(
-            self._con.execute(
-                f"SELECT doc, fingerprints FROM articles WHERE doc IN ({values})"
-            ).fetchall()
-        )
-        smaller = np.minimum(query_fingerprints, [own.get(int(d), 0) for d in hubs])
-        enough = total[at] >= np.maximum(needed, np.ceil(HUB_MIN_SHARE * smaller))
-        kept[at] |= enough
+        smaller = np.minimum(query_fingerprints, hub_fingerprints)
+        kept[at] |= hub_enough(total[at], smaller, needed)
         return both, total, kept
 
     def _lookup(self, hashes: U64) -> tuple[U64, npt.NDArray[np.uint32]]:
