@@ -602,3 +602,76 @@ def test_index_survives_close_and_reopen(db: Path) -> None:
         got = ix.get("a")
         assert got == a
         assert list(ix.ids()) == ["a"]
+
+
+def test_query_id_asks_with_the_indexed_article_and_knows_unknown_ids(tmp_path: Path) -> None:
+    body = "The harbour council approved the new ferry plan on Monday night. " * 3
+    with Index(tmp_path / "ix.duckdb") as ix:
+        ix.add(
+            [
+                Article("wire", body, source="Wire"),
+                Article("daily", "Daily wrote: " + body, source="Daily"),
+                Article("other", "A quiet week in the hills; shepherds moved flocks down. " * 3),
+            ]
+        )
+        got = ix.query_id("daily")
+        assert [m.article.id for m in got] == ["wire"]
+        direct = ix.query(ix.get("daily"))  # type: ignore[arg-type]
+        assert [(m.article.id, m.score, m.shared) for m in got] == [
+            (m.article.id, m.score, m.shared) for m in direct
+        ]
+        assert ix.query_id("other") == []
+        with pytest.raises(KeyError):
+            ix.query_id("nope")
+
+
+def test_articles_of_the_query_s_source_are_left_out_unless_asked_for(db: Path) -> None:
+    chrome = sentences(80, 40)  # a site's own block, on each of its pages
+    story = sentences(81, 150)
+    with Index(db) as ix:
+        ix.add(
+            [
+                art("site-1", sentences(82, 120) + " " + chrome, source="Site"),
+                art("site-2", sentences(83, 120) + " " + chrome, source="Site"),
+                art("wire-1", story, source="Wire"),
+                art("blank", sentences(84, 60) + " " + chrome),  # (source unknown)
+            ]
+        )
+    query = art("site-3", story + " " + chrome, source="Site")
+    unknown = replace(query, source=None)
+    for memory in (False, True):
+        with Index(db, read_only=True, memory=memory) as ix:
+
+            def ids(matches: list) -> list[str]:
+                return [m.article.id for m in matches]
+
+            assert ids(ix.query(query)) == ["wire-1", "blank"]  # (the story first)
+            both = ix.query(query, same_source=True)
+            assert ids(both)[0] == "wire-1"
+            assert set(ids(both)) == {"wire-1", "blank", "site-1", "site-2"}
+            # a query of no known source is matched with every source
+            assert set(ids(ix.query(unknown))) == {"wire-1", "blank", "site-1", "site-2"}
+            assert ids(ix.query_id("site-1")) == ["blank"]
+            assert set(ids(ix.query_id("site-1", same_source=True))) == {"blank", "site-2"}
+
+
+def test_a_story_over_the_limit_is_found_in_the_earliest_copy_of_another_source(
+    db: Path,
+) -> None:
+    story = sentences(90, 150)
+    n = 30
+    assert query_df_limit(n) < n
+    copies = [
+        art(f"copy-{i:02d}", sentences(600 + i, 30) + " " + story, source=f"s{i}",
+            published=f"2026-10-10T{10 + i % 10:02d}:{i:02d}:00Z")
+        for i in range(n)
+    ]  # fmt: skip
+    copies[4] = replace(copies[4], published="2026-10-10T07:00:00Z", source="Daily")  # first
+    copies[9] = replace(copies[9], published="2026-10-10T08:00:00Z")  # second
+    with Index(db) as ix:
+        ix.add(copies)
+    reprint = art("q", sentences(91, 20) + " " + story, source="Daily")
+    for memory in (False, True):
+        with Index(db, read_only=True, memory=memory) as ix:
+            assert [m.article.id for m in ix.query(reprint)] == ["copy-09"]
+            assert [m.article.id for m in ix.query(reprint, same_source=True)] == ["copy-04"]

@@ -658,7 +658,12 @@ class Index:
         )
 
     def query(
-        self, article: Article, *, limit: int = 10, min_shared: int | None = None
+        self,
+        article: Article,
+        *,
+        limit: int = 10,
+        min_shared: int | None = None,
+        same_source: bool = False,
     ) -> list[Match]:
         """Indexed articles that ``article`` shares text with, most reused words first.
 
@@ -670,13 +675,17 @@ class Index:
         returned, ranked by reused words, each with the
         :func:`copytrace.compare.compare` result of the pair (direction and
         attribution are worked out only for the ones returned). An
-        indexed article with the query's own id is left out.
+        indexed article with the query's own id is left out, and so are those
+        of the query's own source unless ``same_source`` (as ``scan`` skips
+        reuse within a source: two pages of one site share its chrome).
 
         Args:
             article: the article to look up, raw or cleaned.
             limit: the most matches to return.
             min_shared: fingerprints a candidate must share (default
                 :data:`QUERY_MIN_SHARED`).
+            same_source: also match indexed articles of the query's source
+                (a query without a source is matched with every source anyway).
 
         Returns:
             Up to ``limit`` :class:`Match` objects, best first.
@@ -690,7 +699,9 @@ class Index:
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
         query = ensure_clean(article)
-        ranked = self.candidates(query, limit=limit + ALIGN_SLACK + 1, min_shared=min_shared)
+        ranked = self.candidates(
+            query, limit=limit + ALIGN_SLACK + 1, min_shared=min_shared, same_source=same_source
+        )
         if not ranked:
             return []
         docs = [doc for doc, _ in ranked]
@@ -715,15 +726,51 @@ class Index:
             for score, shared, indexed, passages in aligned[:limit]
         ]
 
+    def query_id(
+        self,
+        article_id: str,
+        *,
+        limit: int = 10,
+        min_shared: int | None = None,
+        same_source: bool = False,
+    ) -> list[Match]:
+        """:meth:`query` with the indexed article ``article_id`` as the query: the other
+        indexed articles it shares text with (those it copies and those copying it;
+        each match's direction says which).
+
+        Raises:
+            KeyError: no indexed article has this id.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> ix = Index(pathlib.Path(tempfile.mkdtemp()) / "ix.duckdb")
+            >>> body = "The harbour council approved the new ferry plan on Monday night. " * 3
+            >>> _ = ix.add([Article("wire", body, source="Wire"),
+            ...             Article("daily", "Daily wrote: " + body, source="Daily")])
+            >>> [m.article.id for m in ix.query_id("daily")]
+            ['wire']
+        """
+        article = self.get(article_id)
+        if article is None:
+            raise KeyError(article_id)
+        return self.query(article, limit=limit, min_shared=min_shared, same_source=same_source)
+
     def candidates(
-        self, article: Article, *, limit: int = 100, min_shared: int | None = None
+        self,
+        article: Article,
+        *,
+        limit: int = 100,
+        min_shared: int | None = None,
+        same_source: bool = False,
     ) -> list[tuple[int, int]]:
         """First stage of :meth:`query`: ``(doc, shared)`` of the best candidates.
 
         ``doc`` is the integer key of an indexed article (not its id) and
         ``shared`` the number of counted fingerprints it shares with
         ``article`` (which must already be cleaned). Sorted by ``shared``
-        descending, then ``doc``.
+        descending, then ``doc``. Articles of ``article.source`` are left out
+        unless ``same_source`` (a hash's hub is then its earliest article of
+        another source).
 
         Example:
             >>> import tempfile, pathlib
@@ -743,27 +790,38 @@ class Index:
         docs, shared = np.unique(hit_doc[counted].astype(np.int64), return_counts=True)
         needed = QUERY_MIN_SHARED if min_shared is None else max(1, min_shared)
         keep = shared >= needed
+        other = None if same_source or not article.source else article.source
         over = ~counted & (df[inverse] <= QUERY_HUB_MAX_DF)
         if over.any():
             log.debug("query %s: %d fingerprints over df %d", article.id, int(over.sum()), max_df)
-            hubs = self._hubs(inverse[over], hit_doc[over])
+            hubs = self._hubs(inverse[over], hit_doc[over], other)
             docs, shared, keep = self._with_hubs(docs, shared, keep, hubs, len(hashes), needed)
         docs, shared = docs[keep], shared[keep]
+        if other is not None and len(docs):
+            theirs = ~self._of_source(docs, other)
+            docs, shared = docs[theirs], shared[theirs]
         order = np.lexsort((docs, -shared))[:limit]
         return [(int(docs[i]), int(shared[i])) for i in order]
 
     def _hubs(
-        self, group: npt.NDArray[np.intp], doc: npt.NDArray[np.uint32]
+        self, group: npt.NDArray[np.intp], doc: npt.NDArray[np.uint32], other: str | None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The hub of each hash (rows ``group``, ``doc``): its earliest article by
-        ``published`` (unknown last), then id. Returns the hub docs, how many
-        hashes each is the hub of, and each one's fingerprints."""
+        ``published`` (unknown last), then id, of a source other than ``other``
+        (None: any). Returns the hub docs, how many hashes each is the hub of,
+        and each one's fingerprints."""
         docs = np.unique(doc).astype(np.int64)
         values = ",".join(str(int(d)) for d in docs)
+        where, params = f"doc IN ({values})", []
+        if other is not None:
+            where, params = where + " AND source IS DISTINCT FROM ?", [other]
         rows = self._con.execute(
-            f"SELECT doc, published, id, fingerprints FROM articles WHERE doc IN ({values})"
-            " ORDER BY doc"
+            f"SELECT doc, published, id, fingerprints FROM articles WHERE {where} ORDER BY doc",
+            params,
         ).fetchall()
+        if not rows:
+            empty = np.empty(0, np.int64)
+            return empty, empty, empty
         rank = published_ranks([r[1] for r in rows], [r[2] for r in rows])
         known = np.array([r[0] for r in rows], dtype=np.int64)
         at = np.searchsorted(known, doc)
@@ -798,6 +856,17 @@ class Index:
         smaller = np.minimum(query_fingerprints, hub_fingerprints)
         kept[at] |= hub_enough(total[at], smaller, needed)
         return both, total, kept
+
+    def _of_source(self, docs: npt.NDArray[np.int64], source: str) -> npt.NDArray[np.bool_]:
+        """Which of ``docs`` are articles of ``source``."""
+        if self._postings is not None:
+            of = self._postings.doc_sources
+            return np.array([of.get(int(d)) == source for d in docs], dtype=bool)
+        values = ",".join(str(int(d)) for d in docs)
+        rows = self._con.execute(
+            f"SELECT doc FROM articles WHERE doc IN ({values}) AND source = ?", [source]
+        ).fetchall()
+        return np.isin(docs, np.array([r[0] for r in rows], dtype=np.int64))
 
     def _lookup(self, hashes: U64) -> tuple[U64, npt.NDArray[np.uint32]]:
         """Every ``(hash, doc)`` row of both fingerprint tables whose hash is in ``hashes``."""
@@ -892,12 +961,14 @@ class _Postings:
     """Both fingerprint tables of a read-only index, in memory, sorted by hash.
 
     ``doc_ids`` maps each article's ``doc`` key to its id (saves a DuckDB
-    query of 2-3 ms when fetching a query's candidates).
+    query of 2-3 ms when fetching a query's candidates), ``doc_sources`` to its
+    source (the articles with one).
     """
 
     hashes: U64
     docs: npt.NDArray[np.uint32]
     doc_ids: dict[int, str]
+    doc_sources: dict[int, str]
 
     def lookup(self, query: U64) -> tuple[U64, npt.NDArray[np.uint32]]:
         """Every ``(hash, doc)`` row whose hash is in ``query``."""
@@ -971,7 +1042,7 @@ def _load_postings(path: Path) -> _Postings:
             h = np.asarray(res["hash"], dtype=np.uint64)
             if len(h):
                 parts.append((h, np.asarray(res["doc"], dtype=np.uint32)))
-        ids = con.execute("SELECT doc, id FROM ix.articles").fetchnumpy()
+        ids = con.execute("SELECT doc, id, source FROM ix.articles").fetchnumpy()
     finally:
         con.close()
     if not parts:
@@ -984,8 +1055,10 @@ def _load_postings(path: Path) -> _Postings:
     if len(hashes) > 1 and not bool((hashes[1:] >= hashes[:-1]).all()):
         order = np.argsort(hashes, kind="stable")  # a tail, or rows read out of order
         hashes, docs = hashes[order], docs[order]
-    doc_ids = dict(zip(ids["doc"].tolist(), ids["id"].tolist(), strict=True))
-    return _Postings(hashes, docs, doc_ids)
+    doc_list = ids["doc"].tolist()
+    doc_ids = dict(zip(doc_list, ids["id"].tolist(), strict=True))
+    doc_sources = {d: src for d, src in zip(doc_list, ids["source"].tolist(), strict=True) if src}
+    return _Postings(hashes, docs, doc_ids, doc_sources)
 
 
 def query_df_limit(n_articles: int) -> int:

@@ -21,7 +21,7 @@ LAZY_COMMANDS = {
     "compare": "compare_cmd",
     "eval": "eval_cmd",
     "index": "index_cmd",
-    "query": "index_cmd",
+    "query": "query_cmd",
     "scan": "scan_cmd",
     "serve": "serve_cmd",
 }

@@ -8,6 +8,7 @@ from copytrace.cli import (
     eval_extraction_cmd,  # noqa: F401
     eval_pan_cmd,  # noqa: F401
     index_cmd,  # noqa: F401
+    query_cmd,  # noqa: F401
     scan_cmd,  # noqa: F401
     serve_cmd,  # noqa: F401
 )

@@ -1,11 +1,10 @@
-"""``copytrace index add DB INPUT...`` and ``copytrace query DB FILE``: the incremental index."""
+"""``copytrace index add|info|compact``: the incremental index (``query`` is in query_cmd)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,21 +17,15 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.rule import Rule
 from rich.table import Table
 
 from copytrace.clean import keep_all
 from copytrace.cli import main
-from copytrace.cli.compare_cmd import InputFailure
 from copytrace.cli.inputs import check_inputs
 from copytrace.errors import InputError
-from copytrace.index import DEFAULT_BATCH_SIZE, Index, IndexLockedError, Match
+from copytrace.index import DEFAULT_BATCH_SIZE, Index, IndexLockedError
 from copytrace.ingest import iter_batches, reject_to_dict
-from copytrace.ingest.files import looks_like_html
-from copytrace.ingest.folder import read_page_file
-from copytrace.model import Article, Reject
-from copytrace.report.jsonout import pair_to_dict
-from copytrace.report.terminal import render_pair
+from copytrace.model import Article
 from copytrace.store import atomic_writer, json_line, remove_temporaries
 
 
@@ -44,9 +37,12 @@ class IndexFailure(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def _open(db: Path, *, read_only: bool, paraphrase: bool | None = None) -> Index:
+def open_index(
+    db: Path, *, read_only: bool, paraphrase: bool | None = None, memory: bool = False
+) -> Index:
+    """``Index(db, ...)``; a locked or wrong file is an :class:`IndexFailure`."""
     try:
-        return Index(db, read_only=read_only, paraphrase=paraphrase)
+        return Index(db, read_only=read_only, paraphrase=paraphrase, memory=memory)
     except (IndexLockedError, InputError) as exc:
         raise IndexFailure(str(exc)) from None
 
@@ -133,7 +129,7 @@ def index_add_cmd(
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     rejects_file = rejects_path or _default_rejects(db)
     counts = {"read": 0, "rejected": 0}
-    with _open(db, read_only=False, paraphrase=paraphrase or None) as index:
+    with open_index(db, read_only=False, paraphrase=paraphrase or None) as index:
         remove_temporaries(rejects_file)  # left by a killed add; the index lock is ours
         before = len(index)
         columns = (
@@ -216,7 +212,7 @@ def index_info_cmd(db: Path, as_json: bool) -> None:
 
         copytrace index info news.duckdb
     """
-    with _open(db, read_only=True) as index:
+    with open_index(db, read_only=True) as index:
         stats = index.stats()
     row = {
         "path": str(db),
@@ -251,99 +247,7 @@ def index_compact_cmd(db: Path) -> None:
 
         copytrace index compact news.duckdb
     """
-    with _open(db, read_only=False) as index:
+    with open_index(db, read_only=False) as index:
         index.compact()
         stats = index.stats()
     click.echo(f"{db}: {stats.fingerprints:,} fingerprints, all sorted")
-
-
-def _read_query(file: str) -> Article:
-    if file == "-":
-        data = sys.stdin.buffer.read()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputFailure(f"<stdin>: not valid UTF-8 (byte {exc.start})") from None
-        if not text.strip():
-            raise InputFailure("<stdin>: no article text")
-        return Article(id="stdin", text=text, path="<stdin>", is_html=looks_like_html("-", data))
-    path = Path(file)
-    if path.is_dir():
-        raise InputFailure(f"{file}: is a directory, expected one .txt or .html file")
-    if not path.exists():
-        raise InputFailure(f"{file}: no such file")
-    item = read_page_file(path)
-    if isinstance(item, Reject):
-        raise InputFailure(f"{item.file}: {item.reason}")
-    return item
-
-
-def _match_to_dict(rank: int, m: Match) -> dict[str, object]:
-    row: dict[str, object] = {"id": m.article.id, "rank": rank, "score": m.score}
-    row["shared_fingerprints"] = m.shared
-    row.update(pair_to_dict(m.result))
-    return row
-
-
-@main.command("query")
-@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("file", type=str)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of the view.")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Show at most this many indexed articles.",
-)
-@click.option(
-    "--no-clean",
-    is_flag=True,
-    help="The texts are article text already: keep all of each (HTML is still extracted).",
-)
-def query_cmd(db: Path, file: str, as_json: bool, limit: int, no_clean: bool) -> None:
-    """Show which articles in the index DB the article in FILE reuses text from.
-
-    FILE is one page (.txt, or .html/.htm, either also gzipped), or - to read it
-    from stdin. Prints the indexed articles it shares text with, most reused words first, each
-    with its passages side by side, the direction and whether the reuse is
-    credited. With --json, prints a list of objects in the `compare --json`
-    schema (`a` is FILE, `b` the indexed article) plus `id`, `rank`, `score`
-    (reused words) and `shared_fingerprints`. Exit status 0 whether or not
-    anything matches.
-
-    Example:
-
-        copytrace query news.duckdb examples/000_3f926fbd34ea6708.txt --limit 5
-    """
-    article = _read_query(file)
-    if no_clean and not article.is_html:
-        article = keep_all(article)
-    with _open(db, read_only=True) as index:
-        matches = index.query(article, limit=limit)
-        size = len(index)
-    if as_json:
-        rows = [_match_to_dict(i + 1, m) for i, m in enumerate(matches)]
-        click.echo(json.dumps(rows, ensure_ascii=False))
-        return
-    console = Console()
-    if not matches:
-        console.print(
-            f"No article among the {size:,} in {db} shares text with {file}.", soft_wrap=True
-        )
-        return
-    console.print(
-        f"{file} shares text with {len(matches)} of the {size:,} articles in {db}:",
-        soft_wrap=True,
-    )
-    for rank, m in enumerate(matches, 1):
-        title = m.article.title or m.article.id
-        source = f" ({m.article.source})" if m.article.source else ""
-        console.print(Rule())
-        console.print(
-            f"#{rank}  {m.article.id}: {title}{source}  [{m.score:.0f} reused words]",
-            style="bold",
-            soft_wrap=True,
-            markup=False,
-        )
-        console.print(render_pair(m.result))
