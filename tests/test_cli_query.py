@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 from tests.test_cli_index import CORPUS, EXAMPLES, NIKKEI_ID, run
 
+from copytrace.cli import query_cmd
 from copytrace.ingest.files import read_article_file
 from copytrace.text import tokenize
 
@@ -67,7 +69,9 @@ def test_query_by_an_unknown_id_is_a_one_line_error(db: Path) -> None:
 
 
 def test_many_queries_print_one_json_line_each_in_order(db: Path) -> None:
-    code, out, err = run("query", str(db), str(CORPUS), "--id", TASS_ID, "--id", "nope")
+    code, out, err = run(
+        "query", str(db), str(CORPUS), "--id", TASS_ID, "--id", "nope", "--jobs", "1"
+    )
     assert code == 0, err
     lines = [json.loads(line) for line in out.splitlines()]
     assert [r["query"] for r in lines] == [
@@ -148,6 +152,7 @@ def test_many_queries_with_none_readable_fail(db: Path, tmp_path: Path) -> None:
         (),  # nothing to look up
         ("-", str(CORPUS)),  # stdin is one query
         (str(EXAMPLES / f"{TASS_ID}.txt"), "--out", "x.jsonl"),  # --out is for many
+        ("--id", TASS_ID, "--jobs", "2"),  # and so is --jobs
     ],
 )
 def test_query_usage_errors(db: Path, args: tuple[str, ...]) -> None:
@@ -160,3 +165,34 @@ def test_many_queries_stop_on_a_missing_input(db: Path) -> None:
     code, _, err = run("query", str(db), str(CORPUS), "nope.jsonl")
     assert code == 2
     assert err.strip() == "error: input not found: nope.jsonl"
+
+
+def test_worker_processes_answer_the_same_in_the_same_order(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(query_cmd, "CHUNK", 2)  # (many tasks, more than in flight at once)
+    many = tmp_path / "many.jsonl"
+    rows = []
+    for line in CORPUS.read_text().splitlines():
+        with contextlib.suppress(json.JSONDecodeError):
+            rows.append(json.loads(line))
+    with many.open("w") as fh:  # (more queries than one task's chunk, bad records among them)
+        for k in range(3):
+            for row in rows:
+                if "text" in row:
+                    row = {**row, "id": f"{row['id']}-{k}"}
+                fh.write(json.dumps(row) + "\n")
+            fh.write("not json\n")
+    args = ("query", str(db), str(many), str(EXAMPLES), "--id", NIKKEI_ID, "--id", "nope")
+    outputs = []
+    for jobs in ("1", "2"):
+        out_file = tmp_path / f"out-{jobs}.jsonl"
+        code, _, err = run(*args, "--jobs", jobs, "--out", str(out_file))
+        assert code == 0, err
+        outputs.append(
+            (out_file.read_text(), Path(f"{out_file}.rejects.jsonl").read_text(), err.strip())
+        )
+    assert outputs[0][:2] == outputs[1][:2]
+    lines = outputs[0][0].splitlines()
+    assert len(lines) == 1 + 3 * 3 + 2  # (the id, three copies of the 3 readable, the seed pair)
+    assert outputs[0][2].split(", ")[:3] == outputs[1][2].split(", ")[:3]

@@ -7,10 +7,16 @@ many (a corpus file or folder, several INPUTs or ids) print one JSON line each.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import logging
+import multiprocessing
+import os
 import sys
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +41,13 @@ from copytrace.store import atomic_writer, json_line, remove_temporaries
 
 # What a reject from --id names as its file.
 ID_OPTION = "--id"
+# Many queries with --jobs: articles per task (a query is ~10-20 ms: a task of
+# 32 makes the pipe's cost small), and tasks in flight per process.
+CHUNK = 32
+IN_FLIGHT = 2
+
+# One answer: the query's JSON line, or why it failed.
+_Answer = tuple[str, str]
 
 
 def _read_query(file: str) -> Article:
@@ -112,6 +125,12 @@ def _one_query(inputs: tuple[str, ...], ids: tuple[str, ...]) -> bool:
     "default, as `scan` does: two pages of one site share its chrome).",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Many queries: processes that answer them (default: all cores).",
+)
+@click.option(
     "--out",
     "out_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -132,6 +151,7 @@ def query_cmd(
     limit: int,
     no_clean: bool,
     same_source: bool,
+    jobs: int | None,
     out_path: Path | None,
     rejects_path: Path | None,
 ) -> None:
@@ -164,15 +184,17 @@ def query_cmd(
     if not inputs and not ids:
         raise click.UsageError("give an INPUT to look up, or --id ID")
     if _one_query(inputs, ids):
-        if out_path is not None or rejects_path is not None:
-            raise click.UsageError("--out and --rejects are for many queries")
+        if out_path is not None or rejects_path is not None or jobs is not None:
+            raise click.UsageError("--out, --rejects and --jobs are for many queries")
         _query_one(db, inputs, ids, as_json, limit, no_clean, same_source)
         return
     if "-" in inputs:
         raise click.UsageError("- (stdin) is one query: give it alone")
     console = Console(stderr=True)
     check_inputs(tuple(Path(i) for i in inputs), console)
-    _query_many(db, inputs, ids, limit, no_clean, same_source, out_path, rejects_path, console)
+    settings = (limit, same_source)
+    jobs = jobs or os.cpu_count() or 1
+    _query_many(db, inputs, ids, no_clean, settings, jobs, out_path, rejects_path, console)
 
 
 def _query_one(
@@ -245,9 +267,9 @@ def _query_many(
     db: Path,
     inputs: tuple[str, ...],
     ids: tuple[str, ...],
-    limit: int,
     no_clean: bool,
-    same_source: bool,
+    settings: tuple[int, bool],
+    jobs: int,
     out_path: Path | None,
     rejects_path: Path | None,
     console: Console,
@@ -256,9 +278,10 @@ def _query_many(
         rejects_path = out_path.with_name(out_path.name + ".rejects.jsonl")
     counts = {"queries": 0, "matched": 0, "rejected": 0}
     started = time.perf_counter()
-    # (many queries: the fingerprints in memory pay for their loading)
+    # (many queries: the fingerprints in memory pay for their loading; with
+    # worker processes each holds them, and this one only reads --id articles)
     with contextlib.ExitStack() as stack:
-        index = stack.enter_context(open_index(db, read_only=True, memory=True))
+        index = stack.enter_context(open_index(db, read_only=True, memory=jobs == 1))
         out: IO[str] = stack.enter_context(atomic_writer(out_path)) if out_path else sys.stdout
         rejects_out: IO[str] | None = None
         if rejects_path is not None:
@@ -276,12 +299,16 @@ def _query_many(
             )
         )
         task = bars.add_task("querying", total=None, matched=0, rejected=0)
-        for item in _queries(index, db, inputs, ids, no_clean):
-            if isinstance(item, Article):
-                try:
-                    matches = index.query(item, limit=limit, same_source=same_source)
-                except Exception as exc:  # (one bad article must not end the run)
-                    item = Reject(item.path or item.id, None, _failed(exc))
+        queries = _queries(index, db, inputs, ids, no_clean)
+        answered: Iterator[tuple[Article | Reject, _Answer]]
+        if jobs == 1:
+            _WORKER[:] = [index]
+            answered = ((q, _answer(q, settings)) for q in queries)
+        else:
+            answered = _answered_by_workers(queries, db, settings, jobs, stack)
+        for item, answer in answered:
+            if isinstance(item, Article) and answer[0] == "failed":
+                item = Reject(item.path or item.id, None, answer[1])
             if isinstance(item, Reject):
                 counts["rejected"] += 1
                 if rejects_out is not None:
@@ -291,9 +318,8 @@ def _query_many(
                     console.print(f"skipped: {where}: {item.reason}", markup=False, soft_wrap=True)
             else:
                 counts["queries"] += 1
-                counts["matched"] += bool(matches)
-                rows = [_match_to_dict(i + 1, m) for i, m in enumerate(matches)]
-                out.write(json_line({"query": item.id, "matches": rows}) + "\n")
+                counts["matched"] += answer[0] == "matched"
+                out.write(answer[1] + "\n")
             bars.update(task, advance=1, matched=counts["matched"], rejected=counts["rejected"])
     if rejects_path is not None and not counts["rejected"]:
         rejects_path.unlink(missing_ok=True)
@@ -308,3 +334,60 @@ def _query_many(
     if not counts["queries"]:
         why = f"{counts['rejected']:,} rejected" if counts["rejected"] else "nothing to read"
         raise IndexFailure(f"no query could be made: {why}")
+
+
+# The index that answers in this process: the main one (--jobs 1) or a worker's.
+_WORKER: list[Index] = []
+
+
+def _answer(item: Article | Reject, settings: tuple[int, bool]) -> _Answer:
+    """``("matched" | "none", json line)`` for an article, ``("failed", why)`` if
+    the query fails; a reject is passed through (``("reject", "")``)."""
+    if isinstance(item, Reject):
+        return "reject", ""
+    limit, same_source = settings
+    try:
+        matches = _WORKER[0].query(item, limit=limit, same_source=same_source)
+        rows = [_match_to_dict(i + 1, m) for i, m in enumerate(matches)]
+        line = json_line({"query": item.id, "matches": rows})
+    except Exception as exc:  # (one bad article must not end the run)
+        return "failed", _failed(exc)
+    return ("matched" if matches else "none"), line
+
+
+def _open_worker(db: str) -> None:
+    logging.getLogger("copytrace").setLevel(logging.WARNING)
+    _WORKER[:] = [Index(db, read_only=True, memory=True)]
+
+
+def _answer_chunk(chunk: list[Article | Reject], settings: tuple[int, bool]) -> list[_Answer]:
+    return [_answer(item, settings) for item in chunk]
+
+
+def _answered_by_workers(
+    queries: Iterable[Article | Reject],
+    db: Path,
+    settings: tuple[int, bool],
+    jobs: int,
+    stack: contextlib.ExitStack,
+) -> Iterator[tuple[Article | Reject, _Answer]]:
+    """``(query, answer)`` in input order, answered by ``jobs`` processes, with a
+    bounded number of chunks in flight (a corpus is never all in memory)."""
+    pool = stack.enter_context(
+        ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_open_worker,
+            initargs=(str(db),),
+        )
+    )
+    pending: deque[tuple[list[Article | Reject], Future[list[_Answer]]]] = deque()
+    it = iter(queries)
+    while chunk := list(itertools.islice(it, CHUNK)):
+        pending.append((chunk, pool.submit(_answer_chunk, chunk, settings)))
+        while len(pending) >= jobs * IN_FLIGHT:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+    while pending:
+        done, future = pending.popleft()
+        yield from zip(done, future.result(), strict=True)
