@@ -183,31 +183,26 @@ def query_cmd(
     """
     if not inputs and not ids:
         raise click.UsageError("give an INPUT to look up, or --id ID")
+    settings = (limit, same_source)
     if _one_query(inputs, ids):
         if out_path is not None or rejects_path is not None or jobs is not None:
             raise click.UsageError("--out, --rejects and --jobs are for many queries")
-        _query_one(db, inputs, ids, as_json, limit, no_clean, same_source)
+        _query_one(db, (*inputs, *ids)[0], bool(ids), as_json, no_clean, settings)
         return
     if "-" in inputs:
         raise click.UsageError("- (stdin) is one query: give it alone")
     console = Console(stderr=True)
     check_inputs(tuple(Path(i) for i in inputs), console)
-    settings = (limit, same_source)
     jobs = jobs or os.cpu_count() or 1
     _query_many(db, inputs, ids, no_clean, settings, jobs, out_path, rejects_path, console)
 
 
 def _query_one(
-    db: Path,
-    inputs: tuple[str, ...],
-    ids: tuple[str, ...],
-    as_json: bool,
-    limit: int,
-    no_clean: bool,
-    same_source: bool,
+    db: Path, label: str, by_id: bool, as_json: bool, no_clean: bool, settings: tuple[int, bool]
 ) -> None:
-    if ids:
-        (label,) = ids
+    """One query: ``label`` is the page file (or ``-``), or the indexed id."""
+    limit, same_source = settings
+    if by_id:
         with open_index(db, read_only=True) as index:
             article = index.get(label)
             if article is None:
@@ -215,7 +210,6 @@ def _query_one(
             matches = index.query(article, limit=limit, same_source=same_source)
             size = len(index)
     else:
-        (label,) = inputs
         article = _read_query(label)
         if no_clean and not article.is_html:
             article = keep_all(article)
