@@ -296,8 +296,7 @@ def _query_many(
         queries = _queries(index, db, inputs, ids, no_clean)
         answered: Iterator[tuple[Article | Reject, _Answer]]
         if jobs == 1:
-            _WORKER[:] = [index]
-            answered = ((q, _answer(q, settings)) for q in queries)
+            answered = ((q, _answer(index, q, settings)) for q in queries)
         else:
             answered = _answered_by_workers(queries, db, settings, jobs, stack)
         for item, answer in answered:
@@ -330,18 +329,18 @@ def _query_many(
         raise IndexFailure(f"no query could be made: {why}")
 
 
-# The index that answers in this process: the main one (--jobs 1) or a worker's.
+# A worker process's read-only index handle.
 _WORKER: list[Index] = []
 
 
-def _answer(item: Article | Reject, settings: tuple[int, bool]) -> _Answer:
+def _answer(index: Index, item: Article | Reject, settings: tuple[int, bool]) -> _Answer:
     """``("matched" | "none", json line)`` for an article, ``("failed", why)`` if
     the query fails; a reject is passed through (``("reject", "")``)."""
     if isinstance(item, Reject):
         return "reject", ""
     limit, same_source = settings
     try:
-        matches = _WORKER[0].query(item, limit=limit, same_source=same_source)
+        matches = index.query(item, limit=limit, same_source=same_source)
         rows = [_match_to_dict(i + 1, m) for i, m in enumerate(matches)]
         line = json_line({"query": item.id, "matches": rows})
     except Exception as exc:  # (one bad article must not end the run)
@@ -355,7 +354,7 @@ def _open_worker(db: str) -> None:
 
 
 def _answer_chunk(chunk: list[Article | Reject], settings: tuple[int, bool]) -> list[_Answer]:
-    return [_answer(item, settings) for item in chunk]
+    return [_answer(_WORKER[0], item, settings) for item in chunk]
 
 
 def _answered_by_workers(
