@@ -171,3 +171,32 @@ def test_index_add_while_another_process_writes_fails_cleanly(tmp_path: Path) ->
         proc.stdin.close()
         proc.wait(timeout=60)
     assert run("index", "add", str(db), str(EXAMPLES))[0] == 0
+
+
+def test_index_remove_takes_ids_and_a_file_of_ids_and_lists_unknown_ones(tmp_path: Path) -> None:
+    db = tmp_path / "ix.duckdb"
+    assert run("index", "add", str(db), str(EXAMPLES), str(CORPUS))[0] == 0
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(f"\n{NIKKEI_ID}\nnope-2\n", encoding="utf-8")
+    code, out, err = run("index", "remove", str(db), "nope-1", "--ids-from", str(ids_file))
+    assert code == 0, err
+    assert f"{db}: removed 1 of 3 id(s), 4 article(s) left" in out
+    assert err.splitlines() == ["not in the index: nope-1", "not in the index: nope-2"]
+    code, out, _ = run("query", str(db), str(EXAMPLES / "000_3f926fbd34ea6708.txt"), "--json")
+    assert code == 0 and NIKKEI_ID not in {m["id"] for m in json.loads(out)}
+    code, out, _ = run("index", "remove", str(db), "-", "--ids-from", "-", stdin=f"{NIKKEI_ID}\n")
+    assert code == 0 and "removed 0 of 2 id(s)" in out
+
+
+def test_index_remove_needs_ids_and_an_existing_index(tmp_path: Path) -> None:
+    db = tmp_path / "ix.duckdb"
+    code, _, err = run("index", "remove", str(db), "x")
+    assert code == 1 and err.strip() == f"error: {db}: no such index file"
+    code, _, err = run("index", "compact", str(db))
+    assert code == 1 and err.strip() == f"error: {db}: no such index file"
+    assert not db.exists()
+    assert run("index", "add", str(db), str(EXAMPLES))[0] == 0
+    code, _, err = run("index", "remove", str(db))
+    assert code == 2 and "give the ids to remove" in err
+    code, _, err = run("index", "remove", str(db), "--ids-from", str(tmp_path / "missing.txt"))
+    assert code == 2 and "missing.txt" in err

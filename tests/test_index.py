@@ -675,3 +675,51 @@ def test_a_story_over_the_limit_is_found_in_the_earliest_copy_of_another_source(
         with Index(db, read_only=True, memory=memory) as ix:
             assert [m.article.id for m in ix.query(reprint)] == ["copy-09"]
             assert [m.article.id for m in ix.query(reprint, same_source=True)] == ["copy-04"]
+
+
+# ----------------------------------------------------------------------------- remove
+
+
+def test_removed_articles_leave_both_fingerprint_tables_and_every_answer(db: Path) -> None:
+    story = sentences(95, 150)
+    with Index(db) as ix:
+        ix.add([art("wire", story, source="Wire"), art("a", sentences(96, 100))])
+        ix.compact()  # "wire" in the sorted run, "daily" in the tail
+        ix.add([art("daily", sentences(97, 20) + " " + story, source="Daily")])
+        assert ix.remove(["wire", "nope", "wire", "daily"]) == ["wire", "daily"]
+        assert ix.remove(["wire"]) == []  # (twice is harmless)
+        assert ix.get("wire") is None and len(ix) == 1
+        assert ix.query(art("q", story, source="Q")) == []
+        ix.add([art("daily", sentences(97, 20) + " " + story, source="Daily")])
+    assert fingerprint_rows(db) == {
+        "a": distinct_fingerprints(art("a", sentences(96, 100))),
+        "daily": distinct_fingerprints(art("d", sentences(97, 20) + " " + story)),
+    }
+    rows = sum(fingerprint_rows(db).values())  # (none left without an article)
+    for memory in (False, True):
+        with Index(db, read_only=True, memory=memory) as ro:
+            stats = ro.stats()
+            assert stats.fingerprints + stats.tail_fingerprints == rows
+            assert [m.article.id for m in ro.query(art("q", story, source="Q"))] == ["daily"]
+            with pytest.raises(PermissionError):
+                ro.remove(["a"])
+
+
+def test_a_story_over_the_limit_is_found_in_its_next_copy_once_the_earliest_is_removed(
+    db: Path,
+) -> None:
+    story = sentences(92, 150)
+    n = 30
+    copies = [
+        art(f"copy-{i:02d}", sentences(700 + i, 30) + " " + story, source=f"s{i}",
+            published=f"2026-10-10T{10 + i % 10:02d}:{i:02d}:00Z")
+        for i in range(n)
+    ]  # fmt: skip
+    copies[4] = replace(copies[4], published="2026-10-10T07:00:00Z")
+    copies[9] = replace(copies[9], published="2026-10-10T08:00:00Z")
+    reprint = art("q", sentences(93, 20) + " " + story, source="Q")
+    with Index(db) as ix:
+        ix.add(copies)
+        assert [m.article.id for m in ix.query(reprint)] == ["copy-04"]
+        ix.remove(["copy-04"])
+        assert [m.article.id for m in ix.query(reprint)] == ["copy-09"]

@@ -590,6 +590,55 @@ class Index:
             raise
         return len(arts), len(old), int((counts == 0).sum()), len(hashes)
 
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        """Remove the articles with these ids and their fingerprints, in one transaction.
+
+        Ids not in the index are ignored (removing twice is harmless). Queries
+        stop finding a removed article at once. DuckDB reuses the freed blocks
+        for later adds; the file itself does not shrink.
+
+        Args:
+            ids: the ids to remove (repeats are fine).
+
+        Returns:
+            The ids that were in the index and are now removed, in first-given order.
+
+        Raises:
+            PermissionError: the index was opened read-only.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> ix = Index(pathlib.Path(tempfile.mkdtemp()) / "ix.duckdb")
+            >>> _ = ix.add([Article("a", "Body text.", content=((0, 10),))])
+            >>> ix.remove(["a", "nope"]), len(ix)
+            (['a'], 0)
+        """
+        self._require_writable()
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        con = self._con
+        con.execute("BEGIN")
+        try:
+            con.register("remove_ids", pa.table({"id": pa.array(wanted, pa.string())}))
+            found = con.execute(
+                "SELECT id, doc FROM articles WHERE id IN (SELECT id FROM remove_ids)"
+            ).fetchall()
+            con.unregister("remove_ids")
+            if found:
+                docs = pa.table({"doc": pa.array([doc for _, doc in found], pa.uint32())})
+                con.register("remove_docs", docs)
+                for table in (*_FP_TABLES, "articles"):
+                    con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT doc FROM remove_docs)")
+                con.unregister("remove_docs")
+            con.execute("COMMIT")
+        except BaseException:
+            _rollback(con)
+            raise
+        gone = {article_id for article_id, _ in found}
+        log.info("index %s: removed %d of %d ids", self.path, len(gone), len(wanted))
+        return [article_id for article_id in wanted if article_id in gone]
+
     def _next_doc(self) -> int:
         return int(self._scalar("SELECT coalesce(max(doc) + 1, 0) FROM articles") or 0)
 

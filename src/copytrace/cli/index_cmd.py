@@ -1,4 +1,5 @@
-"""``copytrace index add|info|compact``: the incremental index (``query`` is in query_cmd)."""
+"""``copytrace index add|info|remove|compact``: the incremental index (``query`` is in
+query_cmd)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,13 @@ def open_index(
         return Index(db, read_only=read_only, paraphrase=paraphrase, memory=memory)
     except (IndexLockedError, InputError) as exc:
         raise IndexFailure(str(exc)) from None
+
+
+def open_existing(db: Path) -> Index:
+    """A writable handle on the index ``db``, which must exist (``add`` alone creates one)."""
+    if not db.exists():
+        raise IndexFailure(f"{db}: no such index file")
+    return open_index(db, read_only=False)
 
 
 def _default_rejects(db: Path) -> Path:
@@ -247,7 +255,60 @@ def index_compact_cmd(db: Path) -> None:
 
         copytrace index compact news.duckdb
     """
-    with open_index(db, read_only=False) as index:
+    with open_existing(db) as index:
         index.compact()
         stats = index.stats()
     click.echo(f"{db}: {stats.fingerprints:,} fingerprints, all sorted")
+
+
+# Unknown ids named one per line on stderr up to this many, then counted.
+SHOW_UNKNOWN = 20
+
+
+def _ids_from(path: Path) -> list[str]:
+    """One id per line of ``path`` (``-``: stdin); blank lines skipped."""
+    try:
+        with click.open_file(str(path), encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--ids-from") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@index_group.command("remove")
+@click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("ids", nargs=-1)
+@click.option(
+    "--ids-from",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=None,
+    help="Also remove the ids in this file, one per line (- for stdin).",
+)
+def index_remove_cmd(db: Path, ids: tuple[str, ...], ids_from: Path | None) -> None:
+    """Remove the articles with these IDs from the index DB.
+
+    A removed article is no longer found by queries. Ids not in the index are
+    listed on stderr and skipped (exit status 0: removing twice is harmless).
+    All removals are one transaction. The file does not shrink: later adds
+    reuse the space.
+
+    Example:
+
+        copytrace index remove news.duckdb retracted-0042 retracted-0043
+    """
+    wanted = list(ids) + (_ids_from(ids_from) if ids_from is not None else [])
+    if not wanted:
+        raise click.UsageError("give the ids to remove (ID... or --ids-from FILE)")
+    distinct = list(dict.fromkeys(wanted))
+    with open_existing(db) as index:
+        removed = index.remove(distinct)
+        left = len(index)
+    gone = set(removed)
+    unknown = [i for i in distinct if i not in gone]
+    for article_id in unknown[:SHOW_UNKNOWN]:
+        click.echo(f"not in the index: {article_id}", err=True)
+    if len(unknown) > SHOW_UNKNOWN:
+        click.echo(f"... and {len(unknown) - SHOW_UNKNOWN:,} more not in the index", err=True)
+    click.echo(
+        f"{db}: removed {len(removed):,} of {len(distinct):,} id(s), {left:,} article(s) left"
+    )
