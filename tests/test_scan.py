@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
 from copytrace.chrome import ChromeParams
 from copytrace.cli import main
+from copytrace.engines.local import clean_pieces
 from copytrace.scan import OUTPUT_FILES, ScanConfig, scan
 from copytrace.text import tokenize
 
@@ -212,6 +214,30 @@ def test_every_reusing_article_is_in_exactly_one_cluster(scanned: Path) -> None:
 def test_two_runs_give_byte_identical_outputs(corpus: Path, scanned: Path, tmp_path: Path) -> None:
     out = tmp_path / "again"
     scan([corpus], out, jobs=2)  # the worker pool this time
+    for name in OUTPUT_FILES:
+        assert (scanned / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_small_batches_are_cleaned_in_pieces_that_cover_each_once() -> None:
+    # 3 batches for 4 workers: each cut so that there are >= 2 tasks a worker
+    offsets = np.array([0, 1000, 2000, 2037])
+    pieces = clean_pieces(offsets, 4)
+    assert [p for p in pieces if p[0] == 0] == [(0, 0, 333), (0, 333, 666), (0, 666, 1000)]
+    assert [p for p in pieces if p[0] == 2] == [(2, 0, 12), (2, 12, 24), (2, 24, 37)]
+    assert clean_pieces(offsets, 1) == [(0, 0, 1000), (1, 0, 1000), (2, 0, 37)]
+    assert clean_pieces(np.array([0, 5]), 8) == [(0, 0, 5)]  # (too few to cut)
+    many = np.arange(0, 20_001, 1000)
+    assert clean_pieces(many, 2) == [(i, 0, 1000) for i in range(20)]  # (enough batches)
+
+
+@pytest.mark.slow
+def test_batches_cleaned_in_pieces_give_the_same_outputs(
+    corpus: Path, scanned: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pieces"
+    # 2 batches (16 and 6 articles), 2 workers: the first cleaned in 2 pieces
+    assert clean_pieces(np.array([0, 16, 22]), 2) == [(0, 0, 8), (0, 8, 16), (1, 0, 6)]
+    scan([corpus], out, config=ScanConfig(jobs=2, batch_size=16))
     for name in OUTPUT_FILES:
         assert (scanned / name).read_bytes() == (out / name).read_bytes(), name
 

@@ -35,6 +35,7 @@ import bisect
 import contextlib
 import functools
 import gc
+import itertools
 import json.encoder
 import logging
 import math
@@ -111,6 +112,17 @@ ALIGN_CHUNK = 64
 # pieces of up to this many pairs (the largest group of the 10k generated corpus
 # has 232 pairs; each piece prepares its articles once more).
 ALIGN_GROUP_CHUNK = 256
+# Fewer candidate pairs than ALIGN_CHUNK x TASKS_PER_JOB per worker go in smaller
+# chunks (never under ALIGN_MIN_CHUNK pairs), so that a small corpus's pairs are
+# aligned on every worker.
+ALIGN_MIN_CHUNK = 4
+# A corpus of fewer batches than TASKS_PER_JOB per worker (under ~2,000
+# articles a worker) is cleaned in pieces of its batches, so that every worker
+# has work: 181 real HTML pages (one batch) took 10.6 s on one of 2 cores. A piece
+# holds at least CLEAN_MIN_PIECE articles (below that the task costs more than it
+# spreads). Pieces change nothing but who cleans what: each page is cleaned alone.
+TASKS_PER_JOB = 2
+CLEAN_MIN_PIECE = 8
 # Articles written per batch of articles.parquet.
 WRITE_CHUNK = 10_000
 # Side-by-side views of report.html per task (a few tasks per worker: they differ in cost).
@@ -440,15 +452,19 @@ def _lines_task(offset: int) -> pa.RecordBatch:
     return line_hashes_batch(read_raw_batch(cast(Path, _W["work"]) / "raw.arrow", offset))
 
 
-def _clean_task(batch_index: int) -> _CleanResult:
-    """Clean and fingerprint raw batch ``batch_index``: (meta batch, fp rows, fp hashes)."""
+def _clean_task(piece: tuple[int, int, int]) -> _CleanResult:
+    """Clean and fingerprint rows ``[lo, hi)`` of raw batch ``i`` (``piece`` is ``(i, lo,
+    hi)``): (meta batch, fp rows counted from ``lo``, fp hashes, failures)."""
     config: ScanConfig = _W["config"]  # type: ignore[assignment]
     chrome = _W.get("chrome")
     if chrome is None:  # learned after the pool started: read once from the spill folder
         with (cast(Path, _W["work"]) / "chrome.pickle").open("rb") as fh:
             chrome = _W["chrome"] = pickle.load(fh)
     spill = _spill()
-    raw = spill.raw_batch(batch_index)
+    i, lo, hi = piece
+    raw = spill.raw_batch(i)
+    if (lo, hi) != (0, raw.num_rows):
+        raw = raw.slice(lo, hi - lo)
     with _collector_paused():
         arts = batch_to_articles(raw)
         cleaned, failed = clean_articles_guarded(
@@ -693,7 +709,6 @@ def _run(
             with timer("read"):
                 _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
             spill_offsets = Spill(work).offsets
-            n_batches = len(spill_offsets) - 1
             if config.keep_text:  # (texts kept as they are: no chrome to learn)
                 chrome.finish(work, summary)
             else:
@@ -701,8 +716,9 @@ def _run(
                     chrome.finish(work, summary)
             with timer("clean+fingerprint"):
                 corpus, counter = _clean_and_fingerprint(
-                    imap, work, n_batches, spill_offsets, config, summary, progress
-                )
+                    imap, work, clean_pieces(spill_offsets, summary.jobs), spill_offsets, config,
+                    summary, progress,
+                )  # fmt: skip
             with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
                 with timer("candidates"):
                     _report(progress, "candidates", 0, None)
@@ -884,16 +900,32 @@ class _ChromePass:
 _DONE = _Task(lambda: (None, 0.0), lambda: True)
 
 
+def clean_pieces(offsets: npt.NDArray[np.int64], jobs: int) -> list[tuple[int, int, int]]:
+    """The clean pass's tasks, ``(batch, lo, hi)`` in order: whole spilled batches
+    (``offsets``: where each starts, then the total), or, when there are fewer than
+    :data:`TASKS_PER_JOB` per worker, each cut in even pieces."""
+    sizes = np.diff(offsets).tolist()
+    want = TASKS_PER_JOB * jobs if jobs > 1 else 1
+    cuts = math.ceil(want / len(sizes)) if sizes else 1
+    out: list[tuple[int, int, int]] = []
+    for i, size in enumerate(sizes):
+        k = max(1, min(cuts, size // CLEAN_MIN_PIECE))
+        bounds = [size * j // k for j in range(k + 1)]
+        out.extend((i, lo, hi) for lo, hi in itertools.pairwise(bounds))
+    return out
+
+
 def _clean_and_fingerprint(
     imap: Callable[..., Iterator[object]],
     work: Path,
-    n_batches: int,
+    pieces: Sequence[tuple[int, int, int]],
     offsets: npt.NDArray[np.int64],
     config: ScanConfig,
     summary: ScanSummary,
     progress: Progress | None,
 ) -> tuple[_Corpus, PairCounter]:
-    """Pass 2: clean + fingerprint every batch in the pool; spill metadata, feed the join."""
+    """Pass 2: clean + fingerprint every batch in the pool (in ``pieces``, see
+    :func:`clean_pieces`); spill metadata, one batch per raw batch; feed the join."""
     n_docs = int(offsets[-1])
     corpus = _Corpus([], [], [])
     source_codes: dict[str, int] = {}
@@ -905,9 +937,19 @@ def _clean_and_fingerprint(
         pa.OSFile(str(work / "meta.arrow"), "wb") as sink,
         pa.ipc.new_file(sink, META_SCHEMA) as writer,
     ):
-        for i, result in enumerate(imap(_clean_task, range(n_batches))):
-            meta, doc, hashes, failed = cast(_CleanResult, result)
+        # (a batch's pieces: meta, fingerprint rows counted from the batch's start, hashes)
+        parts: list[tuple[pa.RecordBatch, npt.NDArray[np.int64], npt.NDArray[np.uint64]]] = []
+        for (i, lo, hi), result in zip(pieces, imap(_clean_task, pieces), strict=True):
+            meta, piece_doc, hashes, failed = cast(_CleanResult, result)
             _report_failures(work, failed, summary)
+            parts.append((meta, piece_doc.astype(np.int64) + lo, hashes))
+            if hi < int(offsets[i + 1] - offsets[i]):
+                continue  # (the batch's next piece is to come)
+            if len(parts) > 1:
+                meta = pa.concat_batches([m.cast(META_SCHEMA) for m, _, _ in parts])
+                hashes = np.concatenate([h for _, _, h in parts])
+            doc = parts[0][1] if len(parts) == 1 else np.concatenate([d for _, d, _ in parts])
+            parts = []
             writer.write_batch(meta.cast(META_SCHEMA))
             base = int(offsets[i])
             ids = meta.column("id").to_pylist()
@@ -919,7 +961,7 @@ def _clean_and_fingerprint(
                 if s:
                     sources[base + k] = source_codes.setdefault(s, len(source_codes))
             summary.empty_articles += _empty_content(meta.column("content"))
-            counter.add(doc.astype(np.int64) + base, hashes)
+            counter.add(doc + base, hashes)
             summary.fingerprints += len(hashes)
             _report(progress, "clean+fingerprint", base + meta.num_rows, n_docs)
     summary.df_limit = df_limit(n_docs, config.candidate_params())
@@ -955,7 +997,8 @@ def _align(
     """Align all candidate pairs in the pool, in chunks; only pairs with reuse come
     back, in candidate order (a pair the aligner fails on is reported and skipped)."""
     total = len(a)
-    chunks = _align_chunks(a, b)
+    spread = math.ceil(total / (TASKS_PER_JOB * summary.jobs)) if summary.jobs > 1 else total
+    chunks = _align_chunks(a, b, size=min(ALIGN_CHUNK, max(ALIGN_MIN_CHUNK, spread)))
     found: list[tuple[int, PairRecord]] = []
     done = 0
     _report(progress, "align", 0, total)
