@@ -15,13 +15,15 @@ class InputError(Exception):
 
 
 class ScanLockedError(Exception):
-    """Another scan is writing the same output folder; ``str()`` is one line naming it."""
+    """Another run is writing the same output (a scan's folder, a cleaned corpus
+    file); ``str()`` is one line naming it."""
 
-    def __init__(self, out_dir: str, pid: int | None) -> None:
+    def __init__(self, out_dir: str, pid: int | None, what: str = "folder") -> None:
         self.out_dir = out_dir
         self.pid = pid
         who = f" (PID {pid})" if pid else ""
-        super().__init__(f"{out_dir}: another scan is writing this folder{who}")
+        run = "scan" if what == "folder" else "run"
+        super().__init__(f"{out_dir}: another {run} is writing this {what}{who}")
 
 
 class WorkerDiedError(Exception):

@@ -45,6 +45,24 @@ ARTICLES_SCHEMA = pa.schema(
     ]
 )
 
+# Endings of a file that holds a corpus's rows -> its format.
+CORPUS_FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".jsonl.gz": "jsonl.gz"}
+
+
+def corpus_format(path: str | Path) -> str | None:
+    """``parquet``, ``jsonl`` or ``jsonl.gz`` by the file name's ending, else None.
+
+    Example:
+        >>> corpus_format("cleaned.jsonl.gz"), corpus_format("cleaned/")
+        ('jsonl.gz', None)
+    """
+    name = str(path).lower()
+    for ending, fmt in sorted(CORPUS_FORMATS.items(), key=lambda kv: -len(kv[0])):
+        if name.endswith(ending):
+            return fmt
+    return None
+
+
 PASSAGES_SCHEMA = pa.schema(
     [
         pa.field("source_id", pa.string(), nullable=False),

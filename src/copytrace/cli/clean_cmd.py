@@ -1,4 +1,5 @@
-"""``copytrace clean``: show what the cleaner keeps of a page (text or HTML)."""
+"""``copytrace clean``: show what the cleaner keeps of a page (text or HTML), or clean a
+whole corpus into one Parquet or JSON Lines file."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from rich.panel import Panel
 from copytrace.clean import article_text, clean
 from copytrace.cli import main
 from copytrace.errors import InputError
+from copytrace.ingest import format_of
 from copytrace.ingest.files import read_article_file
 from copytrace.ingest.folder import page_stem, page_suffix
 from copytrace.model import Article
+from copytrace.store import corpus_format
 
 
 class InputFailure(click.ClickException):
@@ -80,11 +83,21 @@ def _out_name(path: Path, used: set[str]) -> str:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Write <name>.txt (article text) and <name>.json (metadata, content spans) here.",
+    type=click.Path(path_type=Path),
+    help="A folder: write <name>.txt (article text) and <name>.json (metadata, content "
+    "spans) there for each page. A file ending in .parquet, .jsonl or .jsonl.gz: clean "
+    "the whole corpus into it, one row per article.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per line).")
-def clean_command(inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that clean a corpus (--out FILE) [default: all cores].",
+)
+def clean_command(
+    inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool, jobs: int | None
+) -> None:
     """Show what the cleaner keeps of each INPUT page: article text and metadata.
 
     INPUT is a .txt (page text as copied from a browser) or .html/.htm file (or
@@ -92,12 +105,34 @@ def clean_command(inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool)
     run with exit status 2; in a folder or multi-file run it is reported and
     skipped.
 
+    With --out FILE.parquet (or .jsonl, .jsonl.gz) INPUT is anything `copytrace
+    scan` reads (folders, JSON Lines, Parquet, WARC): each source's chrome is
+    learned from the corpus, every article is cleaned on all cores, and FILE
+    gets one row per article in input order (its fields, `content` spans into
+    the original text and `article_text`). Records that cannot be read go to
+    FILE.rejects.jsonl; the run goes on.
+
     Example:
 
         copytrace clean examples/000_3f926fbd34ea6708.txt
 
         copytrace clean examples/ --out cleaned/
+
+        copytrace clean crawl.warc.gz wire.jsonl.gz --out cleaned.parquet
     """
+    if out_dir is not None and corpus_format(out_dir) is not None:
+        _clean_corpus(inputs, out_dir, jobs)
+        return
+    for path in inputs:
+        if format_of(path) in ("jsonl", "parquet", "warc"):
+            raise click.UsageError(
+                f"{path} is a corpus file: clean it into one file with "
+                "--out FILE.parquet (or .jsonl, .jsonl.gz)"
+            )
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(
+            f"{out_dir} is a file: --out takes a folder, or a .parquet/.jsonl/.jsonl.gz file"
+        )
     console = Console()
     errors = Console(stderr=True)
     files = list(_expand(inputs))
@@ -133,3 +168,62 @@ def clean_command(inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool)
                 "no .txt/.html/.htm files (plain or .gz) in " + ", ".join(map(str, inputs))
             )
         raise InputFailure(f"none of the {failed} input file(s) could be read")
+
+
+def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None) -> None:
+    """``clean --out FILE``: the whole corpus into one file (engines/cleaning.py)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from copytrace.cli.inputs import check_inputs
+    from copytrace.cli.scan_cmd import ScanFailure, _RichProgress, nothing_read
+    from copytrace.engines.cleaning import clean_corpus
+    from copytrace.engines.local import skip_pandas_check
+    from copytrace.errors import ScanLockedError, WorkerDiedError
+    from copytrace.scan import ScanConfig
+
+    console = Console(stderr=True)
+    check_inputs(inputs, console)
+    skip_pandas_check()  # (this process runs the clean only)
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, transient=False) as bars:
+            summary = clean_corpus(
+                list(inputs), out, ScanConfig(jobs=jobs), progress=_RichProgress(bars)
+            )
+    except (ScanLockedError, WorkerDiedError) as exc:
+        raise ScanFailure(str(exc)) from None
+    rate = summary.articles / summary.seconds if summary.seconds else 0.0
+    table = Table(title=f"copytrace clean -> {out}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("records read", f"{summary.read:,}"),
+        ("articles", f"{summary.articles:,}"),
+        ("rejected", f"{summary.rejected:,}"),
+        ("with no article text left", f"{summary.empty_articles:,}"),
+        ("text", f"{summary.text_bytes / 1e6:,.1f} MB"),
+        ("chrome lines learned", f"{summary.chrome_lines:,} ({summary.chrome_sources:,} sources)"),
+        ("time", f"{summary.seconds:,.1f} s ({rate:,.0f} articles/s)"),
+        ("peak RSS", f"{summary.peak_rss_mb:,.0f} MB"),
+    ):
+        table.add_row(label, value)
+    for stage, seconds in summary.stage_seconds.items():
+        cpu = summary.stage_cpu_seconds.get(stage, 0.0)
+        table.add_row(f"  {stage}", f"{seconds:,.1f} s ({cpu:,.1f} s CPU)")
+    Console().print(table)
+    rejects = summary.outputs.get("rejects")
+    if summary.rejected and rejects:
+        console.print(f"[yellow]{summary.rejected:,} record(s) rejected: see {rejects}")
+    if summary.failed and rejects:
+        console.print(
+            f"[yellow]{summary.failed:,} article(s) the cleaner failed on were written "
+            f"with no content: see {rejects}"
+        )
+    if not summary.articles:
+        raise ScanFailure(nothing_read(summary.rejected, Path(rejects or out)))

@@ -256,10 +256,10 @@ def scan_cmd(
             f"alignment and were skipped: see {out_dir / 'rejects.jsonl'}"
         )
     if not summary.articles:  # (the outputs, empty, and the rejects are written)
-        raise ScanFailure(_nothing_read(summary.rejected, out_dir / "rejects.jsonl"))
+        raise ScanFailure(nothing_read(summary.rejected, out_dir / "rejects.jsonl"))
 
 
-def _nothing_read(rejected: int, rejects_file: Path) -> str:
+def nothing_read(rejected: int, rejects_file: Path) -> str:
     if rejected:
         return f"no article could be read: {rejected:,} record(s) rejected (see {rejects_file})"
     return "no article could be read: the inputs hold no records"

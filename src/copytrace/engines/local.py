@@ -452,30 +452,36 @@ def _lines_task(offset: int) -> pa.RecordBatch:
     return line_hashes_batch(read_raw_batch(cast(Path, _W["work"]) / "raw.arrow", offset))
 
 
-def _clean_task(piece: tuple[int, int, int]) -> _CleanResult:
-    """Clean and fingerprint rows ``[lo, hi)`` of raw batch ``i`` (``piece`` is ``(i, lo,
-    hi)``): (meta batch, fp rows counted from ``lo``, fp hashes, failures)."""
+def clean_piece(piece: tuple[int, int, int]) -> tuple[list[Article], list[StageFailure]]:
+    """Rows ``[lo, hi)`` of raw batch ``i`` (``piece`` is ``(i, lo, hi)``) cleaned with
+    the learned chrome, in a worker (see :func:`clean_pieces`): (articles, failures)."""
     config: ScanConfig = _W["config"]  # type: ignore[assignment]
     chrome = _W.get("chrome")
     if chrome is None:  # learned after the pool started: read once from the spill folder
         with (cast(Path, _W["work"]) / "chrome.pickle").open("rb") as fh:
             chrome = _W["chrome"] = pickle.load(fh)
-    spill = _spill()
     i, lo, hi = piece
-    raw = spill.raw_batch(i)
+    raw = _spill().raw_batch(i)
     if (lo, hi) != (0, raw.num_rows):
         raw = raw.slice(lo, hi - lo)
+    arts = batch_to_articles(raw)
+    return clean_articles_guarded(
+        arts, cast(Mapping[str, frozenset[int]], chrome), keep_text=config.keep_text
+    )
+
+
+def _clean_task(piece: tuple[int, int, int]) -> _CleanResult:
+    """Clean and fingerprint a piece of a raw batch (see :func:`clean_piece`): (meta
+    batch, fp rows counted from the piece's start, fp hashes, failures)."""
+    config: ScanConfig = _W["config"]  # type: ignore[assignment]
     with _collector_paused():
-        arts = batch_to_articles(raw)
-        cleaned, failed = clean_articles_guarded(
-            arts, cast(Mapping[str, frozenset[int]], chrome), keep_text=config.keep_text
-        )
+        cleaned, failed = clean_piece(piece)
         fp = fingerprint_texts(
             [content_text(a) if a.content else "" for a in cleaned], config.fingerprint
         )
         meta = articles_to_batch(cleaned, META_SCHEMA)  # (no text: the spill has it)
-        del arts, cleaned  # (before the freeze: only the memo and the results stay)
-    spill.release()
+        del cleaned  # (before the freeze: only the memo and the results stay)
+    _spill().release()
     return meta, fp.doc, fp.hash, failed
 
 
@@ -613,19 +619,30 @@ def out_dir_lock(out_dir: Path) -> Iterator[None]:
     Raises:
         ScanLockedError: another process holds it.
     """
+    with file_lock(out_dir / LOCK_NAME, str(out_dir), "folder"):
+        yield
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, name: str, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) that guards
+    the output ``name``, a ``what``; it holds this process's id for the error.
+
+    Raises:
+        ScanLockedError: another process holds it.
+    """
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, as before
         yield
         return
-    path = out_dir / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raw = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            raise ScanLockedError(str(out_dir), int(raw) if raw.isdigit() else None) from None
+            raise ScanLockedError(name, int(raw) if raw.isdigit() else None, what) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
@@ -650,16 +667,22 @@ def remove_leftovers(out_dir: Path, base: Path) -> list[Path]:
     Spill folders in ``base`` (shared by scans with a common ``work_dir``) are
     removed only when the process named in them is gone.
     """
+    removed = remove_dead_spills(base)
+    for name in OUTPUT_FILES:
+        removed += remove_temporaries(out_dir / name)
+    if removed:
+        log.info("removed %d leftovers of an interrupted scan", len(removed))
+    return removed
+
+
+def remove_dead_spills(base: Path) -> list[Path]:
+    """Remove the spill folders in ``base`` whose process is gone (killed runs')."""
     removed: list[Path] = []
     for entry in base.glob(WORK_PREFIX + "*"):
         m = _WORK_DIR.match(entry.name)
         if entry.is_dir() and (m is None or not _alive(int(m.group(1)))):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
-    for name in OUTPUT_FILES:
-        removed += remove_temporaries(out_dir / name)
-    if removed:
-        log.info("removed %d leftovers of an interrupted scan", len(removed))
     return removed
 
 

@@ -1,0 +1,209 @@
+"""Clean a whole corpus into one file: the local engine's first passes, then a writer.
+
+``copytrace clean corpus.jsonl.gz --out cleaned.parquet`` reads what ``scan``
+reads, learns each source's chrome from the corpus (as the scan does: lines on
+many pages of one site), cleans every article in the worker pool and writes one
+row per article, in input order, with the cleaned article text and the content
+spans into the original text. Nothing is fingerprinted or aligned.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, cast
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from copytrace.clean import article_text
+from copytrace.engines import Progress
+from copytrace.engines.local import (
+    META_SCHEMA,
+    WORK_PREFIX,
+    Spill,
+    _ChromePass,
+    _collector_paused,
+    _empty_content,
+    _pool,
+    _read,
+    _report,
+    _report_failures,
+    _spill,
+    _Timer,
+    clean_piece,
+    clean_pieces,
+    file_lock,
+    peak_rss_mb,
+    remove_dead_spills,
+)
+from copytrace.scan import ScanConfig, ScanSummary
+from copytrace.stages import StageFailure, articles_to_batch
+from copytrace.store import (
+    CORPUS_FORMATS,
+    SPANS_TYPE,
+    atomic_path,
+    corpus_format,
+    json_line,
+    remove_temporaries,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CLEANED_SCHEMA", "clean_corpus"]
+
+# One row per article: the input's fields, the content spans (character offsets
+# into ``text``, the input's text or HTML as read) and the article as a reader
+# sees it (``article_text``: the spans, paragraphs apart).
+CLEANED_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("source", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("published", pa.string()),
+        pa.field("dateline", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("path", pa.string()),
+        pa.field("content", SPANS_TYPE),
+        pa.field("article_text", pa.large_string()),
+        pa.field("text", pa.large_string()),
+    ]
+)
+_Result = tuple[pa.RecordBatch, pa.Array, list[StageFailure]]
+
+
+def _clean_text_task(piece: tuple[int, int, int]) -> _Result:
+    """A piece of a raw batch cleaned: (meta batch, article texts, failures)."""
+    with _collector_paused():
+        cleaned, failed = clean_piece(piece)
+        texts = pa.array([article_text(a) if a.content else "" for a in cleaned], pa.large_string())
+        meta = articles_to_batch(cleaned, META_SCHEMA)
+        del cleaned
+    _spill().release()
+    return meta, texts, failed
+
+
+class _Writer:
+    """Rows to a Parquet or JSON Lines file, written to a temporary file beside it."""
+
+    def __init__(self, stack: ExitStack, out: Path, fmt: str) -> None:
+        self.fmt = fmt
+        tmp = stack.enter_context(atomic_path(out))
+        self._parquet: pq.ParquetWriter | None = None
+        self._lines: IO[str] | None = None
+        if fmt == "parquet":
+            self._parquet = stack.enter_context(pq.ParquetWriter(str(tmp), CLEANED_SCHEMA))
+        elif fmt == "jsonl.gz":
+            raw = stack.enter_context(tmp.open("wb"))
+            zipped = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="wb", mtime=0))
+            self._lines = stack.enter_context(io.TextIOWrapper(zipped, "utf-8", newline="\n"))
+        else:
+            self._lines = stack.enter_context(tmp.open("w", encoding="utf-8", newline="\n"))
+
+    def write(self, meta: pa.RecordBatch, texts: pa.Array, originals: pa.Array) -> None:
+        columns = {name: meta.column(name) for name in META_SCHEMA.names}
+        columns["article_text"] = texts
+        columns["text"] = originals
+        if self._parquet is not None:
+            batch = pa.RecordBatch.from_arrays(
+                [columns[f.name].cast(f.type) for f in CLEANED_SCHEMA], schema=CLEANED_SCHEMA
+            )
+            self._parquet.write_batch(batch)
+            return
+        assert self._lines is not None
+        names = [f.name for f in CLEANED_SCHEMA if f.name != "text"]
+        values = [columns[n].to_pylist() for n in names]
+        lines = []
+        for row in zip(*values, strict=True):
+            record = dict(zip(names, row, strict=True))
+            record["content"] = record["content"] or []
+            lines.append(json_line(record) + "\n")
+        self._lines.write("".join(lines))
+
+
+def clean_corpus(
+    inputs: Sequence[str | Path],
+    out: Path,
+    config: ScanConfig,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """Clean every article of ``inputs`` into the file ``out`` (see the module).
+
+    The format follows ``out``'s ending (``copytrace.store.CORPUS_FORMATS``).
+    Records that cannot be read, and articles the cleaner fails on, go to
+    ``out.rejects.jsonl`` (``{"file", "record", "reason"}``; the failed articles
+    are written with no content); none: no file. ``out`` and its rejects are
+    replaced when the run ends; a second run writing the same ``out`` gets
+    :class:`~copytrace.errors.ScanLockedError`.
+
+    Example:
+        >>> done = clean_corpus(["crawl/"], Path("crawl.parquet"), ScanConfig())  # doctest: +SKIP
+    """
+    fmt = corpus_format(out)
+    if fmt is None:
+        raise ValueError(f"{out}: the output must end in {', '.join(CORPUS_FORMATS)}")
+    started = time.perf_counter()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rejects_out = out.with_name(out.name + ".rejects.jsonl")
+    base = Path(config.work_dir) if config.work_dir else out.parent
+    base.mkdir(parents=True, exist_ok=True)
+    summary = ScanSummary(out_dir=str(out), jobs=config.effective_jobs())
+    timer = _Timer()
+    with file_lock(out.with_name(f".{out.name}.lock"), str(out), "file"):
+        remove_dead_spills(base)
+        for path in (out, rejects_out):
+            remove_temporaries(path)
+        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
+        try:
+            with _pool(summary.jobs, work, config, timer) as workers:
+                chrome = _ChromePass(workers, config, timer, progress)
+                with timer("read"):
+                    _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
+                with timer("chrome"):
+                    chrome.finish(work, summary)
+                spill = Spill(work)
+                pieces = clean_pieces(spill.offsets, summary.jobs)
+                with timer("clean+write"), ExitStack() as stack:
+                    writer = _Writer(stack, out, fmt)
+                    _report(progress, "clean", 0, len(spill))
+                    done = 0
+                    task = cast(Callable[[object], object], _clean_text_task)
+                    results = workers.imap(task, pieces)
+                    for (i, lo, hi), result in zip(pieces, results, strict=True):
+                        meta, texts, failed = cast(_Result, result)
+                        _report_failures(work, failed, summary)
+                        summary.empty_articles += _empty_content(meta.column("content"))
+                        originals = spill.raw_batch(i).column("text").slice(lo, hi - lo)
+                        writer.write(meta, texts, originals)
+                        spill.release()
+                        done += hi - lo
+                        _report(progress, "clean", done, len(spill))
+            _keep_rejects(work / "rejects.jsonl", rejects_out)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    summary.stage_seconds = dict(timer.seconds)
+    summary.stage_cpu_seconds = dict(timer.cpu)
+    summary.peak_rss_mb = peak_rss_mb()
+    summary.outputs = {"articles": str(out)}
+    if rejects_out.exists():
+        summary.outputs["rejects"] = str(rejects_out)
+    log.info("cleaned %d articles into %s in %.1f s", summary.articles, out, summary.seconds)
+    return summary
+
+
+def _keep_rejects(spilled: Path, dest: Path) -> None:
+    """The run's rejects beside the output, or none (an older file removed)."""
+    if spilled.exists() and spilled.stat().st_size:
+        with atomic_path(dest) as tmp:
+            shutil.copyfile(spilled, tmp)
+    else:
+        dest.unlink(missing_ok=True)
