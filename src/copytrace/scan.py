@@ -95,6 +95,9 @@ class ScanConfig:
         report_pairs: pairs with a side-by-side view in ``report.html``.
         report: write ``report.html``.
         work_dir: where temporary spill files go (default: inside ``out_dir``).
+        resume: local engine: a rerun of a killed scan (same inputs and settings)
+            goes on after the killed run's last finished stage, and a scan stopped
+            by Ctrl-C or a killed worker keeps its spill for that; False: start over.
         spark: settings of the Spark engine.
 
     Example:
@@ -113,6 +116,7 @@ class ScanConfig:
     report_pairs: int = REPORT_PAIRS
     report: bool = True
     work_dir: str | None = None
+    resume: bool = True
     spark: SparkOptions = field(default_factory=SparkOptions)
 
     def __post_init__(self) -> None:

@@ -147,7 +147,12 @@ class _RichProgress:
     default=None,
     help="Spark: where stages are checkpointed (any Spark path) [default: DIR/_stages].",
 )
-@click.option("--no-resume", is_flag=True, help="Spark: recompute stages already checkpointed.")
+@click.option(
+    "--no-resume",
+    is_flag=True,
+    help="Start over: do not go on from what a killed run of this scan finished "
+    "(its spill, or Spark's checkpoints).",
+)
 @click.option(
     "--no-articles-file",
     is_flag=True,
@@ -183,8 +188,11 @@ def scan_cmd(
     articles.parquet, passages.parquet, passages.jsonl, pairs.jsonl,
     clusters.jsonl, rejects.jsonl (records that could not be read) and
     report.html into DIR. Reuse within one source is skipped unless
-    --same-source. With --engine spark the same stages run on a Spark session
-    (checkpointed under DIR/_stages, so a rerun resumes).
+    --same-source. A scan that was killed, stopped with Ctrl-C or lost a worker
+    goes on from its last finished stage when run again with the same inputs
+    and settings (--no-resume: start over). With --engine spark the same
+    stages run on a Spark session (checkpointed under DIR/_stages, so a rerun
+    resumes).
 
     Example:
 
@@ -202,6 +210,7 @@ def scan_cmd(
         keep_text=no_clean,
         fingerprint=FingerprintParams(stems=paraphrase),
         report=not no_report,
+        resume=not no_resume,
         candidates=(
             CandidateParams(max_df=max_df, min_df_limit=max_df) if max_df else CandidateParams()
         ),
@@ -238,6 +247,8 @@ def scan_cmd(
     table.add_column("value", justify="right")
     for label, value in summary.rows():
         table.add_row(label, value)
+    if summary.resumed_stages and engine == "local":
+        table.add_row("resumed after", ", ".join(summary.resumed_stages) + " (a killed run's)")
     for stage, seconds in summary.stage_seconds.items():
         detail = f"{summary.stage_cpu_seconds.get(stage, 0.0):,.1f} s CPU"
         if stage in summary.stage_shuffle_bytes:  # the Spark engine

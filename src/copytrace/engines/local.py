@@ -64,10 +64,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from copytrace.align import PRESETS
-from copytrace.candidates import PairCounter, df_limit
+from copytrace.candidates import CandidatePairs, PairCounter, df_limit
 from copytrace.chrome import ChromeLearner
 from copytrace.cluster import Cluster, clusters_of, published_ranks
-from copytrace.engines import Progress
+from copytrace.engines import Progress, resume
 from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.fingerprint import content_text, fingerprint_texts
 from copytrace.model import Article
@@ -675,6 +675,23 @@ def remove_leftovers(out_dir: Path, base: Path) -> list[Path]:
     return removed
 
 
+def adopt_spill(base: Path, key: str) -> tuple[Path, dict[str, Any]] | None:
+    """The spill folder a dead run of the same scan (``key``) left in ``base`` after a
+    finished stage, renamed as this process's (so no other run removes it), and its
+    state; None when there is none."""
+    for entry in sorted(base.glob(WORK_PREFIX + "*")):
+        m = _WORK_DIR.match(entry.name)
+        if not entry.is_dir() or m is None or _alive(int(m.group(1))):
+            continue
+        state = resume.read_state(entry)
+        if state is None or state.get("key") != key:
+            continue
+        mine = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
+        os.replace(entry, mine)  # (an empty folder is replaced)
+        return mine, state
+    return None
+
+
 def remove_dead_spills(base: Path) -> list[Path]:
     """Remove the spill folders in ``base`` whose process is gone (killed runs')."""
     removed: list[Path] = []
@@ -719,42 +736,54 @@ def _run(
     t_start = time.perf_counter()
     base = Path(config.work_dir) if config.work_dir else out_dir
     base.mkdir(parents=True, exist_ok=True)
+    key = resume.run_key(inputs, config)
+    adopted = adopt_spill(base, key) if config.resume else None
     remove_leftovers(out_dir, base)
-    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
     summary = ScanSummary(out_dir=str(out_dir), jobs=config.effective_jobs())
+    state: dict[str, Any] | None = None
+    if adopted is not None:
+        work, state = adopted
+        resume.restore(work, state, summary)
+        summary.resumed_stages = list(resume.STAGES[: resume.STAGES.index(state["stage"]) + 1])
+        log.info("resuming the killed scan in %s after its %s stage", work, state["stage"])
+    else:
+        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
     timer = _Timer()
     try:
         # The pool starts first: its workers start up while this process reads, and
         # count each batch's lines as soon as it is spilled.
         with _pool(summary.jobs, work, config, timer) as workers:
             imap = workers.imap
-            chrome = _ChromePass(workers, config, timer, progress)
-            with timer("read"):
-                _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
-            spill_offsets = Spill(work).offsets
-            if config.keep_text:  # (texts kept as they are: no chrome to learn)
-                chrome.finish(work, summary)
-            else:
-                with timer("chrome"):
+            if not resume.done_after(state, "read"):
+                chrome = _ChromePass(workers, config, timer, progress)
+                with timer("read"):
+                    _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
+                if config.keep_text:  # (texts kept as they are: no chrome to learn)
                     chrome.finish(work, summary)
-            with timer("clean+fingerprint"):
-                corpus, counter = _clean_and_fingerprint(
-                    imap, work, clean_pieces(spill_offsets, summary.jobs), spill_offsets, config,
-                    summary, progress,
-                )  # fmt: skip
+                else:
+                    with timer("chrome"):
+                        chrome.finish(work, summary)
+                resume.save_state(work, key, "read", summary)
+            spill_offsets = Spill(work).offsets
+            counter: PairCounter | None = None
+            if not resume.done_after(state, "clean"):
+                shutil.rmtree(work / "pairs", ignore_errors=True)  # (a killed run's)
+                with timer("clean+fingerprint"):
+                    corpus, counter = _clean_and_fingerprint(
+                        imap, work, clean_pieces(spill_offsets, summary.jobs), spill_offsets,
+                        config, summary, progress,
+                    )  # fmt: skip
+                resume.save_state(work, key, "clean", summary)
+            else:
+                corpus = _corpus_of(Spill(work).meta_batches())
             with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
                 with timer("candidates"):
-                    _report(progress, "candidates", 0, None)
-                    counter.ranks = lambda docs: published_ranks(
-                        [corpus.published[i] for i in docs.tolist()],
-                        [corpus.ids[i] for i in docs.tolist()],
-                    )
-                    cands = counter.pairs()
-                    summary.candidate_pairs = len(cands)
-                    summary.hub_pairs = counter.hub_kept
+                    cands = _candidates(imap, work, key, corpus, counter, state, config, summary)
                     _report(progress, "candidates", len(cands), len(cands))
                 with timer("align"):
-                    pairs = _align(imap, cands.a, cands.b, progress, work, summary)
+                    pairs = _align(
+                        imap, cands.a, cands.b, progress, work, summary, keep_chunks=config.resume
+                    )
                 summary.pairs = len(pairs)
                 summary.directed_pairs = sum(p.source_id is not None for p in pairs)
                 summary.passages = sum(len(p.passages) for p in pairs)
@@ -772,8 +801,17 @@ def _run(
                         _Run(config, summary, progress, timer, t_start, workers, work),
                         articles_file,
                     )
-    finally:
+    except (KeyboardInterrupt, WorkerDiedError):
+        # (a rerun goes on from the last finished stage; a run's own error starts over)
+        if config.resume and resume.read_state(work) is not None:
+            log.warning("the spill in %s is kept: rerun the same scan to resume", work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        raise
+    shutil.rmtree(work, ignore_errors=True)
     summary.seconds = time.perf_counter() - t_start
     summary.stage_seconds = dict(timer.seconds)
     summary.stage_cpu_seconds = dict(timer.cpu)
@@ -997,6 +1035,73 @@ def _empty_content(content: pa.Array) -> int:
     return int(np.count_nonzero(lengths.to_numpy() == 0))
 
 
+def _corpus_of(metas: Sequence[pa.RecordBatch]) -> _Corpus:
+    """Ids, sources and times of the spilled metadata (a resumed run's)."""
+    corpus = _Corpus([], [], [])
+    for meta in metas:
+        corpus.ids.extend(meta.column("id").to_pylist())
+        corpus.sources.extend(meta.column("source").to_pylist())
+        corpus.published.extend(meta.column("published").to_pylist())
+    return corpus
+
+
+def _fingerprint_task(batch_index: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64]]:
+    """The fingerprints of spilled batch ``batch_index``'s cleaned articles, again (a
+    resumed run's; the clean task made them the first time)."""
+    config: ScanConfig = _W["config"]  # type: ignore[assignment]
+    spill = _spill()
+    lo, hi = int(spill.offsets[batch_index]), int(spill.offsets[batch_index + 1])
+    texts = []
+    for doc in range(lo, hi):
+        art = spill.article(doc)
+        texts.append(content_text(art) if art.content else "")
+    fp = fingerprint_texts(texts, config.fingerprint)
+    spill.release()
+    return fp.doc, fp.hash
+
+
+def _candidates(
+    imap: Callable[..., Iterator[object]],
+    work: Path,
+    key: str,
+    corpus: _Corpus,
+    counter: PairCounter | None,
+    state: dict[str, Any] | None,
+    config: ScanConfig,
+    summary: ScanSummary,
+) -> CandidatePairs:
+    """Pass 4, the join (``counter`` filled by pass 3; None when a resumed run's
+    pass 3 was the killed run's), or the killed run's pairs; kept in the spill."""
+    path = work / "candidates.npz"
+    if resume.done_after(state, "candidates"):
+        with np.load(path) as saved:
+            return CandidatePairs(saved["a"], saved["b"], saved["shared"])
+    if counter is None:
+        shutil.rmtree(work / "pairs", ignore_errors=True)  # (the killed join's)
+        codes: dict[str, int] = {}
+        sources = np.array(
+            [codes.setdefault(s, len(codes)) if s else -1 for s in corpus.sources], np.int32
+        )
+        counter = PairCounter(
+            len(corpus.ids), sources, config.candidate_params(), work_dir=work / "pairs"
+        )
+        offsets = Spill(work).offsets
+        for i, result in enumerate(imap(_fingerprint_task, range(len(offsets) - 1))):
+            doc, hashes = cast(tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64]], result)
+            counter.add(doc.astype(np.int64) + int(offsets[i]), hashes)
+    counter.ranks = lambda docs: published_ranks(
+        [corpus.published[i] for i in docs.tolist()],
+        [corpus.ids[i] for i in docs.tolist()],
+    )
+    cands = counter.pairs()
+    summary.candidate_pairs = len(cands)
+    summary.hub_pairs = counter.hub_kept
+    with atomic_path(path) as tmp, tmp.open("wb") as fh:
+        np.savez(fh, a=cands.a, b=cands.b, shared=cands.shared)
+    resume.save_state(work, key, "candidates", summary)
+    return cands
+
+
 def _report_failures(work: Path, failed: Sequence[StageFailure], summary: ScanSummary) -> None:
     """Add the articles or pairs a stage failed on to the spill's rejects file (copied
     to the output folder at the end) and to the summary's count."""
@@ -1016,21 +1121,39 @@ def _align(
     progress: Progress | None,
     work: Path,
     summary: ScanSummary,
+    keep_chunks: bool = True,
 ) -> list[PairRecord]:
     """Align all candidate pairs in the pool, in chunks; only pairs with reuse come
-    back, in candidate order (a pair the aligner fails on is reported and skipped)."""
+    back, in candidate order (a pair the aligner fails on is reported and skipped).
+
+    Each finished chunk is appended to the spill (``keep_chunks``), and the chunks a
+    killed run finished are not aligned again (engines/resume.py).
+    """
     total = len(a)
-    spread = math.ceil(total / (TASKS_PER_JOB * summary.jobs)) if summary.jobs > 1 else total
-    chunks = _align_chunks(a, b, size=min(ALIGN_CHUNK, max(ALIGN_MIN_CHUNK, spread)))
     found: list[tuple[int, PairRecord]] = []
-    done = 0
-    _report(progress, "align", 0, total)
-    for chunk, result in zip(chunks, imap(_align_task, chunks), strict=True):
+    failures: list[StageFailure] = []
+    aligned = np.zeros(total, dtype=bool)
+    for numbers, result in resume.read_aligned(work):
         recs, failed = cast(tuple[list[tuple[int, PairRecord]], list[StageFailure]], result)
         found.extend(recs)
-        _report_failures(work, failed, summary)
+        failures.extend(failed)
+        aligned[numbers] = True
+    todo = np.flatnonzero(~aligned)
+    spread = math.ceil(len(todo) / (TASKS_PER_JOB * summary.jobs)) if summary.jobs > 1 else total
+    size = min(ALIGN_CHUNK, max(ALIGN_MIN_CHUNK, spread))
+    chunks = _align_chunks(a[todo], b[todo], size=size, numbers=todo)
+    done = total - len(todo)
+    _report(progress, "align", done, total)
+    for chunk, result in zip(chunks, imap(_align_task, chunks), strict=True):
+        recs, failed = cast(tuple[list[tuple[int, PairRecord]], list[StageFailure]], result)
+        if keep_chunks:
+            resume.append_aligned(work, chunk[:, 0].tolist(), result)
+        found.extend(recs)
+        failures.extend(failed)
         done += len(chunk)
         _report(progress, "align", done, total)
+    # (failures in pair order: the same whichever chunks a run and its resumption made)
+    _report_failures(work, sorted(failures, key=lambda f: f.ids), summary)
     found.sort(key=lambda kr: kr[0])
     return [rec for _, rec in found]
 
@@ -1040,8 +1163,10 @@ def _align_chunks(
     b: npt.NDArray[np.int64],
     size: int = ALIGN_CHUNK,
     group_size: int = ALIGN_GROUP_CHUNK,
+    numbers: npt.NDArray[np.int64] | None = None,
 ) -> list[npt.NDArray[np.int64]]:
-    """Candidate pairs ``(a[k], b[k])`` as chunks of rows ``(k, a[k], b[k])``, ordered
+    """Candidate pairs ``(a[k], b[k])`` as chunks of rows ``(k, a[k], b[k])`` (``k``
+    the pair's candidate number: ``numbers[k]`` when given), ordered
     so that a worker meets each article in nearby pairs.
 
     An article is in several candidate pairs (4-5 in a generated corpus), and the
@@ -1078,7 +1203,8 @@ def _align_chunks(
     np.minimum.at(first, group, rank)  # a group's lowest number
     pairs_in = np.bincount(group[ia], minlength=len(first))
     order = np.lexsort((lo, hi, first[group[ia]], -pairs_in[group[ia]]))
-    table = np.stack([np.arange(total, dtype=np.int64), a, b], axis=1)[order]
+    k = np.arange(total, dtype=np.int64) if numbers is None else numbers.astype(np.int64)
+    table = np.stack([k, a, b], axis=1)[order]
     g = group[ia[order]]
     cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
     chunks: list[npt.NDArray[np.int64]] = []

@@ -431,7 +431,7 @@ def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
     """What the checkpoints depend on: the inputs, every setting that changes a stage,
     and the version of copytrace and of the checkpoints' form."""
     settings = dataclasses.asdict(config)
-    for name in ("jobs", "report", "report_pairs", "work_dir", "spark"):
+    for name in ("jobs", "report", "report_pairs", "work_dir", "spark", "resume"):
         settings.pop(name, None)
     files = []
     for raw in inputs:
