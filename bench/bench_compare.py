@@ -434,7 +434,9 @@ def capture_align_stage(source: Path, into: Path) -> int:
                     pickle.dump((*done.args, config), fh)
                 raise
 
-    def stop(imap: Any, a: Any, b: Any, progress: Any, work: Any, summary: Any) -> Any:
+    def stop(
+        imap: Any, a: Any, b: Any, progress: Any, work: Any, summary: Any, keep_chunks: bool = True
+    ) -> Any:
         raise Captured(a, b)
 
     into.mkdir(parents=True, exist_ok=True)
