@@ -200,3 +200,16 @@ def test_index_remove_needs_ids_and_an_existing_index(tmp_path: Path) -> None:
     assert code == 2 and "give the ids to remove" in err
     code, _, err = run("index", "remove", str(db), "--ids-from", str(tmp_path / "missing.txt"))
     assert code == 2 and "missing.txt" in err
+
+
+def test_index_add_skip_existing_goes_on_where_an_add_stopped(tmp_path: Path) -> None:
+    db = tmp_path / "ix.duckdb"
+    assert run("index", "add", str(db), str(EXAMPLES))[0] == 0
+    code, out, err = run("index", "add", str(db), str(EXAMPLES), str(CORPUS), "--skip-existing")
+    assert code == 0, err
+    assert re.search(r"skipped \(id already indexed\)\s*│\s*2", out)
+    assert re.search(r"articles replaced\s*│\s*0", out)
+    assert "2 -> 5" in out
+    code, out, err = run("index", "add", str(db), str(EXAMPLES), "--skip-existing")
+    assert code == 0, err  # (nothing new: not an error)
+    assert "5 -> 5" in out

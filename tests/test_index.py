@@ -723,3 +723,19 @@ def test_a_story_over_the_limit_is_found_in_its_next_copy_once_the_earliest_is_r
         assert [m.article.id for m in ix.query(reprint)] == ["copy-04"]
         ix.remove(["copy-04"])
         assert [m.article.id for m in ix.query(reprint)] == ["copy-09"]
+
+
+def test_skip_existing_adds_only_ids_not_yet_indexed(index: Index, db: Path) -> None:
+    old = art("x", sentences(51, 100), title="old")
+    index.add([old, art("y", sentences(52, 100))])
+    summary = index.add(
+        [art("x", sentences(53, 100), title="new"), art("z", sentences(54, 100))],
+        skip_existing=True,
+        batch_size=1,
+    )
+    assert (summary.articles, summary.skipped, summary.replaced) == (1, 1, 0)
+    got = index.get("x")
+    assert got is not None and got.title == "old"  # (kept, not replaced)
+    assert sorted(index.ids()) == ["x", "y", "z"]
+    index.close()
+    assert fingerprint_rows(db)["x"] == distinct_fingerprints(old)

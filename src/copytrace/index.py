@@ -212,6 +212,8 @@ class AddSummary:
         seconds: wall time, compaction included.
         compacted: whether the tail was merged into the sorted run at the end.
         failures: articles the cleaner failed on (indexed with no fingerprints).
+        skipped: articles not added because their id was in the index already
+            (``skip_existing``).
     """
 
     articles: int = 0
@@ -222,6 +224,7 @@ class AddSummary:
     seconds: float = 0.0
     compacted: bool = False
     failures: list[StageFailure] = field(default_factory=list)
+    skipped: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +445,7 @@ class Index:
         progress: Callable[[int], None] | None = None,
         compact: bool | None = None,
         jobs: int = 1,
+        skip_existing: bool = False,
     ) -> AddSummary:
         """Clean, fingerprint and store articles, one transaction per batch.
 
@@ -459,6 +463,10 @@ class Index:
             jobs: processes that clean and fingerprint (the writing stays in
                 this one); used when a batch has at least
                 :data:`PARALLEL_MIN_BATCH` articles.
+            skip_existing: leave out (before cleaning) articles whose id is in
+                the index already, instead of replacing them: an interrupted add
+                run again goes on where it stopped, a crawl that repeats pages
+                adds only the new ones.
 
         Returns:
             An :class:`AddSummary`.
@@ -485,6 +493,9 @@ class Index:
         started = time.perf_counter()
         total = replaced = empty = rows = batches = 0
         failures: list[StageFailure] = []
+        skipped = [0]
+        if skip_existing:
+            articles = self._not_indexed(articles, batch_size, skipped)
         for batch in self._prepared(articles, batch_size, jobs):
             failures += batch.failures
             n, r, e, f = self._write_batch(batch)
@@ -515,7 +526,27 @@ class Index:
             seconds=time.perf_counter() - started,
             compacted=do_compact,
             failures=failures,
+            skipped=skipped[0],
         )
+
+    def _not_indexed(
+        self, articles: Iterable[Article], batch_size: int, skipped: list[int]
+    ) -> Iterator[Article]:
+        """``articles`` but those whose id is in the index (counted in ``skipped[0]``),
+        looked up a batch at a time as they are read."""
+        for batch in _chunks(articles, batch_size):
+            ids = pa.table({"id": pa.array([a.id for a in batch], pa.string())})
+            self._con.register("probe_ids", ids)
+            try:
+                rows = self._con.execute(
+                    "SELECT id FROM articles WHERE id IN (SELECT id FROM probe_ids)"
+                ).fetchall()
+            finally:
+                self._con.unregister("probe_ids")
+            have = {r[0] for r in rows}
+            kept = [a for a in batch if a.id not in have]
+            skipped[0] += len(batch) - len(kept)
+            yield from kept
 
     def _prepared(
         self, articles: Iterable[Article], batch_size: int, jobs: int

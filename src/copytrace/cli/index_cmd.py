@@ -105,6 +105,12 @@ def index_group() -> None:
     "(as `scan --paraphrase`). An index keeps the way it was made: later adds need "
     "not repeat the flag, and it is an error on an index made without it.",
 )
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Leave out articles whose id is in the index already (not cleaned again), "
+    "instead of replacing them: run an interrupted add again to go on where it stopped.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log each batch to stderr.")
 def index_add_cmd(
     db: Path,
@@ -115,6 +121,7 @@ def index_add_cmd(
     jobs: int | None,
     no_clean: bool,
     paraphrase: bool,
+    skip_existing: bool,
     verbose: bool,
 ) -> None:
     """Add the articles in INPUT... to the index DB (created if missing).
@@ -170,6 +177,7 @@ def index_add_cmd(
                 progress=lambda done: bars.update(task, completed=done),
                 compact=compact,
                 jobs=jobs or os.cpu_count() or 1,
+                skip_existing=skip_existing,
             )
             bars.update(task, total=summary.articles, completed=summary.articles)
             for failure in summary.failures:
@@ -186,6 +194,7 @@ def index_add_cmd(
         ("rejected", f"{counts['rejected']:,}"),
         ("articles added", f"{summary.articles - summary.replaced:,}"),
         ("articles replaced", f"{summary.replaced:,}"),
+        *([("skipped (id already indexed)", f"{summary.skipped:,}")] if skip_existing else []),
         ("without fingerprints (too short)", f"{summary.empty:,}"),
         ("fingerprints written", f"{summary.fingerprints:,}"),
         ("index articles (before -> after)", f"{before:,} -> {stats.articles:,}"),
@@ -202,7 +211,7 @@ def index_add_cmd(
             f"[yellow]{len(summary.failures):,} article(s) the cleaner failed on were "
             f"indexed with no content: see {rejects_file}"
         )
-    if not summary.articles:
+    if not summary.articles and not summary.skipped:
         if counts["rejected"]:
             why = f"{counts['rejected']:,} record(s) rejected (see {rejects_file})"
         else:
