@@ -196,3 +196,21 @@ def test_worker_processes_answer_the_same_in_the_same_order(
     lines = outputs[0][0].splitlines()
     assert len(lines) == 1 + 3 * 3 + 2  # (the id, three copies of the 3 readable, the seed pair)
     assert outputs[0][2].split(", ")[:3] == outputs[1][2].split(", ")[:3]
+
+
+def test_sources_only_keeps_what_each_query_may_have_copied_from(db: Path) -> None:
+    code, out, _ = run("query", str(db), "--id", "wire-harbour", "--json")
+    rows = json.loads(out)
+    assert [(r["id"], r["direction"]["source"]) for r in rows] == [("daily-harbour", "a")]
+    code, out, _ = run("query", str(db), "--id", "wire-harbour", "--json", "--sources-only")
+    assert (code, json.loads(out)) == (0, [])
+    code, out, err = run(
+        "query", str(db), "--id", "wire-harbour", "--id", "daily-harbour", "--sources-only",
+        "--jobs", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(q["query"], [m["id"] for m in q["matches"]]) for q in lines] == [
+        ("wire-harbour", []),
+        ("daily-harbour", ["wire-harbour"]),
+    ]

@@ -739,3 +739,25 @@ def test_skip_existing_adds_only_ids_not_yet_indexed(index: Index, db: Path) -> 
     assert sorted(index.ids()) == ["x", "y", "z"]
     index.close()
     assert fingerprint_rows(db)["x"] == distinct_fingerprints(old)
+
+
+def test_sources_only_leaves_out_the_articles_that_copy_the_query(db: Path) -> None:
+    story = sentences(56, 150)
+    with Index(db) as ix:
+        ix.add(
+            [
+                art("wire", story, source="Wire", published="2026-10-10T07:00:00Z"),
+                art("later", sentences(57, 20) + " " + story, source="Later",
+                    published="2026-10-12T18:00:00Z"),
+            ]
+        )  # fmt: skip
+        query = art("q", sentences(58, 20) + " " + story, source="Q",
+                    published="2026-10-11T10:00:00Z")  # fmt: skip
+        both = ix.query(query)
+        assert {m.article.id: m.result.direction.source for m in both} == {
+            "wire": "b",  # (the indexed article is the query's source)
+            "later": "a",  # (it copies the query)
+        }
+        assert [m.article.id for m in ix.query(query, sources_only=True)] == ["wire"]
+        assert [m.article.id for m in ix.query(query, sources_only=True, limit=1)] == ["wire"]
+        assert [m.article.id for m in ix.query_id("later", sources_only=True)] == ["wire"]

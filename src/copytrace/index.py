@@ -744,6 +744,7 @@ class Index:
         limit: int = 10,
         min_shared: int | None = None,
         same_source: bool = False,
+        sources_only: bool = False,
     ) -> list[Match]:
         """Indexed articles that ``article`` shares text with, most reused words first.
 
@@ -766,6 +767,9 @@ class Index:
                 :data:`QUERY_MIN_SHARED`).
             same_source: also match indexed articles of the query's source
                 (a query without a source is matched with every source anyway).
+            sources_only: leave out the indexed articles found to copy the query
+                (its direction makes the query the source): what the query may
+                have copied from, undecided pairs included.
 
         Returns:
             Up to ``limit`` :class:`Match` objects, best first.
@@ -801,10 +805,15 @@ class Index:
                 score = float(sum(p.words for p in passages))
                 aligned.append((score, shared_of[doc], indexed, passages))
         aligned.sort(key=lambda m: (-m[0], -m[1], m[2].id))
-        return [
-            Match(indexed, pair_result(query, indexed, passages), score, shared)
-            for score, shared, indexed, passages in aligned[:limit]
-        ]
+        matches: list[Match] = []
+        for score, shared, indexed, passages in aligned:
+            result = pair_result(query, indexed, passages)
+            if sources_only and result.direction.source == "a":
+                continue  # (the indexed article copies the query)
+            matches.append(Match(indexed, result, score, shared))
+            if len(matches) == limit:
+                break
+        return matches
 
     def query_id(
         self,
@@ -813,6 +822,7 @@ class Index:
         limit: int = 10,
         min_shared: int | None = None,
         same_source: bool = False,
+        sources_only: bool = False,
     ) -> list[Match]:
         """:meth:`query` with the indexed article ``article_id`` as the query: the other
         indexed articles it shares text with (those it copies and those copying it;
@@ -833,7 +843,13 @@ class Index:
         article = self.get(article_id)
         if article is None:
             raise KeyError(article_id)
-        return self.query(article, limit=limit, min_shared=min_shared, same_source=same_source)
+        return self.query(
+            article,
+            limit=limit,
+            min_shared=min_shared,
+            same_source=same_source,
+            sources_only=sources_only,
+        )
 
     def candidates(
         self,

@@ -7,6 +7,7 @@ many (a corpus file or folder, several INPUTs or ids) print one JSON line each.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import json
 import logging
@@ -17,8 +18,9 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 from rich.console import Console
@@ -95,6 +97,18 @@ def _one_query(inputs: tuple[str, ...], ids: tuple[str, ...]) -> bool:
     return file == "-" or (format_of(file) == "page" and not Path(file).is_dir())
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What each query of one run asks (the keyword arguments of ``Index.query``)."""
+
+    limit: int
+    same_source: bool
+    sources_only: bool
+
+    def asdict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
 @main.command("query")
 @click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("inputs", nargs=-1, type=str)
@@ -125,6 +139,12 @@ def _one_query(inputs: tuple[str, ...], ids: tuple[str, ...]) -> bool:
     "default, as `scan` does: two pages of one site share its chrome).",
 )
 @click.option(
+    "--sources-only",
+    is_flag=True,
+    help="Leave out indexed articles found to copy the query: only what it may have "
+    "copied from (undecided pairs included).",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
@@ -151,6 +171,7 @@ def query_cmd(
     limit: int,
     no_clean: bool,
     same_source: bool,
+    sources_only: bool,
     jobs: int | None,
     out_path: Path | None,
     rejects_path: Path | None,
@@ -183,7 +204,7 @@ def query_cmd(
     """
     if not inputs and not ids:
         raise click.UsageError("give an INPUT to look up, or --id ID")
-    settings = (limit, same_source)
+    settings = _Settings(limit, same_source, sources_only)
     if _one_query(inputs, ids):
         if out_path is not None or rejects_path is not None or jobs is not None:
             raise click.UsageError("--out, --rejects and --jobs are for many queries")
@@ -198,23 +219,22 @@ def query_cmd(
 
 
 def _query_one(
-    db: Path, label: str, by_id: bool, as_json: bool, no_clean: bool, settings: tuple[int, bool]
+    db: Path, label: str, by_id: bool, as_json: bool, no_clean: bool, settings: _Settings
 ) -> None:
     """One query: ``label`` is the page file (or ``-``), or the indexed id."""
-    limit, same_source = settings
     if by_id:
         with open_index(db, read_only=True) as index:
             article = index.get(label)
             if article is None:
                 raise InputFailure(f"{label}: no article with this id in {db}")
-            matches = index.query(article, limit=limit, same_source=same_source)
+            matches = index.query(article, **settings.asdict())
             size = len(index)
     else:
         article = _read_query(label)
         if no_clean and not article.is_html:
             article = keep_all(article)
         with open_index(db, read_only=True) as index:
-            matches = index.query(article, limit=limit, same_source=same_source)
+            matches = index.query(article, **settings.asdict())
             size = len(index)
     if as_json:
         rows = [_match_to_dict(i + 1, m) for i, m in enumerate(matches)]
@@ -262,7 +282,7 @@ def _query_many(
     inputs: tuple[str, ...],
     ids: tuple[str, ...],
     no_clean: bool,
-    settings: tuple[int, bool],
+    settings: _Settings,
     jobs: int,
     out_path: Path | None,
     rejects_path: Path | None,
@@ -333,14 +353,13 @@ def _query_many(
 _WORKER: list[Index] = []
 
 
-def _answer(index: Index, item: Article | Reject, settings: tuple[int, bool]) -> _Answer:
+def _answer(index: Index, item: Article | Reject, settings: _Settings) -> _Answer:
     """``("matched" | "none", json line)`` for an article, ``("failed", why)`` if
     the query fails; a reject is passed through (``("reject", "")``)."""
     if isinstance(item, Reject):
         return "reject", ""
-    limit, same_source = settings
     try:
-        matches = index.query(item, limit=limit, same_source=same_source)
+        matches = index.query(item, **settings.asdict())
         rows = [_match_to_dict(i + 1, m) for i, m in enumerate(matches)]
         line = json_line({"query": item.id, "matches": rows})
     except Exception as exc:  # (one bad article must not end the run)
@@ -353,14 +372,14 @@ def _open_worker(db: str) -> None:
     _WORKER[:] = [Index(db, read_only=True, memory=True)]
 
 
-def _answer_chunk(chunk: list[Article | Reject], settings: tuple[int, bool]) -> list[_Answer]:
+def _answer_chunk(chunk: list[Article | Reject], settings: _Settings) -> list[_Answer]:
     return [_answer(_WORKER[0], item, settings) for item in chunk]
 
 
 def _answered_by_workers(
     queries: Iterable[Article | Reject],
     db: Path,
-    settings: tuple[int, bool],
+    settings: _Settings,
     jobs: int,
     stack: contextlib.ExitStack,
 ) -> Iterator[tuple[Article | Reject, _Answer]]:
