@@ -4,10 +4,13 @@
 ``bench_index.py`` builds its indexes from truth content spans (to time the
 index alone); here the raw pages go through ``copytrace index add`` (the
 cleaner, no chrome learned) and a sample of them is asked in one ``copytrace
-query DB SAMPLE.jsonl --out`` run, once as is and once with ``--same-source``.
-Each query's matches are scored against the truth's reuse pairs: precision
-(matches that are truth partners), recall@10 (partners found, out of at most
-10 per query), and the share of queries without partners that got no match.
+query DB SAMPLE.jsonl --out`` run, as is, with ``--same-source`` and with
+``--sources-only``. Each query's matches are scored against the truth's reuse
+pairs: precision (matches that are truth partners), recall@10 (partners found,
+out of at most 10 per query), the share of queries without partners that got
+no match, and, by the truth's direction, the share of matches that copy the
+query and the recall@10 of the query's own sources (partners the truth names
+as its source).
 
 Usage::
 
@@ -33,10 +36,24 @@ from bench_index import LIMIT, Truth, read_rows
 COPYTRACE = [str(Path(sys.executable).with_name("copytrace"))]
 
 
-def score(out: Path, truth: Truth) -> dict[str, Any]:
-    """Precision, recall@10 and fresh-without-match share of a query run's lines."""
+def truth_sources(corpus: Path) -> dict[str, set[str]]:
+    """Each article's partners that the truth names as its source (reused from)."""
+    sources: dict[str, set[str]] = {}
+    with (corpus / "truth" / "pairs.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["source_id"] is not None:
+                copier = r["b_id"] if r["source_id"] == r["a_id"] else r["a_id"]
+                sources.setdefault(copier, set()).add(r["source_id"])
+    return sources
+
+
+def score(out: Path, truth: Truth, sources: dict[str, set[str]]) -> dict[str, Any]:
+    """Precision, recall@10 and fresh-without-match share of a query run's lines, and
+    by the truth's direction: matches that copy the query, recall@10 of its sources."""
     matched = correct = wanted = found = 0
     fresh = fresh_quiet = queries = 0
+    copies = wanted_sources = found_sources = 0
     for line in out.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         queries += 1
@@ -44,6 +61,10 @@ def score(out: Path, truth: Truth) -> dict[str, Any]:
         partners = truth.partners.get(row["query"], set())
         matched += len(got)
         correct += len(got & partners)
+        copies += sum(row["query"] in sources.get(m, ()) for m in got)
+        own = sources.get(row["query"], set())
+        wanted_sources += min(LIMIT, len(own))
+        found_sources += len(got & own)
         if partners:
             wanted += min(LIMIT, len(partners))
             found += len(got & partners)
@@ -57,6 +78,10 @@ def score(out: Path, truth: Truth) -> dict[str, Any]:
         "recall_at_10": round(found / wanted, 4) if wanted else None,
         "fresh_queries": fresh,
         "fresh_without_match": round(fresh_quiet / fresh, 4) if fresh else None,
+        "matches_copying_the_query": round(copies / matched, 4) if matched else None,
+        "sources_recall_at_10": round(found_sources / wanted_sources, 4)
+        if wanted_sources
+        else None,
     }
 
 
@@ -81,6 +106,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     db = args.work / "index.duckdb"
     truth = Truth(args.corpus)
+    sources = truth_sources(args.corpus)
     result: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": platform.platform(),
@@ -98,9 +124,14 @@ def main() -> None:
         for row in read_rows(args.corpus):
             if row["id"] in picked:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    for name, extra in (("default", ()), ("same_source", ("--same-source",))):
+    runs = (
+        ("default", ()),
+        ("same_source", ("--same-source",)),
+        ("sources_only", ("--sources-only",)),
+    )
+    for name, extra in runs:
         out = args.work / f"matches-{name}.jsonl"
-        result[name] = run_query(db, sample, out, *extra) | score(out, truth)
+        result[name] = run_query(db, sample, out, *extra) | score(out, truth, sources)
         print(name, json.dumps(result[name]), flush=True)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
