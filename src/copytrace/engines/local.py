@@ -778,7 +778,9 @@ def _run(
                 corpus = _corpus_of(Spill(work).meta_batches())
             with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
                 with timer("candidates"):
-                    cands = _candidates(imap, work, key, corpus, counter, state, config, summary)
+                    cands = _candidates(
+                        imap, work, key, corpus, counter, state, config, summary, progress
+                    )
                     _report(progress, "candidates", len(cands), len(cands))
                 with timer("align"):
                     pairs = _align(
@@ -1069,10 +1071,12 @@ def _candidates(
     state: dict[str, Any] | None,
     config: ScanConfig,
     summary: ScanSummary,
+    progress: Progress | None,
 ) -> CandidatePairs:
     """Pass 4, the join (``counter`` filled by pass 3; None when a resumed run's
     pass 3 was the killed run's), or the killed run's pairs; kept in the spill."""
     path = work / "candidates.npz"
+    _report(progress, "candidates", 0, None)
     if resume.done_after(state, "candidates"):
         with np.load(path) as saved:
             return CandidatePairs(saved["a"], saved["b"], saved["shared"])
