@@ -58,6 +58,10 @@ def test_a_corpus_is_cleaned_into_parquet_in_input_order_with_its_rejects(tmp_pa
         assert row["article_text"] == article_text(art)  # (the spans, paragraphs apart)
     tass = rows[0]
     assert tass["source"] == "TASS" and "Sponsored" not in str(tass["article_text"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cleaned.parquet",
+        "cleaned.parquet.rejects.jsonl",
+    ]  # (no lock, spill or temporary file left)
     rejects = [json.loads(x) for x in Path(f"{out}.rejects.jsonl").read_text().splitlines()]
     assert [(r["file"], r["record"]) for r in rejects] == [(str(BAD_JSONL), 2), (str(BAD_JSONL), 4)]
 

@@ -157,7 +157,8 @@ def clean_corpus(
     base.mkdir(parents=True, exist_ok=True)
     summary = ScanSummary(out_dir=str(out), jobs=config.effective_jobs())
     timer = _Timer()
-    with file_lock(out.with_name(f".{out.name}.lock"), str(out), "file"):
+    lock = out.with_name(f".{out.name}.lock")
+    with file_lock(lock, str(out), "file"):
         remove_dead_spills(base)
         for path in (out, rejects_out):
             remove_temporaries(path)
@@ -189,6 +190,7 @@ def clean_corpus(
             _keep_rejects(work / "rejects.jsonl", rejects_out)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        lock.unlink(missing_ok=True)  # (still held: no other run holds it)
     summary.seconds = time.perf_counter() - started
     summary.stage_seconds = dict(timer.seconds)
     summary.stage_cpu_seconds = dict(timer.cpu)
