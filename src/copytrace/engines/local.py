@@ -530,7 +530,7 @@ class _Task:
         self.ready = ready
 
 
-_WORKER_HINT = "try fewer --jobs or a smaller --batch-size"
+_WORKER_HINT = "try fewer --jobs (a scan run again resumes) or a smaller --batch-size"
 
 
 class _Workers:
