@@ -783,8 +783,10 @@ class Index:
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
         query = ensure_clean(article)
+        # (with sources_only the query's later copies take places: twice as many aligned)
+        wanted = limit * (2 if sources_only else 1) + ALIGN_SLACK + 1
         ranked = self.candidates(
-            query, limit=limit + ALIGN_SLACK + 1, min_shared=min_shared, same_source=same_source
+            query, limit=wanted, min_shared=min_shared, same_source=same_source
         )
         if not ranked:
             return []
