@@ -135,3 +135,24 @@ def test_a_corpus_with_nothing_readable_is_an_error(tmp_path: Path) -> None:
     assert code == 1
     assert "error: no article could be read: 2 record(s) rejected" in err
     assert out.exists() and out.read_text() == ""
+
+
+def test_a_warc_crawl_is_cleaned_with_its_urls_and_rejects(tmp_path: Path) -> None:
+    from test_ingest_warc import _records
+
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(b"".join(gzip.compress(r) for r in _records()))
+    out = tmp_path / "crawl.jsonl"
+    code, _, err = run("clean", str(warc), "--out", str(out), "--jobs", "1")
+    assert code == 0, err
+    rows = rows_of(out)
+    assert [r["url"] for r in rows] == [
+        "https://www.Port-News.com/a",
+        "https://legacy.example.org/b",
+    ]
+    assert [r["source"] for r in rows] == ["port-news.com", "legacy.example.org"]
+    assert rows[0]["article_text"] == "The port reopened."  # (from the HTML, offsets into it)
+    reasons = [
+        json.loads(x)["reason"] for x in Path(f"{out}.rejects.jsonl").read_text().splitlines()
+    ]
+    assert len(reasons) == 3 and all(reasons)  # (the image, the redirect, the empty page)
