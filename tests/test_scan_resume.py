@@ -158,3 +158,38 @@ def test_the_run_key_follows_inputs_and_settings_but_not_jobs(corpus: Path, tmp_
     before = resume.run_key([folder], ScanConfig())
     (folder / "a.txt").write_text("one two")  # (a file inside a folder changed)
     assert resume.run_key([folder], ScanConfig()) != before
+
+
+def test_a_scan_stopped_while_cleaning_cleans_only_the_batches_left(
+    corpus: Path, reference: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    config = ScanConfig(jobs=1, batch_size=5)  # (5 batches of the 23 records)
+    save = resume.save_cleaned
+    saved: list[int] = []
+
+    def two_then_stop(work: Path, batch: int, result: object) -> None:
+        if len(saved) == 2:
+            raise KeyboardInterrupt
+        save(work, batch, result)
+        saved.append(batch)
+
+    with monkeypatch.context() as m:
+        m.setattr(resume, "save_cleaned", two_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            scan([corpus], out, config=config)
+    dead = as_dead(out)
+    assert resume.cleaned_batches(dead) == {0, 1}
+    clean_task = local._clean_task
+    cleaned: list[int] = []
+
+    def counting(piece: tuple[int, int, int]) -> object:
+        cleaned.append(piece[0])
+        return clean_task(piece)
+
+    monkeypatch.setattr(local, "_clean_task", counting)
+    summary = scan([corpus], out, config=config)
+    assert summary.resumed_stages == ["read"]
+    assert sorted(set(cleaned)) == [2, 3, 4]  # (the kept batches are not cleaned again)
+    assert outputs(out) == reference
+    assert spills(out) == []

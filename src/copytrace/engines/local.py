@@ -770,10 +770,11 @@ def _run(
                 shutil.rmtree(work / "pairs", ignore_errors=True)  # (a killed run's)
                 with timer("clean+fingerprint"):
                     corpus, counter = _clean_and_fingerprint(
-                        imap, work, clean_pieces(spill_offsets, summary.jobs), spill_offsets,
-                        config, summary, progress,
+                        imap, work, summary.jobs, spill_offsets, config, summary, progress,
+                        keep_batches=config.resume,
                     )  # fmt: skip
                 resume.save_state(work, key, "clean", summary)
+                shutil.rmtree(work / resume.CLEANED_DIR, ignore_errors=True)  # (meta.arrow has it)
             else:
                 corpus = _corpus_of(Spill(work).meta_batches())
             with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
@@ -981,39 +982,49 @@ def clean_pieces(offsets: npt.NDArray[np.int64], jobs: int) -> list[tuple[int, i
 def _clean_and_fingerprint(
     imap: Callable[..., Iterator[object]],
     work: Path,
-    pieces: Sequence[tuple[int, int, int]],
+    jobs: int,
     offsets: npt.NDArray[np.int64],
     config: ScanConfig,
     summary: ScanSummary,
     progress: Progress | None,
+    keep_batches: bool = True,
 ) -> tuple[_Corpus, PairCounter]:
-    """Pass 2: clean + fingerprint every batch in the pool (in ``pieces``, see
-    :func:`clean_pieces`); spill metadata, one batch per raw batch; feed the join."""
+    """Pass 2: clean + fingerprint every batch in the pool (in pieces, see
+    :func:`clean_pieces`); spill metadata, one batch per raw batch; feed the join.
+
+    Each batch's results are also kept in the spill as it ends (``keep_batches``,
+    engines/resume.py); the batches a killed run kept are not cleaned again.
+    """
     n_docs = int(offsets[-1])
     corpus = _Corpus([], [], [])
     source_codes: dict[str, int] = {}
     sources = np.full(n_docs, -1, dtype=np.int32)
     # The join fills as batches arrive; ``sources`` is filled in place before it runs.
     counter = PairCounter(n_docs, sources, config.candidate_params(), work_dir=work / "pairs")
+    kept = resume.cleaned_batches(work)
+    todo = [
+        piece
+        for piece in clean_pieces(offsets, jobs)
+        if piece[0] not in kept
+    ]  # fmt: skip
+    results = zip(todo, imap(_clean_task, todo), strict=True)
     _report(progress, "clean+fingerprint", 0, n_docs)
     with (
         pa.OSFile(str(work / "meta.arrow"), "wb") as sink,
         pa.ipc.new_file(sink, META_SCHEMA) as writer,
     ):
-        # (a batch's pieces: meta, fingerprint rows counted from the batch's start, hashes)
-        parts: list[tuple[pa.RecordBatch, npt.NDArray[np.int64], npt.NDArray[np.uint64]]] = []
-        for (i, lo, hi), result in zip(pieces, imap(_clean_task, pieces), strict=True):
-            meta, piece_doc, hashes, failed = cast(_CleanResult, result)
+        for i in range(len(offsets) - 1):
+            if i in kept:
+                meta, doc, hashes, failed = resume.read_cleaned(work, i)
+                doc = doc.astype(np.int64)
+            else:
+                meta, doc, hashes, failed = _batch_of_pieces(
+                    results, int(offsets[i + 1] - offsets[i])
+                )
+                if keep_batches:  # (rows as int32: a batch is far under 2**31 articles)
+                    resume.save_cleaned(work, i, (meta, doc.astype(np.int32), hashes, failed))
             _report_failures(work, failed, summary)
-            parts.append((meta, piece_doc.astype(np.int64) + lo, hashes))
-            if hi < int(offsets[i + 1] - offsets[i]):
-                continue  # (the batch's next piece is to come)
-            if len(parts) > 1:
-                meta = pa.concat_batches([m.cast(META_SCHEMA) for m, _, _ in parts])
-                hashes = np.concatenate([h for _, _, h in parts])
-            doc = parts[0][1] if len(parts) == 1 else np.concatenate([d for _, d, _ in parts])
-            parts = []
-            writer.write_batch(meta.cast(META_SCHEMA))
+            writer.write_batch(meta)
             base = int(offsets[i])
             ids = meta.column("id").to_pylist()
             srcs = meta.column("source").to_pylist()
@@ -1029,6 +1040,26 @@ def _clean_and_fingerprint(
             _report(progress, "clean+fingerprint", base + meta.num_rows, n_docs)
     summary.df_limit = df_limit(n_docs, config.candidate_params())
     return corpus, counter
+
+
+def _batch_of_pieces(
+    results: Iterator[tuple[tuple[int, int, int], object]], size: int
+) -> tuple[pa.RecordBatch, npt.NDArray[np.int64], npt.NDArray[np.uint64], list[StageFailure]]:
+    """The next raw batch's results, from its pieces' (``size`` articles in all): its
+    meta batch, fingerprint rows counted from the batch's start, hashes, failures."""
+    metas, docs, hashes, failed = [], [], [], []
+    while True:
+        (_, lo, hi), result = next(results)
+        meta, piece_doc, piece_hashes, piece_failed = cast(_CleanResult, result)
+        metas.append(meta.cast(META_SCHEMA))
+        docs.append(piece_doc.astype(np.int64) + lo)
+        hashes.append(piece_hashes)
+        failed += piece_failed
+        if hi == size:
+            break
+    if len(metas) == 1:
+        return metas[0], docs[0], hashes[0], failed
+    return pa.concat_batches(metas), np.concatenate(docs), np.concatenate(hashes), failed
 
 
 def _empty_content(content: pa.Array) -> int:

@@ -2,8 +2,9 @@
 
 A scan's spill folder (``DIR/.copytrace-work-<pid>-*``) gets a ``state.json`` each
 time a stage ends: the run's key (its inputs and settings), the stage, the
-summary's counts so far and the length of its rejects file then. The align stage
-also appends each finished chunk of pairs to ``aligned.pickle``. A rerun of the
+summary's counts so far and the length of its rejects file then. The clean stage
+also keeps each finished batch in ``cleaned/``, and the align stage appends
+each finished chunk of pairs to ``aligned.pickle``. A rerun of the
 same scan (same key) whose process finds such a folder left by a dead one takes
 it over and goes on after the last finished stage; the outputs are the same as
 an uninterrupted run's, byte for byte. Any other leftover is removed as before.
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
 ALIGNED_FILE = "aligned.pickle"
+CLEANED_DIR = "cleaned"
 # The stages a run resumes after, in order.
 STAGES = ("read", "clean", "candidates")
 # Bumped when a stage keeps its files differently, so that newer code never
@@ -150,3 +152,28 @@ def read_aligned(work: Path) -> list[tuple[list[int], Any]]:
     if out:
         log.info("resuming: %d chunks of pairs aligned by the killed run", len(out))
     return out
+
+
+def save_cleaned(work: Path, batch: int, result: object) -> None:
+    """Keep one cleaned batch's results (written whole, then renamed: a kill leaves
+    none or all of it)."""
+    folder = work / CLEANED_DIR
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f"{batch:06d}.tmp"
+    with tmp.open("wb") as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / f"{batch:06d}.pickle")
+
+
+def cleaned_batches(work: Path) -> set[int]:
+    """The batches a killed run cleaned and kept."""
+    folder = work / CLEANED_DIR
+    if not folder.is_dir():
+        return set()
+    return {int(p.stem) for p in folder.glob("*.pickle")}
+
+
+def read_cleaned(work: Path, batch: int) -> Any:
+    """One kept batch's results (as :func:`save_cleaned` was given them)."""
+    with (work / CLEANED_DIR / f"{batch:06d}.pickle").open("rb") as fh:
+        return pickle.load(fh)
