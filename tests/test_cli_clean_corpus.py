@@ -156,3 +156,45 @@ def test_a_warc_crawl_is_cleaned_with_its_urls_and_rejects(tmp_path: Path) -> No
         json.loads(x)["reason"] for x in Path(f"{out}.rejects.jsonl").read_text().splitlines()
     ]
     assert len(reasons) == 3 and all(reasons)  # (the image, the redirect, the empty page)
+
+
+def test_a_corpus_clean_stopped_midway_cleans_only_the_batches_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from copytrace.engines import cleaning, local, resume
+
+    corpus = write_corpus(tmp_path / "in")
+    config = ScanConfig(jobs=1, batch_size=5)
+    whole = tmp_path / "whole.parquet"
+    clean_corpus([corpus], whole, config)
+    out = tmp_path / "part.parquet"
+    save = resume.save_cleaned
+    saved: list[int] = []
+
+    def two_then_stop(work: Path, batch: int, result: object) -> None:
+        if len(saved) == 2:
+            raise KeyboardInterrupt
+        save(work, batch, result)
+        saved.append(batch)
+
+    with monkeypatch.context() as m:
+        m.setattr(resume, "save_cleaned", two_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            clean_corpus([corpus], out, config)
+    assert not out.exists()
+    (work,) = tmp_path.glob(local.WORK_PREFIX + "*")
+    work.rename(work.with_name(f"{local.WORK_PREFIX}999999999-x"))  # (as a dead run's)
+    task = cleaning._clean_text_task
+    cleaned: list[int] = []
+
+    def counting(piece: tuple[int, int, int]) -> object:
+        cleaned.append(piece[0])
+        return task(piece)
+
+    monkeypatch.setattr(cleaning, "_clean_text_task", counting)
+    summary = clean_corpus([corpus], out, config)
+    assert summary.resumed_stages == ["read"] and summary.rejected == 1
+    assert sorted(set(cleaned)) == [2, 3, 4]
+    assert out.read_bytes() == whole.read_bytes()
+    assert not list(tmp_path.glob(local.WORK_PREFIX + "*"))
+    assert Path(f"{out}.rejects.jsonl").read_bytes() == Path(f"{whole}.rejects.jsonl").read_bytes()

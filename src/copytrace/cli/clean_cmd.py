@@ -95,8 +95,17 @@ def _out_name(path: Path, used: set[str]) -> str:
     default=None,
     help="Processes that clean a corpus (--out FILE) [default: all cores].",
 )
+@click.option(
+    "--no-resume",
+    is_flag=True,
+    help="A corpus (--out FILE): start over, not after the batches a killed run cleaned.",
+)
 def clean_command(
-    inputs: tuple[Path, ...], out_dir: Path | None, as_json: bool, jobs: int | None
+    inputs: tuple[Path, ...],
+    out_dir: Path | None,
+    as_json: bool,
+    jobs: int | None,
+    no_resume: bool,
 ) -> None:
     """Show what the cleaner keeps of each INPUT page: article text and metadata.
 
@@ -110,7 +119,8 @@ def clean_command(
     learned from the corpus, every article is cleaned on all cores, and FILE
     gets one row per article in input order (its fields, `content` spans into
     the original text and `article_text`). Records that cannot be read go to
-    FILE.rejects.jsonl; the run goes on.
+    FILE.rejects.jsonl; the run goes on. Run again after a kill or Ctrl-C, it
+    goes on after the batches already cleaned.
 
     Example:
 
@@ -121,7 +131,7 @@ def clean_command(
         copytrace clean crawl.warc.gz wire.jsonl.gz --out cleaned.parquet
     """
     if out_dir is not None and corpus_format(out_dir) is not None:
-        _clean_corpus(inputs, out_dir, jobs)
+        _clean_corpus(inputs, out_dir, jobs, not no_resume)
         return
     for path in inputs:
         if format_of(path) in ("jsonl", "parquet", "warc"):
@@ -170,7 +180,7 @@ def clean_command(
         raise InputFailure(f"none of the {failed} input file(s) could be read")
 
 
-def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None) -> None:
+def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool) -> None:
     """``clean --out FILE``: the whole corpus into one file (engines/cleaning.py)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -194,7 +204,10 @@ def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None) -> None
     try:
         with Progress(*columns, console=console, transient=False) as bars:
             summary = clean_corpus(
-                list(inputs), out, ScanConfig(jobs=jobs), progress=_RichProgress(bars)
+                list(inputs),
+                out,
+                ScanConfig(jobs=jobs, resume=resume),
+                progress=_RichProgress(bars),
             )
     except (ScanLockedError, WorkerDiedError) as exc:
         raise ScanFailure(str(exc)) from None
@@ -211,6 +224,7 @@ def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None) -> None
         ("chrome lines learned", f"{summary.chrome_lines:,} ({summary.chrome_sources:,} sources)"),
         ("time", f"{summary.seconds:,.1f} s ({rate:,.0f} articles/s)"),
         ("peak RSS", f"{summary.peak_rss_mb:,.0f} MB"),
+        *([("resumed after", "read (a killed run's)")] if summary.resumed_stages else []),
     ):
         table.add_row(label, value)
     for stage, seconds in summary.stage_seconds.items():

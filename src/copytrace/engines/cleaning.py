@@ -19,13 +19,13 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from copytrace.clean import article_text
-from copytrace.engines import Progress
+from copytrace.engines import Progress, resume
 from copytrace.engines.local import (
     META_SCHEMA,
     WORK_PREFIX,
@@ -39,12 +39,15 @@ from copytrace.engines.local import (
     _report_failures,
     _spill,
     _Timer,
+    _Workers,
+    adopt_spill,
     clean_piece,
     clean_pieces,
     file_lock,
     peak_rss_mb,
     remove_dead_spills,
 )
+from copytrace.errors import WorkerDiedError
 from copytrace.scan import ScanConfig, ScanSummary
 from copytrace.stages import StageFailure, articles_to_batch
 from copytrace.store import (
@@ -158,38 +161,42 @@ def clean_corpus(
     summary = ScanSummary(out_dir=str(out), jobs=config.effective_jobs())
     timer = _Timer()
     lock = out.with_name(f".{out.name}.lock")
+    # (a scan of the same inputs is another run: its spill is not this one's)
+    key = resume.run_key(inputs, config) + "-clean"
     with file_lock(lock, str(out), "file"):
+        adopted = adopt_spill(base, key) if config.resume else None
         remove_dead_spills(base)
         for path in (out, rejects_out):
             remove_temporaries(path)
-        work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
+        state: dict[str, Any] | None = None
+        if adopted is not None:
+            work, state = adopted
+            resume.restore(work, state, summary)
+            summary.resumed_stages = ["read"]
+        else:
+            work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
         try:
             with _pool(summary.jobs, work, config, timer) as workers:
-                chrome = _ChromePass(workers, config, timer, progress)
-                with timer("read"):
-                    _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
-                with timer("chrome"):
-                    chrome.finish(work, summary)
-                spill = Spill(work)
-                pieces = clean_pieces(spill.offsets, summary.jobs)
+                if state is None:
+                    chrome = _ChromePass(workers, config, timer, progress)
+                    with timer("read"):
+                        _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
+                    with timer("chrome"):
+                        chrome.finish(work, summary)
+                    resume.save_state(work, key, "read", summary)
                 with timer("clean+write"), ExitStack() as stack:
-                    writer = _Writer(stack, out, fmt)
-                    _report(progress, "clean", 0, len(spill))
-                    done = 0
-                    task = cast(Callable[[object], object], _clean_text_task)
-                    results = workers.imap(task, pieces)
-                    for (i, lo, hi), result in zip(pieces, results, strict=True):
-                        meta, texts, failed = cast(_Result, result)
-                        _report_failures(work, failed, summary)
-                        summary.empty_articles += _empty_content(meta.column("content"))
-                        originals = spill.raw_batch(i).column("text").slice(lo, hi - lo)
-                        writer.write(meta, texts, originals)
-                        spill.release()
-                        done += hi - lo
-                        _report(progress, "clean", done, len(spill))
+                    _clean_into(_Writer(stack, out, fmt), workers, work, config, summary, progress)
             _keep_rejects(work / "rejects.jsonl", rejects_out)
-        finally:
+        except (KeyboardInterrupt, WorkerDiedError):
+            if config.resume and resume.read_state(work) is not None:
+                log.warning("the spill in %s is kept: run the same clean again to resume", work)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+            raise
+        except BaseException:
             shutil.rmtree(work, ignore_errors=True)
+            raise
+        shutil.rmtree(work, ignore_errors=True)
         lock.unlink(missing_ok=True)  # (still held: no other run holds it)
     summary.seconds = time.perf_counter() - started
     summary.stage_seconds = dict(timer.seconds)
@@ -200,6 +207,47 @@ def clean_corpus(
         summary.outputs["rejects"] = str(rejects_out)
     log.info("cleaned %d articles into %s in %.1f s", summary.articles, out, summary.seconds)
     return summary
+
+
+def _clean_into(
+    writer: _Writer,
+    workers: _Workers,
+    work: Path,
+    config: ScanConfig,
+    summary: ScanSummary,
+    progress: Progress | None,
+) -> None:
+    """Clean every spilled batch in the pool and write it, in order; each batch is
+    kept in the spill as it ends, and those a killed run kept are not cleaned again."""
+    spill = Spill(work)
+    kept = resume.cleaned_batches(work)
+    todo = [p for p in clean_pieces(spill.offsets, summary.jobs) if p[0] not in kept]
+    task = cast(Callable[[object], object], _clean_text_task)
+    results = zip(todo, workers.imap(task, todo), strict=True)
+    _report(progress, "clean", 0, len(spill))
+    for i in range(len(spill.offsets) - 1):
+        size = int(spill.offsets[i + 1] - spill.offsets[i])
+        if i in kept:
+            meta, texts, failed = resume.read_cleaned(work, i)
+        else:
+            metas, pieces, failed = [], [], []
+            while True:
+                (_, _, hi), result = next(results)
+                piece_meta, piece_texts, piece_failed = cast(_Result, result)
+                metas.append(piece_meta.cast(META_SCHEMA))
+                pieces.append(piece_texts)
+                failed += piece_failed
+                if hi == size:
+                    break
+            meta = metas[0] if len(metas) == 1 else pa.concat_batches(metas)
+            texts = pa.concat_arrays(pieces)
+            if config.resume:
+                resume.save_cleaned(work, i, (meta, texts, failed))
+        _report_failures(work, failed, summary)
+        summary.empty_articles += _empty_content(meta.column("content"))
+        writer.write(meta, texts, spill.raw_batch(i).column("text"))
+        spill.release()
+        _report(progress, "clean", int(spill.offsets[i + 1]), len(spill))
 
 
 def _keep_rejects(spilled: Path, dest: Path) -> None:
