@@ -47,7 +47,6 @@ from copytrace.engines.local import (
     peak_rss_mb,
     remove_dead_spills,
 )
-from copytrace.errors import WorkerDiedError
 from copytrace.scan import ScanConfig, ScanSummary
 from copytrace.stages import StageFailure, articles_to_batch
 from copytrace.store import (
@@ -175,7 +174,7 @@ def clean_corpus(
             summary.resumed_stages = ["read"]
         else:
             work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
-        try:
+        with resume.spill_removed_unless_stopped(work, config.resume, "clean"):
             with _pool(summary.jobs, work, config, timer) as workers:
                 if state is None:
                     chrome = _ChromePass(workers, config, timer, progress)
@@ -187,16 +186,6 @@ def clean_corpus(
                 with timer("clean+write"), ExitStack() as stack:
                     _clean_into(_Writer(stack, out, fmt), workers, work, config, summary, progress)
             _keep_rejects(work / "rejects.jsonl", rejects_out)
-        except (KeyboardInterrupt, WorkerDiedError):
-            if config.resume and resume.read_state(work) is not None:
-                log.warning("the spill in %s is kept: run the same clean again to resume", work)
-            else:
-                shutil.rmtree(work, ignore_errors=True)
-            raise
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        shutil.rmtree(work, ignore_errors=True)
         lock.unlink(missing_ok=True)  # (still held: no other run holds it)
     summary.seconds = time.perf_counter() - started
     summary.stage_seconds = dict(timer.seconds)

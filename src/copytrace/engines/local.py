@@ -749,72 +749,63 @@ def _run(
     else:
         work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=base))
     timer = _Timer()
-    try:
-        # The pool starts first: its workers start up while this process reads, and
-        # count each batch's lines as soon as it is spilled.
-        with _pool(summary.jobs, work, config, timer) as workers:
-            imap = workers.imap
-            if not resume.done_after(state, "read"):
-                chrome = _ChromePass(workers, config, timer, progress)
-                with timer("read"):
-                    _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
-                if config.keep_text:  # (texts kept as they are: no chrome to learn)
-                    chrome.finish(work, summary)
-                else:
-                    with timer("chrome"):
-                        chrome.finish(work, summary)
-                resume.save_state(work, key, "read", summary)
-            spill_offsets = Spill(work).offsets
-            counter: PairCounter | None = None
-            if not resume.done_after(state, "clean"):
-                shutil.rmtree(work / "pairs", ignore_errors=True)  # (a killed run's)
-                with timer("clean+fingerprint"):
-                    corpus, counter = _clean_and_fingerprint(
-                        imap, work, summary.jobs, spill_offsets, config, summary, progress,
-                        keep_batches=config.resume,
-                    )  # fmt: skip
-                resume.save_state(work, key, "clean", summary)
-                shutil.rmtree(work / resume.CLEANED_DIR, ignore_errors=True)  # (meta.arrow has it)
+    # The pool starts first: its workers start up while this process reads, and
+    # count each batch's lines as soon as it is spilled.
+    with (
+        resume.spill_removed_unless_stopped(work, config.resume, "scan"),
+        _pool(summary.jobs, work, config, timer) as workers,
+    ):
+        imap = workers.imap
+        if not resume.done_after(state, "read"):
+            chrome = _ChromePass(workers, config, timer, progress)
+            with timer("read"):
+                _read(inputs, work, config, summary, progress, on_batch=chrome.submit)
+            if config.keep_text:  # (texts kept as they are: no chrome to learn)
+                chrome.finish(work, summary)
             else:
-                corpus = _corpus_of(Spill(work).meta_batches())
-            with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
-                with timer("candidates"):
-                    cands = _candidates(
-                        imap, work, key, corpus, counter, state, config, summary, progress
-                    )
-                    _report(progress, "candidates", len(cands), len(cands))
-                with timer("align"):
-                    pairs = _align(
-                        imap, cands.a, cands.b, progress, work, summary, keep_chunks=config.resume
-                    )
-                summary.pairs = len(pairs)
-                summary.directed_pairs = sum(p.source_id is not None for p in pairs)
-                summary.passages = sum(len(p.passages) for p in pairs)
-                with timer("cluster"):
-                    pub = dict(zip(corpus.ids, corpus.published, strict=True))
-                    clusters = _clusters(pairs, pub)
-                summary.clusters = len(clusters)
-                summary.clustered_articles = sum(len(c.article_ids) for c in clusters)
-                with timer("write"):
-                    _write(
-                        out_dir,
-                        corpus,
-                        pairs,
-                        clusters,
-                        _Run(config, summary, progress, timer, t_start, workers, work),
-                        articles_file,
-                    )
-    except (KeyboardInterrupt, WorkerDiedError):
-        # (a rerun goes on from the last finished stage; a run's own error starts over)
-        if config.resume and resume.read_state(work) is not None:
-            log.warning("the spill in %s is kept: rerun the same scan to resume", work)
+                with timer("chrome"):
+                    chrome.finish(work, summary)
+            resume.save_state(work, key, "read", summary)
+        spill_offsets = Spill(work).offsets
+        counter: PairCounter | None = None
+        if not resume.done_after(state, "clean"):
+            shutil.rmtree(work / "pairs", ignore_errors=True)  # (a killed run's)
+            with timer("clean+fingerprint"):
+                corpus, counter = _clean_and_fingerprint(
+                    imap, work, summary.jobs, spill_offsets, config, summary, progress,
+                    keep_batches=config.resume,
+                )  # fmt: skip
+            resume.save_state(work, key, "clean", summary)
+            shutil.rmtree(work / resume.CLEANED_DIR, ignore_errors=True)  # (meta.arrow has it)
         else:
-            shutil.rmtree(work, ignore_errors=True)
-        raise
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    shutil.rmtree(work, ignore_errors=True)
+            corpus = _corpus_of(Spill(work).meta_batches())
+        with _articles_writer(work, corpus.ids) as articles_file, _no_collection():
+            with timer("candidates"):
+                cands = _candidates(
+                    imap, work, key, corpus, counter, state, config, summary, progress
+                )
+                _report(progress, "candidates", len(cands), len(cands))
+            with timer("align"):
+                pairs = _align(
+                    imap, cands.a, cands.b, progress, work, summary, keep_chunks=config.resume
+                )
+            summary.pairs = len(pairs)
+            summary.directed_pairs = sum(p.source_id is not None for p in pairs)
+            summary.passages = sum(len(p.passages) for p in pairs)
+            with timer("cluster"):
+                pub = dict(zip(corpus.ids, corpus.published, strict=True))
+                clusters = _clusters(pairs, pub)
+            summary.clusters = len(clusters)
+            summary.clustered_articles = sum(len(c.article_ids) for c in clusters)
+            with timer("write"):
+                _write(
+                    out_dir,
+                    corpus,
+                    pairs,
+                    clusters,
+                    _Run(config, summary, progress, timer, t_start, workers, work),
+                    articles_file,
+                )
     summary.seconds = time.perf_counter() - t_start
     summary.stage_seconds = dict(timer.seconds)
     summary.stage_cpu_seconds = dict(timer.cpu)

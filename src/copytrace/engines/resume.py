@@ -12,17 +12,20 @@ an uninterrupted run's, byte for byte. Any other leftover is removed as before.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import os
 import pickle
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import copytrace
+from copytrace.errors import WorkerDiedError
 from copytrace.scan import ScanConfig, ScanSummary
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,25 @@ def run_key(inputs: Sequence[str | Path], config: ScanConfig) -> str:
         default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def spill_removed_unless_stopped(work: Path, keep: bool, command: str) -> Iterator[None]:
+    """Remove the spill folder ``work`` when the block ends, but keep it for a rerun
+    when the run was stopped (Ctrl-C, a killed worker) after a finished stage and
+    ``keep``; an error of the run itself removes it (a rerun would meet it again)."""
+    try:
+        yield
+    except (KeyboardInterrupt, WorkerDiedError):
+        if keep and read_state(work) is not None:
+            log.warning("the spill in %s is kept: run the same %s again to resume", work, command)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def read_state(work: Path) -> dict[str, Any] | None:
