@@ -761,3 +761,23 @@ def test_sources_only_leaves_out_the_articles_that_copy_the_query(db: Path) -> N
         assert [m.article.id for m in ix.query(query, sources_only=True)] == ["wire"]
         assert [m.article.id for m in ix.query(query, sources_only=True, limit=1)] == ["wire"]
         assert [m.article.id for m in ix.query_id("later", sources_only=True)] == ["wire"]
+
+
+def test_sources_only_looks_past_many_later_copies(db: Path) -> None:
+    # 15 later copies of the whole query share more fingerprints with it than its
+    # one source (which holds only its first half): the first candidates aligned
+    # are all copies, so the source is found only by aligning more of them.
+    first, second = sentences(60, 120), sentences(61, 120)
+    copies = [
+        art(f"copy{i:02d}", sentences(100 + i, 15) + " " + first + " " + second,
+            source=f"Copier {i}", published=f"2026-10-12T{i:02d}:00:00Z")
+        for i in range(15)  # (fewer than the df limit's floor: no hub)
+    ]  # fmt: skip
+    with Index(db) as ix:
+        ix.add([art("src", first, source="Wire", published="2026-10-10T07:00:00Z"), *copies])
+        query = art("q", first + " " + second, source="Q", published="2026-10-11T10:00:00Z")
+        shared = [n for _, n in ix.candidates(query)]
+        assert len(shared) == 16 and shared[-1] < min(shared[:-1])  # (the source last)
+        assert [m.article.id for m in ix.query(query, sources_only=True, limit=1)] == ["src"]
+        assert [m.article.id for m in ix.query(query, sources_only=True)] == ["src"]
+        assert len(ix.query(query, limit=25)) == 16

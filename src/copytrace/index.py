@@ -42,7 +42,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -108,6 +108,11 @@ QUERY_MIN_SHARED = MIN_SHARED
 # reused-words ranking but not equal (paraphrase adds words, chrome-free
 # fingerprints miss a few), so a few more than asked for are aligned.
 ALIGN_SLACK = 5
+# ``sources_only`` drops the query's later copies after aligning: while fewer than
+# ``limit`` are kept and the candidates ran out of room, twice as many are
+# aligned, up to this many (a wire story queried with thousands of reprints
+# indexed stops here: ~1 ms of aligning a candidate).
+SOURCES_ONLY_MAX_ALIGNED = 2_000
 # A read-only handle opened with ``memory=True`` (the web server's are) holds
 # both fingerprint tables in memory, sorted by hash, 12 bytes a row: a lookup is
 # then two binary searches instead of DuckDB reading a row group per query hash
@@ -769,7 +774,9 @@ class Index:
                 (a query without a source is matched with every source anyway).
             sources_only: leave out the indexed articles found to copy the query
                 (its direction makes the query the source): what the query may
-                have copied from, undecided pairs included.
+                have copied from, undecided pairs included. While fewer than
+                ``limit`` are left, twice as many candidates are aligned, up to
+                :data:`SOURCES_ONLY_MAX_ALIGNED`.
 
         Returns:
             Up to ``limit`` :class:`Match` objects, best first.
@@ -785,19 +792,52 @@ class Index:
         query = ensure_clean(article)
         # (with sources_only the query's later copies take places: twice as many aligned)
         wanted = limit * (2 if sources_only else 1) + ALIGN_SLACK + 1
-        ranked = self.candidates(
-            query, limit=wanted, min_shared=min_shared, same_source=same_source
-        )
-        if not ranked:
-            return []
-        docs = [doc for doc, _ in ranked]
-        fetched = dict(self._fetch_articles_by_doc(docs))
+        aligned: dict[int, tuple[float, int, Article, list[Passage]]] = {}
+        results: dict[int, PairResult] = {}
+        tried: set[int] = set()
+        while True:
+            ranked = self.candidates(
+                query, limit=wanted, min_shared=min_shared, same_source=same_source
+            )
+            self._align_new(query, ranked, tried, aligned)
+            matches: list[Match] = []
+            # Attribute only the ones returned: attribution leaves the passages'
+            # words (the score) as they are, so the answer is what compare() on
+            # each candidate would give.
+            for doc, (score, shared, indexed, passages) in sorted(
+                aligned.items(), key=lambda m: (-m[1][0], -m[1][1], m[1][2].id)
+            ):
+                if doc not in results:
+                    results[doc] = pair_result(query, indexed, passages)
+                if sources_only and results[doc].direction.source == "a":
+                    continue  # (the indexed article copies the query)
+                matches.append(Match(indexed, results[doc], score, shared))
+                if len(matches) == limit:
+                    break
+            full = len(ranked) == wanted
+            if (
+                not sources_only
+                or len(matches) == limit
+                or not full
+                or wanted >= SOURCES_ONLY_MAX_ALIGNED
+            ):
+                return matches
+            wanted = min(2 * wanted, SOURCES_ONLY_MAX_ALIGNED)
+
+    def _align_new(
+        self,
+        query: Article,
+        ranked: Sequence[tuple[int, int]],
+        tried: set[int],
+        aligned: dict[int, tuple[float, int, Article, list[Passage]]],
+    ) -> None:
+        """Align the query with each ranked candidate not in ``tried`` (then added),
+        keeping those with passages in ``aligned`` by doc."""
+        new = [doc for doc, _ in ranked if doc not in tried]
+        fetched = dict(self._fetch_articles_by_doc(new)) if new else {}
         shared_of = dict(ranked)
-        # Align every candidate, then attribute only the ones returned:
-        # attribution leaves the passages' words (the score) as they are, so
-        # the answer is what compare() on each candidate would give.
-        aligned: list[tuple[float, int, Article, list[Passage]]] = []
-        for doc in docs:
+        for doc in new:
+            tried.add(doc)
             indexed = fetched.get(doc)
             if indexed is None or indexed.id == query.id:
                 continue
@@ -805,17 +845,7 @@ class Index:
             passages = align(query, indexed, PRESETS["news"])
             if passages:
                 score = float(sum(p.words for p in passages))
-                aligned.append((score, shared_of[doc], indexed, passages))
-        aligned.sort(key=lambda m: (-m[0], -m[1], m[2].id))
-        matches: list[Match] = []
-        for score, shared, indexed, passages in aligned:
-            result = pair_result(query, indexed, passages)
-            if sources_only and result.direction.source == "a":
-                continue  # (the indexed article copies the query)
-            matches.append(Match(indexed, result, score, shared))
-            if len(matches) == limit:
-                break
-        return matches
+                aligned[doc] = (score, shared_of[doc], indexed, passages)
 
     def query_id(
         self,
