@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -125,6 +126,38 @@ def test_a_corpus_file_needs_an_output_file(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     code, _, err = run("clean", str(EXAMPLES), "--out", str(tmp_path / "notes.txt"))
     assert code == 2 and "is a file" in err
+
+
+def test_url_inputs_and_the_spark_engine_need_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = BAD_JSONL.as_uri()
+    code, _, err = run("clean", url, "--out", str(tmp_path / "c.parquet"))
+    assert (code, err.strip()) == (
+        2,
+        f"error: {url}: a URL is read by the Spark engine (--engine spark)",
+    )
+    code, _, err = run("clean", url)
+    assert code == 2 and "--engine spark --out NAME.parquet" in err
+    code, _, err = run("scan", url, "--out", str(tmp_path / "scan"))
+    assert code == 2 and f"{url}: a URL is read by the Spark engine" in err
+    for out in ("c.jsonl", "c.jsonl.gz", "folder"):
+        code, _, err = run(
+            "clean", str(BAD_JSONL), "--out", str(tmp_path / out), "--engine", "spark"
+        )
+        assert code == 2 and "into a Parquet dataset: --out NAME.parquet" in err
+    code, _, err = run("clean", str(BAD_JSONL), "--engine", "spark")
+    assert code == 2 and "into a Parquet dataset" in err
+    # without PySpark: a usage error naming the extra, not a traceback
+    monkeypatch.delitem(sys.modules, "copytrace.engines.spark", raising=False)
+    for name in [m for m in sys.modules if m.split(".")[0] == "pyspark"] or ["pyspark"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    code, _, err = run(
+        "clean", str(BAD_JSONL), "--out", str(tmp_path / "s.parquet"), "--engine", "spark"
+    )
+    assert code == 2 and "pip install 'copytrace[spark]'" in err, err
+    code, _, err = run("scan", str(BAD_JSONL), "--out", str(tmp_path / "scan"), "--engine", "spark")
+    assert code == 2 and "pip install 'copytrace[spark]'" in err, err
 
 
 def test_a_corpus_with_nothing_readable_is_an_error(tmp_path: Path) -> None:

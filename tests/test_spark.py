@@ -420,3 +420,90 @@ def test_checkpoints_of_another_copytrace_or_checkpoint_form_are_not_resumed(
     monkeypatch.undo()
     monkeypatch.setattr(copytrace, "__version__", "0.0.0-other")
     assert engine._checkpoint_key([str(data)], cfg) != key
+
+
+def test_clean_corpus_on_spark_writes_the_local_engines_rows(
+    spark: object, corpus: Path, tmp_path: Path
+) -> None:
+    """``clean --out X.parquet --engine spark``: a folder of part files holding the
+    local engine's rows (sorted by id), the same rejects, no stages left."""
+    import pyarrow.dataset as ds
+
+    from copytrace.engines.cleaning import clean_corpus as local_clean
+    from copytrace.engines.spark import clean_corpus
+
+    local = tmp_path / "local.parquet"
+    local_clean([corpus], local, ScanConfig(jobs=1))
+    out = tmp_path / "spark.parquet"
+    summary = clean_corpus(spark, [corpus], out, config=_spark_config())  # type: ignore[arg-type]
+    assert out.is_dir() and (out / "_SUCCESS").exists()
+    assert not (tmp_path / ".spark.parquet.stages").exists()
+    got = ds.dataset(out).to_table()
+    want = pq.read_table(local)
+    assert got.column_names == want.column_names
+    assert got.column("id").to_pylist() == sorted(want.column("id").to_pylist())
+    want = want.sort_by("id")
+    for name in want.column_names:
+        assert got.column(name).to_pylist() == want.column(name).to_pylist(), name
+    # every span holds its text, and the article text is the spans'
+    for text, spans, body in zip(
+        got.column("text").to_pylist(),
+        got.column("content").to_pylist(),
+        got.column("article_text").to_pylist(),
+        strict=True,
+    ):
+        for s, e in spans or []:
+            assert text[s:e].strip() and text[s:e].split()[0] in body
+    assert summary.articles == got.num_rows == 300 and summary.rejected == 2
+    assert (tmp_path / "spark.parquet.rejects.jsonl").read_bytes() == (
+        tmp_path / "local.parquet.rejects.jsonl"
+    ).read_bytes()
+
+
+def test_clean_corpus_on_spark_resumes_from_its_stages(
+    spark: object, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that fails while writing keeps its stages; the rerun takes read, chrome
+    and clean from them."""
+    from copytrace.engines import spark as engine
+
+    out = tmp_path / "c.parquet"
+    stages = tmp_path / ".c.parquet.stages"
+
+    def broken(rejects: object, target: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(engine, "_write_rejects", broken)
+    with pytest.raises(OSError, match="disk full"):
+        engine.clean_corpus(spark, [corpus], out, config=_spark_config())  # type: ignore[arg-type]
+    assert (stages / "clean" / "_SUCCESS").exists()
+    monkeypatch.undo()
+    summary = engine.clean_corpus(spark, [corpus], out, config=_spark_config())  # type: ignore[arg-type]
+    assert summary.resumed_stages == ["read", "chrome", "clean"]
+    assert summary.articles == 300 and not stages.exists()
+
+
+def test_cli_clean_and_scan_take_url_inputs_with_the_spark_engine(
+    corpus: Path, tmp_path: Path, spark: object
+) -> None:
+    """A ``file://`` INPUT stays a URL (a ``Path`` would make it ``file:/...``)."""
+    import pyarrow.dataset as ds
+    from click.testing import CliRunner
+
+    from copytrace.cli import main
+
+    out = tmp_path / "cleaned.parquet"
+    res = CliRunner().invoke(
+        main,
+        ["clean", corpus.as_uri(), "--out", str(out), "--engine", "spark", "--partitions", "2"],
+    )
+    assert res.exit_code == 0, res.output
+    assert ds.dataset(out).count_rows() == 300
+    assert "2 record(s) rejected" in res.output
+    res = CliRunner().invoke(
+        main,
+        ["scan", "--engine", "spark", "--partitions", "2", "--no-articles-file",
+         corpus.as_uri(), "--out", str(tmp_path / "scan")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "scan" / "pairs.jsonl").stat().st_size > 0

@@ -65,6 +65,24 @@ CLEAN_SCHEMA = pa.schema(
         pa.field("dateline", pa.string()),
     ]
 )
+# ``copytrace clean --out``: one row per article, the input's fields, the
+# content spans (character offsets into ``text``, the input's text or HTML as
+# read) and the article as a reader sees it (``article_text``: the spans,
+# paragraphs apart).
+CLEANED_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("source", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("published", pa.string()),
+        pa.field("dateline", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("path", pa.string()),
+        pa.field("content", SPANS_TYPE),
+        pa.field("article_text", pa.large_string()),
+        pa.field("text", pa.large_string()),
+    ]
+)
 LINES_SCHEMA = pa.schema(
     [
         pa.field("page", pa.int32(), nullable=False),
@@ -377,6 +395,24 @@ def clean_batch(
     for f in failed:
         log.error("%s: %s", f.ids[0], f.reason)
     return articles_to_batch(arts, CLEAN_SCHEMA)
+
+
+def cleaned_rows(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``CLEAN_SCHEMA`` -> ``CLEANED_SCHEMA``: each cleaned article with its article text.
+
+    Example:
+        >>> a = Article("x", "Menu\\nBody.", content=((5, 10),))
+        >>> cleaned_rows(articles_to_batch([a], CLEAN_SCHEMA)).column("article_text")[0].as_py()
+        'Body.'
+    """
+    from copytrace.clean import article_text
+
+    texts = [article_text(a) if a.content else "" for a in batch_to_articles(batch)]
+    columns = {name: batch.column(name) for name in batch.schema.names}
+    columns["article_text"] = pa.array(texts, pa.large_string())
+    return pa.RecordBatch.from_arrays(
+        [columns[f.name].cast(f.type) for f in CLEANED_SCHEMA], schema=CLEANED_SCHEMA
+    )
 
 
 # ----------------------------------------------------------------------------- fingerprint

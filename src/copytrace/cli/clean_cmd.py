@@ -3,6 +3,7 @@ whole corpus into one Parquet or JSON Lines file."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +15,13 @@ from rich.panel import Panel
 
 from copytrace.clean import article_text, clean
 from copytrace.cli import main
+from copytrace.cli.inputs import InputArg, check_inputs
 from copytrace.errors import InputError
 from copytrace.ingest import format_of
 from copytrace.ingest.files import read_article_file
 from copytrace.ingest.folder import page_stem, page_suffix
 from copytrace.model import Article
+from copytrace.scan import ScanConfig, SparkOptions
 from copytrace.store import corpus_format
 
 
@@ -79,11 +82,10 @@ def _out_name(path: Path, used: set[str]) -> str:
 
 
 @main.command("clean")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=InputArg())
 @click.option(
     "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
+    "out_name",
     help="A folder: write <name>.txt (article text) and <name>.json (metadata, content "
     "spans) there for each page. A file ending in .parquet, .jsonl or .jsonl.gz: clean "
     "the whole corpus into it, one row per article.",
@@ -100,12 +102,37 @@ def _out_name(path: Path, used: set[str]) -> str:
     is_flag=True,
     help="A corpus (--out FILE): start over, not after the batches a killed run cleaned.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="A corpus (--out FILE): local: this machine's cores; spark: a Spark session "
+    "writing FILE.parquet as a folder of part files (any path Spark writes).",
+)
+@click.option("--spark-master", default=None, help="Spark master URL [default: local[JOBS]].")
+@click.option(
+    "--partitions",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Spark: partitions of the article tables [default: 2 per core].",
+)
+@click.option(
+    "--stages-dir",
+    default=None,
+    help="Spark: where stages are checkpointed (any Spark path) "
+    "[default: .FILE.stages beside FILE, removed when the run ends].",
+)
 def clean_command(
-    inputs: tuple[Path, ...],
-    out_dir: Path | None,
+    inputs: tuple[Path | str, ...],
+    out_name: str | None,
     as_json: bool,
     jobs: int | None,
     no_resume: bool,
+    engine: str,
+    spark_master: str | None,
+    partitions: int | None,
+    stages_dir: str | None,
 ) -> None:
     """Show what the cleaner keeps of each INPUT page: article text and metadata.
 
@@ -120,7 +147,9 @@ def clean_command(
     gets one row per article in input order (its fields, `content` spans into
     the original text and `article_text`). Records that cannot be read go to
     FILE.rejects.jsonl; the run goes on. Run again after a kill or Ctrl-C, it
-    goes on after the batches already cleaned.
+    goes on after the batches already cleaned. With --engine spark the same
+    stages run on a Spark session and FILE.parquet is a folder of Parquet part
+    files sorted by id (a local folder, hdfs://, s3a://...).
 
     Example:
 
@@ -129,11 +158,36 @@ def clean_command(
         copytrace clean examples/ --out cleaned/
 
         copytrace clean crawl.warc.gz wire.jsonl.gz --out cleaned.parquet
+
+        copytrace clean crawl/ --out hdfs:///news/cleaned.parquet --engine spark
     """
-    if out_dir is not None and corpus_format(out_dir) is not None:
-        _clean_corpus(inputs, out_dir, jobs, not no_resume)
+    out_dir = Path(out_name) if out_name is not None else None
+    corpus = out_name is not None and corpus_format(Path(out_name)) is not None
+    if engine == "spark":
+        if not corpus or corpus_format(Path(out_name or "")) != "parquet":
+            raise click.UsageError(
+                "--engine spark cleans a corpus into a Parquet dataset: --out NAME.parquet"
+            )
+        spark = SparkOptions(
+            master=spark_master,
+            partitions=partitions,
+            stages_dir=stages_dir,
+            resume=not no_resume,
+        )
+        _clean_corpus(
+            inputs, str(out_name), ScanConfig(jobs=jobs, resume=not no_resume, spark=spark)
+        )
         return
+    if out_dir is not None and corpus:
+        _clean_corpus(inputs, out_dir, ScanConfig(jobs=jobs, resume=not no_resume))
+        return
+    pages: list[Path] = []
     for path in inputs:
+        if isinstance(path, str):
+            raise click.UsageError(
+                f"{path}: a URL is read by the Spark engine: --engine spark --out NAME.parquet"
+            )
+        pages.append(path)
         if format_of(path) in ("jsonl", "parquet", "warc"):
             raise click.UsageError(
                 f"{path} is a corpus file: clean it into one file with "
@@ -145,7 +199,7 @@ def clean_command(
         )
     console = Console()
     errors = Console(stderr=True)
-    files = list(_expand(inputs))
+    files = list(_expand(tuple(pages)))
     single = len(inputs) == 1 and len(files) == 1 and not files[0][1]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -180,21 +234,27 @@ def clean_command(
         raise InputFailure(f"none of the {failed} input file(s) could be read")
 
 
-def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume: bool) -> None:
-    """``clean --out FILE``: the whole corpus into one file (engines/cleaning.py)."""
+def _clean_corpus(inputs: tuple[Path | str, ...], out: Path | str, config: ScanConfig) -> None:
+    """``clean --out FILE``: the whole corpus into one file (engines/cleaning.py), or
+    into a Parquet dataset on Spark (``out`` a string: a URL stays one)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from copytrace.cli.inputs import check_inputs
     from copytrace.cli.scan_cmd import ScanFailure, _RichProgress, nothing_read
-    from copytrace.engines.cleaning import clean_corpus
-    from copytrace.engines.local import skip_pandas_check
+    from copytrace.engines import CLEANERS, EngineUnavailable, load
     from copytrace.errors import ScanLockedError, WorkerDiedError
-    from copytrace.scan import ScanConfig
 
     console = Console(stderr=True)
-    check_inputs(inputs, console)
-    skip_pandas_check()  # (this process runs the clean only)
+    check_inputs(inputs, console, urls=isinstance(out, str))
+    if isinstance(out, Path):
+        from copytrace.engines.local import skip_pandas_check
+
+        skip_pandas_check()  # (this process runs the clean only)
+    try:
+        cleaner = load(CLEANERS["local" if isinstance(out, Path) else "spark"])
+    except EngineUnavailable as exc:
+        raise click.UsageError(f"--engine spark: the {exc}") from None
+    run = functools.partial(cleaner, list(inputs), out, config)
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -203,15 +263,11 @@ def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume:
     )
     try:
         with Progress(*columns, console=console, transient=False) as bars:
-            summary = clean_corpus(
-                list(inputs),
-                out,
-                ScanConfig(jobs=jobs, resume=resume),
-                progress=_RichProgress(bars),
-            )
+            summary = run(progress=_RichProgress(bars))
     except (ScanLockedError, WorkerDiedError) as exc:
         raise ScanFailure(str(exc)) from None
     rate = summary.articles / summary.seconds if summary.seconds else 0.0
+    resumed_local = isinstance(out, Path) and bool(summary.resumed_stages)
     table = Table(title=f"copytrace clean -> {out}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
@@ -224,12 +280,14 @@ def _clean_corpus(inputs: tuple[Path, ...], out: Path, jobs: int | None, resume:
         ("chrome lines learned", f"{summary.chrome_lines:,} ({summary.chrome_sources:,} sources)"),
         ("time", f"{summary.seconds:,.1f} s ({rate:,.0f} articles/s)"),
         ("peak RSS", f"{summary.peak_rss_mb:,.0f} MB"),
-        *([("resumed after", "read (a killed run's)")] if summary.resumed_stages else []),
+        *([("resumed after", "read (a killed run's)")] if resumed_local else []),
     ):
         table.add_row(label, value)
     for stage, seconds in summary.stage_seconds.items():
-        cpu = summary.stage_cpu_seconds.get(stage, 0.0)
-        table.add_row(f"  {stage}", f"{seconds:,.1f} s ({cpu:,.1f} s CPU)")
+        detail = f"{summary.stage_cpu_seconds.get(stage, 0.0):,.1f} s CPU"
+        if stage in summary.resumed_stages and not resumed_local:  # (Spark's checkpoints)
+            detail += ", from checkpoint"
+        table.add_row(f"  {stage}", f"{seconds:,.1f} s ({detail})")
     Console().print(table)
     rejects = summary.outputs.get("rejects")
     if summary.rejected and rejects:

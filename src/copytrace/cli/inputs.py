@@ -25,13 +25,29 @@ class InputNotFound(click.ClickException):
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def check_inputs(inputs: tuple[Path, ...], console: Console) -> None:
+class InputArg(click.ParamType):
+    """An INPUT: a local path, or a URL kept as it is (``Path`` would make
+    ``s3a://b/x`` ``s3a:/b/x``)."""
+
+    name = "input"
+
+    def convert(self, value: object, param: object, ctx: object) -> Path | str:
+        if isinstance(value, Path):
+            return value
+        return str(value) if _URL_RE.match(str(value)) else Path(str(value))
+
+
+def check_inputs(inputs: tuple[Path | str, ...], console: Console, *, urls: bool = False) -> None:
     """Stop on a missing INPUT or a folder without one readable file; say which
     files a folder's walk will skip (a folder of ``.pdf`` or ``.xml.gz`` files is
-    a mistake worth a line, not a silent run over nothing)."""
-    for path in inputs:
-        if _URL_RE.match(str(path)):
+    a mistake worth a line, not a silent run over nothing). A URL INPUT is for
+    Spark to read: a usage error unless ``urls``."""
+    for given in inputs:
+        if _URL_RE.match(str(given)):
+            if not urls:
+                raise InputNotFound(f"{given}: a URL is read by the Spark engine (--engine spark)")
             continue
+        path = Path(given)
         if not path.exists():
             raise InputNotFound(f"input not found: {path}")
         if not path.is_dir():

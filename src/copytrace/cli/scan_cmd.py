@@ -22,8 +22,8 @@ from rich.table import Table
 from copytrace.align import PRESETS
 from copytrace.candidates import MAX_DF, CandidateParams
 from copytrace.cli import main
-from copytrace.cli.inputs import check_inputs
-from copytrace.engines import ENGINES
+from copytrace.cli.inputs import InputArg, check_inputs
+from copytrace.engines import ENGINES, EngineUnavailable
 from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.fingerprint import FingerprintParams
 from copytrace.scan import ScanConfig, SparkOptions, scan
@@ -70,7 +70,7 @@ class _RichProgress:
 
 
 @main.command("scan")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=InputArg())
 @click.option(
     "--out",
     "out_dir",
@@ -160,7 +160,7 @@ class _RichProgress:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log each stage to stderr.")
 def scan_cmd(
-    inputs: tuple[Path, ...],
+    inputs: tuple[Path | str, ...],
     out_dir: Path,
     same_source: bool,
     jobs: int | None,
@@ -199,7 +199,7 @@ def scan_cmd(
         copytrace scan crawl/ wire.jsonl.gz --out scan-out --jobs 2
     """
     console = Console(stderr=True)
-    check_inputs(inputs, console)
+    check_inputs(inputs, console, urls=engine == "spark")
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = ScanConfig(
@@ -242,6 +242,8 @@ def scan_cmd(
             )
     except (ScanLockedError, WorkerDiedError) as exc:
         raise ScanFailure(str(exc)) from None
+    except EngineUnavailable as exc:
+        raise click.UsageError(f"--engine {engine}: the {exc}") from None
     table = Table(title=f"copytrace scan -> {out_dir}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")

@@ -55,6 +55,38 @@ def get_engine(name: str) -> Callable[..., ScanSummary]:
     except KeyError:
         known = ", ".join(sorted(ENGINES))
         raise ValueError(f"unknown engine {name!r}; choose one of: {known}") from None
+    return load(target)
+
+
+# name -> "module:function" of ``copytrace clean --out FILE``'s corpus cleaners.
+CLEANERS: dict[str, str] = {
+    "local": "copytrace.engines.cleaning:clean_corpus",
+    "spark": "copytrace.engines.spark:run_clean",
+}
+
+
+class EngineUnavailable(ValueError):
+    """An engine whose extra is not installed (PySpark for ``spark``)."""
+
+
+def load(target: str) -> Callable[..., ScanSummary]:
+    """The function ``"module:function"`` names.
+
+    Raises:
+        EngineUnavailable: the module needs PySpark and it is not installed.
+
+    Example:
+        >>> load(CLEANERS["local"]).__name__
+        'clean_corpus'
+    """
     module, func = target.split(":")
-    fn: Callable[..., ScanSummary] = getattr(importlib.import_module(module), func)
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("pyspark", "py4j"):
+            raise
+        raise EngineUnavailable(
+            f"{module.rsplit('.', 1)[-1]} engine needs PySpark: pip install 'copytrace[spark]'"
+        ) from None
+    fn: Callable[..., ScanSummary] = getattr(loaded, func)
     return fn

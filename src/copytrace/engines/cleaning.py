@@ -48,10 +48,9 @@ from copytrace.engines.local import (
     remove_dead_spills,
 )
 from copytrace.scan import ScanConfig, ScanSummary
-from copytrace.stages import StageFailure, articles_to_batch
+from copytrace.stages import CLEANED_SCHEMA, StageFailure, articles_to_batch
 from copytrace.store import (
     CORPUS_FORMATS,
-    SPANS_TYPE,
     atomic_path,
     corpus_format,
     json_line,
@@ -62,23 +61,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["CLEANED_SCHEMA", "clean_corpus"]
 
-# One row per article: the input's fields, the content spans (character offsets
-# into ``text``, the input's text or HTML as read) and the article as a reader
-# sees it (``article_text``: the spans, paragraphs apart).
-CLEANED_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("source", pa.string()),
-        pa.field("title", pa.string()),
-        pa.field("published", pa.string()),
-        pa.field("dateline", pa.string()),
-        pa.field("url", pa.string()),
-        pa.field("path", pa.string()),
-        pa.field("content", SPANS_TYPE),
-        pa.field("article_text", pa.large_string()),
-        pa.field("text", pa.large_string()),
-    ]
-)
 _Result = tuple[pa.RecordBatch, pa.Array, list[StageFailure]]
 
 

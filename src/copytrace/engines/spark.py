@@ -68,6 +68,7 @@ from copytrace.proctree import process_tree
 from copytrace.scan import OUTPUT_FILES, ScanConfig, ScanSummary, SparkOptions
 from copytrace.stages import (
     CLEAN_SCHEMA,
+    CLEANED_SCHEMA,
     PAIR_SCHEMA,
     RAW_SCHEMA,
     PairRecord,
@@ -75,6 +76,7 @@ from copytrace.stages import (
     align_batch,
     articles_to_batch,
     clean_batch,
+    cleaned_rows,
     fingerprint_batch,
     line_hashes_batch,
 )
@@ -152,6 +154,7 @@ _READ_EXTRA = pa.schema(
 READ_ROWS = spark_schema(pa.schema([*RAW_SCHEMA, *_READ_EXTRA]))
 RAW = spark_schema(RAW_SCHEMA)
 CLEAN = spark_schema(CLEAN_SCHEMA)
+CLEANED = spark_schema(CLEANED_SCHEMA)
 # a null line_hash marks a page (one row per page with lines): see _chrome
 LINES = spark_schema(pa.schema([("source", pa.string()), ("line_hash", pa.int64())]))
 FINGERPRINTS = spark_schema(
@@ -412,7 +415,13 @@ class Checkpoints:
 
     def remove(self, name: str) -> None:
         """Delete the checkpoint ``name`` (an intermediate no later stage reads)."""
-        path = self.path(name)
+        self._delete(self.path(name))
+
+    def remove_all(self) -> None:
+        """Delete the whole folder (its run is over)."""
+        self._delete(self.root)
+
+    def _delete(self, path: str) -> None:
         try:
             jvm: Any = self.spark._jvm
             p = jvm.org.apache.hadoop.fs.Path(path)
@@ -936,6 +945,106 @@ def _session(config: ScanConfig) -> tuple[SparkSession, bool]:
     return builder.getOrCreate(), True
 
 
+class _Stages:
+    """A run's stages: each timed (wall and CPU) and reported, each checkpointed."""
+
+    def __init__(
+        self,
+        spark: SparkSession,
+        ckpt: Checkpoints,
+        summary: ScanSummary,
+        progress: Progress | None,
+    ) -> None:
+        self.spark, self.ckpt, self.summary, self.progress = spark, ckpt, summary, progress
+        self.timer: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.meter = TreeCPU()
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(name, 0, 1)
+        self.spark.sparkContext.setJobGroup(name, f"copytrace {name}")
+        t0, c0 = time.perf_counter(), self.meter.seconds()
+        try:
+            yield
+        finally:
+            self.timer[name] = self.timer.get(name, 0.0) + time.perf_counter() - t0
+            # local mode: the executors are in this tree; on a cluster, the driver's only
+            self.cpu[name] = self.cpu.get(name, 0.0) + self.meter.seconds() - c0
+            log.info("stage %s: %.2f s", name, self.timer[name])
+            if self.progress is not None:
+                self.progress(name, 1, 1)
+
+    def step(self, name: str, make: Callable[[], DataFrame]) -> DataFrame:
+        """The checkpoint ``name``: an earlier run's, or ``make()`` written."""
+        if self.ckpt.done(name):
+            self.summary.resumed_stages.append(name)
+            return self.ckpt.load(name)
+        self.ckpt.fresh = True
+        return self.ckpt.save(name, make())
+
+    def finish(self, t_start: float) -> None:
+        """The summary's times, shuffle bytes and memory."""
+        summary = self.summary
+        summary.seconds = time.perf_counter() - t_start
+        summary.stage_seconds = dict(self.timer)
+        summary.stage_cpu_seconds = dict(self.cpu)
+        summary.stage_shuffle_bytes = _shuffle_bytes(self.spark, [*self.timer])
+        summary.peak_rss_mb = tree_rss_mb()
+        self.spark.sparkContext.setJobGroup("copytrace", "copytrace")
+
+
+def _read_and_clean(
+    spark: SparkSession,
+    inputs: Sequence[str | Path],
+    cfg: ScanConfig,
+    parts: int,
+    job: _Stages,
+) -> tuple[DataFrame, DataFrame]:
+    """The read, chrome and clean stages: the cleaned articles (``CLEAN``) and the
+    rejects, their counts in ``job.summary``."""
+    ckpt, summary, stage, step = job.ckpt, job.summary, job.stage, job.step
+    with stage("read"):
+        # one file per Arrow batch into the readers (a fetched file is one row)
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
+        if ckpt.done("read", "rejects"):
+            summary.resumed_stages.append("read")
+            articles, rejects = ckpt.load("read"), ckpt.load("rejects")
+        else:
+            ckpt.fresh = True
+            art_df, rej_df = _read(spark, inputs, cfg, parts, ckpt.save)
+            rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
+            articles = ckpt.save("read", art_df)
+            ckpt.remove("_read_rows")  # the corpus once more: read/ holds the articles
+            ckpt.write_manifest()
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
+        counts = articles.agg(
+            F.count(F.lit(1)).alias("n"), F.sum(F.octet_length("text")).alias("b")
+        ).first()
+        summary.articles = int(counts["n"]) if counts else 0
+        summary.text_bytes = int((counts["b"] if counts else 0) or 0)
+        summary.rejected = rejects.count()
+    chrome: dict[str, frozenset[int]] = {}
+    if not cfg.keep_text:  # (texts kept as they are: no chrome to learn)
+        with stage("chrome"):
+            lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
+            chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
+            chrome = _chrome_table(chrome_rows, cfg)
+            summary.chrome_sources = len(chrome)
+            summary.chrome_lines = sum(len(v) for v in chrome.values())
+    with stage("clean"):
+        shared = spark.sparkContext.broadcast(chrome)
+        cleaned = step(
+            "clean",
+            lambda: articles.mapInArrow(
+                functools.partial(_clean_task, chrome=shared, keep_text=cfg.keep_text), CLEAN
+            ),
+        )
+        summary.empty_articles = cleaned.where(F.coalesce(F.size("content"), F.lit(0)) <= 0).count()
+    return cleaned, rejects
+
+
 def run(
     inputs: Sequence[str | Path],
     out_dir: Path,
@@ -946,6 +1055,22 @@ def run(
     spark, own = _session(config)
     try:
         return scan(spark, inputs, out_dir, config=config, progress=progress)
+    finally:
+        if own:
+            spark.stop()
+
+
+def run_clean(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    config: ScanConfig,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """The engine entry of ``copytrace clean --out NAME.parquet --engine spark``: uses or
+    starts a session (see :func:`clean_corpus`)."""
+    spark, own = _session(config)
+    try:
+        return clean_corpus(spark, inputs, out, config=config, progress=progress)
     finally:
         if own:
             spark.stop()
@@ -990,73 +1115,10 @@ def scan(
     stages_root = opts.stages_dir or str(out.resolve() / "_stages")
     ckpt = Checkpoints(spark, stages_root, _checkpoint_key(names, cfg), opts.resume)
     summary = ScanSummary(out_dir=str(out), jobs=sc.defaultParallelism)
-    timer: dict[str, float] = {}
-    cpu: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def stage(name: str) -> Iterator[None]:
-        if progress is not None:
-            progress(name, 0, 1)
-        sc.setJobGroup(name, f"copytrace {name}")
-        t0, c0 = time.perf_counter(), meter.seconds()
-        try:
-            yield
-        finally:
-            timer[name] = timer.get(name, 0.0) + time.perf_counter() - t0
-            # local mode: the executors are in this tree; on a cluster, the driver's only
-            cpu[name] = cpu.get(name, 0.0) + meter.seconds() - c0
-            log.info("stage %s: %.2f s", name, timer[name])
-            if progress is not None:
-                progress(name, 1, 1)
-
-    def step(name: str, make: Callable[[], DataFrame]) -> DataFrame:
-        if ckpt.done(name):
-            summary.resumed_stages.append(name)
-            return ckpt.load(name)
-        ckpt.fresh = True
-        return ckpt.save(name, make())
-
-    meter = TreeCPU()
-    with meter:
-        with stage("read"):
-            # one file per Arrow batch into the readers (a fetched file is one row)
-            spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1")
-            if ckpt.done("read", "rejects"):
-                summary.resumed_stages.append("read")
-                articles, rejects = ckpt.load("read"), ckpt.load("rejects")
-            else:
-                ckpt.fresh = True
-                art_df, rej_df = _read(spark, inputs, cfg, parts, ckpt.save)
-                rejects = ckpt.save("rejects", rej_df.orderBy("file_no", "item"))
-                articles = ckpt.save("read", art_df)
-                ckpt.remove("_read_rows")  # the corpus once more: read/ holds the articles
-                ckpt.write_manifest()
-            spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(cfg.batch_size))
-            counts = articles.agg(
-                F.count(F.lit(1)).alias("n"), F.sum(F.octet_length("text")).alias("b")
-            ).first()
-            summary.articles = int(counts["n"]) if counts else 0
-            summary.text_bytes = int((counts["b"] if counts else 0) or 0)
-            summary.rejected = rejects.count()
-        chrome: dict[str, frozenset[int]] = {}
-        if not cfg.keep_text:  # (texts kept as they are: no chrome to learn)
-            with stage("chrome"):
-                lines = articles.select(*RAW.fieldNames()).mapInArrow(_lines_task, LINES)
-                chrome_rows = step("chrome", lambda: _chrome(lines, cfg))
-                chrome = _chrome_table(chrome_rows, cfg)
-                summary.chrome_sources = len(chrome)
-                summary.chrome_lines = sum(len(v) for v in chrome.values())
-        with stage("clean"):
-            shared = sc.broadcast(chrome)
-            cleaned = step(
-                "clean",
-                lambda: articles.mapInArrow(
-                    functools.partial(_clean_task, chrome=shared, keep_text=cfg.keep_text), CLEAN
-                ),
-            )
-            summary.empty_articles = cleaned.where(
-                F.coalesce(F.size("content"), F.lit(0)) <= 0
-            ).count()
+    job = _Stages(spark, ckpt, summary, progress)
+    stage, step, timer = job.stage, job.step, job.timer
+    with job.meter:
+        cleaned, rejects = _read_and_clean(spark, inputs, cfg, parts, job)
         with stage("fingerprint"):
             fp_task = functools.partial(_fingerprint_task, params=cfg.fingerprint)
             fps = step("fingerprint", lambda: cleaned.mapInArrow(fp_task, FINGERPRINTS))
@@ -1095,19 +1157,95 @@ def scan(
             _write(
                 spark, out, ckpt, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start
             )
-    summary.seconds = time.perf_counter() - t_start
-    summary.stage_seconds = dict(timer)
-    summary.stage_cpu_seconds = dict(cpu)
-    summary.stage_shuffle_bytes = _shuffle_bytes(spark, [*timer])
-    summary.peak_rss_mb = tree_rss_mb()
+    job.finish(t_start)
     summary.outputs = {name: str(out / name) for name in OUTPUT_FILES}
     if not cfg.report:
         summary.outputs.pop("report.html")
     if not opts.articles_file:
         summary.outputs["articles.parquet"] = ckpt.path("clean")
-    sc.setJobGroup("copytrace", "copytrace")
     log.info("spark scan done in %.1f s: %d pairs", summary.seconds, summary.pairs)
     return summary
+
+
+def clean_corpus(
+    spark: SparkSession,
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    config: ScanConfig | None = None,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """Clean every article of ``inputs`` into the Parquet dataset ``out`` with ``spark``.
+
+    The scan's read, chrome and clean stages (each source's chrome learned from
+    the corpus), then one row per article (``copytrace.stages.CLEANED_SCHEMA``:
+    its fields, the content spans into ``text`` and ``article_text``), sorted by
+    id, written by the executors as Spark's part files into the folder ``out``
+    (any path Spark writes: a local folder, ``hdfs://``, ``s3a://``). The
+    records that could not be read go to ``out.rejects.jsonl`` beside a local
+    ``out`` (through Spark into the folder ``out.rejects`` for a URL); none:
+    no rejects written. The stages are checkpointed under
+    ``config.spark.stages_dir`` (default: ``.NAME.stages`` beside ``out``):
+    a rerun after a failure goes on from the last one; a run that ends removes
+    the default folder.
+
+    Example:
+        >>> from copytrace.engines.spark import clean_corpus  # doctest: +SKIP
+        >>> done = clean_corpus(spark, ["crawl/"], "s3a://b/cleaned.parquet")  # doctest: +SKIP
+        >>> done.articles  # doctest: +SKIP
+        1000000
+    """
+    cfg = config or ScanConfig()
+    opts: SparkOptions = cfg.spark
+    t_start = time.perf_counter()
+    target = str(out) if is_url(out) else str(Path(out).resolve())
+    parent, _, name = target.rstrip("/").rpartition("/")
+    stages_root = opts.stages_dir or f"{parent}/.{name}.stages"
+    parts = opts.partitions or 2 * spark.sparkContext.defaultParallelism
+    if opts.shuffle_partitions:
+        spark.conf.set("spark.sql.shuffle.partitions", str(opts.shuffle_partitions))
+    # (a scan of the same inputs checkpoints elsewhere: the key only tells reruns apart)
+    key = _checkpoint_key([str(i) for i in inputs], cfg) + "-clean"
+    ckpt = Checkpoints(spark, stages_root, key, opts.resume)
+    summary = ScanSummary(out_dir=target, jobs=spark.sparkContext.defaultParallelism)
+    job = _Stages(spark, ckpt, summary, progress)
+    with job.meter:
+        cleaned, rejects = _read_and_clean(spark, inputs, cfg, parts, job)
+        with job.stage("write"):
+            rows = cleaned.mapInArrow(_cleaned_task, CLEANED).orderBy("id")
+            rows.write.mode("overwrite").parquet(target)
+            rejects_out = _write_rejects(rejects, target)
+    job.finish(t_start)
+    if opts.stages_dir is None:
+        ckpt.remove_all()  # (the default folder: the output holds what a rerun needs)
+    summary.outputs = {"articles": target}
+    if rejects_out is not None:
+        summary.outputs["rejects"] = rejects_out
+    log.info("spark clean done in %.1f s: %d articles", summary.seconds, summary.articles)
+    return summary
+
+
+def _cleaned_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Each cleaned article as an output row, with its article text."""
+    for batch in batches:
+        yield _conform(cleaned_rows(batch), CLEANED)
+
+
+def _write_rejects(rejects: DataFrame, target: str) -> str | None:
+    """The rejects beside ``target`` (see :func:`clean_corpus`), or None when there are none."""
+    rows = rejects.orderBy("file_no", "item").select("file", "record", "reason")
+    if is_url(target):
+        dest = target.rstrip("/") + ".rejects"
+        if rejects.isEmpty():
+            return None
+        rows.coalesce(1).write.mode("overwrite").json(dest)
+        return dest
+    path = Path(target + ".rejects.jsonl")
+    if rejects.isEmpty():
+        path.unlink(missing_ok=True)
+        return None
+    write_jsonl(path, (r.asDict() for r in rows.toLocalIterator()))
+    return str(path)
 
 
 # ----------------------------------------------------------------------------- write
