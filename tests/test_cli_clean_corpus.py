@@ -141,6 +141,9 @@ def test_url_inputs_and_the_spark_engine_need_each_other(
     assert code == 2 and "--engine spark --out NAME.parquet" in err
     code, _, err = run("scan", url, "--out", str(tmp_path / "scan"))
     assert code == 2 and f"{url}: a URL is read by the Spark engine" in err
+    code, _, err = run("index", "add", str(tmp_path / "ix.duckdb"), url)
+    assert code == 2 and f"{url}: a URL is read by the Spark engine" in err
+    assert not (tmp_path / "ix.duckdb").exists()
     for out in ("c.jsonl", "c.jsonl.gz", "folder"):
         code, _, err = run(
             "clean", str(BAD_JSONL), "--out", str(tmp_path / out), "--engine", "spark"

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from copytrace.clean import keep_all
 from copytrace.cli import main
-from copytrace.cli.inputs import check_inputs
+from copytrace.cli.inputs import InputArg, check_inputs
 from copytrace.errors import InputError
 from copytrace.index import DEFAULT_BATCH_SIZE, Index, IndexLockedError
 from copytrace.ingest import iter_batches, reject_to_dict
@@ -66,7 +66,7 @@ def index_group() -> None:
 
 @index_group.command("add")
 @click.argument("db", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=InputArg())
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
@@ -114,7 +114,7 @@ def index_group() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Log each batch to stderr.")
 def index_add_cmd(
     db: Path,
-    inputs: tuple[Path, ...],
+    inputs: tuple[Path | str, ...],
     batch_size: int,
     rejects_path: Path | None,
     compact: bool | None,
