@@ -80,7 +80,8 @@ def pair_result(a: Article, b: Article, passages: Sequence[Passage]) -> PairResu
 def compare_files(
     path_a: str | Path, path_b: str | Path, *, params: AlignParams | None = None
 ) -> PairResult:
-    """:func:`compare` on two files (plain page text or HTML).
+    """:func:`compare` on two files (plain page text or HTML), or web pages by their
+    ``http(s)://`` URLs (fetched once each).
 
     Example:
         >>> r = compare_files("examples/004_3080a4ee7dd42127.txt",
@@ -89,10 +90,11 @@ def compare_files(
         'a'
 
     Raises:
-        copytrace.errors.InputError: a missing, empty, binary or undecodable file.
+        copytrace.errors.InputError: a missing, empty, binary or undecodable file,
+            or a page that cannot be fetched.
     """
-    from copytrace.ingest.files import read_article_file  # (the readers: only here)
+    from copytrace.ingest.fetch import read_page  # (the readers: only here)
 
-    a = read_article_file(path_a)
-    b = read_article_file(path_b)
+    a = read_page(path_a)
+    b = read_page(path_b)
     return compare(a, b, params=params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -18,7 +18,7 @@ from copytrace.cli import main
 from copytrace.cli.inputs import InputArg, check_inputs
 from copytrace.errors import InputError
 from copytrace.ingest import format_of
-from copytrace.ingest.files import read_article_file
+from copytrace.ingest.fetch import is_web_url, read_page, url_stem
 from copytrace.ingest.folder import page_stem, page_suffix
 from copytrace.model import Article
 from copytrace.scan import ScanConfig, SparkOptions
@@ -31,10 +31,13 @@ class InputFailure(click.ClickException):
     exit_code = 2
 
 
-def _expand(inputs: tuple[Path, ...]) -> Iterator[tuple[Path, bool]]:
-    """``(path, from_folder)`` for every file to clean, folders expanded (sorted)."""
+def _expand(inputs: Sequence[Path | str]) -> Iterator[tuple[Path | str, bool]]:
+    """``(path, from_folder)`` for every file to clean, folders expanded (sorted); a
+    web page's URL as it is."""
     for path in inputs:
-        if path.is_dir():
+        if isinstance(path, str):
+            yield path, False
+        elif path.is_dir():
             for child in sorted(path.iterdir()):
                 if child.is_file() and page_suffix(child.name) is not None:
                     yield child, True
@@ -72,10 +75,14 @@ def _show(console: Console, article: Article) -> None:
     console.print()
 
 
-def _out_name(path: Path, used: set[str]) -> str:
-    stem = name = page_stem(path.name)
-    if name in used:  # "a.txt" and "a.html" (or "a.html.gz") in one run: keep both
+def _out_name(path: Path | str, used: set[str]) -> str:
+    if isinstance(path, str):  # (a fetched page)
+        stem = name = url_stem(path)
+        suffix = "url"
+    else:
+        stem = name = page_stem(path.name)
         suffix = page_suffix(path.name) or path.suffix
+    if name in used:  # "a.txt" and "a.html" (or "a.html.gz") in one run: keep both
         name = f"{stem}_{suffix.lstrip('.').replace('.', '_')}"
     used.add(name)
     return name
@@ -137,9 +144,9 @@ def clean_command(
     """Show what the cleaner keeps of each INPUT page: article text and metadata.
 
     INPUT is a .txt (page text as copied from a browser) or .html/.htm file (or
-    one gzipped: .html.gz), or a folder of them. A bad file stops a single-file
-    run with exit status 2; in a folder or multi-file run it is reported and
-    skipped.
+    one gzipped: .html.gz), a folder of them, or a web page's http(s):// URL
+    (fetched once). A bad file stops a single-file run with exit status 2; in
+    a folder or multi-file run it is reported and skipped.
 
     With --out FILE.parquet (or .jsonl, .jsonl.gz) INPUT is anything `copytrace
     scan` reads (folders, JSON Lines, Parquet, WARC): each source's chrome is
@@ -181,12 +188,15 @@ def clean_command(
     if out_dir is not None and corpus:
         _clean_corpus(inputs, out_dir, ScanConfig(jobs=jobs, resume=not no_resume))
         return
-    pages: list[Path] = []
+    pages: list[Path | str] = []
     for path in inputs:
         if isinstance(path, str):
-            raise click.UsageError(
-                f"{path}: a URL is read by the Spark engine: --engine spark --out NAME.parquet"
-            )
+            if not is_web_url(path):
+                raise click.UsageError(
+                    f"{path}: a URL is read by the Spark engine: --engine spark --out NAME.parquet"
+                )
+            pages.append(path)
+            continue
         pages.append(path)
         if format_of(path) in ("jsonl", "parquet", "warc"):
             raise click.UsageError(
@@ -199,7 +209,7 @@ def clean_command(
         )
     console = Console()
     errors = Console(stderr=True)
-    files = list(_expand(tuple(pages)))
+    files = list(_expand(pages))
     single = len(inputs) == 1 and len(files) == 1 and not files[0][1]
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -207,7 +217,7 @@ def clean_command(
     done = failed = 0
     for path, _ in files:
         try:
-            article = clean(read_article_file(path))
+            article = clean(read_page(path))
         except InputError as exc:
             if single:
                 raise InputFailure(str(exc)) from None
