@@ -870,3 +870,82 @@ def test_a_paraphrase_index_answers_pasted_reworded_text(tmp_path: Path) -> None
             ]
             assert all(len(a.split()) >= 8 and len(b.split()) >= 8 for a, b in spans)
             assert any("container terminal" in a and "container terminal" in b for a, b in spans)
+
+
+# -- comparing two pasted articles (no index needed) ------------------------------------
+
+
+def _seed_texts() -> tuple[str, str]:
+    root = Path(__file__).resolve().parent.parent / "examples"
+    return (
+        (root / "004_3080a4ee7dd42127.txt").read_text("utf-8"),
+        (root / "000_3f926fbd34ea6708.txt").read_text("utf-8"),
+    )
+
+
+def test_api_compare_answers_as_compare_json(scan_client: TestClient) -> None:
+    from copytrace.compare import compare
+    from copytrace.ingest.files import read_article_file
+    from copytrace.report.jsonout import pair_to_dict
+
+    nikkei, tass = _seed_texts()
+    r = scan_client.post("/api/compare", json={"a": {"text": nikkei}, "b": {"text": tass}})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    root = Path(__file__).resolve().parent.parent / "examples"
+    want = pair_to_dict(
+        compare(
+            read_article_file(root / "004_3080a4ee7dd42127.txt"),
+            read_article_file(root / "000_3f926fbd34ea6708.txt"),
+        )
+    )
+    for side in ("a", "b"):
+        got[side].pop("path"), want[side].pop("path")
+    assert got == want
+    assert got["direction"]["source"] == "a" and len(got["passages"]) == 4
+    for p in got["passages"]:  # offsets into the posted texts
+        assert nikkei[p["a_start"] : p["a_end"]].strip() and tass[p["b_start"] : p["b_end"]].strip()
+
+
+def test_api_compare_refuses_bad_bodies(scan_client: TestClient) -> None:
+    ok = {"text": "Some article text."}
+    for body in (
+        {"a": ok},
+        {"a": ok, "b": ok, "extra": 1},
+        {"a": ok, "b": {"text": "nul \x00 here"}},
+        {"a": ok, "b": {"text": ""}},
+        {"a": ok, "b": ok, "preset": "legal"},
+    ):
+        assert scan_client.post("/api/compare", json=body).status_code == 422, body
+
+
+def test_compare_page_pasted_and_uploaded(
+    index_client: TestClient, scan_client: TestClient
+) -> None:
+    nikkei, tass = _seed_texts()
+    for client in (index_client, scan_client):
+        form = client.get("/compare")
+        assert form.status_code == 200
+        assert 'name="text_a"' in form.text and 'name="file_b"' in form.text
+        assert 'href="/compare" aria-current="page"' in form.text
+    pasted = scan_client.post(
+        "/compare", data={"text_a": nikkei.replace("\n", "\r\n"), "text_b": tass}
+    )
+    assert pasted.status_code == 200, pasted.text
+    page = pasted.text
+    assert "Side by side" in page and "4 passages" in page
+    assert "<strong>the left article is the likely source</strong>" in page
+    assert "<h3>Japan and Russia plan high-level talks on defense, diplomacy</h3>" in page
+    assert 'href="/articles/' not in page  # (pasted articles have no pages)
+    uploaded = scan_client.post(
+        "/compare",
+        data={"text_a": nikkei},
+        files={"file_b": ("tass.txt", tass.encode("utf-8"), "text/plain")},
+    )
+    assert uploaded.status_code == 200
+    marks = re.compile(r'<mark class="[^"]*" data-ref="p\d+" title="[^"]*">')
+    assert len(marks.findall(page)) == 8  # (4 passages, each on both sides)
+    assert marks.findall(uploaded.text) == marks.findall(page)
+    empty = scan_client.post("/compare", data={"text_a": nikkei, "text_b": "  "})
+    assert empty.status_code == 400
+    assert "paste the second article or choose a file for it" in empty.text

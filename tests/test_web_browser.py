@@ -325,3 +325,21 @@ def test_hostile_articles_render_inert(hostile_server: LiveServer, page: Any, sh
     assert page.locator("li.match").count() >= 1  # the hostile articles were matched
     page.wait_for_timeout(300)  # give any stray handler a chance to fire
     assert dialogs == []
+
+
+def test_two_pasted_articles_side_by_side(server: LiveServer, page: Any, shots: Path) -> None:
+    examples = DATA.parents[2] / "examples"
+    page.goto(f"{server.url}/")
+    page.click("header nav a[href='/compare']")
+    page.wait_for_selector("textarea[name=text_a]")
+    page.fill("textarea[name=text_a]", (examples / "004_3080a4ee7dd42127.txt").read_text("utf-8"))
+    page.set_input_files("input[name=file_b]", str(build.TASS_PAGE))
+    page.click("button[type=submit]")
+    page.wait_for_selector(".sbs .col-b mark")
+    assert "the left article is the likely source" in page.locator("p.figures").inner_text()
+    left = page.locator(".col-a mark", has_text="Tokyo hopes that cultivating").first
+    assert highlighted(left)
+    left.hover()
+    right = page.locator(f'.col-b mark[data-ref="{left.get_attribute("data-ref")}"]')
+    assert right.count() >= 1 and "lit" in (right.first.get_attribute("class") or "")
+    page.screenshot(path=str(shots / "compare.png"))

@@ -63,6 +63,7 @@ OPERATIONS = [
     ("GET", "/api/info"),
     ("POST", "/api/query"),
     ("POST", "/api/query/file"),
+    ("POST", "/api/compare"),
     ("GET", "/api/articles"),
     ("GET", "/api/articles/{article_id}"),
     ("GET", "/api/pair"),

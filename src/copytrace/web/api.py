@@ -15,6 +15,7 @@ from copytrace.web.schemas import (
     ArticleListOut,
     ArticleOut,
     ClusterOut,
+    CompareRequest,
     EdgeOut,
     ErrorOut,
     InfoOut,
@@ -26,6 +27,7 @@ from copytrace.web.schemas import (
 from copytrace.web.service import (
     ViewerDep,
     check_text,
+    compare_pasted,
     info,
     stretch_out,
 )
@@ -85,6 +87,16 @@ async def api_query_file(
         v.paste_query, limit, text, looks_like_html(name, data)
     )
     return v.query_out(article, matches)
+
+
+@router.post("/compare", response_model=PairJSON, responses={**BAD_INPUT})
+def api_compare(body: CompareRequest) -> PairJSON:
+    """Two posted articles compared: the ``compare --json`` object (ids ``(first)``
+    and ``(second)``; offsets into each posted text)."""
+    check_text(body.a.text, "a.text")
+    check_text(body.b.text, "b.text")
+    result = compare_pasted(body.a.model_dump(), body.b.model_dump(), body.preset)
+    return PairJSON.model_validate(pair_to_dict(result))
 
 
 @router.get("/articles", response_model=ArticleListOut, responses={**NOT_HERE})

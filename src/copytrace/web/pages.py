@@ -17,7 +17,7 @@ from copytrace.ingest.files import decode_bytes, looks_like_html
 from copytrace.web import views
 from copytrace.web.corpus import MatchView
 from copytrace.web.schemas import MAX_QUERY_LIMIT
-from copytrace.web.service import ViewerDep, check_text, human_bytes
+from copytrace.web.service import ViewerDep, check_text, compare_pasted, human_bytes
 
 router = APIRouter(include_in_schema=False)
 ARTICLES_PER_PAGE = 50
@@ -71,6 +71,54 @@ async def query_page(
     article, matches = await run_in_threadpool(v.paste_query, limit, text, html_flag, title or None)
     cards = [_card(m) for m in matches]
     return v.render(request, "results.html", article=article, cards=cards, where=where)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_form(request: Request, v: ViewerDep) -> HTMLResponse:
+    """The form for two pasted or uploaded articles."""
+    return v.render(
+        request, "compare.html", max_body=human_bytes(v.max_body_bytes), texts={"a": "", "b": ""}
+    )
+
+
+@router.post("/compare", response_class=HTMLResponse)
+async def compare_page(
+    request: Request,
+    v: ViewerDep,
+    text_a: Annotated[str, Form()] = "",
+    text_b: Annotated[str, Form()] = "",
+    fmt: Annotated[str, Form(alias="format", pattern="^(auto|text|html)$")] = "auto",
+    file_a: Annotated[UploadFile | None, File()] = None,
+    file_b: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    """Two pasted or uploaded articles side by side."""
+    sides = []
+    for label, text, file in (("first", text_a, file_a), ("second", text_b, file_b)):
+        html_flag = None if fmt == "auto" else fmt == "html"
+        data = await file.read() if file is not None else b""
+        if data:
+            where = (file.filename if file is not None else None) or f"{label} upload"
+            text = decode_bytes(data, where)
+            if html_flag is None:
+                html_flag = looks_like_html(where, data)
+        else:
+            where = f"{label} pasted text"
+            if not text.strip():
+                raise HTTPException(400, f"paste the {label} article or choose a file for it")
+            text = text.replace("\r\n", "\n")  # (browsers send a textarea's breaks as CRLF)
+        check_text(text, where)
+        sides.append({"text": text, "html": html_flag})
+    result = await run_in_threadpool(compare_pasted, sides[0], sides[1])
+    marks_a, marks_b = views.pair_marks(result, prefix="p")
+    return v.render(
+        request,
+        "pair.html",
+        r=result,
+        left=views.text_blocks(result.a.text, result.a.content, marks_a, result.a.is_html),
+        right=views.text_blocks(result.b.text, result.b.content, marks_b, result.b.is_html),
+        texts_missing=False,
+        pasted=True,
+    )
 
 
 def _card(m: MatchView) -> dict[str, Any]:
@@ -163,6 +211,7 @@ def pair_page(
         left=views.text_blocks(result.a.text, result.a.content, marks_a, result.a.is_html),
         right=views.text_blocks(result.b.text, result.b.content, marks_b, result.b.is_html),
         texts_missing=not (result.a.text and result.b.text),
+        pasted=False,
     )
 
 

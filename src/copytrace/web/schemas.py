@@ -103,6 +103,34 @@ class QueryRequest(BaseModel):
     limit: int = Field(10, ge=1, le=MAX_QUERY_LIMIT, description="Most matches to return.")
 
 
+class PastedArticle(BaseModel):
+    """One pasted article of a ``/api/compare`` request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        pattern=r"^[^\x00]*$",
+        description="Page text or HTML as pasted (offsets in the answer point into it).",
+    )
+    html: bool | None = Field(None, description="True: HTML, false: text, null: sniff.")
+    title: str | None = Field(None, max_length=1000)
+    source: str | None = Field(None, max_length=1000, description="Outlet of the article.")
+    published: str | None = Field(None, max_length=100)
+    url: str | None = Field(None, max_length=2048)
+
+
+class CompareRequest(BaseModel):
+    """Two pasted articles to compare (``copytrace compare`` on two pages)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a: PastedArticle
+    b: PastedArticle
+    preset: Literal["news", "pan"] = Field("news", description="Aligner settings.")
+
+
 class MatchOut(BaseModel):
     """One indexed article the query reuses text with; in ``pair``, a is the query."""
 

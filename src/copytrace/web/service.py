@@ -18,10 +18,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.exceptions import HTTPException
 
 from copytrace import __version__
-from copytrace.compare import ensure_clean
+from copytrace.align import PRESETS
+from copytrace.compare import compare, ensure_clean
 from copytrace.errors import InputError
 from copytrace.ingest.files import looks_like_html
-from copytrace.model import Article
+from copytrace.model import Article, PairResult
 from copytrace.report.jsonout import article_to_dict, pair_to_dict
 from copytrace.web import views
 from copytrace.web.corpus import ArticleMeta, Corpus, MatchView, Overview, ScanData
@@ -43,6 +44,8 @@ from copytrace.web.schemas import (
 logger = logging.getLogger(__name__)
 
 PASTED_ID = "(pasted)"
+# the ids of two pasted pages compared (``/compare``)
+COMPARED_IDS = ("(first)", "(second)")
 
 
 def info(meta: ArticleMeta | Article) -> ArticleInfo:
@@ -110,8 +113,9 @@ def make_query_article(
     source: str | None = None,
     published: str | None = None,
     url: str | None = None,
+    article_id: str = PASTED_ID,
 ) -> Article:
-    """A pasted text or HTML page as a cleaned ``Article`` (id ``(pasted)``).
+    """A pasted text or HTML page as a cleaned ``Article`` (id ``(pasted)`` unless given).
 
     ``html=None`` sniffs the first bytes; metadata given explicitly wins over what
     the cleaner reads from the page.
@@ -122,13 +126,28 @@ def make_query_article(
         ('(pasted)', 'T', 'Tokyo hopes for a treaty.')
     """
     is_html = looks_like_html("", text[:512].encode("utf-8")) if html is None else html
-    art = ensure_clean(Article(id=PASTED_ID, text=text, is_html=is_html))
+    art = ensure_clean(Article(id=article_id, text=text, is_html=is_html))
     given = {
         k: v
         for k, v in (("title", title), ("source", source), ("published", published), ("url", url))
         if v
     }
     return replace(art, **given) if given else art  # type: ignore[arg-type]
+
+
+def compare_pasted(a: dict[str, Any], b: dict[str, Any], preset: str = "news") -> PairResult:
+    """``compare`` of two pasted pages (each the keyword arguments of
+    :func:`make_query_article`), ids ``(first)`` and ``(second)``.
+
+    Example:
+        >>> body = "The harbour council approved the new ferry plan on Monday night. " * 3
+        >>> r = compare_pasted({"text": body}, {"text": "Officials said: " + body})
+        >>> r.a.id, len(r.passages)
+        ('(first)', 1)
+    """
+    first = make_query_article(**a, article_id=COMPARED_IDS[0])
+    second = make_query_article(**b, article_id=COMPARED_IDS[1])
+    return compare(first, second, params=PRESETS[preset])
 
 
 def _environment() -> Environment:
