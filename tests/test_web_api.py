@@ -949,3 +949,21 @@ def test_compare_page_pasted_and_uploaded(
     empty = scan_client.post("/compare", data={"text_a": nikkei, "text_b": "  "})
     assert empty.status_code == 400
     assert "paste the second article or choose a file for it" in empty.text
+
+
+def test_a_server_with_nothing_loaded_compares(tmp_path: Path) -> None:
+    client = TestClient(create_app(None))
+    home = client.get("/", follow_redirects=False)
+    assert (home.status_code, home.headers["location"]) == (303, "/compare")
+    info = client.get("/api/info").json()
+    assert (info["kind"], info["articles"], info["can_query"], info["texts"]) == (
+        "none", 0, False, False,
+    )  # fmt: skip
+    form = client.get("/compare")
+    assert "no index or scan" in form.text and 'href="/overview"' not in form.text
+    nikkei, tass = _seed_texts()
+    r = client.post("/api/compare", json={"a": {"text": nikkei}, "b": {"text": tass}})
+    assert r.status_code == 200 and len(r.json()["passages"]) == 4
+    assert client.get("/overview").status_code == 409
+    assert client.get("/articles/x").status_code == 404
+    assert client.post("/api/query", json={"text": tass}).status_code == 409

@@ -9,7 +9,7 @@ from copytrace.errors import InputError
 
 
 @main.command("serve")
-@click.argument("path", metavar="DB_OR_SCAN_DIR", type=click.Path(exists=True))
+@click.argument("path", metavar="[DB_OR_SCAN_DIR]", type=click.Path(exists=True), required=False)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -44,18 +44,21 @@ from copytrace.errors import InputError
     "--workers > 1, requests for articles the web process answers at once.",
 )
 def serve_cmd(
-    path: str, host: str, port: int, max_body_mb: float, workers: int, query_threads: int
+    path: str | None, host: str, port: int, max_body_mb: float, workers: int, query_threads: int
 ) -> None:
     """Serve pages and a JSON API over an index file or a scan output folder.
 
     Paste an article to see which indexed articles it reuses (needs an index:
     an index file, or index.duckdb inside the scan folder); browse a scan's
-    overview, clusters, pairs and articles. The OpenAPI spec is at /openapi.json.
+    overview, clusters, pairs and articles; compare two pasted articles side by
+    side (/compare: with no DB_OR_SCAN_DIR, that is all the server does). The
+    OpenAPI spec is at /openapi.json.
 
     Example:
 
     \b
         copytrace serve scan-out --port 8000   # then open http://127.0.0.1:8000/
+        copytrace serve                        # /compare only
     """
     import uvicorn
 

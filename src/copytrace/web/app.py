@@ -151,7 +151,7 @@ def app_from_env() -> FastAPI:
 
 
 def create_app(
-    path: str | Path,
+    path: str | Path | None,
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     index_handles: int = 2,
@@ -162,7 +162,7 @@ def create_app(
 
     Args:
         path: a DuckDB index file (``copytrace index add``) or a scan output folder
-            (``copytrace scan --out DIR``).
+            (``copytrace scan --out DIR``); None: only ``/compare`` (two pasted articles).
         max_body_bytes: largest request body accepted; larger ones get a 413.
         index_handles: read-only index handles, i.e. queries answered at once.
         index_memory: hold the index's fingerprints in memory (faster queries;
@@ -184,7 +184,8 @@ def create_app(
         index_memory=index_memory,
         query_processes=query_processes,
     )
-    viewer = Viewer(corpus, Path(path).name or str(path), max_body_bytes)
+    name = "" if path is None else Path(path).name or str(path)
+    viewer = Viewer(corpus, name, max_body_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

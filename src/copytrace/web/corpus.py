@@ -689,23 +689,26 @@ class ScanData:
 
 
 class Corpus:
-    """An index file, a scan folder, or a scan folder with an index in it."""
+    """An index file, a scan folder, a scan folder with an index in it, or nothing
+    (``path`` None: a server that only compares pasted articles)."""
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | Path | None,
         index_handles: int = 2,
         index_memory: bool = True,
         query_processes: int = 0,
     ) -> None:
-        p = Path(path)
+        p = Path(path) if path is not None else None
         self.path = p
         self.scan: ScanData | None = None
         self.index: IndexPool | None = None
         self.processes: QueryProcesses | None = None
         # With query processes, this process's handles only read articles.
         memory = index_memory and query_processes < 1
-        if p.is_dir():
+        if p is None:
+            pass
+        elif p.is_dir():
             self.scan = ScanData(p)
             found = _find_index(p)
             if found is not None:
@@ -718,7 +721,9 @@ class Corpus:
             )
         if self.index is not None and query_processes > 0:
             self.processes = QueryProcesses(self.index.path, query_processes)
-        self.kind: Literal["index", "scan"] = "scan" if self.scan is not None else "index"
+        self.kind: Literal["index", "scan", "none"] = (
+            "scan" if self.scan is not None else "index" if self.index is not None else "none"
+        )
 
     def open(self) -> None:
         """(Re)open the index handles after :meth:`close`; start the query processes."""
@@ -743,8 +748,7 @@ class Corpus:
         """Articles in the scan, else in the index."""
         if self.scan is not None:
             return self.scan.article_count()
-        assert self.index is not None
-        return len(self.index)
+        return len(self.index) if self.index is not None else 0
 
     def article(self, article_id: str) -> Article | None:
         """One article with its text: from the scan's texts, else from the index."""

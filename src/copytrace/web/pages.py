@@ -25,8 +25,9 @@ ARTICLES_PER_PAGE = 50
 
 @router.get("/")
 def home(v: ViewerDep) -> Response:
-    """The overview for a scan, the paste form for an index."""
-    return RedirectResponse("/overview" if v.corpus.scan is not None else "/paste", 303)
+    """The overview for a scan, the paste form for an index, else the compare form."""
+    kind = v.corpus.kind
+    return RedirectResponse({"scan": "/overview", "index": "/paste"}.get(kind, "/compare"), 303)
 
 
 @router.get("/paste", response_class=HTMLResponse)

@@ -184,7 +184,7 @@ class ArticleListOut(BaseModel):
 class InfoOut(BaseModel):
     """What this server holds."""
 
-    kind: Literal["index", "scan"]
+    kind: Literal["index", "scan", "none"]
     name: str
     articles: int
     can_query: bool
