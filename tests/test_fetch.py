@@ -55,7 +55,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", "/nikkei")
             self.end_headers()
             return
-        status, headers, body = PAGES.get(self.path, (404, {}, b"not here"))
+        status, headers, body = PAGES.get(self.path.split("?")[0], (404, {}, b"not here"))
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -166,3 +166,15 @@ def test_save_page_names_files_by_url(tmp_path: Path) -> None:
 
     page = Article("https://www.example.com/world/2026/a story?id=1", "<p>x</p>", is_html=True)
     assert save_page(page, tmp_path).name == "www.example.com_world_2026_a_story.html"
+
+
+def test_two_urls_with_one_name_are_saved_apart(site: str, tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        main,
+        ["compare", f"{site}/nikkei?v=1", f"{site}/nikkei?v=2", "--json", "--save", str(tmp_path)],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert Path(d["a"]["path"]).name == "127.0.0.1_nikkei.txt"
+    assert Path(d["b"]["path"]).name == "127.0.0.1_nikkei_2.txt"
+    assert len(list(tmp_path.iterdir())) == 2

@@ -68,7 +68,8 @@ def compare_cmd(file_a: str, file_b: str, as_json: bool, preset: str, save: Path
     except InputError as exc:
         raise InputFailure(str(exc)) from None
     if save is not None:
-        a, b = (_saved(x, save) if is_web_url(x.id) else x for x in (a, b))
+        taken: set[str] = set()
+        a, b = (_saved(x, save, taken) if is_web_url(x.id) else x for x in (a, b))
     result = compare(a, b, params=PRESETS[preset])
     if as_json:
         click.echo(json.dumps(pair_to_dict(result), ensure_ascii=False))
@@ -80,6 +81,6 @@ def compare_cmd(file_a: str, file_b: str, as_json: bool, preset: str, save: Path
                 click.echo(f"saved {x.id} as {x.path}", err=True)
 
 
-def _saved(article: Article, folder: Path) -> Article:
+def _saved(article: Article, folder: Path, taken: set[str]) -> Article:
     """The fetched page written into ``folder``, with that file as its path."""
-    return dataclasses.replace(article, path=str(save_page(article, folder)))
+    return dataclasses.replace(article, path=str(save_page(article, folder, taken)))

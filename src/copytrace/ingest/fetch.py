@@ -106,17 +106,26 @@ def url_stem(url: str) -> str:
     return slug.strip("_.")[:120] or "page"
 
 
-def save_page(article: Article, folder: Path) -> Path:
+def save_page(article: Article, folder: Path, taken: set[str] | None = None) -> Path:
     """Write a fetched page's text (UTF-8) into ``folder`` under a name made from its
-    URL, so that its offsets can be checked in the file; returns the file.
+    URL, so that its offsets can be checked in the file; returns the file. Names
+    in ``taken`` (the run's other pages: two URLs that differ in their query
+    only) get ``_2``, ``_3``... and the name used is added to it.
 
     Example:
         >>> import tempfile
-        >>> art = Article("https://example.com/news/a-story", "Body.", is_html=False)
-        >>> save_page(art, Path(tempfile.mkdtemp())).name
-        'example.com_news_a-story.txt'
+        >>> art = Article("https://example.com/news/a-story", "Body.")
+        >>> folder, taken = Path(tempfile.mkdtemp()), set()
+        >>> [save_page(art, folder, taken).name for _ in range(2)]
+        ['example.com_news_a-story.txt', 'example.com_news_a-story_2.txt']
     """
-    name = url_stem(article.id) + (".html" if article.is_html else ".txt")
+    stem, suffix = url_stem(article.id), (".html" if article.is_html else ".txt")
+    name, n = stem + suffix, 1
+    while taken is not None and name in taken:
+        n += 1
+        name = f"{stem}_{n}{suffix}"
+    if taken is not None:
+        taken.add(name)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text(article.text, encoding="utf-8", newline="")
