@@ -178,3 +178,18 @@ def test_two_urls_with_one_name_are_saved_apart(site: str, tmp_path: Path) -> No
     assert Path(d["a"]["path"]).name == "127.0.0.1_nikkei.txt"
     assert Path(d["b"]["path"]).name == "127.0.0.1_nikkei_2.txt"
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_cli_query_asks_the_index_about_a_fetched_page(site: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "news.duckdb")
+    assert runner.invoke(main, ["index", "add", db, str(EXAMPLES / NIKKEI)]).exit_code == 0
+    res = runner.invoke(main, ["query", db, f"{site}/tass", "--json"])
+    assert res.exit_code == 0, res.output
+    (match,) = json.loads(res.stdout)
+    assert match["id"] == "004_3080a4ee7dd42127" and match["a"]["path"] == f"{site}/tass"
+    assert match["direction"]["source"] == "b"  # (the indexed Nikkei is the source)
+    res = runner.invoke(main, ["query", db, f"{site}/gone"])
+    assert res.exit_code == 2 and res.stderr.strip() == f"error: {site}/gone: HTTP 404 Not Found"
+    res = runner.invoke(main, ["query", db, f"{site}/tass", str(EXAMPLES / TASS)])
+    assert res.exit_code == 2 and "a web page's URL is one query: give it alone" in res.stderr

@@ -32,8 +32,10 @@ from copytrace.cli import main
 from copytrace.cli.compare_cmd import InputFailure
 from copytrace.cli.index_cmd import IndexFailure, open_index
 from copytrace.cli.inputs import check_inputs
+from copytrace.errors import InputError
 from copytrace.index import Index, Match
 from copytrace.ingest import format_of, read_inputs, reject_to_dict
+from copytrace.ingest.fetch import fetch_page, is_web_url
 from copytrace.ingest.files import looks_like_html
 from copytrace.ingest.folder import read_page_file
 from copytrace.model import Article, Reject
@@ -62,6 +64,11 @@ def _read_query(file: str) -> Article:
         if not text.strip():
             raise InputFailure("<stdin>: no article text")
         return Article(id="stdin", text=text, path="<stdin>", is_html=looks_like_html("-", data))
+    if is_web_url(file):
+        try:
+            return fetch_page(file)
+        except InputError as exc:
+            raise InputFailure(str(exc)) from None
     path = Path(file)
     if path.is_dir():
         raise InputFailure(f"{file}: is a directory, expected one .txt or .html file")
@@ -94,7 +101,9 @@ def _one_query(inputs: tuple[str, ...], ids: tuple[str, ...]) -> bool:
     if ids:
         return True
     (file,) = inputs
-    return file == "-" or (format_of(file) == "page" and not Path(file).is_dir())
+    if file == "-" or is_web_url(file):
+        return True
+    return format_of(file) == "page" and not Path(file).is_dir()
 
 
 @dataclass(frozen=True)
@@ -178,8 +187,9 @@ def query_cmd(
 ) -> None:
     """Show which articles in the index DB the given articles reuse text from.
 
-    INPUT is one page (.txt, or .html/.htm, either also gzipped), or - to read it
-    from stdin; --id ID asks about an article already in the index. One query
+    INPUT is one page (.txt, or .html/.htm, either also gzipped), a web page's
+    http(s):// URL (fetched once), or - to read it from stdin; --id ID asks
+    about an article already in the index. One query
     prints the indexed articles it shares text with, most reused words first,
     each with its passages side by side, the direction and whether the reuse is
     credited; with --json, a list of objects in the `compare --json` schema (`a`
@@ -212,6 +222,9 @@ def query_cmd(
         return
     if "-" in inputs:
         raise click.UsageError("- (stdin) is one query: give it alone")
+    for given in inputs:
+        if is_web_url(given):
+            raise click.UsageError(f"{given}: a web page's URL is one query: give it alone")
     console = Console(stderr=True)
     check_inputs(tuple(Path(i) for i in inputs), console)
     jobs = jobs or os.cpu_count() or 1
