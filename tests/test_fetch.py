@@ -45,15 +45,29 @@ PAGES: dict[str, tuple[int, dict[str, str], bytes]] = {
     "/logo.png": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + bytes(64)),
     "/empty": (200, {"Content-Type": "text/html"}, b"  \n"),
     "/huge": (200, {"Content-Type": "text/html"}, b"<p>" + b"x" * FETCH_MAX_BYTES),
+    "/binary": (200, {"Content-Type": "text/plain"}, b"\x00\x01\x02" * 50),
+    "/caf%C3%A9%20news": (
+        200,
+        {"Content-Type": "text/html; charset=cp1252"},
+        CAFE_HTML.encode("cp1252"),
+    ),
 }
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # (the stdlib's name)
-        if self.path == "/moved":
+        if self.path in ("/moved", "/loop"):
             self.send_response(301)
-            self.send_header("Location", "/nikkei")
+            self.send_header("Location", "/nikkei" if self.path == "/moved" else "/loop")
             self.end_headers()
+            return
+        if self.path == "/short":  # (promises more than it sends)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"<p>only a bit</p>")
+            self.close_connection = True
             return
         status, headers, body = PAGES.get(self.path.split("?")[0], (404, {}, b"not here"))
         self.send_response(status)
@@ -96,6 +110,11 @@ def test_the_seed_pair_by_url_gives_the_files_result(site: str) -> None:
         assert urls.a.text[p.a_start : p.a_end] == files.a.text[p.a_start : p.a_end]
 
 
+def test_a_url_with_spaces_and_accents_is_sent_encoded(site: str) -> None:
+    page = fetch_page(f"{site}/caf\u00e9 news")
+    assert page.id == f"{site}/caf\u00e9 news" and "Coffee prices" in page.text
+
+
 def test_a_redirect_is_followed_and_the_page_decoded_by_its_charset(site: str) -> None:
     moved = fetch_page(f"{site}/moved")
     assert moved.id == f"{site}/moved" and moved.url == f"{site}/nikkei"
@@ -111,6 +130,9 @@ def test_a_redirect_is_followed_and_the_page_decoded_by_its_charset(site: str) -
         ("/logo.png", "not a page (Content-Type image/png)"),
         ("/empty", "the page is empty"),
         ("/huge", "larger than 20 MB: not one page"),
+        ("/binary", "not a page: binary data (NUL bytes)"),
+        ("/loop", "HTTP 301: too many redirects, or a loop"),
+        ("/short", "the answer was cut short (17 of 1000 bytes)"),
     ],
 )
 def test_a_page_that_cannot_be_had_is_an_input_error(site: str, path: str, reason: str) -> None:

@@ -9,16 +9,17 @@ file so they can be checked later (the live page may change).
 
 from __future__ import annotations
 
+import http.client
 import re
 import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import copytrace
 from copytrace.errors import InputError
-from copytrace.ingest.charset import decode_html, decode_text
+from copytrace.ingest.charset import binary_reason, decode_html, decode_text
 from copytrace.ingest.files import _HTML_SNIFF, read_article_file
 from copytrace.ingest.warc import decode_http_body
 from copytrace.model import Article
@@ -54,26 +55,31 @@ def fetch_page(url: str, *, timeout: float = FETCH_TIMEOUT_S) -> Article:
         InputError: the server cannot be reached or answers with an error, the
             answer is not a page (an image, a PDF), too large, empty or undecodable.
     """
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
+        request = urllib.request.Request(_ascii_url(url), headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read(FETCH_MAX_BYTES + 1)
             final_url = response.geturl() or url
             content_type = response.headers.get("Content-Type")
             encoding = response.headers.get("Content-Encoding")
+            promised = response.headers.get("Content-Length")
     except urllib.error.HTTPError as exc:
-        raise InputError(url, f"HTTP {exc.code} {exc.reason}") from None
+        if 300 <= exc.code < 400:
+            raise InputError(url, f"HTTP {exc.code}: too many redirects, or a loop") from None
+        raise InputError(url, f"HTTP {exc.code} {_first_line(exc.reason)}") from None
     except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise InputError(url, f"no answer within {timeout:g} s") from None
-        raise InputError(url, f"cannot fetch: {reason}") from None
+        raise InputError(url, f"cannot fetch: {_first_line(exc.reason)}") from None
     except TimeoutError:
         raise InputError(url, f"no answer within {timeout:g} s") from None
-    except (OSError, ValueError) as exc:  # (a reset connection, a malformed URL)
-        raise InputError(url, f"cannot fetch: {exc}") from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # (a reset connection, a malformed URL, a broken answer)
+        raise InputError(url, f"cannot fetch: {_first_line(exc)}") from None
     if len(data) > FETCH_MAX_BYTES:
         raise InputError(url, f"larger than {FETCH_MAX_BYTES // (1024 * 1024)} MB: not one page")
+    if promised is not None and promised.isdigit() and len(data) < int(promised):
+        raise InputError(url, f"the answer was cut short ({len(data)} of {promised} bytes)")
     try:
         data = decode_http_body(data, None, encoding)
     except ValueError as exc:
@@ -85,6 +91,9 @@ def fetch_page(url: str, *, timeout: float = FETCH_TIMEOUT_S) -> Article:
         raise InputError(url, f"not a page (Content-Type {mime})")
     if not data.strip():
         raise InputError(url, "the page is empty")
+    problem = binary_reason(data)
+    if problem is not None:
+        raise InputError(url, f"not a page: {problem}")
     try:
         text, _ = decode_html(data, content_type) if is_html else decode_text(data)
     except UnicodeDecodeError:
@@ -104,6 +113,31 @@ def url_stem(url: str) -> str:
     parts = urlsplit(url)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{parts.hostname or 'page'}{parts.path}")
     return slug.strip("_.")[:120] or "page"
+
+
+def _first_line(reason: object) -> str:
+    return (str(reason).strip().splitlines() or ["?"])[0][:200]
+
+
+def _ascii_url(url: str) -> str:
+    """``url`` as HTTP sends it: the host in IDNA, spaces and other non-ASCII in the
+    path and query percent-encoded (as a browser's address bar does).
+
+    Example:
+        >>> _ascii_url("https://ru.wikipedia.org/wiki/Москва news")
+        'https://ru.wikipedia.org/wiki/%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0%20news'
+    """
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    try:
+        host.encode("ascii")
+    except UnicodeEncodeError:
+        netloc = parts.netloc.replace(host, host.encode("idna").decode("ascii"))
+        parts = parts._replace(netloc=netloc)
+    keep = "/%:@!$&'()*+,;=~-._?#[]"
+    return urlunsplit(
+        parts._replace(path=quote(parts.path, safe=keep), query=quote(parts.query, safe=keep))
+    )
 
 
 def save_page(article: Article, folder: Path, taken: set[str] | None = None) -> Path:
