@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
+from copytrace.credits_intl import find_credits
 from copytrace.htmltext import readable_html
 from copytrace.model import Article, Direction, Passage
 
@@ -1002,6 +1003,18 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         (m.start(), m.end(), m.group().strip())
         for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
     )
+    # (German, French, Spanish, Italian, Portuguese and Russian credits)
+    intl = find_credits(text, art.content)
+    for start, end, phrase, name, strong in intl.named:
+        words = _name_words(name)
+        if not words:
+            continue
+        folded = _folded_words(name)
+        if _meets_known(words, folded, own, own_names):
+            continue
+        named.append((start, end, phrase, words, strong, folded))
+    if intl.generic:
+        generic = sorted([*generic, *intl.generic])
     lines = tuple(_line_names(art, own_names, plain, both, runs))
     credited = frozenset().union(*(n[5] for n in named))
     return _OwnCredits(
