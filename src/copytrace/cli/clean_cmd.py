@@ -16,6 +16,7 @@ from rich.panel import Panel
 from copytrace.clean import article_text, clean
 from copytrace.cli import main
 from copytrace.cli.inputs import InputArg, check_inputs
+from copytrace.cli.scan_cmd import spark_options
 from copytrace.errors import InputError
 from copytrace.ingest import format_of
 from copytrace.ingest.fetch import is_web_url, read_page, url_stem
@@ -117,19 +118,7 @@ def _out_name(path: Path | str, used: set[str]) -> str:
     help="A corpus (--out FILE): local: this machine's cores; spark: a Spark session "
     "writing FILE.parquet as a folder of part files (any path Spark writes).",
 )
-@click.option("--spark-master", default=None, help="Spark master URL [default: local[JOBS]].")
-@click.option(
-    "--partitions",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Spark: partitions of the article tables [default: 2 per core].",
-)
-@click.option(
-    "--stages-dir",
-    default=None,
-    help="Spark: where stages are checkpointed (any Spark path) "
-    "[default: .FILE.stages beside FILE, removed when the run ends].",
-)
+@spark_options(".FILE.stages beside FILE, removed when the run ends")
 def clean_command(
     inputs: tuple[Path | str, ...],
     out_name: str | None,
@@ -139,6 +128,7 @@ def clean_command(
     engine: str,
     spark_master: str | None,
     partitions: int | None,
+    shuffle_partitions: int | None,
     stages_dir: str | None,
 ) -> None:
     """Show what the cleaner keeps of each INPUT page: article text and metadata.
@@ -178,6 +168,7 @@ def clean_command(
         spark = SparkOptions(
             master=spark_master,
             partitions=partitions,
+            shuffle_partitions=shuffle_partitions,
             stages_dir=stages_dir,
             resume=not no_resume,
         )

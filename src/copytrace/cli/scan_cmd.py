@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -69,6 +70,41 @@ class _RichProgress:
         self.progress.update(task, completed=done, total=total)
 
 
+def spark_options(stages_default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The Spark engine's options of a command (``--spark-master``, ``--partitions``,
+    ``--shuffle-partitions``, ``--stages-dir``), in the order --help lists them."""
+    options = [
+        click.option(
+            "--spark-master", default=None, help="Spark master URL [default: local[JOBS]]."
+        ),
+        click.option(
+            "--partitions",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Spark: partitions of the article tables [default: 2 per core].",
+        ),
+        click.option(
+            "--shuffle-partitions",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Spark: partitions of joins and group-bys [default: --partitions].",
+        ),
+        click.option(
+            "--stages-dir",
+            default=None,
+            help="Spark: where stages are checkpointed (any Spark path) "
+            f"[default: {stages_default}].",
+        ),
+    ]
+
+    def add(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return add
+
+
 @main.command("scan")
 @click.argument("inputs", nargs=-1, required=True, type=InputArg())
 @click.option(
@@ -129,24 +165,7 @@ class _RichProgress:
     show_default=True,
     help="local: this machine's cores; spark: a Spark session (needs copytrace[spark]).",
 )
-@click.option("--spark-master", default=None, help="Spark master URL [default: local[JOBS]].")
-@click.option(
-    "--partitions",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Spark: partitions of the article tables [default: 2 per core].",
-)
-@click.option(
-    "--shuffle-partitions",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Spark: partitions of joins and group-bys [default: --partitions].",
-)
-@click.option(
-    "--stages-dir",
-    default=None,
-    help="Spark: where stages are checkpointed (any Spark path) [default: DIR/_stages].",
-)
+@spark_options("DIR/_stages")
 @click.option(
     "--no-resume",
     is_flag=True,

@@ -14,10 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from copytrace.ingest.files import decode_bytes, looks_like_html
+from copytrace.model import PairResult
 from copytrace.web import views
 from copytrace.web.corpus import MatchView
 from copytrace.web.schemas import MAX_QUERY_LIMIT
-from copytrace.web.service import ViewerDep, check_text, compare_pasted, human_bytes
+from copytrace.web.service import Viewer, ViewerDep, check_text, compare_pasted, human_bytes
 
 router = APIRouter(include_in_schema=False)
 ARTICLES_PER_PAGE = 50
@@ -55,20 +56,9 @@ async def query_page(
 ) -> HTMLResponse:
     """Ranked matches of a pasted or uploaded article, each side by side."""
     v.need_index()
-    html_flag = None if fmt == "auto" else fmt == "html"
-    data = await file.read() if file is not None else b""
-    if data:
-        where = (file.filename if file is not None else None) or "upload"
-        text = decode_bytes(data, where)
-        if html_flag is None:
-            html_flag = looks_like_html(where, data)
-    else:
-        where = "pasted text"
-        if not text.strip():
-            raise HTTPException(400, "paste an article or choose a file to upload")
-        # Browsers send a textarea's line breaks as CRLF; the pasted text had LF.
-        text = text.replace("\r\n", "\n")
-    check_text(text, where)
+    text, html_flag, where = await _form_article(
+        text, file, fmt, "", "paste an article or choose a file to upload"
+    )
     article, matches = await run_in_threadpool(v.paste_query, limit, text, html_flag, title or None)
     cards = [_card(m) for m in matches]
     return v.render(request, "results.html", article=article, cards=cards, where=where)
@@ -95,21 +85,38 @@ async def compare_page(
     """Two pasted or uploaded articles side by side."""
     sides = []
     for label, text, file in (("first", text_a, file_a), ("second", text_b, file_b)):
-        html_flag = None if fmt == "auto" else fmt == "html"
-        data = await file.read() if file is not None else b""
-        if data:
-            where = (file.filename if file is not None else None) or f"{label} upload"
-            text = decode_bytes(data, where)
-            if html_flag is None:
-                html_flag = looks_like_html(where, data)
-        else:
-            where = f"{label} pasted text"
-            if not text.strip():
-                raise HTTPException(400, f"paste the {label} article or choose a file for it")
-            text = text.replace("\r\n", "\n")  # (browsers send a textarea's breaks as CRLF)
-        check_text(text, where)
+        text, html_flag, _ = await _form_article(
+            text, file, fmt, f"{label} ", f"paste the {label} article or choose a file for it"
+        )
         sides.append({"text": text, "html": html_flag})
     result = await run_in_threadpool(compare_pasted, sides[0], sides[1])
+    return _side_by_side(request, v, result, pasted=True)
+
+
+async def _form_article(
+    text: str, file: UploadFile | None, fmt: str, label: str, missing: str
+) -> tuple[str, bool | None, str]:
+    """``(text, is HTML or None to sniff, where it came from)`` of a form's article:
+    the uploaded file's, else the pasted text (400 with ``missing`` when empty)."""
+    html_flag = None if fmt == "auto" else fmt == "html"
+    data = await file.read() if file is not None else b""
+    if data:
+        where = (file.filename if file is not None else None) or f"{label}upload"
+        text = decode_bytes(data, where)
+        if html_flag is None:
+            html_flag = looks_like_html(where, data)
+    else:
+        where = f"{label}pasted text"
+        if not text.strip():
+            raise HTTPException(400, missing)
+        # Browsers send a textarea's line breaks as CRLF; the pasted text had LF.
+        text = text.replace("\r\n", "\n")
+    check_text(text, where)
+    return text, html_flag, where
+
+
+def _side_by_side(request: Request, v: Viewer, result: PairResult, pasted: bool) -> HTMLResponse:
+    """``pair.html``: both texts with the passages marked (``pasted``: no article links)."""
     marks_a, marks_b = views.pair_marks(result, prefix="p")
     return v.render(
         request,
@@ -117,8 +124,8 @@ async def compare_page(
         r=result,
         left=views.text_blocks(result.a.text, result.a.content, marks_a, result.a.is_html),
         right=views.text_blocks(result.b.text, result.b.content, marks_b, result.b.is_html),
-        texts_missing=False,
-        pasted=True,
+        texts_missing=not (result.a.text and result.b.text),
+        pasted=pasted,
     )
 
 
@@ -204,16 +211,7 @@ def pair_page(
     result = v.need_scan().pair(a, b)
     if result is None:
         raise HTTPException(404, f"the scan found no reuse between {a!r} and {b!r}")
-    marks_a, marks_b = views.pair_marks(result, prefix="p")
-    return v.render(
-        request,
-        "pair.html",
-        r=result,
-        left=views.text_blocks(result.a.text, result.a.content, marks_a, result.a.is_html),
-        right=views.text_blocks(result.b.text, result.b.content, marks_b, result.b.is_html),
-        texts_missing=not (result.a.text and result.b.text),
-        pasted=False,
-    )
+    return _side_by_side(request, v, result, pasted=False)
 
 
 @router.get("/overview", response_class=HTMLResponse)

@@ -84,27 +84,8 @@ class PairJSON(BaseModel):
     direction: DirectionJSON
 
 
-class QueryRequest(BaseModel):
-    """A pasted article to match against the index."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(
-        min_length=1,
-        max_length=MAX_TEXT_CHARS,
-        pattern=r"^[^\x00]*$",
-        description="Page text or HTML as pasted (offsets in the answer point into it).",
-    )
-    html: bool | None = Field(None, description="True: HTML, false: text, null: sniff.")
-    title: str | None = Field(None, max_length=1000)
-    source: str | None = Field(None, max_length=1000, description="Outlet of the pasted article.")
-    published: str | None = Field(None, max_length=100)
-    url: str | None = Field(None, max_length=2048)
-    limit: int = Field(10, ge=1, le=MAX_QUERY_LIMIT, description="Most matches to return.")
-
-
 class PastedArticle(BaseModel):
-    """One pasted article of a ``/api/compare`` request."""
+    """A pasted article (of a ``/api/compare`` request; with ``limit``, a query)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -119,6 +100,12 @@ class PastedArticle(BaseModel):
     source: str | None = Field(None, max_length=1000, description="Outlet of the article.")
     published: str | None = Field(None, max_length=100)
     url: str | None = Field(None, max_length=2048)
+
+
+class QueryRequest(PastedArticle):
+    """A pasted article to match against the index."""
+
+    limit: int = Field(10, ge=1, le=MAX_QUERY_LIMIT, description="Most matches to return.")
 
 
 class CompareRequest(BaseModel):
