@@ -33,7 +33,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
-from copytrace.credits_intl import find_credits
+from copytrace.credits_intl import ASCII_KEYS as INTL_ASCII_KEYS
+from copytrace.credits_intl import find_credits, page_languages
 from copytrace.htmltext import readable_html
 from copytrace.model import Article, Direction, Passage
 
@@ -186,7 +187,10 @@ _WHOLE_LINE_WORDS = frozenset(
     [b"contributed", b"provided", b"courtesy", b"republished", b"reprinted", b"originally"]
 )
 # _TRIGGER_RUN that also finds those words: one pass over a page for both.
-_TRIGGER_OR_LINE_RUN = _run_search(sorted(_TRIGGER_SET | _WHOLE_LINE_WORDS))
+# (... and the other languages' lead words: a page without them is read for no credit
+# in those languages; see copytrace.credits_intl)
+_INTL_KEYS = frozenset(INTL_ASCII_KEYS) - _TRIGGER_SET - _WHOLE_LINE_WORDS
+_TRIGGER_OR_LINE_RUN = _run_search(sorted(_TRIGGER_SET | _WHOLE_LINE_WORDS | _INTL_KEYS))
 TRIGGER_REACH = 80
 
 
@@ -987,6 +991,9 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
     plain = _letter_runs(text)  # (read by both the phrase and the line searches)
     runs = _with_lookalikes(text, plain)  # (... as is this)
     both = _word_starts(plain, _TRIGGER_OR_LINE_RUN)  # (trigger and credit-line words)
+    intl_keys = [w for _, w in both if w in _INTL_KEYS]
+    if intl_keys:
+        both = [x for x in both if x[1] not in _INTL_KEYS]
     words_at = _words_at(art, plain, [x for x in both if x[1] not in _WHOLE_LINE_WORDS], runs)
     for rx, where in _NAMED_STARTS:
         for m in _matches_in(rx, where, text, words_at):
@@ -1004,7 +1011,7 @@ def _find_own_credits(art: Article, own_names: tuple[str, ...]) -> _OwnCredits:
         for m in _matches_in(_GENERIC_RE, _GENERIC_STARTS, text, words_at)
     )
     # (German, French, Spanish, Italian, Portuguese and Russian credits)
-    intl = find_credits(text, art.content)
+    intl = find_credits(text, art.content, page_languages(text, intl_keys))
     for start, end, phrase, name, strong in intl.named:
         words = _name_words(name)
         if not words:

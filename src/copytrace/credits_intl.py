@@ -14,8 +14,11 @@ every language ("laut dpa", "selon l'AFP", "según EFE", "secondo l'ANSA",
 - **generic**: the same phrase with a publisher noun and no name ("berichtete
   die Zeitung", "selon le journal", "según el diario", "пишет издание").
 
+German "so die Zeitung" is not read: "so" is an English word on every page, and
+the patterns run only on pages that hold one of their languages' lead words.
+
 Each language's patterns run only over the content of a page that holds one
-of its lead words. Hand-written from the languages' usual credit formulas;
+of its lead words (:func:`page_languages`). Hand-written from the languages' usual credit formulas;
 ``tests/test_credits_intl.py`` holds a reprint and a third-party credit per
 language.
 """
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 # A credited name: quoted, or up to five words (trimmed to the capitalised ones).
@@ -94,7 +97,6 @@ LANGUAGES: tuple[_Language, ...] = (
             r"schreibt",
             r"zitierte",
             r"zitiert",
-            r"so(?=\s+(?:der|die|das)\s)",  # ("so die Zeitung": not English "so")
         ],
         r"(?:der|die|das|dem|den|des)",
         r"(?:Nachrichtenagentur|Presseagentur|Agentur|Tageszeitung|Wirtschaftszeitung|"
@@ -225,15 +227,83 @@ LANGUAGES: tuple[_Language, ...] = (
 )
 
 
+# Which languages a page may credit in, found cheaply (most pages are English and hold
+# no lead word: the phrase patterns never run on them). ASCII_KEYS are lead words
+# of four or more ASCII letters, looked up as whole runs in the page's ASCII letter
+# runs (the caller's English trigger search finds them in the same pass); the stems
+# below are the leads spelled with other letters, searched only on a page that has such
+# letters. A key is a gate, not a match: the language's patterns decide.
+_KEY_WORDS = {
+    "de": "laut angaben berufung berichtete berichtet meldete meldet schrieb schreibt "
+    "zitierte zitiert zufolge",
+    "fr": "selon apres rapporte rapport ecrit indique indiqu annonce annonc revele",
+    "es": "segun acuerdo informa publica citado citada recoge recogio",
+    "it": "secondo stando riporta riportato scrive scritto riferisce riferito citato citata "
+    "rivela rivelato",
+    "pt": "segundo acordo conforme informou publicou noticiou relatou citado citada revelou",
+}
+ASCII_KEYS: dict[bytes, tuple[str, ...]] = {}
+for _code, _words in _KEY_WORDS.items():
+    for _word in _words.split():
+        ASCII_KEYS[_word.encode()] = (*ASCII_KEYS.get(_word.encode(), ()), _code)
+_STEM_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "après": ("fr",), "écrit": ("fr",), "cité": ("fr",), "révél": ("fr",), "rapporté": ("fr",),
+    "indiqué": ("fr",), "annoncé": ("fr",), "según": ("es",), "informó": ("es",),
+    "publicó": ("es",), "reportó": ("es",), "señaló": ("es",), "indicó": ("es",),
+    "recogió": ("es",), "agência": ("pt",), "ообщ": ("ru",), "ишет": ("ru",), "исала": ("ru",),
+    "ереда": ("ru",), "данным": ("ru",), "ссылкой": ("ru",), "тмечает": ("ru",),
+    "тверждает": ("ru",),
+}  # fmt: skip
+# Each stem in lower case and capitalised (a sentence's first word); letters a page
+# holding one of them holds, looked for first (str.__contains__, no pattern: a page
+# without them, most English pages, is done with in a few microseconds): each Latin
+# stem's accented letter, and the Cyrillic "о" of any Russian text.
+_STEM_FORMS = {
+    form: codes
+    for stem, codes in _STEM_LANGUAGES.items()
+    for form in (stem, stem[0].upper() + stem[1:])
+}
+_STEM_LETTERS = "Éèéêñóúо"
+_LETTER_RUNS = bytes(b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 else 32 for b in range(256))
+_KEY_RUN = re.compile(
+    b" (" + b"|".join(re.escape(k) for k in sorted(ASCII_KEYS, key=len, reverse=True)) + b")(?= )"
+)
+
+
+def page_languages(text: str, keys: Iterable[bytes] | None = None) -> frozenset[str]:
+    """The languages whose credit phrases ``text`` may hold. ``keys``: the
+    :data:`ASCII_KEYS` standing whole in the page's ASCII letter runs, when the
+    caller has found them (else they are looked for here).
+
+    Example:
+        >>> sorted(page_languages("Tokio will reden, berichtete die Zeitung."))
+        ['de']
+        >>> page_languages("So it goes, he said.")
+        frozenset()
+    """
+    if keys is None:
+        runs = b" " + text.encode("ascii", "replace").translate(_LETTER_RUNS) + b" "
+        keys = [m.group(1) for m in _KEY_RUN.finditer(runs)]
+    found = {code for k in keys for code in ASCII_KEYS.get(k, ())}
+    if not text.isascii() and any(ch in text for ch in _STEM_LETTERS):
+        for form, codes in _STEM_FORMS.items():
+            if form in text:
+                found.update(codes)
+    return frozenset(found)
+
+
 class Credits(NamedTuple):
     # (start, end, phrase, credited name, the phrase has a publisher noun)
     named: tuple[tuple[int, int, str, str, bool], ...]
     generic: tuple[tuple[int, int, str], ...]  # (start, end, phrase): a noun, no name
 
 
-def find_credits(text: str, spans: Sequence[tuple[int, int]]) -> Credits:
+def find_credits(
+    text: str, spans: Sequence[tuple[int, int]], langs: Iterable[str] | None = None
+) -> Credits:
     """The named and generic credit phrases of the six languages in ``text[s:e]`` for
-    each content span ``(s, e)``.
+    each content span ``(s, e)``; ``langs``: :func:`page_languages` of ``text``,
+    when the caller has them.
 
     Example:
         >>> text = "Die Preise steigen, berichtete die Nachrichtenagentur dpa am Montag."
@@ -244,8 +314,11 @@ def find_credits(text: str, spans: Sequence[tuple[int, int]]) -> Credits:
     """
     named: list[tuple[int, int, str, str, bool]] = []
     generic: list[tuple[int, int, str]] = []
+    if not spans:
+        return Credits((), ())
+    codes = page_languages(text) if langs is None else frozenset(langs)
     for lang in LANGUAGES:
-        if not any(lang.lead.search(text, s, e) for s, e in spans):
+        if lang.code not in codes:
             continue
         for s, e in spans:
             for rx in lang.named:
