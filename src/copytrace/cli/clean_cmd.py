@@ -16,7 +16,7 @@ from rich.panel import Panel
 from copytrace.clean import article_text, clean
 from copytrace.cli import main
 from copytrace.cli.inputs import InputArg, check_inputs
-from copytrace.cli.scan_cmd import spark_options
+from copytrace.cli.options import spark_options
 from copytrace.errors import InputError
 from copytrace.ingest import format_of
 from copytrace.ingest.fetch import is_web_url, read_page, url_stem

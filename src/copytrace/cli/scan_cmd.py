@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,6 +23,7 @@ from copytrace.align import PRESETS
 from copytrace.candidates import MAX_DF, CandidateParams
 from copytrace.cli import main
 from copytrace.cli.inputs import InputArg, check_inputs
+from copytrace.cli.options import spark_options
 from copytrace.engines import ENGINES, EngineUnavailable
 from copytrace.errors import ScanLockedError, WorkerDiedError
 from copytrace.fingerprint import FingerprintParams
@@ -68,41 +68,6 @@ class _RichProgress:
             task = self.progress.add_task(_STAGE_LABELS.get(stage, stage), total=total)
             self.tasks[stage] = task
         self.progress.update(task, completed=done, total=total)
-
-
-def spark_options(stages_default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """The Spark engine's options of a command (``--spark-master``, ``--partitions``,
-    ``--shuffle-partitions``, ``--stages-dir``), in the order --help lists them."""
-    options = [
-        click.option(
-            "--spark-master", default=None, help="Spark master URL [default: local[JOBS]]."
-        ),
-        click.option(
-            "--partitions",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Spark: partitions of the article tables [default: 2 per core].",
-        ),
-        click.option(
-            "--shuffle-partitions",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Spark: partitions of joins and group-bys [default: --partitions].",
-        ),
-        click.option(
-            "--stages-dir",
-            default=None,
-            help="Spark: where stages are checkpointed (any Spark path) "
-            f"[default: {stages_default}].",
-        ),
-    ]
-
-    def add(command: Callable[..., None]) -> Callable[..., None]:
-        for option in reversed(options):
-            command = option(command)
-        return command
-
-    return add
 
 
 @main.command("scan")
