@@ -115,6 +115,13 @@ PAIR_SCHEMA = pa.schema(
         pa.field("evidence", pa.list_(pa.string()), nullable=False),
     ]
 )
+# A stage's rows as an engine that keeps going past failures collects them (Spark):
+# the stage's columns and ``failure``: null, or why the stage failed on the row
+# (the article kept with no content, the pair without passages; reported with
+# the rejects).
+FAILURE_FIELD = pa.field("failure", pa.string())
+CLEAN_RESULT_SCHEMA = pa.schema([*CLEAN_SCHEMA, FAILURE_FIELD])
+PAIR_RESULT_SCHEMA = pa.schema([*PAIR_SCHEMA, FAILURE_FIELD])
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,12 +396,20 @@ def clean_batch(
     *,
     keep_text: bool = False,
 ) -> pa.RecordBatch:
-    """``RAW_SCHEMA`` -> ``CLEAN_SCHEMA``: content spans and metadata filled in (an
-    article the cleaner fails on has none; the failure is logged)."""
+    """``RAW_SCHEMA`` -> ``CLEAN_RESULT_SCHEMA``: content spans and metadata filled
+    in; an article the cleaner fails on has none, and ``failure`` says why.
+
+    Example:
+        >>> out = clean_batch(articles_to_batch([Article("x", "The talks went on.")]))
+        >>> out.column("content")[0].as_py(), out.column("failure")[0].as_py()
+        ([[0, 18]], None)
+    """
     arts, failed = clean_articles_guarded(batch_to_articles(batch), chrome, keep_text=keep_text)
-    for f in failed:
-        log.error("%s: %s", f.ids[0], f.reason)
-    return articles_to_batch(arts, CLEAN_SCHEMA)
+    # (by id: an engine's batch holds each id once)
+    why = {f.ids[0]: f.reason for f in failed}
+    out = articles_to_batch(arts, CLEAN_SCHEMA)
+    failure = pa.array([why.get(a.id) for a in arts] if why else [None] * len(arts), pa.string())
+    return pa.RecordBatch.from_arrays([*out.columns, failure], schema=CLEAN_RESULT_SCHEMA)
 
 
 def cleaned_rows(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -540,33 +555,54 @@ def _passage_record(p: Passage, a_id: str, b_id: str, flip: bool) -> PassageReco
 def align_pairs(
     pairs: Iterable[tuple[Article, Article]], params: AlignParams = PRESETS["news"]
 ) -> list[PairRecord]:
-    """:func:`align_pair` over pairs; pairs with no reused passage are left out.
+    """:func:`align_pair` over pairs; pairs with no reused passage are left out, and
+    pairs the aligner fails on are logged and left out."""
+    records, failed = align_pairs_guarded(pairs, params)
+    for f in failed:
+        log.error("%s %s: %s", *f.ids, f.reason)
+    return records
+
+
+def align_pairs_guarded(
+    pairs: Iterable[tuple[Article, Article]], params: AlignParams = PRESETS["news"]
+) -> tuple[list[PairRecord], list[StageFailure]]:
+    """The pairs with a reused passage aligned (:func:`align_pair`), and the pairs
+    the aligner failed on.
 
     The articles of each ``ALIGN_BATCH_PAIRS`` pairs are prepared together (see
     :func:`copytrace.align.prepared`).
     """
-    out = []
+    out: list[PairRecord] = []
+    failed: list[StageFailure] = []
     it = iter(pairs)
     while batch := list(itertools.islice(it, ALIGN_BATCH_PAIRS)):
         with prepared_if_possible(batch, params):
             for a, b in batch:
                 rec = align_pair_guarded(a, b, params)
                 if isinstance(rec, StageFailure):
-                    log.error("%s %s: %s", *rec.ids, rec.reason)
+                    failed.append(rec)
                 elif rec.passages:
                     out.append(rec)
-    return out
+    return out, failed
 
 
 def align_batch(batch: pa.RecordBatch, preset: str = "news") -> pa.RecordBatch:
-    """``PAIR_INPUT_SCHEMA`` (both articles of a pair per row) -> ``PAIR_SCHEMA``.
+    """``PAIR_INPUT_SCHEMA`` (both articles of a pair per row) -> ``PAIR_RESULT_SCHEMA``.
 
-    Pairs with no reused passage give no row.
+    Pairs with no reused passage give no row; a pair the aligner fails on gives
+    one with no passages and ``failure`` saying why.
     """
     left = batch_to_articles(batch, prefix="a_")
     right = batch_to_articles(batch, prefix="b_")
-    records = align_pairs(zip(left, right, strict=True), PRESETS[preset])
-    return pairs_to_batch(records)
+    records, failed = align_pairs_guarded(zip(left, right, strict=True), PRESETS[preset])
+    out = pairs_to_batch(records)
+    failure = pa.array([None] * len(records), pa.string())
+    if failed:
+        # (no source, no passages: the row only carries the pair's ids and the reason)
+        lost = [PairRecord(f.ids[0], f.ids[1], None, 0.0, 0.0, 0.0, ()) for f in failed]
+        out = pa.concat_batches([out, pairs_to_batch(lost)])
+        failure = pa.concat_arrays([failure, pa.array([f.reason for f in failed], pa.string())])
+    return pa.RecordBatch.from_arrays([*out.columns, failure], schema=PAIR_RESULT_SCHEMA)
 
 
 def pairs_to_batch(records: Sequence[PairRecord]) -> pa.RecordBatch:
@@ -583,9 +619,12 @@ def pairs_to_batch(records: Sequence[PairRecord]) -> pa.RecordBatch:
 
 
 def batch_to_pairs(batch: pa.RecordBatch) -> list[PairRecord]:
-    """A ``PAIR_SCHEMA`` batch -> pair records (the inverse of :func:`pairs_to_batch`)."""
+    """A ``PAIR_SCHEMA`` batch -> pair records (the inverse of :func:`pairs_to_batch`);
+    of a ``PAIR_RESULT_SCHEMA`` one, the pairs aligned (not the failures)."""
     out = []
     for row in batch.to_pylist():
+        if row.get("failure") is not None:
+            continue
         out.append(
             PairRecord(
                 a_id=row["a_id"],

@@ -67,9 +67,10 @@ from copytrace.model import Article, Reject
 from copytrace.proctree import process_tree
 from copytrace.scan import OUTPUT_FILES, ScanConfig, ScanSummary, SparkOptions
 from copytrace.stages import (
+    CLEAN_RESULT_SCHEMA,
     CLEAN_SCHEMA,
     CLEANED_SCHEMA,
-    PAIR_SCHEMA,
+    PAIR_RESULT_SCHEMA,
     RAW_SCHEMA,
     PairRecord,
     PassageRecord,
@@ -154,13 +155,15 @@ _READ_EXTRA = pa.schema(
 READ_ROWS = spark_schema(pa.schema([*RAW_SCHEMA, *_READ_EXTRA]))
 RAW = spark_schema(RAW_SCHEMA)
 CLEAN = spark_schema(CLEAN_SCHEMA)
+# the clean and align tasks' rows: a failure (null, or why) with each
+CLEAN_RESULT = spark_schema(CLEAN_RESULT_SCHEMA)
+PAIR_RESULT = spark_schema(PAIR_RESULT_SCHEMA)
 CLEANED = spark_schema(CLEANED_SCHEMA)
 # a null line_hash marks a page (one row per page with lines): see _chrome
 LINES = spark_schema(pa.schema([("source", pa.string()), ("line_hash", pa.int64())]))
 FINGERPRINTS = spark_schema(
     pa.schema([("id", pa.string()), ("source", pa.string()), ("hash", pa.int64())])
 )
-PAIRS = spark_schema(PAIR_SCHEMA)
 # an article's time as cluster.published_key orders it (a hub is the earliest)
 TIMES = spark_schema(
     pa.schema([("id", pa.string()), ("unknown", pa.int64()), ("ts", pa.float64())])
@@ -305,7 +308,7 @@ def _clean_task(
     """Clean each article with its source's chrome (a broadcast or a plain dict)."""
     table = chrome.value if hasattr(chrome, "value") else chrome
     for batch in batches:
-        yield _conform(clean_batch(batch, table, keep_text=keep_text), CLEAN)
+        yield _conform(clean_batch(batch, table, keep_text=keep_text), CLEAN_RESULT)
 
 
 def _fingerprint_task(
@@ -336,11 +339,12 @@ def _times_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
 
 def _align_task(batches: Iterable[pa.RecordBatch], preset: str) -> Iterator[pa.RecordBatch]:
-    """Align, attribute and measure each candidate pair (both articles in the row)."""
+    """Align, attribute and measure each candidate pair (both articles in the row);
+    a pair the aligner failed on is a row with its ``failure``."""
     for batch in batches:
         out = align_batch(batch, preset)
         if out.num_rows:
-            yield _conform(out, PAIRS)
+            yield _conform(out, PAIR_RESULT)
 
 
 def _origin_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -432,8 +436,9 @@ class Checkpoints:
 
 # The stored form of the stages' checkpoints: bumped when a stage stores its rows
 # differently, so a run of newer code never resumes from an older run's checkpoints
-# (2: chrome line hashes by a numpy hash of the keys, session 12; they were blake2b's).
-CHECKPOINT_FORMAT = 2
+# (2: chrome line hashes by a numpy hash of the keys, session 12; they were blake2b's;
+# 3: the clean and align checkpoints hold each row's failure, session 26).
+CHECKPOINT_FORMAT = 3
 
 
 def _checkpoint_key(inputs: Sequence[str], config: ScanConfig) -> str:
@@ -734,7 +739,7 @@ def _align(cands: DataFrame, cleaned: DataFrame, config: ScanConfig) -> DataFram
     right = cleaned.select(*(F.col(c).alias(f"b_{c}") for c in cols))
     rows = cands.select("a_id", "b_id").join(left, "a_id").join(right, "b_id")
     rows = rows.select(*(f"a_{c}" for c in cols), *(f"b_{c}" for c in cols))
-    return rows.mapInArrow(functools.partial(_align_task, preset=config.preset), PAIRS)
+    return rows.mapInArrow(functools.partial(_align_task, preset=config.preset), PAIR_RESULT)
 
 
 def connected_components(
@@ -1001,9 +1006,10 @@ def _read_and_clean(
     cfg: ScanConfig,
     parts: int,
     job: _Stages,
-) -> tuple[DataFrame, DataFrame]:
-    """The read, chrome and clean stages: the cleaned articles (``CLEAN``) and the
-    rejects, their counts in ``job.summary``."""
+) -> tuple[DataFrame, DataFrame, DataFrame]:
+    """The read, chrome and clean stages: the cleaned articles (``CLEAN``), the
+    rejects and the articles the cleaner failed on (see :func:`_failures`), their
+    counts in ``job.summary``."""
     ckpt, summary, stage, step = job.ckpt, job.summary, job.stage, job.step
     with stage("read"):
         # one file per Arrow batch into the readers (a fetched file is one row)
@@ -1035,14 +1041,18 @@ def _read_and_clean(
             summary.chrome_lines = sum(len(v) for v in chrome.values())
     with stage("clean"):
         shared = spark.sparkContext.broadcast(chrome)
-        cleaned = step(
+        results = step(
             "clean",
             lambda: articles.mapInArrow(
-                functools.partial(_clean_task, chrome=shared, keep_text=cfg.keep_text), CLEAN
+                functools.partial(_clean_task, chrome=shared, keep_text=cfg.keep_text),
+                CLEAN_RESULT,
             ),
         )
+        cleaned = results.drop("failure")
         summary.empty_articles = cleaned.where(F.coalesce(F.size("content"), F.lit(0)) <= 0).count()
-    return cleaned, rejects
+        failures = _failures(results)
+        summary.failed = failures.count()
+    return cleaned, rejects, failures
 
 
 def run(
@@ -1118,7 +1128,7 @@ def scan(
     job = _Stages(spark, ckpt, summary, progress)
     stage, step, timer = job.stage, job.step, job.timer
     with job.meter:
-        cleaned, rejects = _read_and_clean(spark, inputs, cfg, parts, job)
+        cleaned, rejects, failures = _read_and_clean(spark, inputs, cfg, parts, job)
         with stage("fingerprint"):
             fp_task = functools.partial(_fingerprint_task, params=cfg.fingerprint)
             fps = step("fingerprint", lambda: cleaned.mapInArrow(fp_task, FINGERPRINTS))
@@ -1132,7 +1142,10 @@ def scan(
             summary.candidate_pairs = int(agg["n"]) if agg else 0
             summary.hub_pairs = int(agg["h"]) if agg else 0
         with stage("align"):
-            pairs = step("align", lambda: _align(cands, cleaned, cfg))
+            aligned = step("align", lambda: _align(cands, cleaned, cfg))
+            pairs = aligned.where(F.col("failure").isNull()).drop("failure")
+            failures = failures.unionByName(_failures(aligned, stage="align"))
+            summary.failed = failures.count()
             agg = pairs.agg(
                 F.count(F.lit(1)).alias("n"),
                 F.count("source_id").alias("directed"),
@@ -1155,8 +1168,9 @@ def scan(
             summary.clustered_articles = int((agg["m"] if agg else 0) or 0)
         with stage("write"):
             _write(
-                spark, out, ckpt, cleaned, pairs, clusters, rejects, cfg, summary, timer, t_start
-            )
+                spark, out, ckpt, cleaned, pairs, clusters, (rejects, failures), cfg, summary,
+                timer, t_start,
+            )  # fmt: skip
     job.finish(t_start)
     summary.outputs = {name: str(out / name) for name in OUTPUT_FILES}
     if not cfg.report:
@@ -1210,11 +1224,11 @@ def clean_corpus(
     summary = ScanSummary(out_dir=target, jobs=spark.sparkContext.defaultParallelism)
     job = _Stages(spark, ckpt, summary, progress)
     with job.meter:
-        cleaned, rejects = _read_and_clean(spark, inputs, cfg, parts, job)
+        cleaned, rejects, failures = _read_and_clean(spark, inputs, cfg, parts, job)
         with job.stage("write"):
             rows = cleaned.mapInArrow(_cleaned_task, CLEANED).orderBy("id")
             rows.write.mode("overwrite").parquet(target)
-            rejects_out = _write_rejects(rejects, target)
+            rejects_out = _write_rejects(ckpt, rejects, failures, target)
     job.finish(t_start)
     if opts.stages_dir is None:
         ckpt.remove_all()  # (the default folder: the output holds what a rerun needs)
@@ -1231,21 +1245,58 @@ def _cleaned_task(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]
         yield _conform(cleaned_rows(batch), CLEANED)
 
 
-def _write_rejects(rejects: DataFrame, target: str) -> str | None:
-    """The rejects beside ``target`` (see :func:`clean_corpus`), or None when there are none."""
-    rows = rejects.orderBy("file_no", "item").select("file", "record", "reason")
+def _write_rejects(
+    ckpt: Checkpoints, rejects: DataFrame, failures: DataFrame, target: str
+) -> str | None:
+    """The rejects and the cleaner's failures beside ``target`` (see
+    :func:`clean_corpus`), or None when there are none."""
+    if rejects.isEmpty() and failures.isEmpty():
+        if not is_url(target):
+            Path(target + ".rejects.jsonl").unlink(missing_ok=True)
+        return None
     if is_url(target):
         dest = target.rstrip("/") + ".rejects"
-        if rejects.isEmpty():
-            return None
+        rows = _read_rejects(rejects).unionByName(_failure_rows(failures), allowMissingColumns=True)
         rows.coalesce(1).write.mode("overwrite").json(dest)
         return dest
     path = Path(target + ".rejects.jsonl")
-    if rejects.isEmpty():
-        path.unlink(missing_ok=True)
-        return None
-    write_jsonl(path, (r.asDict() for r in rows.toLocalIterator()))
+    write_jsonl(path, _reject_rows(ckpt, rejects, failures))
     return str(path)
+
+
+def _failures(results: DataFrame, stage: str = "clean") -> DataFrame:
+    """The rows of a stage's results (``CLEAN_RESULT`` or ``PAIR_RESULT``) the stage
+    failed on: ``(order, stage, ids, reason)``, the cleaner's before the aligner's."""
+    ids = F.array("id") if stage == "clean" else F.array("a_id", "b_id")
+    return results.where(F.col("failure").isNotNull()).select(
+        F.lit(STAGES.index(stage)).alias("order"),
+        F.lit(stage).alias("stage"),
+        ids.alias("ids"),
+        F.col("failure").alias("reason"),
+    )
+
+
+def _read_rejects(rejects: DataFrame) -> DataFrame:
+    return rejects.orderBy("file_no", "item").select("file", "record", "reason")
+
+
+def _failure_rows(failures: DataFrame) -> DataFrame:
+    """The failures as ``rejects.jsonl`` rows (``StageFailure.to_dict``'s), in order."""
+    return failures.orderBy("order", "ids").select(
+        F.lit(None).cast("string").alias("file"),
+        F.lit(None).cast("long").alias("record"),
+        "reason",
+        "stage",
+        "ids",
+    )
+
+
+def _reject_rows(
+    ckpt: Checkpoints, rejects: DataFrame, failures: DataFrame
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``rejects.jsonl``: the records not read, then the stages' failures."""
+    yield from _ordered_rows(ckpt, "rejects", _read_rejects(rejects))
+    yield from _ordered_rows(ckpt, "failures", _failure_rows(failures))
 
 
 # ----------------------------------------------------------------------------- write
@@ -1310,13 +1361,14 @@ def _write(
     cleaned: DataFrame,
     pairs: DataFrame,
     clusters: DataFrame,
-    rejects: DataFrame,
+    rejects: tuple[DataFrame, DataFrame],
     cfg: ScanConfig,
     summary: ScanSummary,
     timer: dict[str, float],
     t_start: float,
 ) -> None:
-    """The local engine's files, from sorted Spark results streamed to the driver."""
+    """The local engine's files, from sorted Spark results streamed to the driver
+    (``rejects``: the records not read and the stages' failures)."""
     if cfg.spark.articles_file:
         art_df = cleaned.select(*ARTICLES_SCHEMA.names).orderBy("id")
         write_parquet(
@@ -1357,8 +1409,7 @@ def _write(
             for r in _ordered_rows(ckpt, "clusters", cl_df)
         ),
     )
-    rej = rejects.orderBy("file_no", "item").select("file", "record", "reason")
-    write_jsonl(out / "rejects.jsonl", _ordered_rows(ckpt, "rejects", rej))
+    write_jsonl(out / "rejects.jsonl", _reject_rows(ckpt, *rejects))
     if cfg.report:
         _write_report(spark, out, cleaned, pairs, cl_df, cfg, summary, timer, t_start)
 
