@@ -257,6 +257,13 @@ def visible_text(html: str) -> VisibleText:
     return VisibleText("".join(chars), starts, ends, html)
 
 
+# trafilatura's fast mode: its own extractor only, without the readability and
+# jusText fallbacks it compares against. On the 181 scrapinghub pages (eval
+# extraction, session 26) the HTML path's word F1 went 0.9690 -> 0.9715 micro,
+# 0.9586 -> 0.9614 macro (5 pages changed: 3 better, 2 worse, one of them
+# 0.898 -> 0.136, where the fallback had found a short article in a long page),
+# and it took 16% less CPU (median of 4 alternating passes, 39.3 -> 33.0 ms a page).
+TRAFILATURA_FAST = True
 # Publication date from the page's markup only (htmldate's extensive search guesses
 # from any year in the text, such as "© 2019"), the original date over an update.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -289,6 +296,7 @@ def extract_paragraphs(html: str) -> Extraction:
         include_comments=False,
         with_metadata=True,
         include_tables=True,
+        fast=TRAFILATURA_FAST,
         date_extraction_params=_DATE_PARAMS,
     )
     if doc is None or isinstance(doc, dict):
