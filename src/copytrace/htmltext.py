@@ -31,6 +31,9 @@ from difflib import SequenceMatcher
 from html import unescape
 from html.parser import HTMLParser
 
+import numpy as np
+import numpy.typing as npt
+
 from copytrace.model import Article
 from copytrace.text import merge_spans, tokenize
 
@@ -120,12 +123,14 @@ class VisibleText:
     """A page's visible text with a map back to its HTML source.
 
     ``text[i]`` came from ``source[starts[i]:ends[i]]`` (``source`` is the HTML); a
-    block break inserted by the walker has ``starts[i] == ends[i] == -1``.
+    block break inserted by the walker has ``starts[i] == ends[i] == -1``. (numpy
+    arrays: a page's tens of thousands of visible characters as Python ints cost
+    more than the parse.)
     """
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
     source: str
 
     def source_spans(self, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -138,34 +143,33 @@ class VisibleText:
             >>> v.source_spans(0, 7)
             [(3, 7), (10, 13)]
         """
-        out: list[tuple[int, int]] = []
-        cur_s = cur_e = -1
-        for i in range(lo, hi):
-            s, e = self.starts[i], self.ends[i]
-            if s < 0:
-                if cur_s >= 0:
-                    out.append((cur_s, cur_e))
-                cur_s = cur_e = -1
-                continue
-            if cur_s >= 0 and s <= cur_e:
-                cur_e = max(cur_e, e)
-                continue
-            if cur_s >= 0:
-                out.append((cur_s, cur_e))
-            cur_s, cur_e = s, e
-        if cur_s >= 0:
-            out.append((cur_s, cur_e))
-        return out
+        s, e = self.starts[lo:hi], self.ends[lo:hi]
+        kept = np.flatnonzero(s >= 0)
+        if not len(kept):
+            return []
+        s, e = s[kept], e[kept]
+        # A span goes on while each character starts at or before the end so far
+        # (an entity's characters share its source) and no break comes between.
+        reach = np.maximum.accumulate(e)
+        opens = np.ones(len(kept), bool)
+        opens[1:] = (kept[1:] != kept[:-1] + 1) | (s[1:] > reach[:-1])
+        firsts = np.flatnonzero(opens)
+        lasts = np.append(firsts[1:], len(kept)) - 1
+        return list(zip(s[firsts].tolist(), reach[lasts].tolist(), strict=True))
 
 
 class _Walker(HTMLParser):
+    """Collects the visible text as pieces: a text node's (or part of one), each
+    character from its own source character; a decoded reference's, every character
+    from the whole reference; a block break (source -1)."""
+
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
         self.line_starts = [0] + [m.end() for m in _NEWLINE_RE.finditer(source)]
-        self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.pieces: list[str] = []
+        self.at: list[int] = []  # each piece's first source character (-1: a break)
+        self.to: list[int] = []  # a reference's source end (-1: a text node's piece)
         self.hidden: list[str] = []
 
     def _offset(self) -> int:
@@ -173,10 +177,10 @@ class _Walker(HTMLParser):
         return self.line_starts[line - 1] + col
 
     def _break(self) -> None:
-        if self.chars and self.starts[-1] != -1:
-            self.chars.append("\n")
-            self.starts.append(-1)
-            self.ends.append(-1)
+        if self.at and self.at[-1] != -1:
+            self.pieces.append("\n")
+            self.at.append(-1)
+            self.to.append(-1)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
@@ -198,7 +202,7 @@ class _Walker(HTMLParser):
             self._break()
 
     def handle_data(self, data: str) -> None:
-        if self.hidden:
+        if self.hidden or not data:
             return
         base = self._offset()
         if self.source[base : base + len(data)] != data:  # pragma: no cover - parser quirk
@@ -206,12 +210,9 @@ class _Walker(HTMLParser):
             if found < 0:
                 return
             base = found
-        self.chars.append(data)
-        self.starts.extend(range(base, base + len(data)))
-        self.ends.extend(range(base + 1, base + len(data) + 1))
-        # One entry per character: the list of strings is joined at the end.
-        if len(data) > 1:
-            self.chars[-1:] = list(data)
+        self.pieces.append(data)
+        self.at.append(base)
+        self.to.append(-1)
 
     def _ref(self, raw: str) -> None:
         if self.hidden:
@@ -220,10 +221,11 @@ class _Walker(HTMLParser):
         end = start + len(raw)
         if self.source[start:end] != raw:  # pragma: no cover - parser quirk
             return
-        for ch in unescape(raw):
-            self.chars.append(ch)
-            self.starts.append(start)
-            self.ends.append(end)
+        text = unescape(raw)
+        if text:
+            self.pieces.append(text)
+            self.at.append(start)
+            self.to.append(end)
 
     def handle_entityref(self, name: str) -> None:
         at = self._offset()
@@ -243,18 +245,28 @@ def visible_text(html: str) -> VisibleText:
         >>> v = visible_text("<p>Fish &amp; chips</p><script>x()</script><p>Tea</p>")
         >>> v.text
         'Fish & chips\\nTea'
-        >>> v.starts[5], v.ends[5]
+        >>> int(v.starts[5]), int(v.ends[5])
         (8, 13)
     """
     walker = _Walker(html)
     walker.feed(html)
     walker.close()
-    chars, starts, ends = walker.chars, walker.starts, walker.ends
-    while chars and starts[-1] == -1:
-        chars.pop()
-        starts.pop()
-        ends.pop()
-    return VisibleText("".join(chars), starts, ends, html)
+    pieces, at, to = walker.pieces, walker.at, walker.to
+    while at and at[-1] == -1:  # (no break after the last text)
+        pieces.pop()
+        at.pop()
+        to.pop()
+    lens = np.fromiter(map(len, pieces), np.int64, len(pieces))
+    first = np.repeat(np.asarray(at, np.int64), lens)
+    ref_end = np.repeat(np.asarray(to, np.int64), lens)
+    # (a text node's character k: its piece's start + k; a reference's: its start)
+    piece_at = np.zeros(len(pieces), np.int64)
+    np.cumsum(lens[:-1], out=piece_at[1:])
+    k = np.arange(len(first), dtype=np.int64) - np.repeat(piece_at, lens)
+    node = (ref_end < 0) & (first >= 0)
+    starts = np.where(node, first + k, first)
+    ends = np.where(node, starts + 1, ref_end)
+    return VisibleText("".join(pieces), starts, ends, html)
 
 
 # trafilatura's fast mode: its own extractor only, without the readability and
