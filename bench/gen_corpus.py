@@ -45,9 +45,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import email.utils
 import functools
 import gzip
+import hashlib
 import itertools
 import json
 import logging
@@ -57,8 +60,10 @@ import re
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +166,14 @@ AGENCIES = (
     ("DPA", "wire:DPA", "Deutsche Presse-Agentur", 0.08),
     ("UPI", "wire:UPI", "United Press International", 0.07),
 )
+# Each agency's site, in HTML corpora (a crawl).
+AGENCY_SITES = {
+    "AP": "apnews.com",
+    "Reuters": "reuters.com",
+    "AFP": "afp.com",
+    "DPA": "dpa.com",
+    "UPI": "upi.com",
+}
 PAPER_NOUNS = (
     "Courier", "Gazette", "Herald", "Tribune", "Times", "Post", "Chronicle", "Journal",
     "Observer", "Sentinel", "Examiner", "Register", "Dispatch", "Star", "Ledger", "Bulletin",
@@ -1174,6 +1187,7 @@ class Params:
     mean_sentences: float = 24.0
     days: int = 30
     start: str = "2026-10-01T00:00:00+00:00"
+    html: bool = False  # pages as HTML (the same text in a site template), not text
 
 
 @dataclass
@@ -1481,6 +1495,8 @@ class Layout:
     extras: list[str]
     published: str | None
     url: str
+    when: dt.datetime | None = None  # the article's time in the outlet's zone
+    after: list[tuple[str, str]] = field(default_factory=list)  # the tail's parts: (kind, text)
 
 
 def layout_page(ctx: Context, gen: Gen, rng: np.random.Generator, p: Params) -> Layout:
@@ -1493,31 +1509,36 @@ def layout_page(ctx: Context, gen: Gen, rng: np.random.Generator, p: Params) -> 
     if o.is_wire:
         url = f"https://{o.host}/{o.code.lower()}/{when:%Y%m%d}/{_slug(gen.title)}-{serial}"
         head = f"{gen.title}\n{gen.byline}\n{when:%Y-%m-%d %H:%M} UTC\n\n"
-        return Layout(head, 0, "\n\n" + o.page_end + "\n", None, [], published, url)
+        tail = "\n\n" + o.page_end + "\n"
+        return Layout(head, 0, tail, None, [], published, url, when, [("end", o.page_end)])
     tpl = CMS_TEMPLATES[o.cms]
     section = SECTIONS[int(u[2] * len(SECTIONS))]
     url = f"https://www.{o.host}/{section}/{when:%Y/%m/%d}/{_slug(gen.title)}-{serial}"
     human = when.strftime("%b. %d, %Y %I:%M %p").replace(" 0", " ")
     date_line = tpl["date"].format(date=human)
     head = f"{o.page_top}\n{gen.title}\n{gen.byline}\n{date_line}\n\n"
-    after = []
+    parts: list[tuple[str, str]] = []
     if gen.credit_line:
-        after.append(gen.credit_line)
+        parts.append(("credit", gen.credit_line))
     if gen.paywalled:
-        after.append(tpl["paywall"].format(outlet=o.name))
+        parts.append(("paywall", tpl["paywall"].format(outlet=o.name)))
     if gen.wire_copyright:
         agency = next(iter(gen.credits & {a.name for a in ctx.agencies}), None)
         if agency:
-            after.append(
-                f"Copyright 2026 {agency}. All rights reserved. This material "
-                "may not be published, broadcast, rewritten or redistributed "
-                "without permission."
+            parts.append(
+                (
+                    "copyright",
+                    f"Copyright 2026 {agency}. All rights reserved. This material "
+                    "may not be published, broadcast, rewritten or redistributed "
+                    "without permission.",
+                )
             )
-    after.append(o.page_mid)
+    parts.append(("mid", o.page_mid))
     pool = ctx.sponsored[o.network]
     first = int(u[3] * len(pool))
-    after.extend(pool[(first + k) % len(pool)] for k in (0, 7, 13))
-    after.append(o.page_end)
+    parts.extend(("sponsored", pool[(first + k) % len(pool)]) for k in (0, 7, 13))
+    parts.append(("end", o.page_end))
+    after = [text for _, text in parts]
     # chrome between paragraphs: "Advertisement", "READ MORE: <house headline>"
     sep = None
     extras: list[str] = []
@@ -1536,7 +1557,7 @@ def layout_page(ctx: Context, gen: Gen, rng: np.random.Generator, p: Params) -> 
                 extras.append(f"\n\n{line}\n\n")
                 sep[b] = 2 + len(extras)
     tail = "\n\n" + "\n".join(after) + "\n"
-    return Layout(head, len(o.page_top) + 1, tail, sep, extras, published, url)
+    return Layout(head, len(o.page_top) + 1, tail, sep, extras, published, url, when, parts)
 
 
 def assemble_page(gen: Gen, lay: Layout, r: Rendered) -> Page:
@@ -1566,7 +1587,221 @@ def render_pages(
     lays = [layout_page(ctx, g, rng, p) for g in gens]
     docs = [(g.body, lay.sep, lay.extras) for g, lay in zip(gens, lays, strict=True)]
     rendered = render_batch(model, docs)
-    return [assemble_page(g, lay, r) for g, lay, r in zip(gens, lays, rendered, strict=True)]
+    pages = [assemble_page(g, lay, r) for g, lay, r in zip(gens, lays, rendered, strict=True)]
+    if p.html:
+        pages = [
+            html_page(g, lay, r, pg)
+            for g, lay, r, pg in zip(gens, lays, rendered, pages, strict=True)
+        ]
+    return pages
+
+
+# ============================================================================
+# HTML pages: the text page's lines in a site template
+# ============================================================================
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+class _HtmlOut:
+    """HTML being written, with where each character of the text page went."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parts: list[str] = []
+        self.size = 0
+        self.start_of = np.full(len(text) + 1, -1, np.int64)  # text char -> its HTML start
+        self.end_of = np.full(len(text) + 1, -1, np.int64)  # text char -> its HTML end
+
+    def raw(self, markup: str) -> None:
+        self.parts.append(markup)
+        self.size += len(markup)
+
+    def line(self, lo: int, hi: int) -> None:
+        """The text page's characters ``[lo, hi)``, escaped, each mapped."""
+        piece = self.text[lo:hi]
+        if not any(c in piece for c in _ESCAPES):
+            self.start_of[lo:hi] = np.arange(self.size, self.size + hi - lo)
+            self.end_of[lo:hi] = self.start_of[lo:hi] + 1
+            self.raw(piece)
+            return
+        for k, c in enumerate(piece):
+            out = _ESCAPES.get(c, c)
+            self.start_of[lo + k] = self.size
+            self.end_of[lo + k] = self.size + len(out)
+            self.raw(out)
+
+    def chrome(self, text: str) -> None:
+        """A line that is no article text (not mapped)."""
+        self.raw("".join(_ESCAPES.get(c, c) for c in text))
+
+
+def _links(out: _HtmlOut, line: str, cls: str) -> None:
+    """A menu or share bar: its items as links."""
+    items = [x.strip() for x in re.split(r"\s*[|·]\s*|\s{2,}", line) if x.strip()]
+    out.raw(f'<ul class="{cls}">')
+    for item in items:
+        out.raw(f'<li><a href="/{_slug(item)}">')
+        out.chrome(item)
+        out.raw("</a></li>")
+    out.raw("</ul>\n")
+
+
+def html_page(gen: Gen, lay: Layout, r: Rendered, page: Page) -> Page:
+    """``page`` (the text page) as an HTML page: header, article, asides and footer,
+    the article's lines in ``<h1>`` and ``<p>`` elements and the chrome in the site's
+    navigation, promotions and footer; content spans and token offsets moved into the
+    HTML (a span ``[s, e)`` of the text: from its first character's start to its
+    last character's end)."""
+    o, text = gen.outlet, page.text
+    out = _HtmlOut(text)
+    esc = functools.partial(html_escape, quote=True)
+    out.raw('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n')
+    out.raw(f"<title>{esc(gen.title)} | {esc(o.name)}</title>\n")
+    out.raw(f'<meta property="og:site_name" content="{esc(o.name)}">\n')
+    out.raw(f'<meta property="og:title" content="{esc(gen.title)}">\n')
+    if lay.published:
+        out.raw(f'<meta property="article:published_time" content="{lay.published}">\n')
+    out.raw(f'<link rel="canonical" href="{esc(lay.url)}">\n')
+    out.raw("<style>body{font-family:serif}.ad{min-height:250px}</style>\n")
+    out.raw("<script>window.dataLayer=window.dataLayer||[];dataLayer.push({page:'article'});")
+    out.raw("</script>\n</head>\n<body>\n")
+    # (the text page's lines with their offsets)
+    lines: list[tuple[int, int]] = []
+    at = 0
+    for ln in text.split("\n"):
+        lines.append((at, at + len(ln)))
+        at += len(ln) + 1
+    head_end = len(lay.head)
+    body_end = head_end + len(r.text)
+    head = [(a, b) for a, b in lines if b <= head_end and b > a]
+    title_at = lay.title_start
+    top = [(a, b) for a, b in head if b <= title_at]
+    if top:
+        out.raw('<header class="site-header">\n')
+        for k, (a, b) in enumerate(top):
+            if k == len(top) - 1 and len(top) > 1:
+                out.raw("<nav>")
+                _links(out, text[a:b], "menu")
+                out.raw("</nav>\n")
+            elif k == 1:
+                out.raw('<div class="masthead"><a href="/">')
+                out.chrome(text[a:b])
+                out.raw("</a></div>\n")
+            else:
+                _links(out, text[a:b], "account")
+        out.raw("</header>\n")
+    out.raw("<main>\n<article>\n")
+    for a, b in head:
+        if a < title_at:
+            continue
+        if a == title_at:
+            out.raw("<h1>")
+            out.line(a, b)
+            out.raw("</h1>\n")
+        elif text[a:b] == gen.byline:
+            out.raw('<p class="byline">')
+            out.line(a, b)
+            out.raw("</p>\n")
+        else:
+            stamp = lay.when.isoformat(timespec="seconds") if lay.when else ""
+            out.raw(f'<p class="dateline"><time datetime="{stamp}">')
+            out.line(a, b)
+            out.raw("</time></p>\n")
+    out.raw('<div class="article-body">\n')
+    paras = [(s + head_end, e + head_end) for s, e in r.paras]
+    for a, b in lines:
+        if a < head_end or b > body_end or b == a:
+            continue
+        if any(s < b and a < e for s, e in paras):
+            out.raw("<p>")
+            out.line(a, b)
+            out.raw("</p>\n")
+        elif text[a:b].startswith("READ MORE"):
+            out.raw('<aside class="related"><a href="/more">')
+            out.chrome(text[a:b])
+            out.raw("</a></aside>\n")
+        else:
+            out.raw('<div class="ad">')
+            out.chrome(text[a:b])
+            out.raw("</div>\n")
+    # the tail's parts, in the text page's order (each at its place in the text)
+    at = body_end + 2
+    promos: list[tuple[str, str]] = []
+    body_open = True
+    for kind, part in lay.after:
+        a = at
+        at += len(part) + 1
+        if kind == "credit":  # (the body's last paragraph, as reprints end)
+            out.raw("<p>")
+            out.line(a, a + len(part))
+            out.raw("</p>\n")
+            continue
+        if body_open:
+            out.raw("</div>\n")
+            body_open = False
+        if kind == "paywall":
+            out.raw('<div class="paywall"><p>')
+            out.chrome(part)
+            out.raw('</p><a class="button" href="/subscribe">Subscribe</a></div>\n')
+        elif kind == "copyright":
+            out.raw('<p class="copyright">')
+            out.chrome(part)
+            out.raw("</p>\n")
+        elif kind == "mid":
+            share, _, heading = part.partition("\n")
+            out.raw('<div class="share">')
+            _links(out, share, "share")
+            out.raw("</div>\n</article>\n")
+            promos.append(("heading", heading))
+        else:
+            promos.append((kind, part))
+    if not any(kind == "mid" for kind, _ in lay.after):
+        out.raw("</article>\n")
+    sponsored = [t for k, t in promos if k == "sponsored"]
+    heading = next((t for k, t in promos if k == "heading"), "")
+    if sponsored:
+        out.raw('<aside class="sponsored"><h2>')
+        out.chrome(heading)
+        out.raw("</h2>\n<ul>")
+        for t in sponsored:
+            out.raw('<li><a href="https://ads.example.net/c?u=1" rel="sponsored">')
+            out.chrome(t)
+            out.raw("</a></li>")
+        out.raw("</ul></aside>\n")
+    out.raw("</main>\n")
+    for kind, part in promos:
+        if kind != "end":
+            continue
+        rows = part.split("\n")
+        if rows[0] == "Most read":
+            n_heads = len(o.house_heads)
+            out.raw('<aside class="most-read"><h2>Most read</h2>\n<ol>')
+            for t in rows[1 : 1 + n_heads]:
+                out.raw(f'<li><a href="/story/{_slug(t)}">')
+                out.chrome(t)
+                out.raw("</a></li>")
+            out.raw("</ol></aside>\n")
+            rows = rows[1 + n_heads :]
+        out.raw("<footer>\n")
+        for t in rows:
+            out.raw("<p>")
+            out.chrome(t)
+            out.raw("</p>\n")
+        out.raw("</footer>\n")
+    out.raw("</body>\n</html>\n")
+    html = "".join(out.parts)
+    content = [(int(out.start_of[s]), int(out.end_of[e - 1])) for s, e in page.content]
+    return Page(
+        html,
+        page.title,
+        page.published,
+        page.url,
+        content,
+        out.start_of[page.starts],
+        out.end_of[page.ends - 1],
+        page.seg,
+    )
 
 
 # ============================================================================
@@ -1814,6 +2049,8 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
     width = max(6, len(str(p.articles - 1)))
     perm = rng.permutation(n)  # output position of each generated article
     ids = [f"a{id_number(start + int(perm[i]), p.articles):0{width}d}" for i in range(n)]
+    if job.fmt == "warc.gz":
+        ids = [pg.url for pg in pages]  # (the WARC reader's id: the target URI)
     out_order = np.argsort(perm)
     # articles, scattered over the output buckets so that related articles
     # (always generated in one chunk) end up far apart in the files
@@ -1821,9 +2058,12 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
     payloads: list[bytes | dict[str, list[Any]]] = []
     for b in range(job.buckets):
         order = out_order[bucket[out_order] == b].tolist()
+        if job.fmt == "warc.gz":
+            payloads.append(b"".join(warc_response(pages[i], gens[i].time, ids[i]) for i in order))
+            continue
         rows = {
             "id": [ids[i] for i in order],
-            "text": [pages[i].text for i in order],
+            "html" if p.html else "text": [pages[i].text for i in order],
             "title": [pages[i].title for i in order],
             "published": [pages[i].published for i in order],
             "source": [gens[i].outlet.source for i in order],
@@ -1904,9 +2144,15 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
 class _ArticleWriter:
     """Article rows into ``buckets`` files: the parts, or temporary files merged at the end."""
 
-    def __init__(self, out: Path, fmt: str, buckets: int, parts: bool) -> None:
+    def __init__(self, out: Path, fmt: str, buckets: int, parts: bool, html: bool = False) -> None:
         self.out, self.fmt, self.buckets, self.parts = out, fmt, buckets, parts
-        self.ext = {"jsonl": ".jsonl", "jsonl.gz": ".jsonl.gz", "parquet": ".parquet"}[fmt]
+        self.schema = _article_schema(html) if fmt == "parquet" else None
+        self.ext = {
+            "jsonl": ".jsonl",
+            "jsonl.gz": ".jsonl.gz",
+            "parquet": ".parquet",
+            "warc.gz": ".warc.gz",
+        }[fmt]
         if parts:
             (out / "articles").mkdir(exist_ok=True)
             self.paths = [out / "articles" / f"part-{b:05d}{self.ext}" for b in range(buckets)]
@@ -1919,7 +2165,7 @@ class _ArticleWriter:
             if fmt == "parquet":
                 import pyarrow.parquet as pq
 
-                self._fhs.append(pq.ParquetWriter(path, _article_schema(), compression="zstd"))
+                self._fhs.append(pq.ParquetWriter(path, self.schema, compression="zstd"))
             else:
                 self._fhs.append(path.open("wb"))
 
@@ -1929,7 +2175,7 @@ class _ArticleWriter:
         for fh, payload in zip(self._fhs, chunk.articles, strict=True):
             if isinstance(payload, dict):
                 if payload["id"]:
-                    fh.write_table(pa.table(payload, schema=_article_schema()))
+                    fh.write_table(pa.table(payload, schema=self.schema))
             else:
                 fh.write(payload)
 
@@ -1944,7 +2190,7 @@ class _ArticleWriter:
         if self.fmt == "parquet":
             import pyarrow.parquet as pq
 
-            with pq.ParquetWriter(final, _article_schema(), compression="zstd") as w:
+            with pq.ParquetWriter(final, self.schema, compression="zstd") as w:
                 for path in self.paths:
                     for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
                         w.write_batch(batch)
@@ -1959,12 +2205,36 @@ class _ArticleWriter:
         return [final.name]
 
 
-def _article_schema() -> Any:
+def warc_response(page: Page, t: float, url: str) -> bytes:
+    """One gzipped WARC response record of ``page`` (HTTP 200, UTF-8 HTML), fetched
+    three hours after ``t``; ``Last-Modified`` is the article's time when the page
+    gives one (the reader takes it as the publication time)."""
+    body = page.text.encode("utf-8")
+    http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+    if page.published:
+        stamp = dt.datetime.fromisoformat(page.published).astimezone(dt.UTC)
+        http += f"Last-Modified: {email.utils.format_datetime(stamp, usegmt=True)}\r\n"
+    block = (http + f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body
+    fetched = dt.datetime.fromtimestamp(t + 3 * 3600, tz=dt.UTC)
+    record_id = uuid.UUID(bytes=hashlib.md5(url.encode("utf-8")).digest())
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{record_id}>\r\n"
+        f"WARC-Date: {fetched:%Y-%m-%dT%H:%M:%SZ}\r\n"
+        f"WARC-Target-URI: {url}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(block)}\r\n\r\n"
+    ).encode("ascii")
+    return gzip.compress(head + block + b"\r\n\r\n", compresslevel=4)
+
+
+def _article_schema(html: bool = False) -> Any:
     """The articles table schema (pyarrow is imported only when Parquet is asked for)."""
     import pyarrow as pa
 
+    body = "html" if html else "text"
     return pa.schema(
-        [(k, pa.string()) for k in ("id", "text", "title", "published", "source", "url")]
+        [(k, pa.string()) for k in ("id", body, "title", "published", "source", "url")]
     )
 
 
@@ -1983,8 +2253,10 @@ def generate(
     Example:
         >>> generate(Path("/tmp/c10k"), Params(articles=10_000, seed=1))  # doctest: +SKIP
     """
-    if fmt not in ("jsonl", "jsonl.gz", "parquet"):
-        raise ValueError(f"unknown format {fmt!r}: use jsonl, jsonl.gz or parquet")
+    if fmt not in ("jsonl", "jsonl.gz", "parquet", "warc.gz"):
+        raise ValueError(f"unknown format {fmt!r}: use jsonl, jsonl.gz, parquet or warc.gz")
+    if fmt == "warc.gz" and not params.html:
+        params = dataclasses.replace(params, html=True)  # (a crawl holds HTML pages)
     if params.articles < 1:
         raise ValueError("articles must be at least 1")
     t_start = time.perf_counter()
@@ -1992,10 +2264,15 @@ def generate(
     (out / "truth").mkdir(exist_ok=True)
     model = cached_model(str(text_dir) if text_dir else None)
     ctx = make_context(model, params.articles, params.seed)
+    if params.html:
+        # (a crawl holds each agency's own site; text corpora keep one wire host,
+        # so that their urls stay as generated before)
+        for agency in ctx.agencies:
+            agency.host = AGENCY_SITES[agency.code]
     n_chunks = math.ceil(params.articles / chunk_articles)
     buckets = math.ceil(params.articles / part_size) if part_size else min(MAX_BUCKETS, n_chunks)
     job = _Job(model, ctx, params, fmt, chunk_articles, check_ngrams, buckets)
-    writer = _ArticleWriter(out, fmt, buckets, parts=part_size > 0)
+    writer = _ArticleWriter(out, fmt, buckets, parts=part_size > 0, html=params.html)
     totals: dict[str, int] = {}
     hashes: list[tuple[np.ndarray, np.ndarray]] = []
     cluster_no = 0
@@ -2089,7 +2366,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--articles", type=int, required=True, help="number of articles")
     ap.add_argument("--out", type=Path, required=True, help="output folder")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--format", choices=("jsonl", "jsonl.gz", "parquet"), default="jsonl")
+    ap.add_argument(
+        "--format",
+        choices=("jsonl", "jsonl.gz", "parquet", "warc.gz"),
+        default="jsonl",
+        help="warc.gz: a crawl (HTML pages as WARC responses; ids are the URLs)",
+    )
+    ap.add_argument(
+        "--html",
+        action="store_true",
+        help="pages as HTML in a site template (an 'html' field, not 'text')",
+    )
     ap.add_argument(
         "--part-size",
         type=int,
@@ -2130,6 +2417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         days=args.days,
         mega_reprints=args.mega_reprints,
         mega_share=args.mega_share,
+        html=args.html,
     )
     manifest = generate(
         args.out,

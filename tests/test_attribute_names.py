@@ -75,7 +75,7 @@ def test_name_sets_are_the_sets_of_all_names_at_once() -> None:
         assert at._known_words(names) == words
         assert at._own_words(names) == {
             w.casefold() for n in names for w in (n, *at._name_words(n))
-        }
+        }.union(*(at._run_together(n) for n in names))
         assert at._known_folded(names) == joined
         assert at._own_squashed(names) == squashed
 

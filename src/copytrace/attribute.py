@@ -30,6 +30,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from typing import Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
@@ -97,6 +98,10 @@ _GENERIC_RE = re.compile(
 # "— Reuters" on a line of its own
 _DASH_CREDIT = re.compile(rf"(?m)^[ \t]*[—–-][ \t]*{_NAME}[ \t]*$")
 _DASH_LINE = re.compile(r"\n[ \t]*[—–-]")
+# ... and an HTML element of its own ("<p>— Reuters</p>", the dash maybe an entity)
+_HTML_DASH_CREDIT = re.compile(
+    rf">[ \t]*(?P<line>(?:[—–-]|&[mn]dash;|&#821[12];)[ \t]*{_NAME})[ \t]*</"
+)
 _DASH_FIRST_LINE = re.compile(r"[ \t]*[—–-]")
 # Lines that credit a whole article to a publisher, wherever they stand on the page:
 # wire credits, reprint notices, copyright lines, "(AP) —" datelines.
@@ -458,10 +463,15 @@ def _names_at_host(source: str | None, dateline: str | None, host: str) -> tuple
 
 @functools.lru_cache(maxsize=1024)  # (per publisher: urls differ, their hosts do not)
 def _with_host_name(names: tuple[str, ...], host: str) -> tuple[str, ...]:
+    """``names`` and the host's name; an agency's site ("apnews.com", "reuters.com", a
+    crawl's source) adds the agency's names too ("AP", "The Associated Press")."""
     name = _host_name(host)
-    if name and name.casefold() not in {n.casefold() for n in names}:
-        return (*names, name)
-    return names
+    if not name:
+        return names
+    added = [name, *_AGENCY_OF.get(_AGENCY_HOSTS.get(name, name), ())]
+    folded = {n.casefold() for n in names}
+    more = [n for n in added if n.casefold() not in folded]
+    return (*names, *dict.fromkeys(more)) if more else names
 
 
 @functools.lru_cache(maxsize=1024)  # (per host: ``names`` also hold the page's dateline)
@@ -653,8 +663,8 @@ def _agency_words(words: Sequence[str]) -> bool:
     return tuple(w.casefold() for w in words) in _agency_name_words()
 
 
-# Agencies' sites whose host names none of the names in _AGENCIES
-_AGENCY_HOSTS = frozenset(["apnews", "xinhuanet", "kyodonews"])
+# Agencies' sites whose host names none of the names in _AGENCIES, and the agency
+_AGENCY_HOSTS = {"apnews": "ap", "xinhuanet": "xinhua", "kyodonews": "kyodo"}
 
 
 @functools.lru_cache(maxsize=1024)  # (per source)
@@ -849,7 +859,22 @@ def _name_forms(name: str) -> _NameForms:
 
 @functools.lru_cache(maxsize=4096)
 def _folded_words(name: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _name_words(name))
+    """The casefolded name words of a credited ``name``, and its last two or more
+    words run together: a crawl's pages are known by their hosts, whose names are
+    their publishers' run together ("As The Redfield Press" at redfieldpress.com,
+    "The Guardian" at theguardian.com)."""
+    return frozenset([*(w.casefold() for w in _name_words(name)), *_run_together(name)])
+
+
+@functools.lru_cache(maxsize=4096)
+def _run_together(text: str) -> frozenset[str]:
+    """The last two or more words of ``text`` run together, casefolded ("Republished
+    from The Redfield Press" -> "redfieldpress", "theredfieldpress", ...)."""
+    runs = [w.casefold() for w in _LETTER_RUN.findall(text)]
+    return frozenset("".join(runs[k:]) for k in range(len(runs) - 1))
+
+
+_LETTER_RUN = re.compile(r"[^\W_]+")
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -1289,7 +1314,7 @@ def _credit_line(
     known = theirs.known_folded if own else _known_folded(tuple(other_names))
     masthead, credited = theirs.outside, theirs.credited
     for name, line, no_evidence in lines:
-        if name.casefold() in known:
+        if name.casefold() in known or not _run_together(line.rstrip(" .")).isdisjoint(known):
             return line
         if (
             masthead
@@ -1362,6 +1387,12 @@ def _line_names(
             if named is not None:
                 name, piece = named
                 yield name, m.group().strip(), _third_party_or_own(name, piece, own)
+        if rx is _DASH_CREDIT and art.is_html:  # (the page's lines are its markup's)
+            for m in _HTML_DASH_CREDIT.finditer(text):
+                named = _line_name(m.group("name"), False)
+                if named is not None:
+                    name, piece = named
+                    yield name, unescape(m.group("line")), _third_party_or_own(name, piece, own)
 
 
 # How _line_names looks for each credit-line pattern's word on a page (when it has no
