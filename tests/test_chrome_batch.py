@@ -106,19 +106,25 @@ def test_flat_line_hashes_leaves_out_long_and_short_lines() -> None:
     assert hashes.tolist() == [key_hash("ok yes")]
 
 
-def test_line_hashes_batch_skips_pages_without_source_or_html() -> None:
+def test_line_hashes_batch_skips_pages_without_source_and_reads_html_as_shown() -> None:
+    """An HTML page with a source is learned by the lines a reader sees (session 26:
+    before, HTML pages were never learned from); one without, not at all."""
     arts = [
         Article("a", "Menu\nText one", source="S"),
         Article("b", "Menu\nText two"),
-        Article("c", "Menu\nText three", source="S", is_html=True),
+        Article("c", "<nav>Menu</nav><p>Text <b>three</b></p>", source="S", is_html=True),
         Article("d", "Menu\nMenu", source=""),
         Article("e", "Menu", source="T"),
+        Article("f", "<p>Menu</p>", is_html=True),
     ]
     rows = line_hashes_batch(articles_to_batch(arts))
-    assert rows.column("page").to_pylist() == [0, 0, 4]
-    assert rows.column("source").to_pylist() == ["S", "S", "T"]
+    assert rows.column("page").to_pylist() == [0, 0, 2, 2, 4]
+    assert rows.column("source").to_pylist() == ["S", "S", "S", "S", "T"]
     want = sorted([key_hash("menu"), key_hash("text one")])
     assert rows.column("line_hash").to_pylist()[:2] == want
+    assert rows.column("line_hash").to_pylist()[2:4] == sorted(
+        [key_hash("menu"), key_hash("text three")]
+    )
 
 
 def test_learner_add_batch_counts_as_add_hashes() -> None:

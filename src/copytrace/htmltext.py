@@ -25,7 +25,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html import unescape
@@ -276,6 +276,9 @@ def visible_text(html: str) -> VisibleText:
 # 0.898 -> 0.136, where the fallback had found a short article in a long page),
 # and it took 16% less CPU (median of 4 alternating passes, 39.3 -> 33.0 ms a page).
 TRAFILATURA_FAST = True
+# trafilatura's paragraphs that the text cleaner's hard rules call chrome are dropped
+# (see clean.hard_chrome_lines).
+HTML_HARD_CHROME = True
 # Publication date from the page's markup only (htmldate's extensive search guesses
 # from any year in the text, such as "© 2019"), the original date over an update.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -324,12 +327,17 @@ def extract_paragraphs(html: str) -> Extraction:
     )
 
 
-def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[int, int]]:
+def map_paragraphs(
+    vis: VisibleText,
+    paragraphs: Sequence[str],
+    drop_lines: Callable[[list[str]], list[bool]] | None = None,
+) -> list[tuple[int, int]]:
     """Source spans of ``paragraphs`` (in page order) located in ``vis``.
 
     Words are aligned as sequences, so a paragraph trafilatura reformatted
     (whitespace, list bullets) still maps; words it does not find on the page
-    are skipped.
+    are skipped. ``drop_lines``: which of the visible lines the paragraphs cover
+    are no article text (whatever trafilatura joined them into).
 
     Example:
         >>> html = "<nav>Home</nav><p>Talks <a href='#'>went</a> well.</p>"
@@ -365,6 +373,7 @@ def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[in
                 runs.append((vtok.starts[b + i], vtok.ends[b + j]))
             i = j + 1
     spans: list[tuple[int, int]] = []
+    widened: list[tuple[int, int]] = []
     text = vis.text
     for lo, hi in runs:
         # Take in the punctuation glued to the first and last words ("“Yes,” he said.").
@@ -372,6 +381,10 @@ def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[in
             lo -= 1
         while hi < len(text) and not text[hi].isspace() and vis.starts[hi] >= 0:
             hi += 1
+        widened.append((lo, hi))
+    if drop_lines is not None:
+        widened = _without_lines(text, widened, drop_lines)
+    for lo, hi in widened:
         spans.extend(vis.source_spans(lo, hi))
     # Runs of one text node apart only by whitespace are one span.
     out: list[tuple[int, int]] = []
@@ -381,6 +394,37 @@ def map_paragraphs(vis: VisibleText, paragraphs: Sequence[str]) -> list[tuple[in
             out[-1] = (out[-1][0], e)
         elif e > s:
             out.append((s, e))
+    return out
+
+
+def _without_lines(
+    text: str, runs: list[tuple[int, int]], drop_lines: Callable[[list[str]], list[bool]]
+) -> list[tuple[int, int]]:
+    """``runs`` (ranges of ``text``) less the lines of ``text`` they touch that
+    ``drop_lines`` drops."""
+    touched: dict[int, int] = {}  # line start -> end
+    for lo, hi in runs:
+        at = text.rfind("\n", 0, lo) + 1
+        while at < hi:
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            touched[at] = end
+            at = end + 1
+    starts = sorted(touched)
+    verdicts = drop_lines([text[a : touched[a]].strip() for a in starts])
+    dropped = [(a, touched[a]) for a, d in zip(starts, verdicts, strict=True) if d]
+    if not dropped:
+        return runs
+    out = []
+    for lo, hi in runs:
+        for a, b in dropped:  # (few: the dropped lines a page's article touches)
+            if b <= lo or a >= hi:
+                continue
+            if a > lo:
+                out.append((lo, a))
+            lo = max(lo, b)
+        if hi > lo:
+            out.append((lo, hi))
     return out
 
 
@@ -520,11 +564,17 @@ def _publication(given: str | None, page: str | None) -> str | None:
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def clean_html(article: Article, chrome: frozenset[str] = frozenset()) -> Article:
+def clean_html(
+    article: Article,
+    chrome: frozenset[str] = frozenset(),
+    chrome_hashes: frozenset[int] = frozenset(),
+) -> Article:
     """Clean an HTML article: trafilatura's paragraphs as spans of the HTML source.
 
     When trafilatura finds no article, the plain-text cleaner runs on the page's
-    visible text and its lines are mapped back the same way.
+    visible text and its lines are mapped back the same way. A paragraph (or a
+    visible line) whose key is in ``chrome``, or whose key's hash is in
+    ``chrome_hashes`` (its source's learned chrome), is dropped.
 
     Example:
         >>> html = "<html><body><nav>Home | News</nav><article><p>"
@@ -534,23 +584,48 @@ def clean_html(article: Article, chrome: frozenset[str] = frozenset()) -> Articl
         >>> html[art.content[0][0] : art.content[0][0] + 13]
         'The ministers'
     """
-    from copytrace.clean import clean_text, find_dateline, line_key, parse_published
+    from copytrace.clean import (
+        clean_text,
+        find_dateline,
+        hard_chrome_lines,
+        line_key,
+        parse_published,
+    )
 
     source = article.text
     vis = visible_text(source)
     ext = extract_paragraphs(source)
     paragraphs = [p for p in ext.paragraphs if not (chrome and line_key(p) in chrome)]
+
+    def drop(lines: list[str]) -> list[bool]:
+        """The visible lines of the article that are chrome: by the hard rules (what
+        trafilatura keeps inside an article: paywall prompts, ad labels, "Read more"
+        teasers, photo credits), or learned for the page's source."""
+        out = hard_chrome_lines(lines) if HTML_HARD_CHROME else [False] * len(lines)
+        if chrome_hashes:
+            from copytrace.chrome import CHROME_MAX_LINE_CHARS, key_hashes
+
+            short = [i for i, ln in enumerate(lines) if len(ln) <= CHROME_MAX_LINE_CHARS]
+            for i, h in zip(short, key_hashes([line_key(lines[i]) for i in short]), strict=True):
+                out[i] = out[i] or h in chrome_hashes
+        return out
+
     title = ext.title
     published = parse_published(ext.published) if ext.published else None
     dateline = agency = None
     if paragraphs:
-        spans = map_paragraphs(vis, paragraphs)
+        spans = map_paragraphs(vis, paragraphs, drop)
         for para in paragraphs[:3]:
             dateline, agency = find_dateline(para)
             if dateline:
                 break
     else:
         logger.info("%s: trafilatura found no article; cleaning the visible text", article.id)
+        if chrome_hashes:  # (the visible lines that are learned chrome, by their keys)
+            from copytrace.chrome import page_line_keys
+
+            keys = page_line_keys(vis.text)
+            chrome = chrome | {k for h, k in keys.items() if h in chrome_hashes}
         plain = clean_text(Article(id=article.id, text=vis.text), chrome)
         spans = []
         for lo, hi in plain.content:

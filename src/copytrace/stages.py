@@ -259,7 +259,8 @@ def batch_to_articles(batch: pa.RecordBatch, prefix: str = "") -> list[Article]:
 
 def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Distinct line-key hashes of every page with a :func:`copytrace.chrome.learning_key`
-    (its source, else the outlet a plain-text page names; HTML pages skipped).
+    (its source, else the outlet a plain-text page names; of an HTML page, the lines
+    a reader sees).
 
     ``page`` is the page's row in ``batch``, ``source`` its learning key. The chrome
     pass counts the rows per ``(source, line_hash)``, and the distinct pages per
@@ -281,6 +282,12 @@ def line_hashes_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     ]
     rows = np.array([row for row, k in enumerate(keys) if k], np.int64)
     texts = batch.column("text").take(pa.array(rows)).to_pylist()
+    html = batch.column("is_html").take(pa.array(rows)).to_pylist()
+    if any(html):
+        from copytrace.htmltext import readable_html
+
+        # (an HTML page's lines: the blocks a reader sees)
+        texts = [readable_html(t) if h else t for t, h in zip(texts, html, strict=True)]
     page, hashes = flat_line_hashes(texts)
     pages = pa.array(rows[page], pa.int32())
     return pa.RecordBatch.from_arrays(
