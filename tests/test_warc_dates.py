@@ -76,3 +76,16 @@ def test_the_page_date_before_the_crawl_date_is_the_publication_and_decides(
     pairs = [json.loads(x) for x in (out / "pairs.jsonl").read_text().splitlines()]
     assert len(pairs) == 1
     assert pairs[0]["source_id"] == arts[original]["id"]
+
+
+def test_a_page_day_one_before_a_zoned_time_is_no_earlier() -> None:
+    """A page's day is told in its own zone: 20:47 on the 22nd in California is the
+    23rd in UTC, so a Last-Modified of the 23rd (UTC) and a page day of the 22nd
+    are the same moment, and the time (not the day) is kept; two days earlier is
+    a crawl's late fetch (session 26: on a generated crawl, 1,205 of 10,000 pages
+    lost their time this way and 24 pairs their direction)."""
+    from copytrace.htmltext import _publication
+
+    assert _publication("2026-10-23T04:47:43+00:00", "2026-10-22") == "2026-10-23T04:47:43+00:00"
+    assert _publication("2026-10-24T04:47:43+00:00", "2026-10-22") == "2026-10-22"
+    assert _publication("2026-10-23", "2026-10-22") == "2026-10-22"  # (two days, no zone)

@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from difflib import SequenceMatcher
 from html import unescape
 from html.parser import HTMLParser
@@ -281,7 +282,13 @@ TRAFILATURA_FAST = True
 HTML_HARD_CHROME = True
 # Publication date from the page's markup only (htmldate's extensive search guesses
 # from any year in the text, such as "© 2019"), the original date over an update.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# With its time and zone where the markup gives them (htmldate tells a day alone as
+# that day at 00:00:00 without a zone: read back as the day).
+_DATE_PARAMS = {
+    "extensive_search": False,
+    "original_date": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +328,7 @@ def extract_paragraphs(html: str) -> Extraction:
     return Extraction(
         paragraphs,
         title=doc.title or None,
-        published=doc.date or None,
+        published=_DAY_ONLY.sub("", doc.date) if doc.date else None,
         source=doc.sitename or None,
         url=doc.url or None,
     )
@@ -540,10 +547,10 @@ def _trim(source: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]
 def _publication(given: str | None, page: str | None) -> str | None:
     """The publication time of an HTML page: the reader's (a JSONL field, a WARC
     record's Last-Modified or crawl date) unless the page itself names an earlier
-    day. A page is not published after it was fetched, and a crawl fetches pages
-    hours to months after they appeared: every page of a WARC would otherwise
-    carry its crawl date, and the earlier crawled of two copies would pass for the
-    source.
+    time (both with a zone) or day. A page is not published after it was fetched,
+    and a crawl fetches pages hours to months after they appeared: every page of a
+    WARC would otherwise carry its crawl date, and the earlier crawled of two
+    copies would pass for the source.
 
     Example:
         >>> _publication("2019-11-20T10:00:00+00:00", "2019-11-18")
@@ -552,16 +559,38 @@ def _publication(given: str | None, page: str | None) -> str | None:
         '2019-11-18T09:30:00-05:00'
         >>> _publication(None, "2019-11-18"), _publication("2019-11-20", None)
         ('2019-11-18', '2019-11-20')
+        >>> _publication("2026-10-23T04:47:43+00:00", "2026-10-22T20:47:43-08:00")
+        '2026-10-23T04:47:43+00:00'
+        >>> _publication("2026-10-23T14:00:00+00:00", "2026-10-22T20:47:43-08:00")
+        '2026-10-22T20:47:43-08:00'
+        >>> _publication("2026-10-23T04:47:43+00:00", "2026-10-22")
+        '2026-10-23T04:47:43+00:00'
     """
     if not given or not page:
-        return given or page
+        # (a page's own time alone: its day, as a page without a time tells it, so
+        # that pages compare alike; its time is only read against a reader's)
+        return given or (page[:10] if page and _ISO_DAY.match(page) else page)
     if not (_ISO_DAY.match(given) and _ISO_DAY.match(page)):
         return given  # (a reader's date in a form of its own: as given)
+    at_given: datetime | None
+    at_page: datetime | None
+    try:
+        at_given, at_page = datetime.fromisoformat(given), datetime.fromisoformat(page)
+    except ValueError:
+        at_given = at_page = None
+    if at_given and at_page and at_given.tzinfo and at_page.tzinfo:
+        # (two instants: the same minute told in two zones is the same time)
+        return page if at_page < at_given else given
+    if at_given and at_given.tzinfo and len(page) == 10:
+        # (a page's day is its own zone's, a zoned time's day may be the next: a day
+        # earlier is no earlier, two are)
+        return page if (at_given.date() - datetime.fromisoformat(page).date()).days >= 2 else given
     # (by calendar day as each states it: a page's date often has no time or zone)
     return page if page[:10] < given[:10] else given
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_ONLY = re.compile(r"T00:00:00$")
 
 
 def clean_html(
