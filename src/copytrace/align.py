@@ -34,6 +34,7 @@ import contextlib
 import functools
 import itertools
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -620,7 +621,7 @@ def prepared(pairs: Sequence[tuple[Article, Article]], params: AlignParams) -> I
         sentence_spans(k[0], s) if params.paraphrase else []
         for k, s in zip(keys, spans, strict=True)
     ]
-    breaks = [content_breaks(k[0], s, t) for k, s, t in zip(keys, spans, tokens, strict=True)]
+    breaks = [content_breaks(k[0], s, t, k[2]) for k, s, t in zip(keys, spans, tokens, strict=True)]
     built = _build_docs(
         tokens, breaks, sents, [len(k[0]) for k in keys], token_starts, ids, stems, generation
     )
@@ -734,12 +735,14 @@ def _tokens(
     spans = content or ((0, len(text)),)
     tokens = tokenize(text, spans, is_html)
     sents = sentence_spans(text, spans) if sentences else []
-    return tokens, sents, content_breaks(text, spans, tokens)
+    return tokens, sents, content_breaks(text, spans, tokens, is_html)
 
 
-def content_breaks(text: str, spans: Spans, tokens: Tokens) -> list[int]:
+def content_breaks(text: str, spans: Spans, tokens: Tokens, is_html: bool = False) -> list[int]:
     """Token indices ``k`` where token ``k-1`` and ``k`` lie in content spans
     separated by something other than whitespace (chrome): no passage spans them.
+    Of an HTML page, by what a reader sees between them: the markup between two
+    paragraphs is no chrome.
 
     Example:
         >>> text = "one two\\nMENU\\nthree four"
@@ -764,10 +767,26 @@ def content_breaks(text: str, spans: Spans, tokens: Tokens) -> list[int]:
         k = first[j]
         if first[j + 1] <= k:  # no token starts in span j
             continue
-        if prev >= 0 and text[spans[prev][1] : spans[j][0]].strip():
+        if prev >= 0 and _shown(text[spans[prev][1] : spans[j][0]], is_html):
             out.append(k)
         prev = j
     return out
+
+
+def _shown(gap: str, is_html: bool) -> bool:
+    """Whether ``gap`` (between two content spans) is more than white space: of an
+    HTML page, more than the tags that part paragraphs ("</p>\n<p>"); a page's other
+    markup (a container's end, a script, a comment) may hold anything."""
+    if not gap.strip():
+        return False
+    return not (is_html and _PARAGRAPH_MARKUP.fullmatch(gap))
+
+
+# Tags between two paragraphs of one article's text.
+_PARAGRAPH_MARKUP = re.compile(
+    r"\s*(?:</?(?:p|br|span|em|strong|b|i|a|li|ul|ol|blockquote|h[1-6])\b[^<>]*>\s*)*",
+    re.IGNORECASE,
+)
 
 
 def align_tokens(
