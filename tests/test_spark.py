@@ -308,6 +308,26 @@ def test_a_generated_corpus_as_a_folder_of_pages_runs_alike_on_spark(
     _assert_same_outputs(local, out)
 
 
+def test_a_generated_crawl_runs_alike_on_spark(spark: object, tmp_path: Path) -> None:
+    """HTML pages in a WARC, learned from by their hosts' lines (session 26): the same
+    chrome, pairs, passages and credits on both engines."""
+    from copytrace.engines.spark import scan as spark_scan
+
+    gen = tmp_path / "crawl"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--articles", "300",
+         "--seed", "4", "--format", "warc.gz", "--out", str(gen)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    warc = gen / "articles.warc.gz"
+    local, out = tmp_path / "local", tmp_path / "spark"
+    ls = scan([warc], local, jobs=1)
+    ss = spark_scan(spark, [warc], out, config=_spark_config())  # type: ignore[arg-type]
+    assert ls.pairs > 20 and ls.chrome_lines > 0
+    assert (ss.chrome_lines, ss.chrome_sources) == (ls.chrome_lines, ls.chrome_sources)
+    _assert_same_outputs(local, out)
+
+
 def test_a_rerun_resumes_from_the_stage_checkpoints(
     spark: object, corpus: Path, tmp_path: Path
 ) -> None:
