@@ -530,94 +530,30 @@ def test_cli_clean_and_scan_take_url_inputs_with_the_spark_engine(
 
 
 # ----------------------------------------------------------------------------- failures
-# The cleaner fails on article "bad", the aligner on the pair x-y: in the driver
-# by monkeypatch (the local engine, jobs=1), in Spark's Python workers through the
-# task functions below (this module and the engine's pickled by value, so the
-# engine's tasks call them; each fails only while it runs, and the real guards
-# in copytrace.stages catch the failures).
-
-_PEACE = (
-    "Tokyo hopes that cultivating closer security and economic ties with Moscow will bring "
-    "the two sides closer to a postwar peace treaty to resolve the dispute over the southern "
-    "Kuril Islands, which are effectively controlled by Moscow and claimed by Japan."
-)
-_GRAVES = (
-    "Abe and Putin will also agree to repeat a program this year allowing former residents "
-    "of the Russia-controlled islands to visit the graves of their relatives without visas. "
-    "Japan hopes to make the visit an annual event, but the Russian side is unlikely to agree."
-)
-
-
-def _failing_clean_many(clean_many: object) -> object:
-    def bad(arts: list, **kw: object) -> list:  # type: ignore[type-arg]
-        if any(a.id == "bad" for a in arts):
-            raise ValueError("unreadable\nsecond line")
-        return clean_many(arts, **kw)  # type: ignore[operator,no-any-return]
-
-    return bad
-
-
-def _failing_align_pair(align_pair: object) -> object:
-    def bad(a: object, b: object, params: object = None) -> object:
-        if {a.id, b.id} == {"x", "y"}:  # type: ignore[attr-defined]
-            raise MemoryError("Unable to allocate 15.6 GiB")
-        return align_pair(a, b) if params is None else align_pair(a, b, params)  # type: ignore[operator]
-
-    return bad
-
-
-def _clean_batch_failing(batch: object, *args: object, **kw: object) -> object:
-    from copytrace import clean, stages
-
-    real = clean.clean_many
-    clean.clean_many = _failing_clean_many(real)  # type: ignore[assignment]
-    try:
-        return stages.clean_batch(batch, *args, **kw)  # type: ignore[arg-type]
-    finally:
-        clean.clean_many = real
-
-
-def _align_batch_failing(batch: object, *args: object) -> object:
-    from copytrace import stages
-
-    real = stages.align_pair
-    stages.align_pair = _failing_align_pair(real)  # type: ignore[assignment]
-    try:
-        return stages.align_batch(batch, *args)  # type: ignore[arg-type]
-    finally:
-        stages.align_pair = real
+# The cleaner fails on article "bad", the aligner on the pair x-y (tests/_failing.py):
+# in the driver by monkeypatch (the local engine, jobs=1), in Spark's Python workers
+# through the engine's task functions (the engine and _failing pickled by value, so
+# its tasks call the failing ones; each fails only while it runs, and the real
+# guards in copytrace.stages catch the failures).
 
 
 @pytest.fixture
 def failing(monkeypatch: pytest.MonkeyPatch) -> object:
     from pyspark import cloudpickle
 
+    import _failing
     from copytrace import clean, stages
     from copytrace.engines import spark as engine
 
-    monkeypatch.setattr(clean, "clean_many", _failing_clean_many(clean.clean_many))
-    monkeypatch.setattr(stages, "align_pair", _failing_align_pair(stages.align_pair))
-    monkeypatch.setattr(engine, "clean_batch", _clean_batch_failing)
-    monkeypatch.setattr(engine, "align_batch", _align_batch_failing)
-    here = sys.modules[__name__]
-    for module in (engine, here):
+    monkeypatch.setattr(clean, "clean_many", _failing.failing_clean_many(clean.clean_many))
+    monkeypatch.setattr(stages, "align_pair", _failing.failing_align_pair(stages.align_pair))
+    monkeypatch.setattr(engine, "clean_batch", _failing.clean_batch_failing)
+    monkeypatch.setattr(engine, "align_batch", _failing.align_batch_failing)
+    for module in (engine, _failing):
         cloudpickle.register_pickle_by_value(module)
     yield
-    for module in (engine, here):
+    for module in (engine, _failing):
         cloudpickle.unregister_pickle_by_value(module)
-
-
-def _failing_corpus(tmp_path: Path) -> Path:
-    rows = [
-        {"id": "orig", "text": "Talks were held in Moscow on Monday. " + _PEACE, "source": "A"},
-        {"id": "copy", "text": "Officials spoke on Monday. " + _PEACE, "source": "B"},
-        {"id": "bad", "text": "A page the cleaner cannot read. " + _GRAVES, "source": "C"},
-        {"id": "x", "text": "Visas were discussed. " + _GRAVES, "source": "D"},
-        {"id": "y", "text": "A program was agreed. " + _GRAVES, "source": "E"},
-    ]
-    src = tmp_path / "in.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n", encoding="utf-8")
-    return src
 
 
 @pytest.mark.usefixtures("failing")
@@ -625,10 +561,11 @@ def test_articles_and_pairs_spark_fails_on_are_reported_in_the_rejects_as_locall
     spark: object, tmp_path: Path
 ) -> None:
     """Before session 26 an executor only logged them: a cluster user never saw them."""
+    import _failing
     from copytrace.engines.spark import clean_corpus
     from copytrace.engines.spark import scan as spark_scan
 
-    corpus = _failing_corpus(tmp_path)
+    corpus = _failing.corpus(tmp_path, broken_line=True)
     local = tmp_path / "local"
     ls = scan([corpus], local, jobs=1)
     out = tmp_path / "spark"
