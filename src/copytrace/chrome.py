@@ -14,8 +14,8 @@ A page with no source is learned under the outlet its own copyright line names
 (:func:`learning_key`); one naming none is not learned from: lines shared by
 unrelated pages of unknown origin are exactly the reuse the scan looks for. An
 HTML page is learned under its source (a crawl's host) by the lines a reader sees
-(:func:`copytrace.htmltext.readable_html`), and trafilatura's paragraphs whose key
-is its source's chrome are dropped: a paywall prompt or a newsletter box inside
+(:func:`copytrace.htmltext.readable_html`), and the lines of the article trafilatura
+finds whose key is its source's chrome are cut out: a paywall prompt or a newsletter box inside
 ``<article>`` is what trafilatura keeps (on a generated crawl of 10k pages, a
 quarter of the pairs were such prompts before session 26).
 """

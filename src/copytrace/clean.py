@@ -2654,6 +2654,7 @@ def _clean_many(
 ) -> list[Article]:
     from copytrace.chrome import chrome_of_entries
     from copytrace.clean_batch import _keep_many
+    from copytrace.htmltext import clean_html
 
     chromes = list(chrome) if chrome is not None else [frozenset()] * len(articles)
     known_of = list(chrome_hashes) if chrome_hashes is not None else [frozenset()] * len(articles)
@@ -2731,12 +2732,7 @@ def _clean_many(
             if sp is None:  # (HTML: the collector as the caller had it)
                 if enabled:
                     gc.enable()
-                if learned:
-                    from copytrace.htmltext import clean_html
-
-                    out.append(clean_html(art, c, learned))
-                else:
-                    out.append(clean(art, c))
+                out.append(clean_html(art, c, learned))
                 gc.disable()
                 continue
             page, c, keep = next(done)
