@@ -277,8 +277,9 @@ def visible_text(html: str) -> VisibleText:
 # 0.898 -> 0.136, where the fallback had found a short article in a long page),
 # and it took 16% less CPU (median of 4 alternating passes, 39.3 -> 33.0 ms a page).
 TRAFILATURA_FAST = True
-# trafilatura's paragraphs that the text cleaner's hard rules call chrome are dropped
-# (see clean.hard_chrome_lines).
+# The visible lines of the article trafilatura found that the text cleaner's hard
+# rules call chrome are cut out of it (see clean.hard_chrome_lines). On the 181
+# scrapinghub pages: word F1 0.9715 -> 0.9716 micro, 11 pages changed, 9 better.
 HTML_HARD_CHROME = True
 # Publication date from the page's markup only (htmldate's extensive search guesses
 # from any year in the text, such as "© 2019"), the original date over an update.
