@@ -26,6 +26,7 @@ position where it was first written); truth passages are maximal runs of
 shared origins, so the truth is exact by construction. Output::
 
     OUT/articles.jsonl | articles.jsonl.gz | articles.parquet   (or OUT/articles/part-NNNNN.*)
+    OUT/articles.warc.gz (--format warc.gz) | OUT/pages/ID.html (--format html)
     OUT/truth/pairs.jsonl      {"a_id","b_id","source_id","confidence","coverage_a",
                                 "coverage_b","passages","words","relation","attributed"}
     OUT/truth/passages.jsonl   {"source_id","target_id","source_start","source_end",
@@ -65,7 +66,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -1984,7 +1985,8 @@ class ChunkOut:
 
     index: int
     n_articles: int
-    articles: list[bytes | dict[str, list[Any]]]  # one payload per output bucket
+    # one payload per output bucket (html: each page's file name and bytes)
+    articles: list[bytes | dict[str, list[Any]] | list[tuple[str, bytes]]]
     pairs: list[str]
     passages: list[str]
     clusters: list[tuple[list[str], str]]
@@ -2055,11 +2057,14 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
     # articles, scattered over the output buckets so that related articles
     # (always generated in one chunk) end up far apart in the files
     bucket = rng.integers(0, job.buckets, n)
-    payloads: list[bytes | dict[str, list[Any]]] = []
+    payloads: list[bytes | dict[str, list[Any]] | list[tuple[str, bytes]]] = []
     for b in range(job.buckets):
         order = out_order[bucket[out_order] == b].tolist()
         if job.fmt == "warc.gz":
             payloads.append(b"".join(warc_response(pages[i], gens[i].time, ids[i]) for i in order))
+            continue
+        if job.fmt == "html":  # (a saved page: the markup alone, no fetch date or source)
+            payloads.append([(f"{ids[i]}.html", pages[i].text.encode("utf-8")) for i in order])
             continue
         rows = {
             "id": [ids[i] for i in order],
@@ -2141,6 +2146,10 @@ def generate_chunk(index: int, job: _Job | None = None) -> ChunkOut:
 # ============================================================================
 
 
+# Article formats: JSON Lines (gzipped or not), Parquet, a crawl's WARC, a folder of pages.
+FORMATS = ("jsonl", "jsonl.gz", "parquet", "warc.gz", "html")
+
+
 class _ArticleWriter:
     """Article rows into ``buckets`` files: the parts, or temporary files merged at the end."""
 
@@ -2152,7 +2161,13 @@ class _ArticleWriter:
             "jsonl.gz": ".jsonl.gz",
             "parquet": ".parquet",
             "warc.gz": ".warc.gz",
+            "html": "",
         }[fmt]
+        self._fhs: list[Any] = []
+        if fmt == "html":  # (a folder of pages: no bucket files)
+            (out / "pages").mkdir(exist_ok=True)
+            self.paths = []
+            return
         if parts:
             (out / "articles").mkdir(exist_ok=True)
             self.paths = [out / "articles" / f"part-{b:05d}{self.ext}" for b in range(buckets)]
@@ -2160,7 +2175,6 @@ class _ArticleWriter:
             tmp = out / ".buckets"
             tmp.mkdir(exist_ok=True)
             self.paths = [tmp / f"bucket-{b:05d}{self.ext}" for b in range(buckets)]
-        self._fhs: list[Any] = []
         for path in self.paths:
             if fmt == "parquet":
                 import pyarrow.parquet as pq
@@ -2172,6 +2186,11 @@ class _ArticleWriter:
     def write(self, chunk: ChunkOut) -> None:
         import pyarrow as pa
 
+        if self.fmt == "html":
+            for files in chunk.articles:
+                for name, data in cast(list[tuple[str, bytes]], files):
+                    (self.out / "pages" / name).write_bytes(data)
+            return
         for fh, payload in zip(self._fhs, chunk.articles, strict=True):
             if isinstance(payload, dict):
                 if payload["id"]:
@@ -2184,6 +2203,8 @@ class _ArticleWriter:
         for fh in self._fhs:
             fh.close()
         self._fhs = []
+        if self.fmt == "html":
+            return ["pages"]
         if self.parts:
             return [str(p.relative_to(self.out)) for p in self.paths]
         final = self.out / f"articles{self.ext}"
@@ -2253,9 +2274,9 @@ def generate(
     Example:
         >>> generate(Path("/tmp/c10k"), Params(articles=10_000, seed=1))  # doctest: +SKIP
     """
-    if fmt not in ("jsonl", "jsonl.gz", "parquet", "warc.gz"):
-        raise ValueError(f"unknown format {fmt!r}: use jsonl, jsonl.gz, parquet or warc.gz")
-    if fmt == "warc.gz" and not params.html:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    if fmt in ("warc.gz", "html") and not params.html:
         params = dataclasses.replace(params, html=True)  # (a crawl holds HTML pages)
     if params.articles < 1:
         raise ValueError("articles must be at least 1")
@@ -2368,9 +2389,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
         "--format",
-        choices=("jsonl", "jsonl.gz", "parquet", "warc.gz"),
+        choices=FORMATS,
         default="jsonl",
-        help="warc.gz: a crawl (HTML pages as WARC responses; ids are the URLs)",
+        help="warc.gz: a crawl (HTML pages as WARC responses; ids are the URLs); html: "
+        "the crawl's pages saved as files, OUT/pages/ID.html (no fetch date or source)",
     )
     ap.add_argument(
         "--html",

@@ -384,7 +384,8 @@ def test_html_spans_hold_the_article_words(reuters_html: Path) -> None:
     assert shared / len(set(words)) > 0.9
     assert art.dateline == "WASHINGTON"
     assert art.title and "Titan" in art.title
-    assert art.published == "2019-11-19"
+    # (the page's own time, a hidden "published_date" field without a zone)
+    assert art.published == "2019-11-19T02:24:47"
     assert article_text(art).startswith("WASHINGTON (Reuters) - Scientists on Monday unveiled")
 
 

@@ -89,3 +89,46 @@ def test_a_page_day_one_before_a_zoned_time_is_no_earlier() -> None:
     assert _publication("2026-10-23T04:47:43+00:00", "2026-10-22") == "2026-10-23T04:47:43+00:00"
     assert _publication("2026-10-24T04:47:43+00:00", "2026-10-22") == "2026-10-22"
     assert _publication("2026-10-23", "2026-10-22") == "2026-10-22"  # (two days, no zone)
+
+
+def _folder_page(published: str, site: str, url: str, intro: str = "") -> str:
+    return (
+        _page(published, site, intro)
+        .decode()
+        .replace("<title>", f'<link rel="canonical" href="{url}"><title>', 1)
+    )
+
+
+def test_a_folder_page_keeps_its_own_time_over_its_urls_day(tmp_path: Path) -> None:
+    """A page saved to a folder has no fetch date: its markup's published time is its
+    time, not the day its canonical URL names (htmldate read the URL first; two
+    copies of one day compared equal and the direction was left open: a folder of
+    10k generated pages, direction 0.806 -> 1.000, session 27)."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    # the reprint first in the folder, both URLs of the same day
+    (pages / "a.html").write_text(
+        _folder_page(
+            "2019-11-18T15:30:00+00:00",
+            "Coast Gazette",
+            "https://coastgazette.example/2019/11/18/harbour-closed",
+            "<p>Storm news from along the coast this week.</p>",
+        ),
+        encoding="utf-8",
+    )
+    (pages / "b.html").write_text(
+        _folder_page(
+            "2019-11-18T06:00:00+00:00",
+            "Harbour Herald",
+            "https://harbourherald.example/2019/11/18/harbour-closed",
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    scan([pages], out, config=ScanConfig(jobs=1))
+    arts = {r["id"]: r for r in pq.read_table(out / "articles.parquet").to_pylist()}
+    assert arts["a"]["published"] == "2019-11-18T15:30:00+00:00"
+    assert arts["b"]["published"] == "2019-11-18T06:00:00+00:00"
+    pairs = [json.loads(x) for x in (out / "pairs.jsonl").read_text().splitlines()]
+    assert len(pairs) == 1
+    assert pairs[0]["source_id"] == "b"
