@@ -113,3 +113,31 @@ def test_span_text_rejoins_inline_tags_and_separates_blocks() -> None:
     vis = visible_text(html)
     spans = vis.source_spans(0, len(vis.text))
     assert span_text(html, spans) == "Talks went well & ended.\n\nNext day"
+
+
+def test_page_metadata_reads_what_trafilatura_reads() -> None:
+    """``page_metadata`` runs trafilatura's metadata functions without the author,
+    categories and licence: the title, date, site name and URL must stay the ones
+    ``trafilatura.extract_metadata`` gives (a newer trafilatura could drift)."""
+    import gzip
+    from pathlib import Path
+
+    from trafilatura import extract_metadata
+    from trafilatura.utils import load_html
+
+    from copytrace.htmltext import _DATE_FORMAT, page_metadata
+
+    params = {
+        "extensive_search": False,
+        "original_date": True,
+        "outputformat": _DATE_FORMAT,
+        "deferred_url_extractor": True,
+    }
+    pages = sorted((Path(__file__).parent / "data" / "clean" / "scrapinghub" / "html").iterdir())
+    assert len(pages) >= 5
+    for path in pages:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8")
+        ours, theirs = page_metadata(load_html(html)), extract_metadata(html, date_config=params)
+        got = (ours.title, ours.date, ours.sitename, ours.url)
+        assert got == (theirs.title, theirs.date, theirs.sitename, theirs.url), path.name
+        assert ours.title
