@@ -8,6 +8,7 @@ CPU ms a page of each round, the medians and their ratio, and how many pages'
 cleaned articles differ (content spans or metadata).
 
     .venv/bin/python bench/html_ab.py ../shared/data/extraction/scrapinghub --against cbb0cc7
+    .venv/bin/python bench/html_ab.py CORPUS/pages --limit 1000 --against HEAD
 """
 
 from __future__ import annotations
@@ -47,11 +48,22 @@ def _old_module(rev: str) -> ModuleType:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("root", help="scrapinghub benchmark folder (ground-truth.json, html/)")
+    ap.add_argument(
+        "root",
+        help="scrapinghub benchmark folder (ground-truth.json, html/), or a folder of "
+        "pages (*.html, such as gen_corpus.py --format html's OUT/pages)",
+    )
     ap.add_argument("--against", required=True, metavar="REV")
     ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--limit", type=int, default=0, help="the first N pages only (0: all)")
     args = ap.parse_args()
-    pages = load_pages(args.root)
+    root = Path(args.root)
+    if (root / "ground-truth.json").exists():
+        pages = [(p.id, p.html) for p in load_pages(args.root)]
+    else:
+        files = sorted(root.glob("*.html"))
+        pages = [(f.stem, f.read_text(encoding="utf-8")) for f in files]
+    pages = pages[: args.limit] if args.limit else pages
     old = _old_module(args.against)
     sides = {"old": old, "new": htmltext}
     ms: dict[str, list[float]] = {"old": [], "new": []}
@@ -60,7 +72,7 @@ def main() -> None:
         for name in ("old", "new") if rnd % 2 == 0 else ("new", "old"):
             clean_html = sides[name].clean_html
             t = time.process_time()
-            last[name] = [clean_html(Article(p.id, p.html, is_html=True)) for p in pages]
+            last[name] = [clean_html(Article(i, html, is_html=True)) for i, html in pages]
             ms[name].append((time.process_time() - t) / len(pages) * 1000)
     differ = sum(1 for a, b in zip(last["old"], last["new"], strict=True) if a != b)
     med = {k: statistics.median(v) for k, v in ms.items()}

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copytrace.model import Article
-from copytrace.text import merge_spans, tokenize
+from copytrace.text import merge_spans, tokenize, tokenize_many
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -410,11 +410,11 @@ def map_paragraphs(
     ewords: list[str] = []
     para_of: list[int] = []
     lengths: list[int] = []
-    for k, para in enumerate(paragraphs):
-        words = tokenize(para).words
-        ewords.extend(words)
-        para_of.extend([k] * len(words))
-        lengths.append(len(words))
+    # (the paragraphs in one pass: ~13 a page, a pass each cost 4x the words)
+    for k, tok in enumerate(tokenize_many([(para, None, False) for para in paragraphs])):
+        ewords.extend(tok.words)
+        para_of.extend([k] * len(tok.words))
+        lengths.append(len(tok.words))
     if not ewords or not vtok.words:
         return []
     blocks: Sequence[tuple[int, int, int]]
