@@ -106,3 +106,32 @@ def test_a_learned_line_is_cut_out_of_the_paragraph_trafilatura_joined_it_into()
     )
     text = " ".join(art.text[s:e] for s, e in art.content)
     assert "Alpha beta" in text and "Menu line" not in text
+
+
+def test_saved_pages_without_a_source_learn_their_sites_chrome_from_their_heads(
+    crawl: Path, tmp_path: Path
+) -> None:
+    """The same crawl as a folder of saved pages: no source beside them, the site
+    named in each page's head (``og:site_name`` on one site, a canonical link on
+    the other). Before session 27 such pages learned no chrome: on 100k generated
+    pages saved as files, 520 false pairs on agencies' copyright notices."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for k, line in enumerate(crawl.read_text().splitlines()):
+        row = json.loads(line)
+        site = row["source"]
+        named = (
+            f'<meta property="og:site_name" content="{site.split("-")[0].title()}">'
+            if site.startswith("lake")
+            else f'<link rel="canonical" href="https://www.{site}/{k}">'
+        )
+        (folder / f"{site}-{k}.html").write_text(
+            row["html"].replace("<head>", "<head>" + named, 1), encoding="utf-8"
+        )
+    out = tmp_path / "out"
+    summary = scan([folder], out, jobs=1)
+    pairs = [json.loads(line) for line in (out / "pairs.jsonl").read_text().splitlines()]
+    assert [(p["a_id"], p["b_id"]) for p in pairs] == [
+        ("hilltop-times.com-6", "lakeside-news.com-0")
+    ]
+    assert summary.chrome_sources == 2 and summary.chrome_lines >= 2

@@ -13,8 +13,9 @@ two pages of one site, or two sites on the same CMS, never pair on their menus.
 A page with no source is learned under the outlet its own copyright line names
 (:func:`learning_key`); one naming none is not learned from: lines shared by
 unrelated pages of unknown origin are exactly the reuse the scan looks for. An
-HTML page is learned under its source (a crawl's host) by the lines a reader sees
-(:func:`copytrace.htmltext.readable_html`), and the lines of the article trafilatura
+HTML page is learned under its source (a crawl's host), else the site its head
+names (:func:`copytrace.htmltext.page_site`: a folder of saved pages), by the lines
+a reader sees (:func:`copytrace.htmltext.readable_html`), and the lines of the article trafilatura
 finds whose key is its source's chrome are cut out: a paywall prompt or a newsletter box inside
 ``<article>`` is what trafilatura keeps (on a generated crawl of 10k pages, a
 quarter of the pairs were such prompts before session 26).
@@ -818,7 +819,8 @@ def page_outlet(text: str) -> str | None:
 
 def learning_key(source: str | None, text: str, is_html: bool) -> str | None:
     """Under which source a page's lines are counted and its chrome looked up: its
-    own, else (plain text) the outlet it names, else None (not learned from).
+    own, else the outlet it names (plain text: in its lines; HTML: in its head,
+    :func:`copytrace.htmltext.page_site`), else None (not learned from).
 
     Example:
         >>> learning_key(None, "Body.\\n© 2026 The Ashport Mercury", False)
@@ -827,9 +829,13 @@ def learning_key(source: str | None, text: str, is_html: bool) -> str | None:
         ('s', None)
         >>> learning_key("port-news.com", "<p>x</p>", True)
         'port-news.com'
+        >>> learning_key(None, '<meta property="og:site_name" content="Port News">', True)
+        'Port News'
     """
     if is_html:
-        return source or None  # (an HTML page's outlet is in its markup, not its lines)
+        from copytrace.htmltext import page_site
+
+        return source or page_site(text)
     return source or page_outlet(text)
 
 

@@ -570,6 +570,48 @@ _WHOLE_BLOCK_TAG_RE = re.compile(
 _NEWLINES_RE = re.compile(r" *\n[\n ]*| {2,}")
 
 
+# The tags that name a page's site (found by these words), and their attributes.
+_SITE_NAMES = ("og:site_name", "og:url", "canonical")
+_ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def page_site(html: str) -> str | None:
+    """The site a page names in its head: its ``og:site_name``, else the host of its
+    ``og:url`` or canonical link (without ``www.``, as a crawl's source), else None.
+
+    For a page without a source (a folder of saved pages), the key its lines are
+    learned under: the lines many pages of one site share are its chrome.
+
+    Example:
+        >>> page_site('<head><meta content="Port News" property="og:site_name"></head>')
+        'Port News'
+        >>> page_site('<link rel="canonical" href="https://www.port-news.com/a"><body>')
+        'port-news.com'
+        >>> page_site("<p>x</p>") is None
+        True
+    """
+    from copytrace.ingest.records import host_of
+
+    head = html  # (the tags stand in the head; a search for its end costs more)
+    found: dict[str, str] = {}
+    # (each word's tags by str.find, not a regex tried at every tag: a real page's
+    # head holds scripts and styles of tens of kilobytes)
+    for word in _SITE_NAMES:
+        at = head.find(word)
+        while at >= 0 and word not in found:
+            lo, hi = head.rfind("<", 0, at), head.find(">", at)
+            tag = head[lo:hi] if lo >= 0 and hi >= 0 else ""
+            attrs = {k.lower(): a or b or c for k, a, b, c in _ATTR_RE.findall(tag)}
+            name = (attrs.get("property") or attrs.get("name") or attrs.get("rel") or "").lower()
+            value = unescape(attrs.get("content") or attrs.get("href") or "").strip()
+            if name == word and value and tag[1:5].lower() in ("meta", "link"):
+                found[word] = value
+            at = head.find(word, at + len(word))
+    if "og:site_name" in found:
+        return found["og:site_name"]
+    return host_of(found.get("og:url") or found.get("canonical"))
+
+
 def readable_html(piece: str) -> str:
     """What a reader sees of a piece of an HTML source: scripts, styles and comments
     dropped, a line break for a block tag, other tags gone, entities decoded, white

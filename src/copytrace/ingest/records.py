@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from copytrace.model import Article
 
@@ -189,3 +190,21 @@ def _plain_record(rec: dict[str, Any], path: str) -> Article | None:
         path,
         False,
     )
+
+
+def host_of(url: str | None) -> str | None:
+    """The URL's host, lower case, without a leading ``www.``.
+
+    Example:
+        >>> host_of("https://WWW.Example.com:8080/a/b")
+        'example.com'
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host

@@ -23,13 +23,12 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from copytrace.ingest.charset import binary_reason, control_reason, decode_html
-from copytrace.ingest.records import MAX_TEXT_CHARS, too_long_reason
+from copytrace.ingest.records import MAX_TEXT_CHARS, host_of, too_long_reason
 from copytrace.model import Article, Reject
 
 logger = logging.getLogger(__name__)
@@ -58,24 +57,6 @@ def _last_modified(record: WarcRecord) -> str | None:
         return _iso(email.utils.parsedate_to_datetime(raw))
     except (TypeError, ValueError, IndexError):
         return None
-
-
-def host_of(url: str | None) -> str | None:
-    """The URL's host, lower case, without a leading ``www.``.
-
-    Example:
-        >>> host_of("https://WWW.Example.com:8080/a/b")
-        'example.com'
-    """
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def _skip_reason(record: WarcRecord) -> str | None:
