@@ -132,3 +132,31 @@ def test_a_folder_page_keeps_its_own_time_over_its_urls_day(tmp_path: Path) -> N
     pairs = [json.loads(x) for x in (out / "pairs.jsonl").read_text().splitlines()]
     assert len(pairs) == 1
     assert pairs[0]["source_id"] == "b"
+
+
+def test_a_page_dated_by_a_day_takes_the_time_its_json_ld_gives_that_day() -> None:
+    """htmldate reads an ``article:published`` day before a script's precise time;
+    the time (with its zone, within a day of that day) is the page's. Forbes's page
+    was "2019-11-19" against Live Science's 23:30 UTC on the 18th and passed for the
+    source; its JSON-LD says 03:05 UTC on the 19th (session 27)."""
+    from copytrace.htmltext import extract_paragraphs
+
+    head = '<meta property="article:published" content="2019-11-19">'
+    script = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"dateCreated": "0001-01-01T00:00:00Z", "datePublished": "%s"}</script>'
+    )
+    body = f"<body><article><h1>Harbour closed</h1>{BODY}</article></body>"
+
+    def page(when: str) -> str:
+        return f"<html><head><title>Harbour</title>{head}{script % when}</head>{body}</html>"
+
+    assert extract_paragraphs(page("2019-11-19T03:05:46Z")).published == (
+        "2019-11-19T03:05:46+00:00"
+    )
+    assert extract_paragraphs(page("Tue Nov 19 2019 03:05:46 GMT+0000")).published == (
+        "2019-11-19T03:05:46+00:00"
+    )
+    # a time far from the day, or without a zone, leaves the day
+    assert extract_paragraphs(page("0001-01-01T00:00:00Z")).published == "2019-11-19"
+    assert extract_paragraphs(page("2019-11-19T03:05:46")).published == "2019-11-19"
