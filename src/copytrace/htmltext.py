@@ -647,21 +647,21 @@ def page_site(html: str) -> str | None:
     """
     from copytrace.ingest.records import host_of
 
-    head = html  # (the tags stand in the head; a search for its end costs more)
     found: dict[str, str] = {}
-    # (each word's tags by str.find, not a regex tried at every tag: a real page's
-    # head holds scripts and styles of tens of kilobytes)
+    # (each word's tags by str.find over the whole page, not a regex tried at every
+    # tag nor a search for the head's end: a real page's head holds scripts and
+    # styles of tens of kilobytes)
     for word in _SITE_NAMES:
-        at = head.find(word)
+        at = html.find(word)
         while at >= 0 and word not in found:
-            lo, hi = head.rfind("<", 0, at), head.find(">", at)
-            tag = head[lo:hi] if lo >= 0 and hi >= 0 else ""
+            lo, hi = html.rfind("<", 0, at), html.find(">", at)
+            tag = html[lo:hi] if lo >= 0 and hi >= 0 else ""
             attrs = {k.lower(): a or b or c for k, a, b, c in _ATTR_RE.findall(tag)}
             name = (attrs.get("property") or attrs.get("name") or attrs.get("rel") or "").lower()
             value = unescape(attrs.get("content") or attrs.get("href") or "").strip()
             if name == word and value and tag[1:5].lower() in ("meta", "link"):
                 found[word] = value
-            at = head.find(word, at + len(word))
+            at = html.find(word, at + len(word))
     if "og:site_name" in found:
         return found["og:site_name"]
     return host_of(found.get("og:url") or found.get("canonical"))
