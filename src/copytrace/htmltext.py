@@ -4,10 +4,11 @@ trafilatura finds the article and hands back its paragraphs as plain text, with
 no positions. copytrace needs ``content`` spans over the original input, which for
 HTML is the HTML source itself, so this module:
 
-1. walks the HTML with the standard library's ``html.parser``, tracking source
-   offsets, and builds the page's visible text (script, style and the like
-   skipped, entities decoded, a line break at each block boundary) with a map
-   from every visible character back to the source characters it came from;
+1. tokenizes the HTML as the standard library's ``html.parser`` does, tracking
+   source offsets (:mod:`copytrace.htmlvisible`), and builds the page's visible
+   text (script, style and the like skipped, entities decoded, a line break at
+   each block boundary) with a map from every visible character back to the
+   source characters it came from;
 2. aligns trafilatura's words, paragraph by paragraph, with the visible words
    (``difflib.SequenceMatcher`` over word sequences, so words trafilatura
    reformatted or dropped only shorten a run);
@@ -31,12 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 from html import unescape
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
+from copytrace.htmlvisible import BLOCK, HIDDEN, VisibleText, visible_text
 from copytrace.model import Article
 from copytrace.text import merge_spans, tokenize, tokenize_many
 
@@ -56,62 +54,6 @@ __all__ = [
     "visible_text",
 ]
 
-# Elements whose text a reader never sees.
-_HIDDEN = frozenset(
-    {"script", "style", "noscript", "template", "title", "head", "svg", "math", "iframe", "select"}
-)
-# Elements that start a new block of text: the visible text gets a line break there.
-_BLOCK = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-        "body",
-        "html",
-        "caption",
-        "details",
-        "summary",
-        "option",
-        "button",
-        "label",
-        "input",
-        "img",
-    ]
-)
 # Matching runs shorter than this many words are ignored unless they are the whole
 # paragraph: a lone "the" matched in a menu is not article text.
 MIN_RUN_WORDS = 2
@@ -121,159 +63,6 @@ MIN_RUN_WORDS = 2
 # Past this many word pairs the words are matched in one forward pass instead. The
 # largest of the 181 scrapinghub pages needs 264,286.
 MATCH_PAIRS_MAX = 1_000_000
-# html.parser's getpos() counts lines at "\n" only (a lone "\r" stays in its line).
-_NEWLINE_RE = re.compile(r"\n")
-
-
-@dataclass(frozen=True, slots=True)
-class VisibleText:
-    """A page's visible text with a map back to its HTML source.
-
-    ``text[i]`` came from ``source[starts[i]:ends[i]]`` (``source`` is the HTML); a
-    block break inserted by the walker has ``starts[i] == ends[i] == -1``. (numpy
-    arrays: a page's tens of thousands of visible characters as Python ints cost
-    more than the parse.)
-    """
-
-    text: str
-    starts: npt.NDArray[np.int64]
-    ends: npt.NDArray[np.int64]
-    source: str
-
-    def source_spans(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """Source spans covering visible characters ``[lo, hi)``, split at tags and breaks.
-
-        Example:
-            >>> v = visible_text("<p>One <b>two</b></p>")
-            >>> [v.text[s:e] for s, e in [(0, 7)]]
-            ['One two']
-            >>> v.source_spans(0, 7)
-            [(3, 7), (10, 13)]
-        """
-        s, e = self.starts[lo:hi], self.ends[lo:hi]
-        kept = np.flatnonzero(s >= 0)
-        if not len(kept):
-            return []
-        s, e = s[kept], e[kept]
-        # A span goes on while each character starts at or before the end so far
-        # (an entity's characters share its source) and no break comes between.
-        reach = np.maximum.accumulate(e)
-        opens = np.ones(len(kept), bool)
-        opens[1:] = (kept[1:] != kept[:-1] + 1) | (s[1:] > reach[:-1])
-        firsts = np.flatnonzero(opens)
-        lasts = np.append(firsts[1:], len(kept)) - 1
-        return list(zip(s[firsts].tolist(), reach[lasts].tolist(), strict=True))
-
-
-class _Walker(HTMLParser):
-    """Collects the visible text as pieces: a text node's (or part of one), each
-    character from its own source character; a decoded reference's, every character
-    from the whole reference; a block break (source -1)."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        self.line_starts = [0] + [m.end() for m in _NEWLINE_RE.finditer(source)]
-        self.pieces: list[str] = []
-        self.at: list[int] = []  # each piece's first source character (-1: a break)
-        self.to: list[int] = []  # a reference's source end (-1: a text node's piece)
-        self.hidden: list[str] = []
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def _break(self) -> None:
-        if self.at and self.at[-1] != -1:
-            self.pieces.append("\n")
-            self.at.append(-1)
-            self.to.append(-1)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self.hidden.append(tag)
-        elif tag == "body":
-            self.hidden.clear()  # an unclosed <head> ends here
-        if tag in _BLOCK:
-            self._break()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK:
-            self._break()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN and tag in self.hidden:
-            while self.hidden and self.hidden.pop() != tag:
-                pass
-        if tag in _BLOCK:
-            self._break()
-
-    def handle_data(self, data: str) -> None:
-        if self.hidden or not data:
-            return
-        base = self._offset()
-        if self.source[base : base + len(data)] != data:  # pragma: no cover - parser quirk
-            found = self.source.find(data, max(0, base - 16))
-            if found < 0:
-                return
-            base = found
-        self.pieces.append(data)
-        self.at.append(base)
-        self.to.append(-1)
-
-    def _ref(self, raw: str) -> None:
-        if self.hidden:
-            return
-        start = self._offset()
-        end = start + len(raw)
-        if self.source[start:end] != raw:  # pragma: no cover - parser quirk
-            return
-        text = unescape(raw)
-        if text:
-            self.pieces.append(text)
-            self.at.append(start)
-            self.to.append(end)
-
-    def handle_entityref(self, name: str) -> None:
-        at = self._offset()
-        raw = f"&{name};" if self.source.startswith(f"&{name};", at) else f"&{name}"
-        self._ref(raw)
-
-    def handle_charref(self, name: str) -> None:
-        at = self._offset()
-        raw = f"&#{name};" if self.source.startswith(f"&#{name};", at) else f"&#{name}"
-        self._ref(raw)
-
-
-def visible_text(html: str) -> VisibleText:
-    """The text a reader sees in ``html``, each character mapped to its source.
-
-    Example:
-        >>> v = visible_text("<p>Fish &amp; chips</p><script>x()</script><p>Tea</p>")
-        >>> v.text
-        'Fish & chips\\nTea'
-        >>> int(v.starts[5]), int(v.ends[5])
-        (8, 13)
-    """
-    walker = _Walker(html)
-    walker.feed(html)
-    walker.close()
-    pieces, at, to = walker.pieces, walker.at, walker.to
-    while at and at[-1] == -1:  # (no break after the last text)
-        pieces.pop()
-        at.pop()
-        to.pop()
-    lens = np.fromiter(map(len, pieces), np.int64, len(pieces))
-    first = np.repeat(np.asarray(at, np.int64), lens)
-    ref_end = np.repeat(np.asarray(to, np.int64), lens)
-    # (a text node's character k: its piece's start + k; a reference's: its start)
-    piece_at = np.zeros(len(pieces), np.int64)
-    np.cumsum(lens[:-1], out=piece_at[1:])
-    k = np.arange(len(first), dtype=np.int64) - np.repeat(piece_at, lens)
-    node = (ref_end < 0) & (first >= 0)
-    starts = np.where(node, first + k, first)
-    ends = np.where(node, starts + 1, ref_end)
-    return VisibleText("".join(pieces), starts, ends, html)
 
 
 # trafilatura's fast mode: its own extractor only, without the readability and
@@ -585,7 +374,7 @@ def forward_blocks(a: Sequence[str], b: Sequence[str], gram: int = 3) -> list[tu
 
 
 _TAG_RE = re.compile(r"<[^>]*>?")
-_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(_BLOCK)) + r")\b", re.IGNORECASE)
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(BLOCK)) + r")\b", re.IGNORECASE)
 _WS_RE = re.compile(r"\s+")
 
 
@@ -617,10 +406,10 @@ def span_text(source: str, spans: Sequence[tuple[int, int]]) -> str:
 
 # Markup a reader never reads, tags, and the tags that start a block of text.
 _UNSEEN_RE = re.compile(
-    r"<(" + "|".join(sorted(_HIDDEN)) + r")\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+    r"<(" + "|".join(sorted(HIDDEN)) + r")\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
 )
 _WHOLE_BLOCK_TAG_RE = re.compile(
-    r"<\s*/?\s*(?:" + "|".join(sorted(_BLOCK)) + r")\b[^>]*>", re.IGNORECASE
+    r"<\s*/?\s*(?:" + "|".join(sorted(BLOCK)) + r")\b[^>]*>", re.IGNORECASE
 )
 _NEWLINES_RE = re.compile(r" *\n[\n ]*| {2,}")
 
