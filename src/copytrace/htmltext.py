@@ -10,8 +10,8 @@ HTML is the HTML source itself, so this module:
    each block boundary) with a map from every visible character back to the
    source characters it came from;
 2. aligns trafilatura's words, paragraph by paragraph, with the visible words
-   (``difflib.SequenceMatcher`` over word sequences, so words trafilatura
-   reformatted or dropped only shorten a run);
+   (difflib's ``SequenceMatcher``, as compiled by cydifflib, over word
+   sequences, so words trafilatura reformatted or dropped only shorten a run);
 3. turns each matched run of visible text back into source spans that cover the
    article's text nodes only: a tag between two text nodes splits a span.
 
@@ -30,9 +30,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from difflib import SequenceMatcher
 from html import unescape
 from typing import TYPE_CHECKING
+
+from cydifflib import SequenceMatcher
 
 from copytrace.htmlvisible import BLOCK, HIDDEN, VisibleText, visible_text
 from copytrace.model import Article

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from difflib import SequenceMatcher
 from itertools import pairwise
+
+from cydifflib import SequenceMatcher
 
 from copytrace.htmltext import readable_html
 from copytrace.model import Article, PairResult, Passage
