@@ -74,3 +74,19 @@ def test_ordinary_pages_keep_difflib(monkeypatch) -> None:
     art = htmltext.clean_html(Article("p", html, is_html=True))
     kept = " ".join(html[s:e] for s, e in art.content)
     assert all(p in kept for p in paras)
+
+
+def test_a_page_of_a_thousand_rows_keeps_the_matcher(monkeypatch) -> None:
+    # (7M word pairs: past the pure-Python difflib's budget, within cydifflib's)
+    paras = _paragraphs()[:2]
+    rows = "".join(f"<li>Row {i} of the list with some words</li>" for i in range(1000))
+    html = f"<html><body><ul>{rows}</ul><article>" + "".join(f"<p>{p}</p>" for p in paras)
+    html += "</article></body></html>"
+    vis = visible_text(html)
+    extracted = [*(f"Row {i} of the list with some words" for i in range(1000)), *paras]
+    words = [w for p in extracted for w in htmltext.tokenize(p).words]
+    assert 1_000_000 < _match_pairs(words, htmltext.tokenize(vis.text).words) <= MATCH_PAIRS_MAX
+    monkeypatch.setattr(htmltext, "forward_blocks", None)  # (would fail if called)
+    text = " ".join(html[s:e] for s, e in map_paragraphs(vis, extracted))
+    assert all(p in text for p in paras)
+    assert "Row 999 of the list with some words" in text

@@ -62,8 +62,11 @@ MIN_RUN_WORDS = 2
 # extracted text times their count on the page: on a page repeating its words (a
 # 60,000-row list, a table of numbers) that is billions, and one page took minutes.
 # Past this many word pairs the words are matched in one forward pass instead. The
-# largest of the 181 scrapinghub pages needs 264,286.
-MATCH_PAIRS_MAX = 1_000_000
+# largest of the 181 scrapinghub pages needs 264,286. The limit is a time budget:
+# 1M with difflib in pure Python (~0.2 s on a list or a table of numbers), 10M since
+# the matcher is cydifflib's (0.04 s at 7M pairs of list rows, 0.14 s at 5.8M of
+# table cells, session 28), so fewer such pages fall to the coarser forward pass.
+MATCH_PAIRS_MAX = 10_000_000
 
 
 # trafilatura's fast mode: its own extractor only, without the readability and
