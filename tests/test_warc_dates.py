@@ -160,3 +160,31 @@ def test_a_page_dated_by_a_day_takes_the_time_its_json_ld_gives_that_day() -> No
     # a time far from the day, or without a zone, leaves the day
     assert extract_paragraphs(page("0001-01-01T00:00:00Z")).published == "2019-11-19"
     assert extract_paragraphs(page("2019-11-19T03:05:46")).published == "2019-11-19"
+
+
+def test_a_time_without_a_zone_takes_the_zone_its_json_ld_shows() -> None:
+    """htmldate reads a meta time without its zone; where the page's JSON-LD gives
+    the same instant with a zone, the time is that instant (TechCrunch's "20:58:46"
+    and "04:58:46Z" the next day: 8 of the 20 real pages with a time and no zone;
+    its pair with VentureBeat, 07:03 UTC, was left undecided, session 28)."""
+    from copytrace.htmltext import extract_paragraphs
+
+    head = '<meta property="article:published_time" content="2019-11-18T20:58:46">'
+    script = '<script type="application/ld+json">{"datePublished": "%s"}</script>'
+    body = f"<body><article><h1>Harbour closed</h1>{BODY}</article></body>"
+
+    def page(when: str) -> str:
+        return f"<html><head><title>Harbour</title>{head}{script % when}</head>{body}</html>"
+
+    assert extract_paragraphs(page("2019-11-19T04:58:46Z")).published == (
+        "2019-11-18T20:58:46-08:00"
+    )
+    assert extract_paragraphs(page("2019-11-19T04:58:46.403Z")).published == (
+        "2019-11-18T20:58:46-08:00"
+    )
+    assert extract_paragraphs(page("Mon, 18 Nov 2019 20:58:46 +0000")).published == (
+        "2019-11-18T20:58:46+00:00"
+    )
+    # another instant (not a whole quarter hour away), or no zone: no zone
+    assert extract_paragraphs(page("2019-11-19T04:59:46Z")).published == "2019-11-18T20:58:46"
+    assert extract_paragraphs(page("2019-11-18T20:58:46")).published == "2019-11-18T20:58:46"
