@@ -188,3 +188,26 @@ def test_a_time_without_a_zone_takes_the_zone_its_json_ld_shows() -> None:
     # another instant (not a whole quarter hour away), or no zone: no zone
     assert extract_paragraphs(page("2019-11-19T04:59:46Z")).published == "2019-11-18T20:58:46"
     assert extract_paragraphs(page("2019-11-18T20:58:46")).published == "2019-11-18T20:58:46"
+
+
+def test_a_day_takes_the_time_a_published_meta_tag_or_element_marks() -> None:
+    """htmldate passes over an ``article:published_time`` with milliseconds
+    ("2019-11-18T18:54:53.000Z": The Guardian's and the NYTimes's pages came out
+    as days) and reads a day first where an element holds the time as its text
+    (Business Insider Deutschland); such marked times are the page's (session 28)."""
+    from copytrace.htmltext import extract_paragraphs
+
+    body = f"<body><article><h1>Harbour closed</h1>{BODY}</article></body>"
+
+    def page(head: str, inside: str = "") -> str:
+        return f"<html><head><title>Harbour</title>{head}</head>{body}{inside}</html>"
+
+    meta = '<meta property="article:published_time" content="2019-11-18T18:54:53.000Z">'
+    day = '<meta property="article:published" content="2019-11-18">'
+    assert extract_paragraphs(page(day + meta)).published == "2019-11-18T18:54:53+00:00"
+    day = '<meta property="article:published" content="2019-11-13">'
+    held = '<div itemprop="datePublished">2019-11-13T23:06:00+01:00</div>'
+    assert extract_paragraphs(page(day, held)).published == "2019-11-13T23:06:00+01:00"
+    # an update's time is not the publication's
+    updated = '<time class="updated" datetime="2019-11-13T23:06:00+01:00">Nov 13</time>'
+    assert extract_paragraphs(page(day, updated)).published == "2019-11-13"
