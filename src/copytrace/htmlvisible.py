@@ -137,13 +137,19 @@ def visible_text(html: str) -> VisibleText:
         (8, 13)
     """
     try:
-        pieces, at, to = _scan(html)
+        pieces = _scan(html)
     except _Unusual:
-        pieces, at, to = _walk(html)
-    while at and at[-1] == -1:  # (no break after the last text)
-        pieces.pop()
-        at.pop()
-        to.pop()
+        pieces = _walk(html)
+    return assembled(pieces, html)
+
+
+def assembled(parts: Pieces, html: str) -> VisibleText:
+    """The visible text of ``html`` from its pieces (see :func:`_scan`)."""
+    pieces, at, to = parts
+    n = len(at)
+    while n and at[n - 1] == -1:  # (no break after the last text)
+        n -= 1
+    pieces, at, to = pieces[:n], at[:n], to[:n]
     lens = np.fromiter(map(len, pieces), np.int64, len(pieces))
     first = np.repeat(np.asarray(at, np.int64), lens)
     ref_end = np.repeat(np.asarray(to, np.int64), lens)
