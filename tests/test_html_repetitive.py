@@ -46,24 +46,33 @@ def test_forward_blocks_skip_words_the_page_does_not_hold() -> None:
     assert [(i, j, n) for i, j, n in blocks if n] == [(0, 0, 3), (6, 3, 4)]
 
 
-def test_a_page_of_repeated_rows_maps_its_article_by_the_forward_pass(monkeypatch) -> None:
+def _rows_page(n: int) -> tuple[str, list[str], int]:
+    """A page of ``n`` list rows before a two-paragraph article: its HTML, what
+    trafilatura would extract (rows and paragraphs), and the word pairs the matcher
+    may visit."""
     paras = _paragraphs()[:2]
-    rows = "".join(f"<li>Row {i} of the list with some words</li>" for i in range(3000))
+    rows = "".join(f"<li>Row {i} of the list with some words</li>" for i in range(n))
     html = f"<html><body><ul>{rows}</ul><article>" + "".join(f"<p>{p}</p>" for p in paras)
     html += "</article></body></html>"
-    vis = visible_text(html)
-    extracted = [*(f"Row {i} of the list with some words" for i in range(3000)), *paras]
+    extracted = [*(f"Row {i} of the list with some words" for i in range(n)), *paras]
     words = [w for p in extracted for w in htmltext.tokenize(p).words]
-    assert _match_pairs(words, htmltext.tokenize(vis.text).words) > MATCH_PAIRS_MAX
+    return html, extracted, _match_pairs(words, htmltext.tokenize(visible_text(html).text).words)
+
+
+def _mapped(html: str, extracted: list[str]) -> str:
+    text = " ".join(html[s:e] for s, e in map_paragraphs(visible_text(html), extracted))
+    assert all(p in text for p in _paragraphs()[:2])
+    return text
+
+
+def test_a_page_of_repeated_rows_maps_its_article_by_the_forward_pass(monkeypatch) -> None:
+    html, extracted, pairs = _rows_page(3000)
+    assert pairs > MATCH_PAIRS_MAX
     used = []
     real = htmltext.forward_blocks
     monkeypatch.setattr(htmltext, "forward_blocks", lambda a, b: used.append(1) or real(a, b))
-    spans = map_paragraphs(vis, extracted)
+    assert "Row 2999 of the list with some words" in _mapped(html, extracted)
     assert used
-    text = " ".join(html[s:e] for s, e in spans)
-    for p in paras:
-        assert p in text
-    assert "Row 2999 of the list with some words" in text
 
 
 def test_ordinary_pages_keep_difflib(monkeypatch) -> None:
@@ -78,15 +87,7 @@ def test_ordinary_pages_keep_difflib(monkeypatch) -> None:
 
 def test_a_page_of_a_thousand_rows_keeps_the_matcher(monkeypatch) -> None:
     # (7M word pairs: past the pure-Python difflib's budget, within cydifflib's)
-    paras = _paragraphs()[:2]
-    rows = "".join(f"<li>Row {i} of the list with some words</li>" for i in range(1000))
-    html = f"<html><body><ul>{rows}</ul><article>" + "".join(f"<p>{p}</p>" for p in paras)
-    html += "</article></body></html>"
-    vis = visible_text(html)
-    extracted = [*(f"Row {i} of the list with some words" for i in range(1000)), *paras]
-    words = [w for p in extracted for w in htmltext.tokenize(p).words]
-    assert 1_000_000 < _match_pairs(words, htmltext.tokenize(vis.text).words) <= MATCH_PAIRS_MAX
+    html, extracted, pairs = _rows_page(1000)
+    assert 1_000_000 < pairs <= MATCH_PAIRS_MAX
     monkeypatch.setattr(htmltext, "forward_blocks", None)  # (would fail if called)
-    text = " ".join(html[s:e] for s, e in map_paragraphs(vis, extracted))
-    assert all(p in text for p in paras)
-    assert "Row 999 of the list with some words" in text
+    assert "Row 999 of the list with some words" in _mapped(html, extracted)
