@@ -86,7 +86,8 @@ def cpu_ms(pages: list[str], scan: bool) -> float:
     """CPU ms a page of ``visible_text``, by the scanner or (``scan`` False) by
     html.parser alone."""
     real = hv._scan
-    hv._scan = real if scan else _hand_over
+    if not scan:
+        hv._scan = _hand_over
     try:
         t = time.process_time()
         for html in pages:
