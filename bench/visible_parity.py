@@ -78,7 +78,7 @@ def load(root: Path, limit: int | None) -> list[str]:
     return pages
 
 
-def _hand_over(html: str) -> hv.Pieces:
+def _hand_over(raw: str) -> hv.Pieces:
     raise hv._Unusual(0)
 
 
