@@ -4,8 +4,9 @@
 ``html.parser`` does (Python 3.11.7's rules: where a tag ends, what a script's
 text is, which ``&`` starts a reference), but in one regex-driven loop over the
 source instead of its per-token method calls: on the 181 scrapinghub pages
-10.5 -> 5 ms a page, the same text and map on every page (``bench/html_ab.py``
-and ``tests/test_htmlvisible.py`` hold it to ``html.parser``). The few
+10.7 -> 5.4 ms a page, the same text and map on every page
+(``bench/visible_parity.py`` and ``tests/test_htmlvisible.py`` hold it to
+``html.parser``, fuzzed markup included). The few
 constructs ``html.parser`` leaves for a second pass (a reference or a tag cut off
 by the end of the page, a broken ``&#``, a ``<![`` section) send the page to
 ``html.parser`` itself (:class:`_Walker`).
