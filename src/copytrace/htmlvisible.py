@@ -9,7 +9,11 @@ source instead of its per-token method calls: on the 181 scrapinghub pages
 ``html.parser``, fuzzed markup included). The few
 constructs ``html.parser`` leaves for a second pass (a reference or a tag cut off
 by the end of the page, a broken ``&#``, a ``<![`` section) send the page to
-``html.parser`` itself (:class:`_Walker`).
+``html.parser`` itself (:class:`_Walker`). Python 3.11.14 changed some of
+``html.parser``'s rules toward HTML5's (``--!>`` ends a comment, ``</ script>``
+does not end a script: CPython gh-102555, gh-135661); the scanner keeps 3.11.7's
+on every Python, so the pages it reads (all but those it hands over) get the same
+map whatever the interpreter's patch release.
 
 Script, style and the like are skipped, references decoded, and a line break
 stands at each block boundary.
