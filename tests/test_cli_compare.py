@@ -43,6 +43,23 @@ def test_nothing_reused_still_exits_zero() -> None:
     assert json.loads(out)["direction"]["source"] is None
 
 
+def test_view_shows_whole_passages_of_text_without_spaces() -> None:
+    # Chinese has no spaces to wrap at: each passage's text is folded onto more
+    # lines, never cut off with an ellipsis.
+    a, b = DATA.parent / "cjk" / "nikkei_zh.txt", DATA.parent / "cjk" / "tass_zh.txt"
+    code, out, _ = run(str(a), str(b), "--json")
+    passages = json.loads(out)["passages"]
+    assert code == 0 and any(p["a_end"] - p["a_start"] > 60 for p in passages)
+    code, out, _ = run(str(a), str(b))
+    text_a, text_b = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    for p in passages:
+        # (the two columns' lines alternate: each side's text is in order in the output)
+        for reused in (text_a[p["a_start"] : p["a_end"]], text_b[p["b_start"] : p["b_end"]]):
+            rest = iter(out)
+            assert all(ch in rest for ch in reused.replace(" ", "")), reused
+    assert "…" not in out
+
+
 def test_pan_preset_is_accepted(nikkei_path: Path, tass_path: Path) -> None:
     code, out, _ = run(str(nikkei_path), str(tass_path), "--json", "--preset", "pan")
     assert code == 0

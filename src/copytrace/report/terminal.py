@@ -74,8 +74,10 @@ def _passage_table(result: PairResult, k: int, p: Passage) -> Table:
         f"  {p.words} words, similarity {p.similarity:.2f}, {credited}",
     )
     table = Table(title=title, title_justify="left", box=box.SIMPLE, expand=True, show_lines=False)
-    table.add_column(f"a [{p.a_start}:{p.a_end}]", ratio=1)
-    table.add_column(f"b [{p.b_start}:{p.b_end}]", ratio=1)
+    # (fold, not rich's ellipsis: a run without spaces, such as Chinese or Japanese
+    # text or a long URL, is broken across lines rather than cut off)
+    table.add_column(f"a [{p.a_start}:{p.a_end}]", ratio=1, overflow="fold")
+    table.add_column(f"b [{p.b_start}:{p.b_end}]", ratio=1, overflow="fold")
     ta, tb = marked_pair(a.text, (p.a_start, p.a_end), b.text, (p.b_start, p.b_end), a.is_html)
     table.add_row(ta, tb)
     return table
