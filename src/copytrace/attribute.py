@@ -139,18 +139,19 @@ _WORD_LED = frozenset(
 # News agencies by the names they are credited with ("wire:AP", "AP" and "The
 # Associated Press" are one publisher).
 _AGENCIES = (
-    ("AP", "Associated Press", "The Associated Press"),
-    ("Reuters", "Thomson Reuters"),
-    ("AFP", "Agence France-Presse", "Agence France Presse"),
-    ("DPA", "Deutsche Presse-Agentur"),
+    ("AP", "Associated Press", "The Associated Press", "美联社", "美聯社", "AP通信", "AP통신"),
+    ("Reuters", "Thomson Reuters", "路透社", "ロイター", "ロイター通信", "로이터", "로이터통신"),
+    ("AFP", "Agence France-Presse", "Agence France Presse", "法新社", "AFP通信", "AFP통신"),
+    ("DPA", "Deutsche Presse-Agentur", "德新社"),
     ("UPI", "United Press International"),
-    ("TASS", "ITAR-TASS"),
-    ("Xinhua", "Xinhua News Agency"),
-    ("Kyodo", "Kyodo News"),
+    ("TASS", "ITAR-TASS", "塔斯社", "タス通信", "타스통신"),
+    ("Xinhua", "Xinhua News Agency", "新华社", "新華社", "新华网", "新華網", "신화통신"),
+    ("Kyodo", "Kyodo News", "共同社", "共同通信", "교도통신"),
     ("ANSA", "Agenzia Nazionale Stampa Associata"),
     ("EFE", "Agencia EFE"),
     ("PA", "Press Association", "PA Media"),
-    ("Bloomberg", "Bloomberg News"),
+    ("Bloomberg", "Bloomberg News", "彭博社", "ブルームバーグ", "블룸버그"),
+    ("Yonhap", "Yonhap News Agency", "韩联社", "韓聯社", "聯合ニュース", "연합뉴스"),
 )
 _AGENCY_OF = {name.casefold(): names for names in _AGENCIES for name in names}
 
@@ -881,6 +882,10 @@ def _has_word(text: str, word: str) -> bool:
     """``re.search(rf"\\b{re.escape(word)}\\b", text)`` without compiling a pattern per
     word (names change from pair to pair and would churn the ``re`` cache)."""
     n = len(word)
+    if _UNSPACED.match(word[0]) or _UNSPACED.match(word[-1]):
+        # (Chinese, Japanese: no spaces part the words, and a Korean name takes its
+        # particle: "연합뉴스는"; a name stands inside a run)
+        return word in text
     before = _is_word_char(word[0])
     after = _is_word_char(word[-1])
     k = text.find(word)
@@ -891,6 +896,9 @@ def _has_word(text: str, word: str) -> bool:
             return True
         k = text.find(word, k + 1)
     return False
+
+
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]")
 
 
 def _is_word_char(ch: str) -> bool:

@@ -1,4 +1,5 @@
-"""Credit phrases in German, French, Spanish, Italian, Portuguese and Russian news.
+"""Credit phrases in German, French, Spanish, Italian, Portuguese and Russian news
+(and, through :mod:`copytrace.credits_cjk`, Chinese, Japanese and Korean).
 
 :mod:`copytrace.attribute` finds English credits ("according to Nikkei", "the
 daily wrote") with its ASCII trigger-word search. Wire copy is reprinted in
@@ -29,6 +30,8 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
+
+from copytrace import credits_cjk
 
 # A credited name: quoted, or up to five words (trimmed to the capitalised ones).
 _WORD = r"[^\W\d_][\w&.’'-]*"
@@ -227,6 +230,9 @@ LANGUAGES: tuple[_Language, ...] = (
 )
 
 
+_CJK = frozenset(["zh", "ja", "ko"])  # (read by copytrace.credits_cjk)
+
+
 # Which languages a page may credit in, found cheaply (most pages are English and hold
 # no lead word: the phrase patterns never run on them). ASCII_KEYS are lead words
 # of four or more ASCII letters, looked up as whole runs in the page's ASCII letter
@@ -285,10 +291,12 @@ def page_languages(text: str, keys: Iterable[bytes] | None = None) -> frozenset[
         runs = b" " + text.encode("ascii", "replace").translate(_LETTER_RUNS) + b" "
         keys = [m.group(1) for m in _KEY_RUN.finditer(runs)]
     found = {code for k in keys for code in ASCII_KEYS.get(k, ())}
-    if not text.isascii() and any(ch in text for ch in _STEM_LETTERS):
-        for form, codes in _STEM_FORMS.items():
-            if form in text:
-                found.update(codes)
+    if not text.isascii():
+        if any(ch in text for ch in _STEM_LETTERS):
+            for form, codes in _STEM_FORMS.items():
+                if form in text:
+                    found.update(codes)
+        found.update(credits_cjk.page_languages(text))
     return frozenset(found)
 
 
@@ -333,6 +341,10 @@ def find_credits(
                         named.append((start, stop, phrase, name, strong))
                     elif strong:
                         generic.append((start, stop, phrase))
+    if codes & _CJK:
+        cjk_named, cjk_generic = credits_cjk.find_credits(text, spans, codes)
+        named += cjk_named
+        generic += cjk_generic
     return Credits(tuple(sorted(named)), tuple(sorted(generic)))
 
 
@@ -404,6 +416,7 @@ def languages() -> Iterator[str]:
 
     Example:
         >>> list(languages())
-        ['de', 'fr', 'es', 'it', 'pt', 'ru']
+        ['de', 'fr', 'es', 'it', 'pt', 'ru', 'zh', 'ja', 'ko']
     """
-    return (lang.code for lang in LANGUAGES)
+    yield from (lang.code for lang in LANGUAGES)
+    yield from ("zh", "ja", "ko")
