@@ -247,6 +247,17 @@ def test_text_without_chrome_is_kept_whole() -> None:
     assert all(keep)
 
 
+def test_a_chinese_page_keeps_its_story_and_drops_its_chrome() -> None:
+    path = Path(__file__).resolve().parent / "data" / "cjk" / "zh_page.txt"
+    art = clean_text(Article(id="zh", text=path.read_text(encoding="utf-8")))
+    kept = article_text(art)
+    for sentence in ("据日本经济新闻周一报道", "东京希望与莫斯科", "格拉西莫夫", "内部人士说"):
+        assert sentence in kept
+    for chrome in ("首页", "分享到", "责任编辑", "来源", "相关新闻", "版权所有"):
+        assert chrome not in kept
+    assert art.published == "2018-05-21T09:56:00"
+
+
 def test_empty_and_blank_text_have_no_content() -> None:
     assert clean_text(Article(id="e", text="")).content == ()
     assert clean_text(Article(id="b", text="\n \n\t\n")).content == ()
@@ -265,6 +276,11 @@ def test_empty_and_blank_text_have_no_content() -> None:
         "In other media",
         "Photo: Reuters",
         "May 21, 2018, 9:56 UTC+3 TOKYO",
+        "分享到：微信 微博 QQ空间",
+        "责任编辑：张三",
+        "2018-05-21 09:56 来源：塔斯社",
+        "関連記事",
+        "공유하기",
     ],
 )
 def test_hard_chrome_lines(line: str) -> None:
@@ -277,6 +293,8 @@ def test_hard_chrome_lines(line: str) -> None:
         "The YouTube and iPhone makers said on Monday that sales rose.",
         "Show more restraint, the minister told the protesters on Tuesday.",
         "May 21 was the day the talks began in Tokyo, officials said.",
+        "分享经济正在改变中国人的生活方式。",
+        "编辑部的故事是一部经典电视剧，很多人都看过。",
     ],
 )
 def test_sentences_are_not_hard_chrome(line: str) -> None:

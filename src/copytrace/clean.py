@@ -1924,7 +1924,13 @@ _CHROME_LINE_RE = re.compile(
     r"|показать (?:еще|ещё|больше)|читать (?:далее|также)|читайте также|поделиться"
     r"|mehr (?:anzeigen|lesen)|weiterlesen|teilen|lire la suite|voir plus|partager"
     r"|ver m[aá]s|leer m[aá]s|compartir|leggi anche|condividi"
-    r"|ver mais|leia (?:mais|tamb[eé]m)|compartilhe|compartilhar)$"
+    r"|ver mais|leia (?:mais|tamb[eé]m)|compartilhe|compartilhar"
+    # ... and in Chinese, Japanese and Korean (share, editor, source lines, more,
+    # print, back to top)
+    r"|分享到.{0,40}|分享|(?:责任编辑|責任編輯|编辑|編輯) \S{1,12}|(?:0 )*(?:来源|來源) \S{1,24}"
+    r"|打印|关闭窗口|關閉窗口|返回顶部|返回頂部|扫一扫.{0,30}|展开全文|阅读全文|查看更多|更多"
+    r"|シェア(?:する)?|続きを読む|もっと見る|関連記事|印刷"
+    r"|공유(?:하기)?|더 ?보기|관련 ?기사|인쇄)$"
 )
 # A photo credit line: "Photo: Reuters", "Image credit: Getty".
 _CREDIT_LINE_RE = re.compile(r"^(?:photo|image|picture|credit)s?(?: credits?)?\s*:", re.I)
