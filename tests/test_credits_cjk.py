@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from copytrace.compare import compare
 from copytrace.credits_cjk import find_credits, page_languages
 from copytrace.model import Article
+from test_credits_intl import assert_credited_by_name, assert_generic_credit, assert_no_credit
 
 # language: (wire's source, story sentences, intro, named credit, third-party credit,
 # generic credit); each credit is put between the intro and the copied sentences.
@@ -86,29 +86,17 @@ def _pair(lang: str, credit: str) -> tuple[Article, Article]:
 
 @pytest.mark.parametrize("lang", sorted(CASES))
 def test_a_reprint_crediting_the_wire_by_name_is_attributed(lang: str) -> None:
-    wire, reprint = _pair(lang, CASES[lang][3])
-    result = compare(wire, reprint)
-    assert result.passages, lang
-    assert all(p.attributed for p in result.passages)
-    assert result.direction.source == "a"
-    assert "credits a" in result.direction.evidence[0], result.direction.evidence
+    assert_credited_by_name(*_pair(lang, CASES[lang][3]))
 
 
 @pytest.mark.parametrize("lang", sorted(CASES))
 def test_a_third_party_credit_is_no_credit_to_the_wire(lang: str) -> None:
-    wire, reprint = _pair(lang, CASES[lang][4])
-    result = compare(wire, reprint)
-    assert result.passages and not any(p.attributed for p in result.passages)
-    assert result.direction.source is None
+    assert_no_credit(*_pair(lang, CASES[lang][4]))
 
 
 @pytest.mark.parametrize("lang", sorted(CASES))
 def test_an_unnamed_source_is_a_generic_credit(lang: str) -> None:
-    wire, reprint = _pair(lang, CASES[lang][5])
-    result = compare(wire, reprint)
-    assert all(p.attributed for p in result.passages)
-    assert result.direction.source == "a"
-    assert "does not name" in result.direction.evidence[0], result.direction.evidence
+    assert_generic_credit(*_pair(lang, CASES[lang][5]))
 
 
 @pytest.mark.parametrize(
