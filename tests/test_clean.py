@@ -256,6 +256,13 @@ def test_a_chinese_page_keeps_its_story_and_drops_its_chrome() -> None:
     for chrome in ("首页", "分享到", "责任编辑", "来源", "相关新闻", "版权所有"):
         assert chrome not in kept
     assert art.published == "2018-05-21T09:56:00"
+    # a stamp in Chinese, zoned, is the page's time (though it holds 21 "words")
+    stamped = path.read_text(encoding="utf-8").replace(
+        "2018-05-21 09:56 来源：塔斯社", "发布时间：2018年05月21日 09:56（北京时间） 来源：塔斯社"
+    )
+    art = clean_text(Article(id="zh", text=stamped))
+    assert art.published == "2018-05-21T09:56:00+08:00"
+    assert "发布时间" not in article_text(art)
 
 
 def test_empty_and_blank_text_have_no_content() -> None:
@@ -281,6 +288,9 @@ def test_empty_and_blank_text_have_no_content() -> None:
         "2018-05-21 09:56 来源：塔斯社",
         "関連記事",
         "공유하기",
+        "发布时间：2018年5月21日 09:56",
+        "2018年5月21日（月）15時30分",
+        "2018년 5월 21일 오후 3:56",
     ],
 )
 def test_hard_chrome_lines(line: str) -> None:
@@ -295,6 +305,8 @@ def test_hard_chrome_lines(line: str) -> None:
         "May 21 was the day the talks began in Tokyo, officials said.",
         "分享经济正在改变中国人的生活方式。",
         "编辑部的故事是一部经典电视剧，很多人都看过。",
+        "2018年5月21日，四川发生地震。",
+        "2018년 5월 21일 정부는 회담을 열었다.",
     ],
 )
 def test_sentences_are_not_hard_chrome(line: str) -> None:
@@ -314,6 +326,14 @@ def test_sentences_are_not_hard_chrome(line: str) -> None:
         ("no date at all", None),
         ("Feb 30 is not checked but year 3019 is: Feb 3, 3019", None),
         ("14:53 GMT +3 20 November 2019", "2019-11-20T14:53:00+03:00"),
+        ("2018年5月21日 09:56", "2018-05-21T09:56:00"),
+        ("発信 2018年5月21日（月）午後3時30分", "2018-05-21T15:30:00"),
+        ("2018年05月21日09:56（北京时间）", "2018-05-21T09:56:00+08:00"),
+        ("2018年5月21日 下午3点20分", "2018-05-21T15:20:00"),
+        ("2018년 5월 21일 오후 3:56", "2018-05-21T15:56:00"),
+        ("2018. 5. 21. 오전 9:56", "2018-05-21T09:56:00"),
+        ("2018年5月21日 3人死亡", "2018-05-21"),
+        ("2018年13月21日", None),
         ("By Kashmira Gander On 11/13/19 at 4:00 PM EST", "2019-11-13T16:00:00-05:00"),
         ("5:45 AM PST 11/19/2019 by Patrick Shanley", "2019-11-19T05:45:00-08:00"),
         ("20/11/2019 / 11:54 am", "2019-11-20T11:54:00"),

@@ -655,7 +655,9 @@ class _Line:
             line = self.text
             # (an embedded post's line, or a sentence that mentions a date, is none)
             found = None
-            if "(@" not in line and self.nwords <= _STAMP_MAX_WORDS:
+            if "(@" not in line and (
+                self.nwords <= _STAMP_MAX_WORDS or _CJK_STAMP_RE.match(self.key)
+            ):
                 found = parse_published(line)
             self._stamp = (found,)
         return self._stamp[0]
@@ -1900,6 +1902,16 @@ _INTERSTITIAL = (
 )
 _INTERSTITIAL_RE = re.compile(rf"^(?:{_INTERSTITIAL})$")
 # Whole lines an editor always cuts: widget labels, share bars, paywall prompts.
+# A CJK date stamp line's key ("2018年5月21日 09:56", "发布时间：2018年5月21日（月）
+# 15時30分", "2018년 5월 21일 오후 3:56"), with its zone and source: chrome, and the
+# page's stamp however many characters (words, to the line model) it holds.
+_CJK_STAMP_KEY = (
+    r"(?:\S{1,6} )?0 ?[年년] ?0 ?[月월] ?0 ?[日일号]?"
+    r"(?: ?(?:周|週|星期)?[月火水木金土日一二三四五六天])?"
+    r"(?: ?(?:上午|下午|午前|午後|오전|오후))?(?: ?0(?: ?[時时点點시](?: ?0 ?[分분]?)?)?)?"
+    r"(?: ?(?:北京时间|北京時間|日本时间|日本時間|한국 ?시간|jst|kst))?(?: (?:来源|來源) \S{1,24})?"
+)
+_CJK_STAMP_RE = re.compile(rf"^(?:{_CJK_STAMP_KEY})$")
 _CHROME_LINE_RE = re.compile(
     r"^(?:0 pages? in this article|(?:show|load|read|see|view) (?:more|all)\b.{0,24}"
     r"|in other media|partner news|(?:about )?sponsored(?: content| by\b.*)?"
@@ -1930,7 +1942,8 @@ _CHROME_LINE_RE = re.compile(
     r"|分享到.{0,40}|分享|(?:责任编辑|責任編輯|编辑|編輯) \S{1,12}|(?:0 )*(?:来源|來源) \S{1,24}"
     r"|打印|关闭窗口|關閉窗口|返回顶部|返回頂部|扫一扫.{0,30}|展开全文|阅读全文|查看更多|更多"
     r"|シェア(?:する)?|続きを読む|もっと見る|関連記事|印刷"
-    r"|공유(?:하기)?|더 ?보기|관련 ?기사|인쇄)$"
+    r"|공유(?:하기)?|더 ?보기|관련 ?기사|인쇄"
+    rf"|{_CJK_STAMP_KEY})$"
 )
 # A photo credit line: "Photo: Reuters", "Image credit: Getty".
 _CREDIT_LINE_RE = re.compile(r"^(?:photo|image|picture|credit)s?(?: credits?)?\s*:", re.I)

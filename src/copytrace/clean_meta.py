@@ -69,7 +69,25 @@ _DATE_PATTERNS = (
     re.compile(rf"{_NUMERIC}(?:(?:,|\s+at|\s*[-–|/])?\s+{_TIME})?\s*(?:{_ZONE})?"),
     # 5:45 AM PST 11/19/2019, 11:15 05.10.18
     re.compile(rf"{_TIME}\s*(?:{_ZONE})?\s+{_NUMERIC}"),
+    # 2018年5月21日 09:56, 2018年5月21日（月）午後3時30分, 2018年5月21日09:56（北京时间）,
+    # 2018년 5월 21일 오후 3:56, 2018. 5. 21. 오전 9:56
+    re.compile(
+        r"(?P<y>\d{4})(?:\s*[年년]\s*|\.\s+)(?P<m>\d{1,2})(?:\s*[月월]\s*|\.\s+)(?P<d>\d{1,2})"
+        r"(?:\s*(?:日|일|号|\.))?(?:\s*[（(][^）)\d]{1,3}[）)])?"
+        r"(?:\s*(?P<ampm>午前|午後|上午|下午|오전|오후)?\s*(?P<h>\d{1,2})\s*(?:[:：]|時|时|点|點|시)"
+        r"\s*(?:(?P<mi>\d{1,2})\s*(?:分|분)?(?:[:：](?P<s>\d{2}))?)?)?"
+        rf"\s*(?:[（(]?(?P<cjkzone>北京时间|北京時間|日本时间|日本時間|한국\s?시간)[）)]?|{_ZONE})?"
+    ),
 )
+# The zones CJK pages name in words.
+_CJK_ZONES = {
+    "北京时间": "+08:00",
+    "北京時間": "+08:00",
+    "日本时间": "+09:00",
+    "日本時間": "+09:00",
+}
+_CJK_PM = frozenset(["午後", "下午", "오후"])
+_CJK_AM = frozenset(["午前", "上午", "오전"])
 # What each date pattern's match holds (searched first: most lines with a digit
 # hold no date, and the patterns cost ~20 us a line): a four-digit year (the
 # first five), after it a separator and a digit (the first), a month's first
@@ -79,6 +97,7 @@ _YEAR_HINT_RE = re.compile(r"\d{4}")
 _ISO_HINT_RE = re.compile(r"\d{4}[-/.]\d")
 _MONTH_HINT_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _NUMERIC_HINT_RE = re.compile(r"\d[/.]\d")
+_CJK_HINT_RE = re.compile(r"\d\s*[年년]|\d{4}\.\s+\d{1,2}\.\s+\d")  # (the last pattern's)
 # US zones without a season: their offset depends on the date.
 _ZONE_NAMES = {
     "et": "America/New_York",
@@ -170,9 +189,9 @@ def _parse_published(line: str) -> str | None:
         if stamp is not None:
             return stamp
     found: list[tuple[int, re.Match[str]]] = []
-    for k, (pattern, hinted) in enumerate(
-        zip(_DATE_PATTERNS, (iso, named, named, named, named, numeric, numeric), strict=True)
-    ):
+    cjk = has_year and _CJK_HINT_RE.search(low) is not None
+    hints = (iso, named, named, named, named, numeric, numeric, cjk)
+    for k, (pattern, hinted) in enumerate(zip(_DATE_PATTERNS, hints, strict=True)):
         m = (month_first if k == _MONTH_FIRST else pattern.search(low)) if hinted else None
         if m:
             found.append((m.start(), m))
@@ -203,8 +222,9 @@ def _stamp(m: re.Match[str]) -> str | None:
     date = f"{year:04d}-{month:02d}-{day:02d}"
     if not m.group("h"):
         return date
-    hour, minute = int(m.group("h")), int(m.group("mi"))
+    hour, minute = int(m.group("h")), int(m.group("mi") or 0)
     ampm = (m.group("ampm") or "").replace(".", "")
+    ampm = "pm" if ampm in _CJK_PM else "am" if ampm in _CJK_AM else ampm
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
@@ -213,7 +233,14 @@ def _stamp(m: re.Match[str]) -> str | None:
         return date
     second = int(m.group("s") or 0)
     stamp = f"{date}T{hour:02d}:{minute:02d}:{second:02d}"
-    return stamp + (_offset(m) or _zone_offset(m, stamp) or "")
+    return stamp + (_offset(m) or _zone_offset(m, stamp) or _cjk_offset(m) or "")
+
+
+def _cjk_offset(m: re.Match[str]) -> str | None:
+    zone = m.groupdict().get("cjkzone")
+    if not zone:
+        return None
+    return _CJK_ZONES.get(zone, "+09:00")  # (한국 시간: Korea, UTC+9)
 
 
 def _numeric_date(a: int, b: int, sep: str) -> tuple[int, int]:
