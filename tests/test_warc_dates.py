@@ -211,3 +211,30 @@ def test_a_day_takes_the_time_a_published_meta_tag_or_element_marks() -> None:
     # an update's time is not the publication's
     updated = '<time class="updated" datetime="2019-11-13T23:06:00+01:00">Nov 13</time>'
     assert extract_paragraphs(page(day, updated)).published == "2019-11-13"
+
+
+def test_a_page_whose_markup_names_no_date_takes_the_stamp_above_its_article() -> None:
+    """htmldate finds no date in a page without date markup; the stamp a reader sees
+    above the article is the page's time, as the text cleaner reads it (a Chinese
+    portal's "2018年05月21日 09:56（北京时间） 来源：塔斯社"; a German blog's
+    "publiziert am 25. September 2018" among the 181 real pages, session 29)."""
+    from copytrace.htmltext import clean_html
+    from copytrace.model import Article
+
+    zh = (Path(__file__).parent / "data" / "cjk" / "zh_page.html").read_text(encoding="utf-8")
+    art = clean_html(Article("zh", zh, is_html=True))
+    assert art.published == "2018-05-21T09:56:00+08:00"
+    assert "来源" not in "".join(zh[s:e] for s, e in art.content)
+
+    def page(stamp: str) -> str:
+        return (
+            "<html><head><title>Harbour</title></head><body><nav>Home | News</nav>"
+            f"<h1>Harbour closed</h1><div class='by'>By Ann Lee {stamp}</div>"
+            f"<article>{BODY}</article><footer>Related: Ferries back</footer></body></html>"
+        )
+
+    assert clean_html(Article("en", page("| Nov. 19, 2019"), is_html=True)).published == (
+        "2019-11-19"
+    )
+    # no stamp above or in the article: no time
+    assert clean_html(Article("none", page(""), is_html=True)).published is None

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from html import unescape
 from typing import TYPE_CHECKING
 
+import numpy as np
 from cydifflib import SequenceMatcher
 
 from copytrace.htmlvisible import BLOCK, HIDDEN, VisibleText, visible_text
@@ -545,6 +546,24 @@ def _trim(source: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
+def _stamp_near(vis: VisibleText, content: Sequence[tuple[int, int]]) -> str | None:
+    """The time stamp a reader sees nearest above the article (else in its first lines,
+    else just below it), as the text cleaner finds a page's stamp: for a page whose
+    markup names no date (htmldate finds none), such as a Chinese portal's
+    "2018年05月21日 09:56 来源：新华网" line."""
+    from copytrace.clean import _find_published, line_spans
+
+    at = np.flatnonzero(vis.starts >= content[0][0])
+    end = np.flatnonzero((vis.ends > 0) & (vis.ends <= content[-1][1]))
+    if not len(at) or not len(end):
+        return None
+    lines = line_spans(vis.text)
+    line_starts = np.array([s for s, _ in lines], dtype=np.int64)
+    first = max(0, int(np.searchsorted(line_starts, at[0], side="right")) - 1)
+    last = max(first, int(np.searchsorted(line_starts, end[-1], side="right")) - 1)
+    return _find_published(vis.text, lines, first, last)
+
+
 def _publication(given: str | None, page: str | None) -> str | None:
     """The publication time of an HTML page: the reader's (a JSONL field, a WARC
     record's Last-Modified or crawl date) unless the page itself names an earlier
@@ -664,6 +683,8 @@ def clean_html(
         published = published or plain.published
         dateline, agency = plain.dateline, plain.source
     content = tuple(_trim(source, merge_spans(spans)))
+    if published is None and content and paragraphs:
+        published = _stamp_near(vis, content)
     return dataclasses.replace(
         article,
         content=content,
