@@ -265,6 +265,43 @@ def test_a_chinese_page_keeps_its_story_and_drops_its_chrome() -> None:
     assert "发布时间" not in article_text(art)
 
 
+@pytest.mark.parametrize(
+    ("name", "story", "published"),
+    [
+        (
+            "ja_page.txt",
+            ("共同通信によると", "四年ぶり", "北方領土", "コメントを控えた"),
+            "2018-05-21T15:30:00",
+        ),
+        (
+            "ko_page.txt",
+            ("연합뉴스에 따르면", "4년 만이다", "쿠릴열도", "논평을 거부했다"),
+            "2018-05-21T15:30:00",
+        ),
+    ],
+)
+def test_japanese_and_korean_pages_keep_their_story_only(
+    name: str, story: tuple[str, ...], published: str
+) -> None:
+    text = (Path(__file__).resolve().parent / "data" / "cjk" / name).read_text(encoding="utf-8")
+    art = clean_text(Article(id=name, text=text))
+    kept = article_text(art)
+    assert all(sentence in kept for sentence in story)
+    for chrome in (
+        "ホーム",
+        "ログイン",
+        "シェア",
+        "関連記事",
+        "홈 |",
+        "로그인",
+        "입력",
+        "기자",
+        "Copyright",
+    ):
+        assert chrome not in kept
+    assert art.published == published
+
+
 def test_empty_and_blank_text_have_no_content() -> None:
     assert clean_text(Article(id="e", text="")).content == ()
     assert clean_text(Article(id="b", text="\n \n\t\n")).content == ()
@@ -291,6 +328,10 @@ def test_empty_and_blank_text_have_no_content() -> None:
         "发布时间：2018年5月21日 09:56",
         "2018年5月21日（月）15時30分",
         "2018년 5월 21일 오후 3:56",
+        "홍길동 기자 gildong@example.com",
+        "입력 2018.05.21 15:30 수정 2018.05.21 16:02",
+        "로그인 회원가입",
+        "ログイン 会員登録",
     ],
 )
 def test_hard_chrome_lines(line: str) -> None:
@@ -307,6 +348,8 @@ def test_hard_chrome_lines(line: str) -> None:
         "编辑部的故事是一部经典电视剧，很多人都看过。",
         "2018年5月21日，四川发生地震。",
         "2018년 5월 21일 정부는 회담을 열었다.",
+        "홍길동 기자는 회담 결과를 전했다.",
+        "입력한 내용은 2018년에 저장됐다.",
     ],
 )
 def test_sentences_are_not_hard_chrome(line: str) -> None:

@@ -118,6 +118,7 @@ def test_an_unnamed_source_is_a_generic_credit(lang: str) -> None:
         ("同紙によると、会談は秋に開かれる。", [], ["同紙によると"]),
         ("로이터통신은 21일 양국이 회담을 연다고 보도했다.", ["로이터통신"], []),
         ("외신에 따르면 양국은 회담을 연다.", [], ["외신에 따르면"]),
+        ("(서울=연합뉴스) 홍길동 기자 = 양국은 회담을 연다.", ["연합뉴스"], []),
         # other scripts are left to copytrace.credits_intl and copytrace.attribute
         ("According to Reuters, the talks begin.", [], []),
     ],

@@ -11,7 +11,8 @@ characters next to the phrase's fixed parts, as short as the phrase allows:
 - Japanese: "日本経済新聞によると", "ロイター通信が報じた", "共同通信は…と報じた";
   generic: "同紙によると", "地元紙が報じた". Names are kanji, katakana and Latin
   letters (the particles around them are hiragana).
-- Korean: "연합뉴스에 따르면", "로이터통신은 … 보도했다"; generic: "외신에 따르면",
+- Korean: "연합뉴스에 따르면", "로이터통신은 … 보도했다", the dateline "(서울=연합뉴스)";
+  generic: "외신에 따르면",
   "현지 언론은 … 보도했다".
 
 Hand-written from the languages' usual credit formulas; ``tests/test_credits_cjk.py``
@@ -120,6 +121,8 @@ _PATTERNS: dict[str, tuple[tuple[re.Pattern[str], bool], ...]] = {
             False,
         ),
         (re.compile(rf"(?P<name>{_KO_NAME})(?:의\s?보도)?에\s?따르면"), True),
+        # a dispatch's dateline: "(서울=연합뉴스)"
+        (re.compile(rf"[（(][{_HANGUL}]{{1,8}}\s?=\s?(?P<name>{_KO_NAME})[）)]"), True),
         (
             re.compile(
                 rf"(?P<name>{_KO_NAME})(?:은|는|이|가)\s[^.\n]{{0,80}}?(?:보도했다|전했다|보도했습니다)"
@@ -137,7 +140,7 @@ _PUBLISHER_END = {
 _LEADS = {
     "zh": ("据", "據", "援引", "报道", "報道", "报导", "報導", "日电", "日電", "称", "稱"),
     "ja": ("によると", "報じ", "伝えた", "報道し"),
-    "ko": ("따르면", "보도했", "전했다"),
+    "ko": ("따르면", "보도했", "전했다", "="),
 }
 _SCRIPT = re.compile(rf"[{_HAN}{_KATAKANA}{_HANGUL}\u3040-\u309f]")
 _KANA = re.compile("[\u3040-\u30ff]")
