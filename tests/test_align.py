@@ -830,3 +830,22 @@ def test_seed_keys_are_exact_or_checked() -> None:
     assert _runs(a, b, AlignParams(seed_words=3)) == []
     assert _runs(doc([4, 0, 0, big, 9]), doc([4, 0, 0, big, 9]), AlignParams()) == [(0, 0, 5)]
     assert _runs(doc([4, 1, 2, 3, 9]), doc([7, 1, 2, 3, 8]), AlignParams()) == [(1, 1, 3)]
+
+
+def test_a_shared_chinese_name_is_no_passage_but_a_copied_paragraph_is() -> None:
+    """A Chinese character is a token, so 8 tokens can be one name ("日本首相安倍晋三",
+    "Japanese Prime Minister Shinzo Abe"): two unrelated stories sharing it reuse
+    nothing; the reprint's copied paragraphs stay passages."""
+    cjk = DATA.parent / "cjk"
+    visit, investors = (
+        (cjk / name).read_text(encoding="utf-8")
+        for name in ("abe_visit_zh.txt", "japan_investors_zh.txt")
+    )
+    assert "日本首相安倍晋三" in visit and "日本首相安倍晋三" in investors
+    assert align(Article("v", visit), Article("i", investors)) == []
+    nikkei, tass = ((cjk / n).read_text(encoding="utf-8") for n in ("nikkei_zh.txt", "tass_zh.txt"))
+    found = align(Article("n", nikkei), Article("t", tass))
+    assert [p.kind for p in found] == ["near-verbatim", "verbatim", "near-verbatim"]
+    for p in found:
+        assert nikkei[p.a_start : p.a_end] and tass[p.b_start : p.b_end]
+    assert max(p.words for p in found) == 66

@@ -68,6 +68,13 @@ NEWS_SEED_WORDS = 3
 NEWS_MAX_SEED_REPEAT = 8
 NEWS_JOIN_GAP = 3
 NEWS_MIN_WORDS = 8
+# A Chinese or Japanese character is a token of its own (text.py): as a share of a
+# word it counts this much towards ``min_words`` ("日本首相安倍晋三", 8 characters,
+# is "Japanese Prime Minister Shinzo Abe", 5 words; Chinese runs 1.5-2 characters
+# a word). A reader's figure, not tuned: no CJK corpus with truth here. Without it a
+# shared 8-character name was a verbatim passage between two unrelated articles.
+CJK_WORD_SHARE = 0.6
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 NEWS_NEAR_VERBATIM = 0.6
 NEWS_PARAPHRASE_COSINE = 0.25
 NEWS_PARAPHRASE_DICE = 0.3
@@ -789,6 +796,13 @@ _PARAGRAPH_MARKUP = re.compile(
 )
 
 
+def _word_weight(a: Tokens, c: _Cluster) -> float:
+    """The words of cluster ``c`` on side ``a``, a Chinese or Japanese character
+    counting as :data:`CJK_WORD_SHARE` of a word (``c.matched`` less the rest)."""
+    cjk = sum(1 for w in a.words[c.a_s : c.a_e] if len(w) == 1 and _CJK_CHAR.match(w))
+    return c.matched - min(cjk, c.matched) * (1 - CJK_WORD_SHARE)
+
+
 def align_tokens(
     a: Tokens,
     b: Tokens,
@@ -839,7 +853,14 @@ def align_tokens(
             db = _prepare_doc(b, b_breaks, b_sentences, lexicon)
     runs = _runs(da, db, params)
     clusters = _chain(runs, da, db, params.join_gap, params.join_back, params.join_skew)
-    passages = [c for c in clusters if c.matched >= params.min_words]
+    passages = [
+        c
+        for c in clusters
+        if c.matched >= params.min_words
+        and (
+            c.matched >= params.min_words / CJK_WORD_SHARE or _word_weight(a, c) >= params.min_words
+        )
+    ]
     for c in passages:
         # a verbatim stretch too short to report alone (a shared name) does not
         # vouch for the paraphrases merged around it, nor do chance runs chained
