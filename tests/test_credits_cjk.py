@@ -116,6 +116,9 @@ def test_an_unnamed_source_is_a_generic_credit(lang: str) -> None:
         ("ロイター通信は21日、両政府が会談を開くと報じた。", ["ロイター通信"], []),
         ("日本経済新聞（電子版）によると、会談は秋に開かれる。", ["日本経済新聞"], []),
         ("同紙によると、会談は秋に開かれる。", [], ["同紙によると"]),
+        ("【ワシントン共同】米政府は声明を出した。", ["共同通信"], []),
+        ("【北京時事】中国外務省は会見で述べた。", ["時事通信"], []),
+        ("両国は共同声明を出した。", [], []),
         ("로이터통신은 21일 양국이 회담을 연다고 보도했다.", ["로이터통신"], []),
         ("외신에 따르면 양국은 회담을 연다.", [], ["외신에 따르면"]),
         ("(서울=연합뉴스) 홍길동 기자 = 양국은 회담을 연다.", ["연합뉴스"], []),
@@ -130,6 +133,14 @@ def test_phrases_and_their_offsets(text: str, named: list[str], generic: list[st
     assert [g[2] for g in found_generic] == generic
     for start, end, phrase, *_ in (*found_named, *found_generic):
         assert page[start:end] == phrase
+
+
+def test_a_japanese_papers_agency_dateline_credits_the_agency() -> None:
+    # "【東京共同】" in a regional paper's reprint credits Kyodo, known in English
+    _, story, *_ = CASES["ja"]
+    wire = _article("wire", "".join(story), "Kyodo")
+    reprint = _article("reprint", "【東京共同】" + "".join(story[:3]), "Chunichi Shimbun")
+    assert_credited_by_name(wire, reprint)
 
 
 def test_a_japanese_page_is_not_read_as_chinese() -> None:

@@ -152,6 +152,7 @@ _AGENCIES = (
     ("PA", "Press Association", "PA Media"),
     ("Bloomberg", "Bloomberg News", "彭博社", "ブルームバーグ", "블룸버그"),
     ("Yonhap", "Yonhap News Agency", "韩联社", "韓聯社", "聯合ニュース", "연합뉴스"),
+    ("Jiji", "Jiji Press", "時事通信", "时事社", "時事社", "지지통신"),
 )
 _AGENCY_OF = {name.casefold(): names for names in _AGENCIES for name in names}
 

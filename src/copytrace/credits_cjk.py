@@ -8,7 +8,8 @@ characters next to the phrase's fixed parts, as short as the phrase allows:
   name), "援引路透社的报道", "路透社报道称" after a comma or a line's start, and a
   dispatch's dateline "新华社北京5月21日电"; generic: "据该报报道", "该报称",
   "据媒体报道". Simplified and traditional characters.
-- Japanese: "日本経済新聞によると", "ロイター通信が報じた", "共同通信は…と報じた";
+- Japanese: "日本経済新聞によると", "ロイター通信が報じた", "共同通信は…と報じた",
+  an agency's dateline "【ワシントン共同】" (Kyodo), "【北京時事】" (Jiji);
   generic: "同紙によると", "地元紙が報じた". Names are kanji, katakana and Latin
   letters (the particles around them are hiragana).
 - Korean: "연합뉴스에 따르면", "로이터통신은 … 보도했다", the dateline "(서울=연합뉴스)";
@@ -56,6 +57,19 @@ _JA_PUBLISHER = r"(?:新聞|紙|誌|通信|放送|テレビ|ニュース|社|タ
 _KO_NAME = rf"[{_HANGUL}{_HAN}A-Za-z]{{2,16}}?"
 _KO_NOUN = r"(?:외신|현지\s?언론|현지\s?매체|이\s?신문|이\s?통신|해당\s?매체|언론|매체)"
 _KO_PUBLISHER = r"(?:신문|통신|뉴스|방송|일보|타임스|저널|포스트|TV)"
+
+# Agencies a Japanese dateline names by a short form ("【ワシントン共同】"), and their
+# names (共同 alone is the common word "joint").
+_BRACKET_AGENCIES = {
+    "共同": "共同通信",
+    "時事": "時事通信",
+    "聯合": "聯合ニュース",
+    "新華社": "新華社",
+    "ロイター": "ロイター通信",
+    "AFP": "AFP",
+    "AP": "AP",
+    "ブルームバーグ": "ブルームバーグ",
+}
 
 # (pattern, credits a name: group "name"; else a generic phrase)
 _PATTERNS: dict[str, tuple[tuple[re.Pattern[str], bool], ...]] = {
@@ -105,6 +119,8 @@ _PATTERNS: dict[str, tuple[tuple[re.Pattern[str], bool], ...]] = {
             False,
         ),
         (re.compile(rf"(?P<name>{_JA_NAME}){_JA_PAREN}(?:の報道)?によると"), True),
+        # a Japanese paper's agency dateline: "【ワシントン共同】", "【北京時事】"
+        (re.compile(rf"【[^】\n]{{0,12}}?(?P<name>{'|'.join(_BRACKET_AGENCIES)})】"), True),
         (
             re.compile(
                 rf"(?P<name>{_JA_NAME}){_JA_PAREN}[がは]{_JA_TIME}[^。\n]{{0,80}}?(?:報じた|報道した|伝えた)"
@@ -139,7 +155,7 @@ _PUBLISHER_END = {
 # A page may credit in a language when it holds one of these (most pages hold none).
 _LEADS = {
     "zh": ("据", "據", "援引", "报道", "報道", "报导", "報導", "日电", "日電", "称", "稱"),
-    "ja": ("によると", "報じ", "伝えた", "報道し"),
+    "ja": ("によると", "報じ", "伝えた", "報道し", "】"),
     "ko": ("따르면", "보도했", "전했다", "="),
 }
 _SCRIPT = re.compile(rf"[{_HAN}{_KATAKANA}{_HANGUL}\u3040-\u309f]")
@@ -191,7 +207,7 @@ def find_credits(
                         continue
                     taken.append(m.span())
                     if has_name:
-                        name = m.group("name")
+                        name = _BRACKET_AGENCIES.get(m.group("name"), m.group("name"))
                         named.append((*m.span(), m.group(), name, ends.search(name) is not None))
                     else:
                         generic.append((*m.span(), m.group()))
