@@ -52,7 +52,7 @@ from copytrace.paraphrase import (
     sentence_bags,
     sentence_similarity,
 )
-from copytrace.text import Tokens, sentence_spans, tokenize, tokenize_many_starts
+from copytrace.text import CJK_CHARS, Tokens, sentence_spans, tokenize, tokenize_many_starts
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ NEWS_MIN_WORDS = 8
 # a word). A reader's figure, not tuned: no CJK corpus with truth here. Without it a
 # shared 8-character name was a verbatim passage between two unrelated articles.
 CJK_WORD_SHARE = 0.6
-_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_CJK_CHAR = re.compile(f"[{CJK_CHARS}]")
 NEWS_NEAR_VERBATIM = 0.6
 NEWS_PARAPHRASE_COSINE = 0.25
 NEWS_PARAPHRASE_DICE = 0.3

@@ -38,6 +38,7 @@ from copytrace.credits_intl import ASCII_KEYS as INTL_ASCII_KEYS
 from copytrace.credits_intl import find_credits, page_languages
 from copytrace.htmltext import readable_html
 from copytrace.model import Article, Direction, Passage
+from copytrace.text import CJK_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -899,7 +900,7 @@ def _has_word(text: str, word: str) -> bool:
     return False
 
 
-_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]")
+_UNSPACED = re.compile(f"[{CJK_CHARS}\uac00-\ud7a3]")  # (and Hangul)
 
 
 def _is_word_char(ch: str) -> bool:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 # Ideographs and kana carry no spaces between words, so each one is a token.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# Kana, CJK ideographs, halfwidth katakana: each character is a word of its own.
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_CJK = CJK_CHARS
 _LETTER = rf"[^\W{_CJK}]"
 _ENTITY = r"&#?\w{1,10};"
 # A word: letters/digits joined by inner apostrophes or dots ("Abe's", "U.S"),
