@@ -1901,7 +1901,6 @@ _INTERSTITIAL = (
     r"|реклама|anzeige|publicidad|pubblicit[aà]|publicidade"
 )
 _INTERSTITIAL_RE = re.compile(rf"^(?:{_INTERSTITIAL})$")
-# Whole lines an editor always cuts: widget labels, share bars, paywall prompts.
 # A CJK date stamp line's key ("2018年5月21日 09:56", "发布时间：2018年5月21日（月）
 # 15時30分", "2018년 5월 21일 오후 3:56"), with its zone and source: chrome, and the
 # page's stamp however many characters (words, to the line model) it holds.
@@ -1912,6 +1911,7 @@ _CJK_STAMP_KEY = (
     r"(?: ?(?:北京时间|北京時間|日本时间|日本時間|한국 ?시간|jst|kst))?(?: (?:来源|來源) \S{1,24})?"
 )
 _CJK_STAMP_RE = re.compile(rf"^(?:{_CJK_STAMP_KEY})$")
+# Whole lines an editor always cuts: widget labels, share bars, paywall prompts.
 _CHROME_LINE_RE = re.compile(
     r"^(?:0 pages? in this article|(?:show|load|read|see|view) (?:more|all)\b.{0,24}"
     r"|in other media|partner news|(?:about )?sponsored(?: content| by\b.*)?"
