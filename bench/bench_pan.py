@@ -2,8 +2,8 @@
 
 Measures wall time, CPU seconds (this process and its workers) and pairs/s of
 ``copytrace.eval.pan.run`` (the same aligner as ``compare``) on ``--jobs``
-worker processes, peak memory (``getrusage``: this process, the largest worker,
-and their sum over all workers as an upper bound) and the PAN scores, and
+worker processes, peak memory (sampled from /proc: this process and its workers
+summed, and the largest one) and the PAN scores, and
 prints a markdown block for docs/bench-pan.md. ``--baseline`` first runs a
 plain exact word 8-gram matcher (150-character minimum) through the same
 harness, so that both figures come from one run on a shared machine and their
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -26,9 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from _proc import TreeRSS  # bench/_proc.py (this script's folder is on sys.path)
 from copytrace.align import PRESETS
 from copytrace.eval.pan import Report, run
 from copytrace.model import Article, Passage
+from copytrace.proctree import tree_cpu_seconds
 from copytrace.text import tokenize
 
 # The baseline of issue 3: exact word 8-grams, passages of >= 150 characters.
@@ -40,10 +41,6 @@ DEFAULT_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 def _ram_gib() -> float:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-
-
-def _mib(kib: int) -> float:
-    return kib / 1024  # ru_maxrss is in KiB on Linux
 
 
 def ngram_baseline(a: Article, b: Article, _params: Any = None) -> list[Passage]:
@@ -95,15 +92,14 @@ def ngram_baseline(a: Article, b: Article, _params: Any = None) -> list[Passage]
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and its waited-for children so far."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    """CPU seconds of this process and its workers so far (they are a fork
+    server's children, not this process's: read from /proc)."""
+    return tree_cpu_seconds(os.getpid())
 
 
 def markdown(report: Report, preset: str, total_s: float, peaks: tuple[float, float]) -> str:
     """The results as a markdown block."""
-    self_peak, child_peak = peaks
+    tree_peak, process_peak = peaks
     lines = [
         f"### PAN 2013 training corpus, `copytrace eval pan --jobs {report.jobs} "
         f"--preset {preset}`",
@@ -112,10 +108,11 @@ def markdown(report: Report, preset: str, total_s: float, peaks: tuple[float, fl
         f"{report.jobs} worker processes; "
         f"Python {platform.python_version()}; date {time.strftime('%Y-%m-%d')}.",
         "",
-        "| pairs | wall time (s) | pairs/s | peak RSS main (MiB) | peak RSS per worker (MiB) |",
+        "| pairs | wall time (s) | pairs/s | peak RSS, all processes summed (MiB)"
+        " | peak RSS, largest process (MiB) |",
         "|---:|---:|---:|---:|---:|",
         f"| {report.pairs} | {report.seconds:.1f} (total incl. reading {total_s:.1f}) "
-        f"| {report.pairs_per_second:.0f} | {self_peak:.0f} | {child_peak:.0f} |",
+        f"| {report.pairs_per_second:.0f} | {tree_peak:.0f} | {process_peak:.0f} |",
         "",
     ]
     if report.overall is not None:
@@ -180,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="pan-dets-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="pan-dets-") as tmp, TreeRSS(os.getpid()) as rss:
         if args.baseline:
             got = _timed(args.root, Path(tmp) / "base", args.jobs, None, args.pairs, ngram_baseline)
             rows.append(("exact word 8-grams, >= 150 chars", *got))
@@ -189,15 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             args.root, out, args.jobs, PRESETS[args.preset], args.pairs
         )
         rows.append((f"copytrace, preset {args.preset}", report, wall, cpu, load))
-    self_peak = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    child_peak = _mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peaks = (rss.peak_kb / 1024, rss.peak_process_kb / 1024)
     print(timing_table(rows))
     print()
-    print(markdown(report, args.preset, wall, (self_peak, child_peak)))
-    print(
-        f"\nPeak memory, main + {report.jobs} workers (upper bound): "
-        f"{self_peak + report.jobs * child_peak:.0f} MiB"
-    )
+    print(markdown(report, args.preset, wall, peaks))
     return 0
 
 

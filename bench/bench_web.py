@@ -53,6 +53,7 @@ from copytrace.compare import ensure_clean
 from copytrace.ingest.jsonl import read_jsonl
 from copytrace.ingest.parquet import read_parquet
 from copytrace.model import Article
+from copytrace.proctree import tree_cpu_seconds
 
 log = logging.getLogger("bench_web")
 # A request body, the true sources of the pasted article, and its own id.
@@ -278,28 +279,9 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux /proc)."""
-    pids = [pid]
-    for p in pids:
-        try:
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-        except OSError:
-            continue
-        pids.extend(int(c) for c in children)
-    return pids
-
-
 def server_cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
     """CPU seconds (user + system) the server and its workers have used so far."""
-    ticks = 0
-    for pid in process_tree(proc.pid):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return tree_cpu_seconds(proc.pid)
 
 
 def server_rss_mb(proc: subprocess.Popen[bytes]) -> float:

@@ -7,6 +7,8 @@ import math
 import os
 import shutil
 import signal
+import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,11 @@ from copytrace.eval.pan import (
     TRUTH_TAG,
     Annotation,
     PanPair,
+    align_suspicious,
     detection_xml,
     document_order,
     plagdet_score,
+    pool_context,
     read_annotations,
     read_corpus,
     read_document,
@@ -478,3 +482,30 @@ def test_the_suspicious_document_is_the_reuser() -> None:
     )
     assert len(align_pair(pair, align, PRESETS["pan"]).detections) == 1
     assert align_pair(pair, align_suspicious, PRESETS["pan"]).detections == ()
+
+
+def test_workers_start_from_a_fork_server_unless_the_aligner_cannot_be_sent() -> None:
+    # (forking a process whose threads may hold a lock can deadlock the child;
+    # Python 3.12 warns of it, and the CLI runs a progress thread)
+    assert pool_context(align_suspicious, None).get_start_method() == "forkserver"
+    assert pool_context(ngram_matcher, None).get_start_method() == "forkserver"
+
+    def closure(a: Article, b: Article, params: Any) -> Sequence[Passage]:
+        return []
+
+    assert pool_context(closure, None).get_start_method() == "fork"
+
+
+def test_a_run_beside_a_thread_forks_nothing(tmp_path: Path) -> None:
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait, daemon=True)
+    busy.start()
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            # (Python 3.12+: a DeprecationWarning on fork() with threads running)
+            warnings.simplefilter("always")
+            report = run(MINI, tmp_path / "out", jobs=2, params=None, aligner=ngram_matcher)
+    finally:
+        stop.set()
+    assert not [w for w in seen if "fork" in str(w.message)]
+    assert report.jobs == 2 and report.categories[VERBATIM].recall > 0.9

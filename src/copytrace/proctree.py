@@ -29,3 +29,20 @@ def process_tree(root: int) -> list[int]:
         out.append(pid)
         todo.extend(children.get(pid, []))
     return out
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) of ``root`` and its descendants so far, the
+    children each has reaped included (a worker of a fork server counts once it
+    has ended; its CPU is its parent's, not the root's ``RUSAGE_CHILDREN``).
+    0.0 where /proc is missing."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            # utime, stime, cutime, cstime
+            ticks += sum(int(f) for f in fields[11:15])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
