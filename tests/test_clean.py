@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -300,6 +301,33 @@ def test_japanese_and_korean_pages_keep_their_story_only(
     ):
         assert chrome not in kept
     assert art.published == published
+
+
+def test_a_korean_headline_is_found_through_the_particles_of_the_story() -> None:
+    # (the story says "일본과", "러시아가", "회담을" where the headline says "일본",
+    # "러시아", "회담": without the particles 6 of its 8 words are in the story)
+    path = Path(__file__).resolve().parent / "data" / "cjk" / "ko_title_page.txt"
+    art = clean_text(Article(id="ko", text=path.read_text(encoding="utf-8")))
+    assert art.title == "일본·러시아, 연내 외교·국방 장관 회담 개최"
+    kept = article_text(art)
+    assert art.title not in kept and kept.startswith("일본과 러시아가 올해 안에")
+
+
+def test_korean_particles_come_off_a_word_of_two_syllables_or_more() -> None:
+    from copytrace.clean import _particle_free
+    from copytrace.text import normalize_word
+
+    def bare(word: str) -> str:
+        return unicodedata.normalize("NFC", _particle_free(normalize_word(word)))
+
+    assert [bare(w) for w in ("회담을", "일본과", "도쿄에서", "정부는", "러시아")] == [
+        "회담",
+        "일본",
+        "도쿄",
+        "정부",
+        "러시아",
+    ]
+    assert bare("회의") == "회의"  # (no "회" + "의")
 
 
 def test_empty_and_blank_text_have_no_content() -> None:

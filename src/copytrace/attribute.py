@@ -38,7 +38,7 @@ from copytrace.credits_intl import ASCII_KEYS as INTL_ASCII_KEYS
 from copytrace.credits_intl import find_credits, page_languages
 from copytrace.htmltext import readable_html
 from copytrace.model import Article, Direction, Passage
-from copytrace.text import CJK_CHARS
+from copytrace.text import CJK_CHARS, HANGUL_CHARS
 
 logger = logging.getLogger(__name__)
 
@@ -900,7 +900,7 @@ def _has_word(text: str, word: str) -> bool:
     return False
 
 
-_UNSPACED = re.compile(f"[{CJK_CHARS}\uac00-\ud7a3]")  # (and Hangul)
+_UNSPACED = re.compile(f"[{CJK_CHARS}{HANGUL_CHARS}]")
 
 
 def _is_word_char(ch: str) -> bool:

@@ -34,9 +34,10 @@ import math
 import operator
 import re
 import struct
+import unicodedata
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, filterfalse, islice, pairwise
 from typing import Any, NamedTuple, cast
@@ -60,7 +61,7 @@ from copytrace.stoplists import (
     stop_list_ids,
     stoplist_of_hits,
 )
-from copytrace.text import WORD_RE, normalize_word, tokenize
+from copytrace.text import HANGUL_CHARS, WORD_RE, normalize_word, tokenize
 
 logger = logging.getLogger(__name__)
 # The stamp parser's cache (bench/bench_clean.py clears it).
@@ -2413,6 +2414,41 @@ def _content_words(words: Sequence[str]) -> set[str]:
     return {w for w in words if len(w) >= 4 or not w.isascii()}
 
 
+# Korean particles a word may end in, longest first: a headline says "회담" where
+# the story says "회담을" or "회담은". A word is matched with and without one.
+# (decomposed, as the words are: see text.normalize_word)
+_PARTICLES = tuple(
+    unicodedata.normalize("NFD", p)
+    for p in (
+        "에서는", "으로는", "에게서", "에서", "으로", "에게", "까지", "부터", "처럼", "보다",
+        "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "만",
+    )
+)  # fmt: skip
+# (at least two syllables left: "회의" is no "회" + "의"; a syllable opens with
+# one of the leading consonants U+1100-U+1112)
+_PARTICLE_STEM_MIN = 2
+_LEADS = re.compile("[\u1100-\u1112]")
+_HANGUL_RE = re.compile(f"[{HANGUL_CHARS}]")
+
+
+def _particle_free(word: str) -> str:
+    """``word`` (decomposed) without a Korean particle at its end (as it is when it
+    has none)."""
+    for p in _PARTICLES:
+        if word.endswith(p) and len(_LEADS.findall(word, 0, len(word) - len(p))) >= (
+            _PARTICLE_STEM_MIN
+        ):
+            return word[: -len(p)]
+    return word
+
+
+def _korean_words(words: Iterable[str]) -> set[str]:
+    """``words`` and, for Korean ones, their forms without a particle."""
+    out = set(words)
+    out.update(_particle_free(w) for w in words if "\u1100" <= w[-1:] <= "\u11ff")
+    return out
+
+
 def _find_title(
     text: str,
     spans: Sequence[tuple[int, int]],
@@ -2466,6 +2502,11 @@ def _find_title(
             at = kept.index(i)
             others = [*kept_words[:at], *kept_words[at + 1 :]]
         missing = set(own)
+        if _HANGUL_RE.search(ln.text):
+            # (a title word is found in the body with or without its particle)
+            own = tuple({_particle_free(w) for w in own})
+            missing = set(own)
+            others = [list(_korean_words(ws)) for ws in others]
         # (the body's first lines first: a title's words are mostly there, and the
         # share found only grows, so once it is enough the other lines are not read)
         for part in (others[:_TITLE_EARLY_LINES], others[_TITLE_EARLY_LINES:]):

@@ -25,9 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from copytrace.text import HANGUL_CHARS
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff"
-_HANGUL = "\uac00-\ud7a3"
+_HANGUL = HANGUL_CHARS
 
 # Time words between a name and its verb ("周一", "21日", "5月21日", "近日").
 _ZH_TIME = (

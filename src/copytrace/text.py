@@ -20,6 +20,9 @@ import numpy as np
 # Ideographs and kana carry no spaces between words, so each one is a token.
 # Kana, CJK ideographs, halfwidth katakana: each character is a word of its own.
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# Hangul syllables: Korean is spaced, so they make words as letters do; a word
+# carries its particles ("회담을": talks + the object's particle).
+HANGUL_CHARS = "\uac00-\ud7a3"
 _CJK = CJK_CHARS
 _LETTER = rf"[^\W{_CJK}]"
 _ENTITY = r"&#?\w{1,10};"
