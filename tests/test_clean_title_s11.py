@@ -24,6 +24,9 @@ def _title_by_all_lines(text: str, spans: list[tuple[int, int]], keep: np.ndarra
         if len(own) < cl._TITLE_MIN_CONTENT_WORDS:
             continue
         body = {w for j in kept if j != i for w in lines[j].words}
+        if cl._HANGUL_RE.search(ln.text):  # (Korean words, with or without a particle)
+            own = {cl._particle_free(w) for w in own}
+            body = cl._korean_words(body)
         if len(own & body) / len(own) >= cl._TITLE_MIN_OVERLAP:
             return i
     return None
