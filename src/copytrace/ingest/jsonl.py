@@ -154,7 +154,7 @@ def read_jsonl_numbered(path: str | Path) -> Iterator[tuple[int | None, Article 
 # read strings or null and each named once, no lone surrogate escape (Arrow
 # refuses these three, json does not), and every record usable (ids, texts,
 # lengths). Any doubt sends the whole block through the per-line path, so rejects
-# keep their exact line numbers and reasons. Gzip files keep the per-line path.
+# keep their exact line numbers and reasons. Gzip files too, since session 30.
 
 # Bytes read at a time (then cut after the last whole line).
 FAST_BLOCK = 1 << 20
@@ -307,13 +307,22 @@ def _plain_lines(block: bytes, name: str, first: int) -> Iterator[tuple[int, Art
             yield lineno, item
 
 
+def _lines_after(path: str | Path, done: int) -> Iterator[tuple[int | None, Article | Reject]]:
+    """The per-line path's items past line ``done``."""
+    for lineno, item in read_jsonl_numbered(path):
+        if lineno is None or lineno > done:
+            yield lineno, item
+
+
 def read_jsonl_blocks(
     path: str | Path,
 ) -> Iterator[tuple[int | None, Article | Reject | RawRows]]:
     """``read_jsonl_numbered``, with runs of plain JSON Lines as ``RawRows`` (fast path).
 
-    A gzip file takes the per-line path (a read that fails mid-block would lose
-    the lines before it).
+    A gzip file is read in blocks too. A read of it that fails (a truncated or
+    corrupt stream) loses the block it was inflating, so the lines from there on
+    are read again by the per-line path, which names the line where the data
+    fails, as it always did.
     """
     p = Path(path)
     name = str(path)
@@ -322,10 +331,7 @@ def read_jsonl_blocks(
     except OSError as exc:
         yield None, Reject(name, None, f"cannot read: {exc.strerror or exc}")
         return
-    if isinstance(stream, gzip.GzipFile):
-        stream.close()
-        yield from read_jsonl_numbered(path)
-        return
+    gzipped = isinstance(stream, gzip.GzipFile)
     lineno = 0  # lines done
     rest = b""  # the start of a line not read whole yet
     with stream:
@@ -336,8 +342,13 @@ def read_jsonl_blocks(
             buf[: len(rest)] = rest
             try:
                 n = stream.readinto(memoryview(buf)[len(rest) :])
-            except OSError as exc:
-                yield lineno + 1, Reject(name, lineno + 1, f"cannot read: {exc.strerror or exc}")
+            except (OSError, EOFError, zlib.error) as exc:
+                if gzipped:
+                    stream.close()
+                    yield from _lines_after(path, lineno)
+                    return
+                reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+                yield lineno + 1, Reject(name, lineno + 1, reason)
                 return
             if not n:
                 break
