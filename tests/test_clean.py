@@ -414,10 +414,40 @@ def test_sentences_are_not_hard_chrome(line: str) -> None:
         ("November 19, 2019 12:04AM ET", "2019-11-19T00:04:00-05:00"),
         ("July 4, 2019 3:00 PM ET", "2019-07-04T15:00:00-04:00"),  # daylight time
         ("version 1.2.3", None),
+        # day first, with the month's name in the page's language
+        ("sexta-feira, 22 de outubro de 2010 às 20:13", "2010-10-22T20:13:00"),
+        ("Текст: Венера Ерофеева · 24 сентября 2018", "2018-09-24"),
+        ("3 сент. 2018 г., 14:05 MSK", "2018-09-03T14:05:00+03:00"),
+        ("publiziert am 30. Juli 2018", "2018-07-30"),
+        ("21. Mai 2018, 09:56 Uhr", "2018-05-21T09:56:00"),
+        ("Publié le 21 mai 2018 à 09h56", "2018-05-21T09:56:00"),
+        ("21 de mayo de 2018 a las 18:30", "2018-05-21T18:30:00"),
+        ("21 maggio 2018 alle 09:56", "2018-05-21T09:56:00"),
+        ("1º de março de 2018", "2018-03-01"),
+        ("21 mei 2018", "2018-05-21"),
+        ("5 out of 2018 voters", None),
     ],
 )
 def test_parse_published(text: str, iso: str | None) -> None:
     assert parse_published(text) == iso
+
+
+def test_a_numeric_date_reads_day_first_on_a_page_whose_language_writes_it_so() -> None:
+    body = [
+        "O governo anunciou nesta sexta-feira um novo plano para a saúde pública do estado.",
+        "Segundo o secretário, as medidas começam a valer na próxima semana em todas as cidades.",
+        "A oposição criticou a decisão e disse que vai recorrer à Justiça contra o plano.",
+    ]
+    stamp = "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde"
+    page = "\n".join(["Início | Notícias | Saúde", stamp, *body])
+    assert clean_text(Article(id="pt", text=page)).published == "2018-10-05"
+    english = [
+        "The state government announced a new public health plan on Friday morning.",
+        "The secretary said the measures take effect next week in every city of the state.",
+        "The opposition criticised the decision and said it would take the plan to court.",
+    ]
+    page = "\n".join(["Home | News | Health", "05/10/2018 - Posted by: Jane Doe", *english])
+    assert clean_text(Article(id="en", text=page)).published == "2018-05-10"  # (US order)
 
 
 _BODY = (

@@ -66,6 +66,18 @@ def test_parse_published_equals_all_patterns() -> None:
         "2018-05-21T09:56:00+03:00",
         "(@x)",
         "market",
+        "de",
+        "outubro",
+        "Mai",
+        "21.",
+        "1º",
+        "сентября",
+        "г.",
+        "às",
+        "09h56",
+        "Uhr",
+        "okt.",
+        "out",
     ]
     lines = [
         "Oct. 9, 2026 7:59 AM",

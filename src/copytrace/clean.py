@@ -60,6 +60,7 @@ from copytrace.stoplists import (
     stop_lang_bytes,
     stop_list_ids,
     stoplist_of_hits,
+    stoplists,
 )
 from copytrace.text import HANGUL_CHARS, WORD_RE, normalize_word, tokenize
 
@@ -2556,6 +2557,39 @@ def classify_lines(
     return [bool(k) for k in (cleaner or DEFAULT_CLEANER).keep(text, spans, chrome=chrome)]
 
 
+# Languages (jusText's names) that write a numeric date day first: on their pages
+# "05/10/2018" is 5 October. English pages read it month first (US sites), as before.
+_DAY_FIRST_LANGUAGES = frozenset({
+    "French", "Spanish", "Italian", "Portuguese", "German", "Dutch", "Russian", "Ukrainian",
+    "Polish", "Czech", "Slovak", "Greek", "Turkish", "Indonesian", "Malay", "Romanian",
+    "Catalan", "Galician", "Danish", "Norwegian_Bokmal", "Norwegian_Nynorsk", "Croatian",
+    "Serbian", "Bulgarian", "Vietnamese",
+})  # fmt: skip
+# A numeric date with slashes whose parts could each be the month.
+_EITHER_WAY_RE = re.compile(
+    r"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/\d\d(?:\d\d)?(?![\d/])"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _day_first_lists() -> frozenset[int]:
+    lists = stoplists()
+    return frozenset(id(lists[lang]) for lang in _DAY_FIRST_LANGUAGES if lang in lists)
+
+
+def _in_page_order(found: str, lines: Sequence[_Line], i: int) -> str:
+    """The stamp of line ``i`` (``found``, read month first) read day first when it
+    is a numeric date either way round on a page in a language that writes the day
+    first."""
+    line = lines[i].text
+    if _EITHER_WAY_RE.search(line) is None:
+        return found
+    stop = _page_stop(lines, sum(ln.nwords for ln in lines))
+    if id(stop) not in _day_first_lists():
+        return found
+    return parse_published(line, day_first=True) or found
+
+
 def _find_published(
     text: str, spans: Sequence[tuple[int, int]], first: int, last: int
 ) -> str | None:
@@ -2589,7 +2623,7 @@ def _find_published(
             if known[0] if known is not None else ln.stamp():
                 dated += 1
         if dated < _STAMP_LIST_MIN:
-            return found
+            return _in_page_order(found, lines, i)
     return None
 
 

@@ -28,6 +28,35 @@ _MONTHS = {
     )
     for m in names.split()
 }
+# Month names (and their usual short forms) of the languages whose credits are
+# read (German, French, Spanish, Italian, Portuguese, Russian) and Dutch, for
+# dates written day first: "22 de outubro de 2010 às 20:13", "24 сентября 2018",
+# "21. Mai 2018, 09:56 Uhr", "21 mai 2018 à 09h56", "21 maggio 2018 alle 09:56".
+_EUROPEAN_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            "januar jänner janvier janv enero ene gennaio gen janeiro januari января янв",
+            "februar février févr fevrier febrero febbraio fevereiro fev februari февраля фев",
+            "märz mär mars marzo março marco maart марта мар",
+            "april avril abril abr aprile apr апреля апр",
+            "mai mayo maggio mag maio mei мая",
+            "juni juin junio giugno giu junho июня июн",
+            "juli juillet juil julio luglio lug julho июля июл",
+            "august août aout agosto ago augustus августа авг",
+            "september septembre septiembre setiembre settembre set setembro сентября сент сен",
+            "oktober okt octobre octubre ottobre ott outubro out октября окт",
+            "november novembre noviembre novembro ноября нояб ноя",
+            "dezember dez décembre déc diciembre dic dicembre dezembro december декабря дек",
+        )
+    )
+    for name in names.split()
+}
+_EUROPEAN_MONTH = (
+    "(?P<mon>"
+    + "|".join(sorted(_EUROPEAN_MONTHS, key=lambda n: (-len(n), n)))
+    + r")(?![^\W\d_])\.?"
+)
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -78,6 +107,16 @@ _DATE_PATTERNS = (
         r"\s*(?:(?P<mi>\d{1,2})\s*(?:分|분)?(?:[:：](?P<s>\d{2}))?)?)?"
         rf"\s*(?:[（(]?(?P<cjkzone>北京时间|北京時間|日本时间|日本時間|한국\s?시간)[）)]?|{_ZONE})?"
     ),
+    # European month names (a pattern of its own: no English abbreviation among them):
+    # 22 de outubro de 2010 às 20:13, 24 сентября 2018 г., 21. Mai 2018 um 09:56 Uhr,
+    # 21 mai 2018 à 09h56, 1º de março de 2018
+    re.compile(
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|º|°)?\s+(?:de\s+)?{_EUROPEAN_MONTH}(?:\s+de)?,?\s+"
+        r"(?P<y>\d{4})(?!\d)(?:\s*г\.?)?"
+        r"(?:(?:,|\s+(?:à|às|a\s+las|a\s+la|alle|ore|um|в|om|kl\.?)|\s*[-–|])?\s+"
+        r"(?P<h>\d{1,2})(?:[:.]|h)(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>)\s*(?:uhr)?)?"
+        rf"\s*(?:{_ZONE})?"
+    ),
 )
 # The zones CJK pages name in words.
 _CJK_ZONES = {
@@ -90,9 +129,9 @@ _CJK_PM = frozenset(["午後", "下午", "오후"])
 _CJK_AM = frozenset(["午前", "上午", "오전"])
 # What each date pattern's match holds (searched first: most lines with a digit
 # hold no date, and the patterns cost ~20 us a line): a four-digit year (the
-# first five), after it a separator and a digit (the first), a month's first
-# three letters (the second to fifth), a digit, "/" or "." and a digit (the
-# last two, _NUMERIC).
+# first five, and the European month names' last), after it a separator and a
+# digit (the first), a month's first three letters (the second to fifth), a
+# digit, "/" or "." and a digit (_NUMERIC's two).
 _YEAR_HINT_RE = re.compile(r"\d{4}")
 _ISO_HINT_RE = re.compile(r"\d{4}[-/.]\d")
 _MONTH_HINT_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
@@ -149,11 +188,13 @@ def _offset(m: re.Match[str]) -> str | None:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def parse_published(line: str) -> str | None:
+def parse_published(line: str, day_first: bool = False) -> str | None:
     """The first date (and time, and zone) in ``line`` as ISO 8601, or None.
 
     With a time and a zone the result carries the UTC offset; with a date only it
-    is ``YYYY-MM-DD``.
+    is ``YYYY-MM-DD``. A numeric date with slashes whose parts could each be the
+    month reads month first (US: 05/10/2018 is May 10), or ``day_first`` (as
+    most languages but English write it: 5 October).
 
     Example:
         >>> parse_published("May 21, 2018, 9:56 UTC+3 TOKYO")
@@ -166,13 +207,15 @@ def parse_published(line: str) -> str | None:
         ('2019-11-13T16:00:00-05:00', '2019-11-20')
         >>> parse_published("November 19, 2019 12:04AM ET")
         '2019-11-19T00:04:00-05:00'
+        >>> parse_published("05/10/2018"), parse_published("05/10/2018", day_first=True)
+        ('2018-05-10', '2018-10-05')
     """
-    return _parse_published(line)
+    return _parse_published(line, day_first)
 
 
 # Stamp lookups revisit the same lines (hard rules, the stamp and its neighbours).
 @functools.lru_cache(maxsize=4096)
-def _parse_published(line: str) -> str | None:
+def _parse_published(line: str, day_first: bool = False) -> str | None:
     low = line.casefold()
     has_year = _YEAR_HINT_RE.search(low) is not None
     numeric = _NUMERIC_HINT_RE.search(low) is not None
@@ -185,18 +228,18 @@ def _parse_published(line: str) -> str | None:
     # the line's first digit is the first of all; valid, it is the date, and the
     # other patterns are not searched (most stamps read "Oct. 9, 2026 7:59 AM"))
     if month_first and _DIGIT_RE.search(low, 0, month_first.start()) is None:
-        stamp = _stamp(month_first)
+        stamp = _stamp(month_first, day_first)
         if stamp is not None:
             return stamp
     found: list[tuple[int, re.Match[str]]] = []
     cjk = has_year and _CJK_HINT_RE.search(low) is not None
-    hints = (iso, named, named, named, named, numeric, numeric, cjk)
+    hints = (iso, named, named, named, named, numeric, numeric, cjk, has_year)
     for k, (pattern, hinted) in enumerate(zip(_DATE_PATTERNS, hints, strict=True)):
         m = (month_first if k == _MONTH_FIRST else pattern.search(low)) if hinted else None
         if m:
             found.append((m.start(), m))
     for _, m in sorted(found, key=lambda sm: sm[0]):
-        stamp = _stamp(m)
+        stamp = _stamp(m, day_first)
         if stamp is not None:
             return stamp
     return None
@@ -207,15 +250,17 @@ _MONTH_FIRST = 1
 _DIGIT_RE = re.compile(r"\d")
 
 
-def _stamp(m: re.Match[str]) -> str | None:
+def _stamp(m: re.Match[str], day_first: bool = False) -> str | None:
     """The ISO 8601 stamp of a date pattern's match; None when no such date is."""
     groups = m.groupdict()
     year = int(m.group("y"))
     if groups.get("a"):
-        month, day = _numeric_date(int(m.group("a")), int(m.group("b")), m.group("sep"))
+        sep = "." if day_first else m.group("sep")  # (dots read day first)
+        month, day = _numeric_date(int(m.group("a")), int(m.group("b")), sep)
         year += 2000 if year < 100 else 0
     else:
-        month = int(m.group("m")) if groups.get("m") else _MONTHS[m.group("mon")]
+        name = groups.get("mon")
+        month = int(m.group("m")) if not name else _MONTHS.get(name) or _EUROPEAN_MONTHS[name]
         day = int(m.group("d"))
     if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
         return None
