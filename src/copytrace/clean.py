@@ -2436,10 +2436,10 @@ def _particle_free(word: str) -> str:
     """``word`` (decomposed) without a Korean particle at its end (as it is when it
     has none)."""
     for p in _PARTICLES:
-        if word.endswith(p) and len(_LEADS.findall(word, 0, len(word) - len(p))) >= (
-            _PARTICLE_STEM_MIN
-        ):
-            return word[: -len(p)]
+        if word.endswith(p):
+            stem = word[: -len(p)]
+            if len(_LEADS.findall(stem)) >= _PARTICLE_STEM_MIN:
+                return stem
     return word
 
 

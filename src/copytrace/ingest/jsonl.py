@@ -154,7 +154,8 @@ def read_jsonl_numbered(path: str | Path) -> Iterator[tuple[int | None, Article 
 # read strings or null and each named once, no lone surrogate escape (Arrow
 # refuses these three, json does not), and every record usable (ids, texts,
 # lengths). Any doubt sends the whole block through the per-line path, so rejects
-# keep their exact line numbers and reasons. Gzip files too, since session 30.
+# keep their exact line numbers and reasons. Gzip files too: where a read of one
+# fails, the lines from the last one done are read again line by line.
 
 # Bytes read at a time (then cut after the last whole line).
 FAST_BLOCK = 1 << 20
