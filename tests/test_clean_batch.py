@@ -26,6 +26,7 @@ _FRAGMENTS = (
     *("May 3, 2019", "Updated 9:56 UTC+3", "CamelCaseWord", "Title?Next", "” ", "!”)", "•  "),
     *("© 2026 The Springbury Times", "access to The Daily Post has expired", "don’t miss"),
     *("Привет", "日本語", "3 Comments", "Related stories", "(@handle)", "— ", "– 4"),
+    *("Image copyright ", "All rights reserved", "copyright 2019", "© ", "ⓒ", "무단전재"),
 )
 
 

@@ -1477,7 +1477,18 @@ def _near_ascii_lines(texts: list[str], cp: np.ndarray) -> list[_Line]:
     chrome_match = _CHROME_LINE_RE.match
     hard = [chrome_match(key) is not None for key in keys]
     for i in np.flatnonzero(np.isin(head, _CREDIT_LINE_CODES)).tolist():
-        hard[i] = hard[i] or _CREDIT_LINE_RE.match(texts[i]) is not None
+        t = texts[i]
+        hard[i] = (
+            hard[i]
+            or _CREDIT_LINE_RE.match(t) is not None
+            or (t[:9].lower().startswith(_NOTICE_OPENERS) and _is_notice(t))
+        )
+    # (_is_notice's other near-ASCII lines: a reserved-rights phrase, or "©")
+    notice_at = _lines_holding(_NOTICE_NEEDLES, low_hay, starts)
+    copyright_mark = np.flatnonzero(code == _codes("©")[0])
+    notice_at.extend(np.unique(np.searchsorted(starts, copyright_mark, side="right") - 1).tolist())
+    for i in notice_at:
+        hard[i] = hard[i] or _is_notice(texts[i])
     # (_is_stamp: 1 to 14 words; the date it parses is the line's stamp, see _Line.stamp)
     stamp_word = _STAMP_WORD_RE.match
     for i in np.flatnonzero(has_digit & (lens <= _STAMP_MAX_CHARS) & (k >= 1) & (k <= 14)).tolist():
@@ -1955,6 +1966,49 @@ _CHROME_LINE_RE = re.compile(
 )
 # A photo credit line: "Photo: Reuters", "Image credit: Getty".
 _CREDIT_LINE_RE = re.compile(r"^(?:photo|image|picture|credit)s?(?: credits?)?\s*:", re.I)
+# A copyright notice (searched in the lowered line): a caption's credit ("Image
+# copyright Getty Images"), a reserved-rights phrase in one of the languages we read
+# ("All rights reserved", "무단전재 및 재배포금지", "版权所有"), or a short line opening
+# with the mark ("© Reuters", "Copyright ⓒ Entermedia.co.kr", "copyright Inexhibit
+# 2019"). trafilatura keeps such footers inside an article's container: on the
+# scrapinghub pages two pages of one Korean site paired on theirs.
+_NOTICE_RE = re.compile(
+    r"^(?:image|photo|picture)s? (?:copyright|credit|source)s?\b"
+    r"|all rights reserved|tous droits r[ée]serv[ée]s|tod[oa]s l[oa]s derechos reservados"
+    r"|todos os direitos reservados|alle rechte vorbehalten|tutti i diritti riservati"
+    r"|alle rechten voorbehouden|все права защищены"
+    r"|무단 ?전재|재배포 ?금지|無断(?:転載|複製)|禁止转载|版权所有|版權所有|转载请注明"
+)
+_NOTICE_OPEN_RE = re.compile(r"^(?:©|ⓒ|copyright\s*(?:©|ⓒ|\(c\)|(?=.{0,60}\b(?:19|20)\d\d\b)))")
+# The notice rules hold for lines of at most this many words, the mark's opening
+# for at most the second (longer lines with the phrase are sentences about it).
+_NOTICE_MAX_WORDS = 30
+_NOTICE_OPEN_MAX_WORDS = 12
+# Substrings every notice holds (one is looked for before the regexes run).
+_NOTICE_HINTS = (
+    "©", "ⓒ", "copyright", "rights", "réserv", "reservados", "vorbehalten", "riservati",
+    "voorbehouden", "права", "무단", "재배포", "無断", "转载", "版权", "版權", "image", "photo",
+    "picture",
+)  # fmt: skip
+# (a near-ASCII line is a notice only if it opens with one of the first or holds
+# one of the second, or "©": see _near_ascii_lines)
+_NOTICE_OPENERS = ("image", "photo", "picture", "copyright")
+_NOTICE_NEEDLES = (b"reserv", b"riserv", b"vorbeh", b"voorbeh")
+
+
+def _is_notice(line: str) -> bool:
+    """Whether ``line`` is a copyright notice (see _NOTICE_RE)."""
+    low = line.lower()
+    if not any(h in low for h in _NOTICE_HINTS):
+        return False
+    n = len(line.split())
+    if n > _NOTICE_MAX_WORDS:
+        return False
+    return _NOTICE_RE.search(low) is not None or (
+        n <= _NOTICE_OPEN_MAX_WORDS and _NOTICE_OPEN_RE.match(low) is not None
+    )
+
+
 # Headings that open a block of chrome after the article: what follows them is
 # chrome unless strong article text comes back.
 _SECTION_END_RE = re.compile(
@@ -2020,8 +2074,10 @@ def _hard_line(ln: _Line) -> bool:
     if ln.glued >= _GLUE_MIN_CHUNKS and ln.glued >= _GLUE_MIN_SHARE * len(ln.text.split()):
         return True
     line = ln.text
-    return bool(_CHROME_LINE_RE.match(ln.key) or _CREDIT_LINE_RE.match(line)) or _is_stamp(
-        line, ln.words
+    return (
+        bool(_CHROME_LINE_RE.match(ln.key) or _CREDIT_LINE_RE.match(line))
+        or _is_notice(line)
+        or _is_stamp(line, ln.words)
     )
 
 
