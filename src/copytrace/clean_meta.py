@@ -38,16 +38,17 @@ _EUROPEAN_MONTHS = {
         (
             "januar jänner janvier janv enero ene gennaio gen janeiro januari января янв",
             "februar février févr fevrier febrero febbraio fevereiro fev februari февраля фев",
-            "märz mär mars marzo março marco maart марта мар",
+            "märz mär mars marzo março marco maart maret марта мар",
             "april avril abril abr aprile apr апреля апр",
             "mai mayo maggio mag maio mei мая",
             "juni juin junio giugno giu junho июня июн",
-            "juli juillet juil julio luglio lug julho июля июл",
-            "august août aout agosto ago augustus августа авг",
+            "juli juillet juil julio luglio lug julho julai июля июл",
+            "august août aout agosto ago augustus agustus ogos августа авг",
             "september septembre septiembre setiembre settembre set setembro сентября сент сен",
             "oktober okt octobre octubre ottobre ott outubro out октября окт",
             "november novembre noviembre novembro ноября нояб ноя",
-            "dezember dez décembre déc diciembre dic dicembre dezembro december декабря дек",
+            "dezember dez décembre déc diciembre dic dicembre dezembro december desember disember "
+            "декабря дек",
         )
     )
     for name in names.split()
@@ -55,6 +56,12 @@ _EUROPEAN_MONTHS = {
 _EUROPEAN_MONTH = (
     "(?P<mon>"
     + "|".join(sorted(_EUROPEAN_MONTHS, key=lambda n: (-len(n), n)))
+    + r")(?![^\W\d_])\.?"
+)
+# (the names of four letters or more, for month-first dates: no "ago", "set", "out")
+_EUROPEAN_MONTH_LONG = (
+    "(?P<mon>"
+    + "|".join(sorted((n for n in _EUROPEAN_MONTHS if len(n) >= 4), key=lambda n: (-len(n), n)))
     + r")(?![^\W\d_])\.?"
 )
 _MONTH = (
@@ -117,6 +124,12 @@ _DATE_PATTERNS = (
         r"(?P<h>\d{1,2})(?:[:.]|h)(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>)\s*(?:uhr)?)?"
         rf"\s*(?:{_ZONE})?"
     ),
+    # Maret 30, 2015 (WordPress's "F j, Y" with the month named in the site's
+    # language: Indonesian, Malay, Dutch, German, ...), the comma required
+    re.compile(
+        rf"\b{_EUROPEAN_MONTH_LONG}\s+(?P<d>\d{{1,2}}),\s+(?P<y>\d{{4}})(?!\d)"
+        rf"(?:(?:,|\s+at|\s*[-–|])?\s+{_TIME})?\s*(?:{_ZONE})?"
+    ),
 )
 # The zones CJK pages name in words.
 _CJK_ZONES = {
@@ -136,7 +149,8 @@ _YEAR_HINT_RE = re.compile(r"\d{4}")
 _ISO_HINT_RE = re.compile(r"\d{4}[-/.]\d")
 _MONTH_HINT_RE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _NUMERIC_HINT_RE = re.compile(r"\d[/.]\d")
-_CJK_HINT_RE = re.compile(r"\d\s*[年년]|\d{4}\.\s+\d{1,2}\.\s+\d")  # (the last pattern's)
+_CJK_HINT_RE = re.compile(r"\d\s*[年년]|\d{4}\.\s+\d{1,2}\.\s+\d")  # (the CJK pattern's)
+_DAY_COMMA_YEAR_HINT_RE = re.compile(r"\d,\s+\d{4}")  # (the last pattern's)
 # US zones without a season: their offset depends on the date.
 _ZONE_NAMES = {
     "et": "America/New_York",
@@ -233,7 +247,8 @@ def _parse_published(line: str, day_first: bool = False) -> str | None:
             return stamp
     found: list[tuple[int, re.Match[str]]] = []
     cjk = has_year and _CJK_HINT_RE.search(low) is not None
-    hints = (iso, named, named, named, named, numeric, numeric, cjk, has_year)
+    local_first = has_year and _DAY_COMMA_YEAR_HINT_RE.search(low) is not None
+    hints = (iso, named, named, named, named, numeric, numeric, cjk, has_year, local_first)
     for k, (pattern, hinted) in enumerate(zip(_DATE_PATTERNS, hints, strict=True)):
         m = (month_first if k == _MONTH_FIRST else pattern.search(low)) if hinted else None
         if m:

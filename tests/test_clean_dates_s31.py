@@ -1,0 +1,52 @@
+"""Session 31's dates: stamps far above the story, months named month first in the
+site's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from copytrace import clean as cl
+from copytrace.clean_meta import parse_published
+from copytrace.model import Article
+
+_BODY = [
+    f"Paragraph {j} of the story: the council met on Monday and agreed on a new budget "
+    "for the schools of the district after a long debate with the teachers' union."
+    for j in range(6)
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Posted on Maret 30, 2015 by Admin", "2015-03-30"),  # Indonesian (WordPress)
+        ("Oktober 27, 2015", "2015-10-27"),
+        ("Desember 30, 2015 at 10:15", "2015-12-30T10:15:00"),
+        ("Ogos 3, 2020", "2020-08-03"),  # Malay
+        ("juni 5, 2019 14:30", "2019-06-05T14:30:00"),
+        ("May 21, 2018, 9:56 UTC+3", "2018-05-21T09:56:00+03:00"),  # English as before
+        ("22 de outubro de 2010 às 20:13", "2010-10-22T20:13:00"),
+    ],
+)
+def test_month_first_dates_in_the_sites_language(line: str, want: str) -> None:
+    assert parse_published(line) == want
+
+
+@pytest.mark.parametrize("line", ["ago 12, 2019", "set 3, 2019 rules", "Maret 2015"])
+def test_short_names_and_dates_without_a_day_are_not_read(line: str) -> None:
+    assert parse_published(line) is None
+
+
+def test_a_stamp_thirty_lines_above_the_story_is_read() -> None:
+    # (BBC's and CNN's pages print the stamp above a long run of menus and links)
+    menu = [f"Section {j} headlines" for j in range(30)]
+    text = "\n".join(["19 November 2019", *menu, *_BODY])
+    art = cl.clean_text(Article(id="p", text=text))
+    assert text[art.content[0][0] :].startswith("Paragraph 0")
+    assert art.published == "2019-11-19"
+
+
+def test_a_stamp_beyond_the_window_is_not_read() -> None:
+    menu = [f"Section {j} headlines" for j in range(cl._STAMP_WINDOW + 5)]
+    text = "\n".join(["19 November 2019", *menu, *_BODY])
+    assert cl.clean_text(Article(id="p", text=text)).published is None
