@@ -1931,7 +1931,14 @@ _CHROME_LINE_RE = re.compile(
     rf"|{_INTERSTITIAL}"
     r"|share(?: this(?: article| story| page)?)?(?: on [\w ]+| via [\w ]+)?|tweet|print|e ?mail"
     r"|0 comments?|related(?: articles| stories| news| posts| content)?"
-    r"|(?:follow|like) us(?: on [\w ]+)?|skip to(?: main)? content|back to top"
+    r"|(?:follow|like) us(?: on [\w ]+)?|back to top"
+    # skip links, in the languages we read ("Skip to main content", "Pular para o
+    # conteúdo", "Перейти к контенту", "본문 바로가기")
+    r"|skip to(?: the| main)* (?:content|article|navigation|search|footer|section links"
+    r"|site index)(?: ?skip to [\w ]+)?|(?:pular|ir) para o conte[uú]do|(?:saltar|ir) al contenido"
+    r"|(?:direkt )?zum inhalt(?: springen)?|(?:aller|passer) au contenu|vai al contenuto"
+    r"|naar de inhoud|перейти к (?:контенту|содержанию|содержимому)|본문 ?바로 ?가기"
+    r"|跳(?:至|到|转到)(?:主要)?内容|(?:本文|コンテンツ)へ(?:スキップ|移動)"
     r"|(?:you have|this is your last) .{0,40}\bfree articles?\b.*|get unlimited access"
     r"|already a (?:subscriber|member)\b.*|subscribe(?: now| today)?|sign (?:up|in)|log ?in"
     # paywall prompts, whatever follows them (a CMS's template, one per site name:
