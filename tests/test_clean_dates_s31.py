@@ -50,3 +50,28 @@ def test_a_stamp_beyond_the_window_is_not_read() -> None:
     menu = [f"Section {j} headlines" for j in range(cl._STAMP_WINDOW + 5)]
     text = "\n".join(["19 November 2019", *menu, *_BODY])
     assert cl.clean_text(Article(id="p", text=text)).published is None
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("22 Kasım 2019 14:30", "2019-11-22T14:30:00"),  # Turkish
+        ("Güncelleme: 03 ARALIK 2019 09:56", "2019-12-03T09:56:00"),  # (casefolds to "i")
+        ("22 نوفمبر 2019", "2019-11-22"),  # Arabic, Egyptian and Gulf names
+        ("٢٢ نوفمبر ٢٠١٩", "2019-11-22"),  # (Arabic-Indic digits)
+        ("22 تموز 2019 - 10:15", "2019-07-22T10:15:00"),  # Levantine
+    ],
+)
+def test_turkish_and_arabic_month_names(line: str, want: str) -> None:
+    assert parse_published(line) == want
+
+
+def test_a_numeric_date_on_an_arabic_page_reads_day_first() -> None:
+    body = [
+        "قال الوزير في مؤتمر صحفي يوم الاثنين إن المحادثات مع النقابة سوف تستأنف في الأسبوع "
+        "المقبل بعد يومين من النقاش الذي لم يتفق فيه الطرفان على الأجور",
+        "وأضاف أن الحكومة التي تريد حلا سريعا لهذه الأزمة قد تقدم عرضا جديدا إلى العمال "
+        "من أجل أن تعود المصانع إلى العمل في أقرب وقت ممكن",
+    ]
+    text = "\n".join(["الرئيسية", "05/10/2018", *body])
+    assert cl.clean_text(Article(id="p", text=text)).published == "2018-10-05"

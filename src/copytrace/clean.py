@@ -2629,7 +2629,7 @@ _DAY_FIRST_LANGUAGES = frozenset({
     "French", "Spanish", "Italian", "Portuguese", "German", "Dutch", "Russian", "Ukrainian",
     "Polish", "Czech", "Slovak", "Greek", "Turkish", "Indonesian", "Malay", "Romanian",
     "Catalan", "Galician", "Danish", "Norwegian_Bokmal", "Norwegian_Nynorsk", "Croatian",
-    "Serbian", "Bulgarian", "Vietnamese",
+    "Serbian", "Bulgarian", "Vietnamese", "Arabic",
 })  # fmt: skip
 # A numeric date with slashes whose parts could each be the month.
 _EITHER_WAY_RE = re.compile(

@@ -29,39 +29,44 @@ _MONTHS = {
     for m in names.split()
 }
 # Month names (and their usual short forms) of the languages whose credits are
-# read (German, French, Spanish, Italian, Portuguese, Russian) and Dutch, for
-# dates written day first: "22 de outubro de 2010 às 20:13", "24 сентября 2018",
-# "21. Mai 2018, 09:56 Uhr", "21 mai 2018 à 09h56", "21 maggio 2018 alle 09:56".
-_EUROPEAN_MONTHS = {
+# read (German, French, Spanish, Italian, Portuguese, Russian), Dutch, Indonesian,
+# Malay, Turkish (with and without its letters: "Kasım", "KASIM") and Arabic (the
+# Egyptian and Gulf names, and the Levantine ones of one word), for dates written
+# day first: "22 de outubro de 2010 às 20:13", "24 сентября 2018", "21. Mai 2018,
+# 09:56 Uhr", "22 Kasım 2019 14:30", "22 نوفمبر 2019"; and month first with a comma
+# ("Maret 30, 2015").
+_LOCAL_MONTHS = {
     name: i + 1
     for i, names in enumerate(
         (
-            "januar jänner janvier janv enero ene gennaio gen janeiro januari января янв",
-            "februar février févr fevrier febrero febbraio fevereiro fev februari февраля фев",
-            "märz mär mars marzo março marco maart maret марта мар",
-            "april avril abril abr aprile apr апреля апр",
-            "mai mayo maggio mag maio mei мая",
-            "juni juin junio giugno giu junho июня июн",
-            "juli juillet juil julio luglio lug julho julai июля июл",
-            "august août aout agosto ago augustus agustus ogos августа авг",
-            "september septembre septiembre setiembre settembre set setembro сентября сент сен",
-            "oktober okt octobre octubre ottobre ott outubro out октября окт",
-            "november novembre noviembre novembro ноября нояб ноя",
+            "januar jänner janvier janv enero ene gennaio gen janeiro januari января янв "
+            "ocak يناير",
+            "februar février févr fevrier febrero febbraio fevereiro fev februari февраля фев "
+            "şubat subat فبراير شباط",
+            "märz mär mars marzo março marco maart maret марта мар mart مارس آذار",
+            "april avril abril abr aprile apr апреля апр nisan أبريل ابريل نيسان",
+            "mai mayo maggio mag maio mei мая mayıs mayis مايو أيار",
+            "juni juin junio giugno giu junho июня июн haziran يونيو يونيه حزيران",
+            "juli juillet juil julio luglio lug julho julai июля июл temmuz يوليو يوليه تموز",
+            "august août aout agosto ago augustus agustus ogos августа авг ağustos agustos "
+            "أغسطس اغسطس آب",
+            "september septembre septiembre setiembre settembre set setembro сентября сент сен "
+            "eylül eylul سبتمبر أيلول",
+            "oktober okt octobre octubre ottobre ott outubro out октября окт ekim أكتوبر اكتوبر",
+            "november novembre noviembre novembro ноября нояб ноя kasım kasim نوفمبر",
             "dezember dez décembre déc diciembre dic dicembre dezembro december desember disember "
-            "декабря дек",
+            "декабря дек aralık aralik ديسمبر",
         )
     )
     for name in names.split()
 }
-_EUROPEAN_MONTH = (
-    "(?P<mon>"
-    + "|".join(sorted(_EUROPEAN_MONTHS, key=lambda n: (-len(n), n)))
-    + r")(?![^\W\d_])\.?"
+_LOCAL_MONTH = (
+    "(?P<mon>" + "|".join(sorted(_LOCAL_MONTHS, key=lambda n: (-len(n), n))) + r")(?![^\W\d_])\.?"
 )
 # (the names of four letters or more, for month-first dates: no "ago", "set", "out")
-_EUROPEAN_MONTH_LONG = (
+_LOCAL_MONTH_LONG = (
     "(?P<mon>"
-    + "|".join(sorted((n for n in _EUROPEAN_MONTHS if len(n) >= 4), key=lambda n: (-len(n), n)))
+    + "|".join(sorted((n for n in _LOCAL_MONTHS if len(n) >= 4), key=lambda n: (-len(n), n)))
     + r")(?![^\W\d_])\.?"
 )
 _MONTH = (
@@ -114,11 +119,11 @@ _DATE_PATTERNS = (
         r"\s*(?:(?P<mi>\d{1,2})\s*(?:分|분)?(?:[:：](?P<s>\d{2}))?)?)?"
         rf"\s*(?:[（(]?(?P<cjkzone>北京时间|北京時間|日本时间|日本時間|한국\s?시간)[）)]?|{_ZONE})?"
     ),
-    # European month names (a pattern of its own: no English abbreviation among them):
+    # Local month names (a pattern of its own: no English abbreviation among them):
     # 22 de outubro de 2010 às 20:13, 24 сентября 2018 г., 21. Mai 2018 um 09:56 Uhr,
-    # 21 mai 2018 à 09h56, 1º de março de 2018
+    # 21 mai 2018 à 09h56, 1º de março de 2018, 22 Kasım 2019 14:30
     re.compile(
-        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|º|°)?\s+(?:de\s+)?{_EUROPEAN_MONTH}(?:\s+de)?,?\s+"
+        rf"(?<!\d)(?P<d>\d{{1,2}})(?:\.|º|°)?\s+(?:de\s+)?{_LOCAL_MONTH}(?:\s+de)?,?\s+"
         r"(?P<y>\d{4})(?!\d)(?:\s*г\.?)?"
         r"(?:(?:,|\s+(?:à|às|a\s+las|a\s+la|alle|ore|um|в|om|kl\.?)|\s*[-–|])?\s+"
         r"(?P<h>\d{1,2})(?:[:.]|h)(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?P<ampm>)\s*(?:uhr)?)?"
@@ -127,7 +132,7 @@ _DATE_PATTERNS = (
     # Maret 30, 2015 (WordPress's "F j, Y" with the month named in the site's
     # language: Indonesian, Malay, Dutch, German, ...), the comma required
     re.compile(
-        rf"\b{_EUROPEAN_MONTH_LONG}\s+(?P<d>\d{{1,2}}),\s+(?P<y>\d{{4}})(?!\d)"
+        rf"\b{_LOCAL_MONTH_LONG}\s+(?P<d>\d{{1,2}}),\s+(?P<y>\d{{4}})(?!\d)"
         rf"(?:(?:,|\s+at|\s*[-–|])?\s+{_TIME})?\s*(?:{_ZONE})?"
     ),
 )
@@ -142,7 +147,7 @@ _CJK_PM = frozenset(["午後", "下午", "오후"])
 _CJK_AM = frozenset(["午前", "上午", "오전"])
 # What each date pattern's match holds (searched first: most lines with a digit
 # hold no date, and the patterns cost ~20 us a line): a four-digit year (the
-# first five, and the European month names' last), after it a separator and a
+# first five, and the local month names' two), after it a separator and a
 # digit (the first), a month's first three letters (the second to fifth), a
 # digit, "/" or "." and a digit (_NUMERIC's two).
 _YEAR_HINT_RE = re.compile(r"\d{4}")
@@ -275,7 +280,7 @@ def _stamp(m: re.Match[str], day_first: bool = False) -> str | None:
         year += 2000 if year < 100 else 0
     else:
         name = groups.get("mon")
-        month = int(m.group("m")) if not name else _MONTHS.get(name) or _EUROPEAN_MONTHS[name]
+        month = int(m.group("m")) if not name else _MONTHS.get(name) or _LOCAL_MONTHS[name]
         day = int(m.group("d"))
     if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
         return None
