@@ -53,7 +53,7 @@ from copytrace.compare import ensure_clean
 from copytrace.ingest.jsonl import read_jsonl
 from copytrace.ingest.parquet import read_parquet
 from copytrace.model import Article
-from copytrace.proctree import tree_cpu_seconds
+from copytrace.proctree import process_tree, tree_cpu_seconds
 
 log = logging.getLogger("bench_web")
 # A request body, the true sources of the pasted article, and its own id.
@@ -287,14 +287,11 @@ def server_cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
 def server_rss_mb(proc: subprocess.Popen[bytes]) -> float:
     """Resident memory of the server and its worker processes (Linux /proc)."""
     total = 0
-    pids = [proc.pid]
-    for pid in pids:
+    for pid in process_tree(proc.pid):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             continue
-        pids.extend(int(c) for c in children)
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
