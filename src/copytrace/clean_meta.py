@@ -243,9 +243,10 @@ def _parse_published(line: str, day_first: bool = False) -> str | None:
     named = has_year and _MONTH_HINT_RE.search(low) is not None
     iso = has_year and _ISO_HINT_RE.search(low) is not None
     month_first = _DATE_PATTERNS[_MONTH_FIRST].search(low) if named else None
-    # (every other pattern's match opens with a digit: a month-first match before
-    # the line's first digit is the first of all; valid, it is the date, and the
-    # other patterns are not searched (most stamps read "Oct. 9, 2026 7:59 AM"))
+    # (every other pattern's match opens with a digit, or with a local month name
+    # followed by digits: a month-first match before the line's first digit is the
+    # first of all; valid, it is the date, and the other patterns are not searched
+    # (most stamps read "Oct. 9, 2026 7:59 AM"))
     if month_first and _DIGIT_RE.search(low, 0, month_first.start()) is None:
         stamp = _stamp(month_first, day_first)
         if stamp is not None:
